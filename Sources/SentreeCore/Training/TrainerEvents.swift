@@ -1,0 +1,112 @@
+/// What the trainer is doing right now.
+public enum TrainerState: String, Sendable, Codable {
+    case starting = "STARTING"
+    case running = "RUNNING"
+    case paused = "PAUSED"
+    case evaluating = "EVALUATING"
+    case done = "DONE"
+    case stopped = "STOPPED"
+}
+
+/// One minibatch update.
+public struct StepEvent: Sendable, Equatable {
+    /// 1-based epoch.
+    public var epoch: Int
+    /// Global step count since the start of the run (1-based, survives resume).
+    public var step: Int
+    /// 1-based step inside the current epoch.
+    public var stepInEpoch: Int
+    public var stepsPerEpoch: Int
+    /// Mean cross-entropy per labelled node in this minibatch (no L2 term).
+    public var loss: Double
+    public var learningRate: Double
+    /// Training throughput over the current epoch so far.
+    public var treesPerSecond: Double
+
+    public init(epoch: Int, step: Int, stepInEpoch: Int, stepsPerEpoch: Int, loss: Double,
+                learningRate: Double, treesPerSecond: Double) {
+        self.epoch = epoch; self.step = step; self.stepInEpoch = stepInEpoch
+        self.stepsPerEpoch = stepsPerEpoch; self.loss = loss
+        self.learningRate = learningRate; self.treesPerSecond = treesPerSecond
+    }
+}
+
+/// How one dev tree fared in an evaluation (for the tree browser).
+public struct TreeOutcome: Sendable, Equatable {
+    public var tree: Int
+    public var goldRoot: UInt8
+    public var predictedRoot: UInt8
+    /// Cross-entropy summed over the tree's labelled nodes.
+    public var loss: Float
+    public var correct: Bool { goldRoot == predictedRoot }
+
+    public init(tree: Int, goldRoot: UInt8, predictedRoot: UInt8, loss: Float) {
+        self.tree = tree; self.goldRoot = goldRoot; self.predictedRoot = predictedRoot; self.loss = loss
+    }
+}
+
+/// Result of evaluating a model snapshot on a treebank.
+public struct EvaluationReport: Sendable {
+    public var epoch: Int
+    public var step: Int
+    public var metrics: Metrics
+    /// One entry per tree, in treebank order.
+    public var outcomes: [TreeOutcome]
+    /// The parameters that were evaluated.
+    public var snapshot: ModelSnapshot
+
+    public init(epoch: Int, step: Int, metrics: Metrics, outcomes: [TreeOutcome], snapshot: ModelSnapshot) {
+        self.epoch = epoch; self.step = step; self.metrics = metrics
+        self.outcomes = outcomes; self.snapshot = snapshot
+    }
+}
+
+/// Summary of one finished epoch.
+public struct EpochResult: Sendable {
+    public var epoch: Int
+    /// Mean per-node cross-entropy over the epoch's minibatches (no L2 term).
+    public var trainLoss: Double
+    public var dev: EvaluationReport
+    /// Wall-clock seconds of training in this epoch (evaluation excluded).
+    public var seconds: Double
+    public var treesPerSecond: Double
+    public var learningRate: Double
+    /// Whether this epoch set a new best dev fine root (and `best` was saved).
+    public var isBest: Bool
+
+    public init(epoch: Int, trainLoss: Double, dev: EvaluationReport, seconds: Double,
+                treesPerSecond: Double, learningRate: Double, isBest: Bool) {
+        self.epoch = epoch; self.trainLoss = trainLoss; self.dev = dev; self.seconds = seconds
+        self.treesPerSecond = treesPerSecond; self.learningRate = learningRate; self.isBest = isBest
+    }
+}
+
+/// Everything a front end can observe. Delivered on the trainer's queue, in order.
+public enum TrainerEvent: Sendable {
+    case state(TrainerState)
+    case step(StepEvent)
+    case epoch(EpochResult)
+    /// An evaluation requested with `evaluateNow()`.
+    case evaluation(EvaluationReport)
+    case learningRateChanged(Double)
+    /// A checkpoint was written (path, and why: "last", "best", "manual").
+    case saved(path: String, reason: String)
+    /// Something the user should read (e.g. a failed save). Training goes on.
+    case message(String)
+}
+
+/// The steering half of a trainer, as a front end sees it. All methods are thread-safe and
+/// take effect at the next minibatch boundary.
+public protocol TrainerControl: AnyObject, Sendable {
+    func pause()
+    func resume()
+    /// Sets the learning rate; values that are not positive and finite are ignored.
+    func setLearningRate(_ rate: Double)
+    func evaluateNow()
+    func saveNow()
+    /// Stops training after the current minibatch; `last` is saved before the trainer ends.
+    func stop()
+    /// The newest parameters published by the trainer (at least once per epoch and after
+    /// every evaluation), for computing predictions off the training thread.
+    var latestSnapshot: ModelSnapshot? { get }
+}

@@ -1,0 +1,27 @@
+/// Optimizer used for minibatch updates.
+public enum OptimizerKind: String, Codable, Sendable, CaseIterable {
+    case adagrad
+    case sgd
+}
+
+/// Hyperparameters of a training run (everything a checkpoint needs to continue it).
+public struct TrainingConfig: Codable, Sendable, Equatable {
+    public var model: ModelKind = .rnn
+    public var dim = 30
+    /// Width of the second layer for rnn2 (defaults to `dim`).
+    public var middle: Int? = nil
+    public var epochs = 30
+    public var batchSize = 25
+    public var learningRate = 0.01
+    public var optimizer: OptimizerKind = .adagrad
+    /// L2 strength on the weight matrices W, W2, U: adds `l2/2 · ‖W‖²` per minibatch to the
+    /// mean per-tree loss.
+    public var l2 = 1e-4
+    public var seed: UInt64 = 1
+    /// Worker threads that split each minibatch (0 = all cores).
+    public var threads = 0
+    /// Lower-case tokens before vocabulary lookup.
+    public var lowercase = true
+
+    public init() {}
+}

@@ -1,0 +1,2 @@
+/// Placeholder; the dashboard lives here.
+public enum Dashboard {}
