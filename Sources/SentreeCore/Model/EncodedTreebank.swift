@@ -1,0 +1,31 @@
+/// A treebank together with the vocabulary ids of its leaves: what the models consume.
+public struct EncodedTreebank: Sendable {
+    public let treebank: Treebank
+    /// Per node word id (leaves) or -1 (internal nodes).                        [N]
+    public let words: [Int32]
+    /// Node count of the largest tree, for sizing workspaces.
+    public let maxTreeSize: Int
+
+    public init(_ treebank: Treebank, words: [Int32]) {
+        precondition(words.count == treebank.nodeCount)
+        self.treebank = treebank
+        self.words = words
+        maxTreeSize = (0 ..< treebank.count).map { treebank.nodes(of: $0).count }.max() ?? 0
+    }
+
+    public var count: Int { treebank.count }
+
+    /// Calls `body` with raw views of the node arrays.
+    public func withArrays<R>(_ body: (TreeArrays) throws -> R) rethrows -> R {
+        try treebank.labels.withUnsafeBufferPointer { labels in
+            try treebank.left.withUnsafeBufferPointer { left in
+                try treebank.right.withUnsafeBufferPointer { right in
+                    try words.withUnsafeBufferPointer { words in
+                        try body(TreeArrays(labels: labels.baseAddress!, left: left.baseAddress!,
+                                            right: right.baseAddress!, words: words.baseAddress!))
+                    }
+                }
+            }
+        }
+    }
+}

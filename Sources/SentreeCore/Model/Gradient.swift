@@ -1,0 +1,48 @@
+/// A gradient in canonical layout, with the embedding matrix stored sparsely.
+///
+/// Only the rows of `L` that a minibatch touched are non-zero, so they are kept as a list
+/// of (row, values); everything after `L` in the layout is dense. This keeps a minibatch's
+/// update proportional to its words, not to the vocabulary.
+public struct Gradient<T: ModelScalar>: Sendable {
+    public let layout: ParameterLayout
+    /// Gradient of every tensor after L: `dense[k]` belongs to parameter `L.count + k`.
+    public var dense: [T]
+    /// Touched rows of L, in first-touch order.
+    public var rows: [Int32] = []
+    /// `rows.count × d` values, row by row.
+    public var rowValues: [T] = []
+
+    public init(layout: ParameterLayout) {
+        self.layout = layout
+        dense = [T](repeating: 0, count: layout.count - layout.L.count)
+    }
+
+    /// The gradient as one dense vector in layout order (for checks and tests).
+    public func densified() -> [T] {
+        let d = layout.config.dim
+        var full = [T](repeating: 0, count: layout.L.count) + dense
+        for (k, row) in rows.enumerated() {
+            for j in 0 ..< d { full[Int(row) * d + j] += rowValues[k * d + j] }
+        }
+        return full
+    }
+
+    /// Adds `other` (rows are merged; new rows are appended in `other`'s order).
+    ///
+    /// `rowSlot` maps an L row to its index in `rows` (or -1); it must be all -1 for rows
+    /// not in `self` and is kept in sync. Passing it in avoids a dictionary per minibatch.
+    public mutating func add(_ other: Gradient<T>, rowSlot: inout [Int32]) {
+        for i in dense.indices { dense[i] += other.dense[i] }
+        let d = layout.config.dim
+        for (k, row) in other.rows.enumerated() {
+            var slot = Int(rowSlot[Int(row)])
+            if slot < 0 {
+                slot = rows.count
+                rowSlot[Int(row)] = Int32(slot)
+                rows.append(row)
+                rowValues.append(contentsOf: repeatElement(0, count: d))
+            }
+            for j in 0 ..< d { rowValues[slot * d + j] += other.rowValues[k * d + j] }
+        }
+    }
+}

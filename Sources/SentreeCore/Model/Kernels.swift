@@ -1,0 +1,139 @@
+import RealModule
+
+/// SIMD kernels over flat buffers whose lengths are multiples of `laneWidth`.
+///
+/// Every vector the models touch is padded to a multiple of 16 scalars with zeros, so the
+/// kernels have no scalar tails. Loads and stores go through raw pointers (`loadUnaligned`),
+/// which is the defined way to view a `T` buffer as `SIMD16<T>` chunks.
+
+/// Scalars the models run in: Float for training, Double for the gradient check.
+public typealias ModelScalar = BinaryFloatingPoint & SIMDScalar & Real & Sendable
+
+/// Number of scalars in one SIMD chunk; every padded width is a multiple of it.
+public let laneWidth = 16
+
+/// Rounds `n` up to a multiple of `laneWidth`.
+@inlinable public func padded(_ n: Int) -> Int { (n + laneWidth - 1) / laneWidth * laneWidth }
+
+@inlinable @inline(__always)
+func load<T: ModelScalar>(_ p: UnsafePointer<T>, _ i: Int) -> SIMD16<T> {
+    UnsafeRawPointer(p + i).loadUnaligned(as: SIMD16<T>.self)
+}
+
+@inlinable @inline(__always)
+func load<T: ModelScalar>(_ p: UnsafeMutablePointer<T>, _ i: Int) -> SIMD16<T> {
+    UnsafeRawPointer(p + i).loadUnaligned(as: SIMD16<T>.self)
+}
+
+@inlinable @inline(__always)
+func store<T: ModelScalar>(_ v: SIMD16<T>, _ p: UnsafeMutablePointer<T>, _ i: Int) {
+    UnsafeMutableRawPointer(p + i).storeBytes(of: v, as: SIMD16<T>.self)
+}
+
+/// y = bias + Σ_j x[j] · A[j, :]      A: [k × n] row-major, x: [k], bias, y: [n]
+///
+/// The column form (one broadcast-FMA per input) keeps the outputs in registers; two
+/// accumulators over even/odd `j` halve the FMA dependency chain.
+@inlinable
+func affineColumns<T: ModelScalar>(
+    k: Int, n: Int, a: UnsafePointer<T>, x: UnsafePointer<T>,
+    bias: UnsafePointer<T>, y: UnsafeMutablePointer<T>
+) {
+    var c = 0
+    while c < n {
+        var acc0 = load(bias, c)
+        var acc1 = SIMD16<T>()
+        var j = 0
+        while j + 1 < k {
+            acc0 = acc0.addingProduct(SIMD16(repeating: x[j]), load(a, j * n + c))
+            acc1 = acc1.addingProduct(SIMD16(repeating: x[j + 1]), load(a, (j + 1) * n + c))
+            j += 2
+        }
+        if j < k { acc0 = acc0.addingProduct(SIMD16(repeating: x[j]), load(a, j * n + c)) }
+        store(acc0 + acc1, y, c)
+        c += laneWidth
+    }
+}
+
+/// y += Σ_i s[i] · A[i, 0..<n]      A: [r × stride] row-major, s: [r], y: [n]
+@inlinable
+func accumulateRows<T: ModelScalar>(
+    r: Int, n: Int, stride: Int, a: UnsafePointer<T>, s: UnsafePointer<T>, y: UnsafeMutablePointer<T>
+) {
+    var c = 0
+    while c < n {
+        var acc0 = load(y, c)
+        var acc1 = SIMD16<T>()
+        var i = 0
+        while i + 1 < r {
+            acc0 = acc0.addingProduct(SIMD16(repeating: s[i]), load(a, i * stride + c))
+            acc1 = acc1.addingProduct(SIMD16(repeating: s[i + 1]), load(a, (i + 1) * stride + c))
+            i += 2
+        }
+        if i < r { acc0 = acc0.addingProduct(SIMD16(repeating: s[i]), load(a, i * stride + c)) }
+        store(acc0 + acc1, y, c)
+        c += laneWidth
+    }
+}
+
+/// y += alpha · x      x, y: [n]
+@inlinable @inline(__always)
+func axpy<T: ModelScalar>(n: Int, alpha: T, x: UnsafePointer<T>, y: UnsafeMutablePointer<T>) {
+    let a = SIMD16(repeating: alpha)
+    var c = 0
+    while c < n {
+        store(load(y, c).addingProduct(a, load(x, c)), y, c)
+        c += laneWidth
+    }
+}
+
+/// A[j, :] += x[j] · v for every j      A: [k × n] row-major, x: [k], v: [n]  (outer product)
+@inlinable
+func addOuter<T: ModelScalar>(
+    k: Int, n: Int, x: UnsafePointer<T>, v: UnsafePointer<T>, a: UnsafeMutablePointer<T>
+) {
+    for j in 0 ..< k where x[j] != 0 {
+        axpy(n: n, alpha: x[j], x: v, y: a + j * n)
+    }
+}
+
+/// Σ x[i]·y[i]      x, y: [n]
+@inlinable @inline(__always)
+func dot<T: ModelScalar>(n: Int, _ x: UnsafePointer<T>, _ y: UnsafePointer<T>) -> T {
+    var acc = SIMD16<T>()
+    var c = 0
+    while c < n {
+        acc = acc.addingProduct(load(x, c), load(y, c))
+        c += laneWidth
+    }
+    return acc.sum()
+}
+
+/// x = max(x, 0)      x: [n]
+@inlinable @inline(__always)
+func reluInPlace<T: ModelScalar>(n: Int, _ x: UnsafeMutablePointer<T>) {
+    let zero = SIMD16<T>()
+    var c = 0
+    while c < n {
+        store(pointwiseMax(load(x, c), zero), x, c)
+        c += laneWidth
+    }
+}
+
+/// e = e where h > 0, else 0 (the ReLU derivative, read off the activation)      e, h: [n]
+@inlinable @inline(__always)
+func maskByPositive<T: ModelScalar>(n: Int, _ e: UnsafeMutablePointer<T>, _ h: UnsafePointer<T>) {
+    let zero = SIMD16<T>()
+    var c = 0
+    while c < n {
+        let v = load(e, c)
+        store(v.replacing(with: zero, where: load(h, c) .<= zero), e, c)
+        c += laneWidth
+    }
+}
+
+/// x = 0      x: [n]
+@inlinable @inline(__always)
+func zero<T: ModelScalar>(n: Int, _ x: UnsafeMutablePointer<T>) {
+    x.update(repeating: 0, count: n)
+}

@@ -1,0 +1,93 @@
+import Dispatch
+import Synchronization
+
+/// One worker's workspace behind its own lock, so it can be handed to a concurrent worker.
+/// Each worker locks only its own slot (uncontended), and the reduce step runs alone.
+final class WorkspaceSlot<T: ModelScalar>: Sendable {
+    let workspace: Mutex<TreeWorkspace<T>>
+    init(_ ws: sending TreeWorkspace<T>) { workspace = Mutex(ws) }
+}
+
+/// A tree model ready to run: packed weights plus one workspace per worker thread.
+///
+/// Owned by one thread at a time (the trainer's queue, or the caller of the gradient
+/// check). Minibatches and evaluations fan out over the workers, each taking a contiguous
+/// shard, and results are combined in worker order, so a given thread count is
+/// deterministic and `threads: 1` is bit-for-bit reproducible.
+public final class TreeModel<T: ModelScalar> {
+    public let layout: ParameterLayout
+    public private(set) var weights: PackedWeights<T>
+    let slots: [WorkspaceSlot<T>]
+    /// Scratch map from L row to its slot while merging worker gradients (all -1 between uses).
+    private var rowSlot: [Int32]
+
+    public init(layout: ParameterLayout, parameters: [T], threads: Int = 1, maxTreeSize: Int = 128) {
+        self.layout = layout
+        weights = parameters.withUnsafeBufferPointer { PackedWeights(layout: layout, parameters: $0.baseAddress!) }
+        rowSlot = Array(repeating: -1, count: layout.config.vocabularySize)
+        slots = (0 ..< max(1, threads)).map { _ in
+            WorkspaceSlot(TreeWorkspace<T>(layout: layout, capacity: maxTreeSize))
+        }
+    }
+
+    public var threads: Int { slots.count }
+
+    /// Refreshes the packed copies after the canonical parameters changed.
+    public func load(parameters: [T]) {
+        weights = parameters.withUnsafeBufferPointer { PackedWeights(layout: layout, parameters: $0.baseAddress!) }
+    }
+
+    /// Summed cross-entropy over `trees` and its (unscaled) gradient.
+    ///
+    /// Returns the loss sum over labelled nodes, their count, and the gradient summed over
+    /// the trees, combined across workers in worker order.
+    public func lossAndGradient(
+        trees: [Int], data: EncodedTreebank, parameters: [T]
+    ) -> (loss: Double, nodes: Int, gradient: Gradient<T>) {
+        let weights = self.weights, layout = self.layout
+        let shards = runSharded(trees.count) { ws, range in
+            ws.clearGradients()
+            var loss = 0.0, nodes = 0
+            let classes = UInt8(layout.config.classes)
+            parameters.withUnsafeBufferPointer { params in
+                let L = params.baseAddress! + layout.L.offset
+                data.withArrays { arrays in
+                    weights.withPointers { w in
+                        for k in range {
+                            let r = data.treebank.nodes(of: trees[k])
+                            loss += Double(ws.forward(nodes: r, arrays: arrays, w: w, L: L))
+                            ws.backward(nodes: r, arrays: arrays, w: w)
+                            for i in r where arrays.labels[i] < classes { nodes += 1 }
+                        }
+                    }
+                }
+            }
+            return (loss, nodes, ws.exportGradient())
+        }
+        var gradient = shards[0].2
+        if shards.count > 1 {
+            for (k, row) in gradient.rows.enumerated() { rowSlot[Int(row)] = Int32(k) }
+            for shard in shards.dropFirst() { gradient.add(shard.2, rowSlot: &rowSlot) }
+            for row in gradient.rows { rowSlot[Int(row)] = -1 }
+        }
+        let loss = shards.reduce(0.0) { $0 + $1.0 }, nodes = shards.reduce(0) { $0 + $1.1 }
+        return (loss, nodes, gradient)
+    }
+
+    /// Runs `body(workspace, shard)` for each worker on its own contiguous shard of
+    /// `0..<count`, concurrently, and returns the results in worker order.
+    public func runSharded<R: Sendable>(
+        _ count: Int, _ body: @escaping @Sendable (TreeWorkspace<T>, Range<Int>) -> R
+    ) -> [R] {
+        let n = slots.count
+        if n == 1 { return [slots[0].workspace.withLock { body($0, 0 ..< count) }] }
+        let results = Mutex<[R?]>(Array(repeating: nil, count: n))
+        let slots = self.slots
+        DispatchQueue.concurrentPerform(iterations: n) { w in
+            let shard = (count * w / n) ..< (count * (w + 1) / n)
+            let r = slots[w].workspace.withLock { body($0, shard) }
+            results.withLock { $0[w] = r }
+        }
+        return results.withLock { $0.map { $0! } }
+    }
+}
