@@ -4,13 +4,14 @@ public struct EncodedTreebank: Sendable {
     /// Per node word id (leaves) or -1 (internal nodes).                        [N]
     public let words: [Int32]
     /// Node count of the largest tree, for sizing workspaces.
-    public let maxTreeSize: Int
+    public var maxTreeSize: Int {
+        (0 ..< treebank.count).map { treebank.nodes(of: $0).count }.max() ?? 0
+    }
 
     public init(_ treebank: Treebank, words: [Int32]) {
         precondition(words.count == treebank.nodeCount)
         self.treebank = treebank
         self.words = words
-        maxTreeSize = (0 ..< treebank.count).map { treebank.nodes(of: $0).count }.max() ?? 0
     }
 
     public var count: Int { treebank.count }

@@ -35,7 +35,8 @@ public final class TreeWorkspace<T: ModelScalar> {
     var touched: [Bool]
     var touchedRows: [Int32] = []
 
-    public init(layout: ParameterLayout, capacity: Int = 128) {
+    /// `gradients: false` skips the gradient buffers (gL alone is V×dp) for forward-only use.
+    public init(layout: ParameterLayout, capacity: Int = 128, gradients: Bool = true) {
         self.layout = layout
         let cfg = layout.config
         kind = cfg.kind
@@ -49,11 +50,12 @@ public final class TreeWorkspace<T: ModelScalar> {
         }
         h = buffer(0); h2 = buffer(0); err = buffer(0); probs = buffer(0)
         deltaB = buffer(dp); delta2 = buffer(mp); delta3 = buffer(padded(C)); back = buffer(max(dp, mp))
-        gWT = buffer(2 * d * dp); gb = buffer(dp)
-        gW2T = buffer(d * mp); gb2 = buffer(mp)
-        gU = buffer(C * op); gbs = buffer(padded(C))
-        gL = buffer(vocabularySize * dp)
-        touched = Array(repeating: false, count: vocabularySize)
+        let g = gradients ? 1 : 0
+        gWT = buffer(g * 2 * d * dp); gb = buffer(g * dp)
+        gW2T = buffer(g * d * mp); gb2 = buffer(g * mp)
+        gU = buffer(g * C * op); gbs = buffer(g * padded(C))
+        gL = buffer(g * vocabularySize * dp)
+        touched = Array(repeating: false, count: g * vocabularySize)
         reserve(nodes: capacity)
     }
 
@@ -125,12 +127,17 @@ public final class TreeWorkspace<T: ModelScalar> {
                 p[c] = z
                 top = Swift.max(top, z)
             }
-            var total: T = 0
-            for c in 0 ..< C { total += T.exp(p[c] - top) }
-            let logTotal = T.log(total) + top
             let label = t.labels[base + i]
-            if label < C { loss += logTotal - p[Int(label)] }
-            for c in 0 ..< C { p[c] = T.exp(p[c] - logTotal) }
+            let gold = label < C ? p[Int(label)] : 0
+            var total: T = 0
+            for c in 0 ..< C {
+                p[c] = T.exp(p[c] - top)
+                total += p[c]
+            }
+            // loss = log Σ exp(z) − z_gold, computed from the shifted logits (no overflow).
+            if label < C { loss += T.log(total) + top - gold }
+            let inverse = 1 / total
+            for c in 0 ..< C { p[c] *= inverse }
         }
         return loss
     }

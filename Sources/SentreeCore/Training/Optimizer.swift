@@ -1,0 +1,49 @@
+import RealModule
+
+/// Minibatch update rules on the canonical parameter buffer.
+///
+/// AdaGrad keeps a running sum of squared gradients per parameter (same layout as the
+/// parameters; checkpointed). Rows of `L` are updated only where the minibatch touched
+/// them, so an update costs time proportional to its words, not to the vocabulary; an
+/// untouched row's gradient is exactly 0 (L is not decayed), so skipping it is exact.
+public struct Optimizer: Sendable {
+    public let kind: OptimizerKind
+    public let layout: ParameterLayout
+    /// AdaGrad's Σg² per parameter, or empty for SGD.
+    public var accumulator: [Float]
+    /// Added to √Σg² so the first steps are bounded.
+    public static let epsilon: Float = 1e-8
+
+    public init(kind: OptimizerKind, layout: ParameterLayout, accumulator: [Float]? = nil) {
+        self.kind = kind
+        self.layout = layout
+        if kind == .adagrad {
+            self.accumulator = accumulator ?? [Float](repeating: 0, count: layout.count)
+        } else {
+            self.accumulator = []
+        }
+    }
+
+    /// Applies one step of `gradient` (already the gradient of the minibatch objective).
+    public mutating func step(_ parameters: inout [Float], gradient g: Gradient<Float>, learningRate: Double) {
+        let lr = Float(learningRate), d = layout.config.dim, base = layout.L.count
+        let adagrad = kind == .adagrad
+        parameters.withUnsafeMutableBufferPointer { p in
+            accumulator.withUnsafeMutableBufferPointer { acc in
+                func update(_ i: Int, _ gi: Float) {
+                    if adagrad {
+                        acc[i] += gi * gi
+                        p[i] -= lr * gi / (acc[i].squareRoot() + Self.epsilon)
+                    } else {
+                        p[i] -= lr * gi
+                    }
+                }
+                for k in g.dense.indices { update(base + k, g.dense[k]) }
+                for (r, row) in g.rows.enumerated() {
+                    let start = Int(row) * d
+                    for j in 0 ..< d { update(start + j, g.rowValues[r * d + j]) }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,126 @@
+import Dispatch
+import Foundation
+import Synchronization
+
+/// Trains a tree model on a background Dispatch queue while a front end observes and steers.
+///
+/// Observing: every event goes to `onEvent`, in order, on the trainer's queue (keep the
+/// handler cheap; `EventInbox` is made for this). Steering: the `TrainerControl` methods
+/// may be called from any thread; they set flags that the training loop reads at the next
+/// minibatch boundary. A paused trainer blocks on a semaphore and uses no CPU.
+public final class Trainer: TrainerControl {
+    public let config: TrainingConfig
+    public let vocabulary: Vocabulary
+    public let layout: ParameterLayout
+    /// Per-node word ids of the dev treebank (-1 for internal nodes).
+    public let devWordIDs: [Int32]
+    public let stepsPerEpoch: Int
+    /// Epochs already completed when this trainer was created (non-zero when resuming).
+    public let startEpoch: Int
+
+    let onEvent: @Sendable (TrainerEvent) -> Void
+    let pending = Mutex(PendingCommands())
+    let wake = DispatchSemaphore(value: 0)
+    let finished = DispatchSemaphore(value: 0)
+    let snapshot = Mutex<ModelSnapshot?>(nil)
+    let started = Mutex(false)
+    let queue = DispatchQueue(label: "sentree.trainer", qos: .userInitiated)
+    /// The loop's own state. Only the training queue locks it, for the whole run.
+    let loop: Mutex<TrainingLoop>
+
+    /// Prepares a run: builds (or restores) the vocabulary, model, optimizer and run directory.
+    ///
+    /// - Parameters:
+    ///   - runDirectory: where `best`, `last` and `metrics.jsonl` go; `nil` keeps nothing.
+    ///   - resume: a checkpoint to continue from; its vocabulary, parameters, optimizer state
+    ///     and position are used, and `config` only decides the number of epochs and threads.
+    public init(config: TrainingConfig, train: Treebank, dev: Treebank, runDirectory: String?,
+                resume: Checkpoint? = nil, onEvent: @escaping @Sendable (TrainerEvent) -> Void) throws {
+        var config = config
+        if let resume {
+            let epochs = config.epochs, threads = config.threads
+            config = resume.config
+            config.epochs = epochs
+            config.threads = threads
+        }
+        guard config.batchSize > 0 else { throw TrainerError("batch size must be at least 1") }
+        guard config.dim > 0, (config.middle ?? 1) > 0 else { throw TrainerError("dimensions must be positive") }
+        guard config.learningRate > 0, config.learningRate.isFinite else {
+            throw TrainerError("learning rate must be a positive finite number")
+        }
+        guard train.count > 0 else { throw TrainerError("\(train.source): no training trees") }
+        self.config = config
+        self.onEvent = onEvent
+        let vocabulary = resume.map { Vocabulary(words: $0.vocabulary, lowercase: $0.lowercase) }
+            ?? Vocabulary.build(from: train, lowercase: config.lowercase)
+        self.vocabulary = vocabulary
+        let model = ModelConfig(kind: config.model, dim: config.dim, middle: config.middle,
+                                vocabularySize: vocabulary.count)
+        if let resume, resume.model != model {
+            throw TrainerError("checkpoint model \(resume.model) does not match its vocabulary/config")
+        }
+        layout = ParameterLayout(model)
+        let trainData = EncodedTreebank(train, words: vocabulary.encode(train))
+        let devData = EncodedTreebank(dev, words: vocabulary.encode(dev))
+        devWordIDs = devData.words
+        stepsPerEpoch = (train.count + config.batchSize - 1) / config.batchSize
+        startEpoch = resume?.progress.epochsCompleted ?? 0
+        let run = try runDirectory.map { try RunDirectory(path: $0) }
+        loop = Mutex(TrainingLoop(config: config, layout: layout, train: trainData, dev: devData,
+                                  vocabulary: vocabulary, run: run, resume: resume))
+        let initial = loop.withLock { $0.makeSnapshot() }
+        snapshot.withLock { $0 = initial }
+    }
+
+    /// Starts training on the background queue (only the first call has an effect).
+    public func start() {
+        let first = started.withLock { s in defer { s = true }; return !s }
+        guard first else { return }
+        queue.async { [self] in
+            loop.withLock { $0.run(trainer: self) }
+            finished.signal()
+        }
+    }
+
+    /// Blocks until training has finished or stopped.
+    public func wait() {
+        finished.wait()
+        finished.signal()
+    }
+
+    // MARK: TrainerControl
+
+    public func pause() { pending.withLock { $0.paused = true } }
+
+    public func resume() { command { $0.paused = false } }
+
+    public func setLearningRate(_ rate: Double) {
+        guard rate > 0, rate.isFinite else { return }
+        command { $0.learningRate = rate }
+    }
+
+    public func evaluateNow() { command { $0.evaluateRequested = true } }
+
+    public func saveNow() { command { $0.saveRequested = true } }
+
+    public func stop() { command { $0.stopRequested = true } }
+
+    public var latestSnapshot: ModelSnapshot? { snapshot.withLock { $0 } }
+
+    /// Applies a command and wakes a paused loop so it can act on it.
+    private func command(_ change: (inout PendingCommands) -> Void) {
+        let sleeping = pending.withLock { p in
+            change(&p)
+            return p.sleeping
+        }
+        if sleeping { wake.signal() }
+    }
+
+    func publish(_ s: ModelSnapshot) { snapshot.withLock { $0 = s } }
+}
+
+/// A configuration or data problem found before training starts.
+public struct TrainerError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,10 @@
+/// Commands waiting for the trainer's next minibatch boundary.
+struct PendingCommands: Sendable {
+    var paused = false
+    var stopRequested = false
+    var evaluateRequested = false
+    var saveRequested = false
+    var learningRate: Double? = nil
+    /// Set by the trainer: whether it is blocked in a pause right now.
+    var sleeping = false
+}

@@ -1,0 +1,217 @@
+import Dispatch
+import Foundation
+
+/// The state and loop of one training run; lives on the trainer's queue only.
+final class TrainingLoop {
+    let config: TrainingConfig
+    let layout: ParameterLayout
+    let train: EncodedTreebank
+    let dev: EncodedTreebank
+    let vocabulary: Vocabulary
+    let run: RunDirectory?
+    let log: MetricsLog?
+    let model: TreeModel<Float>
+    var parameters: [Float]
+    var optimizer: Optimizer
+    var progress: TrainingProgress
+    var history: [EpochRecord]
+    var isPaused = false
+    var lastSave = DispatchTime.now()
+    /// `last` is rewritten at most this often mid-run (always on stop and at the end).
+    static let saveInterval = 10.0
+
+    init(config: TrainingConfig, layout: ParameterLayout, train: EncodedTreebank, dev: EncodedTreebank,
+         vocabulary: Vocabulary, run: RunDirectory?, resume: Checkpoint?) {
+        self.config = config
+        self.layout = layout
+        self.train = train
+        self.dev = dev
+        self.vocabulary = vocabulary
+        self.run = run
+        log = run.map { MetricsLog(path: $0.metricsPath) }
+        parameters = resume?.parameters ?? layout.initialParameters(seed: config.seed)
+        optimizer = Optimizer(kind: config.optimizer, layout: layout,
+                              accumulator: resume.flatMap { $0.optimizerState.isEmpty ? nil : $0.optimizerState })
+        progress = resume?.progress ?? TrainingProgress(
+            epochsCompleted: 0, stepInEpoch: 0, globalStep: 0, learningRate: config.learningRate,
+            bestFineRoot: -1, bestEpoch: 0, elapsedSeconds: 0)
+        history = resume?.history ?? []
+        let threads = config.threads > 0 ? config.threads : ProcessInfo.processInfo.activeProcessorCount
+        model = TreeModel(layout: layout, parameters: parameters, threads: threads,
+                          maxTreeSize: max(train.maxTreeSize, dev.maxTreeSize))
+    }
+
+    func makeSnapshot() -> ModelSnapshot {
+        ModelSnapshot(layout: layout, parameters: parameters, epoch: progress.epochsCompleted,
+                      step: progress.globalStep)
+    }
+
+    /// Trains until all epochs are done or a stop is requested.
+    func run(trainer t: Trainer) {
+        t.onEvent(.state(.running))
+        var epoch = progress.epochsCompleted + 1
+        while epoch <= config.epochs {
+            var order = Array(0 ..< train.count)
+            var rng = SplitMix64.stream(seed: config.seed, UInt64(epoch))
+            order.shuffle(using: &rng)
+            let steps = (train.count + config.batchSize - 1) / config.batchSize
+            var lossSum = 0.0, nodes = 0, trees = 0
+            var active = 0.0
+            var step = progress.stepInEpoch
+            while step < steps {
+                guard steer(t, epoch: epoch) else { return finish(t, state: .stopped) }
+                let started = DispatchTime.now()
+                let batch = Array(order[step * config.batchSize ..< min(train.count, (step + 1) * config.batchSize)])
+                let (loss, count) = trainStep(batch)
+                let seconds = started.secondsUntilNow
+                active += seconds
+                progress.elapsedSeconds += seconds
+                lossSum += loss; nodes += count; trees += batch.count
+                step += 1
+                progress.stepInEpoch = step
+                progress.globalStep += 1
+                t.onEvent(.step(StepEvent(
+                    epoch: epoch, step: progress.globalStep, stepInEpoch: step, stepsPerEpoch: steps,
+                    loss: count > 0 ? loss / Double(count) : 0, learningRate: progress.learningRate,
+                    treesPerSecond: Double(trees) / max(active, 1e-9))))
+                if lastSave.secondsUntilNow > 3 * Self.saveInterval { save(t, reason: "last") }
+            }
+            let report = evaluate(t, epoch: epoch)
+            let isBest = report.metrics.fineRoot > progress.bestFineRoot
+            progress.epochsCompleted = epoch
+            progress.stepInEpoch = 0
+            let record = EpochRecord(
+                epoch: epoch, trainLoss: nodes > 0 ? lossSum / Double(nodes) : 0,
+                fineAll: report.metrics.fineAll, fineRoot: report.metrics.fineRoot,
+                binaryRoot: report.metrics.binaryRoot, binaryAll: report.metrics.binaryAll,
+                seconds: active, treesPerSecond: Double(trees) / max(active, 1e-9),
+                learningRate: progress.learningRate)
+            history.append(record)
+            if isBest {
+                progress.bestFineRoot = report.metrics.fineRoot
+                progress.bestEpoch = epoch
+                save(t, reason: "best")
+            }
+            do { try log?.appendEpoch(record) } catch { t.onEvent(.message("could not write metrics log: \(error)")) }
+            t.onEvent(.epoch(EpochResult(
+                epoch: epoch, trainLoss: record.trainLoss, dev: report, seconds: active,
+                treesPerSecond: record.treesPerSecond, learningRate: progress.learningRate, isBest: isBest)))
+            if epoch == config.epochs || lastSave.secondsUntilNow > Self.saveInterval { save(t, reason: "last") }
+            epoch += 1
+        }
+        finish(t, state: .done)
+    }
+
+    /// One minibatch update: gradient of the objective, optimizer step, repack.
+    ///
+    /// Returns the summed cross-entropy and the number of labelled nodes of the batch.
+    func trainStep(_ batch: [Int]) -> (loss: Double, nodes: Int) {
+        var (loss, count, gradient) = model.lossAndGradient(trees: batch, data: train, parameters: parameters)
+        gradient.finishObjective(scale: 1 / Float(batch.count), l2: Float(config.l2), parameters: parameters)
+        optimizer.step(&parameters, gradient: gradient, learningRate: progress.learningRate)
+        model.load(parameters: parameters)
+        return (loss, count)
+    }
+
+    /// Handles commands at a minibatch boundary; returns false when training must stop.
+    func steer(_ t: Trainer, epoch: Int) -> Bool {
+        while true {
+            let c = t.pending.withLock { p -> PendingCommands in
+                let copy = p
+                p.evaluateRequested = false
+                p.saveRequested = false
+                p.learningRate = nil
+                return copy
+            }
+            if let rate = c.learningRate, rate != progress.learningRate {
+                progress.learningRate = rate
+                logEvent(t, "learning_rate", epoch: epoch)
+                t.onEvent(.learningRateChanged(rate))
+            }
+            if c.evaluateRequested {
+                let report = evaluate(t, epoch: epoch)
+                t.onEvent(.evaluation(report))
+            }
+            if c.saveRequested { save(t, reason: "manual") }
+            if c.stopRequested { return false }
+            if c.paused {
+                if !isPaused {
+                    isPaused = true
+                    logEvent(t, "pause", epoch: epoch)
+                    t.onEvent(.state(.paused))
+                }
+                let sleep = t.pending.withLock { p -> Bool in
+                    guard p.paused, !p.stopRequested, !p.evaluateRequested, !p.saveRequested,
+                          p.learningRate == nil else { return false }
+                    p.sleeping = true
+                    return true
+                }
+                if sleep {
+                    t.wake.wait()
+                    t.pending.withLock { $0.sleeping = false }
+                }
+                continue
+            }
+            if isPaused {
+                isPaused = false
+                logEvent(t, "resume", epoch: epoch)
+                t.onEvent(.state(.running))
+            }
+            return true
+        }
+    }
+
+    /// Scores dev with the current parameters and publishes them as the latest snapshot.
+    func evaluate(_ t: Trainer, epoch: Int) -> EvaluationReport {
+        t.onEvent(.state(.evaluating))
+        let (metrics, outcomes) = model.evaluate(dev, parameters: parameters)
+        let snapshot = makeSnapshot()
+        t.publish(snapshot)
+        t.onEvent(.state(isPaused ? .paused : .running))
+        return EvaluationReport(epoch: epoch, step: progress.globalStep, metrics: metrics,
+                                outcomes: outcomes, snapshot: snapshot)
+    }
+
+    func checkpoint() -> Checkpoint {
+        Checkpoint(config: config, model: layout.config, parameters: parameters,
+                   optimizerState: optimizer.accumulator, vocabulary: vocabulary.words,
+                   lowercase: vocabulary.lowercase, progress: progress, history: history)
+    }
+
+    /// Writes `best` or `last` ("manual" saves go to `last`); failures are reported, not fatal.
+    func save(_ t: Trainer, reason: String) {
+        guard let run else { return }
+        let path = reason == "best" ? run.bestPath : run.lastPath
+        do {
+            try checkpoint().write(to: path)
+            if reason != "best" { lastSave = .now() }
+            t.onEvent(.saved(path: path, reason: reason))
+        } catch {
+            t.onEvent(.message("could not save \(path): \(error)"))
+        }
+    }
+
+    func logEvent(_ t: Trainer, _ name: String, epoch: Int) {
+        do {
+            try log?.appendEvent(name: name, fields: [
+                "epoch": .int(epoch), "step": .int(progress.globalStep),
+                "learning_rate": .double(progress.learningRate),
+            ])
+        } catch {
+            t.onEvent(.message("could not write metrics log: \(error)"))
+        }
+    }
+
+    func finish(_ t: Trainer, state: TrainerState) {
+        save(t, reason: "last")
+        t.publish(makeSnapshot())
+        t.onEvent(.state(state))
+    }
+}
+
+extension DispatchTime {
+    /// Seconds from this instant to now.
+    var secondsUntilNow: Double {
+        Double(DispatchTime.now().uptimeNanoseconds - uptimeNanoseconds) / 1e9
+    }
+}

@@ -1,0 +1,79 @@
+import ArgumentParser
+import Foundation
+import SentreeCore
+
+struct Predict: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Show a checkpoint's prediction at every node of trees or sentences.",
+        discussion: """
+        Each input (an argument, or a line of standard input) is either a PTB tree such as \
+        `(3 (2 not) (3 bad))` (labels optional: `((not) (bad))`), or a plain sentence. A plain \
+        sentence is tokenized PTB-style and binarized by a fixed rule (final punctuation at the \
+        top, the rest right-branching) — not a real parse, so its inner nodes are marked \
+        approximate. Output: the tree, one node per line, with the predicted label, its \
+        probability, the gold label if given, and the phrase.
+        """)
+
+    @Option(help: "Checkpoint file, or a run directory (uses its best, else last).") var checkpoint: String
+    @Argument(help: "Trees or sentences (default: read lines from standard input).") var inputs: [String] = []
+
+    func run() throws {
+        try reportingErrors {
+            let (ckpt, _) = try loadCheckpoint(checkpoint)
+            var lines = inputs
+            if lines.isEmpty {
+                while let line = readLine() { lines.append(line) }
+            }
+            let vocabulary = Vocabulary(words: ckpt.vocabulary, lowercase: ckpt.lowercase)
+            let snapshot = ModelSnapshot(layout: ParameterLayout(ckpt.model), parameters: ckpt.parameters,
+                                         epoch: ckpt.progress.epochsCompleted, step: ckpt.progress.globalStep)
+            var first = true
+            for (k, raw) in lines.enumerated() {
+                let line = raw.trimmingCharacters(in: .whitespaces)
+                if line.isEmpty { continue }
+                let isTree = line.hasPrefix("(")
+                let source = inputs.isEmpty ? "<stdin>" : "<argument \(k + 1)>"
+                let treebank: Treebank
+                if isTree {
+                    treebank = try Treebank.parse(line, source: inputs.isEmpty ? "<stdin line \(k + 1)>" : source,
+                                                  requireLabels: false)
+                } else {
+                    treebank = Treebank.fromSentences([line], source: source)
+                }
+                let words = vocabulary.encode(treebank)
+                for t in 0 ..< treebank.count {
+                    if !first { print() }
+                    first = false
+                    printTree(t, of: treebank, words: words, snapshot: snapshot, approximate: !isTree)
+                }
+            }
+        }
+    }
+
+    func printTree(_ t: Int, of treebank: Treebank, words: [Int32], snapshot: ModelSnapshot, approximate: Bool) {
+        let prediction = snapshot.predict(tree: t, in: treebank, wordIDs: words)
+        let r = treebank.nodes(of: t)
+        let unknown = (r).filter { treebank.left[$0] < 0 && words[$0] == 0 }.count
+        if approximate { print("(structure approximate: sentence binarized without a parser)") }
+        if unknown > 0 { print("(\(unknown) word\(unknown == 1 ? "" : "s") not in the vocabulary, read as <unk>)") }
+        // Depth-first from the root without recursion (user input may be deep).
+        var stack: [(node: Int, depth: Int)] = [(r.count - 1, 0)]
+        while let (i, depth) = stack.popLast() {
+            let g = r.lowerBound + i
+            let p = prediction.probabilities[i]
+            let label = Int(prediction.predicted[i])
+            let gold = treebank.labels[g]
+            var text = String(repeating: "  ", count: depth)
+            text += "\(label) \(classNames[label].padding(toLength: 13, withPad: " ", startingAt: 0)) \(String(format: "%.2f", p[label]))"
+            if gold != Treebank.unlabeled {
+                text += gold == label ? "  gold \(gold)  " : "  gold \(gold) ✗"
+            }
+            text += "  " + treebank.phrase(tree: t, node: i)
+            print(text)
+            if treebank.left[g] >= 0 {
+                stack.append((Int(treebank.right[g]), depth + 1))
+                stack.append((Int(treebank.left[g]), depth + 1))
+            }
+        }
+    }
+}
