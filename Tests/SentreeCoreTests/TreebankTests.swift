@@ -245,3 +245,92 @@ func parseError(_ text: String, requireLabels: Bool = true) -> String? {
         #expect(roots.filter { $0 != 2 }.count == 872)
     }
 }
+
+@Suite struct TokenTextTests {
+    @Test func undoesPTBEscapes() {
+        let cases = ["-LRB-": "(", "-RRB-": ")", "-LSB-": "[", "-RSB-": "]", "-LCB-": "{", "-RCB-": "}",
+                     "1\\/2": "1/2", "\\*\\*\\*": "***", "and\\/or": "and/or", "film": "film",
+                     "-LRB-x": "-LRB-x", "--": "--", "8\u{00A0}1\\/2": "8\u{00A0}1/2"]
+        for (raw, shown) in cases {
+            #expect(Treebank.displayText(ofToken: raw) == shown, "token \(raw)")
+        }
+    }
+
+    @Test func phraseCoversExactlyTheLeavesUnderANode() throws {
+        let tb = try Treebank.parse("""
+            (2 (2 a) (2 b))
+            (3 (2 (2 -LRB-) (2 (2 very) (2 -RRB-))) (3 (2 good) (2 1\\/2)))
+            """, source: "mem")
+        // Tree 1 post-order: -LRB-, very, -RRB-, (very -RRB-), (...), good, 1\/2, (good 1\/2), root.
+        #expect(tb.phrase(tree: 1, node: 0) == "(")
+        #expect(tb.phrase(tree: 1, node: 3) == "very )")
+        #expect(tb.phrase(tree: 1, node: 4) == "( very )")
+        #expect(tb.phrase(tree: 1, node: 7) == "good 1/2")
+        #expect(tb.phrase(tree: 1, node: 8) == "( very ) good 1/2")
+        #expect(tb.sentence(tree: 1) == "( very ) good 1/2")
+        #expect(tb.sentence(tree: 0) == "a b")
+    }
+
+    @Test(.enabled(if: sstAvailable)) func sstSentencesMatchTheirLeaves() throws {
+        let tb = try Treebank.load(contentsOf: sstDirectory + "/dev.txt")
+        for t in 0 ..< tb.count {
+            let r = tb.nodes(of: t)
+            let words = r.filter { tb.leafToken[$0] >= 0 }.map { Treebank.displayText(ofToken: tb.tokens[Int(tb.leafToken[$0])]) }
+            #expect(tb.sentence(tree: t) == words.joined(separator: " "))
+        }
+    }
+}
+
+@Suite struct SentenceBinarizerTests {
+    @Test func tokenizesLikeSST() {
+        #expect(Treebank.ptbTokens(of: "It isn't bad (at all), I'd say... \"Great\" film!") ==
+                ["It", "is", "n't", "bad", "-LRB-", "at", "all", "-RRB-", ",", "I", "'d", "say", "...",
+                 "``", "Great", "''", "film", "!"])
+        #expect(Treebank.ptbTokens(of: "The students' U.S. co-writer/director can’t -- 'til 2:30; 5* ok?") ==
+                ["The", "students", "'", "U.S.", "co-writer\\/director", "ca", "n't", "--", "'til", "2:30", ";",
+                 "5\\*", "ok", "?"])
+        #expect(Treebank.ptbTokens(of: "8\u{00A0}1/2 weeks\tWE'RE  here") == ["8\u{00A0}1\\/2", "weeks", "WE", "'RE", "here"])
+        #expect(Treebank.ptbTokens(of: "  \t ").isEmpty)
+    }
+
+    @Test func finalPunctuationAtTopRestRightBranching() {
+        let u = Treebank.unlabeled
+        let tb = Treebank.fromSentences(["a b c."], source: "input")
+        #expect(tb.source == "input")
+        #expect(tb.tokens == ["a", "b", "c", "."])
+        // a, b, c, (b c), (a (b c)), ., root
+        #expect(tb.left == [-1, -1, -1, 1, 0, -1, 4])
+        #expect(tb.right == [-1, -1, -1, 2, 3, -1, 5])
+        #expect(tb.leafToken == [0, 1, 2, -1, -1, 3, -1])
+        #expect(tb.labels == Array(repeating: u, count: 7))
+        #expect(tb.sentence(tree: 0) == "a b c .")
+    }
+
+    @Test func singleWordsAndPunctuationOnly() {
+        let tb = Treebank.fromSentences(["great", "!", "wow !!"], source: "input")
+        #expect(tb.count == 3)
+        #expect(tb.nodes(of: 0).count == 1 && tb.nodes(of: 1).count == 1)
+        // wow, !, (wow !), !, ((wow !) !)
+        let r = tb.nodes(of: 2)
+        #expect(Array(tb.left[r]) == [-1, -1, 0, -1, 2])
+        #expect(Array(tb.right[r]) == [-1, -1, 1, -1, 3])
+    }
+
+    @Test func emptySentencesAreSkippedAndLinesMapBack() throws {
+        let tb = Treebank.fromSentences(["", "good film", "   ", "bad"], source: "input")
+        #expect(tb.count == 2)
+        #expect(tb.lines == [2, 4])
+        #expect(tb.sentence(tree: 0) == "good film")
+    }
+
+    @Test func outputIsAValidTreebank() throws {
+        let tb = Treebank.fromSentences(["A long, winding -- and finally (!) satisfying film."], source: "input")
+        #expect(tb.count == 1)
+        let r = tb.nodes(of: 0)
+        #expect(r.count == 2 * tb.tokens.count - 1)
+        for local in 0 ..< r.count where tb.left[local] >= 0 {
+            #expect(tb.left[local] < local && tb.right[local] < local)
+        }
+        #expect(tb.phrase(tree: 0, node: r.count - 1).hasSuffix("film ."))
+    }
+}
