@@ -334,3 +334,59 @@ func parseError(_ text: String, requireLabels: Bool = true) -> String? {
         #expect(tb.phrase(tree: 0, node: r.count - 1).hasSuffix("film ."))
     }
 }
+
+@Suite struct TreebankFuzzTests {
+    /// Checks the documented layout: post-order, local child indices below the parent, one
+    /// parent per non-root node, root last, leaves numbering `tokens` left to right.
+    func checkLayout(_ tb: Treebank) {
+        var nextToken: Int32 = 0
+        for t in 0 ..< tb.count {
+            let r = tb.nodes(of: t)
+            var parents = [Int](repeating: 0, count: r.count)
+            for local in 0 ..< r.count {
+                let g = r.lowerBound + local
+                if tb.left[g] < 0 {
+                    #expect(tb.right[g] < 0 && tb.leafToken[g] == nextToken)
+                    nextToken += 1
+                } else {
+                    #expect(tb.leafToken[g] == -1)
+                    #expect(tb.left[g] < tb.right[g] && Int(tb.right[g]) < local)
+                    parents[Int(tb.left[g])] += 1
+                    parents[Int(tb.right[g])] += 1
+                }
+            }
+            #expect(parents.dropLast().allSatisfy { $0 == 1 } && parents.last == 0)
+        }
+        #expect(Int(nextToken) == tb.tokens.count)
+    }
+
+    @Test func randomInputEitherParsesConsistentlyOrFailsWithOneError() {
+        let alphabet: [String] = ["(", "(", ")", ")", " ", "2", "4", "7", "x", "é", "\u{00A0}", "\t", "\n", "\r\n", "(2 a)"]
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        var parsed = 0, failed = 0
+        for _ in 0 ..< 20_000 {
+            var text = ""
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            for _ in 0 ..< Int(state >> 59) + 1 {
+                state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+                text += alphabet[Int(state >> 33) % alphabet.count]
+            }
+            for requireLabels in [true, false] {
+                do {
+                    checkLayout(try Treebank.parse(text, source: "f", requireLabels: requireLabels))
+                    parsed += 1
+                } catch let error as TreebankError {
+                    #expect(error.line >= 1 && error.column >= 1 && !error.message.isEmpty)
+                    failed += 1
+                } catch {
+                    Issue.record("unexpected error type \(error)")
+                }
+            }
+        }
+        #expect(parsed > 100 && failed > 100)
+    }
+
+    @Test(.enabled(if: sstAvailable)) func sstLayoutIsConsistent() throws {
+        checkLayout(try Treebank.load(contentsOf: sstDirectory + "/train.txt"))
+    }
+}
