@@ -20,7 +20,7 @@ enum Headless {
                     percent(m.binaryRoot), percent(m.binaryAll), r.seconds, r.treesPerSecond,
                     r.learningRate, r.isBest ? "  *best" : "")
                 print(line)
-                fflush(stdout)
+                fflush(nil)
             case .message(let text):
                 printError("warning: \(text)")
             default:
@@ -31,7 +31,7 @@ enum Headless {
         print("sentree: \(c.model.rawValue) d=\(c.dim)\(c.model == .rnn2 ? " m=\(c.middle ?? c.dim)" : "")  \(trainer.layout.count) parameters  vocabulary \(trainer.vocabulary.count)  train \(train.count) trees  dev \(dev.count) trees")
         print("        \(c.optimizer.rawValue) lr \(c.learningRate)  l2 \(c.l2)  batch \(c.batchSize)  seed \(c.seed)  threads \(c.threads == 0 ? ProcessInfo.processInfo.activeProcessorCount : c.threads)  run \(runDirectory)")
         if trainer.startEpoch > 0 { print("        resuming after epoch \(trainer.startEpoch)") }
-        fflush(stdout)
+        fflush(nil)
 
         // Ctrl-C / SIGTERM stop at the next minibatch and save `last`; a second one exits now.
         signal(SIGINT, SIG_IGN)
