@@ -1,0 +1,188 @@
+import Foundation
+import ZIPFoundation
+
+/// Everything needed to evaluate a model or continue its training, in one file.
+///
+/// ## Format (version 1)
+/// A safetensors file (see `SafeTensors`), so `safetensors.numpy.load_file` or 15 lines of
+/// numpy can read it:
+/// - Tensors, all `F32`, row-major: `L` [V, d], `W` [d, 2d], `b` [d], `W2` [m, d] and
+///   `b2` [m] (rnn2 only), `U` [5, d or m], `bs` [5]; with AdaGrad also `adagrad.<name>`
+///   for each, holding the running sum of squared gradients.
+/// - `__metadata__` (all values strings): `format` = `sentree-checkpoint`,
+///   `format_version` = `1`, `training_config`, `model_config`, `progress`, `history`
+///   (JSON), `vocabulary` (JSON array of words in id order; id 0 is `<unk>`), `lowercase`
+///   (`true`/`false`), `crc32` (decimal CRC-32 of the data section, to detect corruption).
+///
+/// The model: `h = relu(W [h_left; h_right] + b)` at internal nodes, `h = L[word]` at
+/// leaves, (`h2 = relu(W2 h + b2)` for rnn2), `softmax(U h + bs)` at every node.
+///
+/// ```python
+/// import json, struct, numpy as np
+/// raw = open("best.safetensors", "rb").read()
+/// n = struct.unpack("<Q", raw[:8])[0]; header = json.loads(raw[8:8 + n]); data = raw[8 + n:]
+/// def tensor(name):
+///     t = header[name]; a, b = t["data_offsets"]
+///     return np.frombuffer(data[a:b], dtype="<f4").reshape(t["shape"])
+/// vocab = json.loads(header["__metadata__"]["vocabulary"])
+/// L, W, b, U, bs = (tensor(k) for k in ["L", "W", "b", "U", "bs"])
+/// ```
+public struct Checkpoint: Sendable, Equatable {
+    public static let format = "sentree-checkpoint"
+    public static let version = 1
+
+    public var config: TrainingConfig
+    public var model: ModelConfig
+    /// Flat parameters in `ParameterLayout(model)` order.
+    public var parameters: [Float]
+    /// AdaGrad's Σg² in the same layout, or empty (SGD).
+    public var optimizerState: [Float]
+    /// Words in id order; entry 0 is `<unk>`.
+    public var vocabulary: [String]
+    public var lowercase: Bool
+    public var progress: TrainingProgress
+    public var history: [EpochRecord]
+
+    public init(config: TrainingConfig, model: ModelConfig, parameters: [Float], optimizerState: [Float],
+                vocabulary: [String], lowercase: Bool, progress: TrainingProgress, history: [EpochRecord]) {
+        self.config = config; self.model = model; self.parameters = parameters
+        self.optimizerState = optimizerState; self.vocabulary = vocabulary; self.lowercase = lowercase
+        self.progress = progress; self.history = history
+    }
+
+    /// The file's bytes.
+    public func encoded() throws -> Data {
+        let layout = ParameterLayout(model)
+        precondition(parameters.count == layout.count, "parameters do not match the model layout")
+        var tensors: [(name: String, shape: [Int], values: [Float])] = layout.tensors.map {
+            ($0.name, $0.shape, Array(parameters[$0.range]))
+        }
+        if !optimizerState.isEmpty {
+            tensors += layout.tensors.map { ("adagrad." + $0.name, $0.shape, Array(optimizerState[$0.range])) }
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        func json<T: Encodable>(_ value: T) throws -> String { String(decoding: try encoder.encode(value), as: UTF8.self) }
+        var metadata = [
+            "format": Self.format, "format_version": String(Self.version),
+            "training_config": try json(config), "model_config": try json(model),
+            "progress": try json(progress), "history": try json(history),
+            "vocabulary": try json(vocabulary), "lowercase": lowercase ? "true" : "false",
+        ]
+        // The CRC covers the data section, which does not depend on the metadata.
+        let withoutCRC = try SafeTensors.encode(tensors: tensors, metadata: metadata)
+        let n = withoutCRC.prefix(8).enumerated().reduce(0) { $0 | Int($1.element) << (8 * $1.offset) }
+        metadata["crc32"] = String(withoutCRC.suffix(from: 8 + n).crc32(checksum: 0))
+        return try SafeTensors.encode(tensors: tensors, metadata: metadata)
+    }
+
+    /// Writes the checkpoint atomically: a failure at any point leaves the old file intact.
+    public func write(to path: String) throws {
+        try AtomicFile.write(try encoded(), to: path)
+    }
+
+    /// Reads and fully validates a checkpoint.
+    public static func read(from path: String) throws -> Checkpoint {
+        guard let bytes = FileManager.default.contents(atPath: path) else {
+            throw CheckpointError(path, FileManager.default.fileExists(atPath: path) ? "cannot read the file" : "no such file")
+        }
+        return try decode(bytes, path: path)
+    }
+
+    /// Decodes and validates checkpoint bytes; `path` names the source in errors.
+    public static func decode(_ bytes: Data, path: String) throws -> Checkpoint {
+        func fail(_ message: String) -> CheckpointError { CheckpointError(path, message) }
+        let file = try SafeTensors.parse(bytes, path: path)
+        let meta = file.metadata
+        guard meta["format"] == format else { throw fail("not a sentree checkpoint (metadata format is \(meta["format"].map { "'\($0)'" } ?? "missing"))") }
+        guard let v = meta["format_version"].flatMap(Int.init) else { throw fail("missing format_version") }
+        guard v <= version else { throw fail("checkpoint format version \(v) is newer than this sentree reads (\(version)); upgrade sentree") }
+        guard let crc = meta["crc32"].flatMap(UInt32.init), crc == file.data.crc32(checksum: 0) else {
+            throw fail("checksum mismatch: the tensor data is corrupted")
+        }
+        let decoder = JSONDecoder()
+        func field<T: Decodable>(_ key: String, _ type: T.Type) throws -> T {
+            guard let text = meta[key] else { throw fail("metadata is missing '\(key)'") }
+            do { return try decoder.decode(T.self, from: Data(text.utf8)) } catch { throw fail("metadata '\(key)' is malformed") }
+        }
+        let config = try field("training_config", TrainingConfig.self)
+        let model = try field("model_config", ModelConfig.self)
+        let progress = try field("progress", TrainingProgress.self)
+        let history = try field("history", [EpochRecord].self)
+        let vocabulary = try field("vocabulary", [String].self)
+        guard model.dim > 0, model.middle > 0, model.classes > 0, model.vocabularySize > 0,
+              model.dim < 1 << 16, model.middle < 1 << 16, model.vocabularySize < 1 << 28 else {
+            throw fail("model_config has impossible sizes")
+        }
+        guard vocabulary.count == model.vocabularySize, vocabulary.first == Vocabulary.unknownToken else {
+            throw fail("vocabulary has \(vocabulary.count) words, L has \(model.vocabularySize) rows (or <unk> is not first)")
+        }
+        let layout = ParameterLayout(model)
+        func tensors(prefix: String) throws -> [Float] {
+            var values: [Float] = []
+            values.reserveCapacity(layout.count)
+            for t in layout.tensors {
+                guard let e = file.entry(prefix + t.name) else { throw fail("missing tensor '\(prefix + t.name)'") }
+                guard e.dtype == "F32", e.shape == t.shape else {
+                    throw fail("tensor '\(e.name)' is \(e.dtype) \(e.shape), expected F32 \(t.shape)")
+                }
+                values += SafeTensors.floats(e, in: file.data)
+            }
+            return values
+        }
+        let parameters = try tensors(prefix: "")
+        let optimizerState = file.entry("adagrad.L") == nil ? [] : try tensors(prefix: "adagrad.")
+        return Checkpoint(config: config, model: model, parameters: parameters, optimizerState: optimizerState,
+                          vocabulary: vocabulary, lowercase: meta["lowercase"] != "false",
+                          progress: progress, history: history)
+    }
+}
+
+/// Where training stands, saved with every checkpoint so `--resume` continues exactly.
+public struct TrainingProgress: Codable, Sendable, Equatable {
+    public var epochsCompleted: Int
+    /// Minibatches done in the current, unfinished epoch (0 at an epoch boundary).
+    public var stepInEpoch: Int
+    public var globalStep: Int
+    /// The learning rate in force (the user may have changed it during training).
+    public var learningRate: Double
+    public var bestFineRoot: Double
+    public var bestEpoch: Int
+    /// Seconds spent training (pauses and evaluations excluded).
+    public var elapsedSeconds: Double
+
+    public init(epochsCompleted: Int, stepInEpoch: Int, globalStep: Int, learningRate: Double,
+                bestFineRoot: Double, bestEpoch: Int, elapsedSeconds: Double) {
+        self.epochsCompleted = epochsCompleted; self.stepInEpoch = stepInEpoch; self.globalStep = globalStep
+        self.learningRate = learningRate; self.bestFineRoot = bestFineRoot; self.bestEpoch = bestEpoch
+        self.elapsedSeconds = elapsedSeconds
+    }
+}
+
+/// One epoch's results: a line of `metrics.jsonl` and an entry of a checkpoint's history.
+/// Accuracies are fractions in 0…1.
+public struct EpochRecord: Codable, Sendable, Equatable {
+    public var epoch: Int
+    public var trainLoss: Double
+    public var fineAll: Double
+    public var fineRoot: Double
+    public var binaryRoot: Double
+    public var binaryAll: Double
+    public var seconds: Double
+    public var treesPerSecond: Double
+    public var learningRate: Double
+
+    enum CodingKeys: String, CodingKey {
+        case epoch, seconds
+        case trainLoss = "train_loss", fineAll = "fine_all", fineRoot = "fine_root"
+        case binaryRoot = "binary_root", binaryAll = "binary_all"
+        case treesPerSecond = "trees_per_second", learningRate = "learning_rate"
+    }
+
+    public init(epoch: Int, trainLoss: Double, fineAll: Double, fineRoot: Double, binaryRoot: Double,
+                binaryAll: Double, seconds: Double, treesPerSecond: Double, learningRate: Double) {
+        self.epoch = epoch; self.trainLoss = trainLoss; self.fineAll = fineAll; self.fineRoot = fineRoot
+        self.binaryRoot = binaryRoot; self.binaryAll = binaryAll; self.seconds = seconds
+        self.treesPerSecond = treesPerSecond; self.learningRate = learningRate
+    }
+}

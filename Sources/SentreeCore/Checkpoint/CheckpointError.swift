@@ -1,0 +1,10 @@
+/// A checkpoint or run-directory problem, naming the file and what is wrong.
+public struct CheckpointError: Error, CustomStringConvertible, Equatable {
+    public let path: String
+    public let message: String
+    public init(_ path: String, _ message: String) {
+        self.path = path
+        self.message = message
+    }
+    public var description: String { "\(path): \(message)" }
+}

@@ -1,0 +1,70 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A JSON value of a metrics-log field.
+public enum JSONScalar: Sendable, Equatable {
+    case int(Int), double(Double), string(String), bool(Bool)
+
+    var json: Any {
+        switch self {
+        case .int(let v): v
+        case .double(let v): v
+        case .string(let v): v
+        case .bool(let v): v
+        }
+    }
+}
+
+/// Appends one JSON object per line to a run's `metrics.jsonl`.
+///
+/// Epoch lines have the keys of `EpochRecord`; steering lines have `"event"` (`pause`,
+/// `resume`, `learning_rate`), the epoch and step, the learning rate and a UTC `time`. Each
+/// line is one `write` on an `O_APPEND` descriptor, so a crash never leaves a partial
+/// line between two whole ones.
+public struct MetricsLog: Sendable {
+    public let path: String
+
+    public init(path: String) { self.path = path }
+
+    public func appendEpoch(_ record: EpochRecord) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        try append(encoder.encode(record))
+    }
+
+    public func appendEvent(name: String, fields: [String: JSONScalar]) throws {
+        var object = fields.mapValues(\.json)
+        object["event"] = name
+        object["time"] = ISO8601DateFormatter().string(from: Date())
+        try append(JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]))
+    }
+
+    private func append(_ line: Data) throws {
+        let fd = open(path, O_WRONLY | O_CREAT | O_APPEND, 0o644)
+        guard fd >= 0 else { throw CheckpointError(path, "cannot open: \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        let bytes = line + Data([0x0A])
+        let n = bytes.withUnsafeBytes { Foundation.write(fd, $0.baseAddress!, $0.count) }
+        guard n == bytes.count else { throw CheckpointError(path, "cannot append: \(String(cString: strerror(errno)))") }
+    }
+
+    /// Reads the epoch lines, skipping steering events.
+    public static func readEpochs(from path: String) throws -> [EpochRecord] {
+        guard let data = FileManager.default.contents(atPath: path) else { throw CheckpointError(path, "no such file") }
+        var records: [EpochRecord] = []
+        for (i, line) in data.split(separator: 0x0A, omittingEmptySubsequences: false).enumerated() where !line.isEmpty {
+            guard let object = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any] else {
+                throw CheckpointError(path, "line \(i + 1): not a JSON object")
+            }
+            if object["event"] != nil { continue }
+            do {
+                records.append(try JSONDecoder().decode(EpochRecord.self, from: Data(line)))
+            } catch {
+                throw CheckpointError(path, "line \(i + 1): not an epoch record")
+            }
+        }
+        return records
+    }
+}
