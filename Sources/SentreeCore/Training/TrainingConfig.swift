@@ -10,13 +10,13 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
     public var dim = 30
     /// Width of the second layer for rnn2 (defaults to `dim`).
     public var middle: Int? = nil
-    public var epochs = 30
+    public var epochs = 20
     public var batchSize = 25
-    public var learningRate = 0.01
+    public var learningRate = 0.02
     public var optimizer: OptimizerKind = .adagrad
     /// L2 strength on the weight matrices W, W2, U: adds `l2/2 · ‖W‖²` per minibatch to the
     /// mean per-tree loss.
-    public var l2 = 1e-4
+    public var l2 = 1e-3
     public var seed: UInt64 = 1
     /// Worker threads that split each minibatch (0 = all cores).
     public var threads = 0
