@@ -36,7 +36,7 @@ struct Bench: ParsableCommand {
             var results: [Benchmark.Result] = []
             for t in (n > 1 ? [1, n] : [n]) {
                 config.threads = t
-                let r = Benchmark.run(config: config, train: train, epochs: epochs)
+                let r = try Benchmark.run(config: config, train: train, epochs: epochs)
                 results.append(r)
                 print(String(format: "%7d   %7.3f   %7.0f   %9.0f   %7.2f", t, r.secondsPerEpoch,
                              r.treesPerSecond, r.nodesPerSecond, r.gflops))

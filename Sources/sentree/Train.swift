@@ -26,7 +26,7 @@ struct Train: ParsableCommand {
     @Option(help: "Model: rnn (one ReLU layer) or rnn2 (two layers).") var model: ModelKind = .rnn
     @Option(help: "Width d of word and node vectors.") var dim = TrainingConfig().dim
     @Option(help: "Width m of rnn2's second layer (default: d).") var middle: Int?
-    @Option(help: "Number of epochs.") var epochs: Int?
+    @Option(help: "Number of epochs (default: 20; with --resume, the checkpoint's).") var epochs: Int?
     @Option(help: "Trees per minibatch.") var batchSize = TrainingConfig().batchSize
     @Option(name: [.customLong("lr"), .long], help: "Learning rate.") var learningRate = TrainingConfig().learningRate
     @Option(help: "Optimizer: adagrad or sgd.") var optimizer: OptimizerKind = .adagrad

@@ -50,6 +50,22 @@ public struct MetricsLog: Sendable {
         guard n == bytes.count else { throw CheckpointError(path, "cannot append: \(String(cString: strerror(errno)))") }
     }
 
+    /// Drops the lines written after a checkpoint, so a resumed run does not log the lost
+    /// epochs twice: epoch lines after `epoch`, and events after `step`. Atomic.
+    public func truncate(afterEpoch epoch: Int, step: Int) throws {
+        guard let data = FileManager.default.contents(atPath: path) else { return }
+        var kept = Data()
+        for line in data.split(separator: 0x0A) where !line.isEmpty {
+            if let object = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any] {
+                if object["event"] != nil, let s = object["step"] as? Int, s > step { continue }
+                if object["event"] == nil, let e = object["epoch"] as? Int, e > epoch { continue }
+            }
+            kept.append(contentsOf: line)
+            kept.append(0x0A)
+        }
+        if kept != data { try AtomicFile.write(kept, to: path) }
+    }
+
     /// Reads the epoch lines, skipping steering events.
     public static func readEpochs(from path: String) throws -> [EpochRecord] {
         guard let data = FileManager.default.contents(atPath: path) else { throw CheckpointError(path, "no such file") }

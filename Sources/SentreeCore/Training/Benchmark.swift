@@ -18,12 +18,12 @@ public enum Benchmark {
 
     /// Runs `warmupSteps` minibatches, then `epochs` timed epochs (no evaluation, no saving).
     public static func run(config: TrainingConfig, train: Treebank, epochs: Int = 3,
-                           warmupSteps: Int = 30) -> Result {
+                           warmupSteps: Int = 30) throws -> Result {
         let vocabulary = Vocabulary.build(from: train, lowercase: config.lowercase)
         let layout = ParameterLayout(ModelConfig(kind: config.model, dim: config.dim, middle: config.middle,
                                                  vocabularySize: vocabulary.count))
         let data = EncodedTreebank(train, words: vocabulary.encode(train))
-        let loop = TrainingLoop(config: config, layout: layout, train: data, dev: data,
+        let loop = try TrainingLoop(config: config, layout: layout, train: data, dev: data,
                                 vocabulary: vocabulary, run: nil, resume: nil)
         var order = Array(0 ..< data.count)
         var rng = SplitMix64(seed: config.seed)

@@ -66,7 +66,7 @@ public final class Trainer: TrainerControl {
         stepsPerEpoch = (train.count + config.batchSize - 1) / config.batchSize
         startEpoch = resume?.progress.epochsCompleted ?? 0
         let run = try runDirectory.map { try RunDirectory(path: $0) }
-        loop = Mutex(TrainingLoop(config: config, layout: layout, train: trainData, dev: devData,
+        loop = Mutex(try TrainingLoop(config: config, layout: layout, train: trainData, dev: devData,
                                   vocabulary: vocabulary, run: run, resume: resume))
         let initial = loop.withLock { $0.makeSnapshot() }
         snapshot.withLock { $0 = initial }

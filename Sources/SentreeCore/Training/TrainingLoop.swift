@@ -21,7 +21,7 @@ final class TrainingLoop {
     static let saveInterval = 10.0
 
     init(config: TrainingConfig, layout: ParameterLayout, train: EncodedTreebank, dev: EncodedTreebank,
-         vocabulary: Vocabulary, run: RunDirectory?, resume: Checkpoint?) {
+         vocabulary: Vocabulary, run: RunDirectory?, resume: Checkpoint?) throws {
         self.config = config
         self.layout = layout
         self.train = train
@@ -29,6 +29,9 @@ final class TrainingLoop {
         self.vocabulary = vocabulary
         self.run = run
         log = run.map { MetricsLog(path: $0.metricsPath) }
+        if let resume, let log {
+            try log.truncate(afterEpoch: resume.progress.epochsCompleted, step: resume.progress.globalStep)
+        }
         parameters = resume?.parameters ?? layout.initialParameters(seed: config.seed)
         optimizer = Optimizer(kind: config.optimizer, layout: layout,
                               accumulator: resume.flatMap { $0.optimizerState.isEmpty ? nil : $0.optimizerState })
