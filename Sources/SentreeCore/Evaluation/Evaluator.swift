@@ -6,7 +6,8 @@ extension TreeModel {
     /// on the thread count (the summed loss may differ in the last bits).
     public func evaluate(_ data: EncodedTreebank, parameters: [T]) -> (metrics: Metrics, outcomes: [TreeOutcome]) {
         let weights = self.weights, layout = self.layout
-        let shards = runSharded(data.count) { ws, range in
+        let bounds = Self.balancedBounds(prefix: data.treebank.treeStart.map(Int.init), parts: threads)
+        let shards = runSharded(data.count, bounds: bounds) { ws, range in
             var metrics = Metrics(classes: layout.config.classes)
             var outcomes: [TreeOutcome] = []
             outcomes.reserveCapacity(range.count)

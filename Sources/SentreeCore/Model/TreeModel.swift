@@ -45,7 +45,12 @@ public final class TreeModel<T: ModelScalar> {
         trees: [Int], data: EncodedTreebank, parameters: [T]
     ) -> (loss: Double, nodes: Int, gradient: Gradient<T>) {
         let weights = self.weights, layout = self.layout
-        let shards = runSharded(trees.count) { ws, range in
+        // Trees range from 3 to 100+ nodes: split by node count, not tree count, so no
+        // worker idles at the end of a minibatch.
+        var cost = [Int](repeating: 0, count: trees.count + 1)
+        for (k, t) in trees.enumerated() { cost[k + 1] = cost[k] + data.treebank.nodes(of: t).count }
+        let bounds = Self.balancedBounds(prefix: cost, parts: threads)
+        let shards = runSharded(trees.count, bounds: bounds) { ws, range in
             ws.clearGradients()
             var loss = 0.0, nodes = 0
             let classes = UInt8(layout.config.classes)
@@ -76,18 +81,37 @@ public final class TreeModel<T: ModelScalar> {
 
     /// Runs `body(workspace, shard)` for each worker on its own contiguous shard of
     /// `0..<count`, concurrently, and returns the results in worker order.
+    ///
+    /// `bounds` (n+1 increasing indices from 0 to `count`) sets the shards; by default they
+    /// are equal in count.
     public func runSharded<R: Sendable>(
-        _ count: Int, _ body: @escaping @Sendable (TreeWorkspace<T>, Range<Int>) -> R
+        _ count: Int, bounds: [Int]? = nil, _ body: @escaping @Sendable (TreeWorkspace<T>, Range<Int>) -> R
     ) -> [R] {
         let n = slots.count
         if n == 1 { return [slots[0].workspace.withLock { body($0, 0 ..< count) }] }
+        let bounds = bounds ?? (0 ... n).map { count * $0 / n }
         let results = Mutex<[R?]>(Array(repeating: nil, count: n))
         let slots = self.slots
         DispatchQueue.concurrentPerform(iterations: n) { w in
-            let shard = (count * w / n) ..< (count * (w + 1) / n)
+            let shard = bounds[w] ..< bounds[w + 1]
             let r = slots[w].workspace.withLock { body($0, shard) }
             results.withLock { $0[w] = r }
         }
         return results.withLock { $0.map { $0! } }
+    }
+
+    /// Cut points splitting items with cumulative cost `prefix` into `parts` contiguous
+    /// ranges of about equal cost.
+    static func balancedBounds(prefix: [Int], parts: Int) -> [Int] {
+        let count = prefix.count - 1, total = prefix[count]
+        var bounds = [0]
+        var k = 0
+        for p in 1 ..< parts {
+            let target = total * p / parts
+            while k < count && prefix[k] < target { k += 1 }
+            bounds.append(max(bounds.last!, k))
+        }
+        bounds.append(count)
+        return bounds
     }
 }
