@@ -97,6 +97,50 @@ func addOuter<T: ModelScalar>(
     }
 }
 
+/// A[j, :] += Σ_t X_t[j] · V_t for every j, where X_t = x + xIndex[t]·xStride and
+/// V_t = v + vIndex[t]·vStride.      A: [k × n] row-major, X_t: [k], V_t: [n]
+///
+/// The sum of a whole tree's outer products at once: four rows of A stay in registers while
+/// the terms stream past, so A is loaded and stored once per tree instead of once per node.
+@inlinable
+func addOuterSum<T: ModelScalar>(
+    k: Int, n: Int, count: Int,
+    x: UnsafePointer<T>, xStride: Int, xIndex: UnsafePointer<Int32>,
+    v: UnsafePointer<T>, vStride: Int, vIndex: UnsafePointer<Int32>,
+    a: UnsafeMutablePointer<T>
+) {
+    guard count > 0 else { return }
+    var c = 0
+    while c < n {
+        var j = 0
+        while j + 4 <= k {
+            var a0 = load(a, j * n + c), a1 = load(a, (j + 1) * n + c)
+            var a2 = load(a, (j + 2) * n + c), a3 = load(a, (j + 3) * n + c)
+            for t in 0 ..< count {
+                let vt = load(v + Int(vIndex[t]) * vStride, c)
+                let xt = x + Int(xIndex[t]) * xStride + j
+                a0 = a0.addingProduct(SIMD16(repeating: xt[0]), vt)
+                a1 = a1.addingProduct(SIMD16(repeating: xt[1]), vt)
+                a2 = a2.addingProduct(SIMD16(repeating: xt[2]), vt)
+                a3 = a3.addingProduct(SIMD16(repeating: xt[3]), vt)
+            }
+            store(a0, a, j * n + c); store(a1, a, (j + 1) * n + c)
+            store(a2, a, (j + 2) * n + c); store(a3, a, (j + 3) * n + c)
+            j += 4
+        }
+        while j < k {
+            var a0 = load(a, j * n + c)
+            for t in 0 ..< count {
+                a0 = a0.addingProduct(SIMD16(repeating: x[Int(xIndex[t]) * xStride + j]),
+                                      load(v + Int(vIndex[t]) * vStride, c))
+            }
+            store(a0, a, j * n + c)
+            j += 1
+        }
+        c += laneWidth
+    }
+}
+
 /// Σ x[i]·y[i]      x, y: [n]
 @inlinable @inline(__always)
 func dot<T: ModelScalar>(n: Int, _ x: UnsafePointer<T>, _ y: UnsafePointer<T>) -> T {

@@ -24,8 +24,11 @@ public final class TreeWorkspace<T: ModelScalar> {
     private(set) var capacity = 0
     var h: UnsafeMutablePointer<T>, h2: UnsafeMutablePointer<T>
     var err: UnsafeMutablePointer<T>, probs: UnsafeMutablePointer<T>
-    let deltaB: UnsafeMutablePointer<T>, delta2: UnsafeMutablePointer<T>, delta3: UnsafeMutablePointer<T>
-    let back: UnsafeMutablePointer<T>
+    /// Per-node δ2 [n × mp] (rnn2) and δ3 [n × C], kept for the end-of-tree outer products.
+    var delta2: UnsafeMutablePointer<T>, delta3: UnsafeMutablePointer<T>
+    /// Per-tree node lists: internal nodes with their children, labelled nodes.
+    var inner: UnsafeMutablePointer<Int32>, lefts: UnsafeMutablePointer<Int32>
+    var rights: UnsafeMutablePointer<Int32>, labeled: UnsafeMutablePointer<Int32>
 
     // Gradient accumulators (packed layout).
     let gWT: UnsafeMutablePointer<T>, gb: UnsafeMutablePointer<T>
@@ -49,7 +52,9 @@ public final class TreeWorkspace<T: ModelScalar> {
             return p
         }
         h = buffer(0); h2 = buffer(0); err = buffer(0); probs = buffer(0)
-        deltaB = buffer(dp); delta2 = buffer(mp); delta3 = buffer(padded(C)); back = buffer(max(dp, mp))
+        delta2 = buffer(0); delta3 = buffer(0)
+        inner = .allocate(capacity: 1); lefts = .allocate(capacity: 1)
+        rights = .allocate(capacity: 1); labeled = .allocate(capacity: 1)
         let g = gradients ? 1 : 0
         gWT = buffer(g * 2 * d * dp); gb = buffer(g * dp)
         gW2T = buffer(g * d * mp); gb2 = buffer(g * mp)
@@ -60,15 +65,17 @@ public final class TreeWorkspace<T: ModelScalar> {
     }
 
     deinit {
-        for p in [h, h2, err, probs, deltaB, delta2, delta3, back, gWT, gb, gW2T, gb2, gU, gbs, gL] {
+        for p in [h, h2, err, probs, delta2, delta3, gWT, gb, gW2T, gb2, gU, gbs, gL] {
             p.deallocate()
         }
+        for p in [inner, lefts, rights, labeled] { p.deallocate() }
     }
 
     /// Grows the per-tree buffers to hold trees of `nodes` nodes.
     func reserve(nodes: Int) {
         guard nodes > capacity else { return }
-        for p in [h, h2, err, probs] { p.deallocate() }
+        for p in [h, h2, err, probs, delta2, delta3] { p.deallocate() }
+        for p in [inner, lefts, rights, labeled] { p.deallocate() }
         capacity = max(nodes, capacity * 2)
         func buffer(_ n: Int) -> UnsafeMutablePointer<T> {
             let p = UnsafeMutablePointer<T>.allocate(capacity: max(n, 1))
@@ -77,6 +84,9 @@ public final class TreeWorkspace<T: ModelScalar> {
         }
         h = buffer(capacity * dp); h2 = buffer(capacity * mp)
         err = buffer(capacity * dp); probs = buffer(capacity * C)
+        delta2 = buffer(capacity * mp); delta3 = buffer(capacity * C)
+        inner = .allocate(capacity: capacity); lefts = .allocate(capacity: capacity)
+        rights = .allocate(capacity: capacity); labeled = .allocate(capacity: capacity)
     }
 
     /// Vector the softmax of node i reads: h (rnn) or h2 (rnn2).           [op]
@@ -153,27 +163,29 @@ public final class TreeWorkspace<T: ModelScalar> {
     func backward(nodes: Range<Int>, arrays t: TreeArrays, w: PackedPointers<T>) {
         let n = nodes.count, base = nodes.lowerBound
         zero(n: n * dp, err)
+        // Outer-product terms are collected per tree and summed at the end (addOuterSum).
+        var internalCount = 0, labeledCount = 0
         for i in stride(from: n - 1, through: 0, by: -1) {
             let hi = h + i * dp, ei = err + i * dp
             let label = t.labels[base + i]
             if label < C {
                 // δ3 = ŷ − y
-                let p = probs + i * C
-                for c in 0 ..< C { delta3[c] = p[c] }
-                delta3[Int(label)] -= 1
-                let out = output(i)
-                addOuter(k: C, n: op, x: delta3, v: out, a: gU)
-                for c in 0 ..< C { gbs[c] += delta3[c] }
+                let p = probs + i * C, d3 = delta3 + i * C
+                for c in 0 ..< C { d3[c] = p[c] }
+                d3[Int(label)] -= 1
+                for c in 0 ..< C { gbs[c] += d3[c] }
+                labeled[labeledCount] = Int32(i)
+                labeledCount += 1
                 if kind == .rnn {
-                    accumulateRows(r: C, n: dp, stride: op, a: w.Up, s: delta3, y: ei)
+                    accumulateRows(r: C, n: dp, stride: op, a: w.Up, s: d3, y: ei)
                 } else {
                     // δ2 = Uᵀδ3 ∘ 1{h2 > 0};  error at h1 += W2ᵀδ2
-                    zero(n: mp, delta2)
-                    accumulateRows(r: C, n: mp, stride: op, a: w.Up, s: delta3, y: delta2)
-                    maskByPositive(n: mp, delta2, h2 + i * mp)
-                    addOuter(k: d, n: mp, x: hi, v: delta2, a: gW2T)
-                    axpy(n: mp, alpha: 1, x: delta2, y: gb2)
-                    accumulateRows(r: m, n: dp, stride: dp, a: w.W2p, s: delta2, y: ei)
+                    let d2 = delta2 + i * mp
+                    zero(n: mp, d2)
+                    accumulateRows(r: C, n: mp, stride: op, a: w.Up, s: d3, y: d2)
+                    maskByPositive(n: mp, d2, h2 + i * mp)
+                    axpy(n: mp, alpha: 1, x: d2, y: gb2)
+                    accumulateRows(r: m, n: dp, stride: dp, a: w.W2p, s: d2, y: ei)
                 }
             }
             let l = Int(t.left[base + i])
@@ -185,16 +197,30 @@ public final class TreeWorkspace<T: ModelScalar> {
                 }
                 axpy(n: dp, alpha: 1, x: ei, y: gL + word * dp)
             } else {
-                // δ_b = e ∘ 1{W[h_l; h_r] + b > 0}; children receive W_left/rightᵀ δ_b
+                // δ_b = e ∘ 1{W[h_l; h_r] + b > 0}, kept in err[i]; children receive
+                // W_left/rightᵀ δ_b.
                 let r = Int(t.right[base + i])
-                deltaB.update(from: ei, count: dp)
-                maskByPositive(n: dp, deltaB, hi)
-                axpy(n: dp, alpha: 1, x: deltaB, y: gb)
-                addOuter(k: d, n: dp, x: h + l * dp, v: deltaB, a: gWT)
-                addOuter(k: d, n: dp, x: h + r * dp, v: deltaB, a: gWT + d * dp)
-                accumulateRows(r: d, n: dp, stride: 2 * dp, a: w.Wp, s: deltaB, y: err + l * dp)
-                accumulateRows(r: d, n: dp, stride: 2 * dp, a: w.Wp + dp, s: deltaB, y: err + r * dp)
+                maskByPositive(n: dp, ei, hi)
+                axpy(n: dp, alpha: 1, x: ei, y: gb)
+                inner[internalCount] = Int32(i)
+                lefts[internalCount] = Int32(l)
+                rights[internalCount] = Int32(r)
+                internalCount += 1
+                accumulateRows(r: d, n: dp, stride: 2 * dp, a: w.Wp, s: ei, y: err + l * dp)
+                accumulateRows(r: d, n: dp, stride: 2 * dp, a: w.Wp + dp, s: ei, y: err + r * dp)
             }
+        }
+        // ∂W_left += Σ δ_b h_leftᵀ, ∂W_right += Σ δ_b h_rightᵀ (stored transposed)
+        addOuterSum(k: d, n: dp, count: internalCount, x: h, xStride: dp, xIndex: lefts,
+                    v: err, vStride: dp, vIndex: inner, a: gWT)
+        addOuterSum(k: d, n: dp, count: internalCount, x: h, xStride: dp, xIndex: rights,
+                    v: err, vStride: dp, vIndex: inner, a: gWT + d * dp)
+        // ∂U += Σ δ3 outᵀ;  ∂W2 += Σ δ2 h1ᵀ (stored transposed)
+        addOuterSum(k: C, n: op, count: labeledCount, x: delta3, xStride: C, xIndex: labeled,
+                    v: kind == .rnn ? h : h2, vStride: op, vIndex: labeled, a: gU)
+        if kind == .rnn2 {
+            addOuterSum(k: d, n: mp, count: labeledCount, x: h, xStride: dp, xIndex: labeled,
+                        v: delta2, vStride: mp, vIndex: labeled, a: gW2T)
         }
     }
 
