@@ -1,2 +1,84 @@
-/// Placeholder; the dashboard lives here.
-public enum Dashboard {}
+import Dispatch
+import Foundation
+import SentreeCore
+import Synchronization
+
+/// The live training dashboard.
+public enum Dashboard {
+    /// Runs the dashboard on the calling thread until the user quits; returns the exit status.
+    ///
+    /// Training runs on the trainer's queue; this loop drains `inbox`, folds events into the
+    /// state, redraws about ten times a second and turns keys into trainer commands.
+    /// Ctrl-C and SIGTERM stop training (saving `last`) and restore the terminal.
+    public static func run(setup: DashboardSetup, control: any TrainerControl, inbox: EventInbox,
+                           start: @Sendable () -> Void) -> Int32 {
+        // Signals become a flag the loop polls, so cleanup runs on this thread.
+        let interrupted = Mutex(false)
+        signal(SIGINT, SIG_IGN)
+        signal(SIGTERM, SIG_IGN)
+        let sources = [SIGINT, SIGTERM].map { sig in
+            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+            source.setEventHandler { @Sendable in interrupted.withLock { $0 = true } }
+            source.resume()
+            return source
+        }
+        defer { sources.forEach { $0.cancel() } }
+
+        guard let terminal = Terminal() else {
+            FileHandle.standardError.write(Data("sentree: cannot initialize the terminal (TERM=\(ProcessInfo.processInfo.environment["TERM"] ?? "")); use --headless\n".utf8))
+            return 1
+        }
+        defer { terminal.close() }
+        let options = RenderOptions(unicode: terminal.unicode)
+        var state = DashboardState(setup: setup)
+        let started = Date()
+        var quitRequested: Date? = nil
+        var interruptedByUser = false
+        start()
+
+        while true {
+            for event in inbox.drain() { state.apply(event) }
+            if state.isTraining { state.elapsed = Date().timeIntervalSince(started) }
+            refreshPrediction(&state, control)
+
+            if interrupted.withLock({ $0 }) && quitRequested == nil {
+                interruptedByUser = true
+                state.quitting = true
+                state.input = .none
+                control.stop()
+                quitRequested = Date()
+            }
+            if let since = quitRequested, !state.isTraining || Date().timeIntervalSince(since) > 60 { break }
+
+            let (width, height) = terminal.size
+            terminal.draw(render(state, width: width, height: height, options: options))
+
+            let (key, _) = terminal.readKey()
+            guard let key else { continue }
+            for command in state.handle(key) {
+                switch command {
+                case .pause: control.pause()
+                case .resume: control.resume()
+                case .setLearningRate(let rate): control.setLearningRate(rate)
+                case .evaluate: control.evaluateNow()
+                case .save: control.saveNow()
+                case .quit:
+                    if quitRequested == nil {
+                        control.stop()
+                        quitRequested = Date()
+                    }
+                }
+            }
+        }
+        return interruptedByUser ? 130 : 0
+    }
+
+    /// Recomputes the shown tree's predictions when the snapshot or the tree changed.
+    static func refreshPrediction(_ state: inout DashboardState, _ control: any TrainerControl) {
+        guard let snapshot = control.latestSnapshot, state.setup.dev.count > 0 else { return }
+        if state.prediction != nil && state.predictionStep == snapshot.step { return }
+        let t = min(state.selectedTree, state.setup.dev.count - 1)
+        state.prediction = snapshot.predict(tree: t, in: state.setup.dev, wordIDs: state.setup.devWordIDs)
+        state.predictionStep = snapshot.step
+    }
+}

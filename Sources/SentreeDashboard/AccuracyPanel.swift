@@ -1,0 +1,60 @@
+import Foundation
+
+/// The accuracy panel: a compact table of the last epochs and a chart of all of them.
+func renderAccuracy(_ s: DashboardState, _ grid: inout CellGrid, _ r: Rect, _ options: RenderOptions) {
+    let best = s.bestEpoch.map { "best epoch \($0)" } ?? ""
+    renderTitle("accuracy", detail: "dev  \(best)", focused: s.focus == .accuracy, &grid, r, options)
+    guard !s.epochs.isEmpty else {
+        grid.put("dev metrics appear after the first epoch", x: r.x + 1, y: r.y + 2, style: CellStyle(.dim), maxWidth: r.width - 1)
+        return
+    }
+    // Table: header + up to 4 newest epochs (the best one always shown).
+    let tableRows = min(4, max(1, (r.height - 2) / 2 - 1))
+    grid.put("   ep  fine all  fine root  bin root   loss", x: r.x, y: r.y + 1, style: CellStyle(.bold), maxWidth: r.width)
+    var shown = Array(s.epochs.suffix(tableRows))
+    if let b = s.bestEpoch, !shown.contains(where: { $0.epoch == b }), let point = s.epochs.first(where: { $0.epoch == b }) {
+        shown[0] = point
+    }
+    for (k, p) in shown.enumerated() {
+        let isBest = p.epoch == s.bestEpoch
+        let text = String(format: "%@%4d  %7.2f%%  %8.2f%%  %7.2f%%  %.3f", isBest ? " *" : "  ", p.epoch,
+                          100 * p.fineAll, 100 * p.fineRoot, 100 * p.binaryRoot, p.trainLoss)
+        grid.put(text, x: r.x, y: r.y + 2 + k, style: CellStyle(isBest ? .good : .normal), maxWidth: r.width)
+    }
+    // Chart of every epoch: three series, shared auto-scaled axis.
+    let top = r.y + 3 + tableRows
+    let labelWidth = 8
+    let plot = Rect(x: r.x + labelWidth, y: top, width: r.width - labelWidth, height: r.y + r.height - top - 1)
+    guard plot.height >= 2, plot.width > 4 else { return }
+    let series: [(String, Tone, Character, (EpochPoint) -> Double)] = [
+        ("fine all", .normal, "a", { $0.fineAll }), ("binary root", .good, "b", { $0.binaryRoot }),
+        ("fine root", .accent, "r", { $0.fineRoot }),
+    ]
+    let values = s.epochs.flatMap { p in series.map { $0.3(p) } }
+    let low = (values.min() ?? 0) - 0.005, high = (values.max() ?? 1) + 0.005
+    var canvas = Canvas(columns: plot.width, rows: plot.height, unicode: options.unicode)
+    let n = s.epochs.count, w = canvas.dotWidth, h = canvas.dotHeight
+    for (priority, (_, tone, mark, value)) in series.enumerated() {
+        var previous: (Int, Int)? = nil
+        for (i, p) in s.epochs.enumerated() {
+            let x = n == 1 ? 0 : i * (w - 1) / (n - 1)
+            let y = dotRow(value(p), low: low, high: high, height: h)
+            if let (px, py) = previous {
+                for xx in px ... x {
+                    let yy = x == px ? y : py + (y - py) * (xx - px) / (x - px)
+                    canvas.set(xx, yy, style: CellStyle(tone), priority: priority, mark: mark)
+                }
+            } else {
+                canvas.set(x, y, style: CellStyle(tone), priority: priority, mark: mark)
+            }
+            previous = (x, y)
+        }
+    }
+    canvas.draw(into: &grid, x: plot.x, y: plot.y)
+    grid.put(String(format: "%.1f%%", 100 * high).leftPadded(labelWidth - 1), x: r.x, y: plot.y, style: CellStyle(.dim))
+    grid.put(String(format: "%.1f%%", 100 * low).leftPadded(labelWidth - 1), x: r.x, y: plot.y + plot.height - 1, style: CellStyle(.dim))
+    var x = r.x + 1
+    for (name, tone, mark, _) in series {
+        x += grid.put((options.unicode ? "━ " : "\(mark) ") + name + "  ", x: x, y: r.y + r.height - 1, style: CellStyle(tone), maxWidth: r.x + r.width - x)
+    }
+}

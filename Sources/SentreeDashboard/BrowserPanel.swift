@@ -1,0 +1,45 @@
+import Foundation
+import SentreeCore
+
+/// The dev-tree browser: sentences with gold and predicted root, right/wrong mark and loss.
+func renderBrowser(_ s: DashboardState, _ grid: inout CellGrid, _ r: Rect, _ options: RenderOptions) {
+    let rows = s.browserRows
+    var detail = "\(rows.count) of \(s.setup.dev.count)"
+    if s.wrongOnly { detail += "  wrong only" }
+    if s.sortByLoss { detail += "  by loss" }
+    if !s.search.isEmpty { detail += "  /\(s.search)" }
+    if s.outcomes.isEmpty { detail += "  (predictions after the first epoch)" }
+    renderTitle("dev trees", detail: detail, focused: s.focus == .browser, &grid, r, options)
+    let visible = r.height - 1
+    guard !rows.isEmpty else {
+        grid.put(s.search.isEmpty ? "no trees" : "no dev sentence contains '\(s.search)'", x: r.x + 1, y: r.y + 1,
+                 style: CellStyle(.dim), maxWidth: r.width - 1)
+        return
+    }
+    let cursor = min(s.browserCursor, rows.count - 1)
+    let start = max(0, min(cursor - visible / 2, rows.count - visible))
+    for (k, t) in rows.dropFirst(start).prefix(visible).enumerated() {
+        let y = r.y + 1 + k
+        let isCursor = start + k == cursor
+        var x = r.x
+        x += grid.put(t == s.selectedTree ? (options.unicode ? "▶" : ">") : " ", x: x, y: y, style: CellStyle(.accent))
+        let gold = Int(s.setup.dev.labels[s.setup.dev.nodes(of: t).upperBound - 1])
+        if t < s.outcomes.count {
+            let o = s.outcomes[t]
+            let ok = o.correct
+            x += grid.put(ok ? (options.unicode ? "✓" : "+") : (options.unicode ? "✗" : "x"), x: x, y: y,
+                          style: CellStyle(ok ? .good : .error))
+            x += grid.put(" \(gold)", x: x, y: y, style: CellStyle(.sentiment(gold)))
+            x += grid.put(options.unicode ? "→" : ">", x: x, y: y, style: CellStyle(.dim))
+            x += grid.put("\(o.predictedRoot)", x: x, y: y, style: CellStyle(.sentiment(Int(o.predictedRoot))))
+            x += grid.put(String(format: " %6.2f ", o.loss), x: x, y: y, style: CellStyle(.dim))
+        } else {
+            x += grid.put("  \(gold)>?        ", x: x, y: y, style: CellStyle(.dim))
+        }
+        grid.put(s.setup.dev.sentence(tree: t), x: x, y: y, maxWidth: r.x + r.width - x)
+        if isCursor {
+            grid.restyle(x: r.x + 1, y: y, length: r.width - 1,
+                         style: CellStyle(s.focus == .browser ? .accent : .bold, reverse: s.focus == .browser))
+        }
+    }
+}

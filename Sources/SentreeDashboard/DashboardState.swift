@@ -1,0 +1,153 @@
+import SentreeCore
+
+/// Which panel the arrow keys act on.
+public enum Panel: Int, CaseIterable, Sendable {
+    case browser, tree, loss, accuracy
+    var title: String { ["dev trees", "tree", "loss", "accuracy"][rawValue] }
+}
+
+/// A line of text the user is typing (learning rate or search).
+public enum InputMode: Equatable, Sendable {
+    case none
+    case learningRate(String)
+    case search(String)
+    case confirmQuit
+}
+
+/// One epoch's dev figures as the accuracy panel shows them.
+public struct EpochPoint: Equatable, Sendable {
+    public var epoch: Int
+    public var trainLoss: Double
+    public var fineAll: Double
+    public var fineRoot: Double
+    public var binaryRoot: Double
+    public var seconds: Double
+}
+
+/// Everything the screen shows. Events and keys change it; `render` only reads it.
+public struct DashboardState: Sendable {
+    public var setup: DashboardSetup
+    public var trainer: TrainerState = .starting
+    public var epoch = 0
+    public var stepInEpoch = 0
+    public var step = 0
+    public var learningRate: Double
+    public var treesPerSecond = 0.0
+    /// Seconds since the dashboard started, maintained by the app loop.
+    public var elapsed = 0.0
+    /// Per-step minibatch loss, oldest first.
+    public var losses: [Float] = []
+    /// Steps at which an epoch ended (for x-axis marks).
+    public var epochEnds: [Int] = []
+    public var epochs: [EpochPoint] = []
+    public var bestEpoch: Int? = nil
+    /// Per dev tree outcome from the newest evaluation.
+    public var outcomes: [TreeOutcome] = []
+    public var evaluatedStep: Int? = nil
+
+    // View state.
+    public var focus: Panel = .browser
+    public var selectedTree = 0
+    /// Row of the browser list under the cursor.
+    public var browserCursor = 0
+    public var treeScroll = 0
+    public var wrongOnly = false
+    public var sortByLoss = false
+    public var search = ""
+    /// EMA smoothing weight in [0, 0.999] (TensorBoard's "smoothing").
+    public var smoothing = 0.9
+    public var logScale = false
+    public var showHelp = false
+    public var input: InputMode = .none
+    /// A one-line message for the status bar (e.g. "saved last", or an input error).
+    public var message: String? = nil
+    public var messageIsError = false
+    /// Predictions for `selectedTree` from the snapshot at `predictionStep`.
+    public var prediction: TreePrediction? = nil
+    public var predictionStep: Int? = nil
+    public var quitting = false
+
+    public init(setup: DashboardSetup) {
+        self.setup = setup
+        learningRate = setup.config.learningRate
+        epoch = setup.startEpoch
+    }
+
+    /// Whether training can still change (so quitting needs confirmation).
+    public var isTraining: Bool { trainer != .done && trainer != .stopped }
+
+    /// Folds one trainer event into the state.
+    public mutating func apply(_ event: TrainerEvent) {
+        switch event {
+        case .state(let s):
+            trainer = s
+        case .step(let e):
+            epoch = e.epoch
+            stepInEpoch = e.stepInEpoch
+            step = e.step
+            learningRate = e.learningRate
+            treesPerSecond = e.treesPerSecond
+            losses.append(Float(e.loss))
+        case .epoch(let r):
+            let m = r.dev.metrics
+            epochs.append(EpochPoint(epoch: r.epoch, trainLoss: r.trainLoss, fineAll: m.fineAll,
+                                     fineRoot: m.fineRoot, binaryRoot: m.binaryRoot, seconds: r.seconds))
+            if r.isBest { bestEpoch = r.epoch }
+            epochEnds.append(losses.count)
+            treesPerSecond = r.treesPerSecond
+            takeEvaluation(r.dev)
+        case .evaluation(let report):
+            takeEvaluation(report)
+            message = String(format: "dev now: fine all %.2f%%  fine root %.2f%%  binary root %.2f%%",
+                             100 * report.metrics.fineAll, 100 * report.metrics.fineRoot, 100 * report.metrics.binaryRoot)
+            messageIsError = false
+        case .learningRateChanged(let rate):
+            learningRate = rate
+            message = "learning rate set to \(formatRate(rate))"
+            messageIsError = false
+        case .saved(let path, let reason):
+            if reason != "best" {
+                message = "saved \(path)"
+                messageIsError = false
+            }
+        case .message(let text):
+            message = text
+            messageIsError = true
+        }
+    }
+
+    mutating func takeEvaluation(_ report: EvaluationReport) {
+        outcomes = report.outcomes
+        evaluatedStep = report.step
+    }
+
+    /// Dev tree indices in browser order (filter, search, sort applied).
+    public var browserRows: [Int] {
+        let dev = setup.dev
+        var rows = Array(0 ..< dev.count)
+        if wrongOnly && !outcomes.isEmpty { rows = rows.filter { !outcomes[$0].correct } }
+        if !search.isEmpty {
+            let needle = search.lowercased()
+            rows = rows.filter { dev.sentence(tree: $0).lowercased().contains(needle) }
+        }
+        if sortByLoss && !outcomes.isEmpty {
+            rows.sort { outcomes[$0].loss > outcomes[$1].loss || (outcomes[$0].loss == outcomes[$1].loss && $0 < $1) }
+        }
+        return rows
+    }
+
+    /// Progress through the whole run, 0…1.
+    public var progress: Double {
+        let total = Double(setup.config.epochs * setup.stepsPerEpoch)
+        guard total > 0 else { return 0 }
+        let done = Double(max(0, epoch - 1) * setup.stepsPerEpoch + stepInEpoch)
+        return trainer == .done ? 1 : min(1, done / total)
+    }
+}
+
+/// A learning rate as users type it: up to 4 significant digits.
+func formatRate(_ rate: Double) -> String {
+    var s = String(format: "%.4g", rate)
+    if s.contains("e") { s = String(format: "%.2e", rate) }
+    return s
+}

@@ -1,0 +1,185 @@
+import SentreeCore
+
+/// A key press, decoupled from ncurses codes so key handling is testable.
+public enum Key: Equatable, Sendable {
+    case char(Character)
+    case up, down, left, right, pageUp, pageDown, home, end
+    case tab, backTab, enter, backspace, escape
+}
+
+/// What a key asks of the trainer or the app.
+public enum Command: Equatable, Sendable {
+    case pause, resume
+    case setLearningRate(Double)
+    case evaluate, save
+    /// Stop training (saving `last`) and leave once it has stopped.
+    case quit
+}
+
+/// The learning-rate step of `+` and `-`.
+let learningRateFactor = 1.5
+
+extension DashboardState {
+    /// Applies a key press; returns what the trainer or app must do.
+    public mutating func handle(_ key: Key) -> [Command] {
+        switch input {
+        case .learningRate(let text): return editLearningRate(text, key)
+        case .search(let text): editSearch(text, key); return []
+        case .confirmQuit:
+            input = .none
+            if key == .char("y") || key == .char("Y") || key == .char("q") { return quit() }
+            message = "quit cancelled"
+            messageIsError = false
+            return []
+        case .none: break
+        }
+        if showHelp {
+            showHelp = false
+            if key == .char("?") || key == .escape || key == .char("q") { return [] }
+        }
+        switch key {
+        case .char(" "), .char("p"):
+            guard isTraining else { return [] }
+            return [trainer == .paused ? .resume : .pause]
+        case .char("+"), .char("="):
+            return [.setLearningRate(learningRate * learningRateFactor)]
+        case .char("-"), .char("_"):
+            return [.setLearningRate(learningRate / learningRateFactor)]
+        case .char("l"):
+            input = .learningRate("")
+        case .char("e"): return [.evaluate]
+        case .char("s"): return [.save]
+        case .char("/"):
+            input = .search(search)
+            focus = .browser
+        case .char("w"):
+            wrongOnly.toggle()
+            browserCursor = 0
+        case .char("o"):
+            sortByLoss.toggle()
+            browserCursor = 0
+        case .char("g"):
+            logScale.toggle()
+        case .char("["):
+            smoothing = max(0, ((smoothing - 0.05) * 100).rounded() / 100)
+        case .char("]"):
+            smoothing = min(0.99, ((smoothing + 0.05) * 100).rounded() / 100)
+        case .char("?"):
+            showHelp = true
+        case .tab:
+            focus = Panel(rawValue: (focus.rawValue + 1) % Panel.allCases.count)!
+        case .backTab:
+            focus = Panel(rawValue: (focus.rawValue + Panel.allCases.count - 1) % Panel.allCases.count)!
+        case .char("n"): openRelative(1)
+        case .char("N"): openRelative(-1)
+        case .enter:
+            if focus == .browser { openCursor() }
+        case .up, .char("k"): move(-1)
+        case .down, .char("j"): move(1)
+        case .pageUp: move(-10)
+        case .pageDown: move(10)
+        case .home: move(-1_000_000)
+        case .end: move(1_000_000)
+        case .char("q"), .char("Q"):
+            if isTraining {
+                input = .confirmQuit
+                return []
+            }
+            return quit()
+        case .escape:
+            message = nil
+        default: break
+        }
+        return []
+    }
+
+    mutating func quit() -> [Command] {
+        quitting = true
+        return [.quit]
+    }
+
+    /// Moves the cursor of the focused panel.
+    mutating func move(_ delta: Int) {
+        switch focus {
+        case .browser:
+            let count = browserRows.count
+            browserCursor = max(0, min(count - 1, browserCursor + delta))
+        case .tree:
+            treeScroll = max(0, treeScroll + delta)
+        default:
+            break
+        }
+    }
+
+    /// Opens the tree under the browser cursor in the tree view.
+    mutating func openCursor() {
+        let rows = browserRows
+        guard browserCursor < rows.count else { return }
+        select(tree: rows[browserCursor])
+    }
+
+    /// Opens the next (or previous) tree in browser order.
+    mutating func openRelative(_ delta: Int) {
+        let rows = browserRows
+        guard !rows.isEmpty else { return }
+        let here = rows.firstIndex(of: selectedTree) ?? (delta > 0 ? -1 : rows.count)
+        let next = max(0, min(rows.count - 1, here + delta))
+        browserCursor = next
+        select(tree: rows[next])
+    }
+
+    mutating func select(tree t: Int) {
+        guard t != selectedTree || prediction == nil else { return }
+        selectedTree = t
+        treeScroll = 0
+        prediction = nil
+        predictionStep = nil
+    }
+
+    mutating func editLearningRate(_ text: String, _ key: Key) -> [Command] {
+        switch key {
+        case .escape:
+            input = .none
+        case .backspace:
+            input = .learningRate(String(text.dropLast()))
+        case .enter:
+            guard let rate = Double(text.trimmingCharacters(in: .whitespaces)), rate > 0, rate.isFinite else {
+                message = "'\(text)' is not a learning rate: type a positive number such as 0.01"
+                messageIsError = true
+                input = .learningRate(text)
+                return []
+            }
+            input = .none
+            message = nil
+            return [.setLearningRate(rate)]
+        case .char(let c) where text.count < 24 && !c.isNewline:
+            input = .learningRate(text + String(c))
+        default: break
+        }
+        return []
+    }
+
+    mutating func editSearch(_ text: String, _ key: Key) {
+        switch key {
+        case .escape:
+            input = .none
+        case .backspace:
+            input = .search(String(text.dropLast()))
+            search = String(text.dropLast())
+            browserCursor = 0
+        case .enter:
+            input = .none
+            search = text
+            browserCursor = 0
+            message = search.isEmpty ? nil : "\(browserRows.count) trees contain '\(search)'"
+            messageIsError = false
+        case .char(let c) where text.count < 40 && !c.isNewline:
+            input = .search(text + String(c))
+            search = text + String(c)
+            browserCursor = 0
+        default: break
+        }
+    }
+}
+
+import Foundation

@@ -1,0 +1,167 @@
+import Foundation
+import SentreeCore
+
+/// Terminal capabilities that change what is drawn (colors are the backend's business).
+public struct RenderOptions: Sendable, Equatable {
+    /// Braille charts, box and block glyphs; off without a UTF-8 locale.
+    public var unicode: Bool
+    public init(unicode: Bool = true) { self.unicode = unicode }
+}
+
+/// Smallest size at which every panel fits.
+public let minimumSize = (width: 80, height: 24)
+
+/// A panel's rectangle on screen.
+struct Rect {
+    var x, y, width, height: Int
+}
+
+/// Draws the whole dashboard: a pure function of the state and the terminal size.
+public func render(_ state: DashboardState, width: Int, height: Int, options: RenderOptions = RenderOptions()) -> CellGrid {
+    var grid = CellGrid(width: width, height: height)
+    guard width >= minimumSize.width, height >= minimumSize.height else {
+        renderTooSmall(&grid)
+        return grid
+    }
+    renderHeader(state, &grid, options)
+    let bodyTop = 2, bodyHeight = height - 3
+    let leftWidth = width * 9 / 20
+    let lossHeight = bodyHeight / 2
+    let browserHeight = max(7, bodyHeight * 2 / 5)
+    let right = Rect(x: leftWidth + 1, y: bodyTop, width: width - leftWidth - 1, height: bodyHeight)
+    renderLoss(state, &grid, Rect(x: 0, y: bodyTop, width: leftWidth, height: lossHeight), options)
+    renderAccuracy(state, &grid, Rect(x: 0, y: bodyTop + lossHeight, width: leftWidth, height: bodyHeight - lossHeight), options)
+    let separator: Character = options.unicode ? "│" : "|"
+    for row in bodyTop ..< bodyTop + bodyHeight { grid.put(String(separator), x: leftWidth, y: row, style: CellStyle(.dim)) }
+    renderTree(state, &grid, Rect(x: right.x, y: right.y, width: right.width, height: right.height - browserHeight), options)
+    renderBrowser(state, &grid, Rect(x: right.x, y: right.y + right.height - browserHeight, width: right.width, height: browserHeight), options)
+    renderStatus(state, &grid, options)
+    if state.showHelp { renderHelp(&grid, options) }
+    return grid
+}
+
+func renderTooSmall(_ grid: inout CellGrid) {
+    let lines = [
+        "Terminal too small: \(grid.width)x\(grid.height).",
+        "Enlarge it to at least \(minimumSize.width)x\(minimumSize.height).",
+        "Training continues; q quits.",
+    ]
+    for (k, line) in lines.enumerated() {
+        let y = grid.height / 2 - 1 + k
+        grid.put(line, x: max(0, (grid.width - line.count) / 2), y: y, style: CellStyle(k == 0 ? .warning : .normal))
+    }
+}
+
+/// Draws a panel title row: the name (highlighted when focused) and details, ruled out.
+func renderTitle(_ title: String, detail: String, focused: Bool, _ grid: inout CellGrid, _ r: Rect, _ options: RenderOptions) {
+    let rule: Character = options.unicode ? "─" : "-"
+    grid.fill(x: r.x, y: r.y, width: r.width, height: 1, with: rule, style: CellStyle(.dim))
+    var x = r.x
+    x += grid.put(" \(title) ", x: x, y: r.y, style: CellStyle(focused ? .accent : .bold, reverse: focused), maxWidth: r.width)
+    if !detail.isEmpty { grid.put(" \(detail) ", x: x + 1, y: r.y, style: CellStyle(.normal), maxWidth: r.x + r.width - x - 1) }
+}
+
+func renderHeader(_ s: DashboardState, _ grid: inout CellGrid, _ options: RenderOptions) {
+    let c = s.setup.config
+    let model = c.model == .rnn2 ? "rnn2 d=\(c.dim) m=\(c.middle ?? c.dim)" : "rnn d=\(c.dim)"
+    var x = grid.put(" sentree ", x: 0, y: 0, style: CellStyle(.accent, reverse: true))
+    x += grid.put("  \(model)  \(c.optimizer.rawValue)  l2 \(c.l2)  batch \(c.batchSize)  seed \(c.seed)  ", x: x, y: 0)
+    let stateTone: Tone = switch s.trainer {
+    case .running, .starting: .good
+    case .paused, .evaluating: .warning
+    case .done: .accent
+    case .stopped: .error
+    }
+    x += grid.put(" \(s.trainer.rawValue) ", x: x, y: 0, style: CellStyle(stateTone, reverse: true))
+    grid.put("  run \(s.setup.runDirectory)", x: x, y: 0, style: CellStyle(.dim))
+
+    let epochText = "epoch \(max(s.epoch, s.setup.startEpoch))/\(c.epochs)  step \(s.stepInEpoch)/\(s.setup.stepsPerEpoch) "
+    let percent = String(format: " %3.0f%%", 100 * s.progress)
+    let eta = " ETA \(etaText(s))"
+    let rest = String(format: "  %.0f trees/s  lr %@  %@", s.treesPerSecond, formatRate(s.learningRate), duration(s.elapsed))
+    let barWidth = max(6, min(30, grid.width - epochText.count - percent.count - eta.count - rest.count - 3))
+    x = grid.put(" " + epochText, x: 0, y: 1, style: CellStyle(.bold))
+    let filled = Int((Double(barWidth) * s.progress).rounded(.down))
+    let full: Character = options.unicode ? "█" : "#", empty: Character = options.unicode ? "░" : "."
+    x += grid.put(String(repeating: full, count: filled), x: x, y: 1, style: CellStyle(.good))
+    x += grid.put(String(repeating: empty, count: barWidth - filled), x: x, y: 1, style: CellStyle(.dim))
+    x += grid.put(percent + eta, x: x, y: 1)
+    grid.put(rest, x: x, y: 1)
+}
+
+/// Remaining time from the current throughput, or "--" before there is one.
+func etaText(_ s: DashboardState) -> String {
+    if s.trainer == .done || s.trainer == .stopped { return "0:00" }
+    guard s.treesPerSecond > 0 else { return "--" }
+    let c = s.setup.config
+    let remainingSteps = (1 - s.progress) * Double(c.epochs * s.setup.stepsPerEpoch)
+    return duration(remainingSteps * Double(c.batchSize) / s.treesPerSecond)
+}
+
+/// `m:ss`, or `h:mm:ss` past an hour.
+func duration(_ seconds: Double) -> String {
+    let t = Int(max(0, seconds).rounded())
+    return t >= 3600 ? String(format: "%d:%02d:%02d", t / 3600, t / 60 % 60, t % 60) : String(format: "%d:%02d", t / 60, t % 60)
+}
+
+func renderStatus(_ s: DashboardState, _ grid: inout CellGrid, _ options: RenderOptions) {
+    let y = grid.height - 1
+    grid.fill(x: 0, y: y, width: grid.width, height: 1, style: CellStyle(.normal, reverse: true))
+    let style = CellStyle(.normal, reverse: true)
+    switch s.input {
+    case .learningRate(let text):
+        var x = grid.put(" learning rate: \(text)_", x: 0, y: y, style: style)
+        x += grid.put("   Enter set · Esc cancel", x: x, y: y, style: style)
+        if let m = s.message, s.messageIsError { grid.put("  " + m, x: x, y: y, style: CellStyle(.error, reverse: true)) }
+    case .search(let text):
+        grid.put(" search dev trees: \(text)_   Enter keep · Esc close", x: 0, y: y, style: style)
+    case .confirmQuit:
+        grid.put(" Quit? Training stops and last.safetensors is saved.  y = quit, any other key = stay ", x: 0, y: y,
+                 style: CellStyle(.warning, reverse: true))
+    case .none:
+        if s.quitting {
+            grid.put(" stopping training and saving last … ", x: 0, y: y, style: CellStyle(.warning, reverse: true))
+        } else if let m = s.message {
+            grid.put(" " + m, x: 0, y: y, style: CellStyle(s.messageIsError ? .error : .normal, reverse: true))
+        } else {
+            let pause = s.trainer == .paused ? "space resume" : "space pause"
+            grid.put(" \(pause)  +/- lr  l set lr  e eval  s save  Tab focus  \(options.unicode ? "↑↓" : "j/k") move  Enter open  n/N next  / search  ? help  q quit",
+                     x: 0, y: y, style: style)
+        }
+    }
+}
+
+/// Every key, as the help overlay lists them.
+public let keyReference: [(String, String)] = [
+    ("space, p", "pause / resume training (takes effect at the next minibatch)"),
+    ("+ / -", "learning rate × 1.5 / ÷ 1.5"),
+    ("l", "type an exact learning rate (Enter sets, Esc cancels)"),
+    ("e", "evaluate dev now"),
+    ("s", "save last.safetensors now"),
+    ("Tab, Shift-Tab", "move focus: dev trees, tree, loss, accuracy"),
+    ("↑ ↓, j k, PgUp PgDn", "move in the focused list / scroll the tree"),
+    ("Enter", "open the dev tree under the cursor"),
+    ("n / N", "next / previous dev tree"),
+    ("/", "search dev sentences (Enter keeps the filter, empty clears)"),
+    ("w", "show wrong predictions only"),
+    ("o", "sort dev trees by loss"),
+    ("[ / ]", "less / more smoothing of the loss curve"),
+    ("g", "log-scale loss axis"),
+    ("?", "this help"),
+    ("q", "quit (asks while training; saves last first)"),
+]
+
+func renderHelp(_ grid: inout CellGrid, _ options: RenderOptions) {
+    let keyWidth = 22
+    let w = min(grid.width - 4, 78), h = min(grid.height - 2, keyReference.count + 4)
+    let x = (grid.width - w) / 2, y = (grid.height - h) / 2
+    grid.fill(x: x, y: y, width: w, height: h, style: CellStyle(.normal))
+    renderTitle("keys", detail: "any key closes", focused: true, &grid, Rect(x: x, y: y, width: w, height: 1), options)
+    for (k, (key, what)) in keyReference.prefix(h - 3).enumerated() {
+        let row = y + 2 + k
+        grid.put(" " + key, x: x, y: row, style: CellStyle(.bold), maxWidth: keyWidth)
+        grid.put(what, x: x + keyWidth, y: row, maxWidth: w - keyWidth - 1)
+    }
+    let colors = "colors: " + Sentiment.names.enumerated().map { "\(Sentiment.symbols[$0.offset].trimmingCharacters(in: .whitespaces)) \($0.element)" }.joined(separator: "  ")
+    grid.put(" " + colors, x: x, y: y + h - 1, style: CellStyle(.dim), maxWidth: w)
+}

@@ -1,0 +1,76 @@
+import Foundation
+import SentreeCore
+
+/// One line of the tree view: a node at a depth.
+struct TreeLine {
+    let node: Int  // local index in the tree
+    let depth: Int
+}
+
+/// The nodes of tree `t` in reading order (pre-order, left first) with their depths.
+func treeLines(_ dev: Treebank, tree t: Int) -> [TreeLine] {
+    let r = dev.nodes(of: t)
+    var out: [TreeLine] = []
+    out.reserveCapacity(r.count)
+    var stack = [TreeLine(node: r.count - 1, depth: 0)]
+    while let line = stack.popLast() {
+        out.append(line)
+        let g = r.lowerBound + line.node
+        if dev.left[g] >= 0 {
+            stack.append(TreeLine(node: Int(dev.right[g]), depth: line.depth + 1))
+            stack.append(TreeLine(node: Int(dev.left[g]), depth: line.depth + 1))
+        }
+    }
+    return out
+}
+
+/// The tree view: one node per line, indented by depth, colored by predicted class.
+func renderTree(_ s: DashboardState, _ grid: inout CellGrid, _ r: Rect, _ options: RenderOptions) {
+    let dev = s.setup.dev
+    guard dev.count > 0 else {
+        renderTitle("tree", detail: "no dev trees", focused: s.focus == .tree, &grid, r, options)
+        return
+    }
+    let t = min(s.selectedTree, dev.count - 1)
+    let nodes = dev.nodes(of: t)
+    let gold = dev.labels[nodes.upperBound - 1]
+    var detail = "\(t + 1) of \(dev.count)  gold \(gold)"
+    if let p = s.prediction, let root = p.predicted.last {
+        detail += "  predicted \(root) \(root == gold ? (options.unicode ? "✓" : "ok") : (options.unicode ? "✗" : "X"))"
+        if let step = s.predictionStep { detail += "  (model at step \(step))" }
+    }
+    renderTitle("tree", detail: detail, focused: s.focus == .tree, &grid, r, options)
+    let lines = treeLines(dev, tree: t)
+    let visible = r.height - 1
+    let scroll = max(0, min(s.treeScroll, lines.count - visible))
+    let maxIndent = max(4, r.width / 3)
+    for (row, line) in lines.dropFirst(scroll).prefix(visible).enumerated() {
+        let y = r.y + 1 + row
+        var x = r.x
+        let indent = min(line.depth * 2, maxIndent)
+        if line.depth * 2 > maxIndent {
+            x += grid.put(String(line.depth).leftPadded(indent), x: x, y: y, style: CellStyle(.dim))
+        } else {
+            x += indent
+        }
+        let g = nodes.lowerBound + line.node
+        let predicted = s.prediction.map { Int($0.predicted[line.node]) }
+        let tone: Tone = predicted.map { .sentiment($0) } ?? .dim
+        let mark = predicted.map { "\($0)\(Sentiment.symbols[$0])" } ?? "?  "
+        x += grid.put(mark, x: x, y: y, style: CellStyle(tone, reverse: predicted != nil), maxWidth: r.x + r.width - x)
+        let label = dev.labels[g]
+        if let predicted, label != Treebank.unlabeled, Int(label) != predicted {
+            x += grid.put(options.unicode ? " ✗\(label)" : " x\(label)", x: x, y: y, style: CellStyle(.error), maxWidth: r.x + r.width - x)
+        }
+        x += 1
+        if let p = s.prediction, let predicted {
+            let probability = String(format: "%.2f ", p.probabilities[line.node][predicted])
+            x += grid.put(probability, x: x, y: y, style: CellStyle(.dim), maxWidth: r.x + r.width - x)
+        }
+        grid.put(dev.phrase(tree: t, node: line.node), x: x, y: y, style: CellStyle(tone), maxWidth: r.x + r.width - x)
+    }
+    if lines.count > visible {
+        let more = "\(scroll + 1)-\(min(lines.count, scroll + visible))/\(lines.count)"
+        grid.put(more, x: r.x + r.width - more.count, y: r.y, style: CellStyle(.dim))
+    }
+}
