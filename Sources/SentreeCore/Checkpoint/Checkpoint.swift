@@ -118,6 +118,10 @@ public struct Checkpoint: Sendable, Equatable {
         guard vocabulary.count == model.vocabularySize, vocabulary.first == Vocabulary.unknownToken else {
             throw fail("vocabulary has \(vocabulary.count) words, L has \(model.vocabularySize) rows (or <unk> is not first)")
         }
+        // `Vocabulary(words:)`, which every user of a checkpoint calls, traps on duplicates.
+        do { _ = try Vocabulary(validating: vocabulary, lowercase: meta["lowercase"] != "false") } catch {
+            throw fail("metadata 'vocabulary': \(error)")
+        }
         let layout = ParameterLayout(model)
         // Before allocating: the parameters must fit in the data section.
         guard layout.count <= file.data.count / 4 else {
