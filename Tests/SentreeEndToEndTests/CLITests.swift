@@ -208,6 +208,17 @@ func expectLocatedError(_ r: Run, file: String, line: Int, column: Int, message:
             #expect(r.errorLines.first?.contains(path) == true, "\(name): \(r.stderr)")
             #expect(r.errorLines.first?.contains(keyword) == true, "\(name): \(r.stderr)")
         }
+        // Valid container and checksum, but a vocabulary word repeats (used to trap in Vocabulary).
+        var duplicated = try Checkpoint.read(from: shared.run + "/best.safetensors")
+        duplicated.vocabulary[duplicated.vocabulary.count - 1] = duplicated.vocabulary[1]
+        try duplicated.write(to: dir + "/dup.safetensors")
+        for command in ["eval", "predict"] {
+            let r = try sentree([command, "--checkpoint", dir + "/dup.safetensors"]
+                                + (command == "eval" ? ["--data", shared.data + "/dev.txt"] : ["(2 good)"]))
+            #expect(r.status == 1, "\(command): \(r.stderr)")
+            #expect(r.errorLines.count == 1 && r.stderr.contains(dir + "/dup.safetensors") && r.stderr.contains("twice"),
+                    "\(command): \(r.stderr)")
+        }
         let missing = try sentree(["eval", "--checkpoint", dir + "/nope.safetensors", "--data", shared.data + "/dev.txt"])
         #expect(missing.status == 1)
         #expect(missing.errorLines.count == 1 && missing.stderr.contains(dir + "/nope.safetensors"))
