@@ -111,13 +111,22 @@ public struct Checkpoint: Sendable, Equatable {
         let history = try field("history", [EpochRecord].self)
         let vocabulary = try field("vocabulary", [String].self)
         guard model.dim > 0, model.middle > 0, model.classes > 0, model.vocabularySize > 0,
-              model.dim < 1 << 16, model.middle < 1 << 16, model.vocabularySize < 1 << 28 else {
+              model.dim < 1 << 16, model.middle < 1 << 16, model.classes < 1 << 16,
+              model.vocabularySize < 1 << 28 else {
             throw fail("model_config has impossible sizes")
         }
         guard vocabulary.count == model.vocabularySize, vocabulary.first == Vocabulary.unknownToken else {
             throw fail("vocabulary has \(vocabulary.count) words, L has \(model.vocabularySize) rows (or <unk> is not first)")
         }
+        // `Vocabulary(words:)`, which every user of a checkpoint calls, traps on duplicates.
+        do { _ = try Vocabulary(validating: vocabulary, lowercase: meta["lowercase"] != "false") } catch {
+            throw fail("metadata 'vocabulary': \(error)")
+        }
         let layout = ParameterLayout(model)
+        // Before allocating: the parameters must fit in the data section.
+        guard layout.count <= file.data.count / 4 else {
+            throw fail("model_config needs \(layout.count) parameters, more than the file holds")
+        }
         func tensors(prefix: String) throws -> [Float] {
             var values: [Float] = []
             values.reserveCapacity(layout.count)

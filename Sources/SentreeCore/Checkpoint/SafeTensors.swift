@@ -90,8 +90,12 @@ public enum SafeTensors {
             guard begin >= 0, begin <= end, end <= data.count else {
                 throw fail("tensor '\(name)': data_offsets [\(begin), \(end)] outside the \(data.count)-byte data section (file truncated?)")
             }
-            let elements = shape.reduce(1) { $0.multipliedReportingOverflow(by: $1).partialValue }
-            guard end - begin == elements * size else {
+            // Overflow-checked: a hostile shape must give an error, not a trap.
+            let elements = shape.reduce(Int?(1)) { n, s in
+                n.flatMap { let (p, o) = $0.multipliedReportingOverflow(by: s); return o ? nil : p }
+            }
+            let byteCount = elements.flatMap { let (p, o) = $0.multipliedReportingOverflow(by: size); return o ? nil : p }
+            guard let byteCount, end - begin == byteCount else {
                 throw fail("tensor '\(name)': \(end - begin) bytes do not hold shape \(shape) of \(dtype)")
             }
             entries.append(Entry(name: name, dtype: dtype, shape: shape, range: begin ..< end))
