@@ -3,21 +3,21 @@ import Foundation
 /// The accuracy panel: a compact table of the last epochs and a chart of all of them.
 func renderAccuracy(_ s: DashboardState, _ grid: inout CellGrid, _ r: Rect, _ options: RenderOptions) {
     let best = s.bestEpoch.map { "best epoch \($0)" } ?? ""
-    renderTitle("accuracy", detail: "dev  \(best)", focused: s.focus == .accuracy, &grid, r, options)
+    renderTitle("accuracy", detail: "dev %  \(best)", focused: s.focus == .accuracy, &grid, r, options)
     guard !s.epochs.isEmpty else {
         grid.put("dev metrics appear after the first epoch", x: r.x + 1, y: r.y + 2, style: CellStyle(.dim), maxWidth: r.width - 1)
         return
     }
     // Table: header + up to 4 newest epochs (the best one always shown).
     let tableRows = min(4, max(1, (r.height - 2) / 2 - 1))
-    grid.put("   ep  fine all  fine root  bin root   loss", x: r.x, y: r.y + 1, style: CellStyle(.bold), maxWidth: r.width)
+    grid.put("   ep  fine all  root  bin root   loss", x: r.x, y: r.y + 1, style: CellStyle(.bold), maxWidth: r.width)
     var shown = Array(s.epochs.suffix(tableRows))
     if let b = s.bestEpoch, !shown.contains(where: { $0.epoch == b }), let point = s.epochs.first(where: { $0.epoch == b }) {
         shown[0] = point
     }
     for (k, p) in shown.enumerated() {
         let isBest = p.epoch == s.bestEpoch
-        let text = String(format: "%@%4d  %7.2f%%  %8.2f%%  %7.2f%%  %.3f", isBest ? " *" : "  ", p.epoch,
+        let text = String(format: "%@%4d  %7.2f  %5.2f  %7.2f  %6.3f", isBest ? " *" : "  ", p.epoch,
                           100 * p.fineAll, 100 * p.fineRoot, 100 * p.binaryRoot, p.trainLoss)
         grid.put(text, x: r.x, y: r.y + 2 + k, style: CellStyle(isBest ? .good : .normal), maxWidth: r.width)
     }
@@ -27,16 +27,20 @@ func renderAccuracy(_ s: DashboardState, _ grid: inout CellGrid, _ r: Rect, _ op
     let plot = Rect(x: r.x + labelWidth, y: top, width: r.width - labelWidth, height: r.y + r.height - top - 1)
     guard plot.height >= 2, plot.width > 4 else { return }
     let series: [(String, Tone, Character, (EpochPoint) -> Double)] = [
-        ("fine all", .normal, "a", { $0.fineAll }), ("binary root", .good, "b", { $0.binaryRoot }),
+        ("fine all", .normal, "a", { $0.fineAll }), ("bin root", .good, "b", { $0.binaryRoot }),
         ("fine root", .accent, "r", { $0.fineRoot }),
     ]
-    let values = s.epochs.flatMap { p in series.map { $0.3(p) } }
+    // At most two points per dot column, so very long runs draw as fast as short ones.
+    let stride = max(1, s.epochs.count / (2 * max(1, plot.width)))
+    var points = Swift.stride(from: 0, to: s.epochs.count, by: stride).map { s.epochs[$0] }
+    if points.last?.epoch != s.epochs.last?.epoch { points.append(s.epochs.last!) }
+    let values = points.flatMap { p in series.map { $0.3(p) } }
     let low = (values.min() ?? 0) - 0.005, high = (values.max() ?? 1) + 0.005
     var canvas = Canvas(columns: plot.width, rows: plot.height, unicode: options.unicode)
-    let n = s.epochs.count, w = canvas.dotWidth, h = canvas.dotHeight
+    let n = points.count, w = canvas.dotWidth, h = canvas.dotHeight
     for (priority, (_, tone, mark, value)) in series.enumerated() {
         var previous: (Int, Int)? = nil
-        for (i, p) in s.epochs.enumerated() {
+        for (i, p) in points.enumerated() {
             let x = n == 1 ? 0 : i * (w - 1) / (n - 1)
             let y = dotRow(value(p), low: low, high: high, height: h)
             if let (px, py) = previous {
@@ -55,6 +59,6 @@ func renderAccuracy(_ s: DashboardState, _ grid: inout CellGrid, _ r: Rect, _ op
     grid.put(String(format: "%.1f%%", 100 * low).leftPadded(labelWidth - 1), x: r.x, y: plot.y + plot.height - 1, style: CellStyle(.dim))
     var x = r.x + 1
     for (name, tone, mark, _) in series {
-        x += grid.put((options.unicode ? "━ " : "\(mark) ") + name + "  ", x: x, y: r.y + r.height - 1, style: CellStyle(tone), maxWidth: r.x + r.width - x)
+        x += grid.put((options.unicode ? "━ " : "\(mark) ") + name + " ", x: x, y: r.y + r.height - 1, style: CellStyle(tone), maxWidth: r.x + r.width - x)
     }
 }

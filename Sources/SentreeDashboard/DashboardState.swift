@@ -35,8 +35,8 @@ public struct DashboardState: Sendable {
     public var treesPerSecond = 0.0
     /// Seconds since the dashboard started, maintained by the app loop.
     public var elapsed = 0.0
-    /// Per-step minibatch loss, oldest first.
-    public var losses: [Float] = []
+    /// Per-step minibatch loss.
+    public var loss = LossHistory()
     /// Steps at which an epoch ended (for x-axis marks).
     public var epochEnds: [Int] = []
     public var epochs: [EpochPoint] = []
@@ -54,8 +54,6 @@ public struct DashboardState: Sendable {
     public var wrongOnly = false
     public var sortByLoss = false
     public var search = ""
-    /// EMA smoothing weight in [0, 0.999] (TensorBoard's "smoothing").
-    public var smoothing = 0.9
     public var logScale = false
     public var showHelp = false
     public var input: InputMode = .none
@@ -87,13 +85,13 @@ public struct DashboardState: Sendable {
             step = e.step
             learningRate = e.learningRate
             treesPerSecond = e.treesPerSecond
-            losses.append(Float(e.loss))
+            loss.append(Float(e.loss))
         case .epoch(let r):
             let m = r.dev.metrics
             epochs.append(EpochPoint(epoch: r.epoch, trainLoss: r.trainLoss, fineAll: m.fineAll,
                                      fineRoot: m.fineRoot, binaryRoot: m.binaryRoot, seconds: r.seconds))
             if r.isBest { bestEpoch = r.epoch }
-            epochEnds.append(losses.count)
+            epochEnds.append(loss.count)
             treesPerSecond = r.treesPerSecond
             takeEvaluation(r.dev)
         case .evaluation(let report):

@@ -61,9 +61,9 @@ extension DashboardState {
         case .char("g"):
             logScale.toggle()
         case .char("["):
-            smoothing = max(0, ((smoothing - 0.05) * 100).rounded() / 100)
+            loss.setSmoothing(max(0, ((loss.smoothing - 0.05) * 100).rounded() / 100))
         case .char("]"):
-            smoothing = min(0.99, ((smoothing + 0.05) * 100).rounded() / 100)
+            loss.setSmoothing(min(0.99, ((loss.smoothing + 0.05) * 100).rounded() / 100))
         case .char("?"):
             showHelp = true
         case .tab:

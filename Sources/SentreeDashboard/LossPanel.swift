@@ -1,44 +1,30 @@
 import Foundation
 
-/// TensorBoard's smoothing: an exponential moving average divided by (1 − wᵗ), so early
-/// values are not dragged toward zero.
-public func debiasedEMA(_ values: [Float], weight: Double) -> [Double] {
-    var out: [Double] = []
-    out.reserveCapacity(values.count)
-    var ema = 0.0, correction = 1.0
-    for v in values {
-        ema = weight * ema + (1 - weight) * Double(v)
-        correction *= weight
-        out.append(weight == 0 ? Double(v) : ema / (1 - correction))
-    }
-    return out
-}
-
 /// The loss panel: raw per-step loss (dim, min–max per column) and its debiased EMA (bright).
+///
+/// Works on `LossHistory`'s buckets, so a frame costs the same whatever the run's length.
 func renderLoss(_ s: DashboardState, _ grid: inout CellGrid, _ r: Rect, _ options: RenderOptions) {
-    let last = s.losses.last.map { String(format: "%.4f", $0) } ?? "-"
-    renderTitle("loss", detail: "per step \(last)  EMA \(String(format: "%.2f", s.smoothing))\(s.logScale ? "  log" : "")",
+    let history = s.loss
+    let last = history.last.map { String(format: "%.4f", $0) } ?? "-"
+    renderTitle("loss", detail: "\(last)  EMA \(String(format: "%.2f", history.smoothing))\(s.logScale ? " log" : "")  \(options.unicode ? "┴" : "|") epoch",
                 focused: s.focus == .loss, &grid, r, options)
     let labelWidth = 8
     let plot = Rect(x: r.x + labelWidth, y: r.y + 1, width: r.width - labelWidth, height: r.height - 2)
     guard plot.width > 2, plot.height > 1 else { return }
-    guard s.losses.count > 1 else {
+    guard history.count > 1 else {
         grid.put("waiting for the first steps…", x: plot.x + 1, y: plot.y + plot.height / 2, style: CellStyle(.dim))
         return
     }
     var canvas = Canvas(columns: plot.width, rows: plot.height, unicode: options.unicode)
-    let n = s.losses.count, w = canvas.dotWidth
-    let ema = debiasedEMA(s.losses, weight: s.smoothing)
+    let buckets = history.lows.count, w = canvas.dotWidth
     let transform: (Double) -> Double = s.logScale ? { log10(max($0, 1e-6)) } : { $0 }
-    // Bucket the points per dot column so drawing cost stays flat with 100k+ steps.
     var lows = [Double](repeating: .infinity, count: w), highs = [Double](repeating: -.infinity, count: w)
     var smooth = [Double](repeating: .nan, count: w)
-    for i in 0 ..< n {
-        let column = min(w - 1, i * w / n)
-        let v = transform(Double(s.losses[i]))
-        lows[column] = min(lows[column], v)
-        highs[column] = max(highs[column], v)
-        smooth[column] = transform(ema[i])
+    for b in 0 ..< buckets {
+        let column = min(w - 1, b * w / buckets)
+        lows[column] = min(lows[column], transform(Double(history.lows[b])))
+        highs[column] = max(highs[column], transform(Double(history.highs[b])))
+        smooth[column] = transform(Double(history.smoothed[b]))
     }
     let finite = lows.filter(\.isFinite) + highs.filter(\.isFinite)
     let low = finite.min() ?? 0, high = max(finite.max() ?? 1, low + 1e-9)
@@ -54,24 +40,22 @@ func renderLoss(_ s: DashboardState, _ grid: inout CellGrid, _ r: Rect, _ option
         previous = y
     }
     canvas.draw(into: &grid, x: plot.x, y: plot.y)
-    // y axis: top, middle, bottom labels (in loss units even on the log scale).
     let untransform: (Double) -> Double = s.logScale ? { pow(10, $0) } : { $0 }
     for (row, v) in [(0, high), (plot.height / 2, (high + low) / 2), (plot.height - 1, low)] {
         grid.put(axisLabel(untransform(v)).leftPadded(labelWidth - 1), x: r.x, y: plot.y + row, style: CellStyle(.dim), maxWidth: labelWidth - 1)
     }
-    // x axis: epoch marks and the step range.
+    // x axis: epoch marks (when they fit) and the step range.
     let axisY = r.y + r.height - 1
-    let tick: Character = options.unicode ? "┴" : "|"
-    for end in s.epochEnds where end < n {
-        let column = end * plot.width / n
-        grid.put(String(tick), x: plot.x + column, y: axisY, style: CellStyle(.dim))
+    let n = history.count
+    if s.epochEnds.count <= plot.width / 2 {
+        let tick: Character = options.unicode ? "┴" : "|"
+        for end in s.epochEnds where end < n {
+            grid.put(String(tick), x: plot.x + end * plot.width / n, y: axisY, style: CellStyle(.dim))
+        }
     }
     grid.put("step 1", x: plot.x, y: axisY, style: CellStyle(.dim))
     let right = "\(s.step)"
     grid.put(right, x: plot.x + plot.width - right.count, y: axisY, style: CellStyle(.dim))
-    if plot.width > 40 {
-        grid.put(options.unicode ? "┴ epoch" : "| epoch", x: plot.x + plot.width / 2 - 3, y: axisY, style: CellStyle(.dim))
-    }
 }
 
 extension String {

@@ -125,8 +125,11 @@ func renderStatus(_ s: DashboardState, _ grid: inout CellGrid, _ options: Render
             grid.put(" " + m, x: 0, y: y, style: CellStyle(s.messageIsError ? .error : .normal, reverse: true))
         } else {
             let pause = s.trainer == .paused ? "space resume" : "space pause"
-            grid.put(" \(pause)  +/- lr  l set lr  e eval  s save  Tab focus  \(options.unicode ? "↑↓" : "j/k") move  Enter open  n/N next  / search  ? help  q quit",
-                     x: 0, y: y, style: style)
+            let arrows = options.unicode ? "↑↓" : "j/k"
+            let keys = grid.width >= 110
+                ? " \(pause)  +/- lr  l set lr  e eval  s save  Tab focus  \(arrows) move  Enter open  n/N next  / search  ? help  q quit"
+                : " \(pause) +/- lr l set e eval s save Tab focus \(arrows) Enter / search ? help q quit"
+            grid.put(keys, x: 0, y: y, style: style)
         }
     }
 }

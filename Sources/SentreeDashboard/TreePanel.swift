@@ -34,15 +34,16 @@ func renderTree(_ s: DashboardState, _ grid: inout CellGrid, _ r: Rect, _ option
     let t = min(s.selectedTree, dev.count - 1)
     let nodes = dev.nodes(of: t)
     let gold = dev.labels[nodes.upperBound - 1]
-    var detail = "\(t + 1) of \(dev.count)  gold \(gold)"
-    if let p = s.prediction, let root = p.predicted.last {
-        detail += "  predicted \(root) \(root == gold ? (options.unicode ? "✓" : "ok") : (options.unicode ? "✗" : "X"))"
-        if let step = s.predictionStep { detail += "  (model at step \(step))" }
-    }
-    renderTitle("tree", detail: detail, focused: s.focus == .tree, &grid, r, options)
     let lines = treeLines(dev, tree: t)
     let visible = r.height - 1
     let scroll = max(0, min(s.treeScroll, lines.count - visible))
+    var detail = "\(t + 1)/\(dev.count)  gold \(gold)"
+    if let p = s.prediction, let root = p.predicted.last {
+        detail += " pred \(root) \(root == gold ? (options.unicode ? "✓" : "ok") : (options.unicode ? "✗" : "X"))"
+    }
+    if lines.count > visible { detail += "  lines \(scroll + 1)-\(min(lines.count, scroll + visible)) of \(lines.count)" }
+    if let step = s.predictionStep, r.width > 70 { detail += "  (model at step \(step))" }
+    renderTitle("tree", detail: detail, focused: s.focus == .tree, &grid, r, options)
     let maxIndent = max(4, r.width / 3)
     for (row, line) in lines.dropFirst(scroll).prefix(visible).enumerated() {
         let y = r.y + 1 + row
@@ -68,9 +69,5 @@ func renderTree(_ s: DashboardState, _ grid: inout CellGrid, _ r: Rect, _ option
             x += grid.put(probability, x: x, y: y, style: CellStyle(.dim), maxWidth: r.x + r.width - x)
         }
         grid.put(dev.phrase(tree: t, node: line.node), x: x, y: y, style: CellStyle(tone), maxWidth: r.x + r.width - x)
-    }
-    if lines.count > visible {
-        let more = "\(scroll + 1)-\(min(lines.count, scroll + visible))/\(lines.count)"
-        grid.put(more, x: r.x + r.width - more.count, y: r.y, style: CellStyle(.dim))
     }
 }

@@ -1,0 +1,136 @@
+import Foundation
+import Testing
+
+// Drives the real dashboard in a terminal: tmux runs `sentree train`, send-keys types, and
+// capture-pane reads the screen as a person would see it.
+
+let tmuxPath: String? = ["/usr/bin/tmux", "/usr/local/bin/tmux", "/bin/tmux"].first {
+    FileManager.default.isExecutableFile(atPath: $0)
+}
+
+/// One private tmux server (its own socket), killed when the session ends.
+final class TmuxSession {
+    let socket = "sentree-e2e-\(UUID().uuidString.prefix(8))"
+
+    @discardableResult
+    func run(_ arguments: [String]) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try #require(tmuxPath))
+        process.arguments = ["-L", socket] + arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = FileHandle.nullDevice
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    func screen() throws -> String { try run(["capture-pane", "-p", "-t", "s"]) }
+    func keys(_ keys: String...) throws { try run(["send-keys", "-t", "s"] + keys) }
+
+    /// Polls the screen until `condition` holds (up to `seconds`); returns the last screen.
+    func waitFor(_ seconds: Double = 30, _ what: String, _ condition: (String) -> Bool) throws -> String {
+        let deadline = Date().addingTimeInterval(seconds)
+        var text = ""
+        while Date() < deadline {
+            text = (try? screen()) ?? ""
+            if condition(text) { return text }
+            usleep(100_000)
+        }
+        Issue.record("timed out waiting for \(what); screen was:\n\(text)")
+        return text
+    }
+
+    deinit { _ = try? run(["kill-server"]) }
+}
+
+/// "step N/M" from the header: the step counter inside the current epoch and the epoch.
+func stepCounter(_ screen: String) -> String? {
+    guard let line = screen.split(separator: "\n").dropFirst().first,
+          let range = line.range(of: #"epoch \d+/\d+  step \d+"#, options: .regularExpression) else { return nil }
+    return String(line[range])
+}
+
+@Suite(.serialized) struct DashboardEndToEndTests {
+    @Test(.enabled(if: tmuxPath != nil && sentreeBinary != nil))
+    func personDrivesTheDashboard() throws {
+        let data = try temporaryDirectory("sentree-dash-data")
+        try syntheticTreebank(trees: 60, seed: 11).write(toFile: data + "/train.txt", atomically: true, encoding: .utf8)
+        try syntheticTreebank(trees: 20, seed: 12).write(toFile: data + "/dev.txt", atomically: true, encoding: .utf8)
+        let run = try temporaryDirectory("sentree-dash-run")
+        let binary = try #require(sentreeBinary)
+        let tmux = TmuxSession()
+        let command = "\(binary) train --data \(data) --out \(run) --epochs 1000000 --batch-size 2 --lr 0.001 --dim 8 --threads 1; echo EXIT=$? > \(run)/exit; sleep 60"
+        try tmux.run(["new-session", "-d", "-x", "120", "-y", "40", "-s", "s", command])
+
+        // Every panel appears, with dev metrics after the first epoch.
+        var screen = try tmux.waitFor(60, "all panels") {
+            $0.contains(" sentree ") && $0.contains("RUNNING") && $0.contains(" loss ") && $0.contains(" accuracy ")
+                && $0.contains(" tree ") && $0.contains(" dev trees ") && $0.contains("best epoch")
+        }
+        #expect(screen.contains("rnn d=8"))
+        #expect(screen.contains("space pause"))
+
+        // Pause: the state says PAUSED and the step counter stops.
+        try tmux.keys("p")
+        screen = try tmux.waitFor(30, "PAUSED") { $0.contains("PAUSED") }
+        let frozen = try #require(stepCounter(screen))
+        usleep(1_500_000)
+        #expect(stepCounter(try tmux.screen()) == frozen, "steps advanced while paused")
+
+        // + multiplies the learning rate; the header and the metrics log both show it.
+        try tmux.keys("+")
+        screen = try tmux.waitFor(30, "new learning rate") { $0.contains("lr 0.0015") }
+        let log = try String(contentsOfFile: run + "/metrics.jsonl", encoding: .utf8)
+        #expect(log.contains("\"event\":\"pause\""))
+        #expect(log.contains("\"event\":\"learning_rate\"") && log.contains("0.0015"))
+
+        // Resume, then open the third dev tree from the browser.
+        try tmux.keys("p")
+        screen = try tmux.waitFor(30, "RUNNING again") { $0.contains("RUNNING") }
+        try tmux.keys("j", "j", "Enter")
+        screen = try tmux.waitFor(30, "tree 3 in the tree view") { $0.contains(" tree ") && $0.contains("3/20") }
+
+        // Help overlay opens and closes.
+        try tmux.keys("?")
+        screen = try tmux.waitFor(10, "help") { $0.contains("any key closes") }
+        try tmux.keys("x")
+
+        // Quit asks first while training, then saves last and exits 0 with the screen restored.
+        try tmux.keys("q")
+        screen = try tmux.waitFor(10, "quit confirmation") { $0.contains("Quit?") }
+        try tmux.keys("y")
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline && !FileManager.default.fileExists(atPath: run + "/exit") { usleep(100_000) }
+        let exit = try String(contentsOfFile: run + "/exit", encoding: .utf8)
+        #expect(exit.trimmingCharacters(in: .whitespacesAndNewlines) == "EXIT=0")
+        #expect(try tmux.run(["display", "-p", "-t", "s", "#{alternate_on}"]).trimmingCharacters(in: .whitespacesAndNewlines) == "0")
+        #expect(FileManager.default.fileExists(atPath: run + "/last.safetensors"))
+    }
+
+    @Test(.enabled(if: tmuxPath != nil && sentreeBinary != nil))
+    func tooSmallTerminalAndResize() throws {
+        let data = try temporaryDirectory("sentree-dash-data")
+        try syntheticTreebank(trees: 30, seed: 13).write(toFile: data + "/train.txt", atomically: true, encoding: .utf8)
+        try syntheticTreebank(trees: 10, seed: 14).write(toFile: data + "/dev.txt", atomically: true, encoding: .utf8)
+        let run = try temporaryDirectory("sentree-dash-run")
+        let binary = try #require(sentreeBinary)
+        let tmux = TmuxSession()
+        let command = "LC_ALL=C NO_COLOR=1 \(binary) train --data \(data) --out \(run) --epochs 1000000 --batch-size 2 --lr 0.001 --dim 8 --threads 1; echo EXIT=$? > \(run)/exit; sleep 60"
+        try tmux.run(["new-session", "-d", "-x", "70", "-y", "20", "-s", "s", command])
+        _ = try tmux.waitFor(60, "enlarge message") { $0.contains("Terminal too small: 70x20") }
+        try tmux.run(["resize-window", "-t", "s", "-x", "80", "-y", "24"])
+        let screen = try tmux.waitFor(30, "dashboard after resize") { $0.contains(" loss ") && $0.contains("best epoch") }
+        // Without a UTF-8 locale everything on screen is ASCII.
+        #expect(screen.unicodeScalars.allSatisfy { $0.isASCII }, "non-ASCII output under LC_ALL=C")
+        // Ctrl-C stops training, saves last and restores the terminal (status 130).
+        try tmux.keys("C-c")
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline && !FileManager.default.fileExists(atPath: run + "/exit") { usleep(100_000) }
+        #expect((try? String(contentsOfFile: run + "/exit", encoding: .utf8))?.contains("EXIT=130") == true)
+        #expect(FileManager.default.fileExists(atPath: run + "/last.safetensors"))
+        #expect(try tmux.run(["display", "-p", "-t", "s", "#{alternate_on}"]).trimmingCharacters(in: .whitespacesAndNewlines) == "0")
+    }
+}
