@@ -70,6 +70,19 @@ public struct CellGrid: Equatable, Sendable {
         }
     }
 
+    /// Replaces every non-ASCII character with an ASCII stand-in, for terminals without a
+    /// UTF-8 locale (ncurses would otherwise emit bytes they cannot show).
+    public mutating func makeASCII() {
+        let replacements: [Character: Character] = [
+            "…": ".", "·": ".", "×": "x", "÷": "/", "↑": "^", "↓": "v", "→": ">", "←": "<",
+            "─": "-", "│": "|", "✓": "+", "✗": "x", "▶": ">", "┴": "|", "━": "=", "é": "e", "è": "e",
+            "á": "a", "à": "a", "ó": "o", "ö": "o", "ü": "u", "í": "i", "ñ": "n", "ç": "c", "\u{00A0}": " ",
+        ]
+        for i in characters.indices where !characters[i].isASCII {
+            characters[i] = replacements[characters[i]] ?? "?"
+        }
+    }
+
     /// Row `y` as a string (trailing spaces kept), for tests and text captures.
     public func line(_ y: Int) -> String { String(characters[(y * width) ..< ((y + 1) * width)]) }
 

@@ -104,7 +104,8 @@ public struct DashboardState: Sendable {
             message = "learning rate set to \(formatRate(rate))"
             messageIsError = false
         case .saved(let path, let reason):
-            if reason != "best" {
+            // Automatic saves of best/last happen every few seconds; only announce a user's.
+            if reason == "manual" {
                 message = "saved \(path)"
                 messageIsError = false
             }

@@ -21,6 +21,7 @@ public func render(_ state: DashboardState, width: Int, height: Int, options: Re
     var grid = CellGrid(width: width, height: height)
     guard width >= minimumSize.width, height >= minimumSize.height else {
         renderTooSmall(&grid)
+        if !options.unicode { grid.makeASCII() }
         return grid
     }
     renderHeader(state, &grid, options)
@@ -37,6 +38,7 @@ public func render(_ state: DashboardState, width: Int, height: Int, options: Re
     renderBrowser(state, &grid, Rect(x: right.x, y: right.y + right.height - browserHeight, width: right.width, height: browserHeight), options)
     renderStatus(state, &grid, options)
     if state.showHelp { renderHelp(&grid, options) }
+    if !options.unicode { grid.makeASCII() }
     return grid
 }
 
