@@ -45,26 +45,6 @@ extension TreeModel {
         }
         return (metrics, outcomes)
     }
-
-    /// Per-node predictions for tree `t` of `data`.
-    public func predict(tree t: Int, in data: EncodedTreebank, parameters: [T]) -> TreePrediction {
-        let weights = self.weights, layout = self.layout
-        return runSharded(1) { ws, _ in
-            let r = data.treebank.nodes(of: t)
-            var prediction = TreePrediction(probabilities: [], predicted: [])
-            parameters.withUnsafeBufferPointer { params in
-                data.withArrays { arrays in
-                    ws.forward(nodes: r, arrays: arrays, weights: weights, L: params.baseAddress! + layout.L.offset)
-                }
-            }
-            for i in 0 ..< r.count {
-                let p = ws.probabilities(node: i)
-                prediction.probabilities.append(p.map { Float($0) })
-                prediction.predicted.append(UInt8(argmax(p)))
-            }
-            return prediction
-        }[0]
-    }
 }
 
 /// Index of the largest entry (first one on ties).

@@ -30,32 +30,22 @@ func store<T: ModelScalar>(_ v: SIMD16<T>, _ p: UnsafeMutablePointer<T>, _ i: In
     UnsafeMutableRawPointer(p + i).storeBytes(of: v, as: SIMD16<T>.self)
 }
 
-/// y = bias + Σ_j x[j] · A[j, :]      A: [k × n] row-major, x: [k], bias, y: [n]
+/// y = bias + Σ_j x[j] · A[j, :]      A: [k × n] row-major, x: [k], bias, y: [n]  (`bias` may be `y`)
 ///
-/// The column form (one broadcast-FMA per input) keeps the outputs in registers; two
-/// accumulators over even/odd `j` halve the FMA dependency chain.
+/// The column form (one broadcast-FMA per input, see `accumulateRows`) keeps the outputs in
+/// registers.
 @inlinable
 func affineColumns<T: ModelScalar>(
     k: Int, n: Int, a: UnsafePointer<T>, x: UnsafePointer<T>,
     bias: UnsafePointer<T>, y: UnsafeMutablePointer<T>
 ) {
-    var c = 0
-    while c < n {
-        var acc0 = load(bias, c)
-        var acc1 = SIMD16<T>()
-        var j = 0
-        while j + 1 < k {
-            acc0 = acc0.addingProduct(SIMD16(repeating: x[j]), load(a, j * n + c))
-            acc1 = acc1.addingProduct(SIMD16(repeating: x[j + 1]), load(a, (j + 1) * n + c))
-            j += 2
-        }
-        if j < k { acc0 = acc0.addingProduct(SIMD16(repeating: x[j]), load(a, j * n + c)) }
-        store(acc0 + acc1, y, c)
-        c += laneWidth
-    }
+    if bias != UnsafePointer(y) { y.update(from: bias, count: n) }
+    accumulateRows(r: k, n: n, stride: n, a: a, s: x, y: y)
 }
 
 /// y += Σ_i s[i] · A[i, 0..<n]      A: [r × stride] row-major, s: [r], y: [n]
+///
+/// Two accumulators over even/odd rows halve the FMA dependency chain.
 @inlinable
 func accumulateRows<T: ModelScalar>(
     r: Int, n: Int, stride: Int, a: UnsafePointer<T>, s: UnsafePointer<T>, y: UnsafeMutablePointer<T>

@@ -24,7 +24,7 @@ public final class ModelSnapshot: Sendable {
         let data = EncodedTreebank(treebank, words: wordIDs)
         let r = treebank.nodes(of: t)
         let ws = TreeWorkspace<Float>(layout: layout, capacity: r.count, gradients: false)
-        parameters.withUnsafeBufferPointer { params in
+        _ = parameters.withUnsafeBufferPointer { params in
             data.withArrays { arrays in
                 ws.forward(nodes: r, arrays: arrays, weights: packed, L: params.baseAddress! + layout.L.offset)
             }
