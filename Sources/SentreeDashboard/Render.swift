@@ -72,9 +72,15 @@ func renderHeader(_ s: DashboardState, _ grid: inout CellGrid, _ options: Render
     case .running, .starting: .good
     case .paused, .evaluating: .warning
     case .done: .accent
-    case .stopped: .error
+    case .stopped, .failed: .error
     }
     x += grid.put(" \(s.trainer.rawValue) ", x: x, y: 0, style: CellStyle(stateTone, reverse: true))
+    if let failure = s.writeFailure {
+        // Stays up until a save succeeds: a full disk must not scroll out of sight.
+        let text = failure.consecutive > 1 ? " SAVE FAILING ×\(failure.consecutive) " : " SAVE FAILED "
+        x += 1 + grid.put(options.unicode ? text : text.replacing("×", with: "x"), x: x + 1, y: 0,
+                          style: CellStyle(.error, reverse: true))
+    }
     grid.put("  run \(s.setup.runDirectory)", x: x, y: 0, style: CellStyle(.dim))
 
     let epochText = "epoch \(max(s.epoch, s.setup.startEpoch))/\(c.epochs)  step \(s.stepInEpoch)/\(s.setup.stepsPerEpoch) "
@@ -93,7 +99,7 @@ func renderHeader(_ s: DashboardState, _ grid: inout CellGrid, _ options: Render
 
 /// Remaining time from the current throughput, or "--" before there is one.
 func etaText(_ s: DashboardState) -> String {
-    if s.trainer == .done || s.trainer == .stopped { return "0:00" }
+    if s.trainer.isFinal { return "0:00" }
     guard s.treesPerSecond > 0 else { return "--" }
     let c = s.setup.config
     let remainingSteps = (1 - s.progress) * Double(c.epochs * s.setup.stepsPerEpoch)
