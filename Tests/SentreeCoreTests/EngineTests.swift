@@ -97,7 +97,7 @@ import Testing
         let data = Self.trees, tb = data.treebank
         var s = LevelSchedule()
         let trees = Self.batch(40, seed: 5)
-        s.build(trees: trees, treebank: tb)
+        s.build(trees: trees, data: data)
         #expect(s.rows == trees.reduce(0) { $0 + tb.nodes(of: $1).count })
         var levelOf = [Int](repeating: -1, count: s.rows)
         for h in 0 ..< s.levels { for row in s.level(h) { levelOf[row] = h } }

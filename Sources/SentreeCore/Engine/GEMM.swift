@@ -87,5 +87,5 @@ func addColumnSums<T: ModelScalar>(m: Int, n: Int, x: UnsafePointer<T>, ldx: Int
 /// Sets each of `m` rows of Y to `v`:  Y[i, :] = v      Y: [m × ldy], v: [n]
 @inlinable
 func broadcastRows<T: ModelScalar>(m: Int, n: Int, v: UnsafePointer<T>, y: UnsafeMutablePointer<T>, ldy: Int) {
-    for i in 0 ..< m { (y + i * ldy).update(from: v, count: n) }
+    for i in 0 ..< m { copyVector(n: n, v, y + i * ldy) }
 }

@@ -19,7 +19,6 @@ struct LevelSchedule {
     private(set) var rowOfNode: [Int32] = []
     /// Where each given tree's nodes begin in `rowOfNode`.          [trees + 1]
     private(set) var treeOffset: [Int] = []
-    private var height: [Int32] = []
     private var cursor: [Int] = []
 
     var rows: Int { node.count }
@@ -27,66 +26,63 @@ struct LevelSchedule {
     var leafCount: Int { levels > 0 ? levelStart[1] : 0 }
     func level(_ h: Int) -> Range<Int> { levelStart[h] ..< levelStart[h + 1] }
 
-    /// Schedules the trees `trees` (indices into `treebank`).
-    mutating func build<S: Collection<Int>>(trees: S, treebank: Treebank) {
-        height.removeAll(keepingCapacity: true)
+    /// Schedules the trees `trees` (indices into `data`).
+    mutating func build<S: Collection<Int>>(trees: S, data: EncodedTreebank) {
+        let tb = data.treebank
         treeOffset.removeAll(keepingCapacity: true)
         cursor.removeAll(keepingCapacity: true)
         treeOffset.append(0)
-        var maxHeight = -1
-        treebank.left.withUnsafeBufferPointer { left in
-            treebank.right.withUnsafeBufferPointer { right in
-                for t in trees {
-                    let r = treebank.nodes(of: t)
-                    let base = height.count
-                    for g in r {
-                        let l = Int(left[g])
-                        var h: Int32 = 0
-                        if l >= 0 { h = 1 + max(height[base + l], height[base + Int(right[g])]) }
-                        height.append(h)
-                        if Int(h) > maxHeight {
-                            maxHeight = Int(h)
-                            while cursor.count <= maxHeight { cursor.append(0) }
-                        }
-                        cursor[Int(h)] += 1
-                    }
-                    treeOffset.append(height.count)
-                }
+        var total = 0
+        for t in trees {
+            let r = tb.nodes(of: t)
+            // The root is the tallest node of its tree.
+            let top = Int(data.heights[r.upperBound - 1])
+            if cursor.count <= top { cursor.append(contentsOf: repeatElement(0, count: top + 1 - cursor.count)) }
+            total += r.count
+            treeOffset.append(total)
+        }
+        data.heights.withUnsafeBufferPointer { heights in
+            cursor.withUnsafeMutableBufferPointer { count in
+                for t in trees { for g in tb.nodes(of: t) { count[Int(heights[g])] += 1 } }
             }
         }
         // Counts to level starts; `cursor` then walks each level.
         levelStart.removeAll(keepingCapacity: true)
-        var total = 0
+        var start = 0
         for h in 0 ..< cursor.count {
-            levelStart.append(total)
+            levelStart.append(start)
             let count = cursor[h]
-            cursor[h] = total
-            total += count
+            cursor[h] = start
+            start += count
         }
-        levelStart.append(total)
+        levelStart.append(start)
         Self.resize(&node, total); Self.resize(&leftRow, total); Self.resize(&rightRow, total)
         Self.resize(&rowOfNode, total)
-        treebank.left.withUnsafeBufferPointer { left in
-            treebank.right.withUnsafeBufferPointer { right in
-                var k = 0
-                for t in trees {
-                    let r = treebank.nodes(of: t)
-                    let base = treeOffset[k]
-                    for g in r {
-                        let i = base + g - r.lowerBound
-                        let row = cursor[Int(height[i])]
-                        cursor[Int(height[i])] += 1
-                        rowOfNode[i] = Int32(row)
-                        node[row] = Int32(g)
-                        let l = Int(left[g])
-                        // Children precede their parent in post-order, so their rows are known.
-                        leftRow[row] = l < 0 ? -1 : rowOfNode[base + l]
-                        rightRow[row] = l < 0 ? -1 : rowOfNode[base + Int(right[g])]
-                    }
-                    k += 1
+        tb.left.withUnsafeBufferPointer { left in
+        tb.right.withUnsafeBufferPointer { right in
+        data.heights.withUnsafeBufferPointer { heights in
+        cursor.withUnsafeMutableBufferPointer { cursor in
+        node.withUnsafeMutableBufferPointer { node in
+        leftRow.withUnsafeMutableBufferPointer { leftRow in
+        rightRow.withUnsafeMutableBufferPointer { rightRow in
+        rowOfNode.withUnsafeMutableBufferPointer { rowOfNode in
+            var base = 0
+            for t in trees {
+                let r = tb.nodes(of: t)
+                for g in r {
+                    let h = Int(heights[g])
+                    let row = cursor[h]
+                    cursor[h] = row + 1
+                    rowOfNode[base + g - r.lowerBound] = Int32(row)
+                    node[row] = Int32(g)
+                    let l = Int(left[g])
+                    // Children precede their parent in post-order, so their rows are known.
+                    leftRow[row] = l < 0 ? -1 : rowOfNode[base + l]
+                    rightRow[row] = l < 0 ? -1 : rowOfNode[base + Int(right[g])]
                 }
+                base += r.count
             }
-        }
+        }}}}}}}}
     }
 
     private static func resize(_ a: inout [Int32], _ n: Int) {

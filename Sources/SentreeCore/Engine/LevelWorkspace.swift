@@ -71,7 +71,7 @@ public final class LevelWorkspace<T: ModelScalar> {
     @discardableResult
     func forward<S: Collection<Int>>(trees: S, data: EncodedTreebank, arrays t: TreeArrays,
                                      w: PackedPointers<T>, L: UnsafePointer<T>) -> T {
-        schedule.build(trees: trees, treebank: data.treebank)
+        schedule.build(trees: trees, data: data)
         let R = schedule.rows
         reserve(rows: R)
         // Leaves: copy the word vectors (pads stay zero: rows are only ever written to width d).
@@ -83,8 +83,8 @@ public final class LevelWorkspace<T: ModelScalar> {
             let rows = schedule.level(h), n = rows.count
             let x = X + (rows.lowerBound - schedule.leafCount) * 2 * dp
             for (k, row) in rows.enumerated() {
-                (x + k * 2 * dp).update(from: H + Int(schedule.leftRow[row]) * dp, count: dp)
-                (x + k * 2 * dp + dp).update(from: H + Int(schedule.rightRow[row]) * dp, count: dp)
+                copyVector(n: dp, H + Int(schedule.leftRow[row]) * dp, x + k * 2 * dp)
+                copyVector(n: dp, H + Int(schedule.rightRow[row]) * dp, x + k * 2 * dp + dp)
             }
             let y = H + rows.lowerBound * dp
             broadcastRows(m: n, n: dp, v: w.b, y: y, ldy: dp)
