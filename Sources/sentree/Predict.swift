@@ -32,14 +32,10 @@ struct Predict: ParsableCommand {
                 let line = raw.trimmingCharacters(in: .whitespaces)
                 if line.isEmpty { continue }
                 let isTree = line.hasPrefix("(")
-                let source = inputs.isEmpty ? "<stdin>" : "<argument \(k + 1)>"
-                let treebank: Treebank
-                if isTree {
-                    treebank = try Treebank.parse(line, source: inputs.isEmpty ? "<stdin line \(k + 1)>" : source,
-                                                  requireLabels: false)
-                } else {
-                    treebank = Treebank.fromSentences([line], source: source)
-                }
+                let source = inputs.isEmpty ? "<stdin line \(k + 1)>" : "<argument \(k + 1)>"
+                let treebank = isTree
+                    ? try Treebank.parse(line, source: source, requireLabels: false)
+                    : try Treebank.fromSentences([line], source: source)
                 let words = vocabulary.encode(treebank)
                 for t in 0 ..< treebank.count {
                     if !first { print() }
@@ -68,7 +64,7 @@ struct Predict: ParsableCommand {
             if gold != Treebank.unlabeled {
                 text += gold == label ? "  gold \(gold)  " : "  gold \(gold) ✗"
             }
-            text += "  " + treebank.phrase(tree: t, node: i)
+            text += "  " + TerminalText.sanitized(treebank.phrase(tree: t, node: i))
             print(text)
             if treebank.left[g] >= 0 {
                 stack.append((Int(treebank.right[g]), depth + 1))
