@@ -36,9 +36,25 @@ public enum InputText {
     }
 
     /// The message for a line of `byteCount` bytes, or nil if the line is within the limit.
-    public static func lineProblem(byteCount: Int) -> String? {
-        byteCount > maximumLineBytes
-            ? "line of \(byteCount) bytes is longer than the limit of \(maximumLineBytes) bytes" : nil
+    ///
+    /// A streaming reader that stops reading a line at the limit passes `complete: false`, and
+    /// the message then leaves the length out.
+    public static func lineProblem(byteCount: Int, complete: Bool = true) -> String? {
+        guard byteCount > maximumLineBytes else { return nil }
+        return "line \(complete ? "of \(byteCount) bytes " : "")is longer than the limit of \(maximumLineBytes) bytes"
+    }
+
+    /// `text` in single quotes for a message: shortened to 40 characters so a huge line
+    /// cannot flood it, and sanitized so it cannot reach the terminal raw.
+    public static func quoted(_ text: UnsafeBufferPointer<UInt8>) -> String {
+        let t = String(decoding: text, as: UTF8.self)
+        return TerminalText.sanitized(t.count > 40 ? "'\(t.prefix(40))…'" : "'\(t)'")
+    }
+
+    /// `invalid UTF-8 (byte 0xFF); ` followed by `advice`.
+    static func invalidUTF8Message(byte: UInt8, advice: String) -> String {
+        let hex = String(byte, radix: 16, uppercase: true)
+        return "invalid UTF-8 (byte 0x\(hex.count == 1 ? "0" : "")\(hex)); \(advice)"
     }
 
     /// Offset of the first byte that starts a control character in valid UTF-8 `bytes`.

@@ -113,8 +113,7 @@ struct TreebankParser {
                 lineNumber += 1
                 lineStart = i + 1
             }
-            let hex = String(bytes[bad], radix: 16, uppercase: true)
-            throw error(at: bad, "invalid UTF-8 (byte 0x\(hex.count == 1 ? "0" : "")\(hex)); the file must be UTF-8 text")
+            throw error(at: bad, InputText.invalidUTF8Message(byte: bytes[bad], advice: "the file must be UTF-8 text"))
         }
         reserve()
         var pos = 0
@@ -342,11 +341,9 @@ struct TreebankParser {
         String(decoding: UnsafeBufferPointer(rebasing: bytes[s ..< e]), as: UTF8.self)
     }
 
-    /// The text `s..<e` in single quotes, shortened so a huge line cannot flood a message
-    /// and sanitized so it cannot reach the terminal raw.
+    /// The text `s..<e` quoted for a message (see `InputText.quoted`).
     private func quoted(_ s: Int, _ e: Int) -> String {
-        let t = text(s, e)
-        return TerminalText.sanitized(t.count > 40 ? "'\(t.prefix(40))…'" : "'\(t)'")
+        InputText.quoted(UnsafeBufferPointer(rebasing: bytes[s ..< e]))
     }
 
     /// 1-based column of byte `offset` of the current line, in characters.
