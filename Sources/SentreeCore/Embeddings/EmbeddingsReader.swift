@@ -45,6 +45,8 @@ public struct EmbeddingsReader {
     private var pending: [UInt8] = []
     /// Start and end offsets of the fields of the current line, reused from line to line.
     private var fields: [Int] = []
+    /// Values of the current row, `dimension` of them.
+    private var scratch: [Float] = []
 
     /// A reader that keeps the row of each word `index` maps to 0 ..< `vocabularySize`.
     public init(source: String, vocabularySize: Int, index: @escaping (String) -> Int?) {
@@ -165,30 +167,79 @@ public struct EmbeddingsReader {
         if lineNumber == 1 && to >= 3 && raw[0] == 0xEF && raw[1] == 0xBB && raw[2] == 0xBF { from = 3 }
         let line = UnsafeBufferPointer(rebasing: raw[from ..< to])
         if let problem = InputText.lineProblem(byteCount: line.count) { throw error(in: line, at: 0, problem) }
+        if dimension > 0, let wordEnd = scratch.withUnsafeMutableBufferPointer({ Self.plainRow(line, values: $0) }) {
+            try keepRow(line, word: 0 ..< wordEnd)
+        } else {
+            try parseUnusualLine(line)
+        }
+    }
+
+    /// The common row, `word v1 … vd` with single-field word and plain decimal values, read
+    /// in one pass: fills `values` and returns the end of the word, or nil for anything else.
+    @inline(__always)
+    private static func plainRow(_ line: UnsafeBufferPointer<UInt8>, values: UnsafeMutableBufferPointer<Float>) -> Int? {
+        let n = line.count
+        var i = 0
+        while i < n && line[i] != UInt8(ascii: " ") && line[i] != UInt8(ascii: "\t") { i += 1 }
+        let wordEnd = i
+        guard wordEnd > 0 else { return nil }
+        var count = 0
+        while true {
+            while i < n && (line[i] == UInt8(ascii: " ") || line[i] == UInt8(ascii: "\t")) { i += 1 }
+            if i == n { break }
+            guard count < values.count, let (value, end) = DecimalFloat.scan(line, from: i),
+                  end == n || line[end] == UInt8(ascii: " ") || line[end] == UInt8(ascii: "\t") else { return nil }
+            values[count] = value
+            count += 1
+            i = end
+        }
+        return count == values.count ? wordEnd : nil
+    }
+
+    /// Every other line: blank lines, the header, the first row, words with spaces, and
+    /// all the malformed rows, which this path reports.
+    private mutating func parseUnusualLine(_ line: UnsafeBufferPointer<UInt8>) throws(InputError) {
         splitFields(line)
         let fieldCount = fields.count / 2
         if fieldCount == 0 { return }
         if lineNumber == 1 && fieldCount == 2, try readHeader(line) { return }
         if dimension == 0 {
             guard fieldCount > 1 else { throw error(in: line, at: line.count, "expected values after the word") }
-            dimension = fieldCount - 1
+            setDimension(fieldCount - 1)
         }
         let wordFields = try wordFieldCount(line, fieldCount: fieldCount)
-        let word = UnsafeBufferPointer(rebasing: line[fields[0] ..< fields[2 * wordFields - 1]])
-        if let bad = UTF8Validation.firstInvalidByte(in: word) { throw invalidUTF8(in: line, at: fields[0] + bad) }
-        if let problem = InputText.problem(inToken: word) {
-            throw error(in: line, at: fields[0] + problem.offset, problem.message)
-        }
+        let word = fields[0] ..< fields[2 * wordFields - 1]
+        try checkWord(line, word)
+        for k in wordFields ..< fieldCount { scratch[k - wordFields] = try value(line, field: k) }
+        try keepRow(line, word: word, checked: true)
+    }
+
+    private mutating func setDimension(_ d: Int) {
+        dimension = d
+        scratch = Array(repeating: 0, count: d)
+    }
+
+    /// Counts the row whose values are in `scratch`, and keeps it if its word is wanted.
+    private mutating func keepRow(_ line: UnsafeBufferPointer<UInt8>, word: Range<Int>,
+                                  checked: Bool = false) throws(InputError) {
+        if !checked { try checkWord(line, word) }
         rowsRead += 1
         if announcedRows >= 0 && rowsRead > announcedRows {
             throw error(in: line, at: 0, "the header at line 1 announces \(announcedRows) rows; this is row \(rowsRead)")
         }
-        let wanted = index(String(decoding: word, as: UTF8.self))
+        let wanted = index(String(decoding: UnsafeBufferPointer(rebasing: line[word]), as: UTF8.self))
         if let wanted, wanted >= 0, wanted < vocabularySize, rows[wanted] < 0 {
             rows[wanted] = Int32(vectors.count / dimension)
-            for k in wordFields ..< fieldCount { vectors.append(try value(line, field: k)) }
-        } else {
-            for k in wordFields ..< fieldCount { _ = try value(line, field: k) }
+            vectors.append(contentsOf: scratch)
+        }
+    }
+
+    /// Applies the shared token rule to a word, after checking it is UTF-8.
+    private func checkWord(_ line: UnsafeBufferPointer<UInt8>, _ word: Range<Int>) throws(InputError) {
+        let bytes = UnsafeBufferPointer(rebasing: line[word])
+        if let bad = UTF8Validation.firstInvalidByte(in: bytes) { throw invalidUTF8(in: line, at: word.lowerBound + bad) }
+        if let problem = InputText.problem(inToken: bytes) {
+            throw error(in: line, at: word.lowerBound + problem.offset, problem.message)
         }
     }
 
@@ -206,7 +257,7 @@ public struct EmbeddingsReader {
         }
         format = .word2vec
         announcedRows = count
-        dimension = dim
+        setDimension(dim)
         return true
     }
 
