@@ -1,0 +1,64 @@
+import Foundation
+import Testing
+import SentreeCore
+
+/// Checks that no control character other than the line feeds between lines reached `text`.
+func expectNoRawControls(_ text: String, _ stream: String, sourceLocation: SourceLocation = #_sourceLocation) {
+    let raw = text.unicodeScalars.filter { TerminalText.isControl($0) && $0 != "\n" }
+    #expect(raw.isEmpty, "raw control characters \(raw.map { $0.value }) on \(stream)", sourceLocation: sourceLocation)
+}
+
+@Suite struct CLIHostileTextTests {
+    @Test func predictRejectsAnEscapeSequenceInASentenceArgument() throws {
+        let shared = try trained()
+        let r = try sentree(["predict", "--checkpoint", shared.run, "good", "bad\u{1B}[31mword"])
+        #expect(r.status == 1)
+        #expect(r.errorLines.count == 1, "\(r.stderr)")
+        let line = r.errorLines.first ?? ""
+        #expect(line.contains("<argument 2>:1:4: control character U+001B (ESC)"), "\(line)")
+        expectNoRawControls(r.stdout, "stdout")
+        expectNoRawControls(r.stderr, "stderr")
+    }
+
+    @Test func predictRejectsAnEscapeSequenceInATreeOnStandardInput() throws {
+        let shared = try trained()
+        let input = "(3 (2 good) (2 fine))\n(2 (2 bad\u{1B}]0;pwned\u{7}) (2 x))\n"
+        let r = try sentree(["predict", "--checkpoint", shared.run], input: input)
+        #expect(r.status == 1)
+        #expect(r.errorLines.count == 1, "\(r.stderr)")
+        #expect(r.stderr.contains("<stdin line 2>:1:10: control character U+001B (ESC)"), "\(r.stderr)")
+        // The first, valid tree was predicted before the bad line was read.
+        #expect(r.stdout.contains("good fine"), "\(r.stdout)")
+        expectNoRawControls(r.stdout, "stdout")
+        expectNoRawControls(r.stderr, "stderr")
+    }
+
+    @Test func predictRejectsControlCharactersInSentencesOnStandardInput() throws {
+        let shared = try trained()
+        let r = try sentree(["predict", "--checkpoint", shared.run], input: "a fine movie\nnot\u{0} bad\n")
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("<stdin line 2>:1:4: control character U+0000 (NUL)"), "\(r.stderr)")
+        expectNoRawControls(r.stderr, "stderr")
+    }
+
+    @Test func evalReportsANulByteInATreebankWithItsLocation() throws {
+        let shared = try trained()
+        let dir = try temporaryDirectory("sentree-hostile")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let file = dir + "/nul.txt"
+        try "(3 (2 a) (3 good))\n\n(2 (2 a\u{0}b) (2 c))\n".write(toFile: file, atomically: true, encoding: .utf8)
+        let r = try sentree(["eval", "--checkpoint", shared.run + "/best.safetensors", "--data", file])
+        expectLocatedError(r, file: file, line: 3, column: 8, message: "control character U+0000 (NUL) is not allowed")
+        #expect(r.stdout.isEmpty)
+        expectNoRawControls(r.stderr, "stderr")
+    }
+
+    @Test func errorsNamingAPathWithAnEscapeSequenceShowItEscaped() throws {
+        let shared = try trained()
+        let path = "/nonexistent/\u{1B}[2Jevil.txt"
+        let r = try sentree(["eval", "--checkpoint", shared.run + "/best.safetensors", "--data", path])
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("/nonexistent/\\x1b[2Jevil.txt:0:0: no such file"), "\(r.stderr)")
+        expectNoRawControls(r.stderr, "stderr")
+    }
+}
