@@ -163,10 +163,11 @@ func expectLocatedError(_ r: Run, file: String, line: Int, column: Int, message:
     let prefix = "\(file):\(line):\(column): "
     #expect(first.contains(prefix), "expected '\(prefix)' in: \(first)", sourceLocation: sourceLocation)
     #expect(first.contains(message), "expected '\(message)' in: \(first)", sourceLocation: sourceLocation)
+    expectNoRawControls(r.stderr, "stderr", sourceLocation: sourceLocation)
 }
 
 @Suite struct CLIMalformedInputTests {
-    @Test(arguments: badTrees)
+    @Test(arguments: badTrees + hostileTrees)
     func evalReportsMalformedTreebankWithLocation(_ bad: BadTree) throws {
         let shared = try trained()
         let dir = try temporaryDirectory("sentree-bad")

@@ -8,6 +8,18 @@ func expectNoRawControls(_ text: String, _ stream: String, sourceLocation: Sourc
     #expect(raw.isEmpty, "raw control characters \(raw.map { $0.value }) on \(stream)", sourceLocation: sourceLocation)
 }
 
+/// Treebank lines with control characters or an over-long word, for the malformed-input tests.
+let hostileTrees: [BadTree] = [
+    BadTree(name: "NUL in a word", line: "(2 (2 a\u{0}b) (2 c))", column: 8,
+            message: "control character U+0000 (NUL) is not allowed in a word"),
+    BadTree(name: "escape sequence in a word", line: "(2 (2 bad\u{1B}[31mword) (2 c))", column: 10,
+            message: "control character U+001B (ESC) is not allowed in a word"),
+    BadTree(name: "C1 control in a word", line: "(2 (2 é\u{85}) (2 c))", column: 8,
+            message: "control character U+0085 is not allowed in a word"),
+    BadTree(name: "5,000-byte word", line: "(2 (2 \(String(repeating: "w", count: 5000))) (2 c))", column: 7,
+            message: "word of 5000 bytes is longer than the limit of 1000 bytes"),
+]
+
 @Suite struct CLIHostileTextTests {
     @Test func predictRejectsAnEscapeSequenceInASentenceArgument() throws {
         let shared = try trained()
@@ -38,18 +50,6 @@ func expectNoRawControls(_ text: String, _ stream: String, sourceLocation: Sourc
         let r = try sentree(["predict", "--checkpoint", shared.run], input: "a fine movie\nnot\u{0} bad\n")
         #expect(r.status == 1)
         #expect(r.stderr.contains("<stdin line 2>:1:4: control character U+0000 (NUL)"), "\(r.stderr)")
-        expectNoRawControls(r.stderr, "stderr")
-    }
-
-    @Test func evalReportsANulByteInATreebankWithItsLocation() throws {
-        let shared = try trained()
-        let dir = try temporaryDirectory("sentree-hostile")
-        defer { try? FileManager.default.removeItem(atPath: dir) }
-        let file = dir + "/nul.txt"
-        try "(3 (2 a) (3 good))\n\n(2 (2 a\u{0}b) (2 c))\n".write(toFile: file, atomically: true, encoding: .utf8)
-        let r = try sentree(["eval", "--checkpoint", shared.run + "/best.safetensors", "--data", file])
-        expectLocatedError(r, file: file, line: 3, column: 8, message: "control character U+0000 (NUL) is not allowed")
-        #expect(r.stdout.isEmpty)
         expectNoRawControls(r.stderr, "stderr")
     }
 
