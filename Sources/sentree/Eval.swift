@@ -39,7 +39,8 @@ struct Eval: ParsableCommand {
                 print(String(decoding: out, as: UTF8.self))
                 return
             }
-            let summary = "\(ckpt.model.kind.rawValue) d=\(ckpt.model.dim), epoch \(ckpt.progress.epochsCompleted)"
+            let summary = "\(ckpt.model.kind.rawValue) d=\(ckpt.model.dim), "
+                + "epoch \(ckpt.progress.epochsCompleted)"
             print("checkpoint \(TerminalText.sanitized(file)) (\(summary))")
             print("data       \(TerminalText.sanitized(data)): \(m.trees) trees, \(m.nodes) nodes")
             print("fine all     \(percent(m.fineAll))")

@@ -27,7 +27,9 @@ private let systemRead = Darwin.read
 /// word is an unsigned integer reads as a header, and then fails with an error.
 ///
 /// Feed bytes with `consume(_:)` in chunks of any size and call `finish()`; the result does
-/// not depend on the chunking. `read(contentsOf:…)` does this with 1 MiB reads.
+/// not depend on the chunking. `read(contentsOf:…)` does this with 1 MiB reads; a caller with
+/// its own word-to-index function uses `init(source:vocabularySize:index:)`,
+/// `consume(contentsOf:)` and `finish()`.
 public struct EmbeddingsReader {
     private let source: String
     private let vocabularySize: Int
@@ -68,7 +70,7 @@ public struct EmbeddingsReader {
     public static func read(contentsOf path: String, words: [String],
                             chunkBytes: Int = 1 << 20) throws(InputError) -> Embeddings {
         var reader = EmbeddingsReader(source: path, words: words)
-        try reader.readFile(path, chunkBytes: chunkBytes)
+        try reader.consume(contentsOf: path, chunkBytes: chunkBytes)
         return try reader.finish()
     }
 
@@ -81,7 +83,7 @@ public struct EmbeddingsReader {
             let all = raw.bindMemory(to: UInt8.self)
             var start = 0
             while start < all.count {
-                let end = start + min(chunkBytes, all.count - start)
+                let end = start + min(max(chunkBytes, 1), all.count - start)
                 do throws(InputError) {
                     try reader.consume(UnsafeBufferPointer(rebasing: all[start ..< end]))
                 } catch {
@@ -95,10 +97,13 @@ public struct EmbeddingsReader {
         return try reader.finish()
     }
 
-    /// Reads `path` with `read(2)` into one reusable buffer.
-    public mutating func readFile(_ path: String, chunkBytes: Int = 1 << 20) throws(InputError) {
+    /// Feeds the whole file at `path`, read with `read(2)` into one reusable buffer; call
+    /// `finish()` afterwards.
+    public mutating func consume(contentsOf path: String, chunkBytes: Int = 1 << 20) throws(InputError) {
         let fd = open(path, O_RDONLY)
-        guard fd >= 0 else { throw wholeFileError(errno == ENOENT ? "no such file" : "cannot open: " + errnoText()) }
+        guard fd >= 0 else {
+            throw wholeFileError(errno == ENOENT ? "no such file" : "cannot open: " + errnoText())
+        }
         defer { close(fd) }
         let buffer = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: max(chunkBytes, 1))
         defer { buffer.deallocate() }
@@ -147,7 +152,8 @@ public struct EmbeddingsReader {
                 "the header announces \(announcedRows) rows, but the file has \(rowsRead)")
         }
         if rowsRead == 0 { throw wholeFileError("no vectors in the file") }
-        return Embeddings(format: format, dimension: dimension, vectors: vectors, rows: rows, rowsRead: rowsRead)
+        return Embeddings(format: format, dimension: dimension, vectors: vectors, rows: rows,
+                          rowsRead: rowsRead)
     }
 
     // MARK: - Lines
@@ -167,7 +173,8 @@ public struct EmbeddingsReader {
         if lineNumber == 1 && to >= 3 && raw[0] == 0xEF && raw[1] == 0xBB && raw[2] == 0xBF { from = 3 }
         let line = UnsafeBufferPointer(rebasing: raw[from ..< to])
         if let problem = InputText.lineProblem(byteCount: line.count) { throw error(in: line, at: 0, problem) }
-        if dimension > 0, let wordEnd = scratch.withUnsafeMutableBufferPointer({ Self.plainRow(line, values: $0) }) {
+        if dimension > 0,
+           let wordEnd = scratch.withUnsafeMutableBufferPointer({ Self.plainRow(line, values: $0) }) {
             try keepRow(line, word: 0 ..< wordEnd)
         } else {
             try parseUnusualLine(line)
@@ -177,7 +184,8 @@ public struct EmbeddingsReader {
     /// The common row, `word v1 … vd` with single-field word and plain decimal values, read
     /// in one pass: fills `values` and returns the end of the word, or nil for anything else.
     @inline(__always)
-    private static func plainRow(_ line: UnsafeBufferPointer<UInt8>, values: UnsafeMutableBufferPointer<Float>) -> Int? {
+    private static func plainRow(_ line: UnsafeBufferPointer<UInt8>,
+                                 values: UnsafeMutableBufferPointer<Float>) -> Int? {
         let n = line.count
         var i = 0
         while i < n && line[i] != UInt8(ascii: " ") && line[i] != UInt8(ascii: "\t") { i += 1 }
@@ -188,7 +196,9 @@ public struct EmbeddingsReader {
             while i < n && (line[i] == UInt8(ascii: " ") || line[i] == UInt8(ascii: "\t")) { i += 1 }
             if i == n { break }
             guard count < values.count, let (value, end) = DecimalFloat.scan(line, from: i),
-                  end == n || line[end] == UInt8(ascii: " ") || line[end] == UInt8(ascii: "\t") else { return nil }
+                  end == n || line[end] == UInt8(ascii: " ") || line[end] == UInt8(ascii: "\t") else {
+                return nil
+            }
             values[count] = value
             count += 1
             i = end
@@ -225,7 +235,8 @@ public struct EmbeddingsReader {
         if !checked { try checkWord(line, word) }
         rowsRead += 1
         if announcedRows >= 0 && rowsRead > announcedRows {
-            throw error(in: line, at: 0, "the header at line 1 announces \(announcedRows) rows; this is row \(rowsRead)")
+            throw error(in: line, at: 0,
+                        "the header at line 1 announces \(announcedRows) rows; this is row \(rowsRead)")
         }
         let wanted = index(String(decoding: UnsafeBufferPointer(rebasing: line[word]), as: UTF8.self))
         if let wanted, wanted >= 0, wanted < vocabularySize, rows[wanted] < 0 {
@@ -237,7 +248,9 @@ public struct EmbeddingsReader {
     /// Applies the shared token rule to a word, after checking it is UTF-8.
     private func checkWord(_ line: UnsafeBufferPointer<UInt8>, _ word: Range<Int>) throws(InputError) {
         let bytes = UnsafeBufferPointer(rebasing: line[word])
-        if let bad = UTF8Validation.firstInvalidByte(in: bytes) { throw invalidUTF8(in: line, at: word.lowerBound + bad) }
+        if let bad = UTF8Validation.firstInvalidByte(in: bytes) {
+            throw invalidUTF8(in: line, at: word.lowerBound + bad)
+        }
         if let problem = InputText.problem(inToken: bytes) {
             throw error(in: line, at: word.lowerBound + problem.offset, problem.message)
         }
@@ -253,7 +266,8 @@ public struct EmbeddingsReader {
         guard let count = unsigned(0), let dim = unsigned(1) else { return false }
         // Each value takes at least two bytes of a line, so larger dimensions cannot fit one.
         guard dim >= 1 && dim <= InputText.maximumLineBytes / 2 else {
-            throw error(in: line, at: fields[2], "dimension \(dim) in the header is outside 1-\(InputText.maximumLineBytes / 2)")
+            throw error(in: line, at: fields[2],
+                        "dimension \(dim) in the header is outside 1-\(InputText.maximumLineBytes / 2)")
         }
         format = .word2vec
         announcedRows = count
@@ -283,10 +297,14 @@ public struct EmbeddingsReader {
         let start = fields[2 * k]
         let field = UnsafeBufferPointer(rebasing: line[start ..< fields[2 * k + 1]])
         guard let v = DecimalFloat.parse(field) else {
-            if let bad = UTF8Validation.firstInvalidByte(in: field) { throw invalidUTF8(in: line, at: start + bad) }
+            if let bad = UTF8Validation.firstInvalidByte(in: field) {
+                throw invalidUTF8(in: line, at: start + bad)
+            }
             throw error(in: line, at: start, "expected a number, found \(InputText.quoted(field))")
         }
-        guard v.isFinite else { throw error(in: line, at: start, "value \(InputText.quoted(field)) is not finite") }
+        guard v.isFinite else {
+            throw error(in: line, at: start, "value \(InputText.quoted(field)) is not finite")
+        }
         return v
     }
 
@@ -313,12 +331,13 @@ public struct EmbeddingsReader {
     // MARK: - Errors
 
     private func error(in line: UnsafeBufferPointer<UInt8>, at offset: Int, _ message: String) -> InputError {
-        InputError(source: source, line: lineNumber, column: InputText.column(ofByte: offset, in: line), message: message)
+        InputError(source: source, line: lineNumber, column: InputText.column(ofByte: offset, in: line),
+                   message: message)
     }
 
     private func invalidUTF8(in line: UnsafeBufferPointer<UInt8>, at offset: Int) -> InputError {
-        error(in: line, at: offset, InputText.invalidUTF8Message(
-            byte: line[offset], advice: "embeddings must be UTF-8 text (word2vec binary files are not supported)"))
+        let advice = "embeddings must be UTF-8 text (word2vec binary files are not supported)"
+        return error(in: line, at: offset, InputText.invalidUTF8Message(byte: line[offset], advice: advice))
     }
 
     private func wholeFileError(_ message: String) -> InputError {

@@ -23,13 +23,14 @@ public enum InputText {
     /// includes TAB, CR and LF; DEL; C1 U+0080–U+009F) and at most `maximumTokenBytes` bytes.
     ///
     /// `token` must be valid UTF-8. A control character is located at its own offset; an
-    /// over-long token at its start. `noun` names the token in the message ("word", …).
-    public static func problem(inToken token: UnsafeBufferPointer<UInt8>, noun: String = "word") -> TokenProblem? {
+    /// over-long token at its start.
+    public static func problem(inToken token: UnsafeBufferPointer<UInt8>) -> TokenProblem? {
         if let offset = firstControlCharacter(in: token) {
-            return TokenProblem(offset: offset, message: "\(controlName(at: offset, in: token)) is not allowed in a \(noun)")
+            return TokenProblem(offset: offset,
+                                message: "\(controlName(at: offset, in: token)) is not allowed in a word")
         }
         if token.count > maximumTokenBytes {
-            return TokenProblem(offset: 0, message: "\(noun) of \(token.count) bytes is longer than the limit of "
+            return TokenProblem(offset: 0, message: "word of \(token.count) bytes is longer than the limit of "
                                 + "\(maximumTokenBytes) bytes")
         }
         return nil
@@ -41,7 +42,8 @@ public enum InputText {
     /// the message then leaves the length out.
     public static func lineProblem(byteCount: Int, complete: Bool = true) -> String? {
         guard byteCount > maximumLineBytes else { return nil }
-        return "line \(complete ? "of \(byteCount) bytes " : "")is longer than the limit of \(maximumLineBytes) bytes"
+        let length = complete ? "of \(byteCount) bytes " : ""
+        return "line \(length)is longer than the limit of \(maximumLineBytes) bytes"
     }
 
     /// `text` in single quotes for a message: shortened to 40 characters so a huge line
@@ -73,7 +75,9 @@ public enum InputText {
     /// `control character U+001B (ESC)`, naming the character at `offset` in `bytes`.
     static func controlName(at offset: Int, in bytes: UnsafeBufferPointer<UInt8>) -> String {
         let value = bytes[offset] == 0xC2 ? UInt32(bytes[offset + 1]) : UInt32(bytes[offset])
-        let names: [UInt32: String] = [0x00: "NUL", 0x09: "TAB", 0x0A: "LF", 0x0D: "CR", 0x1B: "ESC", 0x7F: "DEL"]
+        let names: [UInt32: String] = [
+            0x00: "NUL", 0x09: "TAB", 0x0A: "LF", 0x0D: "CR", 0x1B: "ESC", 0x7F: "DEL",
+        ]
         var hex = String(value, radix: 16, uppercase: true)
         hex = String(repeating: "0", count: 4 - hex.count) + hex
         return "control character U+\(hex)" + (names[value].map { " (\($0))" } ?? "")

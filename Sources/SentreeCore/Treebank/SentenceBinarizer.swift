@@ -48,7 +48,9 @@ extension Treebank {
             var start = 0
             for end in 0 ... bytes.count where end == bytes.count || bytes[end] == space || bytes[end] == tab {
                 let chunk = UnsafeBufferPointer(rebasing: bytes[start ..< end])
-                if let problem = InputText.problem(inToken: chunk) { return fail(start + problem.offset, problem.message) }
+                if let problem = InputText.problem(inToken: chunk) {
+                    return fail(start + problem.offset, problem.message)
+                }
                 start = end + 1
             }
             return nil

@@ -113,7 +113,8 @@ struct TreebankParser {
                 lineNumber += 1
                 lineStart = i + 1
             }
-            throw error(at: bad, InputText.invalidUTF8Message(byte: bytes[bad], advice: "the file must be UTF-8 text"))
+            throw error(at: bad, InputText.invalidUTF8Message(byte: bytes[bad],
+                                                              advice: "the file must be UTF-8 text"))
         }
         reserve()
         var pos = 0
@@ -211,7 +212,8 @@ struct TreebankParser {
         }
         let nodes = bank.labels.count - treeBase
         if nodes > Treebank.maximumTreeNodes {
-            throw error(at: treeOpen, "tree of \(nodes) nodes is larger than the limit of \(Treebank.maximumTreeNodes) nodes")
+            throw error(at: treeOpen,
+                        "tree of \(nodes) nodes is larger than the limit of \(Treebank.maximumTreeNodes) nodes")
         }
         bank.treeStart.append(Int32(bank.labels.count))
         bank.lines.append(Int32(lineNumber))
