@@ -53,6 +53,15 @@ let hostileTrees: [BadTree] = [
         expectNoRawControls(r.stderr, "stderr")
     }
 
+    @Test func argumentParserErrorsQuoteOptionValuesEscaped() throws {
+        let r = try sentree(["eval", "--checkpoint", "x", "--data", "y", "--threads", "\u{1B}[31m"])
+        #expect(r.status != 0)
+        #expect(r.stderr.contains("'\\x1b[31m'"), "\(r.stderr)")
+        expectNoRawControls(r.stderr, "stderr")
+        let help = try sentree(["predict", "--help"])
+        #expect(help.status == 0 && help.stdout.contains("--checkpoint"))
+    }
+
     @Test func errorsNamingAPathWithAnEscapeSequenceShowItEscaped() throws {
         let shared = try trained()
         let path = "/nonexistent/\u{1B}[2Jevil.txt"
