@@ -43,8 +43,7 @@ public struct EmbeddingsReader {
     private var rows: [Int32]
     private var rowsRead = 0
     private var lineNumber = 0
-    /// Bytes of a line that started in an earlier chunk.
-    private var pending: [UInt8] = []
+    private var lines = LineSplitter()
     /// Start and end offsets of the fields of the current line, reused from line to line.
     private var fields: [Int] = []
     /// Values of the current row, `dimension` of them.
@@ -121,31 +120,22 @@ public struct EmbeddingsReader {
 
     /// Feeds the next bytes of the file; complete lines are parsed at once.
     public mutating func consume(_ chunk: UnsafeBufferPointer<UInt8>) throws(InputError) {
-        var start = 0
-        while start < chunk.count {
-            guard let newline = Self.firstNewline(in: chunk, from: start) else {
-                // One more byte than the limit is allowed for a CR that may end the line.
-                if pending.count + chunk.count - start > InputText.maximumLineBytes + 1 {
-                    lineNumber += 1
-                    throw InputError(source: source, line: lineNumber, column: 1, message:
-                        InputText.lineProblem(byteCount: InputText.maximumLineBytes + 1, complete: false)!)
-                }
-                pending.append(contentsOf: chunk[start...])
-                return
-            }
-            if pending.isEmpty {
-                try parseLine(UnsafeBufferPointer(rebasing: chunk[start ..< newline]))
-            } else {
-                pending.append(contentsOf: chunk[start ..< newline])
-                try parsePendingLine()
-            }
-            start = newline + 1
-        }
+        // The splitter is moved out while it calls back into `parseLine`, which mutates self.
+        var splitter = lines
+        lines = LineSplitter()
+        defer { lines = splitter }
+        let source = source
+        try splitter.consume(chunk, overlong: { line in
+            InputError(source: source, line: line, column: 1,
+                       message: InputText.lineProblem(byteCount: InputText.maximumLineBytes + 1, complete: false)!)
+        }, { line throws(InputError) in try parseLine(line) })
     }
 
     /// Parses a last line without a newline and checks the file as a whole.
     public mutating func finish() throws(InputError) -> Embeddings {
-        if !pending.isEmpty { try parsePendingLine() }
+        var splitter = lines
+        lines = LineSplitter()
+        try splitter.finish { line throws(InputError) in try parseLine(line) }
         if lineNumber == 0 { throw wholeFileError("empty file: expected GloVe or word2vec text vectors") }
         if announcedRows >= 0 && announcedRows != rowsRead {
             throw InputError(source: source, line: 1, column: 1, message:
@@ -157,14 +147,6 @@ public struct EmbeddingsReader {
     }
 
     // MARK: - Lines
-
-    private mutating func parsePendingLine() throws(InputError) {
-        let line = pending
-        pending = []
-        try line.withUnsafeBufferPointer { bytes throws(InputError) in try parseLine(bytes) }
-        pending = line
-        pending.removeAll(keepingCapacity: true)
-    }
 
     private mutating func parseLine(_ raw: UnsafeBufferPointer<UInt8>) throws(InputError) {
         lineNumber += 1
@@ -320,12 +302,6 @@ public struct EmbeddingsReader {
             while i < n && line[i] != UInt8(ascii: " ") && line[i] != UInt8(ascii: "\t") { i += 1 }
             fields.append(i)
         }
-    }
-
-    private static func firstNewline(in chunk: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
-        guard let base = chunk.baseAddress,
-              let hit = memchr(base + start, Int32(UInt8(ascii: "\n")), chunk.count - start) else { return nil }
-        return UnsafeRawPointer(hit) - UnsafeRawPointer(base)
     }
 
     // MARK: - Errors
