@@ -53,6 +53,16 @@ let hostileTrees: [BadTree] = [
         expectNoRawControls(r.stderr, "stderr")
     }
 
+    @Test func predictStopsAtAnOverlongStandardInputLine() throws {
+        let shared = try trained()
+        let r = try sentree(["predict", "--checkpoint", shared.run],
+                            input: "good\n" + String(repeating: "a", count: 3_000_000) + "\nbad\n")
+        #expect(r.status == 1)
+        #expect(r.errorLines == ["Error: <stdin line 2>:1:1: line is longer than the limit of 1048576 bytes"],
+                "\(r.stderr)")
+        #expect(r.stdout.contains("good") && !r.stdout.contains("bad"), "\(r.stdout)")
+    }
+
     @Test func argumentParserErrorsQuoteOptionValuesEscaped() throws {
         let r = try sentree(["eval", "--checkpoint", "x", "--data", "y", "--threads", "\u{1B}[31m"])
         #expect(r.status != 0)

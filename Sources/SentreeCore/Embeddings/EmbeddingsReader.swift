@@ -125,10 +125,8 @@ public struct EmbeddingsReader {
         lines = LineSplitter()
         defer { lines = splitter }
         let source = source
-        try splitter.consume(chunk, overlong: { line in
-            InputError(source: source, line: line, column: 1,
-                       message: InputText.lineProblem(byteCount: InputText.maximumLineBytes + 1, complete: false)!)
-        }, { line throws(InputError) in try parseLine(line) })
+        try splitter.consume(chunk, overlong: { InputError(source: source, line: $0, column: 1, message: $1) },
+                             { line throws(InputError) in try parseLine(line) })
     }
 
     /// Parses a last line without a newline and checks the file as a whole.

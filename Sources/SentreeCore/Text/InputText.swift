@@ -37,13 +37,9 @@ public enum InputText {
     }
 
     /// The message for a line of `byteCount` bytes, or nil if the line is within the limit.
-    ///
-    /// A streaming reader that stops reading a line at the limit passes `complete: false`, and
-    /// the message then leaves the length out.
-    public static func lineProblem(byteCount: Int, complete: Bool = true) -> String? {
-        guard byteCount > maximumLineBytes else { return nil }
-        let length = complete ? "of \(byteCount) bytes " : ""
-        return "line \(length)is longer than the limit of \(maximumLineBytes) bytes"
+    public static func lineProblem(byteCount: Int) -> String? {
+        byteCount > maximumLineBytes
+            ? "line of \(byteCount) bytes is longer than the limit of \(maximumLineBytes) bytes" : nil
     }
 
     /// `text` in single quotes for a message: shortened to 40 characters so a huge line

@@ -18,14 +18,16 @@ public struct LineSplitter: Sendable {
     /// kept: callers decide about it), and keeps the unfinished rest for the next chunk.
     ///
     /// An unfinished line longer than `InputText.maximumLineBytes` plus one byte (for a CR)
-    /// throws `overlong(lineNumber)`. A finished line is handed over whatever its length, so
-    /// that the caller can report its exact length.
-    public mutating func consume<E: Error>(_ chunk: UnsafeBufferPointer<UInt8>, overlong: (Int) -> E,
+    /// throws `overlong(lineNumber, message)`. A finished line is handed over whatever its
+    /// length, so that the caller can report its exact length.
+    public mutating func consume<E: Error>(_ chunk: UnsafeBufferPointer<UInt8>, overlong: (Int, String) -> E,
                                            _ body: (UnsafeBufferPointer<UInt8>) throws(E) -> Void) throws(E) {
         var start = 0
         while start < chunk.count {
             guard let newline = Self.firstNewline(in: chunk, from: start) else {
-                if pending.count + chunk.count - start > InputText.maximumLineBytes + 1 { throw overlong(lineCount + 1) }
+                if pending.count + chunk.count - start > InputText.maximumLineBytes + 1 {
+                    throw overlong(lineCount + 1, "line is longer than the limit of \(InputText.maximumLineBytes) bytes")
+                }
                 pending.append(contentsOf: chunk[start...])
                 return
             }
