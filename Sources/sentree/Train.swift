@@ -147,12 +147,12 @@ struct Train: ParsableCommand {
         }
         let done = checkpoint?.progress.epochsCompleted ?? 0
         if done >= config.epochs {
-            print("\(path) has finished all \(done) epochs; nothing to do (pass --epochs N, N > \(done), to go on)")
+            print("\(TerminalText.sanitized(path)) has finished all \(done) epochs; nothing to do (pass --epochs N, N > \(done), to go on)")
             return nil
         }
         let dataPath = try resumeData(stored: config.dataDirectory)
         config.dataDirectory = absolutePath(dataPath)
-        if checkpoint == nil { printError("note: \(path) stopped before its first checkpoint; starting it from epoch 1") }
+        if checkpoint == nil { printError("note: \(TerminalText.sanitized(path)) stopped before its first checkpoint; starting it from epoch 1") }
         return Session(config: config, dataPath: dataPath, run: run, checkpoint: checkpoint)
     }
 
@@ -181,7 +181,7 @@ struct Train: ParsableCommand {
         if let data {
             let given = try SSTData.resolve(explicitDirectory: data) { printError($0) }
             if let stored, stored != absolutePath(given) {
-                printError("note: reading the data from \(absolutePath(given)) (--data), not \(stored)")
+                printError(TerminalText.sanitized("note: reading the data from \(absolutePath(given)) (--data), not \(stored)"))
             }
             return given
         }
