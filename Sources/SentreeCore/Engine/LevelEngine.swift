@@ -73,7 +73,7 @@ final class LevelEngine<M: LevelModel> {
         self.layout = layout
         let cfg = layout.config
         model = M(layout: layout, gradients: gradients)
-        C = cfg.classes; Cp = padded(C); op = padded(cfg.outputWidth); x = cfg.dim; xp = padded(x)
+        C = cfg.classes; Cp = padded(C); op = padded(cfg.outputWidth); x = cfg.inputWidth; xp = padded(x)
         let g = gradients ? 1 : 0
         gUT = zeroed(g * op * Cp); gbs = zeroed(g * Cp); gL = zeroed(g * cfg.vocabularySize * xp)
         touched = Array(repeating: false, count: g * cfg.vocabularySize)

@@ -1,8 +1,11 @@
 /// Shape of a model: everything needed to lay out its parameters.
 public struct ModelConfig: Codable, Sendable, Equatable {
     public var kind: ModelKind
-    /// Width `d` of word vectors and composed node vectors.
+    /// Width `d` of composed node vectors (and of word vectors, unless `inputDim` is set).
     public var dim: Int
+    /// Width of the word vectors (rows of `L`) where a model reads words through its own
+    /// input weights (the Tree-LSTM); `nil` means `dim`. Absent in older checkpoints.
+    public var inputDim: Int?
     /// Width `m` of the second layer (rnn2 only; ignored for rnn).
     public var middle: Int
     /// Rows of the embedding matrix `L`, including the UNK row 0.
@@ -10,16 +13,20 @@ public struct ModelConfig: Codable, Sendable, Equatable {
     /// Number of sentiment classes (5 for SST).
     public var classes: Int
 
-    public init(kind: ModelKind, dim: Int, middle: Int? = nil, vocabularySize: Int, classes: Int = 5) {
+    public init(kind: ModelKind, dim: Int, middle: Int? = nil, inputDim: Int? = nil, vocabularySize: Int,
+                classes: Int = 5) {
         self.kind = kind
         self.dim = dim
+        self.inputDim = inputDim
         self.middle = middle ?? dim
         self.vocabularySize = vocabularySize
         self.classes = classes
     }
 
-    /// Width of the vector the softmax reads: `d` for rnn, `m` for rnn2.
-    public var outputWidth: Int { kind == .rnn ? dim : middle }
+    /// Width of the vector the softmax reads: `m` for rnn2, `d` otherwise.
+    public var outputWidth: Int { kind == .rnn2 ? middle : dim }
+    /// Width of a word vector: a row of `L`.
+    public var inputWidth: Int { inputDim ?? dim }
 }
 
 /// A tensor a model declares: its name, shape, and whether L2 regularization applies.
@@ -35,7 +42,7 @@ public struct TensorSpec: Sendable, Equatable {
 
 /// Where each parameter tensor lives inside the one contiguous parameter buffer.
 ///
-/// Order: L [V × d] first (its rows are updated sparsely), then the model's own tensors
+/// Order: L [V × x] first (x = `inputWidth`) (its rows are updated sparsely), then the model's own tensors
 /// (`ModelKind.tensors`; for rnn W [d × 2d], b [d], and for rnn2 also W2 [m × d], b2 [m]),
 /// then the softmax every model shares: U [C × o], bs [C]. All row-major; `o` is
 /// `outputWidth`.
@@ -67,7 +74,7 @@ public struct ParameterLayout: Sendable, Equatable {
             list.append(t)
             return t
         }
-        L = add(TensorSpec("L", [config.vocabularySize, config.dim], regularized: false))
+        L = add(TensorSpec("L", [config.vocabularySize, config.inputWidth], regularized: false))
         for spec in config.kind.tensors(config) { _ = add(spec) }
         U = add(TensorSpec("U", [config.classes, config.outputWidth], regularized: true))
         bs = add(TensorSpec("bs", [config.classes], regularized: false))
