@@ -16,7 +16,9 @@ struct Bench: ParsableCommand {
         """)
 
     @Option(help: "Model: rnn or rnn2.") var model: ModelKind = .rnn
-    @Option(help: "Width d.") var dim = 30
+    @Option(help: "Width d (default: the model's).") var dim: Int?
+    @Option(help: "Width of word vectors, for models with input weights (default: the model's).")
+    var inputDim: Int?
     @Option(help: "Width m of rnn2's second layer (default: d).") var middle: Int?
     @Option(help: "Worker threads (default: all cores).") var threads: Int?
     @Option(help: "Timed epochs.") var epochs = 3
@@ -25,7 +27,8 @@ struct Bench: ParsableCommand {
     @Flag(help: "Print one JSON object per row instead of a table.") var json = false
 
     func validate() throws {
-        if dim < 1 { throw ValidationError("--dim must be at least 1") }
+        if let dim, dim < 1 { throw ValidationError("--dim must be at least 1") }
+        if let inputDim, inputDim < 1 { throw ValidationError("--input-dim must be at least 1") }
         if let middle, middle < 1 { throw ValidationError("--middle must be at least 1") }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
         if epochs < 1 { throw ValidationError("--epochs must be at least 1") }
@@ -39,7 +42,9 @@ struct Bench: ParsableCommand {
             let dev = try Treebank.load(contentsOf: dir + "/dev.txt")
             var config = TrainingConfig()
             config.model = model
+            let dim = self.dim ?? model.defaultDim
             config.dim = dim
+            config.inputDim = inputDim
             config.middle = middle
             config.batchSize = batchSize
             let cores = ProcessInfo.processInfo.activeProcessorCount

@@ -34,7 +34,9 @@ struct Train: ParsableCommand {
     @Option(help: "Continue the run in this directory, with its data and settings.")
     var resume: String?
     @Option(help: "Model: rnn (one ReLU layer) or rnn2 (two layers). (default: rnn)") var model: ModelKind?
-    @Option(help: "Width d of word and node vectors. (default: \(TrainingConfig().dim))") var dim: Int?
+    @Option(help: "Width d of node vectors (default: the model's, 30 for rnn and rnn2).") var dim: Int?
+    @Option(help: "Width of word vectors, for models with input weights (default: the model's).")
+    var inputDim: Int?
     @Option(help: "Width m of rnn2's second layer (default: d).") var middle: Int?
     @Option(help: "Number of epochs (default: \(TrainingConfig().epochs); with --resume, the run's).")
     var epochs: Int?
@@ -54,6 +56,7 @@ struct Train: ParsableCommand {
 
     func validate() throws {
         if let dim, dim < 1 { throw ValidationError("--dim must be at least 1") }
+        if let inputDim, inputDim < 1 { throw ValidationError("--input-dim must be at least 1") }
         if let middle, middle < 1 { throw ValidationError("--middle must be at least 1") }
         if let epochs, epochs < 1 { throw ValidationError("--epochs must be at least 1") }
         if let batchSize, batchSize < 1 { throw ValidationError("--batch-size must be at least 1") }
@@ -110,7 +113,8 @@ struct Train: ParsableCommand {
         if let out { try RunDirectory.checkAvailable(out) }
         var config = TrainingConfig()
         config.model = model ?? config.model
-        config.dim = dim ?? config.dim
+        config.dim = dim ?? config.model.defaultDim
+        config.inputDim = inputDim
         config.middle = middle
         config.epochs = epochs ?? config.epochs
         config.batchSize = batchSize ?? config.batchSize
@@ -165,6 +169,7 @@ struct Train: ParsableCommand {
         check("--model", model?.rawValue, c.model.rawValue)
         check("--dim", dim, c.dim)
         check("--middle", middle, c.middle ?? c.dim)
+        check("--input-dim", inputDim, c.inputDim ?? c.dim)
         check("--batch-size", batchSize, c.batchSize)
         check("--optimizer", optimizer?.rawValue, c.optimizer.rawValue)
         check("--l2", l2, c.l2)

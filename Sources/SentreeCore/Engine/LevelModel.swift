@@ -22,6 +22,11 @@ protocol LevelModel: AnyObject {
     static func tensors(_ config: ModelConfig) -> [TensorSpec]
     /// Fills the model's own tensors of `p` (layout order) with fresh training values.
     static func initialize(_ p: inout [Float], layout: ParameterLayout, generator g: inout SplitMix64)
+    /// FLOPs of forward + backward (multiply-add = 2) of the model's own products, for
+    /// `sentree bench`; the softmax is counted by the engine.
+    static func flops(_ config: ModelConfig, leaves: Int, internalNodes: Int) -> Double
+    /// The `--dim` a user gets without asking (and `inputDim`, for models that have one).
+    static var defaultDim: Int { get }
     /// Packs the model's tensors of the canonical parameters `p`.
     static func pack(layout: ParameterLayout, parameters p: UnsafePointer<T>) -> Weights
 

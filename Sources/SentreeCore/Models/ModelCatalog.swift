@@ -15,6 +15,20 @@ extension ModelKind {
         }
     }
 
+    /// FLOPs of the model's own products in one forward + backward pass.
+    func flops(_ config: ModelConfig, leaves: Int, internalNodes: Int) -> Double {
+        switch self {
+        case .rnn, .rnn2: RNNModel<Float>.flops(config, leaves: leaves, internalNodes: internalNodes)
+        }
+    }
+
+    /// The width `--dim` defaults to.
+    public var defaultDim: Int {
+        switch self {
+        case .rnn, .rnn2: RNNModel<Float>.defaultDim
+        }
+    }
+
     /// Fills the model's own tensors with fresh training values.
     func initialize(_ p: inout [Float], layout: ParameterLayout, generator g: inout SplitMix64) {
         switch self {

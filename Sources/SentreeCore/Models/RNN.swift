@@ -70,6 +70,16 @@ final class RNNModel<T: ModelScalar>: LevelModel {
         }
     }
 
+    /// Per internal node 3 products with W (forward, Wᵀδ, outer product); rnn2: per node 3 with W2.
+    static func flops(_ c: ModelConfig, leaves: Int, internalNodes: Int) -> Double {
+        let d = Double(c.dim)
+        var flops = Double(internalNodes) * 3 * 2 * d * 2 * d
+        if c.kind == .rnn2 { flops += Double(leaves + internalNodes) * 3 * 2 * Double(c.middle) * d }
+        return flops
+    }
+
+    static var defaultDim: Int { 30 }
+
     static func pack(layout: ParameterLayout, parameters p: UnsafePointer<T>) -> RNNWeights<T> {
         let cfg = layout.config
         let d = cfg.dim, m = cfg.kind == .rnn2 ? cfg.middle : 0, dp = padded(d), mp = padded(m)

@@ -24,6 +24,7 @@ public enum Benchmark {
                            epochs: Int = 3, warmupSteps: Int = 30) throws -> Result {
         let vocabulary = Vocabulary.build(from: train, lowercase: config.lowercase)
         let layout = ParameterLayout(ModelConfig(kind: config.model, dim: config.dim, middle: config.middle,
+                                                 inputDim: config.inputDim,
                                                  vocabularySize: vocabulary.count))
         let data = EncodedTreebank(train, words: vocabulary.encode(train))
         let loop = try TrainingLoop(config: config, layout: layout, train: data, dev: data,
@@ -55,15 +56,15 @@ public enum Benchmark {
                       evaluationTreesPerSecond: evalRate)
     }
 
-    /// FLOPs of one forward+backward epoch: per internal node 3 products with W (forward,
-    /// Wᵀδ, outer product); per node 3 with U, and for rnn2 3 with W2.
+    /// FLOPs of one forward+backward epoch, counted from the shapes (multiply-add = 2): the
+    /// model's own (`LevelModel.flops`) plus the softmax's, 3 products with U per node
+    /// (forward, Uᵀδ, outer product).
     public static func flopsPerEpoch(layout: ParameterLayout, treebank: Treebank) -> Double {
         let cfg = layout.config
-        let d = Double(cfg.dim), o = Double(cfg.outputWidth), C = Double(cfg.classes)
-        let nodes = Double(treebank.nodeCount)
-        let internalNodes = Double(treebank.left.lazy.filter { $0 >= 0 }.count)
-        var flops = internalNodes * 3 * 2 * d * 2 * d + nodes * 3 * 2 * C * o
-        if cfg.kind == .rnn2 { flops += nodes * 3 * 2 * Double(cfg.middle) * d }
-        return flops
+        let nodes = treebank.nodeCount
+        let internalNodes = treebank.left.lazy.filter { $0 >= 0 }.count
+        let model = cfg.kind.flops(cfg, leaves: nodes - internalNodes, internalNodes: internalNodes)
+        let softmax = Double(nodes) * 3 * 2 * Double(cfg.classes * cfg.outputWidth)
+        return model + softmax
     }
 }

@@ -63,7 +63,7 @@ public final class Trainer: TrainerControl {
         let vocabulary = resume.map { Vocabulary(words: $0.vocabulary, lowercase: $0.lowercase) }
             ?? Vocabulary.build(from: train, lowercase: config.lowercase)
         self.vocabulary = vocabulary
-        let model = ModelConfig(kind: config.model, dim: config.dim, middle: config.middle,
+        let model = ModelConfig(kind: config.model, dim: config.dim, middle: config.middle, inputDim: config.inputDim,
                                 vocabularySize: vocabulary.count)
         if let resume, resume.model != model {
             throw TrainerError("checkpoint model \(resume.model) does not match its vocabulary/config")

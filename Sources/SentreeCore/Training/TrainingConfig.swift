@@ -10,6 +10,9 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
     public var dim = 30
     /// Width of the second layer for rnn2 (defaults to `dim`).
     public var middle: Int? = nil
+    /// Width of the word vectors, for models with their own input weights (treelstm);
+    /// `nil`: the model's default (`dim` for the others).
+    public var inputDim: Int? = nil
     public var epochs = 20
     public var batchSize = 25
     public var learningRate = 0.02
