@@ -25,6 +25,8 @@ struct Bench: ParsableCommand {
     @Option(help: "Minibatch size.") var batchSize = 25
     @Option(help: "Directory with train.txt and dev.txt (default: data/sst, fetched if missing).") var data: String?
     @Flag(help: "Print one JSON object per row instead of a table.") var json = false
+    @Flag(help: "Time only the engine's matrix-product kernel on the RNN's level shapes (d=30 and 300).")
+    var kernels = false
 
     func validate() throws {
         if let dim, dim < 1 { throw ValidationError("--dim must be at least 1") }
@@ -36,6 +38,16 @@ struct Bench: ParsableCommand {
     }
 
     func run() throws {
+        if kernels {
+            print("gemm, one thread, Float32, C[m×n] += A·B (or Aᵀ·B), a level of 256 nodes")
+            print("shape              d      m      n      k   GFLOP/s")
+            for d in [30, 300] {
+                for r in Benchmark.kernels(d: d) {
+                    print(String(format: "%@  %4d  %5d  %5d  %5d   %7.1f", r.name, d, r.m, r.n, r.k, r.gflops))
+                }
+            }
+            return
+        }
         try reportingErrors {
             let dir = try SSTData.resolve(explicitDirectory: data) { printError($0) }
             let train = try Treebank.load(contentsOf: dir + "/train.txt")
