@@ -22,6 +22,14 @@ extension ModelKind {
         }
     }
 
+    /// The word width `--input-dim` defaults to, for models that read words through input
+    /// weights; `nil` for models whose leaves are the word vectors themselves.
+    public var defaultInputDim: Int? {
+        switch self {
+        case .rnn, .rnn2: nil
+        }
+    }
+
     /// The width `--dim` defaults to.
     public var defaultDim: Int {
         switch self {
