@@ -77,4 +77,33 @@ import Testing
             "\($0)".contains("has 4-dimensional vectors but the model reads 5-dimensional words")
         }
     }
+
+    /// eval's unseen words: those the file has join the vocabulary with their vector; the
+    /// rest of the parameters are untouched, and words training saw are not looked up.
+    @Test func unseenWordsJoinTheVocabularyWithTheirVectors() throws {
+        let dir = temporaryDirectory()
+        let file = dir + "/v.txt"
+        try "superb 1 2\nawful 3 4\ngood 9 9\n".write(toFile: file, atomically: true, encoding: .utf8)
+        let train = try Treebank.parse("(3 (2 a) (3 good))\n", source: "train")
+        let vocabulary = Vocabulary.build(from: train, lowercase: true)
+        let layout = ParameterLayout(ModelConfig(kind: .rnn, dim: 2, vocabularySize: vocabulary.count))
+        let p = layout.initialParameters(seed: 2)
+        let ckpt = Checkpoint(config: TrainingConfig(), model: layout.config, parameters: p, optimizerState: p,
+                              vocabulary: vocabulary.words, lowercase: true,
+                              progress: TrainingProgress(epochsCompleted: 1, stepInEpoch: 0, globalStep: 1,
+                                                         learningRate: 0.1, bestFineRoot: 0, bestEpoch: 1,
+                                                         elapsedSeconds: 1),
+                              history: [])
+        let dev = try Treebank.parse("(4 (4 Superb) (2 (2 good) (2 zzz)))\n(0 (0 awful) (0 superb))\n", source: "dev")
+        let (out, words, tokens) = try PretrainedVectors.extend(ckpt, for: dev, file: file)
+        #expect(words == 2 && tokens == 3)
+        #expect(out.vocabulary == vocabulary.words + ["superb", "awful"])
+        #expect(out.model.vocabularySize == vocabulary.count + 2)
+        let L = layout.L.count
+        #expect(Array(out.parameters[..<L]) == Array(p[..<L]))
+        #expect(Array(out.parameters[L ..< L + 4]) == [1, 2, 3, 4])
+        #expect(Array(out.parameters[(L + 4)...]) == Array(p[L...]))
+        #expect(out.optimizerState.isEmpty)
+        #expect(ParameterLayout(out.model).count == out.parameters.count)
+    }
 }
