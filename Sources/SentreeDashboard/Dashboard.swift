@@ -9,16 +9,17 @@ public enum Dashboard {
     ///
     /// Training runs on the trainer's queue; this loop drains `inbox`, folds events into the
     /// state, redraws about ten times a second and turns keys into trainer commands.
-    /// Ctrl-C and SIGTERM stop training (saving `last`) and restore the terminal.
+    /// Ctrl-C and SIGTERM stop training (saving `last`) and restore the terminal; the status
+    /// is then 130 or 143, else 1 if the trainer failed, else 0.
     public static func run(setup: DashboardSetup, control: any TrainerControl, inbox: EventInbox,
                            start: @Sendable () -> Void) -> Int32 {
         // Signals become a flag the loop polls, so cleanup runs on this thread.
-        let interrupted = Mutex(false)
+        let interrupted = Mutex<Int32?>(nil)
         signal(SIGINT, SIG_IGN)
         signal(SIGTERM, SIG_IGN)
         let sources = [SIGINT, SIGTERM].map { sig in
             let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
-            source.setEventHandler { @Sendable in interrupted.withLock { $0 = true } }
+            source.setEventHandler { @Sendable in interrupted.withLock { $0 = $0 ?? sig } }
             source.resume()
             return source
         }
@@ -33,7 +34,7 @@ public enum Dashboard {
         var state = DashboardState(setup: setup)
         let started = Date()
         var quitRequested: Date? = nil
-        var interruptedByUser = false
+        var signalled: Int32? = nil
         start()
 
         while true {
@@ -41,8 +42,8 @@ public enum Dashboard {
             if state.isTraining { state.elapsed = Date().timeIntervalSince(started) }
             refreshPrediction(&state, control)
 
-            if interrupted.withLock({ $0 }) && quitRequested == nil {
-                interruptedByUser = true
+            if let sig = interrupted.withLock({ $0 }), quitRequested == nil {
+                signalled = sig
                 state.quitting = true
                 state.input = .none
                 control.stop()
@@ -70,7 +71,8 @@ public enum Dashboard {
                 }
             }
         }
-        return interruptedByUser ? 130 : 0
+        if let signalled { return 128 + signalled }
+        return state.trainer == .failed ? 1 : 0
     }
 
     /// Recomputes the shown tree's predictions when the snapshot or the tree changed.

@@ -64,6 +64,8 @@ public struct DashboardState: Sendable {
     public var prediction: TreePrediction? = nil
     public var predictionStep: Int? = nil
     public var quitting = false
+    /// The newest failed write, until a save succeeds again.
+    public var writeFailure: WriteFailure? = nil
 
     public init(setup: DashboardSetup) {
         self.setup = setup
@@ -72,7 +74,7 @@ public struct DashboardState: Sendable {
     }
 
     /// Whether training can still change (so quitting needs confirmation).
-    public var isTraining: Bool { trainer != .done && trainer != .stopped }
+    public var isTraining: Bool { !trainer.isFinal }
 
     /// Folds one trainer event into the state.
     public mutating func apply(_ event: TrainerEvent) {
@@ -104,11 +106,16 @@ public struct DashboardState: Sendable {
             message = "learning rate set to \(formatRate(rate))"
             messageIsError = false
         case .saved(let path, let reason):
+            writeFailure = nil
             // Automatic saves of best/last happen every few seconds; only announce a user's.
             if reason == "manual" {
                 message = "saved \(path)"
                 messageIsError = false
             }
+        case .writeFailed(let failure):
+            writeFailure = failure
+            message = failure.summary
+            messageIsError = true
         case .message(let text):
             message = text
             messageIsError = true

@@ -66,15 +66,26 @@ func renderTitle(_ title: String, detail: String, focused: Bool, _ grid: inout C
 func renderHeader(_ s: DashboardState, _ grid: inout CellGrid, _ options: RenderOptions) {
     let c = s.setup.config
     let model = c.model == .rnn2 ? "rnn2 d=\(c.dim) m=\(c.middle ?? c.dim)" : "rnn d=\(c.dim)"
+    var banner: String? = nil
+    if let failure = s.writeFailure {
+        // Stays up until a save succeeds: a full disk must not scroll out of sight.
+        let text = failure.consecutive > 1 ? " SAVE FAILING ×\(failure.consecutive) " : " SAVE FAILED "
+        banner = options.unicode ? text : text.replacing("×", with: "x")
+    }
     var x = grid.put(" sentree ", x: 0, y: 0, style: CellStyle(.accent, reverse: true))
-    x += grid.put("  \(model)  \(c.optimizer.rawValue)  l2 \(c.l2)  batch \(c.batchSize)  seed \(c.seed)  ", x: x, y: 0)
+    var details = "  \(model)  \(c.optimizer.rawValue)  l2 \(c.l2)  batch \(c.batchSize)  seed \(c.seed)  "
+    if let banner, 9 + details.count + s.trainer.rawValue.count + 3 + banner.count > grid.width {
+        details = "  \(model)  "
+    }
+    x += grid.put(details, x: x, y: 0)
     let stateTone: Tone = switch s.trainer {
     case .running, .starting: .good
     case .paused, .evaluating: .warning
     case .done: .accent
-    case .stopped: .error
+    case .stopped, .failed: .error
     }
     x += grid.put(" \(s.trainer.rawValue) ", x: x, y: 0, style: CellStyle(stateTone, reverse: true))
+    if let banner { x += 1 + grid.put(banner, x: x + 1, y: 0, style: CellStyle(.error, reverse: true)) }
     grid.put("  run \(s.setup.runDirectory)", x: x, y: 0, style: CellStyle(.dim))
 
     let epochText = "epoch \(max(s.epoch, s.setup.startEpoch))/\(c.epochs)  step \(s.stepInEpoch)/\(s.setup.stepsPerEpoch) "
@@ -93,7 +104,7 @@ func renderHeader(_ s: DashboardState, _ grid: inout CellGrid, _ options: Render
 
 /// Remaining time from the current throughput, or "--" before there is one.
 func etaText(_ s: DashboardState) -> String {
-    if s.trainer == .done || s.trainer == .stopped { return "0:00" }
+    if s.trainer.isFinal { return "0:00" }
     guard s.treesPerSecond > 0 else { return "--" }
     let c = s.setup.config
     let remainingSteps = (1 - s.progress) * Double(c.epochs * s.setup.stepsPerEpoch)

@@ -4,12 +4,15 @@ import SentreeCore
 
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Time training epochs on SST train and print throughput.",
+        abstract: "Time training epochs on SST train and print throughput as a fraction of the CPU's peak.",
         discussion: """
         Runs the trainer's own minibatch step (gradient, AdaGrad update, repack) over SST train \
-        after a warm-up, with no evaluation or saving. With more than one thread it also times \
-        one thread in the same run and prints the speed-up, since these machines are shared \
-        and absolute numbers drift.
+        after a warm-up, with no evaluation or saving, for one thread and for all threads. The \
+        peak is measured in the same run by a short FMA probe (FP32, one and all threads), \
+        since these machines are shared and absolute numbers drift. Also times forward-only \
+        evaluation of dev. --json prints one object per row with the keys model, dim, middle, \
+        threads, seconds_per_epoch, trees_per_second, nodes_per_second, gflops, peak_gflops, \
+        percent_of_peak and eval_trees_per_second.
         """)
 
     @Option(help: "Model: rnn or rnn2.") var model: ModelKind = .rnn
@@ -18,12 +21,22 @@ struct Bench: ParsableCommand {
     @Option(help: "Worker threads (default: all cores).") var threads: Int?
     @Option(help: "Timed epochs.") var epochs = 3
     @Option(help: "Minibatch size.") var batchSize = 25
-    @Option(help: "Directory with train.txt (default: data/sst, fetched if missing).") var data: String?
+    @Option(help: "Directory with train.txt and dev.txt (default: data/sst, fetched if missing).") var data: String?
+    @Flag(help: "Print one JSON object per row instead of a table.") var json = false
+
+    func validate() throws {
+        if dim < 1 { throw ValidationError("--dim must be at least 1") }
+        if let middle, middle < 1 { throw ValidationError("--middle must be at least 1") }
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+        if epochs < 1 { throw ValidationError("--epochs must be at least 1") }
+        if batchSize < 1 { throw ValidationError("--batch-size must be at least 1") }
+    }
 
     func run() throws {
         try reportingErrors {
             let dir = try SSTData.resolve(explicitDirectory: data) { printError($0) }
             let train = try Treebank.load(contentsOf: dir + "/train.txt")
+            let dev = try Treebank.load(contentsOf: dir + "/dev.txt")
             var config = TrainingConfig()
             config.model = model
             config.dim = dim
@@ -31,19 +44,39 @@ struct Bench: ParsableCommand {
             config.batchSize = batchSize
             let cores = ProcessInfo.processInfo.activeProcessorCount
             let n = threads ?? cores
-            print("bench: \(model.rawValue) d=\(dim)\(model == .rnn2 ? " m=\(middle ?? dim)" : ""), batch \(batchSize), \(train.count) trees, \(train.nodeCount) nodes, \(epochs) timed epochs, \(cores) cores")
-            print("threads   s/epoch   trees/s    nodes/s     GFLOP/s")
-            var results: [Benchmark.Result] = []
-            for t in (n > 1 ? [1, n] : [n]) {
-                config.threads = t
-                let r = try Benchmark.run(config: config, train: train, epochs: epochs)
-                results.append(r)
-                print(String(format: "%7d   %7.3f   %7.0f   %9.0f   %7.2f", t, r.secondsPerEpoch,
-                             r.treesPerSecond, r.nodesPerSecond, r.gflops))
+            let counts = n > 1 ? [1, n] : [n]
+            let peaks = counts.map { PeakProbe.gflops(threads: $0) }
+            let shape = "\(model.rawValue) d=\(dim)\(model == .rnn2 ? " m=\(middle ?? dim)" : "")"
+            if !json {
+                print("bench: \(shape), batch \(batchSize), \(train.count) trees, \(train.nodeCount) nodes, \(epochs) timed epochs, \(cores) cores")
+                print("peak (FP32 FMA probe): " + zip(counts, peaks).map { String(format: "%d thread%@ %.1f GFLOP/s", $0, $0 == 1 ? "" : "s", $1) }.joined(separator: ", "))
+                print("threads   s/epoch   trees/s    nodes/s   GFLOP/s   % of peak   eval trees/s")
             }
-            print(String(format: "arithmetic per epoch: %.2f GFLOP", results[0].flopsPerEpoch / 1e9))
-            if results.count == 2 {
-                print(String(format: "speed-up %d threads vs 1: %.2fx", n, results[0].secondsPerEpoch / results[1].secondsPerEpoch))
+            var results: [Benchmark.Result] = []
+            for (t, peak) in zip(counts, peaks) {
+                config.threads = t
+                let r = try Benchmark.run(config: config, train: train, evaluation: dev, epochs: epochs)
+                results.append(r)
+                let percent = 100 * r.gflops / peak
+                if json {
+                    let row: [String: Any] = [
+                        "model": model.rawValue, "dim": dim, "middle": model == .rnn2 ? middle ?? dim : 0,
+                        "threads": t, "seconds_per_epoch": r.secondsPerEpoch, "trees_per_second": r.treesPerSecond,
+                        "nodes_per_second": r.nodesPerSecond, "gflops": r.gflops, "peak_gflops": peak,
+                        "percent_of_peak": percent, "eval_trees_per_second": r.evaluationTreesPerSecond,
+                    ]
+                    let data = try JSONSerialization.data(withJSONObject: row, options: [.sortedKeys])
+                    print(String(decoding: data, as: UTF8.self))
+                } else {
+                    print(String(format: "%7d   %7.3f   %7.0f   %8.0f   %7.2f   %8.1f%%   %12.0f", t, r.secondsPerEpoch,
+                                 r.treesPerSecond, r.nodesPerSecond, r.gflops, percent, r.evaluationTreesPerSecond))
+                }
+            }
+            if !json {
+                print(String(format: "arithmetic per epoch: %.2f GFLOP", results[0].flopsPerEpoch / 1e9))
+                if results.count == 2 {
+                    print(String(format: "speed-up %d threads vs 1: %.2fx", n, results[0].secondsPerEpoch / results[1].secondsPerEpoch))
+                }
             }
         }
     }

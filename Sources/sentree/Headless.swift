@@ -5,11 +5,16 @@ import Synchronization
 
 /// Plain-text training: one line per epoch on stdout, for scripts, CI and pipes.
 enum Headless {
-    static func run(config: TrainingConfig, train: Treebank, dev: Treebank, runDirectory: String,
+    /// Failed writes in a row after which a headless run gives up (exit 1): nobody is
+    /// watching to free the disk, and every further epoch would be lost anyway.
+    static let writeFailureLimit = 3
+
+    static func run(config: TrainingConfig, train: Treebank, dev: Treebank, run: RunDirectory,
                     resume: Checkpoint?) throws -> Int32 {
         let best = Mutex<(epoch: Int, fineRoot: Double)>((0, -1))
-        let trainer = try Trainer(config: config, train: train, dev: dev, runDirectory: runDirectory,
-                                  resume: resume) { event in
+        let finalState = Mutex(TrainerState.starting)
+        let trainer = try Trainer(config: config, train: train, dev: dev, run: run, resume: resume,
+                                  stopAfterWriteFailures: writeFailureLimit) { event in
             switch event {
             case .epoch(let r):
                 let m = r.dev.metrics
@@ -21,27 +26,32 @@ enum Headless {
                     r.learningRate, r.isBest ? "  *best" : "")
                 print(line)
                 fflush(nil)
+            case .writeFailed(let failure):
+                printError("error: \(failure.path): \(failure.summary)")
             case .message(let text):
                 printError("warning: \(text)")
+            case .state(let state):
+                finalState.withLock { $0 = state }
             default:
                 break
             }
         }
         let c = trainer.config
         print("sentree: \(c.model.rawValue) d=\(c.dim)\(c.model == .rnn2 ? " m=\(c.middle ?? c.dim)" : "")  \(trainer.layout.count) parameters  vocabulary \(trainer.vocabulary.count)  train \(train.count) trees  dev \(dev.count) trees")
-        print("        \(c.optimizer.rawValue) lr \(c.learningRate)  l2 \(c.l2)  batch \(c.batchSize)  seed \(c.seed)  threads \(c.threads == 0 ? ProcessInfo.processInfo.activeProcessorCount : c.threads)  run \(runDirectory)")
+        print("        \(c.optimizer.rawValue) lr \(c.learningRate)  l2 \(c.l2)  batch \(c.batchSize)  seed \(c.seed)  threads \(c.threads == 0 ? ProcessInfo.processInfo.activeProcessorCount : c.threads)  run \(run.path)")
+        print("        data \(c.dataDirectory ?? "?")")
         if trainer.startEpoch > 0 { print("        resuming after epoch \(trainer.startEpoch)") }
         fflush(nil)
 
         // Ctrl-C / SIGTERM stop at the next minibatch and save `last`; a second one exits now.
         signal(SIGINT, SIG_IGN)
         signal(SIGTERM, SIG_IGN)
-        let interrupts = Mutex(0)
+        let caught = Mutex<Int32?>(nil)
         let sources = [SIGINT, SIGTERM].map { sig in
             let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
             source.setEventHandler { @Sendable in
-                let n = interrupts.withLock { $0 += 1; return $0 }
-                if n > 1 { exit(130) }
+                let first = caught.withLock { c in defer { c = c ?? sig }; return c == nil }
+                if !first { exit(128 + sig) }
                 printError("stopping after the current minibatch (saving last); press Ctrl-C again to quit now")
                 trainer.stop()
             }
@@ -53,8 +63,14 @@ enum Headless {
         sources.forEach { $0.cancel() }
         let (epoch, fineRoot) = best.withLock { $0 }
         if epoch > 0 {
-            print("best dev fine root \(percent(fineRoot)) at epoch \(epoch): \(runDirectory)/best.safetensors")
+            print("best dev fine root \(percent(fineRoot)) at epoch \(epoch): \(run.files.bestPath)")
         }
-        return interrupts.withLock { $0 } > 0 ? 130 : 0
+        if let sig = caught.withLock({ $0 }) { return 128 + sig }
+        if finalState.withLock({ $0 }) == .failed {
+            printError("error: stopped: writing to \(run.path) failed \(writeFailureLimit) times in a row "
+                       + "(disk full or directory unwritable?); the files saved before are intact")
+            return 1
+        }
+        return 0
     }
 }

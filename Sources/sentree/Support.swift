@@ -37,7 +37,7 @@ func loadCheckpoint(_ path: String) throws -> (Checkpoint, String) {
     var isDirectory: ObjCBool = false
     var file = path
     if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
-        let run = try RunDirectory(path: path)
+        let run = RunFiles(path: path)
         file = FileManager.default.fileExists(atPath: run.bestPath) ? run.bestPath : run.lastPath
     }
     return (try Checkpoint.read(from: file), file)

@@ -9,41 +9,65 @@ struct Train: ParsableCommand {
         abstract: "Train a tree RNN on SST, with a live dashboard in a terminal.",
         discussion: """
         Opens the dashboard when standard output is a terminal; prints one line per epoch \
-        otherwise, or with --headless. Each run directory holds `best.safetensors` (best dev \
-        fine root), `last.safetensors` (resume point) and `metrics.jsonl` (one JSON object per \
-        epoch, plus pause and learning-rate events).
+        otherwise, or with --headless. Each run directory holds `run.json` (the settings), \
+        `best.safetensors` (best dev fine root), `last.safetensors` (resume point) and \
+        `metrics.jsonl` (one JSON object per epoch, plus pause and learning-rate events).
+
+        A new run needs a new or empty --out directory; a directory that holds a run is \
+        refused (continue it with --resume). One process at a time may write to a run.
+
+        --resume RUN takes the data, model and every setting from the run. With it, --epochs, \
+        --threads, --save-interval, --lr and a moved --data apply; a different --model, \
+        --dim, --middle, --batch-size, --optimizer, --l2, --seed or --keep-case is refused.
 
         Data: --data DIR must contain train.txt and dev.txt. Without --data, data/sst is used; \
         if it is missing it is copied from $SST_DIR or downloaded (see data/README.md).
+
+        Exit status: 0 done, 1 error (also when saving kept failing), 130 Ctrl-C, 143 SIGTERM; \
+        `last` is saved before every exit.
         """)
 
     @Option(help: "Directory with train.txt and dev.txt (default: data/sst, fetched if missing).")
     var data: String?
-    @Option(help: "Run directory for checkpoints and metrics (default: runs/<model>-<time>).")
+    @Option(help: "New run directory for checkpoints and metrics (default: runs/<model>-<time>).")
     var out: String?
-    @Option(help: "Continue the run in this directory from its last checkpoint.")
+    @Option(help: "Continue the run in this directory, with its data and settings.")
     var resume: String?
-    @Option(help: "Model: rnn (one ReLU layer) or rnn2 (two layers).") var model: ModelKind = .rnn
-    @Option(help: "Width d of word and node vectors.") var dim = TrainingConfig().dim
+    @Option(help: "Model: rnn (one ReLU layer) or rnn2 (two layers). (default: rnn)") var model: ModelKind?
+    @Option(help: "Width d of word and node vectors. (default: \(TrainingConfig().dim))") var dim: Int?
     @Option(help: "Width m of rnn2's second layer (default: d).") var middle: Int?
-    @Option(help: "Number of epochs (default: 20; with --resume, the checkpoint's).") var epochs: Int?
-    @Option(help: "Trees per minibatch.") var batchSize = TrainingConfig().batchSize
-    @Option(name: [.customLong("lr"), .long], help: "Learning rate.") var learningRate = TrainingConfig().learningRate
-    @Option(help: "Optimizer: adagrad or sgd.") var optimizer: OptimizerKind = .adagrad
-    @Option(help: "L2 strength on W, W2 and U.") var l2 = TrainingConfig().l2
-    @Option(help: "Random seed (initialization and shuffling).") var seed: UInt64 = TrainingConfig().seed
-    @Option(help: "Worker threads per minibatch (default: all cores).") var threads: Int?
+    @Option(help: "Number of epochs (default: \(TrainingConfig().epochs); with --resume, the run's).")
+    var epochs: Int?
+    @Option(help: "Trees per minibatch. (default: \(TrainingConfig().batchSize))") var batchSize: Int?
+    @Option(name: [.customLong("lr"), .long], help: "Learning rate. (default: \(TrainingConfig().learningRate))")
+    var learningRate: Double?
+    @Option(help: "Optimizer: adagrad or sgd. (default: adagrad)") var optimizer: OptimizerKind?
+    @Option(help: "L2 strength on W, W2 and U. (default: \(TrainingConfig().l2))") var l2: Double?
+    @Option(help: "Random seed (initialization and shuffling). (default: \(TrainingConfig().seed))")
+    var seed: UInt64?
+    @Option(help: "Worker threads per minibatch (default: all cores; with --resume, the run's).")
+    var threads: Int?
+    @Option(help: "Seconds between automatic saves of last (default: \(Int(TrainingConfig.defaultSaveInterval))).")
+    var saveInterval: Double?
     @Flag(help: "Keep the case of words (default: lower-case).") var keepCase = false
     @Flag(help: "Print one line per epoch instead of opening the dashboard.") var headless = false
 
     func validate() throws {
-        if dim < 1 { throw ValidationError("--dim must be at least 1") }
+        if let dim, dim < 1 { throw ValidationError("--dim must be at least 1") }
         if let middle, middle < 1 { throw ValidationError("--middle must be at least 1") }
         if let epochs, epochs < 1 { throw ValidationError("--epochs must be at least 1") }
-        if batchSize < 1 { throw ValidationError("--batch-size must be at least 1") }
-        if !(learningRate > 0 && learningRate.isFinite) { throw ValidationError("--lr must be a positive number") }
-        if !(l2 >= 0 && l2.isFinite) { throw ValidationError("--l2 must be zero or positive") }
+        if let batchSize, batchSize < 1 { throw ValidationError("--batch-size must be at least 1") }
+        if let learningRate, !(learningRate > 0 && learningRate.isFinite) {
+            throw ValidationError("--lr must be a positive number")
+        }
+        if let l2, !(l2 >= 0 && l2.isFinite) { throw ValidationError("--l2 must be zero or positive") }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+        if let saveInterval, !(saveInterval >= 0 && saveInterval.isFinite) {
+            throw ValidationError("--save-interval must be zero or a positive number of seconds")
+        }
+        if out != nil && resume != nil {
+            throw ValidationError("--out starts a new run and --resume continues one; give only one of them")
+        }
     }
 
     func run() throws {
@@ -52,47 +76,124 @@ struct Train: ParsableCommand {
     }
 
     func trainRun() throws -> Int32 {
-        var config = TrainingConfig()
-        config.model = model
-        config.dim = dim
-        config.middle = middle
-        config.epochs = epochs ?? config.epochs
-        config.batchSize = batchSize
-        config.learningRate = learningRate
-        config.optimizer = optimizer
-        config.l2 = l2
-        config.seed = seed
-        config.threads = threads ?? 0
-        config.lowercase = !keepCase
-
-        var checkpoint: Checkpoint? = nil
-        var runPath = out
-        if let resume {
-            let run = try RunDirectory(path: resume)
-            guard FileManager.default.fileExists(atPath: run.lastPath) else {
-                throw CLIError("\(resume): no last.safetensors to resume from")
-            }
-            checkpoint = try Checkpoint.read(from: run.lastPath)
-            if epochs == nil { config.epochs = checkpoint!.config.epochs }
-            runPath = resume
-        }
-        let dir = try SSTData.resolve(explicitDirectory: data) { printError($0) }
-        let train = try Treebank.load(contentsOf: dir + "/train.txt")
-        let dev = try Treebank.load(contentsOf: dir + "/dev.txt")
-        let runDirectory = runPath ?? defaultRunPath(model: config.model)
+        let session = try resume.map(resumeSession) ?? newSession()
+        guard let session else { return 0 }
+        let config = session.config
+        let train = try Treebank.load(contentsOf: config.dataDirectory! + "/train.txt")
+        let dev = try Treebank.load(contentsOf: config.dataDirectory! + "/dev.txt")
+        let run = try session.run ?? createRun(config)
 
         let interactive = !headless && isatty(STDOUT_FILENO) == 1 && isatty(STDIN_FILENO) == 1
         if interactive {
             let inbox = EventInbox()
-            let trainer = try Trainer(config: config, train: train, dev: dev, runDirectory: runDirectory,
-                                      resume: checkpoint, onEvent: { inbox.post($0) })
+            let trainer = try Trainer(config: config, train: train, dev: dev, run: run,
+                                      resume: session.checkpoint, onEvent: { inbox.post($0) })
             let setup = DashboardSetup(config: trainer.config, dev: dev, devWordIDs: trainer.devWordIDs,
-                                       runDirectory: runDirectory, stepsPerEpoch: trainer.stepsPerEpoch,
+                                       runDirectory: run.path, stepsPerEpoch: trainer.stepsPerEpoch,
                                        startEpoch: trainer.startEpoch)
             return Dashboard.run(setup: setup, control: trainer, inbox: inbox, start: { trainer.start() })
         }
-        return try Headless.run(config: config, train: train, dev: dev, runDirectory: runDirectory,
-                                resume: checkpoint)
+        return try Headless.run(config: config, train: train, dev: dev, run: run, resume: session.checkpoint)
+    }
+
+    /// What to train: the settings, and for `--resume` the owned run and its checkpoint.
+    struct Session {
+        var config: TrainingConfig
+        var run: RunDirectory? = nil
+        var checkpoint: Checkpoint? = nil
+    }
+
+    /// A new run's settings from the flags; the run directory is checked now, created later.
+    func newSession() throws -> Session {
+        if let out { try RunDirectory.checkAvailable(out) }
+        var config = TrainingConfig()
+        config.model = model ?? config.model
+        config.dim = dim ?? config.dim
+        config.middle = middle
+        config.epochs = epochs ?? config.epochs
+        config.batchSize = batchSize ?? config.batchSize
+        config.learningRate = learningRate ?? config.learningRate
+        config.optimizer = optimizer ?? config.optimizer
+        config.l2 = l2 ?? config.l2
+        config.seed = seed ?? config.seed
+        config.threads = threads ?? 0
+        config.saveInterval = saveInterval
+        config.lowercase = !keepCase
+        config.dataDirectory = absolutePath(try SSTData.resolve(explicitDirectory: data) { printError($0) })
+        return Session(config: config)
+    }
+
+    /// Takes the run over, then its settings, checkpoint and data; `nil` when it is finished.
+    func resumeSession(_ path: String) throws -> Session? {
+        let run = try RunDirectory.openExisting(path)
+        var checkpoint: Checkpoint? = nil
+        if FileManager.default.fileExists(atPath: run.files.lastPath) {
+            checkpoint = try Checkpoint.read(from: run.files.lastPath)
+        }
+        guard var config = try checkpoint?.config ?? run.files.readConfig() else {
+            throw CLIError("\(path): no last.safetensors or run.json to resume from")
+        }
+        try refuseChanges(to: config, in: path)
+        if let epochs { config.epochs = epochs }
+        if let threads { config.threads = threads }
+        if let saveInterval { config.saveInterval = saveInterval }
+        if let learningRate, var c = checkpoint, c.progress.learningRate != learningRate {
+            printError("note: learning rate \(c.progress.learningRate) → \(learningRate) from --lr")
+            c.progress.learningRate = learningRate
+            checkpoint = c
+        }
+        let done = checkpoint?.progress.epochsCompleted ?? 0
+        if done >= config.epochs {
+            print("\(path) has finished all \(done) epochs; nothing to do (pass --epochs N, N > \(done), to go on)")
+            return nil
+        }
+        config.dataDirectory = try resumeData(stored: config.dataDirectory)
+        if checkpoint == nil { printError("note: \(path) stopped before its first checkpoint; starting it from epoch 1") }
+        return Session(config: config, run: run, checkpoint: checkpoint)
+    }
+
+    /// Refuses flags that would change what the run is.
+    func refuseChanges(to c: TrainingConfig, in path: String) throws {
+        var conflicts: [String] = []
+        func check<T: Equatable>(_ flag: String, _ given: T?, _ stored: T) {
+            if let given, given != stored { conflicts.append("\(flag) \(given) (the run has \(stored))") }
+        }
+        check("--model", model?.rawValue, c.model.rawValue)
+        check("--dim", dim, c.dim)
+        check("--middle", middle, c.middle ?? c.dim)
+        check("--batch-size", batchSize, c.batchSize)
+        check("--optimizer", optimizer?.rawValue, c.optimizer.rawValue)
+        check("--l2", l2, c.l2)
+        check("--seed", seed, c.seed)
+        if keepCase && c.lowercase { conflicts.append("--keep-case (the run lower-cases words)") }
+        guard conflicts.isEmpty else {
+            throw CLIError("\(path): cannot change what a run is on --resume: \(conflicts.joined(separator: ", ")). "
+                           + "Start a new run with --out DIR instead.")
+        }
+    }
+
+    /// The data directory of a resumed run: `--data` if given (a moved copy), else the run's own.
+    func resumeData(stored: String?) throws -> String {
+        if let data {
+            let given = absolutePath(try SSTData.resolve(explicitDirectory: data) { printError($0) })
+            if let stored, stored != given { printError("note: reading the data from \(given) (--data), not \(stored)") }
+            return given
+        }
+        guard let stored else {
+            // Runs from before run.json did not record their data: use the default place.
+            return absolutePath(try SSTData.resolve(explicitDirectory: nil) { printError($0) })
+        }
+        if let missing = SSTData.requiredFiles.first(where: { !FileManager.default.fileExists(atPath: stored + "/" + $0) }) {
+            throw CLIError("the run's data directory \(stored) has no \(missing) (moved?); "
+                           + "pass --data DIR with train.txt and dev.txt")
+        }
+        return stored
+    }
+
+    /// Creates the new run's directory: `--out`, or a fresh name under `runs/`.
+    func createRun(_ config: TrainingConfig) throws -> RunDirectory {
+        if let out { return try RunDirectory.create(at: out, config: config) }
+        return try RunDirectory.createUnique(base: defaultRunPath(model: config.model), config: config)
     }
 }
 
@@ -102,4 +203,9 @@ func defaultRunPath(model: ModelKind) -> String {
     f.dateFormat = "yyyyMMdd-HHmmss"
     f.locale = Locale(identifier: "en_US_POSIX")
     return "runs/\(model.rawValue)-\(f.string(from: Date()))"
+}
+
+/// `path` made absolute against the working directory and standardized.
+func absolutePath(_ path: String) -> String {
+    URL(fileURLWithPath: path).standardizedFileURL.path
 }

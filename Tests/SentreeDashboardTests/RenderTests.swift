@@ -33,6 +33,29 @@ import Testing
         #expect(text.contains("✓ 3→3   1.50 The movie works ."))
     }
 
+    /// A failing disk stays in the header until a save succeeds, and the status bar says why.
+    @Test func writeFailuresShowUntilASaveSucceeds() throws {
+        var s = try Fixture.state()
+        let failure = WriteFailure(path: "runs/test/last.safetensors", what: "last",
+                                   error: "No space left on device", consecutive: 1)
+        s.apply(.writeFailed(failure))
+        var grid = render(s, width: 120, height: 40)
+        #expect(grid.line(0).contains(" RUNNING   SAVE FAILED "), "\(grid.line(0))")
+        #expect(grid.line(39).contains("could not write last (No space left on device)"), "\(grid.line(39))")
+        var again = failure
+        again.consecutive = 4
+        s.apply(.writeFailed(again))
+        grid = render(s, width: 80, height: 24)
+        #expect(grid.line(0).contains("SAVE FAILING ×4"), "\(grid.line(0))")
+        grid = render(s, width: 80, height: 24, options: RenderOptions(unicode: false))
+        #expect(grid.line(0).contains("SAVE FAILING x4"), "\(grid.line(0))")
+        s.apply(.saved(path: "runs/test/last.safetensors", reason: "last"))
+        #expect(!render(s, width: 120, height: 40).line(0).contains("SAVE"))
+        s.apply(.state(.failed))
+        #expect(render(s, width: 120, height: 40).line(0).contains(" FAILED "))
+        #expect(!s.isTraining)
+    }
+
     @Test func treeViewIndentsByDepthAndShowsPredictions() throws {
         var s = try Fixture.state()
         s.selectedTree = 2

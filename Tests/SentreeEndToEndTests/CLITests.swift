@@ -274,7 +274,7 @@ func expectLocatedError(_ r: Run, file: String, line: Int, column: Int, message:
         #expect(last.progress.epochsCompleted == 4)
         #expect(last.history == records)
         let entries = try FileManager.default.contentsOfDirectory(atPath: shared.run).sorted()
-        #expect(entries == ["best.safetensors", "last.safetensors", "metrics.jsonl"])
+        #expect(entries == ["best.safetensors", "last.safetensors", "metrics.jsonl", "run.json", "sentree.lock"])
     }
 
     @Test func evalJSONMatchesTheBestLoggedEpochExactly() throws {

@@ -6,30 +6,41 @@ import Glibc
 /// Crash-safe file replacement: write a temp file beside the target, fsync, rename, fsync
 /// the directory. A crash or error at any point leaves either the old or the new file.
 enum AtomicFile {
-    static func write(_ data: Data, to path: String) throws {
+    /// Replaces `path` with `data`. `fault` (tests) makes the write fail half-way with that
+    /// `errno`, as a full disk would.
+    static func write(_ data: Data, to path: String, fault: Int32? = nil) throws {
         let directory = (path as NSString).deletingLastPathComponent
         let temp = (directory.isEmpty ? "." : directory) + "/.\((path as NSString).lastPathComponent).\(getpid()).tmp"
-        let fd = open(temp, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        guard fd >= 0 else { throw CheckpointError(path, "cannot create \(temp): \(String(cString: strerror(errno)))") }
+        let fd = open(temp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw CheckpointError(path, "cannot create \(temp): \(errnoText())") }
         var ok = false
         defer { if !ok { unlink(temp) } }
+        var failure: Int32 = 0
         let written = data.withUnsafeBytes { buf -> Bool in
             var offset = 0
-            while offset < buf.count {
-                let n = Foundation.write(fd, buf.baseAddress! + offset, buf.count - offset)
-                if n <= 0 { return false }
+            let limit = fault == nil ? buf.count : buf.count / 2
+            while offset < limit {
+                let n = Foundation.write(fd, buf.baseAddress! + offset, limit - offset)
+                if n <= 0 { failure = n == 0 ? EIO : errno; return false }
                 offset += n
             }
+            if let fault { failure = fault; return false }
             return true
         }
         let synced = written && fsync(fd) == 0
+        if written && !synced { failure = errno }
         close(fd)
-        guard synced else { throw CheckpointError(path, "cannot write \(temp): \(String(cString: strerror(errno)))") }
+        guard synced else { throw CheckpointError(path, "cannot write \(temp): \(errnoText(failure))") }
         guard rename(temp, path) == 0 else {
-            throw CheckpointError(path, "cannot replace the file: \(String(cString: strerror(errno)))")
+            throw CheckpointError(path, "cannot replace the file: \(errnoText())")
         }
         ok = true
-        let dirfd = open(directory.isEmpty ? "." : directory, O_RDONLY)
+        syncDirectory(directory.isEmpty ? "." : directory)
+    }
+
+    /// Makes a rename in `directory` durable.
+    static func syncDirectory(_ directory: String) {
+        let dirfd = open(directory, O_RDONLY | O_CLOEXEC)
         if dirfd >= 0 {
             fsync(dirfd)
             close(dirfd)

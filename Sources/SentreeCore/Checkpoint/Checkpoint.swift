@@ -78,7 +78,12 @@ public struct Checkpoint: Sendable, Equatable {
 
     /// Writes the checkpoint atomically: a failure at any point leaves the old file intact.
     public func write(to path: String) throws {
-        try AtomicFile.write(try encoded(), to: path)
+        try write(to: path, fault: nil)
+    }
+
+    /// `write(to:)` that fails half-way with `fault` as `errno`, if given (tests).
+    func write(to path: String, fault: Int32?) throws {
+        try AtomicFile.write(try encoded(), to: path, fault: fault)
     }
 
     /// Reads and fully validates a checkpoint.

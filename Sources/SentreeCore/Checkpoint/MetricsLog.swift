@@ -25,8 +25,13 @@ public enum JSONScalar: Sendable, Equatable {
 /// line between two whole ones.
 public struct MetricsLog: Sendable {
     public let path: String
+    /// Faults injected into appends (tests only).
+    public let faults: WriteFaults?
 
-    public init(path: String) { self.path = path }
+    public init(path: String, faults: WriteFaults? = nil) {
+        self.path = path
+        self.faults = faults
+    }
 
     public func appendEpoch(_ record: EpochRecord) throws {
         try append(Self.line(for: record))
@@ -47,12 +52,19 @@ public struct MetricsLog: Sendable {
     }
 
     private func append(_ line: Data) throws {
-        let fd = open(path, O_WRONLY | O_CREAT | O_APPEND, 0o644)
-        guard fd >= 0 else { throw CheckpointError(path, "cannot open: \(String(cString: strerror(errno)))") }
+        if let code = faults?.inject(path) { throw CheckpointError(path, "cannot append: \(errnoText(code))") }
+        let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw CheckpointError(path, "cannot open: \(errnoText())") }
         defer { close(fd) }
         let bytes = line + Data([0x0A])
         let n = bytes.withUnsafeBytes { Foundation.write(fd, $0.baseAddress!, $0.count) }
-        guard n == bytes.count else { throw CheckpointError(path, "cannot append: \(String(cString: strerror(errno)))") }
+        guard n == bytes.count else {
+            // A short append (full disk) would leave half a line that the next one completes
+            // into garbage: cut it off again.
+            var info = stat()
+            if n > 0, fstat(fd, &info) == 0 { _ = ftruncate(fd, info.st_size - off_t(n)) }
+            throw CheckpointError(path, "cannot append: \(errnoText(n < 0 ? errno : ENOSPC))")
+        }
     }
 
     /// Drops the lines written after a checkpoint, so a resumed run does not log the lost

@@ -1,5 +1,8 @@
 /// Scores a model on a treebank: the four SST metrics, confusion matrices, per-tree outcomes.
 extension TreeModel {
+    /// Trees per batched forward pass during evaluation.
+    static var evaluationChunk: Int { 256 }
+
     /// Evaluates every tree of `data` with the current weights.
     ///
     /// Trees are sharded over the workers; counts are integers, so the result does not depend
@@ -15,22 +18,30 @@ extension TreeModel {
                 let L = params.baseAddress! + layout.L.offset
                 data.withArrays { arrays in
                     weights.withPointers { w in
-                        for t in range {
-                            let r = data.treebank.nodes(of: t)
-                            let loss = ws.forward(nodes: r, arrays: arrays, w: w, L: L)
-                            var rootPrediction: UInt8 = 0
-                            for i in r {
-                                let p = ws.probabilities(node: i - r.lowerBound)
-                                let predicted = UInt8(argmax(p))
-                                let isRoot = i == r.upperBound - 1
-                                if isRoot { rootPrediction = predicted }
-                                metrics.count(gold: arrays.labels[i], predicted: predicted,
-                                              positive: p[3] + p[4] > p[0] + p[1], isRoot: isRoot)
+                        // Chunks bound the rows in flight; each is one batched forward.
+                        for chunk in stride(from: range.lowerBound, to: range.upperBound, by: Self.evaluationChunk) {
+                            let trees = chunk ..< min(range.upperBound, chunk + Self.evaluationChunk)
+                            ws.forward(trees: trees, data: data, arrays: arrays, w: w, L: L)
+                            let s = ws.schedule
+                            for (k, t) in trees.enumerated() {
+                                let r = data.treebank.nodes(of: t)
+                                var loss: T = 0
+                                var rootPrediction: UInt8 = 0
+                                for i in r {
+                                    let row = Int(s.rowOfNode[s.treeOffset[k] + i - r.lowerBound])
+                                    let p = UnsafeBufferPointer(start: ws.Z + row * ws.Cp, count: ws.C)
+                                    let predicted = UInt8(argmax(p))
+                                    let isRoot = i == r.upperBound - 1
+                                    if isRoot { rootPrediction = predicted }
+                                    loss += ws.rowLoss[row]
+                                    metrics.count(gold: arrays.labels[i], predicted: predicted,
+                                                  positive: p[3] + p[4] > p[0] + p[1], isRoot: isRoot)
+                                }
+                                metrics.lossSum += Double(loss)
+                                metrics.trees += 1
+                                outcomes.append(TreeOutcome(tree: t, goldRoot: arrays.labels[r.upperBound - 1],
+                                                            predictedRoot: rootPrediction, loss: Float(loss)))
                             }
-                            metrics.lossSum += Double(loss)
-                            metrics.trees += 1
-                            outcomes.append(TreeOutcome(tree: t, goldRoot: arrays.labels[r.upperBound - 1],
-                                                        predictedRoot: rootPrediction, loss: Float(loss)))
                         }
                     }
                 }

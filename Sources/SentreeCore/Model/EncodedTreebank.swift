@@ -3,6 +3,8 @@ public struct EncodedTreebank: Sendable {
     public let treebank: Treebank
     /// Per node word id (leaves) or -1 (internal nodes).                        [N]
     public let words: [Int32]
+    /// Per node height: 0 for leaves, 1 + the taller child's otherwise (for `LevelSchedule`). [N]
+    public let heights: [Int32]
     /// Node count of the largest tree, for sizing workspaces.
     public var maxTreeSize: Int {
         (0 ..< treebank.count).map { treebank.nodes(of: $0).count }.max() ?? 0
@@ -12,6 +14,15 @@ public struct EncodedTreebank: Sendable {
         precondition(words.count == treebank.nodeCount)
         self.treebank = treebank
         self.words = words
+        var heights = [Int32](repeating: 0, count: treebank.nodeCount)
+        for t in 0 ..< treebank.count {
+            let r = treebank.nodes(of: t)
+            for g in r where treebank.left[g] >= 0 {
+                let l = r.lowerBound + Int(treebank.left[g]), rr = r.lowerBound + Int(treebank.right[g])
+                heights[g] = 1 + max(heights[l], heights[rr])
+            }
+        }
+        self.heights = heights
     }
 
     public var count: Int { treebank.count }

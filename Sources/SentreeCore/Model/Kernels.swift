@@ -146,22 +146,65 @@ func dot<T: ModelScalar>(n: Int, _ x: UnsafePointer<T>, _ y: UnsafePointer<T>) -
 /// x = max(x, 0)      x: [n]
 @inlinable @inline(__always)
 func reluInPlace<T: ModelScalar>(n: Int, _ x: UnsafeMutablePointer<T>) {
-    let zero = SIMD16<T>()
-    var c = 0
-    while c < n {
-        store(pointwiseMax(load(x, c), zero), x, c)
-        c += laneWidth
+    if T.self == Float.self {
+        reluBits(n: n, UnsafeMutableRawPointer(x), SIMD16<Int32>.self, shift: 31)
+    } else if T.self == Double.self {
+        reluBits(n: n, UnsafeMutableRawPointer(x), SIMD16<Int64>.self, shift: 63)
+    } else {
+        let zero = SIMD16<T>()
+        var c = 0
+        while c < n {
+            store(pointwiseMax(load(x, c), zero), x, c)
+            c += laneWidth
+        }
     }
 }
 
 /// e = e where h > 0, else 0 (the ReLU derivative, read off the activation)      e, h: [n]
+///
+/// On the sign bits, as integers: Swift's SIMD comparisons build their mask one lane at a
+/// time, which made this mask the most expensive step of backward. For an activation h ≥ 0
+/// (or −0), "h > 0" is "h's bits, as a signed integer, are > 0", i.e. the sign bit of
+/// (−b) & ~b.
 @inlinable @inline(__always)
 func maskByPositive<T: ModelScalar>(n: Int, _ e: UnsafeMutablePointer<T>, _ h: UnsafePointer<T>) {
-    let zero = SIMD16<T>()
+    if T.self == Float.self {
+        maskByPositiveBits(n: n, UnsafeMutableRawPointer(e), UnsafeRawPointer(h), SIMD16<Int32>.self, shift: 31)
+    } else if T.self == Double.self {
+        maskByPositiveBits(n: n, UnsafeMutableRawPointer(e), UnsafeRawPointer(h), SIMD16<Int64>.self, shift: 63)
+    } else {
+        let zero = SIMD16<T>()
+        var c = 0
+        while c < n {
+            store(load(e, c).replacing(with: zero, where: load(h, c) .<= zero), e, c)
+            c += laneWidth
+        }
+    }
+}
+
+@inlinable @inline(__always)
+func maskByPositiveBits<V: SIMD>(n: Int, _ e: UnsafeMutableRawPointer, _ h: UnsafeRawPointer, _: V.Type,
+                                 shift: V.Scalar) where V.Scalar: FixedWidthInteger & SignedInteger {
+    let size = MemoryLayout<V.Scalar>.size, zero = V()
     var c = 0
     while c < n {
-        let v = load(e, c)
-        store(v.replacing(with: zero, where: load(h, c) .<= zero), e, c)
+        let bits = h.loadUnaligned(fromByteOffset: c * size, as: V.self)
+        let keep = ((zero &- bits) & ~bits) &>> V(repeating: shift)
+        let v = e.loadUnaligned(fromByteOffset: c * size, as: V.self)
+        e.storeBytes(of: v & keep, toByteOffset: c * size, as: V.self)
+        c += laneWidth
+    }
+}
+
+/// x = max(x, 0), on the sign bit for Float and Double (see `maskByPositive`)      x: [n]
+@inlinable @inline(__always)
+func reluBits<V: SIMD>(n: Int, _ x: UnsafeMutableRawPointer, _: V.Type, shift: V.Scalar)
+where V.Scalar: FixedWidthInteger & SignedInteger {
+    let size = MemoryLayout<V.Scalar>.size
+    var c = 0
+    while c < n {
+        let v = x.loadUnaligned(fromByteOffset: c * size, as: V.self)
+        x.storeBytes(of: v & ~(v &>> V(repeating: shift)), toByteOffset: c * size, as: V.self)
         c += laneWidth
     }
 }
@@ -170,4 +213,14 @@ func maskByPositive<T: ModelScalar>(n: Int, _ e: UnsafeMutablePointer<T>, _ h: U
 @inlinable @inline(__always)
 func zero<T: ModelScalar>(n: Int, _ x: UnsafeMutablePointer<T>) {
     x.update(repeating: 0, count: n)
+}
+
+/// y = x      x, y: [n] (a few chunks: cheaper inline than a call to memmove)
+@inlinable @inline(__always)
+func copyVector<T: ModelScalar>(n: Int, _ x: UnsafePointer<T>, _ y: UnsafeMutablePointer<T>) {
+    var c = 0
+    while c < n {
+        store(load(x, c), y, c)
+        c += laneWidth
+    }
 }

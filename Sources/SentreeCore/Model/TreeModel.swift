@@ -4,16 +4,17 @@ import Synchronization
 /// One worker's workspace behind its own lock, so it can be handed to a concurrent worker.
 /// Each worker locks only its own slot (uncontended), and the reduce step runs alone.
 final class WorkspaceSlot<T: ModelScalar>: Sendable {
-    let workspace: Mutex<TreeWorkspace<T>>
-    init(_ ws: sending TreeWorkspace<T>) { workspace = Mutex(ws) }
+    let workspace: Mutex<LevelWorkspace<T>>
+    init(_ ws: sending LevelWorkspace<T>) { workspace = Mutex(ws) }
 }
 
 /// A tree model ready to run: packed weights plus one workspace per worker thread.
 ///
 /// Owned by one thread at a time (the trainer's queue, or the caller of the gradient
 /// check). Minibatches and evaluations fan out over the workers, each taking a contiguous
-/// shard, and results are combined in worker order, so a given thread count is
-/// deterministic and `threads: 1` is bit-for-bit reproducible.
+/// shard that it runs level by level (`LevelWorkspace`), and results are combined in worker
+/// order, so a given thread count is deterministic and `threads: 1` is bit-for-bit
+/// reproducible.
 public final class TreeModel<T: ModelScalar> {
     public let layout: ParameterLayout
     public private(set) var weights: PackedWeights<T>
@@ -26,7 +27,7 @@ public final class TreeModel<T: ModelScalar> {
         weights = parameters.withUnsafeBufferPointer { PackedWeights(layout: layout, parameters: $0.baseAddress!) }
         rowSlot = Array(repeating: -1, count: layout.config.vocabularySize)
         slots = (0 ..< max(1, threads)).map { _ in
-            WorkspaceSlot(TreeWorkspace<T>(layout: layout, capacity: maxTreeSize))
+            WorkspaceSlot(LevelWorkspace<T>(layout: layout, capacity: 32 * maxTreeSize))
         }
     }
 
@@ -58,11 +59,10 @@ public final class TreeModel<T: ModelScalar> {
                 let L = params.baseAddress! + layout.L.offset
                 data.withArrays { arrays in
                     weights.withPointers { w in
+                        loss = Double(ws.forward(trees: trees[range], data: data, arrays: arrays, w: w, L: L))
+                        ws.backward(arrays: arrays, w: w)
                         for k in range {
-                            let r = data.treebank.nodes(of: trees[k])
-                            loss += Double(ws.forward(nodes: r, arrays: arrays, w: w, L: L))
-                            ws.backward(nodes: r, arrays: arrays, w: w)
-                            for i in r where arrays.labels[i] < classes { nodes += 1 }
+                            for i in data.treebank.nodes(of: trees[k]) where arrays.labels[i] < classes { nodes += 1 }
                         }
                     }
                 }
@@ -85,7 +85,7 @@ public final class TreeModel<T: ModelScalar> {
     /// `bounds` (n+1 increasing indices from 0 to `count`) sets the shards; by default they
     /// are equal in count.
     public func runSharded<R: Sendable>(
-        _ count: Int, bounds: [Int]? = nil, _ body: @escaping @Sendable (TreeWorkspace<T>, Range<Int>) -> R
+        _ count: Int, bounds: [Int]? = nil, _ body: @escaping @Sendable (LevelWorkspace<T>, Range<Int>) -> R
     ) -> [R] {
         let n = slots.count
         if n == 1 { return [slots[0].workspace.withLock { body($0, 0 ..< count) }] }

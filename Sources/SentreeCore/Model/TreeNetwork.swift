@@ -268,3 +268,25 @@ public final class TreeWorkspace<T: ModelScalar> {
         return g
     }
 }
+
+extension TreeWorkspace {
+    /// The per-node reference: summed cross-entropy of `trees` and its gradient, one tree
+    /// and one node at a time. The engine's batched path must agree with it (see the tests).
+    static func referenceLossAndGradient(layout: ParameterLayout, parameters: [T], trees: [Int],
+                                         data: EncodedTreebank) -> (loss: Double, gradient: Gradient<T>) {
+        let ws = TreeWorkspace<T>(layout: layout, capacity: max(1, data.maxTreeSize))
+        let weights = parameters.withUnsafeBufferPointer { PackedWeights<T>(layout: layout, parameters: $0.baseAddress!) }
+        var loss = 0.0
+        parameters.withUnsafeBufferPointer { params in
+            data.withArrays { arrays in
+                for t in trees {
+                    let r = data.treebank.nodes(of: t)
+                    loss += Double(ws.forward(nodes: r, arrays: arrays, weights: weights,
+                                              L: params.baseAddress! + layout.L.offset))
+                    ws.backward(nodes: r, arrays: arrays, weights: weights)
+                }
+            }
+        }
+        return (loss, ws.exportGradient())
+    }
+}

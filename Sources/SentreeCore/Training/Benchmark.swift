@@ -11,14 +11,17 @@ public enum Benchmark {
         public let secondsPerEpoch: Double
         /// Floating-point operations of one epoch (multiply-add = 2), counted from the shapes.
         public let flopsPerEpoch: Double
+        /// Trees per second of a forward-only evaluation pass (what dev scoring costs).
+        public let evaluationTreesPerSecond: Double
         public var treesPerSecond: Double { Double(trees) / secondsPerEpoch }
         public var nodesPerSecond: Double { Double(nodes) / secondsPerEpoch }
         public var gflops: Double { flopsPerEpoch / secondsPerEpoch / 1e9 }
     }
 
-    /// Runs `warmupSteps` minibatches, then `epochs` timed epochs (no evaluation, no saving).
-    public static func run(config: TrainingConfig, train: Treebank, epochs: Int = 3,
-                           warmupSteps: Int = 30) throws -> Result {
+    /// Runs `warmupSteps` minibatches, then `epochs` timed epochs (no evaluation, no saving),
+    /// then times forward-only evaluation of `evaluation` (default: `train`).
+    public static func run(config: TrainingConfig, train: Treebank, evaluation: Treebank? = nil,
+                           epochs: Int = 3, warmupSteps: Int = 30) throws -> Result {
         let vocabulary = Vocabulary.build(from: train, lowercase: config.lowercase)
         let layout = ParameterLayout(ModelConfig(kind: config.model, dim: config.dim, middle: config.middle,
                                                  vocabularySize: vocabulary.count))
@@ -36,9 +39,20 @@ public enum Benchmark {
             for batch in batches { _ = loop.trainStep(batch) }
         }
         let seconds = start.secondsUntilNow / Double(epochs)
+        let scored = evaluation ?? train
+        let evalData = EncodedTreebank(scored, words: vocabulary.encode(scored))
+        _ = loop.model.evaluate(evalData, parameters: loop.parameters)
+        let evalStart = DispatchTime.now()
+        var passes = 0
+        repeat {
+            _ = loop.model.evaluate(evalData, parameters: loop.parameters)
+            passes += 1
+        } while evalStart.secondsUntilNow < 0.3
+        let evalRate = Double(passes * scored.count) / evalStart.secondsUntilNow
         return Result(threads: loop.model.threads, epochs: epochs, trees: train.count,
                       nodes: train.nodeCount, secondsPerEpoch: seconds,
-                      flopsPerEpoch: flopsPerEpoch(layout: layout, treebank: train))
+                      flopsPerEpoch: flopsPerEpoch(layout: layout, treebank: train),
+                      evaluationTreesPerSecond: evalRate)
     }
 
     /// FLOPs of one forward+backward epoch: per internal node 3 products with W (forward,

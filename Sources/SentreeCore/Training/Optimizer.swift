@@ -30,18 +30,22 @@ public struct Optimizer: Sendable {
         let adagrad = kind == .adagrad
         parameters.withUnsafeMutableBufferPointer { p in
             accumulator.withUnsafeMutableBufferPointer { acc in
-                func update(_ i: Int, _ gi: Float) {
+                // Plain loops over contiguous runs, which the compiler vectorizes.
+                func update(_ start: Int, _ g: UnsafePointer<Float>, _ count: Int) {
                     if adagrad {
-                        acc[i] += gi * gi
-                        p[i] -= lr * gi / (acc[i].squareRoot() + Self.epsilon)
+                        for j in 0 ..< count {
+                            let gi = g[j]
+                            let a = acc[start + j] + gi * gi
+                            acc[start + j] = a
+                            p[start + j] -= lr * gi / (a.squareRoot() + Self.epsilon)
+                        }
                     } else {
-                        p[i] -= lr * gi
+                        for j in 0 ..< count { p[start + j] -= lr * g[j] }
                     }
                 }
-                for k in g.dense.indices { update(base + k, g.dense[k]) }
-                for (r, row) in g.rows.enumerated() {
-                    let start = Int(row) * d
-                    for j in 0 ..< d { update(start + j, g.rowValues[r * d + j]) }
+                g.dense.withUnsafeBufferPointer { update(base, $0.baseAddress!, $0.count) }
+                g.rowValues.withUnsafeBufferPointer { values in
+                    for (r, row) in g.rows.enumerated() { update(Int(row) * d, values.baseAddress! + r * d, d) }
                 }
             }
         }

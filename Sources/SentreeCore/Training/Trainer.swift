@@ -19,6 +19,7 @@ public final class Trainer: TrainerControl {
     public let startEpoch: Int
 
     let onEvent: @Sendable (TrainerEvent) -> Void
+    let stopAfterWriteFailures: Int?
     let pending = Mutex(PendingCommands())
     let wake = DispatchSemaphore(value: 0)
     let finished = DispatchSemaphore(value: 0)
@@ -28,20 +29,27 @@ public final class Trainer: TrainerControl {
     /// The loop's own state. Only the training queue locks it, for the whole run.
     let loop: Mutex<TrainingLoop>
 
-    /// Prepares a run: builds (or restores) the vocabulary, model, optimizer and run directory.
+    /// Prepares a run: builds (or restores) the vocabulary, model and optimizer.
     ///
     /// - Parameters:
-    ///   - runDirectory: where `best`, `last` and `metrics.jsonl` go; `nil` keeps nothing.
+    ///   - run: the run directory this process owns, where `best`, `last` and `metrics.jsonl`
+    ///     go; `nil` keeps nothing. The trainer releases it when training ends.
     ///   - resume: a checkpoint to continue from; its vocabulary, parameters, optimizer state
-    ///     and position are used, and `config` only decides the number of epochs and threads.
-    public init(config: TrainingConfig, train: Treebank, dev: Treebank, runDirectory: String?,
-                resume: Checkpoint? = nil, onEvent: @escaping @Sendable (TrainerEvent) -> Void) throws {
+    ///     and position are used, and `config` only decides the epochs, threads, save
+    ///     interval and data directory.
+    ///   - stopAfterWriteFailures: stop (state `.failed`) after this many failed writes in a
+    ///     row; `nil` keeps training whatever happens to the disk.
+    public init(config: TrainingConfig, train: Treebank, dev: Treebank, run: RunDirectory?,
+                resume: Checkpoint? = nil, stopAfterWriteFailures: Int? = nil,
+                onEvent: @escaping @Sendable (TrainerEvent) -> Void) throws {
         var config = config
         if let resume {
-            let epochs = config.epochs, threads = config.threads
+            let given = config
             config = resume.config
-            config.epochs = epochs
-            config.threads = threads
+            config.epochs = given.epochs
+            config.threads = given.threads
+            config.saveInterval = given.saveInterval
+            config.dataDirectory = given.dataDirectory ?? config.dataDirectory
         }
         guard config.batchSize > 0 else { throw TrainerError("batch size must be at least 1") }
         guard config.dim > 0, (config.middle ?? 1) > 0 else { throw TrainerError("dimensions must be positive") }
@@ -51,6 +59,7 @@ public final class Trainer: TrainerControl {
         guard train.count > 0 else { throw TrainerError("\(train.source): no training trees") }
         self.config = config
         self.onEvent = onEvent
+        self.stopAfterWriteFailures = stopAfterWriteFailures
         let vocabulary = resume.map { Vocabulary(words: $0.vocabulary, lowercase: $0.lowercase) }
             ?? Vocabulary.build(from: train, lowercase: config.lowercase)
         self.vocabulary = vocabulary
@@ -65,11 +74,20 @@ public final class Trainer: TrainerControl {
         devWordIDs = devData.words
         stepsPerEpoch = (train.count + config.batchSize - 1) / config.batchSize
         startEpoch = resume?.progress.epochsCompleted ?? 0
-        let run = try runDirectory.map { try RunDirectory(path: $0) }
         loop = Mutex(try TrainingLoop(config: config, layout: layout, train: trainData, dev: devData,
-                                  vocabulary: vocabulary, run: run, resume: resume))
+                                      vocabulary: vocabulary, run: run, resume: resume))
         let initial = loop.withLock { $0.makeSnapshot() }
         snapshot.withLock { $0 = initial }
+    }
+
+    /// A trainer that writes to the run at `runDirectory`: a new run there, or with
+    /// `resume`, the existing run continued (see `RunDirectory`).
+    public convenience init(config: TrainingConfig, train: Treebank, dev: Treebank, runDirectory: String?,
+                            resume: Checkpoint? = nil, onEvent: @escaping @Sendable (TrainerEvent) -> Void) throws {
+        let run = try runDirectory.map {
+            resume == nil ? try RunDirectory.create(at: $0, config: config) : try RunDirectory.openExisting($0)
+        }
+        try self.init(config: config, train: train, dev: dev, run: run, resume: resume, onEvent: onEvent)
     }
 
     /// Starts training on the background queue (only the first call has an effect).

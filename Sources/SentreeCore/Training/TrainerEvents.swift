@@ -6,6 +6,32 @@ public enum TrainerState: String, Sendable, Codable {
     case evaluating = "EVALUATING"
     case done = "DONE"
     case stopped = "STOPPED"
+    /// Stopped because writing to the run directory kept failing, or the final save failed.
+    case failed = "FAILED"
+
+    /// Whether the trainer has ended for good.
+    public var isFinal: Bool { self == .done || self == .stopped || self == .failed }
+}
+
+/// A write to the run directory that failed (full disk, directory gone or unwritable).
+public struct WriteFailure: Sendable, Equatable {
+    /// The file that could not be written.
+    public var path: String
+    /// `best`, `last`, `manual` or `metrics`.
+    public var what: String
+    public var error: String
+    /// Failed writes in a row, this one included (a successful write resets it).
+    public var consecutive: Int
+
+    public init(path: String, what: String, error: String, consecutive: Int) {
+        self.path = path; self.what = what; self.error = error; self.consecutive = consecutive
+    }
+
+    /// One line for a person: what failed, why, and that earlier checkpoints are intact.
+    public var summary: String {
+        "could not write \(what == "metrics" ? "the metrics log" : what) (\(error)); "
+            + "training goes on, earlier checkpoints are intact"
+    }
 }
 
 /// One minibatch update.
@@ -91,7 +117,10 @@ public enum TrainerEvent: Sendable {
     case learningRateChanged(Double)
     /// A checkpoint was written (path, and why: "last", "best", "manual").
     case saved(path: String, reason: String)
-    /// Something the user should read (e.g. a failed save). Training goes on.
+    /// A write to the run directory failed. Training goes on (unless the trainer was told
+    /// to stop after repeated failures); the files saved before stay loadable.
+    case writeFailed(WriteFailure)
+    /// Something the user should read. Training goes on.
     case message(String)
 }
 

@@ -22,6 +22,14 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
     public var threads = 0
     /// Lower-case tokens before vocabulary lookup.
     public var lowercase = true
+    /// Absolute path of the directory with `train.txt` and `dev.txt` the run trains on, so
+    /// `--resume` needs nothing but the run (`nil` in runs older than this field).
+    public var dataDirectory: String? = nil
+    /// Seconds between automatic saves of `last` (`nil`: `defaultSaveInterval`).
+    public var saveInterval: Double? = nil
+
+    /// `last` is rewritten at most this often mid-run by default (always on stop and at the end).
+    public static let defaultSaveInterval = 10.0
 
     public init() {}
 }

@@ -17,8 +17,10 @@ final class TrainingLoop {
     var history: [EpochRecord]
     var isPaused = false
     var lastSave = DispatchTime.now()
-    /// `last` is rewritten at most this often mid-run (always on stop and at the end).
-    static let saveInterval = 10.0
+    /// Seconds between automatic saves of `last` (always on stop and at the end).
+    let saveInterval: Double
+    /// Failed writes to the run directory in a row.
+    var writeFailures = 0
 
     init(config: TrainingConfig, layout: ParameterLayout, train: EncodedTreebank, dev: EncodedTreebank,
          vocabulary: Vocabulary, run: RunDirectory?, resume: Checkpoint?) throws {
@@ -28,7 +30,8 @@ final class TrainingLoop {
         self.dev = dev
         self.vocabulary = vocabulary
         self.run = run
-        log = run.map { MetricsLog(path: $0.metricsPath) }
+        log = run.map { MetricsLog(path: $0.files.metricsPath, faults: $0.faults) }
+        saveInterval = config.saveInterval ?? TrainingConfig.defaultSaveInterval
         if let resume, let log {
             try log.truncate(afterEpoch: resume.progress.epochsCompleted, step: resume.progress.globalStep)
         }
@@ -62,7 +65,7 @@ final class TrainingLoop {
             var active = 0.0
             var step = progress.stepInEpoch
             while step < steps {
-                guard steer(t, epoch: epoch) else { return finish(t, state: .stopped) }
+                guard steer(t, epoch: epoch) else { return finish(t, state: tooManyFailures(t) ? .failed : .stopped) }
                 let started = DispatchTime.now()
                 let batch = Array(order[step * config.batchSize ..< min(train.count, (step + 1) * config.batchSize)])
                 let (loss, count) = trainStep(batch)
@@ -77,7 +80,7 @@ final class TrainingLoop {
                     epoch: epoch, step: progress.globalStep, stepInEpoch: step, stepsPerEpoch: steps,
                     loss: count > 0 ? loss / Double(count) : 0, learningRate: progress.learningRate,
                     treesPerSecond: Double(trees) / max(active, 1e-9))))
-                if lastSave.secondsUntilNow > 3 * Self.saveInterval { save(t, reason: "last") }
+                if lastSave.secondsUntilNow > 3 * saveInterval { save(t, reason: "last") }
             }
             let report = evaluate(t, epoch: epoch)
             let isBest = report.metrics.fineRoot > progress.bestFineRoot
@@ -95,11 +98,11 @@ final class TrainingLoop {
                 progress.bestEpoch = epoch
                 save(t, reason: "best")
             }
-            do { try log?.appendEpoch(record) } catch { t.onEvent(.message("could not write metrics log: \(error)")) }
+            logging(t) { try $0.appendEpoch(record) }
             t.onEvent(.epoch(EpochResult(
                 epoch: epoch, trainLoss: record.trainLoss, dev: report, seconds: active,
                 treesPerSecond: record.treesPerSecond, learningRate: progress.learningRate, isBest: isBest)))
-            if epoch == config.epochs || lastSave.secondsUntilNow > Self.saveInterval { save(t, reason: "last") }
+            if epoch == config.epochs || lastSave.secondsUntilNow > saveInterval { save(t, reason: "last") }
             epoch += 1
         }
         finish(t, state: .done)
@@ -136,7 +139,7 @@ final class TrainingLoop {
                 t.onEvent(.evaluation(report))
             }
             if c.saveRequested { save(t, reason: "manual") }
-            if c.stopRequested { return false }
+            if c.stopRequested || tooManyFailures(t) { return false }
             if c.paused {
                 if !isPaused {
                     isPaused = true
@@ -182,36 +185,63 @@ final class TrainingLoop {
     }
 
     /// Writes `best` or `last` ("manual" saves go to `last`); failures are reported, not fatal.
-    func save(_ t: Trainer, reason: String) {
-        guard let run else { return }
-        let path = reason == "best" ? run.bestPath : run.lastPath
+    ///
+    /// Returns whether the file was written.
+    @discardableResult
+    func save(_ t: Trainer, reason: String) -> Bool {
+        guard let run else { return true }
+        let path = reason == "best" ? run.files.bestPath : run.files.lastPath
         do {
-            try checkpoint().write(to: path)
+            try checkpoint().write(to: path, fault: run.faults?.inject(path))
             if reason != "best" { lastSave = .now() }
+            writeFailures = 0
             t.onEvent(.saved(path: path, reason: reason))
+            return true
         } catch {
-            t.onEvent(.message("could not save \(path): \(error)"))
+            // Count it as a save attempt, so a full disk is retried every interval, not every step.
+            if reason != "best" { lastSave = .now() }
+            failed(t, path: path, what: reason, error)
+            return false
         }
+    }
+
+    /// Runs one metrics-log write, reporting a failure.
+    func logging(_ t: Trainer, _ write: (MetricsLog) throws -> Void) {
+        guard let log else { return }
+        do {
+            try write(log)
+        } catch {
+            failed(t, path: log.path, what: "metrics", error)
+        }
+    }
+
+    func failed(_ t: Trainer, path: String, what: String, _ error: Error) {
+        writeFailures += 1
+        let reason = (error as? CheckpointError)?.message ?? "\(error)"
+        t.onEvent(.writeFailed(WriteFailure(path: path, what: what, error: reason, consecutive: writeFailures)))
+    }
+
+    func tooManyFailures(_ t: Trainer) -> Bool {
+        t.stopAfterWriteFailures.map { writeFailures >= $0 } ?? false
     }
 
     func logEvent(_ t: Trainer, _ name: String, epoch: Int) {
-        do {
-            try log?.appendEvent(name: name, fields: [
+        logging(t) {
+            try $0.appendEvent(name: name, fields: [
                 "epoch": .int(epoch), "step": .int(progress.globalStep),
                 "learning_rate": .double(progress.learningRate),
             ])
-        } catch {
-            t.onEvent(.message("could not write metrics log: \(error)"))
         }
     }
 
+    /// Saves `last`, publishes the final parameters and gives up the run directory.
     func finish(_ t: Trainer, state: TrainerState) {
-        save(t, reason: "last")
+        let saved = save(t, reason: "last")
+        run?.release()
         t.publish(makeSnapshot())
-        t.onEvent(.state(state))
+        t.onEvent(.state(saved ? state : .failed))
     }
 }
-
 extension DispatchTime {
     /// Seconds from this instant to now.
     var secondsUntilNow: Double {

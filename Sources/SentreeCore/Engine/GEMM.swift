@@ -1,0 +1,91 @@
+/// The engine's one matrix product, register-blocked over SIMD16 chunks.
+///
+///     C[i, :] += Σ_t A(i, t) · B[t, :]      for i < m, over n columns (a multiple of 16)
+///     A(i, t) = a[i · rowStride + t · columnStride]      B: [k × ldb], C: [m × ldc]
+///
+/// With `columnStride: 1` this is C += A·B; with `rowStride: 1` it is C += Aᵀ·B, the form of
+/// every weight gradient (Σ over a level's nodes of δ xᵀ). Six rows of C stay in registers
+/// (12 of the 16 AVX2 registers for Float) while B's rows stream past, so each B chunk that
+/// is loaded feeds six FMAs and the FMA chains are independent enough to keep both units busy.
+@inlinable
+func gemm<T: ModelScalar>(
+    m: Int, n: Int, k: Int,
+    a: UnsafePointer<T>, rowStride: Int, columnStride: Int,
+    b: UnsafePointer<T>, ldb: Int,
+    c: UnsafeMutablePointer<T>, ldc: Int
+) {
+    guard m > 0, k > 0 else { return }
+    var i = 0
+    while i + 6 <= m {
+        let a0 = a + i * rowStride
+        var col = 0
+        while col < n {
+            let cp = c + i * ldc + col
+            var c0 = load(cp, 0), c1 = load(cp, ldc), c2 = load(cp, 2 * ldc)
+            var c3 = load(cp, 3 * ldc), c4 = load(cp, 4 * ldc), c5 = load(cp, 5 * ldc)
+            var ap = a0, bp = b + col
+            for _ in 0 ..< k {
+                let bv = load(bp, 0)
+                c0 = c0.addingProduct(SIMD16(repeating: ap[0]), bv)
+                c1 = c1.addingProduct(SIMD16(repeating: ap[rowStride]), bv)
+                c2 = c2.addingProduct(SIMD16(repeating: ap[2 * rowStride]), bv)
+                c3 = c3.addingProduct(SIMD16(repeating: ap[3 * rowStride]), bv)
+                c4 = c4.addingProduct(SIMD16(repeating: ap[4 * rowStride]), bv)
+                c5 = c5.addingProduct(SIMD16(repeating: ap[5 * rowStride]), bv)
+                ap += columnStride
+                bp += ldb
+            }
+            store(c0, cp, 0); store(c1, cp, ldc); store(c2, cp, 2 * ldc)
+            store(c3, cp, 3 * ldc); store(c4, cp, 4 * ldc); store(c5, cp, 5 * ldc)
+            col += laneWidth
+        }
+        i += 6
+    }
+    // The last rows, two at a time then one.
+    while i < m {
+        let rows = min(2, m - i)
+        let a0 = a + i * rowStride
+        var col = 0
+        while col < n {
+            let cp = c + i * ldc + col
+            var c0 = load(cp, 0)
+            var c1 = rows == 2 ? load(cp, ldc) : SIMD16<T>()
+            var ap = a0, bp = b + col
+            for _ in 0 ..< k {
+                let bv = load(bp, 0)
+                c0 = c0.addingProduct(SIMD16(repeating: ap[0]), bv)
+                if rows == 2 { c1 = c1.addingProduct(SIMD16(repeating: ap[rowStride]), bv) }
+                ap += columnStride
+                bp += ldb
+            }
+            store(c0, cp, 0)
+            if rows == 2 { store(c1, cp, ldc) }
+            col += laneWidth
+        }
+        i += rows
+    }
+}
+
+/// Sums rows into `y`: y += Σ_i X[i, :]      X: [m × ldx], y: [n] (the bias gradients)
+@inlinable
+func addColumnSums<T: ModelScalar>(m: Int, n: Int, x: UnsafePointer<T>, ldx: Int, y: UnsafeMutablePointer<T>) {
+    var col = 0
+    while col < n {
+        var acc0 = load(y, col), acc1 = SIMD16<T>()
+        var i = 0
+        while i + 1 < m {
+            acc0 += load(x, i * ldx + col)
+            acc1 += load(x, (i + 1) * ldx + col)
+            i += 2
+        }
+        if i < m { acc0 += load(x, i * ldx + col) }
+        store(acc0 + acc1, y, col)
+        col += laneWidth
+    }
+}
+
+/// Sets each of `m` rows of Y to `v`:  Y[i, :] = v      Y: [m × ldy], v: [n]
+@inlinable
+func broadcastRows<T: ModelScalar>(m: Int, n: Int, v: UnsafePointer<T>, y: UnsafeMutablePointer<T>, ldy: Int) {
+    for i in 0 ..< m { copyVector(n: n, v, y + i * ldy) }
+}

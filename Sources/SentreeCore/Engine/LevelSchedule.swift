@@ -1,0 +1,95 @@
+/// The order in which the engine runs a set of trees: all nodes of one height at once.
+///
+/// Rows are numbered level by level: `levelStart[0] ..< levelStart[1]` are the leaves of
+/// every tree, then all nodes of height 1 (both children leaves), and so on. A parent's row
+/// always comes after its children's, so a level's inputs are ready when it runs, and
+/// backward can walk the levels in reverse. Within a level, rows follow the trees' order
+/// and each tree's post-order, so a schedule is a pure function of the trees given.
+///
+/// Shapes (R = rows = nodes of all trees, H = levels):
+///   levelStart [H + 1]   node [R] global node index   leftRow, rightRow [R] (-1 for leaves)
+///   rowOfNode [R] row of each node, in the order the trees were given (tree by tree)
+/// Buffers keep their capacity between builds, so rebuilding per minibatch allocates nothing
+/// once the largest minibatch has been seen.
+struct LevelSchedule {
+    private(set) var levelStart: [Int] = []
+    private(set) var node: [Int32] = []
+    private(set) var leftRow: [Int32] = []
+    private(set) var rightRow: [Int32] = []
+    private(set) var rowOfNode: [Int32] = []
+    /// Where each given tree's nodes begin in `rowOfNode`.          [trees + 1]
+    private(set) var treeOffset: [Int] = []
+    private var cursor: [Int] = []
+
+    var rows: Int { node.count }
+    var levels: Int { levelStart.count - 1 }
+    var leafCount: Int { levels > 0 ? levelStart[1] : 0 }
+    func level(_ h: Int) -> Range<Int> { levelStart[h] ..< levelStart[h + 1] }
+
+    /// Schedules the trees `trees` (indices into `data`).
+    mutating func build<S: Collection<Int>>(trees: S, data: EncodedTreebank) {
+        let tb = data.treebank
+        treeOffset.removeAll(keepingCapacity: true)
+        cursor.removeAll(keepingCapacity: true)
+        treeOffset.append(0)
+        var total = 0
+        for t in trees {
+            let r = tb.nodes(of: t)
+            // The root is the tallest node of its tree.
+            let top = Int(data.heights[r.upperBound - 1])
+            if cursor.count <= top { cursor.append(contentsOf: repeatElement(0, count: top + 1 - cursor.count)) }
+            total += r.count
+            treeOffset.append(total)
+        }
+        data.heights.withUnsafeBufferPointer { heights in
+            cursor.withUnsafeMutableBufferPointer { count in
+                for t in trees { for g in tb.nodes(of: t) { count[Int(heights[g])] += 1 } }
+            }
+        }
+        // Counts to level starts; `cursor` then walks each level.
+        levelStart.removeAll(keepingCapacity: true)
+        var start = 0
+        for h in 0 ..< cursor.count {
+            levelStart.append(start)
+            let count = cursor[h]
+            cursor[h] = start
+            start += count
+        }
+        levelStart.append(start)
+        Self.resize(&node, total); Self.resize(&leftRow, total); Self.resize(&rightRow, total)
+        Self.resize(&rowOfNode, total)
+        tb.left.withUnsafeBufferPointer { left in
+        tb.right.withUnsafeBufferPointer { right in
+        data.heights.withUnsafeBufferPointer { heights in
+        cursor.withUnsafeMutableBufferPointer { cursor in
+        node.withUnsafeMutableBufferPointer { node in
+        leftRow.withUnsafeMutableBufferPointer { leftRow in
+        rightRow.withUnsafeMutableBufferPointer { rightRow in
+        rowOfNode.withUnsafeMutableBufferPointer { rowOfNode in
+            var base = 0
+            for t in trees {
+                let r = tb.nodes(of: t)
+                for g in r {
+                    let h = Int(heights[g])
+                    let row = cursor[h]
+                    cursor[h] = row + 1
+                    rowOfNode[base + g - r.lowerBound] = Int32(row)
+                    node[row] = Int32(g)
+                    let l = Int(left[g])
+                    // Children precede their parent in post-order, so their rows are known.
+                    leftRow[row] = l < 0 ? -1 : rowOfNode[base + l]
+                    rightRow[row] = l < 0 ? -1 : rowOfNode[base + Int(right[g])]
+                }
+                base += r.count
+            }
+        }}}}}}}}
+    }
+
+    private static func resize(_ a: inout [Int32], _ n: Int) {
+        if a.count > n {
+            a.removeLast(a.count - n)
+        } else if a.count < n {
+            a.append(contentsOf: repeatElement(0, count: n - a.count))
+        }
+    }
+}
