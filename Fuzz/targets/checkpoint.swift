@@ -43,14 +43,17 @@ private func decodeChecked(_ data: Data) {
     // What `sentree predict` and `eval` do with a checkpoint; traps on an invalid vocabulary.
     let vocabulary = Vocabulary(words: checkpoint.vocabulary, lowercase: checkpoint.lowercase)
     let snapshot = ModelSnapshot(layout: layout, parameters: checkpoint.parameters,
-                                 epoch: checkpoint.progress.epochsCompleted, step: checkpoint.progress.globalStep)
+                                 epoch: checkpoint.progress.epochsCompleted,
+                                 step: checkpoint.progress.globalStep)
     let tree = try! Treebank.parse("(3 (2 the) (4 film))", source: "probe")
     let prediction = snapshot.predict(tree: 0, in: tree, wordIDs: vocabulary.encode(tree))
     invariant(prediction.predicted.count == 3 && prediction.predicted.allSatisfy { $0 < 5 },
               "prediction outside the five classes: \(prediction.predicted)")
 
     let encoded: Data
-    do { encoded = try checkpoint.encoded() } catch { fatalError("a decoded checkpoint does not encode: \(error)") }
+    do { encoded = try checkpoint.encoded() } catch {
+        fatalError("a decoded checkpoint does not encode: \(error)")
+    }
     let again: Checkpoint
     do { again = try Checkpoint.decode(encoded, path: "encoded") } catch {
         fatalError("a re-encoded checkpoint does not decode: \(error)")
@@ -71,7 +74,9 @@ private func sameBits(_ a: Checkpoint, _ b: Checkpoint) -> Bool {
 /// container itself is unreadable.
 private func withMatchingChecksum(_ data: Data) -> Data? {
     guard data.count >= 8 else { return nil }
-    let n = data.prefix(8).enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) }
+    let n = data.prefix(8).enumerated().reduce(UInt64(0)) {
+        $0 | UInt64($1.element) << (8 * UInt64($1.offset))
+    }
     guard n <= UInt64(data.count - 8) else { return nil }
     let headerEnd = data.startIndex + 8 + Int(n)
     guard var header = (try? JSONSerialization.jsonObject(with: data[(data.startIndex + 8) ..< headerEnd]))
@@ -80,7 +85,9 @@ private func withMatchingChecksum(_ data: Data) -> Data? {
     let section = data.subdata(in: headerEnd ..< data.endIndex)
     metadata["crc32"] = String(section.crc32(checksum: 0))
     header["__metadata__"] = metadata
-    guard let json = try? JSONSerialization.data(withJSONObject: header, options: [.sortedKeys]) else { return nil }
+    guard let json = try? JSONSerialization.data(withJSONObject: header, options: [.sortedKeys]) else {
+        return nil
+    }
     var out = Data()
     withUnsafeBytes(of: UInt64(json.count).littleEndian) { out.append(contentsOf: $0) }
     return out + json + section

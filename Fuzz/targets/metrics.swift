@@ -35,7 +35,8 @@ public func fuzzMetrics(_ bytes: UnsafePointer<UInt8>, _ count: Int) -> CInt {
     guard let again = try? MetricsLog.readEpochs(data: written, source: "written") else {
         fatalError("the records written back do not read:\n\(String(decoding: written, as: UTF8.self))")
     }
-    invariant(again.count == records.count && zip(again, records).allSatisfy(sameBits), "round trip changed records")
+    invariant(again.count == records.count && zip(again, records).allSatisfy(sameBits),
+              "round trip changed records")
     return 0
 }
 

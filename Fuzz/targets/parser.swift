@@ -35,7 +35,8 @@ private func parseChecked(_ text: String, requireLabels: Bool) -> Treebank? {
         invariant(error.source == "fuzz" && !error.message.isEmpty, "bad error \(error)")
         invariant(error.line >= 1 && error.line <= lines.count, "error line outside the text: \(error)")
         let width = String(decoding: lines[error.line - 1], as: UTF8.self).count
-        invariant(error.column >= 1 && error.column <= width + 1, "error column outside line (\(width)): \(error)")
+        invariant(error.column >= 1 && error.column <= width + 1,
+                  "error column outside the line (\(width) characters): \(error)")
         return nil
     } catch {
         fatalError("parse threw \(type(of: error)), not a TreebankError: \(error)")
@@ -72,7 +73,8 @@ private func checkLayout(_ tb: Treebank, requireLabels: Bool) {
                 leaves += 1
             } else {
                 invariant(tb.leafToken[g] == -1, "internal node \(g) has a token")
-                invariant(tb.left[g] < tb.right[g] && Int(tb.right[g]) < local, "children of \(g) not before it")
+                invariant(tb.left[g] < tb.right[g] && Int(tb.right[g]) < local,
+                          "children of \(g) not before it")
                 parents[Int(tb.left[g])] += 1
                 parents[Int(tb.right[g])] += 1
             }
