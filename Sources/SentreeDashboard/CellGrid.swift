@@ -1,3 +1,5 @@
+import SentreeCore
+
 /// What a cell looks like, independent of the terminal's color support.
 public enum Tone: Hashable, Sendable {
     case normal, dim, bold, accent, warning, error, good
@@ -36,17 +38,18 @@ public struct CellGrid: Equatable, Sendable {
     public func style(x: Int, y: Int) -> CellStyle { styles[y * width + x] }
 
     /// Writes `text` at (x, y), clipped to `maxWidth` columns and the grid; returns columns used.
+    ///
+    /// Text passes through `TerminalText.sanitized` first: phrases, search text and paths
+    /// come from files and users, and a control character would desynchronise the terminal.
     @discardableResult
     public mutating func put(_ text: String, x: Int, y: Int, style: CellStyle = CellStyle(), maxWidth: Int? = nil) -> Int {
         guard y >= 0, y < height else { return 0 }
         let limit = min(width, x + (maxWidth ?? width))
         var column = x
-        for ch in text {
+        for ch in TerminalText.sanitized(text) {
             guard column < limit else { break }
             if column >= 0 {
-                // Control characters and wide glyphs would desynchronise the terminal.
-                let safe: Character = ch.isASCII && (ch.asciiValue! < 32 || ch.asciiValue! == 127) ? " " : ch
-                characters[y * width + column] = safe
+                characters[y * width + column] = ch
                 styles[y * width + column] = style
             }
             column += 1

@@ -39,8 +39,10 @@ struct Eval: ParsableCommand {
                 print(String(decoding: out, as: UTF8.self))
                 return
             }
-            print("checkpoint \(file) (\(ckpt.model.kind.rawValue) d=\(ckpt.model.dim), epoch \(ckpt.progress.epochsCompleted))")
-            print("data       \(data): \(m.trees) trees, \(m.nodes) nodes")
+            let summary = "\(ckpt.model.kind.rawValue) d=\(ckpt.model.dim), "
+                + "epoch \(ckpt.progress.epochsCompleted)"
+            print("checkpoint \(TerminalText.sanitized(file)) (\(summary))")
+            print("data       \(TerminalText.sanitized(data)): \(m.trees) trees, \(m.nodes) nodes")
             print("fine all     \(percent(m.fineAll))")
             print("fine root    \(percent(m.fineRoot))")
             print("binary root  \(percent(m.binaryRoot))  (\(m.binaryRootTotal) roots with gold ≠ 2)")

@@ -27,7 +27,7 @@ enum Headless {
                 print(line)
                 fflush(nil)
             case .writeFailed(let failure):
-                printError("error: \(failure.path): \(failure.summary)")
+                printError(TerminalText.sanitized("error: \(failure.path): \(failure.summary)"))
             case .message(let text):
                 printError("warning: \(text)")
             case .state(let state):
@@ -38,8 +38,8 @@ enum Headless {
         }
         let c = trainer.config
         print("sentree: \(c.model.rawValue) d=\(c.dim)\(c.model == .rnn2 ? " m=\(c.middle ?? c.dim)" : "")  \(trainer.layout.count) parameters  vocabulary \(trainer.vocabulary.count)  train \(train.count) trees  dev \(dev.count) trees")
-        print("        \(c.optimizer.rawValue) lr \(c.learningRate)  l2 \(c.l2)  batch \(c.batchSize)  seed \(c.seed)  threads \(c.threads == 0 ? ProcessInfo.processInfo.activeProcessorCount : c.threads)  run \(run.path)")
-        print("        data \(c.dataDirectory ?? "?")")
+        print("        \(c.optimizer.rawValue) lr \(c.learningRate)  l2 \(c.l2)  batch \(c.batchSize)  seed \(c.seed)  threads \(c.threads == 0 ? ProcessInfo.processInfo.activeProcessorCount : c.threads)  run \(TerminalText.sanitized(run.path))")
+        print("        data \(TerminalText.sanitized(c.dataDirectory ?? "?"))")
         if trainer.startEpoch > 0 { print("        resuming after epoch \(trainer.startEpoch)") }
         fflush(nil)
 
@@ -63,11 +63,11 @@ enum Headless {
         sources.forEach { $0.cancel() }
         let (epoch, fineRoot) = best.withLock { $0 }
         if epoch > 0 {
-            print("best dev fine root \(percent(fineRoot)) at epoch \(epoch): \(run.files.bestPath)")
+            print("best dev fine root \(percent(fineRoot)) at epoch \(epoch): \(TerminalText.sanitized(run.files.bestPath))")
         }
         if let sig = caught.withLock({ $0 }) { return 128 + sig }
         if finalState.withLock({ $0 }) == .failed {
-            printError("error: stopped: writing to \(run.path) failed \(writeFailureLimit) times in a row "
+            printError("error: stopped: writing to \(TerminalText.sanitized(run.path)) failed \(writeFailureLimit) times in a row "
                        + "(disk full or directory unwritable?); the files saved before are intact")
             return 1
         }

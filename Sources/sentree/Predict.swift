@@ -20,32 +20,28 @@ struct Predict: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let (ckpt, _) = try loadCheckpoint(checkpoint)
-            var lines = inputs
-            if lines.isEmpty {
-                while let line = readLine() { lines.append(line) }
-            }
             let vocabulary = Vocabulary(words: ckpt.vocabulary, lowercase: ckpt.lowercase)
             let snapshot = ModelSnapshot(layout: ParameterLayout(ckpt.model), parameters: ckpt.parameters,
                                          epoch: ckpt.progress.epochsCompleted, step: ckpt.progress.globalStep)
             var first = true
-            for (k, raw) in lines.enumerated() {
+            func predict(_ raw: String, source: String) throws {
                 let line = raw.trimmingCharacters(in: .whitespaces)
-                if line.isEmpty { continue }
+                if line.isEmpty { return }
                 let isTree = line.hasPrefix("(")
-                let source = inputs.isEmpty ? "<stdin>" : "<argument \(k + 1)>"
-                let treebank: Treebank
-                if isTree {
-                    treebank = try Treebank.parse(line, source: inputs.isEmpty ? "<stdin line \(k + 1)>" : source,
-                                                  requireLabels: false)
-                } else {
-                    treebank = Treebank.fromSentences([line], source: source)
-                }
+                let treebank = isTree
+                    ? try Treebank.parse(line, source: source, requireLabels: false)
+                    : try Treebank.fromSentences([line], source: source)
                 let words = vocabulary.encode(treebank)
                 for t in 0 ..< treebank.count {
                     if !first { print() }
                     first = false
                     printTree(t, of: treebank, words: words, snapshot: snapshot, approximate: !isTree)
                 }
+            }
+            if inputs.isEmpty {
+                try forEachStandardInputLine { line, number in try predict(line, source: "<stdin line \(number)>") }
+            } else {
+                for (k, input) in inputs.enumerated() { try predict(input, source: "<argument \(k + 1)>") }
             }
         }
     }
@@ -68,7 +64,7 @@ struct Predict: ParsableCommand {
             if gold != Treebank.unlabeled {
                 text += gold == label ? "  gold \(gold)  " : "  gold \(gold) ✗"
             }
-            text += "  " + treebank.phrase(tree: t, node: i)
+            text += "  " + TerminalText.sanitized(treebank.phrase(tree: t, node: i))
             print(text)
             if treebank.left[g] >= 0 {
                 stack.append((Int(treebank.right[g]), depth + 1))
@@ -76,4 +72,34 @@ struct Predict: ParsableCommand {
             }
         }
     }
+}
+
+/// Calls `body` with each line of standard input and its 1-based number as soon as it is read.
+///
+/// Memory holds one line, at most `InputText.maximumLineBytes`, not the whole input. As with
+/// `readLine`, a CR before the LF is dropped and invalid UTF-8 becomes U+FFFD.
+private func forEachStandardInputLine(_ body: (String, Int) throws -> Void) throws {
+    var splitter = LineSplitter()
+    var number = 0  // not splitter.lineCount: the splitter is being mutated while this runs
+    func handle(_ bytes: UnsafeBufferPointer<UInt8>) throws {
+        number += 1
+        let line = bytes.last == UInt8(ascii: "\r") ? UnsafeBufferPointer(rebasing: bytes.dropLast()) : bytes
+        try body(String(decoding: line, as: UTF8.self), number)
+    }
+    func overlong(_ number: Int, _ message: String) -> any Error {
+        InputError(source: "<stdin line \(number)>", line: 1, column: 1, message: message)
+    }
+    var buffer = [UInt8](repeating: 0, count: 1 << 16)
+    while true {
+        let count = buffer.withUnsafeMutableBytes { read(STDIN_FILENO, $0.baseAddress, $0.count) }
+        if count == 0 { break }
+        if count < 0 {
+            if errno == EINTR { continue }
+            throw CLIError("cannot read standard input: \(String(cString: strerror(errno)))")
+        }
+        try buffer.withUnsafeBufferPointer { all in
+            try splitter.consume(UnsafeBufferPointer(rebasing: all[..<count]), overlong: overlong, handle)
+        }
+    }
+    try splitter.finish(handle)
 }

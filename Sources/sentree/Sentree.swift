@@ -1,4 +1,6 @@
 import ArgumentParser
+import Foundation
+import SentreeCore
 
 @main
 struct Sentree: ParsableCommand {
@@ -13,4 +15,22 @@ struct Sentree: ParsableCommand {
         subcommands: [Train.self, Eval.self, Predict.self, Gradcheck.self, Bench.self],
         defaultSubcommand: nil
     )
+
+    /// ArgumentParser's default `main`, except that what it prints is sanitized: its parse
+    /// errors quote option values as the user typed them, escape sequences included.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            let code = exitCode(for: error)
+            let message = fullMessage(for: error)
+            if !message.isEmpty {
+                let shown = message.split(separator: "\n", omittingEmptySubsequences: false)
+                    .map { TerminalText.sanitized(String($0)) }.joined(separator: "\n")
+                if code == .success { print(shown) } else { printError(shown) }
+            }
+            Foundation.exit(code.rawValue)
+        }
+    }
 }

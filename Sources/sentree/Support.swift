@@ -12,6 +12,9 @@ struct CLIError: Error, CustomStringConvertible {
 }
 
 /// Runs `body`, turning library errors into one-line CLI errors.
+///
+/// Messages are sanitized here as well as where they are made: errors from any layer may
+/// quote a path or input, and none of it may reach the terminal raw.
 func reportingErrors<R>(_ body: () throws -> R) throws -> R {
     do {
         return try body()
@@ -20,7 +23,7 @@ func reportingErrors<R>(_ body: () throws -> R) throws -> R {
     } catch let error as CleanExit {
         throw error
     } catch {
-        throw CLIError("\(error)")
+        throw CLIError(TerminalText.sanitized("\(error)"))
     }
 }
 

@@ -79,8 +79,8 @@ struct Train: ParsableCommand {
         let session = try resume.map(resumeSession) ?? newSession()
         guard let session else { return 0 }
         let config = session.config
-        let train = try Treebank.load(contentsOf: config.dataDirectory! + "/train.txt")
-        let dev = try Treebank.load(contentsOf: config.dataDirectory! + "/dev.txt")
+        let train = try Treebank.load(contentsOf: session.dataPath + "/train.txt")
+        let dev = try Treebank.load(contentsOf: session.dataPath + "/dev.txt")
         let run = try session.run ?? createRun(config)
 
         let interactive = !headless && isatty(STDOUT_FILENO) == 1 && isatty(STDIN_FILENO) == 1
@@ -99,6 +99,8 @@ struct Train: ParsableCommand {
     /// What to train: the settings, and for `--resume` the owned run and its checkpoint.
     struct Session {
         var config: TrainingConfig
+        /// The data directory as the user gave it (errors name files the way they typed them).
+        var dataPath: String
         var run: RunDirectory? = nil
         var checkpoint: Checkpoint? = nil
     }
@@ -119,8 +121,9 @@ struct Train: ParsableCommand {
         config.threads = threads ?? 0
         config.saveInterval = saveInterval
         config.lowercase = !keepCase
-        config.dataDirectory = absolutePath(try SSTData.resolve(explicitDirectory: data) { printError($0) })
-        return Session(config: config)
+        let dataPath = try SSTData.resolve(explicitDirectory: data) { printError($0) }
+        config.dataDirectory = absolutePath(dataPath)
+        return Session(config: config, dataPath: dataPath)
     }
 
     /// Takes the run over, then its settings, checkpoint and data; `nil` when it is finished.
@@ -144,12 +147,13 @@ struct Train: ParsableCommand {
         }
         let done = checkpoint?.progress.epochsCompleted ?? 0
         if done >= config.epochs {
-            print("\(path) has finished all \(done) epochs; nothing to do (pass --epochs N, N > \(done), to go on)")
+            print("\(TerminalText.sanitized(path)) has finished all \(done) epochs; nothing to do (pass --epochs N, N > \(done), to go on)")
             return nil
         }
-        config.dataDirectory = try resumeData(stored: config.dataDirectory)
-        if checkpoint == nil { printError("note: \(path) stopped before its first checkpoint; starting it from epoch 1") }
-        return Session(config: config, run: run, checkpoint: checkpoint)
+        let dataPath = try resumeData(stored: config.dataDirectory)
+        config.dataDirectory = absolutePath(dataPath)
+        if checkpoint == nil { printError("note: \(TerminalText.sanitized(path)) stopped before its first checkpoint; starting it from epoch 1") }
+        return Session(config: config, dataPath: dataPath, run: run, checkpoint: checkpoint)
     }
 
     /// Refuses flags that would change what the run is.
@@ -175,13 +179,15 @@ struct Train: ParsableCommand {
     /// The data directory of a resumed run: `--data` if given (a moved copy), else the run's own.
     func resumeData(stored: String?) throws -> String {
         if let data {
-            let given = absolutePath(try SSTData.resolve(explicitDirectory: data) { printError($0) })
-            if let stored, stored != given { printError("note: reading the data from \(given) (--data), not \(stored)") }
+            let given = try SSTData.resolve(explicitDirectory: data) { printError($0) }
+            if let stored, stored != absolutePath(given) {
+                printError(TerminalText.sanitized("note: reading the data from \(absolutePath(given)) (--data), not \(stored)"))
+            }
             return given
         }
         guard let stored else {
             // Runs from before run.json did not record their data: use the default place.
-            return absolutePath(try SSTData.resolve(explicitDirectory: nil) { printError($0) })
+            return try SSTData.resolve(explicitDirectory: nil) { printError($0) }
         }
         if let missing = SSTData.requiredFiles.first(where: { !FileManager.default.fileExists(atPath: stored + "/" + $0) }) {
             throw CLIError("the run's data directory \(stored) has no \(missing) (moved?); "

@@ -293,9 +293,9 @@ func parseError(_ text: String, requireLabels: Bool = true) -> String? {
         #expect(Treebank.ptbTokens(of: "  \t ").isEmpty)
     }
 
-    @Test func finalPunctuationAtTopRestRightBranching() {
+    @Test func finalPunctuationAtTopRestRightBranching() throws {
         let u = Treebank.unlabeled
-        let tb = Treebank.fromSentences(["a b c."], source: "input")
+        let tb = try Treebank.fromSentences(["a b c."], source: "input")
         #expect(tb.source == "input")
         #expect(tb.tokens == ["a", "b", "c", "."])
         // a, b, c, (b c), (a (b c)), ., root
@@ -306,8 +306,8 @@ func parseError(_ text: String, requireLabels: Bool = true) -> String? {
         #expect(tb.sentence(tree: 0) == "a b c .")
     }
 
-    @Test func singleWordsAndPunctuationOnly() {
-        let tb = Treebank.fromSentences(["great", "!", "wow !!"], source: "input")
+    @Test func singleWordsAndPunctuationOnly() throws {
+        let tb = try Treebank.fromSentences(["great", "!", "wow !!"], source: "input")
         #expect(tb.count == 3)
         #expect(tb.nodes(of: 0).count == 1 && tb.nodes(of: 1).count == 1)
         // wow, !, (wow !), !, ((wow !) !)
@@ -317,14 +317,14 @@ func parseError(_ text: String, requireLabels: Bool = true) -> String? {
     }
 
     @Test func emptySentencesAreSkippedAndLinesMapBack() throws {
-        let tb = Treebank.fromSentences(["", "good film", "   ", "bad"], source: "input")
+        let tb = try Treebank.fromSentences(["", "good film", "   ", "bad"], source: "input")
         #expect(tb.count == 2)
         #expect(tb.lines == [2, 4])
         #expect(tb.sentence(tree: 0) == "good film")
     }
 
     @Test func outputIsAValidTreebank() throws {
-        let tb = Treebank.fromSentences(["A long, winding -- and finally (!) satisfying film."], source: "input")
+        let tb = try Treebank.fromSentences(["A long, winding -- and finally (!) satisfying film."], source: "input")
         #expect(tb.count == 1)
         let r = tb.nodes(of: 0)
         #expect(r.count == 2 * tb.tokens.count - 1)

@@ -36,9 +36,9 @@ struct Run: Sendable {
     var outputLines: [String] { stdout.split(separator: "\n").map(String.init) }
 }
 
-/// Runs `sentree arguments…` with no standard input; output goes through files so that
-/// neither pipe can fill up and block the child.
-func sentree(_ arguments: [String]) throws -> Run {
+/// Runs `sentree arguments…` with `input` (default: nothing) as standard input; output goes
+/// through files so that neither pipe can fill up and block the child.
+func sentree(_ arguments: [String], input: String? = nil) throws -> Run {
     let binary = try #require(sentreeBinary, "sentree executable not found next to the test bundle; run `swift build -c release` first")
     let dir = try temporaryDirectory("sentree-run")
     defer { try? FileManager.default.removeItem(atPath: dir) }
@@ -50,7 +50,12 @@ func sentree(_ arguments: [String]) throws -> Run {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: binary)
     process.arguments = arguments
-    process.standardInput = FileHandle.nullDevice
+    if let input {
+        try input.write(toFile: dir + "/stdin", atomically: true, encoding: .utf8)
+        process.standardInput = try #require(FileHandle(forReadingAtPath: dir + "/stdin"))
+    } else {
+        process.standardInput = FileHandle.nullDevice
+    }
     process.standardOutput = out
     process.standardError = err
     try process.run()
@@ -158,10 +163,11 @@ func expectLocatedError(_ r: Run, file: String, line: Int, column: Int, message:
     let prefix = "\(file):\(line):\(column): "
     #expect(first.contains(prefix), "expected '\(prefix)' in: \(first)", sourceLocation: sourceLocation)
     #expect(first.contains(message), "expected '\(message)' in: \(first)", sourceLocation: sourceLocation)
+    expectNoRawControls(r.stderr, "stderr", sourceLocation: sourceLocation)
 }
 
 @Suite struct CLIMalformedInputTests {
-    @Test(arguments: badTrees)
+    @Test(arguments: badTrees + hostileTrees)
     func evalReportsMalformedTreebankWithLocation(_ bad: BadTree) throws {
         let shared = try trained()
         let dir = try temporaryDirectory("sentree-bad")

@@ -116,6 +116,7 @@ public struct Checkpoint: Sendable, Equatable {
         let history = try field("history", [EpochRecord].self)
         let vocabulary = try field("vocabulary", [String].self)
         guard model.dim > 0, model.middle > 0, model.classes > 0, model.vocabularySize > 0,
+              model.inputWidth > 0, model.inputWidth < 1 << 16,
               model.dim < 1 << 16, model.middle < 1 << 16, model.classes < 1 << 16,
               model.vocabularySize < 1 << 28 else {
             throw fail("model_config has impossible sizes")

@@ -9,7 +9,7 @@ public struct Gradient<T: ModelScalar>: Sendable {
     public var dense: [T]
     /// Touched rows of L, in first-touch order.
     public var rows: [Int32] = []
-    /// `rows.count × d` values, row by row.
+    /// `rows.count × x` values, row by row (x = `inputWidth`, the width of a row of L).
     public var rowValues: [T] = []
 
     public init(layout: ParameterLayout) {
@@ -19,7 +19,7 @@ public struct Gradient<T: ModelScalar>: Sendable {
 
     /// The gradient as one dense vector in layout order (for checks and tests).
     public func densified() -> [T] {
-        let d = layout.config.dim
+        let d = layout.config.inputWidth
         var full = [T](repeating: 0, count: layout.L.count) + dense
         for (k, row) in rows.enumerated() {
             for j in 0 ..< d { full[Int(row) * d + j] += rowValues[k * d + j] }
@@ -33,7 +33,7 @@ public struct Gradient<T: ModelScalar>: Sendable {
     /// not in `self` and is kept in sync. Passing it in avoids a dictionary per minibatch.
     public mutating func add(_ other: Gradient<T>, rowSlot: inout [Int32]) {
         for i in dense.indices { dense[i] += other.dense[i] }
-        let d = layout.config.dim
+        let d = layout.config.inputWidth
         for (k, row) in other.rows.enumerated() {
             var slot = Int(rowSlot[Int(row)])
             if slot < 0 {

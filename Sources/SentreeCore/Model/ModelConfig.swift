@@ -1,16 +1,11 @@
-/// Which tree model to train.
-public enum ModelKind: String, Codable, Sendable, CaseIterable {
-    /// One ReLU composition layer, softmax on `h` at every node.
-    case rnn
-    /// Composition layer plus a second ReLU layer `h2 = relu(W2 h + b2)`, softmax on `h2`.
-    case rnn2
-}
-
 /// Shape of a model: everything needed to lay out its parameters.
 public struct ModelConfig: Codable, Sendable, Equatable {
     public var kind: ModelKind
-    /// Width `d` of word vectors and composed node vectors.
+    /// Width `d` of composed node vectors (and of word vectors, unless `inputDim` is set).
     public var dim: Int
+    /// Width of the word vectors (rows of `L`) where a model reads words through its own
+    /// input weights (the Tree-LSTM); `nil` means `dim`. Absent in older checkpoints.
+    public var inputDim: Int?
     /// Width `m` of the second layer (rnn2 only; ignored for rnn).
     public var middle: Int
     /// Rows of the embedding matrix `L`, including the UNK row 0.
@@ -18,22 +13,39 @@ public struct ModelConfig: Codable, Sendable, Equatable {
     /// Number of sentiment classes (5 for SST).
     public var classes: Int
 
-    public init(kind: ModelKind, dim: Int, middle: Int? = nil, vocabularySize: Int, classes: Int = 5) {
+    public init(kind: ModelKind, dim: Int, middle: Int? = nil, inputDim: Int? = nil, vocabularySize: Int,
+                classes: Int = 5) {
         self.kind = kind
         self.dim = dim
+        self.inputDim = inputDim
         self.middle = middle ?? dim
         self.vocabularySize = vocabularySize
         self.classes = classes
     }
 
-    /// Width of the vector the softmax reads: `d` for rnn, `m` for rnn2.
-    public var outputWidth: Int { kind == .rnn ? dim : middle }
+    /// Width of the vector the softmax reads: `m` for rnn2, `d` otherwise.
+    public var outputWidth: Int { kind == .rnn2 ? middle : dim }
+    /// Width of a word vector: a row of `L`.
+    public var inputWidth: Int { inputDim ?? dim }
+}
+
+/// A tensor a model declares: its name, shape, and whether L2 regularization applies.
+public struct TensorSpec: Sendable, Equatable {
+    public let name: String
+    public let shape: [Int]
+    public let regularized: Bool
+
+    public init(_ name: String, _ shape: [Int], regularized: Bool) {
+        self.name = name; self.shape = shape; self.regularized = regularized
+    }
 }
 
 /// Where each parameter tensor lives inside the one contiguous parameter buffer.
 ///
-/// Order: L [V×d], W [d×2d], b [d], W2 [m×d], b2 [m] (rnn2 only), U [C×o], bs [C],
-/// all row-major. `o` is `outputWidth`.
+/// Order: L [V × x] first (x = `inputWidth`) (its rows are updated sparsely), then the model's own tensors
+/// (`ModelKind.tensors`; for rnn W [d × 2d], b [d], and for rnn2 also W2 [m × d], b2 [m]),
+/// then the softmax every model shares: U [C × o], bs [C]. All row-major; `o` is
+/// `outputWidth`.
 public struct ParameterLayout: Sendable, Equatable {
     /// One named tensor: its name, shape and offset in the flat buffer.
     public struct Tensor: Sendable, Equatable {
@@ -48,8 +60,7 @@ public struct ParameterLayout: Sendable, Equatable {
 
     public let config: ModelConfig
     public let tensors: [Tensor]
-    public let L: Tensor, W: Tensor, b: Tensor, U: Tensor, bs: Tensor
-    public let W2: Tensor?, b2: Tensor?
+    public let L: Tensor, U: Tensor, bs: Tensor
     /// Total number of scalars.
     public let count: Int
 
@@ -57,29 +68,28 @@ public struct ParameterLayout: Sendable, Equatable {
         self.config = config
         var list: [Tensor] = []
         var offset = 0
-        func add(_ name: String, _ shape: [Int], _ regularized: Bool) -> Tensor {
-            let t = Tensor(name: name, shape: shape, offset: offset, regularized: regularized)
+        func add(_ spec: TensorSpec) -> Tensor {
+            let t = Tensor(name: spec.name, shape: spec.shape, offset: offset, regularized: spec.regularized)
             offset += t.count
             list.append(t)
             return t
         }
-        let d = config.dim, m = config.middle, c = config.classes
-        L = add("L", [config.vocabularySize, d], false)
-        W = add("W", [d, 2 * d], true)
-        b = add("b", [d], false)
-        if config.kind == .rnn2 {
-            W2 = add("W2", [m, d], true)
-            b2 = add("b2", [m], false)
-        } else {
-            W2 = nil
-            b2 = nil
-        }
-        U = add("U", [c, config.outputWidth], true)
-        bs = add("bs", [c], false)
+        L = add(TensorSpec("L", [config.vocabularySize, config.inputWidth], regularized: false))
+        for spec in config.kind.tensors(config) { _ = add(spec) }
+        U = add(TensorSpec("U", [config.classes, config.outputWidth], regularized: true))
+        bs = add(TensorSpec("bs", [config.classes], regularized: false))
         tensors = list
         count = offset
     }
 
     /// The tensor with this name, if the model has it.
     public func tensor(named name: String) -> Tensor? { tensors.first { $0.name == name } }
+
+    /// The composition matrix of rnn and rnn2.
+    public var W: Tensor { tensor(named: "W")! }
+    /// The composition bias of rnn and rnn2.
+    public var b: Tensor { tensor(named: "b")! }
+    /// rnn2's second layer.
+    public var W2: Tensor? { tensor(named: "W2") }
+    public var b2: Tensor? { tensor(named: "b2") }
 }

@@ -5,8 +5,8 @@ public final class ModelSnapshot: Sendable {
     public let parameters: [Float]
     public let epoch: Int
     public let step: Int
-    /// Packed once here so every prediction from this snapshot is cheap.
-    let packed: PackedWeights<Float>
+    /// A forward-only engine, packed once here so every prediction from this snapshot is cheap.
+    let runner: ModelEngine<Float>
 
     public init(layout: ParameterLayout, parameters: [Float], epoch: Int, step: Int) {
         precondition(parameters.count == layout.count)
@@ -14,28 +14,15 @@ public final class ModelSnapshot: Sendable {
         self.parameters = parameters
         self.epoch = epoch
         self.step = step
-        packed = parameters.withUnsafeBufferPointer { PackedWeights(layout: layout, parameters: $0.baseAddress!) }
+        runner = layout.config.kind.engine(Float.self, layout: layout, parameters: parameters, threads: 1,
+                                           capacity: 256, gradients: false)
     }
 
     /// Per-node predictions for tree `t` of `treebank`, whose leaves have ids `wordIDs`.
     ///
     /// Safe to call from any thread; costs one forward pass of the tree.
     public func predict(tree t: Int, in treebank: Treebank, wordIDs: [Int32]) -> TreePrediction {
-        let data = EncodedTreebank(treebank, words: wordIDs)
-        let r = treebank.nodes(of: t)
-        let ws = TreeWorkspace<Float>(layout: layout, capacity: r.count, gradients: false)
-        _ = parameters.withUnsafeBufferPointer { params in
-            data.withArrays { arrays in
-                ws.forward(nodes: r, arrays: arrays, weights: packed, L: params.baseAddress! + layout.L.offset)
-            }
-        }
-        var prediction = TreePrediction(probabilities: [], predicted: [])
-        for i in 0 ..< r.count {
-            let p = ws.probabilities(node: i)
-            prediction.probabilities.append(Array(p))
-            prediction.predicted.append(UInt8(argmax(p)))
-        }
-        return prediction
+        runner.predict(tree: t, data: EncodedTreebank(treebank, words: wordIDs), parameters: parameters)
     }
 }
 

@@ -9,12 +9,15 @@ public struct TreeArrays {
     public let words: UnsafePointer<Int32>
 }
 
-/// Per-thread buffers and gradient accumulators for the forward/backward pass of one tree
-/// at a time (llm.c style: everything preallocated, nothing allocated per node).
+/// The per-node reference implementation of rnn and rnn2: one tree, one node at a time.
+///
+/// Training runs the level-batched engine (`LevelEngine` + `RNNModel`); this path is the
+/// straightforward form of gradients.md that the engine is tested against (to 1e-12 in
+/// Float64). Everything is preallocated, nothing allocated per node.
 ///
 /// Shapes per tree of n nodes: h [n × dp] node vectors, h2 [n × mp] second layer (rnn2),
 /// probs [n × C] softmax outputs, err [n × dp] error arriving at each node's h.
-/// Gradients are accumulated in the packed layout (see `PackedWeights`); gL [V × dp] is
+/// Gradients are accumulated in the packed layout (see `ReferenceWeights`); gL [V × dp] is
 /// dense but only rows listed in `touchedRows` are non-zero.
 public final class TreeWorkspace<T: ModelScalar> {
     /// Shape-only reference for sizes; the weights used are passed to `forward`/`backward`.
@@ -103,12 +106,12 @@ public final class TreeWorkspace<T: ModelScalar> {
     ///
     /// `L` points at the canonical embedding matrix [V × d].
     @discardableResult
-    public func forward(nodes: Range<Int>, arrays t: TreeArrays, weights: PackedWeights<T>,
+    public func forward(nodes: Range<Int>, arrays t: TreeArrays, weights: ReferenceWeights<T>,
                         L: UnsafePointer<T>) -> T {
         weights.withPointers { forward(nodes: nodes, arrays: t, w: $0, L: L) }
     }
 
-    func forward(nodes: Range<Int>, arrays t: TreeArrays, w: PackedPointers<T>, L: UnsafePointer<T>) -> T {
+    func forward(nodes: Range<Int>, arrays t: TreeArrays, w: ReferencePointers<T>, L: UnsafePointer<T>) -> T {
         let n = nodes.count, base = nodes.lowerBound
         reserve(nodes: n)
         var loss: T = 0
@@ -156,11 +159,11 @@ public final class TreeWorkspace<T: ModelScalar> {
     ///
     /// Follows gradients.md (with the deep-RNN correction: the error reaching h1 from the
     /// second layer is W2ᵀδ2). Errors flow root-to-leaves in reverse post-order.
-    public func backward(nodes: Range<Int>, arrays t: TreeArrays, weights: PackedWeights<T>) {
+    public func backward(nodes: Range<Int>, arrays t: TreeArrays, weights: ReferenceWeights<T>) {
         weights.withPointers { backward(nodes: nodes, arrays: t, w: $0) }
     }
 
-    func backward(nodes: Range<Int>, arrays t: TreeArrays, w: PackedPointers<T>) {
+    func backward(nodes: Range<Int>, arrays t: TreeArrays, w: ReferencePointers<T>) {
         let n = nodes.count, base = nodes.lowerBound
         zero(n: n * dp, err)
         // Outer-product terms are collected per tree and summed at the end (addOuterSum).
@@ -275,7 +278,7 @@ extension TreeWorkspace {
     static func referenceLossAndGradient(layout: ParameterLayout, parameters: [T], trees: [Int],
                                          data: EncodedTreebank) -> (loss: Double, gradient: Gradient<T>) {
         let ws = TreeWorkspace<T>(layout: layout, capacity: max(1, data.maxTreeSize))
-        let weights = parameters.withUnsafeBufferPointer { PackedWeights<T>(layout: layout, parameters: $0.baseAddress!) }
+        let weights = parameters.withUnsafeBufferPointer { ReferenceWeights<T>(layout: layout, parameters: $0.baseAddress!) }
         var loss = 0.0
         parameters.withUnsafeBufferPointer { params in
             data.withArrays { arrays in

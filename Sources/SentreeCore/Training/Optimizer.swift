@@ -26,7 +26,7 @@ public struct Optimizer: Sendable {
 
     /// Applies one step of `gradient` (already the gradient of the minibatch objective).
     public mutating func step(_ parameters: inout [Float], gradient g: Gradient<Float>, learningRate: Double) {
-        let lr = Float(learningRate), d = layout.config.dim, base = layout.L.count
+        let lr = Float(learningRate), d = layout.config.inputWidth, base = layout.L.count
         let adagrad = kind == .adagrad
         parameters.withUnsafeMutableBufferPointer { p in
             accumulator.withUnsafeMutableBufferPointer { acc in

@@ -12,15 +12,50 @@ extension Treebank {
     /// Every label is `Treebank.unlabeled`. Sentences with no tokens (empty or whitespace)
     /// are skipped; `lines[t]` is the 1-based position in `sentences` of the sentence that
     /// tree `t` came from, so callers can map results back.
-    public static func fromSentences(_ sentences: [String], source: String) -> Treebank {
+    ///
+    /// Sentences obey the same rules as treebank files, and break them with a `TreebankError`
+    /// at line = position in `sentences`: every space- or tab-separated chunk must pass
+    /// `InputText.problem(inToken:)` (so any control character but a separating TAB is an
+    /// error at its own column), a sentence may hold at most
+    /// `InputText.maximumLineBytes` bytes and its tree at most `maximumTreeNodes` nodes.
+    public static func fromSentences(_ sentences: [String], source: String) throws(TreebankError) -> Treebank {
         var bank = Treebank(source: source)
         for (index, sentence) in sentences.enumerated() {
+            try validate(sentence, line: index + 1, source: source)
             let words = ptbTokens(of: sentence)
             if words.isEmpty { continue }
+            if 2 * words.count - 1 > maximumTreeNodes {
+                throw TreebankError(source: source, line: index + 1, column: 1, message: "sentence of "
+                    + "\(words.count) tokens makes a tree larger than the limit of \(maximumTreeNodes) nodes")
+            }
             bank.appendApproximateTree(words)
             bank.lines.append(Int32(index + 1))
         }
         return bank
+    }
+
+    /// Checks the raw text of a sentence before it is tokenized, so that positions are those
+    /// the user typed.
+    private static func validate(_ sentence: String, line: Int, source: String) throws(TreebankError) {
+        var sentence = sentence
+        let failure = sentence.withUTF8 { bytes -> TreebankError? in
+            func fail(_ offset: Int, _ message: String) -> TreebankError {
+                TreebankError(source: source, line: line, column: InputText.column(ofByte: offset, in: bytes),
+                              message: message)
+            }
+            if let problem = InputText.lineProblem(byteCount: bytes.count) { return fail(0, problem) }
+            let space = UInt8(ascii: " "), tab = UInt8(ascii: "\t")
+            var start = 0
+            for end in 0 ... bytes.count where end == bytes.count || bytes[end] == space || bytes[end] == tab {
+                let chunk = UnsafeBufferPointer(rebasing: bytes[start ..< end])
+                if let problem = InputText.problem(inToken: chunk) {
+                    return fail(start + problem.offset, problem.message)
+                }
+                start = end + 1
+            }
+            return nil
+        }
+        if let failure { throw failure }
     }
 
     /// Appends one unlabeled tree over `words` (non-empty) in post-order.

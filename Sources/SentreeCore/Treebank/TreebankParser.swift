@@ -4,6 +4,11 @@ extension Treebank {
     /// Deepest nesting the parser accepts; SST trees are at most 30 levels deep.
     public static let maximumDepth = 1000
 
+    /// Most nodes one tree may have (about 10,000 words); SST trees have at most 103.
+    ///
+    /// Bounds the per-tree buffers a model allocates for the largest tree it is given.
+    public static let maximumTreeNodes = 20_000
+
     /// Reads and parses a treebank file (one PTB tree per line, UTF-8).
     ///
     /// Errors are `TreebankError`s naming `path`; an unreadable file is reported at line 0.
@@ -30,6 +35,12 @@ extension Treebank {
     /// Grammar, on UTF-8 bytes: a tree is `(label word)` or `(label tree tree)`, one per line;
     /// blank lines are skipped and a trailing CR is ignored. Tokens are separated by ASCII
     /// space or tab only (U+00A0 stays inside a word) and end at `(` or `)`.
+    ///
+    /// Hostile input is rejected with an error, never a crash: tokens must pass
+    /// `InputText.problem(inToken:)` (no control characters, reported at their own column;
+    /// at most `InputText.maximumTokenBytes` bytes, reported at the token's start), lines may
+    /// hold at most `InputText.maximumLineBytes` bytes, trees at most `maximumTreeNodes`
+    /// nodes and `maximumDepth` levels.
     ///
     /// With `requireLabels: false` (user input for `predict`) labels may be left out:
     /// - after `(`, a first token that is a single digit `0`–`4` *and is followed by more
@@ -102,8 +113,8 @@ struct TreebankParser {
                 lineNumber += 1
                 lineStart = i + 1
             }
-            let hex = String(bytes[bad], radix: 16, uppercase: true)
-            throw error(at: bad, "invalid UTF-8 (byte 0x\(hex.count == 1 ? "0" : "")\(hex)); the file must be UTF-8 text")
+            throw error(at: bad, InputText.invalidUTF8Message(byte: bytes[bad],
+                                                              advice: "the file must be UTF-8 text"))
         }
         reserve()
         var pos = 0
@@ -115,6 +126,7 @@ struct TreebankParser {
             while end < bytes.count && bytes[end] != Self.newline { end += 1 }
             let next = end + 1
             if end > pos && bytes[end - 1] == Self.carriageReturn { end -= 1 }
+            if let problem = InputText.lineProblem(byteCount: end - pos) { throw error(at: pos, problem) }
             try parseLine(end: end)
             pos = next
         }
@@ -148,13 +160,23 @@ struct TreebankParser {
         return i
     }
 
+    /// End of the token that starts at `i`, once it has passed the shared token rule.
+    private func checkedTokenEnd(_ i: Int, _ end: Int) throws(TreebankError) -> Int {
+        let e = tokenEnd(i, end)
+        if let problem = InputText.problem(inToken: UnsafeBufferPointer(rebasing: bytes[i ..< e])) {
+            throw error(at: i + problem.offset, problem.message)
+        }
+        return e
+    }
+
     private mutating func parseLine(end: Int) throws(TreebankError) {
         var i = skipBlanks(lineStart, end)
         if i == end { return }
         if bytes[i] == Self.close { throw error(at: i, "unexpected ')'") }
         if bytes[i] != Self.open {
-            throw error(at: i, "expected '(' to start a tree, found \(quoted(i, tokenEnd(i, end)))")
+            throw error(at: i, "expected '(' to start a tree, found \(quoted(i, try checkedTokenEnd(i, end)))")
         }
+        let treeOpen = i
         treeBase = bank.labels.count
         stack.removeAll(keepingCapacity: true)
         repeat {
@@ -175,7 +197,7 @@ struct TreebankParser {
                 try closeNode(at: i)
                 i += 1
             } else {
-                let e = tokenEnd(i, end)
+                let e = try checkedTokenEnd(i, end)
                 try word(i, e)
                 i = e
             }
@@ -183,9 +205,15 @@ struct TreebankParser {
         i = skipBlanks(i, end)
         if i < end {
             if bytes[i] == Self.close { throw error(at: i, "unexpected ')'") }
+            if bytes[i] != Self.open { _ = try checkedTokenEnd(i, end) }
             var e = end
             while e > i && (bytes[e - 1] == Self.space || bytes[e - 1] == Self.tab) { e -= 1 }
             throw error(at: i, "unexpected text after the end of the tree: \(quoted(i, e))")
+        }
+        let nodes = bank.labels.count - treeBase
+        if nodes > Treebank.maximumTreeNodes {
+            throw error(at: treeOpen,
+                        "tree of \(nodes) nodes is larger than the limit of \(Treebank.maximumTreeNodes) nodes")
         }
         bank.treeStart.append(Int32(bank.labels.count))
         bank.lines.append(Int32(lineNumber))
@@ -315,15 +343,14 @@ struct TreebankParser {
         String(decoding: UnsafeBufferPointer(rebasing: bytes[s ..< e]), as: UTF8.self)
     }
 
-    /// The text `s..<e` in single quotes, shortened so a huge line cannot flood a message.
+    /// The text `s..<e` quoted for a message (see `InputText.quoted`).
     private func quoted(_ s: Int, _ e: Int) -> String {
-        let t = text(s, e)
-        return t.count > 40 ? "'\(t.prefix(40))…'" : "'\(t)'"
+        InputText.quoted(UnsafeBufferPointer(rebasing: bytes[s ..< e]))
     }
 
     /// 1-based column of byte `offset` of the current line, in characters.
     private func column(of offset: Int) -> Int {
-        String(decoding: UnsafeBufferPointer(rebasing: bytes[lineStart ..< offset]), as: UTF8.self).count + 1
+        InputText.column(ofByte: offset - lineStart, in: UnsafeBufferPointer(rebasing: bytes[lineStart...]))
     }
 
     private func error(at offset: Int, _ message: String) -> TreebankError {

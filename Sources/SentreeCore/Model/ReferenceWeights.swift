@@ -1,8 +1,8 @@
-/// Padded working copies of the dense weights, laid out for the SIMD kernels.
+/// Padded copies of rnn/rnn2's dense weights for the per-node reference (`TreeWorkspace`).
 ///
 /// The canonical parameters stay in one flat buffer in `ParameterLayout` order (what the
 /// optimizer updates, the gradient check perturbs and checkpoints store). After every update
-/// a new immutable `PackedWeights` is built from them (~10 KB at d=30): padded to 16 lanes
+/// a new immutable `ReferenceWeights` is built from them (~10 KB at d=30): padded to 16 lanes
 /// and, where a kernel wants the column form, transposed. Being immutable, one value is read
 /// by every worker thread at once. `L` is not packed: a leaf copies its row on demand.
 ///
@@ -13,14 +13,12 @@
 ///   W2T [d × mp]   W2 transposed (rnn2)          W2p [m × dp]  W2 row-major padded (rnn2)
 ///   b2  [mp]                                      Up  [C × op]  U row-major padded
 ///   bs  [C]
-///   WTx [2dp × dp] W transposed with the input rows padded like a gathered [h_l pad | h_r pad]
-///   UT  [op × 16]  U transposed, classes padded to one SIMD chunk (the batched softmax)
-public struct PackedWeights<T: ModelScalar>: Sendable {
+public struct ReferenceWeights<T: ModelScalar>: Sendable {
     public let layout: ParameterLayout
     public let d: Int, m: Int, classes: Int
     public let dp: Int, mp: Int, op: Int
     let storage: [T]
-    let offsets: [Int]  // WT, Wp, b, W2T, W2p, b2, Up, bs, WTx, UT
+    let offsets: [Int]  // WT, Wp, b, W2T, W2p, b2, Up, bs
 
     /// Packs the dense tensors of `params` (canonical layout).
     public init<S: BinaryFloatingPoint>(layout: ParameterLayout, parameters params: UnsafePointer<S>) {
@@ -29,21 +27,19 @@ public struct PackedWeights<T: ModelScalar>: Sendable {
         let d = cfg.dim, m = cfg.kind == .rnn2 ? cfg.middle : 0, C = cfg.classes
         let dp = padded(d), mp = padded(m), op = cfg.kind == .rnn2 ? mp : dp
         self.d = d; self.m = m; classes = C; self.dp = dp; self.mp = mp; self.op = op
-        let sizes = [2 * d * dp, d * 2 * dp, dp, d * mp, m * dp, mp, C * op, padded(C), 2 * dp * dp, op * padded(C)]
+        let sizes = [2 * d * dp, d * 2 * dp, dp, d * mp, m * dp, mp, C * op, padded(C)]
         var offs: [Int] = []
         var total = 0
         for s in sizes { offs.append(total); total += s }
         offsets = offs
         var s = [T](repeating: 0, count: total)
         let (WT, Wp, b, W2T, W2p, b2, Up, bs) = (offs[0], offs[1], offs[2], offs[3], offs[4], offs[5], offs[6], offs[7])
-        let (WTx, UT, Cp) = (offs[8], offs[9], padded(C))
         let w = params + layout.W.offset
         for i in 0 ..< d {
             for j in 0 ..< 2 * d {
                 let v = T(w[i * 2 * d + j])
                 s[WT + j * dp + i] = v
                 s[Wp + i * 2 * dp + (j < d ? j : dp + j - d)] = v
-                s[WTx + (j < d ? j : dp + j - d) * dp + i] = v
             }
             s[b + i] = T(params[layout.b.offset + i])
         }
@@ -59,31 +55,26 @@ public struct PackedWeights<T: ModelScalar>: Sendable {
         }
         let o = cfg.outputWidth
         for c in 0 ..< C {
-            for j in 0 ..< o {
-                s[Up + c * op + j] = T(params[layout.U.offset + c * o + j])
-                s[UT + j * Cp + c] = T(params[layout.U.offset + c * o + j])
-            }
+            for j in 0 ..< o { s[Up + c * op + j] = T(params[layout.U.offset + c * o + j]) }
             s[bs + c] = T(params[layout.bs.offset + c])
         }
         storage = s
     }
 
     /// Typed views of the packed tensors, valid inside `body`.
-    func withPointers<R>(_ body: (PackedPointers<T>) throws -> R) rethrows -> R {
+    func withPointers<R>(_ body: (ReferencePointers<T>) throws -> R) rethrows -> R {
         try storage.withUnsafeBufferPointer { buf in
             let p = buf.baseAddress!
-            return try body(PackedPointers(
+            return try body(ReferencePointers(
                 WT: p + offsets[0], Wp: p + offsets[1], b: p + offsets[2], W2T: p + offsets[3],
-                W2p: p + offsets[4], b2: p + offsets[5], Up: p + offsets[6], bs: p + offsets[7],
-                WTx: p + offsets[8], UT: p + offsets[9]))
+                W2p: p + offsets[4], b2: p + offsets[5], Up: p + offsets[6], bs: p + offsets[7]))
         }
     }
 }
 
-/// Raw pointers into a `PackedWeights` (see its shape legend).
-struct PackedPointers<T: ModelScalar> {
+/// Raw pointers into a `ReferenceWeights` (see its shape legend).
+struct ReferencePointers<T: ModelScalar> {
     let WT: UnsafePointer<T>, Wp: UnsafePointer<T>, b: UnsafePointer<T>
     let W2T: UnsafePointer<T>, W2p: UnsafePointer<T>, b2: UnsafePointer<T>
     let Up: UnsafePointer<T>, bs: UnsafePointer<T>
-    let WTx: UnsafePointer<T>, UT: UnsafePointer<T>
 }

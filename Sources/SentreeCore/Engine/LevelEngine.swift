@@ -1,0 +1,223 @@
+import RealModule
+
+/// The softmax layer every model ends in, packed for the engine's products.
+///
+///   UT [op × Cp]  U transposed, classes padded to one SIMD chunk (Cp = 16)
+///   Up [C × op]   U row-major, padded        bs [Cp]
+struct SoftmaxWeights<T: ModelScalar>: Sendable {
+    let storage: [T]
+    let op: Int, Cp: Int, C: Int
+
+    init<S: BinaryFloatingPoint>(layout: ParameterLayout, parameters p: UnsafePointer<S>) {
+        let o = layout.config.outputWidth
+        C = layout.config.classes; op = padded(o); Cp = padded(C)
+        var s = [T](repeating: 0, count: op * Cp + C * op + Cp)
+        for c in 0 ..< C {
+            for j in 0 ..< o {
+                let v = T(p[layout.U.offset + c * o + j])
+                s[j * Cp + c] = v
+                s[op * Cp + c * op + j] = v
+            }
+            s[op * Cp + C * op + c] = T(p[layout.bs.offset + c])
+        }
+        storage = s
+    }
+
+    func withPointers<R>(_ body: (_ UT: UnsafePointer<T>, _ Up: UnsafePointer<T>, _ bs: UnsafePointer<T>) -> R) -> R {
+        storage.withUnsafeBufferPointer { b in
+            let p = b.baseAddress!
+            return body(p, p + op * Cp, p + op * Cp + C * op)
+        }
+    }
+}
+
+/// A model's packed weights plus the softmax's: what one parameter update produces.
+struct EngineWeights<M: LevelModel>: Sendable {
+    let model: M.Weights
+    let softmax: SoftmaxWeights<M.T>
+
+    init(layout: ParameterLayout, parameters: [M.T]) {
+        (model, softmax) = parameters.withUnsafeBufferPointer {
+            (M.pack(layout: layout, parameters: $0.baseAddress!), SoftmaxWeights(layout: layout, parameters: $0.baseAddress!))
+        }
+    }
+}
+
+/// Runs a model over many trees at once, level by level (see `LevelSchedule`).
+///
+/// Shapes (R rows, K leaves, xp/op padded input/output widths, Cp = 16):
+///   X [K × xp] leaf word vectors      Z [R × Cp] logits, then probabilities
+///   D3 [R × Cp] δ3 = ŷ − y            EO [R × op] error at each output vector
+///   DX [K × xp] error at each leaf's word vector
+/// Gradients: gUT [op × Cp], gbs [Cp], gL [V × xp] (only `touchedRows` are non-zero); the
+/// model keeps its own.
+final class LevelEngine<M: LevelModel> {
+    typealias T = M.T
+    let layout: ParameterLayout
+    let model: M
+    let C: Int, Cp: Int, op: Int, x: Int, xp: Int
+    var schedule = LevelSchedule()
+    private(set) var capacity = 0
+    var X: UnsafeMutablePointer<T>, Z: UnsafeMutablePointer<T>, D3: UnsafeMutablePointer<T>
+    var EO: UnsafeMutablePointer<T>, DX: UnsafeMutablePointer<T>
+    /// Cross-entropy of each row's node (0 for unlabelled nodes), from `forward`.
+    var rowLoss: UnsafeMutablePointer<T>
+    let gUT: UnsafeMutablePointer<T>, gbs: UnsafeMutablePointer<T>, gL: UnsafeMutablePointer<T>
+    var touched: [Bool]
+    var touchedRows: [Int32] = []
+    /// The model's output vectors from the last `forward` [R × op] (owned by the model).
+    private var outputs: UnsafeMutablePointer<T>? = nil
+
+    /// `gradients: false` skips the gradient buffers for forward-only use.
+    init(layout: ParameterLayout, capacity: Int = 1024, gradients: Bool = true) {
+        self.layout = layout
+        let cfg = layout.config
+        model = M(layout: layout, gradients: gradients)
+        C = cfg.classes; Cp = padded(C); op = padded(cfg.outputWidth); x = cfg.inputWidth; xp = padded(x)
+        let g = gradients ? 1 : 0
+        gUT = zeroed(g * op * Cp); gbs = zeroed(g * Cp); gL = zeroed(g * cfg.vocabularySize * xp)
+        touched = Array(repeating: false, count: g * cfg.vocabularySize)
+        X = zeroed(0); Z = zeroed(0); D3 = zeroed(0); EO = zeroed(0); DX = zeroed(0); rowLoss = zeroed(0)
+        reserve(rows: capacity)
+    }
+
+    deinit {
+        for p in [X, Z, D3, EO, DX, rowLoss, gUT, gbs, gL] { p.deallocate() }
+    }
+
+    func reserve(rows: Int) {
+        guard rows > capacity else { return }
+        for p in [X, Z, D3, EO, DX, rowLoss] { p.deallocate() }
+        capacity = max(rows, capacity * 3 / 2)
+        X = zeroed(capacity * xp); Z = zeroed(capacity * Cp); D3 = zeroed(capacity * Cp)
+        EO = zeroed(capacity * op); DX = zeroed(capacity * xp); rowLoss = zeroed(capacity)
+        model.reserve(rows: capacity)
+    }
+
+    /// Class distribution of row `row` after `forward`.                     [C]
+    func probabilities(row: Int) -> UnsafeBufferPointer<T> { UnsafeBufferPointer(start: Z + row * Cp, count: C) }
+
+    /// Schedules and runs `trees` forward; returns their summed cross-entropy.
+    ///
+    /// Afterwards row `schedule.rowOfNode[k]` holds the k-th node of the given trees (tree
+    /// by tree, post-order): its distribution in `probabilities(row:)`, its loss in `rowLoss`.
+    @discardableResult
+    func forward<S: Collection<Int>>(trees: S, data: EncodedTreebank, arrays t: TreeArrays,
+                                     w: EngineWeights<M>, L: UnsafePointer<T>) -> T {
+        schedule.build(trees: trees, data: data)
+        let R = schedule.rows
+        reserve(rows: R)
+        // Pads stay zero: rows of X are only ever written to width x.
+        for row in schedule.level(0) {
+            (X + row * xp).update(from: L + Int(t.words[Int(schedule.node[row])]) * x, count: x)
+        }
+        model.forwardLeaves(schedule, x: X, w: w.model)
+        for h in 1 ..< max(1, schedule.levels) { model.forwardLevel(h, schedule, w: w.model) }
+        let outputs = model.forwardOutputs(schedule, w: w.model)
+        self.outputs = outputs
+        let o = layout.config.outputWidth
+        return w.softmax.withPointers { UT, _, bs in
+            broadcastRows(m: R, n: Cp, v: bs, y: Z, ldy: Cp)
+            gemm(m: R, n: Cp, k: o, a: outputs, rowStride: op, columnStride: 1, b: UT, ldb: Cp, c: Z, ldc: Cp)
+            var loss: T = 0
+            for row in 0 ..< R {
+                let z = Z + row * Cp
+                var top = -T.infinity
+                for c in 0 ..< C { top = Swift.max(top, z[c]) }
+                let label = t.labels[Int(schedule.node[row])]
+                let gold = label < C ? z[Int(label)] : 0
+                var total: T = 0
+                for c in 0 ..< C {
+                    z[c] = T.exp(z[c] - top)
+                    total += z[c]
+                }
+                // loss = log Σ exp(z) − z_gold, from the shifted logits (no overflow).
+                let l = label < C ? T.log(total) + top - gold : 0
+                rowLoss[row] = l
+                loss += l
+                let inverse = 1 / total
+                for c in 0 ..< C { z[c] *= inverse }
+            }
+            return loss
+        }
+    }
+
+    /// Accumulates the gradient of the summed cross-entropy of the trees last run `forward`:
+    /// the softmax here, the model's levels from the top down, then the word vectors.
+    func backward(arrays t: TreeArrays, w: EngineWeights<M>) {
+        let R = schedule.rows
+        // δ3 = ŷ − y on labelled rows, 0 elsewhere.
+        for row in 0 ..< R {
+            let d3 = D3 + row * Cp, z = Z + row * Cp
+            let label = t.labels[Int(schedule.node[row])]
+            if label < C {
+                for c in 0 ..< C { d3[c] = z[c] }
+                d3[Int(label)] -= 1
+            } else {
+                for c in 0 ..< C { d3[c] = 0 }
+            }
+            for c in C ..< Cp { d3[c] = 0 }
+        }
+        guard let outputs else { preconditionFailure("backward before forward") }
+        addColumnSums(m: R, n: Cp, x: D3, ldx: Cp, y: gbs)
+        w.softmax.withPointers { _, Up, _ in
+            // ∂U += δ3 outᵀ (stored transposed);  error at the outputs = Uᵀδ3
+            gemm(m: op, n: Cp, k: R, a: outputs, rowStride: 1, columnStride: op, b: D3, ldb: Cp, c: gUT, ldc: Cp)
+            zero(n: R * op, EO)
+            gemm(m: R, n: op, k: C, a: D3, rowStride: Cp, columnStride: 1, b: Up, ldb: op, c: EO, ldc: op)
+        }
+        model.backwardOutputs(schedule, error: EO, w: w.model)
+        for h in stride(from: schedule.levels - 1, through: 1, by: -1) { model.backwardLevel(h, schedule, w: w.model) }
+        let leaves = schedule.leafCount
+        zero(n: leaves * xp, DX)
+        model.backwardLeaves(schedule, x: X, dx: DX, w: w.model)
+        for row in 0 ..< leaves {
+            let word = Int(t.words[Int(schedule.node[row])])
+            if !touched[word] {
+                touched[word] = true
+                touchedRows.append(Int32(word))
+            }
+            axpy(n: xp, alpha: 1, x: DX + row * xp, y: gL + word * xp)
+        }
+    }
+
+    /// Sets every gradient accumulator to zero (touching only used rows of gL).
+    func clearGradients() {
+        zero(n: op * Cp, gUT); zero(n: Cp, gbs)
+        for row in touchedRows {
+            zero(n: xp, gL + Int(row) * xp)
+            touched[Int(row)] = false
+        }
+        touchedRows.removeAll(keepingCapacity: true)
+        model.clearGradients()
+    }
+
+    /// Copies the accumulated gradient out in canonical layout (dense tensors + touched L rows).
+    func exportGradient() -> Gradient<T> {
+        let layout = self.layout
+        var g = Gradient<T>(layout: layout)
+        g.dense.withUnsafeMutableBufferPointer { out in
+            let grad = out.baseAddress! - layout.L.count
+            model.exportGradient(into: grad)
+            let o = layout.config.outputWidth
+            for c in 0 ..< C {
+                for j in 0 ..< o { grad[layout.U.offset + c * o + j] = gUT[j * Cp + c] }
+                grad[layout.bs.offset + c] = gbs[c]
+            }
+        }
+        g.rows = touchedRows
+        g.rowValues.reserveCapacity(touchedRows.count * x)
+        for row in touchedRows {
+            let p = gL + Int(row) * xp
+            for j in 0 ..< x { g.rowValues.append(p[j]) }
+        }
+        return g
+    }
+}
+
+/// A zero-filled buffer of `n` scalars (at least one, so every pointer is valid).
+func zeroed<T: ModelScalar>(_ n: Int) -> UnsafeMutablePointer<T> {
+    let p = UnsafeMutablePointer<T>.allocate(capacity: max(n, 1))
+    p.initialize(repeating: 0, count: max(n, 1))
+    return p
+}

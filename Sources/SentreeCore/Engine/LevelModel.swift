@@ -1,0 +1,51 @@
+/// The math of one tree model, as the engine runs it: a forward and a backward per level.
+///
+/// The engine (`LevelEngine`) owns everything the models share: the level schedule, the
+/// word vectors gathered for the leaves, the softmax layer `U`, `bs` on top of every node,
+/// the loss, and the scatter of leaf errors into the rows of `L`. A model owns its
+/// composition: what a node's state is, how a level of parents is computed from their
+/// children, and the way back. One instance per worker thread holds that worker's buffers
+/// and gradient accumulators; `Weights` is built once per parameter update and shared.
+///
+/// To add a model: one file with a type conforming to this protocol (its tensors, packing,
+/// initialization, and the six passes), a markdown derivation of its backward beside it,
+/// and a case in `ModelKind` (`Models/ModelCatalog.swift`). Nothing else changes.
+///
+/// Row conventions (R = schedule rows, op = padded output width, xp = padded input width):
+/// rows `s.level(0)` are the leaves, and leaf k (0-based) is row k.
+protocol LevelModel: AnyObject {
+    associatedtype T: ModelScalar
+    /// Packed copies of the model's tensors (padded, transposed where a product wants it).
+    associatedtype Weights: Sendable
+
+    /// The model's own tensors, in layout order (between `L` and `U`).
+    static func tensors(_ config: ModelConfig) -> [TensorSpec]
+    /// Fills the model's own tensors of `p` (layout order) with fresh training values.
+    static func initialize(_ p: inout [Float], layout: ParameterLayout, generator g: inout SplitMix64)
+    /// Packs the model's tensors of the canonical parameters `p`.
+    static func pack(layout: ParameterLayout, parameters p: UnsafePointer<T>) -> Weights
+
+    init(layout: ParameterLayout, gradients: Bool)
+    /// Grows the per-row buffers to hold `rows` rows.
+    func reserve(rows: Int)
+
+    /// Leaves: `x` [leaves × xp] holds each leaf's word vector.
+    func forwardLeaves(_ s: LevelSchedule, x: UnsafePointer<T>, w: Weights)
+    /// All parents of height `h`, from their children's states.
+    func forwardLevel(_ h: Int, _ s: LevelSchedule, w: Weights)
+    /// After the levels: the vector the softmax reads at every row, [R × op].
+    func forwardOutputs(_ s: LevelSchedule, w: Weights) -> UnsafeMutablePointer<T>
+
+    /// Takes in the error at every row's output vector, `e` [R × op] (the model may
+    /// overwrite it), and accumulates the gradient of whatever produced the outputs.
+    func backwardOutputs(_ s: LevelSchedule, error e: UnsafeMutablePointer<T>, w: Weights)
+    /// The parents of height `h`: their gradients, and the errors they send their children.
+    func backwardLevel(_ h: Int, _ s: LevelSchedule, w: Weights)
+    /// Leaves: writes the error at each leaf's word vector into `dx` [leaves × xp].
+    func backwardLeaves(_ s: LevelSchedule, x: UnsafePointer<T>, dx: UnsafeMutablePointer<T>, w: Weights)
+
+    func clearGradients()
+    /// Writes the model's tensor gradients into `grad`, indexed like the full parameter
+    /// vector (only the model's own tensors are written).
+    func exportGradient(into grad: UnsafeMutablePointer<T>)
+}

@@ -1,0 +1,212 @@
+import Dispatch
+import Synchronization
+
+/// What `TreeModel` needs of a model's engine, whatever the model: the type-erased face of
+/// `ShardedRunner`.
+protocol ModelRunner<T>: AnyObject, Sendable {
+    associatedtype T: ModelScalar
+    var threads: Int { get }
+    func load(parameters: [T])
+    func lossAndGradient(trees: [Int], data: EncodedTreebank, parameters: [T]) -> (loss: Double, nodes: Int, gradient: Gradient<T>)
+    func evaluate(_ data: EncodedTreebank, parameters: [T]) -> (metrics: Metrics, outcomes: [TreeOutcome])
+    func predict(tree t: Int, data: EncodedTreebank, parameters: [T]) -> TreePrediction
+}
+
+/// One worker's engine behind its own lock, so it can be handed to a concurrent worker.
+/// Each worker locks only its own slot (uncontended), and the reduce step runs alone.
+final class EngineSlot<M: LevelModel>: Sendable {
+    let engine: Mutex<LevelEngine<M>>
+    init(_ e: sending LevelEngine<M>) { engine = Mutex(e) }
+}
+
+/// Runs a model on several worker threads: minibatches and evaluations are cut into one
+/// contiguous shard per worker, each run level by level by that worker's `LevelEngine`,
+/// and results are combined in worker order, so a given thread count is deterministic and
+/// `threads: 1` is bit-for-bit reproducible.
+final class ShardedRunner<M: LevelModel>: ModelRunner {
+    typealias T = M.T
+    let layout: ParameterLayout
+    let slots: [EngineSlot<M>]
+    /// Replaced after every parameter update; workers read a copy taken under the lock.
+    let weights: Mutex<EngineWeights<M>>
+    /// Scratch map from L row to its slot while merging worker gradients (all -1 between uses).
+    let rowSlot: Mutex<[Int32]>
+
+    init(layout: ParameterLayout, parameters: [T], threads: Int, capacity: Int, gradients: Bool) {
+        self.layout = layout
+        weights = Mutex(EngineWeights(layout: layout, parameters: parameters))
+        rowSlot = Mutex(Array(repeating: -1, count: gradients ? layout.config.vocabularySize : 0))
+        slots = (0 ..< max(1, threads)).map { _ in
+            EngineSlot(LevelEngine<M>(layout: layout, capacity: capacity, gradients: gradients))
+        }
+    }
+
+    var threads: Int { slots.count }
+
+    func load(parameters: [T]) {
+        let packed = EngineWeights<M>(layout: layout, parameters: parameters)
+        weights.withLock { $0 = packed }
+    }
+
+    func lossAndGradient(trees: [Int], data: EncodedTreebank, parameters: [T]) -> (loss: Double, nodes: Int, gradient: Gradient<T>) {
+        let weights = self.weights.withLock { $0 }, layout = self.layout
+        // Trees range from 3 to 100+ nodes: split by node count, not tree count, so no
+        // worker idles at the end of a minibatch.
+        var cost = [Int](repeating: 0, count: trees.count + 1)
+        for (k, t) in trees.enumerated() { cost[k + 1] = cost[k] + data.treebank.nodes(of: t).count }
+        let bounds = Self.balancedBounds(prefix: cost, parts: threads)
+        let shards = runSharded(trees.count, bounds: bounds) { engine, range in
+            engine.clearGradients()
+            var loss = 0.0, nodes = 0
+            let classes = UInt8(layout.config.classes)
+            parameters.withUnsafeBufferPointer { params in
+                data.withArrays { arrays in
+                    loss = Double(engine.forward(trees: trees[range], data: data, arrays: arrays, w: weights,
+                                                 L: params.baseAddress! + layout.L.offset))
+                    engine.backward(arrays: arrays, w: weights)
+                    for k in range {
+                        for i in data.treebank.nodes(of: trees[k]) where arrays.labels[i] < classes { nodes += 1 }
+                    }
+                }
+            }
+            return (loss, nodes, engine.exportGradient())
+        }
+        var gradient = shards[0].2
+        if shards.count > 1 {
+            rowSlot.withLock { rowSlot in
+                for (k, row) in gradient.rows.enumerated() { rowSlot[Int(row)] = Int32(k) }
+                for shard in shards.dropFirst() { gradient.add(shard.2, rowSlot: &rowSlot) }
+                for row in gradient.rows { rowSlot[Int(row)] = -1 }
+            }
+        }
+        let loss = shards.reduce(0.0) { $0 + $1.0 }, nodes = shards.reduce(0) { $0 + $1.1 }
+        return (loss, nodes, gradient)
+    }
+
+    /// Trees per batched forward pass during evaluation (bounds the rows in flight).
+    static var evaluationChunk: Int { 256 }
+
+    /// Scores every tree; counts are integers, so they do not depend on the thread count
+    /// (the summed loss may differ in the last bits).
+    func evaluate(_ data: EncodedTreebank, parameters: [T]) -> (metrics: Metrics, outcomes: [TreeOutcome]) {
+        let weights = self.weights.withLock { $0 }, layout = self.layout
+        let bounds = Self.balancedBounds(prefix: data.treebank.treeStart.map(Int.init), parts: threads)
+        let shards = runSharded(data.count, bounds: bounds) { engine, range in
+            var metrics = Metrics(classes: layout.config.classes)
+            var outcomes: [TreeOutcome] = []
+            outcomes.reserveCapacity(range.count)
+            parameters.withUnsafeBufferPointer { params in
+                data.withArrays { arrays in
+                    for chunk in stride(from: range.lowerBound, to: range.upperBound, by: Self.evaluationChunk) {
+                        let trees = chunk ..< min(range.upperBound, chunk + Self.evaluationChunk)
+                        engine.forward(trees: trees, data: data, arrays: arrays, w: weights,
+                                       L: params.baseAddress! + layout.L.offset)
+                        let s = engine.schedule
+                        for (k, t) in trees.enumerated() {
+                            let r = data.treebank.nodes(of: t)
+                            var loss: T = 0
+                            var rootPrediction: UInt8 = 0
+                            for i in r {
+                                let row = Int(s.rowOfNode[s.treeOffset[k] + i - r.lowerBound])
+                                let p = engine.probabilities(row: row)
+                                let predicted = UInt8(argmax(p))
+                                let isRoot = i == r.upperBound - 1
+                                if isRoot { rootPrediction = predicted }
+                                loss += engine.rowLoss[row]
+                                metrics.count(gold: arrays.labels[i], predicted: predicted,
+                                              positive: p[3] + p[4] > p[0] + p[1], isRoot: isRoot)
+                            }
+                            metrics.lossSum += Double(loss)
+                            metrics.trees += 1
+                            outcomes.append(TreeOutcome(tree: t, goldRoot: arrays.labels[r.upperBound - 1],
+                                                        predictedRoot: rootPrediction, loss: Float(loss)))
+                        }
+                    }
+                }
+            }
+            return (metrics, outcomes)
+        }
+        var metrics = Metrics(classes: layout.config.classes)
+        var outcomes: [TreeOutcome] = []
+        for (m, o) in shards {
+            metrics.merge(m)
+            outcomes += o
+        }
+        return (metrics, outcomes)
+    }
+
+    func predict(tree t: Int, data: EncodedTreebank, parameters: [T]) -> TreePrediction {
+        let weights = self.weights.withLock { $0 }, layout = self.layout
+        return slots[0].engine.withLock { engine in
+            parameters.withUnsafeBufferPointer { params in
+                data.withArrays { arrays in
+                    engine.forward(trees: CollectionOfOne(t), data: data, arrays: arrays, w: weights,
+                                   L: params.baseAddress! + layout.L.offset)
+                }
+            }
+            var prediction = TreePrediction(probabilities: [], predicted: [])
+            for i in 0 ..< data.treebank.nodes(of: t).count {
+                let p = engine.probabilities(row: Int(engine.schedule.rowOfNode[i]))
+                prediction.probabilities.append(p.map { Float($0) })
+                prediction.predicted.append(UInt8(argmax(p)))
+            }
+            return prediction
+        }
+    }
+
+    /// Runs `body(engine, shard)` for each worker on its own contiguous shard of
+    /// `0..<count`, concurrently, and returns the results in worker order.
+    func runSharded<R: Sendable>(
+        _ count: Int, bounds: [Int], _ body: @escaping @Sendable (LevelEngine<M>, Range<Int>) -> R
+    ) -> [R] {
+        let n = slots.count
+        if n == 1 { return [slots[0].engine.withLock { body($0, 0 ..< count) }] }
+        let results = WorkerResults<R>(count: n)
+        let slots = self.slots
+        DispatchQueue.concurrentPerform(iterations: n) { w in
+            let shard = bounds[w] ..< bounds[w + 1]
+            results.store(slots[w].engine.withLock { body($0, shard) }, at: w)
+        }
+        return results.values
+    }
+
+    /// Cut points splitting items with cumulative cost `prefix` into `parts` contiguous
+    /// ranges of about equal cost.
+    static func balancedBounds(prefix: [Int], parts: Int) -> [Int] {
+        let count = prefix.count - 1, total = prefix[count]
+        var bounds = [0]
+        var k = 0
+        for p in 1 ..< parts {
+            let target = total * p / parts
+            while k < count && prefix[k] < target { k += 1 }
+            bounds.append(max(bounds.last!, k))
+        }
+        bounds.append(count)
+        return bounds
+    }
+}
+
+/// One result slot per worker: worker `w` writes only slot `w`, and the caller reads them
+/// after `concurrentPerform` has returned, so no lock is needed.
+///
+/// Not a `Mutex`: workers finishing together would contend for it, and ThreadSanitizer
+/// cannot see a contended `Synchronization.Mutex` hand-off on Linux (it happens inside the
+/// uninstrumented library), so it reports a race that is not there.
+private final class WorkerResults<R>: @unchecked Sendable {
+    private let slots: UnsafeMutableBufferPointer<R?>
+
+    init(count: Int) {
+        slots = .allocate(capacity: count)
+        slots.initialize(repeating: nil)
+    }
+
+    deinit {
+        slots.deinitialize()
+        slots.deallocate()
+    }
+
+    func store(_ result: R, at worker: Int) { slots[worker] = result }
+
+    /// Every worker's result, in worker order.
+    var values: [R] { slots.map { $0! } }
+}

@@ -1,0 +1,73 @@
+/// Which tree model to train.
+public enum ModelKind: String, Codable, Sendable, CaseIterable {
+    /// One ReLU composition layer, softmax on `h` at every node.
+    case rnn
+    /// Composition layer plus a second ReLU layer `h2 = relu(W2 h + b2)`, softmax on `h2`.
+    case rnn2
+}
+
+/// Where each kind of model's code is: the one switch a new model adds a case to.
+extension ModelKind {
+    /// The model's own tensors, between `L` and `U` in the layout.
+    func tensors(_ config: ModelConfig) -> [TensorSpec] {
+        switch self {
+        case .rnn, .rnn2: RNNModel<Float>.tensors(config)
+        }
+    }
+
+    /// Fills the model's own tensors with fresh training values.
+    func initialize(_ p: inout [Float], layout: ParameterLayout, generator g: inout SplitMix64) {
+        switch self {
+        case .rnn, .rnn2: RNNModel<Float>.initialize(&p, layout: layout, generator: &g)
+        }
+    }
+
+    /// The engine of this model in precision `T` with `threads` workers.
+    func engine<T: ModelScalar>(_: T.Type, layout: ParameterLayout, parameters: [T], threads: Int,
+                                capacity: Int, gradients: Bool) -> ModelEngine<T> {
+        switch self {
+        case .rnn, .rnn2:
+            .rnn(ShardedRunner(layout: layout, parameters: parameters, threads: threads,
+                               capacity: capacity, gradients: gradients))
+        }
+    }
+}
+
+/// A model's engine, whichever model it is.
+///
+/// An enum rather than an existential: a call through `any` reaches the runner's generic,
+/// unspecialized code (hundreds of times slower); a switch calls the specialized one.
+enum ModelEngine<T: ModelScalar>: Sendable {
+    case rnn(ShardedRunner<RNNModel<T>>)
+
+    var threads: Int {
+        switch self {
+        case .rnn(let r): r.threads
+        }
+    }
+
+    func load(parameters: [T]) {
+        switch self {
+        case .rnn(let r): r.load(parameters: parameters)
+        }
+    }
+
+    func lossAndGradient(trees: [Int], data: EncodedTreebank, parameters: [T])
+        -> (loss: Double, nodes: Int, gradient: Gradient<T>) {
+        switch self {
+        case .rnn(let r): r.lossAndGradient(trees: trees, data: data, parameters: parameters)
+        }
+    }
+
+    func evaluate(_ data: EncodedTreebank, parameters: [T]) -> (metrics: Metrics, outcomes: [TreeOutcome]) {
+        switch self {
+        case .rnn(let r): r.evaluate(data, parameters: parameters)
+        }
+    }
+
+    func predict(tree t: Int, data: EncodedTreebank, parameters: [T]) -> TreePrediction {
+        switch self {
+        case .rnn(let r): r.predict(tree: t, data: data, parameters: parameters)
+        }
+    }
+}
