@@ -23,7 +23,7 @@ import Testing
 
         /// One frame of the dashboard loop, then `key` if any; polls until `done` (10 s at most).
         func frames(until done: (DashboardState) -> Bool, key: Key? = nil) -> Bool {
-            if let key { steer(state.handle(key)) }
+            if let key { state.handle(key).forEach { $0.send(to: trainer) } }
             let deadline = Date().addingTimeInterval(10)
             while Date() < deadline {
                 for event in inbox.drain() { state.apply(event) }
@@ -34,19 +34,6 @@ import Testing
             }
             return false
         }
-        func steer(_ commands: [Command]) {
-            for command in commands {
-                switch command {
-                case .pause: trainer.pause()
-                case .resume: trainer.resume()
-                case .setLearningRate(let rate): trainer.setLearningRate(rate)
-                case .evaluate: trainer.evaluateNow()
-                case .save: trainer.saveNow()
-                case .quit: trainer.stop()
-                }
-            }
-        }
-
         trainer.start()
         #expect(frames { $0.step > 20 && $0.prediction != nil })
         #expect(frames(until: { $0.trainer == .paused }, key: .char(" ")))
