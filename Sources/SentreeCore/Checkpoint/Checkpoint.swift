@@ -126,6 +126,11 @@ public struct Checkpoint: Sendable, Equatable {
               model.vocabularySize < 1 << 28 else {
             throw fail("model_config has impossible sizes")
         }
+        // Whatever shows a prediction (predict, eval, the dashboard) knows the 5 SST labels, and
+        // sentree never writes another count: `predict` trapped on a 7-class file (found by fuzzing).
+        guard model.classes == 5 else {
+            throw fail("model_config has \(model.classes) classes; sentree models have the 5 SST sentiment classes")
+        }
         guard vocabulary.count == model.vocabularySize, vocabulary.first == Vocabulary.unknownToken else {
             throw fail("vocabulary has \(vocabulary.count) words, L has \(model.vocabularySize) rows (or <unk> is not first)")
         }
