@@ -38,13 +38,14 @@ struct Train: ParsableCommand {
     @Option(help: "Width of word vectors, for models with input weights (default: the model's).")
     var inputDim: Int?
     @Option(help: "Width m of rnn2's second layer (default: d).") var middle: Int?
-    @Option(help: "Number of epochs (default: \(TrainingConfig().epochs); with --resume, the run's).")
+    @Option(help: "Number of epochs (default: the model's, \(TrainingConfig().epochs) for rnn; with --resume, the run's).")
     var epochs: Int?
     @Option(help: "Trees per minibatch. (default: \(TrainingConfig().batchSize))") var batchSize: Int?
-    @Option(name: [.customLong("lr"), .long], help: "Learning rate. (default: \(TrainingConfig().learningRate))")
+    @Option(name: [.customLong("lr"), .long], help: "Learning rate (default: the model's, \(TrainingConfig().learningRate) for rnn).")
     var learningRate: Double?
     @Option(help: "Optimizer: adagrad or sgd. (default: adagrad)") var optimizer: OptimizerKind?
-    @Option(help: "L2 strength on W, W2 and U. (default: \(TrainingConfig().l2))") var l2: Double?
+    @Option(help: "L2 strength on the weight matrices (default: the model's, \(TrainingConfig().l2) for rnn).")
+    var l2: Double?
     @Option(help: "Random seed (initialization and shuffling). (default: \(TrainingConfig().seed))")
     var seed: UInt64?
     @Option(help: "Worker threads per minibatch (default: all cores; with --resume, the run's).")
@@ -124,10 +125,9 @@ struct Train: ParsableCommand {
     /// A new run's settings from the flags; the run directory is checked now, created later.
     func newSession() throws -> Session {
         if let out { try RunDirectory.checkAvailable(out) }
-        var config = TrainingConfig()
-        config.model = model ?? config.model
-        config.dim = dim ?? config.model.defaultDim
-        config.inputDim = inputDim
+        var config = (model ?? .rnn).trainingDefaults
+        config.dim = dim ?? config.dim
+        config.inputDim = inputDim ?? config.inputDim
         config.middle = middle
         config.epochs = epochs ?? config.epochs
         config.batchSize = batchSize ?? config.batchSize

@@ -30,6 +30,18 @@ extension ModelKind {
         }
     }
 
+    /// What `train` uses where the user gives no flag: the model's width and the settings
+    /// that did best for it on dev (never test). See the README's results for each.
+    public var trainingDefaults: TrainingConfig {
+        var c = TrainingConfig()
+        c.model = self
+        c.dim = defaultDim
+        switch self {
+        case .rnn, .rnn2: break  // TrainingConfig's own defaults come from the rnn sweep
+        }
+        return c
+    }
+
     /// The width `--dim` defaults to.
     public var defaultDim: Int {
         switch self {
