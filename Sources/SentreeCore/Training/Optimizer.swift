@@ -33,14 +33,29 @@ public struct Optimizer: Sendable {
         let adagrad = kind == .adagrad
         parameters.withUnsafeMutableBufferPointer { p in
             accumulator.withUnsafeMutableBufferPointer { acc in
-                // Plain loops over contiguous runs, which the compiler vectorizes.
+                // Eight lanes at a time (the compiler would not vectorize the scalar loop: p and
+                // acc might alias); sqrt and division round the same way in either form.
                 func update(_ start: Int, _ g: UnsafePointer<Float>, _ count: Int) {
                     if adagrad {
-                        for j in 0 ..< count {
+                        let pp = UnsafeMutableRawPointer(p.baseAddress! + start)
+                        let ap = UnsafeMutableRawPointer(acc.baseAddress! + start), gp = UnsafeRawPointer(g)
+                        let rate = SIMD8<Float>(repeating: lr), eps = SIMD8<Float>(repeating: Self.epsilon)
+                        var j = 0
+                        while j + 8 <= count {
+                            let gi = gp.loadUnaligned(fromByteOffset: 4 * j, as: SIMD8<Float>.self)
+                            let a = ap.loadUnaligned(fromByteOffset: 4 * j, as: SIMD8<Float>.self) + gi * gi
+                            ap.storeBytes(of: a, toByteOffset: 4 * j, as: SIMD8<Float>.self)
+                            let v = pp.loadUnaligned(fromByteOffset: 4 * j, as: SIMD8<Float>.self)
+                            pp.storeBytes(of: v - rate * gi / (a.squareRoot() + eps), toByteOffset: 4 * j,
+                                          as: SIMD8<Float>.self)
+                            j += 8
+                        }
+                        while j < count {
                             let gi = g[j]
                             let a = acc[start + j] + gi * gi
                             acc[start + j] = a
                             p[start + j] -= lr * gi / (a.squareRoot() + Self.epsilon)
+                            j += 1
                         }
                     } else {
                         for j in 0 ..< count { p[start + j] -= lr * g[j] }
