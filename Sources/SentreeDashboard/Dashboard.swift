@@ -1,7 +1,6 @@
 import Dispatch
 import Foundation
 import SentreeCore
-import Synchronization
 
 /// The live training dashboard.
 public enum Dashboard {
@@ -14,7 +13,7 @@ public enum Dashboard {
     public static func run(setup: DashboardSetup, control: any TrainerControl, inbox: EventInbox,
                            start: @Sendable () -> Void) -> Int32 {
         // Signals become a flag the loop polls, so cleanup runs on this thread.
-        let interrupted = Mutex<Int32?>(nil)
+        let interrupted = Locked<Int32?>(nil)
         signal(SIGINT, SIG_IGN)
         signal(SIGTERM, SIG_IGN)
         let sources = [SIGINT, SIGTERM].map { sig in

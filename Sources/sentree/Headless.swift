@@ -1,7 +1,6 @@
 import Dispatch
 import Foundation
 import SentreeCore
-import Synchronization
 
 /// Plain-text training: one line per epoch on stdout, for scripts, CI and pipes.
 enum Headless {
@@ -11,8 +10,8 @@ enum Headless {
 
     static func run(config: TrainingConfig, train: Treebank, dev: Treebank, run: RunDirectory,
                     resume: Checkpoint?) throws -> Int32 {
-        let best = Mutex<(epoch: Int, fineRoot: Double)>((0, -1))
-        let finalState = Mutex(TrainerState.starting)
+        let best = Locked<(epoch: Int, fineRoot: Double)>((0, -1))
+        let finalState = Locked(TrainerState.starting)
         let trainer = try Trainer(config: config, train: train, dev: dev, run: run, resume: resume,
                                   stopAfterWriteFailures: writeFailureLimit) { event in
             switch event {
@@ -49,7 +48,7 @@ enum Headless {
         // Ctrl-C / SIGTERM stop at the next minibatch and save `last`; a second one exits now.
         signal(SIGINT, SIG_IGN)
         signal(SIGTERM, SIG_IGN)
-        let caught = Mutex<Int32?>(nil)
+        let caught = Locked<Int32?>(nil)
         let sources = [SIGINT, SIGTERM].map { sig in
             let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
             source.setEventHandler { @Sendable in

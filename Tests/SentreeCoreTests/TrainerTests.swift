@@ -1,11 +1,10 @@
 import Foundation
-import Synchronization
 import Testing
 @testable import SentreeCore
 
 /// Collects trainer events for assertions.
 final class EventLog: Sendable {
-    let events = Mutex<[TrainerEvent]>([])
+    let events = Locked<[TrainerEvent]>([])
     func post(_ e: TrainerEvent) { events.withLock { $0.append(e) } }
     var steps: [StepEvent] { events.withLock { $0.compactMap { if case .step(let s) = $0 { s } else { nil } } } }
     var epochs: [EpochResult] { events.withLock { $0.compactMap { if case .epoch(let r) = $0 { r } else { nil } } } }

@@ -2,7 +2,6 @@ import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
-import Synchronization
 import ZIPFoundation
 
 /// Why the SST files could not be found, copied, downloaded or unpacked.
@@ -238,7 +237,7 @@ public enum SSTData {
 
 /// The result of a download, handed from URLSession's delegate queue to the waiting thread.
 private final class DownloadOutcome: Sendable {
-    private let result = Mutex<Result<Data, SSTDataError>?>(nil)
+    private let result = Locked<Result<Data, SSTDataError>?>(nil)
 
     func set(_ value: Result<Data, SSTDataError>) { result.withLock { $0 = value } }
 

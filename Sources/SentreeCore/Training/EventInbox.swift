@@ -1,11 +1,10 @@
-import Synchronization
 
 /// A thread-safe mailbox of trainer events that a UI loop drains at its own pace.
 ///
 /// The trainer posts from its queue; the UI thread calls `drain()` once per frame, so the
 /// UI never blocks the trainer for longer than an array append.
 public final class EventInbox: Sendable {
-    private let pending = Mutex<[TrainerEvent]>([])
+    private let pending = Locked<[TrainerEvent]>([])
 
     public init() {}
 

@@ -22,11 +22,11 @@ public final class Trainer: TrainerControl {
 
     let onEvent: @Sendable (TrainerEvent) -> Void
     let stopAfterWriteFailures: Int?
-    let pending = Mutex(PendingCommands())
+    let pending = Locked(PendingCommands())
     let wake = DispatchSemaphore(value: 0)
     let finished = DispatchSemaphore(value: 0)
-    let snapshot = Mutex<ModelSnapshot?>(nil)
-    let started = Mutex(false)
+    let snapshot = Locked<ModelSnapshot?>(nil)
+    let started = Locked(false)
     let queue = DispatchQueue(label: "sentree.trainer", qos: .userInitiated)
     /// The loop's own state. Only the training queue locks it, for the whole run.
     let loop: Mutex<TrainingLoop>
