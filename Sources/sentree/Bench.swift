@@ -15,7 +15,7 @@ struct Bench: ParsableCommand {
         percent_of_peak and eval_trees_per_second.
         """)
 
-    @Option(help: "Model: rnn or rnn2.") var model: ModelKind = .rnn
+    @Option(help: "Model: \(ModelKind.allCases.map(\.rawValue).joined(separator: ", ")).") var model: ModelKind = .rnn
     @Option(help: "Width d (default: the model's).") var dim: Int?
     @Option(help: "Width of word vectors, for models with input weights (default: the model's).")
     var inputDim: Int?
@@ -44,7 +44,7 @@ struct Bench: ParsableCommand {
             config.model = model
             let dim = self.dim ?? model.defaultDim
             config.dim = dim
-            config.inputDim = inputDim
+            config.inputDim = inputDim ?? model.defaultInputDim
             config.middle = middle
             config.batchSize = batchSize
             let cores = ProcessInfo.processInfo.activeProcessorCount
