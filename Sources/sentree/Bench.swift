@@ -51,7 +51,9 @@ struct Bench: ParsableCommand {
             let n = threads ?? cores
             let counts = n > 1 ? [1, n] : [n]
             let peaks = counts.map { PeakProbe.gflops(threads: $0) }
+            let inputWidth = config.inputDim ?? dim
             let shape = "\(model.rawValue) d=\(dim)\(model == .rnn2 ? " m=\(middle ?? dim)" : "")"
+                + (inputWidth == dim ? "" : " x=\(inputWidth)")
             if !json {
                 print("bench: \(shape), batch \(batchSize), \(train.count) trees, \(train.nodeCount) nodes, \(epochs) timed epochs, \(cores) cores")
                 print("peak (FP32 FMA probe): " + zip(counts, peaks).map { String(format: "%d thread%@ %.1f GFLOP/s", $0, $0 == 1 ? "" : "s", $1) }.joined(separator: ", "))
@@ -66,6 +68,7 @@ struct Bench: ParsableCommand {
                 if json {
                     let row: [String: Any] = [
                         "model": model.rawValue, "dim": dim, "middle": model == .rnn2 ? middle ?? dim : 0,
+                        "input_dim": inputWidth,
                         "threads": t, "seconds_per_epoch": r.secondsPerEpoch, "trees_per_second": r.treesPerSecond,
                         "nodes_per_second": r.nodesPerSecond, "gflops": r.gflops, "peak_gflops": peak,
                         "percent_of_peak": percent, "eval_trees_per_second": r.evaluationTreesPerSecond,

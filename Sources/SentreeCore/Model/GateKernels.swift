@@ -48,7 +48,7 @@ func fastTanh(_ a: SIMD16<Float>) -> SIMD16<Float> {
     let x = a - reluChunk(a - c) + reluChunk(-a - c)
     let x2 = x * x
     // Horner steps as fused multiply-adds: acc ← acc·x² + coefficient.
-    func step(_ acc: SIMD16<Float>, _ coefficient: Float) -> SIMD16<Float> {
+    @inline(__always) func step(_ acc: SIMD16<Float>, _ coefficient: Float) -> SIMD16<Float> {
         SIMD16(repeating: coefficient).addingProduct(acc, x2)
     }
     var p = step(SIMD16(repeating: -2.76076847742355e-16), 2.00018790482477e-13)
