@@ -176,18 +176,12 @@ enum TreeLSTMReference {
 
     /// A small Tree-LSTM learns SST: clearly above the majority floors on dev within 3 epochs.
     @Test(.enabled(if: TestTreebanks.sstDirectory != nil)) func learnsSST() throws {
-        let dir = try #require(TestTreebanks.sstDirectory)
-        let train = try Treebank.load(contentsOf: dir + "/train.txt")
-        let dev = try Treebank.load(contentsOf: dir + "/dev.txt")
         var c = TrainingConfig()
         c.model = .treelstm
         c.dim = 30
         c.inputDim = 30
         c.epochs = 3
-        let log = EventLog()
-        let t = try Trainer(config: c, train: train, dev: dev, runDirectory: nil, onEvent: log.post)
-        t.start(); t.wait()
-        let best = log.epochs.map(\.dev.metrics).max { $0.fineRoot < $1.fineRoot }!
+        let best = try TrainerTests.bestDevMetrics(trainingOnSST: c)
         // Baselines on dev: majority fine root ≈ 26%, always-positive binary root ≈ 51%.
         // Measured (2 threads): 43.7% fine root, 82.7% binary root.
         #expect(best.fineRoot > 0.40, "fine root \(best.fineRoot)")

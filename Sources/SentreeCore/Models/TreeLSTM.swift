@@ -180,10 +180,7 @@ final class TreeLSTMModel<T: ModelScalar>: LevelModel {
     func forwardLevel(_ h: Int, _ s: LevelSchedule, w: TreeLSTMWeights<T>) {
         let rows = s.level(h), n = rows.count, K = s.leafCount, ld = 5 * dp
         let g = G + (rows.lowerBound - K) * 2 * dp
-        for (k, row) in rows.enumerated() {
-            copyVector(n: dp, H + Int(s.leftRow[row]) * dp, g + k * 2 * dp)
-            copyVector(n: dp, H + Int(s.rightRow[row]) * dp, g + k * 2 * dp + dp)
-        }
+        s.gatherChildren(of: rows, from: H, width: dp, into: g)
         let a0 = A + nodeGates(rows.lowerBound, leaves: K)
         w.withPointers { w in
             broadcastRows(m: n, n: ld, v: w.bNode, y: a0, ldy: ld)
@@ -217,7 +214,7 @@ final class TreeLSTMModel<T: ModelScalar>: LevelModel {
     /// Per row: dc = DC + dh ⊙ o ⊙ (1 − tanh²c), then the gate errors (TreeLSTM.md); children
     /// get dc ⊙ f at their c. Then ∂U += Gᵀ·DA, ∂b += Σ DA, and the children's dh = DA·U_iffou.
     func backwardLevel(_ h: Int, _ s: LevelSchedule, w: TreeLSTMWeights<T>) {
-        let rows = s.level(h), n = rows.count, K = s.leafCount, ld = 5 * dp
+        let rows = s.level(h), K = s.leafCount, ld = 5 * dp
         let g = G + (rows.lowerBound - K) * 2 * dp
         let a0 = A + nodeGates(rows.lowerBound, leaves: K), da0 = DA + nodeGates(rows.lowerBound, leaves: K)
         let one = SIMD16<T>(repeating: 1)
@@ -240,15 +237,9 @@ final class TreeLSTMModel<T: ModelScalar>: LevelModel {
                 j += laneWidth
             }
         }
-        addColumnSums(m: n, n: ld, x: da0, ldx: ld, y: gbNode)
-        zero(n: n * 2 * dp, DG)
         w.withPointers { w in
-            gemm(m: 2 * dp, n: ld, k: n, a: g, rowStride: 1, columnStride: 2 * dp, b: da0, ldb: ld, c: gUT, ldc: ld)
-            gemm(m: n, n: 2 * dp, k: ld, a: da0, rowStride: ld, columnStride: 1, b: w.Up, ldb: 2 * dp, c: DG, ldc: 2 * dp)
-        }
-        for (k, row) in rows.enumerated() {
-            axpy(n: dp, alpha: 1, x: DG + k * 2 * dp, y: E + Int(s.leftRow[row]) * dp)
-            axpy(n: dp, alpha: 1, x: DG + k * 2 * dp + dp, y: E + Int(s.rightRow[row]) * dp)
+            s.backwardChildrenProduct(of: rows, delta: da0, width: ld, used: ld, children: g, weights: w.Up,
+                                      gradient: gUT, bias: gbNode, scratch: DG, childWidth: dp, into: E)
         }
     }
 
