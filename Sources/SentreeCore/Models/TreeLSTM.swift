@@ -32,6 +32,19 @@ struct TreeLSTMWeights<T: ModelScalar>: Sendable {
     }
 }
 
+/// dst[j·dstStride + i] = src[i·srcStride + j] for i < rows, j < cols, in 16 × 16 tiles, so
+/// reads and writes both move whole cache lines (packing and exporting run every minibatch).
+private func transpose<T>(rows: Int, cols: Int, from src: UnsafePointer<T>, stride srcStride: Int,
+                          to dst: UnsafeMutablePointer<T>, stride dstStride: Int) {
+    for i0 in stride(from: 0, to: rows, by: 16) {
+        for j0 in stride(from: 0, to: cols, by: 16) {
+            for j in j0 ..< min(j0 + 16, cols) {
+                for i in i0 ..< min(i0 + 16, rows) { dst[j * dstStride + i] = src[i * srcStride + j] }
+            }
+        }
+    }
+}
+
 private extension ParameterLayout {
     var lstmInput: Tensor { tensor(named: "W_iou")! }
     var lstmChildren: Tensor { tensor(named: "U_iffou")! }
@@ -99,31 +112,31 @@ final class TreeLSTMModel<T: ModelScalar>: LevelModel {
     static func pack(layout: ParameterLayout, parameters p: UnsafePointer<T>) -> TreeLSTMWeights<T> {
         let cfg = layout.config
         let d = cfg.dim, x = cfg.inputWidth, dp = padded(d), xp = padded(x)
-        var s = [T](repeating: 0, count: TreeLSTMWeights<T>.count(dp: dp, xp: xp))
-        let WT = 0, Wp = 3 * xp * dp, UT = Wp + 3 * dp * xp, Up = UT + 10 * dp * dp
-        let bLeaf = Up + 10 * dp * dp, bNode = bLeaf + 3 * dp
+        var storage = [T](repeating: 0, count: TreeLSTMWeights<T>.count(dp: dp, xp: xp))
         let w = p + layout.lstmInput.offset, u = p + layout.lstmChildren.offset, b = p + layout.lstmBias.offset
-        for g in 0 ..< 3 {
-            for i in 0 ..< d {
-                for j in 0 ..< x {
-                    let v = w[(g * d + i) * x + j]
-                    s[WT + j * 3 * dp + g * dp + i] = v
-                    s[Wp + (g * dp + i) * xp + j] = v
+        storage.withUnsafeMutableBufferPointer { buf in
+            let WT = buf.baseAddress!, Wp = WT + 3 * xp * dp, UT = Wp + 3 * dp * xp, Up = UT + 10 * dp * dp
+            let bLeaf = Up + 10 * dp * dp, bNode = bLeaf + 3 * dp
+            for g in 0 ..< 3 {
+                transpose(rows: d, cols: x, from: w + g * d * x, stride: x, to: WT + g * dp, stride: 3 * dp)
+                for i in 0 ..< d {
+                    (Wp + (g * dp + i) * xp).update(from: w + (g * d + i) * x, count: x)
+                    bLeaf[g * dp + i] = b[leafBiasBlock[g] * d + i]
                 }
-                s[bLeaf + g * dp + i] = b[leafBiasBlock[g] * d + i]
+            }
+            for g in 0 ..< 5 {
+                for side in 0 ..< 2 {
+                    transpose(rows: d, cols: d, from: u + g * d * 2 * d + side * d, stride: 2 * d,
+                              to: UT + side * dp * 5 * dp + g * dp, stride: 5 * dp)
+                }
+                for i in 0 ..< d {
+                    (Up + (g * dp + i) * 2 * dp).update(from: u + (g * d + i) * 2 * d, count: d)
+                    (Up + (g * dp + i) * 2 * dp + dp).update(from: u + (g * d + i) * 2 * d + d, count: d)
+                    bNode[g * dp + i] = b[nodeBiasBlock[g] * d + i]
+                }
             }
         }
-        for g in 0 ..< 5 {
-            for i in 0 ..< d {
-                for j in 0 ..< 2 * d {
-                    let v = u[(g * d + i) * 2 * d + j], col = j < d ? j : dp + j - d
-                    s[UT + col * 5 * dp + g * dp + i] = v
-                    s[Up + (g * dp + i) * 2 * dp + col] = v
-                }
-                s[bNode + g * dp + i] = b[nodeBiasBlock[g] * d + i]
-            }
-        }
-        return TreeLSTMWeights(storage: s, dp: dp, xp: xp)
+        return TreeLSTMWeights(storage: storage, dp: dp, xp: xp)
     }
 
     init(layout: ParameterLayout, gradients: Bool) {
@@ -278,16 +291,15 @@ final class TreeLSTMModel<T: ModelScalar>: LevelModel {
         let b = grad + layout.lstmBias.offset
         for i in 0 ..< 4 * d { b[i] = 0 }
         for g in 0 ..< 3 {
-            for i in 0 ..< d {
-                for j in 0 ..< x { w[(g * d + i) * x + j] = gWT[j * 3 * dp + g * dp + i] }
-                b[leafBiasBlock[g] * d + i] += gbLeaf[g * dp + i]
-            }
+            transpose(rows: x, cols: d, from: gWT + g * dp, stride: 3 * dp, to: w + g * d * x, stride: x)
+            for i in 0 ..< d { b[leafBiasBlock[g] * d + i] += gbLeaf[g * dp + i] }
         }
         for g in 0 ..< 5 {
-            for i in 0 ..< d {
-                for j in 0 ..< 2 * d { u[(g * d + i) * 2 * d + j] = gUT[(j < d ? j : dp + j - d) * 5 * dp + g * dp + i] }
-                b[nodeBiasBlock[g] * d + i] += gbNode[g * dp + i]
+            for side in 0 ..< 2 {
+                transpose(rows: d, cols: d, from: gUT + side * dp * 5 * dp + g * dp, stride: 5 * dp,
+                          to: u + g * d * 2 * d + side * d, stride: 2 * d)
             }
+            for i in 0 ..< d { b[nodeBiasBlock[g] * d + i] += gbNode[g * dp + i] }
         }
     }
 }
