@@ -20,8 +20,8 @@ enum TreeLSTMReference {
         let tb = data.treebank
         for t in trees {
             let nodes = tb.nodes(of: t), n = nodes.count, base = nodes.lowerBound
-            var gate = [[[Double]]](repeating: [[Double]](repeating: [Double](repeating: 0, count: d), count: 5),
-                                    count: n)
+            let zeros = [Double](repeating: 0, count: d)
+            var gate = [[[Double]]](repeating: [[Double]](repeating: zeros, count: 5), count: n)
             var c = [[Double]](repeating: [Double](repeating: 0, count: d), count: n)
             var h = c, prob = [[Double]](repeating: [], count: n)
             func child(_ k: Int) -> (Int, Int) { (Int(tb.left[base + k]), Int(tb.right[base + k])) }
@@ -51,7 +51,9 @@ enum TreeLSTMReference {
                     }
                     h[k][r] = gate[k][3][r] * Double.tanh(c[k][r])
                 }
-                var z = (0 ..< C).map { cl in (0 ..< d).reduce(p[bs + cl]) { $0 + p[U + cl * d + $1] * h[k][$1] } }
+                var z = (0 ..< C).map { cl in
+                    (0 ..< d).reduce(p[bs + cl]) { $0 + p[U + cl * d + $1] * h[k][$1] }
+                }
                 let top = z.max()!
                 z = z.map { Double.exp($0 - top) }
                 let total = z.reduce(0, +)
@@ -124,7 +126,8 @@ enum TreeLSTMReference {
                                                  vocabularySize: data.words.max().map { Int($0) + 1 }!))
         let theta = EngineTests.parameters(layout, Double.self)
         let trees = EngineTests.batch(40, seed: 6)
-        let reference = TreeLSTMReference.lossAndGradient(layout: layout, parameters: theta, trees: trees, data: data)
+        let reference = TreeLSTMReference.lossAndGradient(layout: layout, parameters: theta, trees: trees,
+                                                          data: data)
         let batched = TreeModel<Double>(layout: layout, parameters: theta, threads: shape.2)
             .lossAndGradient(trees: trees, data: data, parameters: theta)
         #expect(abs(batched.loss - reference.loss) <= 1e-12 * abs(reference.loss))
@@ -143,14 +146,15 @@ enum TreeLSTMReference {
                                                  vocabularySize: data.words.max().map { Int($0) + 1 }!))
         let theta = EngineTests.parameters(layout, Double.self)
         let trees = EngineTests.batch(25, seed: 7)
-        let reference = TreeLSTMReference.lossAndGradient(layout: layout, parameters: theta, trees: trees, data: data)
+        let reference = TreeLSTMReference.lossAndGradient(layout: layout, parameters: theta, trees: trees,
+                                                          data: data)
         let batched = TreeModel<Float>(layout: layout, parameters: theta.map(Float.init), threads: 2)
             .lossAndGradient(trees: trees, data: data, parameters: theta.map(Float.init))
         #expect(abs(batched.loss - reference.loss) <= 1e-4 * abs(reference.loss))
         let b = batched.gradient.densified().map(Double.init)
         for t in layout.tensors {
-            #expect(EngineTests.relativeDifference(Array(b[t.range]), Array(reference.gradient[t.range])) < 1e-4,
-                    "\(t.name)")
+            let r = Array(reference.gradient[t.range])
+            #expect(EngineTests.relativeDifference(Array(b[t.range]), r) < 1e-4, "\(t.name)")
         }
     }
 

@@ -131,7 +131,8 @@ extension LevelSchedule {
         addColumnSums(m: n, n: m, x: delta, ldx: m, y: gb)
         zero(n: n * 2 * p, scratch)
         gemm(m: 2 * p, n: m, k: n, a: g, rowStride: 1, columnStride: 2 * p, b: delta, ldb: m, c: gWT, ldc: m)
-        gemm(m: n, n: 2 * p, k: used, a: delta, rowStride: m, columnStride: 1, b: Wp, ldb: 2 * p, c: scratch, ldc: 2 * p)
+        gemm(m: n, n: 2 * p, k: used, a: delta, rowStride: m, columnStride: 1, b: Wp, ldb: 2 * p,
+             c: scratch, ldc: 2 * p)
         sendToChildren(of: rows, from: scratch, width: p, into: e)
     }
 }

@@ -54,7 +54,8 @@ private extension ParameterLayout {
 /// The binary constituency Tree-LSTM (Tai, Socher, Manning 2015; N-ary with N = 2).
 ///
 ///     leaf:      [i; o; u] = [σ; σ; tanh](W_iou x + [b_i; b_o; b_u]),   c = i ⊙ u
-///     internal:  [i; f_l; f_r; o; u] = [σ; σ; σ; σ; tanh](U_iffou [h_l; h_r] + [b_i; b_f; b_f; b_o; b_u])
+///     internal:  [i; f_l; f_r; o; u] = [σ; σ; σ; σ; tanh](U_iffou [h_l; h_r]
+///                                                          + [b_i; b_f; b_f; b_o; b_u])
 ///                c = i ⊙ u + f_l ⊙ c_l + f_r ⊙ c_r
 ///     both:      h = o ⊙ tanh(c); the softmax reads h
 ///
@@ -113,7 +114,8 @@ final class TreeLSTMModel<T: ModelScalar>: LevelModel {
         let cfg = layout.config
         let d = cfg.dim, x = cfg.inputWidth, dp = padded(d), xp = padded(x)
         var storage = [T](repeating: 0, count: TreeLSTMWeights<T>.count(dp: dp, xp: xp))
-        let w = p + layout.lstmInput.offset, u = p + layout.lstmChildren.offset, b = p + layout.lstmBias.offset
+        let w = p + layout.lstmInput.offset, u = p + layout.lstmChildren.offset
+        let b = p + layout.lstmBias.offset
         storage.withUnsafeMutableBufferPointer { buf in
             let WT = buf.baseAddress!, Wp = WT + 3 * xp * dp, UT = Wp + 3 * dp * xp, Up = UT + 10 * dp * dp
             let bLeaf = Up + 10 * dp * dp, bNode = bLeaf + 3 * dp
@@ -166,7 +168,9 @@ final class TreeLSTMModel<T: ModelScalar>: LevelModel {
     }
 
     /// Offset of internal row `row`'s gate block in A and DA.
-    @inline(__always) private func nodeGates(_ row: Int, leaves K: Int) -> Int { K * 3 * dp + (row - K) * 5 * dp }
+    @inline(__always) private func nodeGates(_ row: Int, leaves K: Int) -> Int {
+        K * 3 * dp + (row - K) * 5 * dp
+    }
 
     /// A = [i | o | u] pre-activations X·W_iouᵀ + b in one product; then c, tanh c, h per leaf.
     func forwardLeaves(_ s: LevelSchedule, x X: UnsafePointer<T>, w: TreeLSTMWeights<T>) {
@@ -179,7 +183,8 @@ final class TreeLSTMModel<T: ModelScalar>: LevelModel {
             let a = A + k * ld, row = k * dp
             var j = 0
             while j < dp {
-                let i = sigmoidChunk(load(a, j)), o = sigmoidChunk(load(a, dp + j)), u = tanhChunk(load(a, 2 * dp + j))
+                let i = sigmoidChunk(load(a, j)), o = sigmoidChunk(load(a, dp + j))
+                let u = tanhChunk(load(a, 2 * dp + j))
                 let c = i * u, tc = tanhChunk(c)
                 store(i, a, j); store(o, a, dp + j); store(u, a, 2 * dp + j)
                 store(c, Cm, row + j); store(tc, TC, row + j); store(o * tc, H, row + j)
@@ -197,7 +202,8 @@ final class TreeLSTMModel<T: ModelScalar>: LevelModel {
         let a0 = A + nodeGates(rows.lowerBound, leaves: K)
         w.withPointers { w in
             broadcastRows(m: n, n: ld, v: w.bNode, y: a0, ldy: ld)
-            gemm(m: n, n: ld, k: 2 * dp, a: g, rowStride: 2 * dp, columnStride: 1, b: w.UT, ldb: ld, c: a0, ldc: ld)
+            gemm(m: n, n: ld, k: 2 * dp, a: g, rowStride: 2 * dp, columnStride: 1, b: w.UT, ldb: ld,
+                 c: a0, ldc: ld)
         }
         for (k, row) in rows.enumerated() {
             let a = a0 + k * ld, l = Int(s.leftRow[row]) * dp, r = Int(s.rightRow[row]) * dp, p = row * dp
@@ -283,7 +289,8 @@ final class TreeLSTMModel<T: ModelScalar>: LevelModel {
     }
 
     func clearGradients() {
-        zero(n: xp * 3 * dp, gWT); zero(n: 10 * dp * dp, gUT); zero(n: 3 * dp, gbLeaf); zero(n: 5 * dp, gbNode)
+        zero(n: xp * 3 * dp, gWT); zero(n: 10 * dp * dp, gUT)
+        zero(n: 3 * dp, gbLeaf); zero(n: 5 * dp, gbNode)
     }
 
     func exportGradient(into grad: UnsafeMutablePointer<T>) {
