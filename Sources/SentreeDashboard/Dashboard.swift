@@ -57,18 +57,11 @@ public enum Dashboard {
             let (key, _) = terminal.readKey()
             guard let key else { continue }
             for command in state.handle(key) {
-                switch command {
-                case .pause: control.pause()
-                case .resume: control.resume()
-                case .setLearningRate(let rate): control.setLearningRate(rate)
-                case .evaluate: control.evaluateNow()
-                case .save: control.saveNow()
-                case .quit:
-                    if quitRequested == nil {
-                        control.stop()
-                        quitRequested = Date()
-                    }
+                if command == .quit {
+                    if quitRequested != nil { continue }
+                    quitRequested = Date()
                 }
+                command.send(to: control)
             }
         }
         if let signalled { return 128 + signalled }

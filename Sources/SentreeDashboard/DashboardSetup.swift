@@ -10,9 +10,12 @@ public struct DashboardSetup: Sendable {
     public var stepsPerEpoch: Int
     /// Epochs already done when the run starts (non-zero when resuming).
     public var startEpoch: Int
+    /// The pretrained vectors the run started from, and their coverage.
+    public var embeddings: EmbeddingCoverage?
 
     public init(config: TrainingConfig, dev: Treebank, devWordIDs: [Int32], runDirectory: String,
-                stepsPerEpoch: Int, startEpoch: Int) {
+                stepsPerEpoch: Int, startEpoch: Int, embeddings: EmbeddingCoverage? = nil) {
+        self.embeddings = embeddings
         self.config = config
         self.dev = dev
         self.devWordIDs = devWordIDs

@@ -16,6 +16,21 @@ public enum Command: Equatable, Sendable {
     case quit
 }
 
+extension Command {
+    /// Passes the command to the trainer; for `.quit` that is `stop()`, and leaving once it
+    /// has stopped is the caller's part.
+    func send(to control: any TrainerControl) {
+        switch self {
+        case .pause: control.pause()
+        case .resume: control.resume()
+        case .setLearningRate(let rate): control.setLearningRate(rate)
+        case .evaluate: control.evaluateNow()
+        case .save: control.saveNow()
+        case .quit: control.stop()
+        }
+    }
+}
+
 /// The learning-rate step of `+` and `-`.
 let learningRateFactor = 1.5
 

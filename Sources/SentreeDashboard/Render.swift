@@ -74,6 +74,12 @@ func renderHeader(_ s: DashboardState, _ grid: inout CellGrid, _ options: Render
     }
     var x = grid.put(" sentree ", x: 0, y: 0, style: CellStyle(.accent, reverse: true))
     var details = "  \(model)  \(c.optimizer.rawValue)  l2 \(c.l2)  batch \(c.batchSize)  seed \(c.seed)  "
+    if let e = s.setup.embeddings {
+        // Room permitting: which vectors, and how many words they cover.
+        let name = ((e.file as NSString).lastPathComponent as NSString).deletingPathExtension
+        let text = String(format: "%@ %.0f%% words  ", name, 100 * Double(e.wordsFound) / Double(max(e.words, 1)))
+        if 9 + details.count + text.count + s.trainer.rawValue.count + 3 <= grid.width { details += text }
+    }
     if let banner, 9 + details.count + s.trainer.rawValue.count + 3 + banner.count > grid.width {
         details = "  \(model)  "
     }

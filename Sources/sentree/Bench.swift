@@ -27,6 +27,8 @@ struct Bench: ParsableCommand {
     @Flag(help: "Print one JSON object per row instead of a table.") var json = false
     @Flag(help: "Time only the engine's matrix-product kernel on the RNN's level shapes (d=30 and 300).")
     var kernels = false
+    @Option(help: "Time only reading this vectors file (GloVe or word2vec text) for SST train's vocabulary.")
+    var vectors: String?
 
     func validate() throws {
         if let dim, dim < 1 { throw ValidationError("--dim must be at least 1") }
@@ -51,6 +53,18 @@ struct Bench: ParsableCommand {
         try reportingErrors {
             let dir = try SSTData.resolve(explicitDirectory: data) { printError($0) }
             let train = try Treebank.load(contentsOf: dir + "/train.txt")
+            if let vectors {
+                let vocabulary = Vocabulary.build(from: train, lowercase: true)
+                let bytes = (try FileManager.default.attributesOfItem(atPath: vectors)[.size] as? Int) ?? 0
+                let start = Date()
+                let (dimension, found) = try PretrainedVectors.lookUp(vectors, vocabulary: vocabulary)
+                let seconds = Date().timeIntervalSince(start)
+                print(String(format: "read %@: %.1f MB in %.3f s (%.0f MB/s), %d-dimensional, %d of %d words found",
+                             TerminalText.sanitized(vectors), Double(bytes) / 1e6, seconds,
+                             Double(bytes) / 1e6 / seconds, dimension, found.lazy.filter { $0 != nil }.count,
+                             vocabulary.count - 1))
+                return
+            }
             let dev = try Treebank.load(contentsOf: dir + "/dev.txt")
             var config = TrainingConfig()
             config.model = model

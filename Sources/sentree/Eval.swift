@@ -16,11 +16,22 @@ struct Eval: ParsableCommand {
     @Option(help: "Labelled treebank file, e.g. data/sst/dev.txt or test.txt.") var data: String
     @Flag(help: "Print one JSON object instead of text.") var json = false
     @Option(help: "Worker threads (default: all cores; results do not depend on it).") var threads: Int?
+    @Option(help: ArgumentHelp("Vectors file for words training never saw (default: the run's, if it had one).",
+                               discussion: "Such words get their pretrained vector instead of <unk>."))
+    var embeddings: String?
+    @Flag(help: "Read unseen words as <unk> even if the run was trained from a vectors file.") var noEmbeddings = false
 
     func run() throws {
         try reportingErrors {
-            let (ckpt, file) = try loadCheckpoint(checkpoint)
+            var (ckpt, file) = try loadCheckpoint(checkpoint)
             let treebank = try Treebank.load(contentsOf: data)
+            var added: (file: String, words: Int, tokens: Int)? = nil
+            let trainedWith = ckpt.config.embeddings.flatMap { FileManager.default.fileExists(atPath: $0) ? $0 : nil }
+            if !noEmbeddings, let vectors = embeddings ?? trainedWith {
+                let extended = try PretrainedVectors.extend(ckpt, for: treebank, file: vectors)
+                ckpt = extended.checkpoint
+                added = (vectors, extended.words, extended.tokens)
+            }
             let vocabulary = Vocabulary(words: ckpt.vocabulary, lowercase: ckpt.lowercase)
             let encoded = EncodedTreebank(treebank, words: vocabulary.encode(treebank))
             let layout = ParameterLayout(ckpt.model)
@@ -29,12 +40,13 @@ struct Eval: ParsableCommand {
                                          maxTreeSize: encoded.maxTreeSize)
             let (m, _) = model.evaluate(encoded, parameters: ckpt.parameters)
             if json {
-                let object: [String: Any] = [
+                var object: [String: Any] = [
                     "fine_all": m.fineAll, "fine_root": m.fineRoot,
                     "binary_root": m.binaryRoot, "binary_all": m.binaryAll,
                     "confusion_root": m.confusionRoot, "confusion_all": m.confusionAll,
                     "trees": m.trees, "nodes": m.nodes,
                 ]
+                if let added { object["pretrained_words_added"] = added.words }
                 let out = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
                 print(String(decoding: out, as: UTF8.self))
                 return
@@ -43,6 +55,10 @@ struct Eval: ParsableCommand {
                 + "epoch \(ckpt.progress.epochsCompleted)"
             print("checkpoint \(TerminalText.sanitized(file)) (\(summary))")
             print("data       \(TerminalText.sanitized(data)): \(m.trees) trees, \(m.nodes) nodes")
+            if let added {
+                print("vectors    \(TerminalText.sanitized(added.file)): \(added.words) words unseen in training "
+                      + "(\(added.tokens) tokens) read with their pretrained vector instead of <unk>")
+            }
             print("fine all     \(percent(m.fineAll))")
             print("fine root    \(percent(m.fineRoot))")
             print("binary root  \(percent(m.binaryRoot))  (\(m.binaryRootTotal) roots with gold ≠ 2)")

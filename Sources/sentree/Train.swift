@@ -38,17 +38,22 @@ struct Train: ParsableCommand {
     @Option(help: "Width of word vectors, for models with input weights (default: the model's).")
     var inputDim: Int?
     @Option(help: "Width m of rnn2's second layer (default: d).") var middle: Int?
-    @Option(help: "Number of epochs (default: \(TrainingConfig().epochs); with --resume, the run's).")
+    @Option(help: "Number of epochs (default: the model's, \(TrainingConfig().epochs) for rnn; with --resume, the run's).")
     var epochs: Int?
     @Option(help: "Trees per minibatch. (default: \(TrainingConfig().batchSize))") var batchSize: Int?
-    @Option(name: [.customLong("lr"), .long], help: "Learning rate. (default: \(TrainingConfig().learningRate))")
+    @Option(name: [.customLong("lr"), .long], help: "Learning rate (default: the model's, \(TrainingConfig().learningRate) for rnn).")
     var learningRate: Double?
     @Option(help: "Optimizer: adagrad or sgd. (default: adagrad)") var optimizer: OptimizerKind?
-    @Option(help: "L2 strength on W, W2 and U. (default: \(TrainingConfig().l2))") var l2: Double?
+    @Option(help: "L2 strength on the weight matrices (default: the model's, \(TrainingConfig().l2) for rnn).")
+    var l2: Double?
     @Option(help: "Random seed (initialization and shuffling). (default: \(TrainingConfig().seed))")
     var seed: UInt64?
     @Option(help: "Worker threads per minibatch (default: all cores; with --resume, the run's).")
     var threads: Int?
+    @Option(help: "Pretrained word vectors (GloVe or word2vec text) to start L from; sets the word width.")
+    var embeddings: String?
+    @Flag(help: "Keep the pretrained word vectors fixed.") var freezeEmbeddings = false
+    @Option(help: "Learning-rate multiplier for the word vectors (default: 1).") var embeddingLrScale: Double?
     @Option(help: "Seconds between automatic saves of last (default: \(Int(TrainingConfig.defaultSaveInterval))).")
     var saveInterval: Double?
     @Flag(help: "Keep the case of words (default: lower-case).") var keepCase = false
@@ -67,6 +72,15 @@ struct Train: ParsableCommand {
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
         if let saveInterval, !(saveInterval >= 0 && saveInterval.isFinite) {
             throw ValidationError("--save-interval must be zero or a positive number of seconds")
+        }
+        if let embeddingLrScale, !(embeddingLrScale >= 0 && embeddingLrScale.isFinite) {
+            throw ValidationError("--embedding-lr-scale must be zero or positive")
+        }
+        if freezeEmbeddings && embeddingLrScale != nil {
+            throw ValidationError("--freeze-embeddings and --embedding-lr-scale contradict each other; give one")
+        }
+        if (freezeEmbeddings || embeddingLrScale != nil) && embeddings == nil && resume == nil {
+            throw ValidationError("--freeze-embeddings and --embedding-lr-scale need --embeddings FILE")
         }
         if out != nil && resume != nil {
             throw ValidationError("--out starts a new run and --resume continues one; give only one of them")
@@ -93,7 +107,7 @@ struct Train: ParsableCommand {
                                       resume: session.checkpoint, onEvent: { inbox.post($0) })
             let setup = DashboardSetup(config: trainer.config, dev: dev, devWordIDs: trainer.devWordIDs,
                                        runDirectory: run.path, stepsPerEpoch: trainer.stepsPerEpoch,
-                                       startEpoch: trainer.startEpoch)
+                                       startEpoch: trainer.startEpoch, embeddings: trainer.embeddingCoverage)
             return Dashboard.run(setup: setup, control: trainer, inbox: inbox, start: { trainer.start() })
         }
         return try Headless.run(config: config, train: train, dev: dev, run: run, resume: session.checkpoint)
@@ -111,10 +125,9 @@ struct Train: ParsableCommand {
     /// A new run's settings from the flags; the run directory is checked now, created later.
     func newSession() throws -> Session {
         if let out { try RunDirectory.checkAvailable(out) }
-        var config = TrainingConfig()
-        config.model = model ?? config.model
-        config.dim = dim ?? config.model.defaultDim
-        config.inputDim = inputDim ?? config.model.defaultInputDim
+        var config = (model ?? .rnn).trainingDefaults
+        config.dim = dim ?? config.dim
+        config.inputDim = inputDim ?? config.inputDim
         config.middle = middle
         config.epochs = epochs ?? config.epochs
         config.batchSize = batchSize ?? config.batchSize
@@ -125,6 +138,17 @@ struct Train: ParsableCommand {
         config.threads = threads ?? 0
         config.saveInterval = saveInterval
         config.lowercase = !keepCase
+        if let embeddings {
+            // The file decides the word width: the model's input width, or d for rnn and rnn2.
+            let width = try PretrainedVectors.dimension(of: embeddings)
+            if config.model.defaultInputDim != nil {
+                config.inputDim = inputDim ?? width
+            } else {
+                config.dim = dim ?? width
+            }
+            config.embeddings = absolutePath(embeddings)
+            config.embeddingLRScale = freezeEmbeddings ? 0 : embeddingLrScale
+        }
         let dataPath = try SSTData.resolve(explicitDirectory: data) { printError($0) }
         config.dataDirectory = absolutePath(dataPath)
         return Session(config: config, dataPath: dataPath)
@@ -175,6 +199,10 @@ struct Train: ParsableCommand {
         check("--l2", l2, c.l2)
         check("--seed", seed, c.seed)
         if keepCase && c.lowercase { conflicts.append("--keep-case (the run lower-cases words)") }
+        if let embeddings, absolutePath(embeddings) != c.embeddings {
+            conflicts.append("--embeddings \(embeddings) (the run has \(c.embeddings ?? "none"))")
+        }
+        check("--embedding-lr-scale", freezeEmbeddings ? 0 : embeddingLrScale, c.embeddingLRScale ?? 1)
         guard conflicts.isEmpty else {
             throw CLIError("\(path): cannot change what a run is on --resume: \(conflicts.joined(separator: ", ")). "
                            + "Start a new run with --out DIR instead.")

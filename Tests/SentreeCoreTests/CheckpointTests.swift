@@ -312,6 +312,18 @@ private func crc32(_ data: Data) -> UInt32 {
         }
     }
 
+    /// A well-formed file whose model has another class count: `sentree predict` used to trap
+    /// on it (found by the checkpoint fuzz target; Fuzz/corpus/checkpoint/invalid-classes-7.safetensors).
+    @Test(arguments: [1, 4, 7]) func classCountOtherThanFiveIsAnError(classes: Int) throws {
+        var checkpoint = makeCheckpoint(kind: .rnn)
+        checkpoint.model.classes = classes
+        let layout = ParameterLayout(checkpoint.model)
+        checkpoint.parameters = parameterValues(layout.count, seed: 3)
+        checkpoint.optimizerState = []
+        let error = decodeError(try checkpoint.encoded())
+        #expect(error?.message == "model_config has \(classes) classes; sentree models have the 5 SST sentiment classes")
+    }
+
     @Test func hostileTensorHeadersAreErrorsNotCrashes() throws {
         let headers = [
             #"{"L": {"dtype": "F32", "shape": [1073741824, 1073741824, 4], "data_offsets": [0, 0]}}"#,

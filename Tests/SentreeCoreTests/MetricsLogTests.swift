@@ -131,6 +131,20 @@ import Testing
         #expect(error?.message.contains("line 2") == true)
     }
 
+    @Test func readsBytesAsTheFileReaderDoesAndNamesTheSource() throws {
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let line = try MetricsLog.line(for: record(7, 0.5))
+        let bytes = line + Data("\n{\"event\":\"pause\",\"step\":3}\n\n".utf8) + line
+        let records = try MetricsLog.readEpochs(data: bytes, source: "memory")
+        #expect(records == [record(7, 0.5), record(7, 0.5)])
+        try bytes.write(to: URL(fileURLWithPath: path))
+        #expect(try MetricsLog.readEpochs(from: path) == records)
+        let error = #expect(throws: CheckpointError.self) {
+            try MetricsLog.readEpochs(data: Data("\n{}\n".utf8), source: "memory")
+        }
+        #expect(error?.description == "memory: line 2: not an epoch record")
+    }
+
     @Test func missingLogIsAnError() throws {
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let error = #expect(throws: CheckpointError.self) { try MetricsLog.readEpochs(from: path) }

@@ -220,11 +220,8 @@ func parseError(_ text: String, requireLabels: Bool = true) -> String? {
 }
 
 @Suite struct SSTTreebankTests {
-    @Test(.enabled(if: sstAvailable)) func trainCountsAndSpeed() throws {
-        let clock = ContinuousClock()
-        var tb = Treebank(source: "")
-        let elapsed = try clock.measure { tb = try Treebank.load(contentsOf: sstDirectory + "/train.txt") }
-        print("parsed SST train in \(elapsed)")
+    @Test(.enabled(if: sstAvailable)) func trainCounts() throws {
+        let tb = try Treebank.load(contentsOf: sstDirectory + "/train.txt")
         #expect(tb.count == 8544)
         #expect(tb.nodeCount == 318_582)
         #expect(tb.tokens.count == 163_563)
@@ -234,7 +231,6 @@ func parseError(_ text: String, requireLabels: Bool = true) -> String? {
             let r = tb.nodes(of: t)
             #expect(tb.left[r.upperBound - 1] >= 0 || r.count == 1)
         }
-        #expect(elapsed < .seconds(2))  // generous for a shared machine; typical is far less
     }
 
     @Test(.enabled(if: sstAvailable)) func devCounts() throws {

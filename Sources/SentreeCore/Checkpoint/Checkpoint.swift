@@ -12,7 +12,9 @@ import ZIPFoundation
 /// - `__metadata__` (all values strings): `format` = `sentree-checkpoint`,
 ///   `format_version` = `1`, `training_config`, `model_config`, `progress`, `history`
 ///   (JSON), `vocabulary` (JSON array of words in id order; id 0 is `<unk>`), `lowercase`
-///   (`true`/`false`), `crc32` (decimal CRC-32 of the data section, to detect corruption).
+///   (`true`/`false`), `crc32` (decimal CRC-32 of the data section, to detect corruption),
+///   and, when `L` started from pretrained vectors, `embeddings` (JSON: file, dimension,
+///   words and tokens covered).
 ///
 /// The model: `h = relu(W [h_left; h_right] + b)` at internal nodes, `h = L[word]` at
 /// leaves, (`h2 = relu(W2 h + b2)` for rnn2), `softmax(U h + bs)` at every node.
@@ -42,6 +44,8 @@ public struct Checkpoint: Sendable, Equatable {
     public var lowercase: Bool
     public var progress: TrainingProgress
     public var history: [EpochRecord]
+    /// The pretrained vectors `L` started from and how much of the vocabulary they covered.
+    public var embeddings: EmbeddingCoverage? = nil
 
     public init(config: TrainingConfig, model: ModelConfig, parameters: [Float], optimizerState: [Float],
                 vocabulary: [String], lowercase: Bool, progress: TrainingProgress, history: [EpochRecord]) {
@@ -69,6 +73,7 @@ public struct Checkpoint: Sendable, Equatable {
             "progress": try json(progress), "history": try json(history),
             "vocabulary": try json(vocabulary), "lowercase": lowercase ? "true" : "false",
         ]
+        if let embeddings { metadata["embeddings"] = try json(embeddings) }
         // The CRC covers the data section, which does not depend on the metadata.
         let withoutCRC = try SafeTensors.encode(tensors: tensors, metadata: metadata)
         let n = withoutCRC.prefix(8).enumerated().reduce(0) { $0 | Int($1.element) << (8 * $1.offset) }
@@ -121,6 +126,11 @@ public struct Checkpoint: Sendable, Equatable {
               model.vocabularySize < 1 << 28 else {
             throw fail("model_config has impossible sizes")
         }
+        // Whatever shows a prediction (predict, eval, the dashboard) knows the 5 SST labels, and
+        // sentree never writes another count: `predict` trapped on a 7-class file (found by fuzzing).
+        guard model.classes == 5 else {
+            throw fail("model_config has \(model.classes) classes; sentree models have the 5 SST sentiment classes")
+        }
         guard vocabulary.count == model.vocabularySize, vocabulary.first == Vocabulary.unknownToken else {
             throw fail("vocabulary has \(vocabulary.count) words, L has \(model.vocabularySize) rows (or <unk> is not first)")
         }
@@ -147,9 +157,11 @@ public struct Checkpoint: Sendable, Equatable {
         }
         let parameters = try tensors(prefix: "")
         let optimizerState = file.entry("adagrad.L") == nil ? [] : try tensors(prefix: "adagrad.")
-        return Checkpoint(config: config, model: model, parameters: parameters, optimizerState: optimizerState,
-                          vocabulary: vocabulary, lowercase: meta["lowercase"] != "false",
-                          progress: progress, history: history)
+        var checkpoint = Checkpoint(config: config, model: model, parameters: parameters,
+                                    optimizerState: optimizerState, vocabulary: vocabulary,
+                                    lowercase: meta["lowercase"] != "false", progress: progress, history: history)
+        if meta["embeddings"] != nil { checkpoint.embeddings = try field("embeddings", EmbeddingCoverage.self) }
+        return checkpoint
     }
 }
 

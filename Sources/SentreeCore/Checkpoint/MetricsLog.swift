@@ -34,9 +34,14 @@ public struct MetricsLog: Sendable {
     }
 
     public func appendEpoch(_ record: EpochRecord) throws {
+        try append(Self.line(for: record))
+    }
+
+    /// The line `appendEpoch` writes for `record`, without its newline.
+    public static func line(for record: EpochRecord) throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        try append(encoder.encode(record))
+        return try encoder.encode(record)
     }
 
     public func appendEvent(name: String, fields: [String: JSONScalar]) throws {
@@ -81,16 +86,22 @@ public struct MetricsLog: Sendable {
     /// Reads the epoch lines, skipping steering events.
     public static func readEpochs(from path: String) throws -> [EpochRecord] {
         guard let data = FileManager.default.contents(atPath: path) else { throw CheckpointError(path, "no such file") }
+        return try readEpochs(data: data, source: path)
+    }
+
+    /// Reads the epoch lines of a log's bytes; `source` names it in errors. Kept apart from
+    /// the file system so the fuzzer and tests can feed bytes directly.
+    public static func readEpochs(data: Data, source: String) throws -> [EpochRecord] {
         var records: [EpochRecord] = []
         for (i, line) in data.split(separator: 0x0A, omittingEmptySubsequences: false).enumerated() where !line.isEmpty {
             guard let object = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any] else {
-                throw CheckpointError(path, "line \(i + 1): not a JSON object")
+                throw CheckpointError(source, "line \(i + 1): not a JSON object")
             }
             if object["event"] != nil { continue }
             do {
                 records.append(try JSONDecoder().decode(EpochRecord.self, from: Data(line)))
             } catch {
-                throw CheckpointError(path, "line \(i + 1): not an epoch record")
+                throw CheckpointError(source, "line \(i + 1): not an epoch record")
             }
         }
         return records

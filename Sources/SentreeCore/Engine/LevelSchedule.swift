@@ -32,6 +32,9 @@ struct LevelSchedule {
         treeOffset.removeAll(keepingCapacity: true)
         cursor.removeAll(keepingCapacity: true)
         treeOffset.append(0)
+        // The leaf level always exists, if empty: a worker whose shard has no trees (minibatch
+        // smaller than the thread count) then runs zero rows instead of indexing past the end.
+        cursor.append(0)
         var total = 0
         for t in trees {
             let r = tb.nodes(of: t)

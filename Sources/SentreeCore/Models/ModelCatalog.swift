@@ -26,19 +26,35 @@ extension ModelKind {
         }
     }
 
+    /// The word width `--input-dim` defaults to, for models that read words through input
+    /// weights; `nil` for models whose leaves are the word vectors themselves.
+    public var defaultInputDim: Int? {
+        switch self {
+        case .rnn, .rnn2: nil
+        case .treelstm: TreeLSTMModel<Float>.defaultInputDim
+        }
+    }
+
+    /// What `train` uses where the user gives no flag: the model's width and the settings
+    /// that did best for it on dev (never test). See the README's results for each.
+    public var trainingDefaults: TrainingConfig {
+        var c = TrainingConfig()
+        c.model = self
+        c.dim = defaultDim
+        c.inputDim = defaultInputDim
+        switch self {
+        case .rnn, .rnn2: break  // TrainingConfig's own defaults come from the rnn sweep
+        // The paper's lr 0.05 and λ 1e-4 were not clearly better on dev over 5 epochs (README).
+        case .treelstm: break
+        }
+        return c
+    }
+
     /// The width `--dim` defaults to.
     public var defaultDim: Int {
         switch self {
         case .rnn, .rnn2: RNNModel<Float>.defaultDim
         case .treelstm: TreeLSTMModel<Float>.defaultDim
-        }
-    }
-
-    /// The width `--input-dim` defaults to (`nil`: word vectors are `dim` wide).
-    public var defaultInputDim: Int? {
-        switch self {
-        case .rnn, .rnn2: RNNModel<Float>.defaultInputDim
-        case .treelstm: TreeLSTMModel<Float>.defaultInputDim
         }
     }
 

@@ -11,6 +11,8 @@ public struct Optimizer: Sendable {
     public let layout: ParameterLayout
     /// AdaGrad's Σg² per parameter, or empty for SGD.
     public var accumulator: [Float]
+    /// Learning-rate multiplier for the rows of `L`; 0 leaves them (and their Σg²) untouched.
+    public var embeddingScale: Float = 1
     /// Added to √Σg² so the first steps are bounded.
     public static let epsilon: Float = 1e-8
 
@@ -26,7 +28,8 @@ public struct Optimizer: Sendable {
 
     /// Applies one step of `gradient` (already the gradient of the minibatch objective).
     public mutating func step(_ parameters: inout [Float], gradient g: Gradient<Float>, learningRate: Double) {
-        let lr = Float(learningRate), d = layout.config.inputWidth, base = layout.L.count
+        var lr = Float(learningRate)
+        let d = layout.config.inputWidth, base = layout.L.count, embeddingScale = self.embeddingScale
         let adagrad = kind == .adagrad
         parameters.withUnsafeMutableBufferPointer { p in
             accumulator.withUnsafeMutableBufferPointer { acc in
@@ -44,6 +47,8 @@ public struct Optimizer: Sendable {
                     }
                 }
                 g.dense.withUnsafeBufferPointer { update(base, $0.baseAddress!, $0.count) }
+                guard embeddingScale != 0 else { return }
+                lr *= embeddingScale
                 g.rowValues.withUnsafeBufferPointer { values in
                     for (r, row) in g.rows.enumerated() { update(Int(row) * d, values.baseAddress! + r * d, d) }
                 }

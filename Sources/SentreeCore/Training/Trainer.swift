@@ -17,6 +17,8 @@ public final class Trainer: TrainerControl {
     public let stepsPerEpoch: Int
     /// Epochs already completed when this trainer was created (non-zero when resuming).
     public let startEpoch: Int
+    /// How much of the vocabulary the pretrained vectors covered (nil without `embeddings`).
+    public let embeddingCoverage: EmbeddingCoverage?
 
     let onEvent: @Sendable (TrainerEvent) -> Void
     let stopAfterWriteFailures: Int?
@@ -74,8 +76,25 @@ public final class Trainer: TrainerControl {
         devWordIDs = devData.words
         stepsPerEpoch = (train.count + config.batchSize - 1) / config.batchSize
         startEpoch = resume?.progress.epochsCompleted ?? 0
-        loop = Mutex(try TrainingLoop(config: config, layout: layout, train: trainData, dev: devData,
-                                      vocabulary: vocabulary, run: run, resume: resume))
+        var pretrained: [Float]? = nil
+        var coverage = resume?.embeddings
+        if resume == nil, let file = config.embeddings {
+            let (dimension, vectors) = try PretrainedVectors.lookUp(file, vocabulary: vocabulary)
+            guard dimension == model.inputWidth else {
+                throw TrainerError("\(file) has \(dimension)-dimensional vectors but the model reads "
+                                   + "\(model.inputWidth)-dimensional words; pass --dim \(dimension) "
+                                   + "(or --input-dim \(dimension) for models with input weights)")
+            }
+            var p = layout.initialParameters(seed: config.seed)
+            coverage = PretrainedVectors.apply(vectors, to: &p, offset: layout.L.offset, dimension: dimension,
+                                               file: file, tokens: trainData.words)
+            pretrained = p
+        }
+        embeddingCoverage = coverage
+        let trainingLoop = try TrainingLoop(config: config, layout: layout, train: trainData, dev: devData,
+                                            vocabulary: vocabulary, run: run, resume: resume, initial: pretrained)
+        trainingLoop.embeddings = coverage
+        loop = Mutex(trainingLoop)
         let initial = loop.withLock { $0.makeSnapshot() }
         snapshot.withLock { $0 = initial }
     }

@@ -28,6 +28,10 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
     /// Absolute path of the directory with `train.txt` and `dev.txt` the run trains on, so
     /// `--resume` needs nothing but the run (`nil` in runs older than this field).
     public var dataDirectory: String? = nil
+    /// Pretrained word vectors (GloVe or word2vec text, absolute path) that initialize `L`.
+    public var embeddings: String? = nil
+    /// Learning-rate multiplier for the rows of `L` (`nil`: 1; 0 freezes the word vectors).
+    public var embeddingLRScale: Double? = nil
     /// Seconds between automatic saves of `last` (`nil`: `defaultSaveInterval`).
     public var saveInterval: Double? = nil
 

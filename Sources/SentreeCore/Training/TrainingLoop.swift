@@ -15,6 +15,8 @@ final class TrainingLoop {
     var optimizer: Optimizer
     var progress: TrainingProgress
     var history: [EpochRecord]
+    /// Where `L` started from, kept in every checkpoint.
+    var embeddings: EmbeddingCoverage? = nil
     var isPaused = false
     var lastSave = DispatchTime.now()
     /// Seconds between automatic saves of `last` (always on stop and at the end).
@@ -23,7 +25,7 @@ final class TrainingLoop {
     var writeFailures = 0
 
     init(config: TrainingConfig, layout: ParameterLayout, train: EncodedTreebank, dev: EncodedTreebank,
-         vocabulary: Vocabulary, run: RunDirectory?, resume: Checkpoint?) throws {
+         vocabulary: Vocabulary, run: RunDirectory?, resume: Checkpoint?, initial: [Float]? = nil) throws {
         self.config = config
         self.layout = layout
         self.train = train
@@ -35,9 +37,10 @@ final class TrainingLoop {
         if let resume, let log {
             try log.truncate(afterEpoch: resume.progress.epochsCompleted, step: resume.progress.globalStep)
         }
-        parameters = resume?.parameters ?? layout.initialParameters(seed: config.seed)
+        parameters = resume?.parameters ?? initial ?? layout.initialParameters(seed: config.seed)
         optimizer = Optimizer(kind: config.optimizer, layout: layout,
                               accumulator: resume.flatMap { $0.optimizerState.isEmpty ? nil : $0.optimizerState })
+        optimizer.embeddingScale = Float(config.embeddingLRScale ?? 1)
         progress = resume?.progress ?? TrainingProgress(
             epochsCompleted: 0, stepInEpoch: 0, globalStep: 0, learningRate: config.learningRate,
             bestFineRoot: -1, bestEpoch: 0, elapsedSeconds: 0)
@@ -179,9 +182,11 @@ final class TrainingLoop {
     }
 
     func checkpoint() -> Checkpoint {
-        Checkpoint(config: config, model: layout.config, parameters: parameters,
-                   optimizerState: optimizer.accumulator, vocabulary: vocabulary.words,
-                   lowercase: vocabulary.lowercase, progress: progress, history: history)
+        var c = Checkpoint(config: config, model: layout.config, parameters: parameters,
+                           optimizerState: optimizer.accumulator, vocabulary: vocabulary.words,
+                           lowercase: vocabulary.lowercase, progress: progress, history: history)
+        c.embeddings = embeddings
+        return c
     }
 
     /// Writes `best` or `last` ("manual" saves go to `last`); failures are reported, not fatal.

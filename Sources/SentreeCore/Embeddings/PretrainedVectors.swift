@@ -1,0 +1,147 @@
+import Foundation
+
+/// How much of a vocabulary a vectors file covers: printed at start, kept in checkpoints,
+/// shown in the dashboard header.
+public struct EmbeddingCoverage: Codable, Sendable, Equatable {
+    /// The vectors file, as given.
+    public var file: String
+    public var dimension: Int
+    /// Vocabulary words (`<unk>` not counted) that got a pretrained vector.
+    public var wordsFound: Int
+    public var words: Int
+    /// Training tokens whose word got a pretrained vector.
+    public var tokensFound: Int
+    public var tokens: Int
+
+    public init(file: String, dimension: Int, wordsFound: Int, words: Int, tokensFound: Int, tokens: Int) {
+        self.file = file; self.dimension = dimension; self.wordsFound = wordsFound; self.words = words
+        self.tokensFound = tokensFound; self.tokens = tokens
+    }
+
+    /// `GloVe: 15,802 of 16,581 words (95.3%), 98.9% of tokens`.
+    public var summary: String {
+        func pct(_ a: Int, _ b: Int) -> String { String(format: "%.1f%%", 100 * Double(a) / Double(max(b, 1))) }
+        return "\(wordsFound) of \(words) words (\(pct(wordsFound, words))), \(pct(tokensFound, tokens)) of tokens"
+    }
+}
+
+/// Pretrained vectors for a vocabulary's words, looked up the way SST spells them.
+///
+/// SST writes brackets and slashes PTB-style (`-LRB-`, `\/`), where GloVe and word2vec files
+/// have `(` and `/`; and a word missing in the case it has falls back to its lower-cased form.
+public enum PretrainedVectors {
+    /// The spellings to look `word` up under, most specific first: as is, PTB escapes
+    /// undone, then both lower-cased.
+    public static func spellings(of word: String) -> [String] {
+        var list = [word]
+        func add(_ s: String) { if !list.contains(s) { list.append(s) } }
+        let plain = Treebank.displayText(ofToken: Treebank.bracketEscapes.keys.first {
+            $0.caseInsensitiveCompare(word) == .orderedSame
+        } ?? word)
+        add(plain)
+        add(word.lowercased())
+        add(plain.lowercased())
+        return list
+    }
+
+    /// Reads `path` and returns, for each vocabulary index, its vector (nil if the file has
+    /// none of the word's spellings; always nil for `<unk>`), and the file's dimension.
+    ///
+    /// Streams the file; memory grows with the vocabulary, not with the file.
+    public static func lookUp(_ path: String, vocabulary: Vocabulary) throws -> (dimension: Int, vectors: [[Float]?]) {
+        var candidates: [String] = []
+        var position: [String: Int] = [:]
+        let spellings = vocabulary.words.map(Self.spellings(of:))
+        for list in spellings.dropFirst() {
+            for s in list where position[s] == nil {
+                position[s] = candidates.count
+                candidates.append(s)
+            }
+        }
+        let file = try EmbeddingsReader.read(contentsOf: path, words: candidates)
+        var vectors: [[Float]?] = [nil]
+        for list in spellings.dropFirst() {
+            let found = list.lazy.compactMap { file.vector(forIndex: position[$0]!) }.first
+            vectors.append(found.map(Array.init))
+        }
+        return (file.dimension, vectors)
+    }
+
+    /// Writes the found vectors into rows of `L` (a flat [V × dimension] block of `p` at
+    /// `offset`) and measures the coverage over `tokens` (training word ids).
+    public static func apply(_ vectors: [[Float]?], to p: inout [Float], offset: Int, dimension: Int,
+                             file: String, tokens: [Int32]) -> EmbeddingCoverage {
+        for (id, v) in vectors.enumerated() {
+            guard let v else { continue }
+            for j in 0 ..< dimension { p[offset + id * dimension + j] = v[j] }
+        }
+        let found = vectors.lazy.filter { $0 != nil }.count
+        let tokensFound = tokens.lazy.filter { $0 >= 0 && vectors[Int($0)] != nil }.count
+        let tokenCount = tokens.lazy.filter { $0 >= 0 }.count
+        return EmbeddingCoverage(file: file, dimension: dimension, wordsFound: found, words: vectors.count - 1,
+                                 tokensFound: tokensFound, tokens: tokenCount)
+    }
+
+    /// The width of the vectors in `path`, from its first line (the header of a word2vec
+    /// file, or the number of values of a GloVe row), without reading the rest.
+    public static func dimension(of path: String) throws -> Int {
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw InputError(source: path, line: 0, column: 0,
+                             message: FileManager.default.fileExists(atPath: path) ? "cannot read the file" : "no such file")
+        }
+        defer { try? handle.close() }
+        let head = (try? handle.read(upToCount: 1 << 16)) ?? Data()
+        let firstLine = head.split(separator: 0x0A, maxSplits: 1, omittingEmptySubsequences: false).first ?? Data()
+        let fields = String(decoding: firstLine, as: UTF8.self)
+            .split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" })
+        if fields.count == 2, let dim = Int(fields[1]), Int(fields[0]) != nil, dim > 0 { return dim }
+        guard fields.count >= 2 else {
+            throw InputError(source: path, line: 1, column: 1, message: "expected `word v1 … vd` or a `count dim` header")
+        }
+        return fields.count - 1
+    }
+}
+
+extension PretrainedVectors {
+    /// Words of `treebank` that `checkpoint` never saw in training but `file` has a vector
+    /// for, added to its vocabulary with that vector, so they are read as themselves instead
+    /// of `<unk>` (for `eval` and `predict`).
+    ///
+    /// Returns the extended checkpoint (without optimizer state) and the number of words and
+    /// tokens that gained a vector.
+    public static func extend(_ checkpoint: Checkpoint, for treebank: Treebank, file: String) throws
+        -> (checkpoint: Checkpoint, words: Int, tokens: Int) {
+        let vocabulary = Vocabulary(words: checkpoint.vocabulary, lowercase: checkpoint.lowercase)
+        var unseen: [String] = [Vocabulary.unknownToken]
+        var seen: Set<String> = []
+        var unseenTokens: [String: Int] = [:]
+        for token in treebank.tokens {
+            let word = checkpoint.lowercase ? token.lowercased() : token
+            guard vocabulary.id(of: token) == 0 else { continue }
+            unseenTokens[word, default: 0] += 1
+            if seen.insert(word).inserted { unseen.append(word) }
+        }
+        guard unseen.count > 1 else { return (checkpoint, 0, 0) }
+        let (dimension, vectors) = try lookUp(file, vocabulary: Vocabulary(words: unseen, lowercase: checkpoint.lowercase))
+        let x = checkpoint.model.inputWidth
+        guard dimension == x else {
+            throw TrainerError("\(file) has \(dimension)-dimensional vectors, the model's words are \(x)-dimensional")
+        }
+        var added: [String] = [], rows: [Float] = [], tokens = 0
+        for (k, v) in vectors.enumerated() where k > 0 {
+            guard let v else { continue }
+            added.append(unseen[k])
+            rows += v
+            tokens += unseenTokens[unseen[k]] ?? 0
+        }
+        guard !added.isEmpty else { return (checkpoint, 0, 0) }
+        var out = checkpoint
+        let layout = ParameterLayout(checkpoint.model)
+        out.model.vocabularySize += added.count
+        out.vocabulary += added
+        out.parameters = Array(checkpoint.parameters[layout.L.range]) + rows
+            + checkpoint.parameters[layout.L.range.upperBound...]
+        out.optimizerState = []
+        return (out, added.count, tokens)
+    }
+}
