@@ -15,7 +15,7 @@ struct Bench: ParsableCommand {
         percent_of_peak and eval_trees_per_second.
         """)
 
-    @Option(help: "Model: rnn or rnn2.") var model: ModelKind = .rnn
+    @Option(help: "Model: \(ModelKind.allCases.map(\.rawValue).joined(separator: ", ")).") var model: ModelKind = .rnn
     @Option(help: "Width d (default: the model's).") var dim: Int?
     @Option(help: "Width of word vectors, for models with input weights (default: the model's).")
     var inputDim: Int?
@@ -70,7 +70,7 @@ struct Bench: ParsableCommand {
             config.model = model
             let dim = self.dim ?? model.defaultDim
             config.dim = dim
-            config.inputDim = inputDim
+            config.inputDim = inputDim ?? model.defaultInputDim
             config.middle = middle
             config.batchSize = batchSize
             let cores = ProcessInfo.processInfo.activeProcessorCount
@@ -92,7 +92,7 @@ struct Bench: ParsableCommand {
                 if json {
                     let row: [String: Any] = [
                         "model": model.rawValue, "dim": dim, "middle": model == .rnn2 ? middle ?? dim : 0,
-                        "input_dim": inputDim ?? dim,
+                        "input_dim": config.inputDim ?? dim,
                         "threads": t, "seconds_per_epoch": r.secondsPerEpoch, "trees_per_second": r.treesPerSecond,
                         "nodes_per_second": r.nodesPerSecond, "gflops": r.gflops, "peak_gflops": peak,
                         "percent_of_peak": percent, "eval_trees_per_second": r.evaluationTreesPerSecond,

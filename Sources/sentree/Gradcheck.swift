@@ -11,15 +11,21 @@ struct Gradcheck: ParsableCommand {
         fourth-order centered difference. Exits 0 only if every relative error is below 1e-6.
         """)
 
-    @Option(help: "Model to check: rnn or rnn2.") var model: ModelKind = .rnn
+    @Option(help: "Model to check: \(ModelKind.allCases.map(\.rawValue).joined(separator: ", ")).") var model: ModelKind = .rnn
     @Option(help: "Width d (small keeps it fast; use >16 to cross SIMD lanes).") var dim = 7
     @Option(help: "Width m of rnn2's second layer.") var middle = 6
+    @Option(help: "Word-vector width, for models with input weights (default: d − 2, so a mix-up shows).")
+    var inputDim: Int?
     @Option(help: "Number of random trees.") var trees = 4
     @Option(help: "Random seed.") var seed: UInt64 = 17
+    @Option(help: "Finite-difference step (default: 1e-4, 1e-3 for treelstm).") var epsilon: Double?
 
     func run() throws {
-        let report = GradientCheck.run(kind: model, dim: dim, middle: middle, trees: trees, seed: seed)
-        print("gradient check: model \(model.rawValue), d=\(dim)\(model == .rnn2 ? ", m=\(middle)" : ""), \(trees) random trees, Float64")
+        let x = model.defaultInputDim == nil ? nil : inputDim ?? max(1, dim - 2)
+        let report = GradientCheck.run(kind: model, dim: dim, middle: middle, inputDim: x, trees: trees,
+                                       epsilon: epsilon, seed: seed)
+        let widths = "d=\(dim)" + (model == .rnn2 ? ", m=\(middle)" : "") + (x.map { ", x=\($0)" } ?? "")
+        print("gradient check: model \(model.rawValue), \(widths), \(trees) random trees, Float64")
         print("parameter   count   max relative error")
         for t in report.tensors {
             let name = t.name.padding(toLength: 10, withPad: " ", startingAt: 0)

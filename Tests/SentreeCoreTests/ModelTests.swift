@@ -2,17 +2,19 @@ import Testing
 @testable import SentreeCore
 
 @Suite struct ModelTests {
-    /// Every parameter of both models against 4th-order centered differences in Float64,
-    /// at widths below and above one SIMD chunk, with one and three worker threads.
-    @Test(arguments: [ModelKind.rnn, .rnn2], [(7, 6, 1), (18, 17, 3)])
+    /// Every parameter of every model against 4th-order centered differences in Float64,
+    /// at widths below and above one SIMD chunk, with one and three worker threads. The
+    /// second width doubles as the Tree-LSTM's word-vector width (≠ d, so a mix-up fails).
+    @Test(arguments: [ModelKind.rnn, .rnn2, .treelstm], [(7, 6, 1), (18, 17, 3)])
     func gradientCheck(kind: ModelKind, shape: (Int, Int, Int)) {
-        let report = GradientCheck.run(kind: kind, dim: shape.0, middle: shape.1, threads: shape.2)
+        let inputDim = kind.defaultInputDim == nil ? nil : shape.1
+        let report = GradientCheck.run(kind: kind, dim: shape.0, middle: shape.1, inputDim: inputDim, threads: shape.2)
         for t in report.tensors {
             #expect(t.maxRelativeError < 1e-6, "\(kind) \(t.name): \(t.maxRelativeError)")
         }
         #expect(report.passed)
         #expect(report.tensors.map(\.name) == ParameterLayout(ModelConfig(
-            kind: kind, dim: shape.0, middle: shape.1, vocabularySize: 11)).tensors.map(\.name))
+            kind: kind, dim: shape.0, middle: shape.1, inputDim: inputDim, vocabularySize: 11)).tensors.map(\.name))
     }
 
     /// The check is able to fail: a gradient that is off by the L2 term is caught.

@@ -25,8 +25,10 @@ protocol LevelModel: AnyObject {
     /// FLOPs of forward + backward (multiply-add = 2) of the model's own products, for
     /// `sentree bench`; the softmax is counted by the engine.
     static func flops(_ config: ModelConfig, leaves: Int, internalNodes: Int) -> Double
-    /// The `--dim` a user gets without asking (and `inputDim`, for models that have one).
+    /// The `--dim` a user gets without asking.
     static var defaultDim: Int { get }
+    /// The `--input-dim` a user gets without asking; `nil`: word vectors are `dim` wide.
+    static var defaultInputDim: Int? { get }
     /// Packs the model's tensors of the canonical parameters `p`.
     static func pack(layout: ParameterLayout, parameters p: UnsafePointer<T>) -> Weights
 
@@ -53,4 +55,9 @@ protocol LevelModel: AnyObject {
     /// Writes the model's tensor gradients into `grad`, indexed like the full parameter
     /// vector (only the model's own tensors are written).
     func exportGradient(into grad: UnsafeMutablePointer<T>)
+}
+
+extension LevelModel {
+    /// Most models read word vectors as node vectors, so they are as wide.
+    static var defaultInputDim: Int? { nil }
 }

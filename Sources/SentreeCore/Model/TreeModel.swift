@@ -21,6 +21,7 @@ public final class TreeModel<T: ModelScalar> {
     ///
     /// Returns the loss sum over labelled nodes, their count, and the gradient summed over
     /// the trees, combined across workers in worker order.
+    @_specialize(where T == Float)
     public func lossAndGradient(trees: [Int], data: EncodedTreebank, parameters: [T])
         -> (loss: Double, nodes: Int, gradient: Gradient<T>) {
         runner.lossAndGradient(trees: trees, data: data, parameters: parameters)
@@ -28,6 +29,10 @@ public final class TreeModel<T: ModelScalar> {
 
     /// Evaluates every tree of `data` with the current weights: the SST metrics, confusion
     /// matrices and per-tree outcomes (independent of the thread count).
+    ///
+    /// Specialized for Float here: a caller in another module (`sentree eval`) reaches only
+    /// the generic entry point, which would otherwise run every kernel unspecialized.
+    @_specialize(where T == Float)
     public func evaluate(_ data: EncodedTreebank, parameters: [T]) -> (metrics: Metrics, outcomes: [TreeOutcome]) {
         runner.evaluate(data, parameters: parameters)
     }

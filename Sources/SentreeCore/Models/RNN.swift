@@ -141,10 +141,7 @@ final class RNNModel<T: ModelScalar>: LevelModel {
     func forwardLevel(_ h: Int, _ s: LevelSchedule, w: RNNWeights<T>) {
         let rows = s.level(h), n = rows.count
         let g = G + (rows.lowerBound - s.leafCount) * 2 * dp
-        for (k, row) in rows.enumerated() {
-            copyVector(n: dp, H + Int(s.leftRow[row]) * dp, g + k * 2 * dp)
-            copyVector(n: dp, H + Int(s.rightRow[row]) * dp, g + k * 2 * dp + dp)
-        }
+        s.gatherChildren(of: rows, from: H, width: dp, into: g)
         let y = H + rows.lowerBound * dp
         w.withPointers { w in
             broadcastRows(m: n, n: dp, v: w.b, y: y, ldy: dp)
@@ -186,15 +183,9 @@ final class RNNModel<T: ModelScalar>: LevelModel {
         let e = E + rows.lowerBound * dp
         let g = G + (rows.lowerBound - s.leafCount) * 2 * dp
         maskByPositive(n: n * dp, e, H + rows.lowerBound * dp)
-        addColumnSums(m: n, n: dp, x: e, ldx: dp, y: gb)
-        zero(n: n * 2 * dp, Delta)
         w.withPointers { w in
-            gemm(m: 2 * dp, n: dp, k: n, a: g, rowStride: 1, columnStride: 2 * dp, b: e, ldb: dp, c: gWx, ldc: dp)
-            gemm(m: n, n: 2 * dp, k: d, a: e, rowStride: dp, columnStride: 1, b: w.Wp, ldb: 2 * dp, c: Delta, ldc: 2 * dp)
-        }
-        for (k, row) in rows.enumerated() {
-            axpy(n: dp, alpha: 1, x: Delta + k * 2 * dp, y: E + Int(s.leftRow[row]) * dp)
-            axpy(n: dp, alpha: 1, x: Delta + k * 2 * dp + dp, y: E + Int(s.rightRow[row]) * dp)
+            s.backwardChildrenProduct(of: rows, delta: e, width: dp, used: d, children: g, weights: w.Wp,
+                                      gradient: gWx, bias: gb, scratch: Delta, childWidth: dp, into: E)
         }
     }
 

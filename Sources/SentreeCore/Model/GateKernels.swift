@@ -1,0 +1,64 @@
+import RealModule
+
+// The gate activations of the Tree-LSTM, one SIMD16 chunk at a time.
+//
+// Float (training) uses a rational approximation of tanh that is all multiply-adds and one
+// division, so a chunk costs a few instructions instead of sixteen libm calls; Double (the
+// gradient check and the reference tests) uses libm, so those checks compare exact math.
+// σ(x) = ½ + ½·tanh(x/2) in Float; 1 / (1 + e^−x) in Double.
+
+/// tanh of every lane.
+@inlinable @inline(__always)
+func tanhChunk<T: ModelScalar>(_ v: SIMD16<T>) -> SIMD16<T> {
+    if T.self == Float.self {
+        return unsafeBitCast(fastTanh(unsafeBitCast(v, to: SIMD16<Float>.self)), to: SIMD16<T>.self)
+    }
+    var r = SIMD16<T>()
+    for l in 0 ..< 16 { r[l] = T.tanh(v[l]) }
+    return r
+}
+
+/// σ(x) = 1 / (1 + e^−x) of every lane.
+@inlinable @inline(__always)
+func sigmoidChunk<T: ModelScalar>(_ v: SIMD16<T>) -> SIMD16<T> {
+    if T.self == Float.self {
+        let t = fastTanh(unsafeBitCast(v, to: SIMD16<Float>.self) * 0.5)
+        return unsafeBitCast(0.5 + 0.5 * t, to: SIMD16<T>.self)
+    }
+    var r = SIMD16<T>()
+    for l in 0 ..< 16 { r[l] = 1 / (1 + T.exp(-v[l])) }
+    return r
+}
+
+/// max(x, 0) of every lane, on the sign bit (SIMD comparisons build masks lane by lane).
+@inlinable @inline(__always)
+func reluChunk(_ v: SIMD16<Float>) -> SIMD16<Float> {
+    let b = unsafeBitCast(v, to: SIMD16<Int32>.self)
+    return unsafeBitCast(b & ~(b &>> 31), to: SIMD16<Float>.self)
+}
+
+/// tanh in Float to a few ulp: Eigen's odd 13/6 rational minimax fit on [−7.9, 7.9].
+///
+/// The input is clamped first as x − relu(x − c) + relu(−x − c): exact inside the range
+/// (both relus are 0), so small arguments keep their full precision; beyond it the fit would
+/// diverge, while tanh(±7.9) already rounds to ±1 within an ulp.
+@inlinable @inline(__always)
+func fastTanh(_ a: SIMD16<Float>) -> SIMD16<Float> {
+    let c: Float = 7.90531110763549805
+    let x = a - reluChunk(a - c) + reluChunk(-a - c)
+    let x2 = x * x
+    // Horner steps as fused multiply-adds: acc ← acc·x² + coefficient.
+    @inline(__always) func step(_ acc: SIMD16<Float>, _ coefficient: Float) -> SIMD16<Float> {
+        SIMD16(repeating: coefficient).addingProduct(acc, x2)
+    }
+    var p = step(SIMD16(repeating: -2.76076847742355e-16), 2.00018790482477e-13)
+    p = step(p, -8.60467152213735e-11)
+    p = step(p, 5.12229709037114e-08)
+    p = step(p, 1.48572235717979e-05)
+    p = step(p, 6.37261928875436e-04)
+    p = step(p, 4.89352455891786e-03)
+    var q = step(SIMD16(repeating: 1.19825839466702e-06), 1.18534705686654e-04)
+    q = step(q, 2.26843463243900e-03)
+    q = step(q, 4.89352518554385e-03)
+    return p * x / q
+}
