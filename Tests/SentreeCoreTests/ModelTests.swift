@@ -2,9 +2,9 @@ import Testing
 @testable import SentreeCore
 
 @Suite struct ModelTests {
-    /// Every parameter of both models against 4th-order centered differences in Float64,
+    /// Every parameter of every model against 4th-order centered differences in Float64,
     /// at widths below and above one SIMD chunk, with one and three worker threads.
-    @Test(arguments: [ModelKind.rnn, .rnn2], [(7, 6, 1), (18, 17, 3)])
+    @Test(arguments: [ModelKind.rnn, .rnn2, .rntn], [(7, 6, 1), (18, 17, 3)])
     func gradientCheck(kind: ModelKind, shape: (Int, Int, Int)) {
         let report = GradientCheck.run(kind: kind, dim: shape.0, middle: shape.1, threads: shape.2)
         for t in report.tensors {

@@ -4,6 +4,8 @@ public enum ModelKind: String, Codable, Sendable, CaseIterable {
     case rnn
     /// Composition layer plus a second ReLU layer `h2 = relu(W2 h + b2)`, softmax on `h2`.
     case rnn2
+    /// Recursive neural tensor network: `h = tanh(xᵀV[1:d]x + Wx + b)`, softmax on `h`.
+    case rntn
 }
 
 /// Where each kind of model's code is: the one switch a new model adds a case to.
@@ -12,6 +14,7 @@ extension ModelKind {
     func tensors(_ config: ModelConfig) -> [TensorSpec] {
         switch self {
         case .rnn, .rnn2: RNNModel<Float>.tensors(config)
+        case .rntn: RNTNModel<Float>.tensors(config)
         }
     }
 
@@ -19,6 +22,7 @@ extension ModelKind {
     func flops(_ config: ModelConfig, leaves: Int, internalNodes: Int) -> Double {
         switch self {
         case .rnn, .rnn2: RNNModel<Float>.flops(config, leaves: leaves, internalNodes: internalNodes)
+        case .rntn: RNTNModel<Float>.flops(config, leaves: leaves, internalNodes: internalNodes)
         }
     }
 
@@ -26,6 +30,7 @@ extension ModelKind {
     public var defaultDim: Int {
         switch self {
         case .rnn, .rnn2: RNNModel<Float>.defaultDim
+        case .rntn: RNTNModel<Float>.defaultDim
         }
     }
 
@@ -33,6 +38,7 @@ extension ModelKind {
     func initialize(_ p: inout [Float], layout: ParameterLayout, generator g: inout SplitMix64) {
         switch self {
         case .rnn, .rnn2: RNNModel<Float>.initialize(&p, layout: layout, generator: &g)
+        case .rntn: RNTNModel<Float>.initialize(&p, layout: layout, generator: &g)
         }
     }
 
@@ -43,6 +49,9 @@ extension ModelKind {
         case .rnn, .rnn2:
             .rnn(ShardedRunner(layout: layout, parameters: parameters, threads: threads,
                                capacity: capacity, gradients: gradients))
+        case .rntn:
+            .rntn(ShardedRunner(layout: layout, parameters: parameters, threads: threads,
+                                capacity: capacity, gradients: gradients))
         }
     }
 }
@@ -53,16 +62,19 @@ extension ModelKind {
 /// unspecialized code (hundreds of times slower); a switch calls the specialized one.
 enum ModelEngine<T: ModelScalar>: Sendable {
     case rnn(ShardedRunner<RNNModel<T>>)
+    case rntn(ShardedRunner<RNTNModel<T>>)
 
     var threads: Int {
         switch self {
         case .rnn(let r): r.threads
+        case .rntn(let r): r.threads
         }
     }
 
     func load(parameters: [T]) {
         switch self {
         case .rnn(let r): r.load(parameters: parameters)
+        case .rntn(let r): r.load(parameters: parameters)
         }
     }
 
@@ -70,18 +82,21 @@ enum ModelEngine<T: ModelScalar>: Sendable {
         -> (loss: Double, nodes: Int, gradient: Gradient<T>) {
         switch self {
         case .rnn(let r): r.lossAndGradient(trees: trees, data: data, parameters: parameters)
+        case .rntn(let r): r.lossAndGradient(trees: trees, data: data, parameters: parameters)
         }
     }
 
     func evaluate(_ data: EncodedTreebank, parameters: [T]) -> (metrics: Metrics, outcomes: [TreeOutcome]) {
         switch self {
         case .rnn(let r): r.evaluate(data, parameters: parameters)
+        case .rntn(let r): r.evaluate(data, parameters: parameters)
         }
     }
 
     func predict(tree t: Int, data: EncodedTreebank, parameters: [T]) -> TreePrediction {
         switch self {
         case .rnn(let r): r.predict(tree: t, data: data, parameters: parameters)
+        case .rntn(let r): r.predict(tree: t, data: data, parameters: parameters)
         }
     }
 }
