@@ -32,6 +32,8 @@ let package = Package(
                 .product(name: "RealModule", package: "swift-numerics"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],
+            // Each model's derivation lives beside its code.
+            exclude: ["Models/RNN.md"],
             swiftSettings: cpuFlags
         ),
         .systemLibrary(

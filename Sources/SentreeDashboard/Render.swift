@@ -65,7 +65,7 @@ func renderTitle(_ title: String, detail: String, focused: Bool, _ grid: inout C
 
 func renderHeader(_ s: DashboardState, _ grid: inout CellGrid, _ options: RenderOptions) {
     let c = s.setup.config
-    let model = c.model == .rnn2 ? "rnn2 d=\(c.dim) m=\(c.middle ?? c.dim)" : "rnn d=\(c.dim)"
+    let model = c.shapeDescription
     var banner: String? = nil
     if let failure = s.writeFailure {
         // Stays up until a save succeeds: a full disk must not scroll out of sight.

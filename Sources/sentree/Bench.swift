@@ -25,6 +25,8 @@ struct Bench: ParsableCommand {
     @Option(help: "Minibatch size.") var batchSize = 25
     @Option(help: "Directory with train.txt and dev.txt (default: data/sst, fetched if missing).") var data: String?
     @Flag(help: "Print one JSON object per row instead of a table.") var json = false
+    @Flag(help: "Time only the engine's matrix-product kernel on the RNN's level shapes (d=30 and 300).")
+    var kernels = false
 
     func validate() throws {
         if let dim, dim < 1 { throw ValidationError("--dim must be at least 1") }
@@ -36,6 +38,16 @@ struct Bench: ParsableCommand {
     }
 
     func run() throws {
+        if kernels {
+            print("gemm, one thread, Float32, C[m×n] += A·B (or Aᵀ·B), a level of 256 nodes")
+            print("shape              d      m      n      k   GFLOP/s")
+            for d in [30, 300] {
+                for r in Benchmark.kernels(d: d) {
+                    print(String(format: "%@  %4d  %5d  %5d  %5d   %7.1f", r.name, d, r.m, r.n, r.k, r.gflops))
+                }
+            }
+            return
+        }
         try reportingErrors {
             let dir = try SSTData.resolve(explicitDirectory: data) { printError($0) }
             let train = try Treebank.load(contentsOf: dir + "/train.txt")
@@ -51,7 +63,7 @@ struct Bench: ParsableCommand {
             let n = threads ?? cores
             let counts = n > 1 ? [1, n] : [n]
             let peaks = counts.map { PeakProbe.gflops(threads: $0) }
-            let shape = "\(model.rawValue) d=\(dim)\(model == .rnn2 ? " m=\(middle ?? dim)" : "")"
+            let shape = config.shapeDescription
             if !json {
                 print("bench: \(shape), batch \(batchSize), \(train.count) trees, \(train.nodeCount) nodes, \(epochs) timed epochs, \(cores) cores")
                 print("peak (FP32 FMA probe): " + zip(counts, peaks).map { String(format: "%d thread%@ %.1f GFLOP/s", $0, $0 == 1 ? "" : "s", $1) }.joined(separator: ", "))
@@ -66,6 +78,7 @@ struct Bench: ParsableCommand {
                 if json {
                     let row: [String: Any] = [
                         "model": model.rawValue, "dim": dim, "middle": model == .rnn2 ? middle ?? dim : 0,
+                        "input_dim": inputDim ?? dim,
                         "threads": t, "seconds_per_epoch": r.secondsPerEpoch, "trees_per_second": r.treesPerSecond,
                         "nodes_per_second": r.nodesPerSecond, "gflops": r.gflops, "peak_gflops": peak,
                         "percent_of_peak": percent, "eval_trees_per_second": r.evaluationTreesPerSecond,

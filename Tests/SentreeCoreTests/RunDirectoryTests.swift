@@ -59,6 +59,21 @@ import Testing
 }
 
 @Suite struct WriteFaultTests {
+    static func data() throws -> (Treebank, Treebank) {
+        (try TestTreebanks.treebank(count: 60, seed: 1), try TestTreebanks.treebank(count: 20, seed: 2))
+    }
+
+    /// A small model that saves `last` after every step, so faults come quickly.
+    static func config(epochs: Int) -> TrainingConfig {
+        var c = TrainingConfig()
+        c.dim = 8
+        c.epochs = epochs
+        c.batchSize = 5
+        c.threads = 1
+        c.saveInterval = 0
+        return c
+    }
+
     @Test func aFailedCheckpointWriteLeavesTheOldFileAndNoTemporary() throws {
         let dir = temporaryDirectory()
         let path = dir + "/last.safetensors"
@@ -73,14 +88,8 @@ import Testing
     /// Disk full after a few saves: every failure is reported with a running count, the
     /// trainer stops after three in a row (as headless asks), and what was saved before loads.
     @Test func repeatedWriteFailuresStopTheTrainerAndKeepEarlierCheckpoints() throws {
-        let train = try TestTreebanks.treebank(count: 60, seed: 1)
-        let dev = try TestTreebanks.treebank(count: 20, seed: 2)
-        var c = TrainingConfig()
-        c.dim = 8
-        c.epochs = 1000
-        c.batchSize = 5
-        c.threads = 1
-        c.saveInterval = 0
+        let (train, dev) = try Self.data()
+        let c = Self.config(epochs: 1000)
         let writes = Mutex(0)
         let faults = WriteFaults { _ in writes.withLock { $0 += 1; return $0 > 6 ? ENOSPC : nil } }
         let run = try RunDirectory.create(at: temporaryDirectory() + "/run", config: c, faults: faults)
@@ -102,14 +111,8 @@ import Testing
     /// Without a limit (the dashboard) training goes on through failed writes, and picks
     /// up saving again once the disk has room.
     @Test func withoutALimitTrainingGoesOnAndRecovers() throws {
-        let train = try TestTreebanks.treebank(count: 60, seed: 1)
-        let dev = try TestTreebanks.treebank(count: 20, seed: 2)
-        var c = TrainingConfig()
-        c.dim = 8
-        c.epochs = 6
-        c.batchSize = 5
-        c.threads = 1
-        c.saveInterval = 0
+        let (train, dev) = try Self.data()
+        let c = Self.config(epochs: 6)
         let writes = Mutex(0)
         // Writes 3 to 30 fail, later ones succeed.
         let faults = WriteFaults { _ in writes.withLock { $0 += 1; return (3 ... 30).contains($0) ? EIO : nil } }

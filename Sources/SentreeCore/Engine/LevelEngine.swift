@@ -205,12 +205,7 @@ final class LevelEngine<M: LevelModel> {
                 grad[layout.bs.offset + c] = gbs[c]
             }
         }
-        g.rows = touchedRows
-        g.rowValues.reserveCapacity(touchedRows.count * x)
-        for row in touchedRows {
-            let p = gL + Int(row) * xp
-            for j in 0 ..< x { g.rowValues.append(p[j]) }
-        }
+        g.takeRows(touchedRows, from: gL, stride: xp)
         return g
     }
 }

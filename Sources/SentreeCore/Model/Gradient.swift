@@ -17,6 +17,17 @@ public struct Gradient<T: ModelScalar>: Sendable {
         dense = [T](repeating: 0, count: layout.count - layout.L.count)
     }
 
+    /// Copies the touched rows of a padded gradient buffer for L (`stride` scalars per row).
+    mutating func takeRows(_ touched: [Int32], from gL: UnsafePointer<T>, stride: Int) {
+        let x = layout.config.inputWidth
+        rows = touched
+        rowValues.reserveCapacity(touched.count * x)
+        for row in touched {
+            let p = gL + Int(row) * stride
+            for j in 0 ..< x { rowValues.append(p[j]) }
+        }
+    }
+
     /// The gradient as one dense vector in layout order (for checks and tests).
     public func densified() -> [T] {
         let d = layout.config.inputWidth

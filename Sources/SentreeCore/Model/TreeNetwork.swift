@@ -262,12 +262,7 @@ public final class TreeWorkspace<T: ModelScalar> {
                 grad[layout.bs.offset - base + c] = gbs[c]
             }
         }
-        g.rows = touchedRows
-        g.rowValues.reserveCapacity(touchedRows.count * d)
-        for row in touchedRows {
-            let p = gL + Int(row) * dp
-            for j in 0 ..< d { g.rowValues.append(p[j]) }
-        }
+        g.takeRows(touchedRows, from: gL, stride: dp)
         return g
     }
 }

@@ -68,3 +68,47 @@ public enum Benchmark {
         return model + softmax
     }
 }
+
+extension Benchmark {
+    /// One matrix-product shape the engine runs, timed on its own.
+    public struct KernelResult: Sendable {
+        public let name: String
+        public let m: Int, n: Int, k: Int
+        public let gflops: Double
+    }
+
+    /// Times the engine's `gemm` on the shapes a level of the RNN runs at width `d` with
+    /// `rows` nodes in the level (single thread, Float32), so the kernel can be compared
+    /// with a BLAS on the same shapes.
+    public static func kernels(d: Int, rows: Int = 256, seconds: Double = 0.2) -> [KernelResult] {
+        let dp = padded(d)
+        // (name, m, n, k, transposed A): C[m × n] += A·B, or Aᵀ·B with A stored [k × m].
+        let shapes = [("forward  G·Wᵀ", rows, dp, 2 * dp, false),
+                      ("gradient Gᵀ·δ", 2 * dp, dp, rows, true),
+                      ("children δ·W", rows, 2 * dp, d, false)]
+        return shapes.map { name, m, n, k, transposed in
+            var g = SplitMix64(seed: 3)
+            let a = (0 ..< m * k).map { _ in Float(g.normal()) }
+            let b = (0 ..< k * n).map { _ in Float(g.normal()) }
+            var c = [Float](repeating: 0, count: m * n)
+            var reps = 0
+            let start = DispatchTime.now()
+            a.withUnsafeBufferPointer { a in
+                b.withUnsafeBufferPointer { b in
+                    c.withUnsafeMutableBufferPointer { c in
+                        repeat {
+                            for _ in 0 ..< 16 {
+                                gemm(m: m, n: n, k: k, a: a.baseAddress!, rowStride: transposed ? 1 : k,
+                                     columnStride: transposed ? m : 1, b: b.baseAddress!, ldb: n,
+                                     c: c.baseAddress!, ldc: n)
+                            }
+                            reps += 16
+                        } while start.secondsUntilNow < seconds
+                    }
+                }
+            }
+            let flops = 2.0 * Double(m * n * k) * Double(reps)
+            return KernelResult(name: name, m: m, n: n, k: k, gflops: flops / start.secondsUntilNow / 1e9)
+        }
+    }
+}

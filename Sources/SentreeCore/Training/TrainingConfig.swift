@@ -35,4 +35,13 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
     public static let defaultSaveInterval = 10.0
 
     public init() {}
+
+    /// The model and its widths as people write them: `rnn d=30`, `rnn2 d=30 m=20`,
+    /// with `x=300` where the word vectors have their own width.
+    public var shapeDescription: String {
+        var text = "\(model.rawValue) d=\(dim)"
+        if model == .rnn2 { text += " m=\(middle ?? dim)" }
+        if let inputDim { text += " x=\(inputDim)" }
+        return text
+    }
 }
