@@ -37,19 +37,22 @@ struct RNTNWeights<T: ModelScalar>: Sendable {
 /// are packed back to back (stride n2 = 2d, not a padded width) so no FLOP is spent on
 /// padding; the dot then reads xw ≥ n2 columns from k·n2, and the extra columns meet x's zero
 /// pads. Backward builds Q = δ ⊗ x the same way (Q[row, k·n2 + j] = δ_k x_j), and then
-/// ∂V = Gᵀ·Q and Σ_k δ_k (V[k] + V[k]ᵀ) x = Q·VS are one product each.
+/// Σ_k δ_k (V[k] + V[k]ᵀ) x = Q·VS is one product per level, and ∂V = Gᵀ·Q one product for
+/// all levels at once (Q is kept for every internal row: a per-level ∂V would load and store
+/// all of ∂V for each of the many small top levels of a minibatch).
 ///
 /// Per worker, shapes (R rows, n rows of the largest level, n2 = 2d, xw = padded(n2),
 /// qw = padded((d − 1)·n2 + xw), the width at which every slice's xw-wide read fits):
 ///   H [R × dp] node vectors      G [(R−K) × xw] gathered [h_l h_r 0…] of each internal row
-///   P, Q [n × qw] per-level scratch      Δ [n × xw] errors a level sends its children
+///   Q [(R−K) × qw] δ ⊗ x of each internal row      P [n × qw] per-level scratch
+///   Δ [n × xw] errors a level sends its children
 ///   E [R × dp] error at each h (the engine's output error: h is the output).
 /// Gradients: gVp [n2 × qw] (as Vp), gWT [n2 × dp] (as WT), gb [dp].
 final class RNTNModel<T: ModelScalar>: LevelModel {
     typealias Weights = RNTNWeights<T>
     let layout: ParameterLayout
     let d: Int, dp: Int, n2: Int, xw: Int, qw: Int
-    private var capacity = 0, scratchRows = 0
+    private var capacity = 0, scratchRows = 0, qRows = 0
     var H: UnsafeMutablePointer<T>, G: UnsafeMutablePointer<T>, Delta: UnsafeMutablePointer<T>
     var P: UnsafeMutablePointer<T>, Q: UnsafeMutablePointer<T>
     var E: UnsafeMutablePointer<T>
@@ -137,13 +140,22 @@ final class RNTNModel<T: ModelScalar>: LevelModel {
         H = zeroed(rows * dp); G = zeroed(rows * xw)
     }
 
-    /// Grows the per-level scratch to `n` rows. Q's columns past each row's last slice are
-    /// never written, so they must start (and stay) zero: fresh buffers are zeroed.
+    /// Grows the per-level scratch to `n` rows.
     private func reserveScratch(_ n: Int) {
         guard n > scratchRows else { return }
-        for p in [P, Q, Delta] { p.deallocate() }
+        for p in [P, Delta] { p.deallocate() }
         scratchRows = max(n, scratchRows * 3 / 2)
-        P = zeroed(scratchRows * qw); Q = zeroed(scratchRows * qw); Delta = zeroed(scratchRows * xw)
+        P = zeroed(scratchRows * qw); Delta = zeroed(scratchRows * xw)
+    }
+
+    /// Grows Q to `n` rows (backward only, so forward-only engines never hold it). Q's columns
+    /// past each row's last slice are never written, so they must start (and stay) zero:
+    /// fresh buffers are zeroed.
+    private func reserveQ(_ n: Int) {
+        guard n > qRows else { return }
+        Q.deallocate()
+        qRows = max(n, qRows * 3 / 2)
+        Q = zeroed(qRows * qw)
     }
 
     func forwardLeaves(_ s: LevelSchedule, x: UnsafePointer<T>, w: RNTNWeights<T>) {
@@ -179,15 +191,17 @@ final class RNTNModel<T: ModelScalar>: LevelModel {
     /// h is the output: the error at h is `e`.
     func backwardOutputs(_ s: LevelSchedule, error e: UnsafeMutablePointer<T>, w: RNTNWeights<T>) { E = e }
 
-    /// δ = e ∘ (1 − h²);  ∂b += δ;  ∂W += δ xᵀ;  Q = δ ⊗ x;  ∂V += Gᵀ·Q;
-    /// children get Wᵀδ + Q·VS = Wᵀδ + Σ_k δ_k (V[k] + V[k]ᵀ) x.
+    /// δ = e ∘ (1 − h²) (in place: E's internal rows end as δ);  Q = δ ⊗ x;
+    /// children get Wᵀδ + Q·VS = Wᵀδ + Σ_k δ_k (V[k] + V[k]ᵀ) x. The weight gradients are
+    /// summed over all levels at once in `backwardLeaves`.
     func backwardLevel(_ h: Int, _ s: LevelSchedule, w: RNTNWeights<T>) {
         let rows = s.level(h), n = rows.count
         reserveScratch(n)
+        reserveQ(s.rows - s.leafCount)
         let e = E + rows.lowerBound * dp
         let g = G + (rows.lowerBound - s.leafCount) * xw
+        let Q = self.Q + (rows.lowerBound - s.leafCount) * qw
         multiplyByTanhDerivative(n: n * dp, e, H + rows.lowerBound * dp)
-        addColumnSums(m: n, n: dp, x: e, ldx: dp, y: gb)
         for r in 0 ..< n {
             let x = g + r * xw, q = Q + r * qw, delta = e + r * dp
             // Rising k: each write's tail (x's zero pads) is overwritten by the next slice.
@@ -195,8 +209,6 @@ final class RNTNModel<T: ModelScalar>: LevelModel {
         }
         zero(n: n * xw, Delta)
         w.withPointers { w in
-            gemm(m: n2, n: dp, k: n, a: g, rowStride: 1, columnStride: xw, b: e, ldb: dp, c: gWT, ldc: dp)
-            gemm(m: n2, n: qw, k: n, a: g, rowStride: 1, columnStride: xw, b: Q, ldb: qw, c: gVp, ldc: qw)
             gemm(m: n, n: xw, k: d, a: e, rowStride: dp, columnStride: 1, b: w.Wp, ldb: xw, c: Delta, ldc: xw)
             gemm(m: n, n: xw, k: d * n2, a: Q, rowStride: qw, columnStride: 1, b: w.VS, ldb: xw, c: Delta, ldc: xw)
         }
@@ -209,9 +221,17 @@ final class RNTNModel<T: ModelScalar>: LevelModel {
         }
     }
 
-    /// A leaf's h is its word vector: the error at it is the error at h.
+    /// A leaf's h is its word vector: the error at it is the error at h. Also, now that every
+    /// level has left its δ in E and δ ⊗ x in Q, over all internal rows at once:
+    /// ∂b += Σ δ;  ∂Wᵀ += Gᵀ·δ;  ∂V += Gᵀ·Q.
     func backwardLeaves(_ s: LevelSchedule, x: UnsafePointer<T>, dx: UnsafeMutablePointer<T>, w: RNTNWeights<T>) {
         copyVector(n: s.leafCount * dp, E, dx)
+        let internalRows = s.rows - s.leafCount, delta = E + s.leafCount * dp
+        addColumnSums(m: internalRows, n: dp, x: delta, ldx: dp, y: gb)
+        gemm(m: n2, n: dp, k: internalRows, a: G, rowStride: 1, columnStride: xw, b: delta, ldb: dp,
+             c: gWT, ldc: dp)
+        gemm(m: n2, n: qw, k: internalRows, a: G, rowStride: 1, columnStride: xw, b: Q, ldb: qw,
+             c: gVp, ldc: qw)
     }
 
     func clearGradients() {
