@@ -35,7 +35,9 @@ enum RNTNReference {
                 }
                 let label = Int(tb.labels[g])
                 guard label < C else { continue }
-                let z = (0 ..< C).map { c in p[bs + c] + (0 ..< d).reduce(0.0) { $0 + p[U + c * d + $1] * h[node][$1] } }
+                let z = (0 ..< C).map { c in
+                    p[bs + c] + (0 ..< d).reduce(0.0) { $0 + p[U + c * d + $1] * h[node][$1] }
+                }
                 let top = z.max()!, total = z.reduce(0.0) { $0 + exp($1 - top) }
                 loss += log(total) + top - z[label]
                 delta3[node] = z.map { exp($0 - top) / total }
@@ -68,7 +70,8 @@ enum RNTNReference {
                         toX[i] += p[W + k * n2 + i] * delta[k]
                         for j in 0 ..< n2 {
                             grad[V + (k * n2 + i) * n2 + j] += delta[k] * xs[i] * xs[j]
-                            toX[i] += delta[k] * (p[V + (k * n2 + i) * n2 + j] + p[V + (k * n2 + j) * n2 + i]) * xs[j]
+                            let vij = p[V + (k * n2 + i) * n2 + j], vji = p[V + (k * n2 + j) * n2 + i]
+                            toX[i] += delta[k] * (vij + vji) * xs[j]
                         }
                     }
                 }
@@ -101,7 +104,8 @@ enum RNTNReference {
                                                  vocabularySize: data.words.max().map { Int($0) + 1 }!))
         let theta = Self.parameters(layout)
         let trees = EngineTests.batch(30, seed: 7)
-        let reference = RNTNReference.lossAndGradient(layout: layout, parameters: theta, trees: trees, data: data)
+        let reference = RNTNReference.lossAndGradient(layout: layout, parameters: theta, trees: trees,
+                                                      data: data)
         let model = TreeModel<Double>(layout: layout, parameters: theta, threads: shape.threads)
         let batched = model.lossAndGradient(trees: trees, data: data, parameters: theta)
         #expect(abs(batched.loss - reference.loss) <= 1e-12 * abs(reference.loss))
@@ -128,8 +132,8 @@ enum RNTNReference {
         #expect(abs(batched.loss - reference.loss) <= 1e-4 * abs(reference.loss))
         let b = batched.gradient.densified().map { Double($0) }
         for t in layout.tensors {
-            #expect(EngineTests.relativeDifference(Array(b[t.range]), Array(reference.gradient[t.range])) < 1e-4,
-                    "\(t.name)")
+            let r = Array(reference.gradient[t.range])
+            #expect(EngineTests.relativeDifference(Array(b[t.range]), r) < 1e-4, "\(t.name)")
         }
     }
 

@@ -210,7 +210,8 @@ final class RNTNModel<T: ModelScalar>: LevelModel {
         zero(n: n * xw, Delta)
         w.withPointers { w in
             gemm(m: n, n: xw, k: d, a: e, rowStride: dp, columnStride: 1, b: w.Wp, ldb: xw, c: Delta, ldc: xw)
-            gemm(m: n, n: xw, k: d * n2, a: Q, rowStride: qw, columnStride: 1, b: w.VS, ldb: xw, c: Delta, ldc: xw)
+            gemm(m: n, n: xw, k: d * n2, a: Q, rowStride: qw, columnStride: 1, b: w.VS, ldb: xw,
+                 c: Delta, ldc: xw)
         }
         for (k, row) in rows.enumerated() {
             let delta = Delta + k * xw, l = E + Int(s.leftRow[row]) * dp, r = E + Int(s.rightRow[row]) * dp
@@ -224,7 +225,8 @@ final class RNTNModel<T: ModelScalar>: LevelModel {
     /// A leaf's h is its word vector: the error at it is the error at h. Also, now that every
     /// level has left its δ in E and δ ⊗ x in Q, over all internal rows at once:
     /// ∂b += Σ δ;  ∂Wᵀ += Gᵀ·δ;  ∂V += Gᵀ·Q.
-    func backwardLeaves(_ s: LevelSchedule, x: UnsafePointer<T>, dx: UnsafeMutablePointer<T>, w: RNTNWeights<T>) {
+    func backwardLeaves(_ s: LevelSchedule, x: UnsafePointer<T>, dx: UnsafeMutablePointer<T>,
+                        w: RNTNWeights<T>) {
         copyVector(n: s.leafCount * dp, E, dx)
         let internalRows = s.rows - s.leafCount, delta = E + s.leafCount * dp
         addColumnSums(m: internalRows, n: dp, x: delta, ldx: dp, y: gb)
