@@ -142,21 +142,9 @@ func eventually(_ seconds: Double = 20, _ condition: () -> Bool) -> Bool {
     @Test(.enabled(if: TestTreebanks.sstDirectory != nil)) func learnsSST() throws {
         var c = TrainingConfig()
         c.epochs = 3
-        let best = try Self.bestDevMetrics(trainingOnSST: c)
-        // Baselines on dev: majority fine root ≈ 26%, always-positive binary root ≈ 51%.
+        let best = try SSTLearning.bestDevMetrics(c)
         #expect(best.fineRoot > 0.38, "fine root \(best.fineRoot)")
         #expect(best.binaryRoot > 0.75, "binary root \(best.binaryRoot)")
         #expect(best.fineAll > 0.77, "fine all \(best.fineAll)")
-    }
-
-    /// Trains `c` on the shared SST train set; the dev metrics of the epoch best at fine root.
-    static func bestDevMetrics(trainingOnSST c: TrainingConfig) throws -> Metrics {
-        let dir = try #require(TestTreebanks.sstDirectory)
-        let train = try Treebank.load(contentsOf: dir + "/train.txt")
-        let dev = try Treebank.load(contentsOf: dir + "/dev.txt")
-        let log = EventLog()
-        let t = try Trainer(config: c, train: train, dev: dev, runDirectory: nil, onEvent: log.post)
-        t.start(); t.wait()
-        return try #require(log.epochs.map(\.dev.metrics).max { $0.fineRoot < $1.fineRoot })
     }
 }

@@ -185,7 +185,7 @@ enum TreeLSTMReference {
         c.dim = 30
         c.inputDim = 30
         c.epochs = 3
-        let best = try TrainerTests.bestDevMetrics(trainingOnSST: c)
+        let best = try SSTLearning.bestDevMetrics(c)
         // Baselines on dev: majority fine root ≈ 26%, always-positive binary root ≈ 51%.
         // Measured (2 threads): 43.7% fine root, 82.7% binary root.
         #expect(best.fineRoot > 0.40, "fine root \(best.fineRoot)")

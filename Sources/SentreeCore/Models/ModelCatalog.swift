@@ -4,6 +4,8 @@ public enum ModelKind: String, Codable, Sendable, CaseIterable {
     case rnn
     /// Composition layer plus a second ReLU layer `h2 = relu(W2 h + b2)`, softmax on `h2`.
     case rnn2
+    /// Recursive neural tensor network: `h = tanh(xᵀV[1:d]x + Wx + b)`, softmax on `h`.
+    case rntn
     /// Binary constituency Tree-LSTM (Tai et al. 2015): gated memory cells, softmax on `h`.
     case treelstm
 }
@@ -14,6 +16,7 @@ extension ModelKind {
     func tensors(_ config: ModelConfig) -> [TensorSpec] {
         switch self {
         case .rnn, .rnn2: RNNModel<Float>.tensors(config)
+        case .rntn: RNTNModel<Float>.tensors(config)
         case .treelstm: TreeLSTMModel<Float>.tensors(config)
         }
     }
@@ -22,6 +25,7 @@ extension ModelKind {
     func flops(_ config: ModelConfig, leaves: Int, internalNodes: Int) -> Double {
         switch self {
         case .rnn, .rnn2: RNNModel<Float>.flops(config, leaves: leaves, internalNodes: internalNodes)
+        case .rntn: RNTNModel<Float>.flops(config, leaves: leaves, internalNodes: internalNodes)
         case .treelstm: TreeLSTMModel<Float>.flops(config, leaves: leaves, internalNodes: internalNodes)
         }
     }
@@ -30,7 +34,7 @@ extension ModelKind {
     /// weights; `nil` for models whose leaves are the word vectors themselves.
     public var defaultInputDim: Int? {
         switch self {
-        case .rnn, .rnn2: nil
+        case .rnn, .rnn2, .rntn: nil
         case .treelstm: TreeLSTMModel<Float>.defaultInputDim
         }
     }
@@ -44,6 +48,10 @@ extension ModelKind {
         c.inputDim = defaultInputDim
         switch self {
         case .rnn, .rnn2: break  // TrainingConfig's own defaults come from the rnn sweep
+        case .rntn:
+            // Dev sweep (README): at lr ≥ 0.02 AdaGrad's first steps saturate the tensor term.
+            c.learningRate = 0.01
+            c.l2 = 1e-4
         // The paper's lr 0.05 and λ 1e-4 were not clearly better on dev over 5 epochs (README).
         case .treelstm: break
         }
@@ -54,6 +62,7 @@ extension ModelKind {
     public var defaultDim: Int {
         switch self {
         case .rnn, .rnn2: RNNModel<Float>.defaultDim
+        case .rntn: RNTNModel<Float>.defaultDim
         case .treelstm: TreeLSTMModel<Float>.defaultDim
         }
     }
@@ -62,6 +71,7 @@ extension ModelKind {
     func initialize(_ p: inout [Float], layout: ParameterLayout, generator g: inout SplitMix64) {
         switch self {
         case .rnn, .rnn2: RNNModel<Float>.initialize(&p, layout: layout, generator: &g)
+        case .rntn: RNTNModel<Float>.initialize(&p, layout: layout, generator: &g)
         case .treelstm: TreeLSTMModel<Float>.initialize(&p, layout: layout, generator: &g)
         }
     }
@@ -73,6 +83,9 @@ extension ModelKind {
         case .rnn, .rnn2:
             .rnn(ShardedRunner(layout: layout, parameters: parameters, threads: threads,
                                capacity: capacity, gradients: gradients))
+        case .rntn:
+            .rntn(ShardedRunner(layout: layout, parameters: parameters, threads: threads,
+                                capacity: capacity, gradients: gradients))
         case .treelstm:
             .treelstm(ShardedRunner(layout: layout, parameters: parameters, threads: threads,
                                     capacity: capacity, gradients: gradients))
@@ -86,11 +99,13 @@ extension ModelKind {
 /// unspecialized code (hundreds of times slower); a switch calls the specialized one.
 enum ModelEngine<T: ModelScalar>: Sendable {
     case rnn(ShardedRunner<RNNModel<T>>)
+    case rntn(ShardedRunner<RNTNModel<T>>)
     case treelstm(ShardedRunner<TreeLSTMModel<T>>)
 
     var threads: Int {
         switch self {
         case .rnn(let r): r.threads
+        case .rntn(let r): r.threads
         case .treelstm(let r): r.threads
         }
     }
@@ -98,6 +113,7 @@ enum ModelEngine<T: ModelScalar>: Sendable {
     func load(parameters: [T]) {
         switch self {
         case .rnn(let r): r.load(parameters: parameters)
+        case .rntn(let r): r.load(parameters: parameters)
         case .treelstm(let r): r.load(parameters: parameters)
         }
     }
@@ -106,6 +122,7 @@ enum ModelEngine<T: ModelScalar>: Sendable {
         -> (loss: Double, nodes: Int, gradient: Gradient<T>) {
         switch self {
         case .rnn(let r): r.lossAndGradient(trees: trees, data: data, parameters: parameters)
+        case .rntn(let r): r.lossAndGradient(trees: trees, data: data, parameters: parameters)
         case .treelstm(let r): r.lossAndGradient(trees: trees, data: data, parameters: parameters)
         }
     }
@@ -113,6 +130,7 @@ enum ModelEngine<T: ModelScalar>: Sendable {
     func evaluate(_ data: EncodedTreebank, parameters: [T]) -> (metrics: Metrics, outcomes: [TreeOutcome]) {
         switch self {
         case .rnn(let r): r.evaluate(data, parameters: parameters)
+        case .rntn(let r): r.evaluate(data, parameters: parameters)
         case .treelstm(let r): r.evaluate(data, parameters: parameters)
         }
     }
@@ -120,6 +138,7 @@ enum ModelEngine<T: ModelScalar>: Sendable {
     func predict(tree t: Int, data: EncodedTreebank, parameters: [T]) -> TreePrediction {
         switch self {
         case .rnn(let r): r.predict(tree: t, data: data, parameters: parameters)
+        case .rntn(let r): r.predict(tree: t, data: data, parameters: parameters)
         case .treelstm(let r): r.predict(tree: t, data: data, parameters: parameters)
         }
     }
