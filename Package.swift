@@ -33,7 +33,7 @@ let package = Package(
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],
             // Each model's derivation lives beside its code.
-            exclude: ["Models/RNN.md"],
+            exclude: ["Models/RNN.md", "Models/RNTN.md", "Models/TreeLSTM.md"],
             swiftSettings: cpuFlags
         ),
         .systemLibrary(

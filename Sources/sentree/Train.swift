@@ -33,7 +33,8 @@ struct Train: ParsableCommand {
     var out: String?
     @Option(help: "Continue the run in this directory, with its data and settings.")
     var resume: String?
-    @Option(help: "Model: rnn (one ReLU layer), rnn2 (two layers) or treelstm. (default: rnn)") var model: ModelKind?
+    @Option(help: "Model: rnn (one ReLU layer), rnn2 (two layers), rntn (tensor) or treelstm. (default: rnn)")
+    var model: ModelKind?
     @Option(help: "Width d of node vectors (default: the model's, 30 for rnn and rnn2).") var dim: Int?
     @Option(help: "Width of word vectors, for models with input weights (default: the model's).")
     var inputDim: Int?
