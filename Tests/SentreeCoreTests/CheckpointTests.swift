@@ -138,7 +138,7 @@ private func crc32(_ data: Data) -> UInt32 {
             #expect(bits(SafeTensors.floats(a, in: file.data)) == bits(Array(ckpt.optimizerState[t.range])))
         }
         #expect(file.metadata["format"] == "sentree-checkpoint")
-        #expect(file.metadata["format_version"] == "1")
+        #expect(file.metadata["format_version"] == "2")
         #expect(file.metadata["lowercase"] == "true")
         #expect(headerLength(try ckpt.encoded()) % 8 == 0)
     }
@@ -240,11 +240,17 @@ private func crc32(_ data: Data) -> UInt32 {
         #expect(decodeError(missing)?.message.contains("not a sentree checkpoint") == true)
     }
 
+    /// A file from before version 2 (rnn and rnn2 only, no `embeddings`) reads the same.
+    @Test func versionOneFilesStillLoad() throws {
+        let old = try reencode(bytes) { $0["format_version"] = "1" }
+        #expect(try Checkpoint.decode(old, path: "old") == Checkpoint.decode(bytes, path: "new"))
+    }
+
     @Test func newerFormatVersionAsksToUpgrade() throws {
-        let newer = try reencode(bytes) { $0["format_version"] = "2" }
+        let newer = try reencode(bytes) { $0["format_version"] = "3" }
         let error = try #require(decodeError(newer))
         #expect(error.message.contains("upgrade"), "\(error)")
-        #expect(error.message.contains("2"))
+        #expect(error.message.contains("3"))
         let garbled = try reencode(bytes) { $0["format_version"] = "one" }
         #expect(decodeError(garbled) != nil)
     }

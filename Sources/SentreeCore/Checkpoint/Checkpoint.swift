@@ -3,14 +3,16 @@ import ZIPFoundation
 
 /// Everything needed to evaluate a model or continue its training, in one file.
 ///
-/// ## Format (version 1)
+/// ## Format (version 2)
 /// A safetensors file (see `SafeTensors`), so `safetensors.numpy.load_file` or 15 lines of
 /// numpy can read it:
-/// - Tensors, all `F32`, row-major: `L` [V, d], `W` [d, 2d], `b` [d], `W2` [m, d] and
-///   `b2` [m] (rnn2 only), `U` [5, d or m], `bs` [5]; with AdaGrad also `adagrad.<name>`
-///   for each, holding the running sum of squared gradients.
+/// - Tensors, all `F32`, row-major, in `ParameterLayout` order: `L` [V, x] (x = d unless
+///   `model_config.inputDim` says otherwise), the model's own (rnn: `W` [d, 2d], `b` [d];
+///   rnn2: also `W2` [m, d], `b2` [m]; rntn: `V` [d, 2d, 2d], `W`, `b`; treelstm: `W_iou`
+///   [3d, x], `U_iffou` [5d, 2d], `b_ifou` [4d]), then `U` [5, d or m], `bs` [5]; with
+///   AdaGrad also `adagrad.<name>` for each, holding the running sum of squared gradients.
 /// - `__metadata__` (all values strings): `format` = `sentree-checkpoint`,
-///   `format_version` = `1`, `training_config`, `model_config`, `progress`, `history`
+///   `format_version` = `2`, `training_config`, `model_config`, `progress`, `history`
 ///   (JSON), `vocabulary` (JSON array of words in id order; id 0 is `<unk>`), `lowercase`
 ///   (`true`/`false`), `crc32` (decimal CRC-32 of the data section, to detect corruption),
 ///   and, when `L` started from pretrained vectors, `embeddings` (JSON: file, dimension,
@@ -31,7 +33,9 @@ import ZIPFoundation
 /// ```
 public struct Checkpoint: Sendable, Equatable {
     public static let format = "sentree-checkpoint"
-    public static let version = 1
+    /// 2 added rntn, treelstm, `inputDim` and `embeddings`; version 1 files (rnn, rnn2) read
+    /// unchanged.
+    public static let version = 2
 
     public var config: TrainingConfig
     public var model: ModelConfig
