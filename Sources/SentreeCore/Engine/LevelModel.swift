@@ -13,7 +13,7 @@
 ///
 /// Row conventions (R = schedule rows, op = padded output width, xp = padded input width):
 /// rows `s.level(0)` are the leaves, and leaf k (0-based) is row k.
-protocol LevelModel: AnyObject {
+protocol LevelModel: AnyObject, SendableMetatype {
     associatedtype T: ModelScalar
     /// Packed copies of the model's tensors (padded, transposed where a product wants it).
     associatedtype Weights: Sendable

@@ -138,7 +138,7 @@ final class ShardedRunner<M: LevelModel>: ModelRunner {
     func predict(tree t: Int, data: EncodedTreebank, parameters: [T]) -> TreePrediction {
         let weights = self.weights.withLock { $0 }, layout = self.layout
         return slots[0].engine.withLock { engine in
-            parameters.withUnsafeBufferPointer { params in
+            _ = parameters.withUnsafeBufferPointer { params in
                 data.withArrays { arrays in
                     engine.forward(trees: CollectionOfOne(t), data: data, arrays: arrays, w: weights,
                                    L: params.baseAddress! + layout.L.offset)
