@@ -27,6 +27,21 @@ import Testing
         return (0 ..< layout.count).map { _ in T(0.3 * g.normal()) }
     }
 
+    /// Checks a batched Float64 loss and gradient against a per-node reference to 1e-12
+    /// relative, tensor by tensor; every tensor must have a non-zero gradient to compare.
+    static func expectMatchesReference(_ batched: (loss: Double, nodes: Int, gradient: Gradient<Double>),
+                                       _ reference: (loss: Double, gradient: [Double]), layout: ParameterLayout,
+                                       _ context: String, sourceLocation: SourceLocation = #_sourceLocation) {
+        #expect(abs(batched.loss - reference.loss) <= 1e-12 * abs(reference.loss), sourceLocation: sourceLocation)
+        let b = batched.gradient.densified()
+        for t in layout.tensors {
+            let r = Array(reference.gradient[t.range])
+            #expect(r.contains { $0 != 0 }, "\(t.name) has no gradient to compare", sourceLocation: sourceLocation)
+            #expect(relativeDifference(Array(b[t.range]), r) < 1e-12, "\(context) \(t.name)",
+                    sourceLocation: sourceLocation)
+        }
+    }
+
     static func relativeDifference<T: ModelScalar>(_ a: [T], _ b: [T]) -> Double {
         var diff = 0.0, norm = 0.0
         for (x, y) in zip(a, b) {
