@@ -31,6 +31,8 @@ final class ShardedRunner<M: LevelModel>: ModelRunner {
     let weights: Mutex<EngineWeights<M>>
     /// Scratch map from L row to its slot while merging worker gradients (all -1 between uses).
     let rowSlot: Mutex<[Int32]>
+    /// Worker `w` runs shard `w` on slot `w`.
+    let pool: WorkerPool
 
     init(layout: ParameterLayout, parameters: [T], threads: Int, capacity: Int, gradients: Bool) {
         self.layout = layout
@@ -39,6 +41,7 @@ final class ShardedRunner<M: LevelModel>: ModelRunner {
         slots = (0 ..< max(1, threads)).map { _ in
             EngineSlot(LevelEngine<M>(layout: layout, capacity: capacity, gradients: gradients))
         }
+        pool = WorkerPool(size: slots.count)
     }
 
     var threads: Int { slots.count }
@@ -49,6 +52,20 @@ final class ShardedRunner<M: LevelModel>: ModelRunner {
     }
 
     func lossAndGradient(trees: [Int], data: EncodedTreebank, parameters: [T]) -> (loss: Double, nodes: Int, gradient: Gradient<T>) {
+        let (loss, nodes, shards) = shardGradients(trees: trees, data: data, parameters: parameters)
+        var gradient = shards[0]
+        if shards.count > 1 {
+            rowSlot.withLock { rowSlot in
+                for (k, row) in gradient.rows.enumerated() { rowSlot[Int(row)] = Int32(k) }
+                for shard in shards.dropFirst() { gradient.add(shard, rowSlot: &rowSlot) }
+                for row in gradient.rows { rowSlot[Int(row)] = -1 }
+            }
+        }
+        return (loss, nodes, gradient)
+    }
+
+    /// Summed loss, labelled nodes, and one unmerged gradient per worker, in worker order.
+    func shardGradients(trees: [Int], data: EncodedTreebank, parameters: [T]) -> (loss: Double, nodes: Int, shards: [Gradient<T>]) {
         let weights = self.weights.withLock { $0 }, layout = self.layout
         // Trees range from 3 to 100+ nodes: split by node count, not tree count, so no
         // worker idles at the end of a minibatch.
@@ -71,16 +88,8 @@ final class ShardedRunner<M: LevelModel>: ModelRunner {
             }
             return (loss, nodes, engine.exportGradient())
         }
-        var gradient = shards[0].2
-        if shards.count > 1 {
-            rowSlot.withLock { rowSlot in
-                for (k, row) in gradient.rows.enumerated() { rowSlot[Int(row)] = Int32(k) }
-                for shard in shards.dropFirst() { gradient.add(shard.2, rowSlot: &rowSlot) }
-                for row in gradient.rows { rowSlot[Int(row)] = -1 }
-            }
-        }
         let loss = shards.reduce(0.0) { $0 + $1.0 }, nodes = shards.reduce(0) { $0 + $1.1 }
-        return (loss, nodes, gradient)
+        return (loss, nodes, shards.map(\.2))
     }
 
     /// Trees per batched forward pass during evaluation (bounds the rows in flight).
@@ -163,7 +172,7 @@ final class ShardedRunner<M: LevelModel>: ModelRunner {
         if n == 1 { return [slots[0].engine.withLock { body($0, 0 ..< count) }] }
         let results = WorkerResults<R>(count: n)
         let slots = self.slots
-        DispatchQueue.concurrentPerform(iterations: n) { w in
+        pool.run(parts: n) { w in
             let shard = bounds[w] ..< bounds[w + 1]
             results.store(slots[w].engine.withLock { body($0, shard) }, at: w)
         }
@@ -187,7 +196,7 @@ final class ShardedRunner<M: LevelModel>: ModelRunner {
 }
 
 /// One result slot per worker: worker `w` writes only slot `w`, and the caller reads them
-/// after `concurrentPerform` has returned, so no lock is needed.
+/// after the pool's run has returned, so no lock is needed.
 ///
 /// Not a `Mutex`: workers finishing together would contend for it, and ThreadSanitizer
 /// cannot see a contended `Synchronization.Mutex` hand-off on Linux (it happens inside the

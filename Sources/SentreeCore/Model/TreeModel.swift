@@ -37,3 +37,18 @@ public final class TreeModel<T: ModelScalar> {
         runner.evaluate(data, parameters: parameters)
     }
 }
+
+extension TreeModel where T == Float {
+    /// One training step: loss and gradient of `trees`, then `optimizer`'s update of
+    /// `parameters` for the objective (mean over the trees plus the L2 term), then a repack.
+    ///
+    /// Returns the summed cross-entropy and the number of labelled nodes.
+    public func trainStep(trees: [Int], data: EncodedTreebank, parameters: inout [Float],
+                          optimizer: inout Optimizer, learningRate: Double, l2: Float) -> (loss: Double, nodes: Int) {
+        let (loss, nodes, shards) = runner.shardGradients(trees: trees, data: data, parameters: parameters)
+        optimizer.step(&parameters, shards: shards, scale: 1 / Float(trees.count), l2: l2,
+                       learningRate: learningRate, pool: runner.pool)
+        runner.load(parameters: parameters)
+        return (loss, nodes)
+    }
+}

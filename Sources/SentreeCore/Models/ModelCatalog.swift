@@ -110,6 +110,24 @@ enum ModelEngine<T: ModelScalar>: Sendable {
         }
     }
 
+    /// The worker threads of the runner.
+    var pool: WorkerPool {
+        switch self {
+        case .rnn(let r): r.pool
+        case .rntn(let r): r.pool
+        case .treelstm(let r): r.pool
+        }
+    }
+
+    func shardGradients(trees: [Int], data: EncodedTreebank, parameters: [T])
+        -> (loss: Double, nodes: Int, shards: [Gradient<T>]) {
+        switch self {
+        case .rnn(let r): r.shardGradients(trees: trees, data: data, parameters: parameters)
+        case .rntn(let r): r.shardGradients(trees: trees, data: data, parameters: parameters)
+        case .treelstm(let r): r.shardGradients(trees: trees, data: data, parameters: parameters)
+        }
+    }
+
     func load(parameters: [T]) {
         switch self {
         case .rnn(let r): r.load(parameters: parameters)

@@ -26,48 +26,120 @@ public struct Optimizer: Sendable {
         }
     }
 
-    /// Applies one step of `gradient` (already the gradient of the minibatch objective).
-    public mutating func step(_ parameters: inout [Float], gradient g: Gradient<Float>, learningRate: Double) {
-        var lr = Float(learningRate)
-        let d = layout.config.inputWidth, base = layout.L.count, embeddingScale = self.embeddingScale
-        let adagrad = kind == .adagrad
+    /// Scratch map from an L row to its slot while merging worker gradients (-1 between uses).
+    var rowSlot: [Int32] = []
+
+    /// One minibatch update from the workers' unmerged gradients (each summed over its shard
+    /// of trees): merge them in worker order, scale by `scale`, add the L2 term, and update.
+    ///
+    /// The work is split over `pool` by parameter (dense ranges, and L rows by `row % parts`),
+    /// because done on one thread this serial part kept two threads from being faster than one
+    /// at d=30. Every parameter sees the same operations in the same order whichever thread
+    /// runs it, so a given thread count stays bit-for-bit reproducible.
+    mutating func step(_ parameters: inout [Float], shards: [Gradient<Float>], scale: Float, l2: Float,
+                              learningRate: Double, pool: WorkerPool) {
+        let layout = self.layout, base = layout.L.count, x = layout.config.inputWidth
+        let denseCount = layout.count - base
+        // Small updates are not worth waking a thread for.
+        let parts = denseCount + shards[0].rows.count * x < 4096 ? 1 : pool.size
+        if rowSlot.count != layout.config.vocabularySize {
+            rowSlot = [Int32](repeating: -1, count: layout.config.vocabularySize)
+        }
+        let regularized = l2 == 0 ? [] : layout.tensors.filter(\.regularized).map { ($0.range.lowerBound - base) ..< ($0.range.upperBound - base) }
+        let lr = Float(learningRate), rowRate = lr * embeddingScale, adagrad = kind == .adagrad
+        // A scale of 0 freezes L, Σg² included.
+        let updateRows = embeddingScale != 0
         parameters.withUnsafeMutableBufferPointer { p in
             accumulator.withUnsafeMutableBufferPointer { acc in
-                // Eight lanes at a time (the compiler would not vectorize the scalar loop: p and
-                // acc might alias); sqrt and division round the same way in either form.
-                func update(_ start: Int, _ g: UnsafePointer<Float>, _ count: Int) {
-                    if adagrad {
-                        let pp = UnsafeMutableRawPointer(p.baseAddress! + start)
-                        let ap = UnsafeMutableRawPointer(acc.baseAddress! + start), gp = UnsafeRawPointer(g)
-                        let rate = SIMD8<Float>(repeating: lr), eps = SIMD8<Float>(repeating: Self.epsilon)
-                        var j = 0
-                        while j + 8 <= count {
-                            let gi = gp.loadUnaligned(fromByteOffset: 4 * j, as: SIMD8<Float>.self)
-                            let a = ap.loadUnaligned(fromByteOffset: 4 * j, as: SIMD8<Float>.self) + gi * gi
-                            ap.storeBytes(of: a, toByteOffset: 4 * j, as: SIMD8<Float>.self)
-                            let v = pp.loadUnaligned(fromByteOffset: 4 * j, as: SIMD8<Float>.self)
-                            pp.storeBytes(of: v - rate * gi / (a.squareRoot() + eps), toByteOffset: 4 * j,
-                                          as: SIMD8<Float>.self)
-                            j += 8
+                rowSlot.withUnsafeMutableBufferPointer { slots in
+                    let params = PartitionedBuffer(p.baseAddress!)
+                    // SGD keeps no Σg²: `update` then never touches it.
+                    let acc = PartitionedBuffer(acc.baseAddress ?? p.baseAddress!), p = params
+                    let slots = PartitionedBuffer(slots.baseAddress!)
+                    pool.run(parts: parts) { part in
+                        // Dense tensors: this part's range, merged, scaled, regularized, applied.
+                        let range = (denseCount * part / parts) ..< (denseCount * (part + 1) / parts)
+                        let g = UnsafeMutablePointer<Float>.allocate(capacity: max(range.count, 1))
+                        defer { g.deallocate() }
+                        for i in range {
+                            var v = shards[0].dense[i]
+                            for s in shards.dropFirst() { v += s.dense[i] }
+                            g[i - range.lowerBound] = v * scale
                         }
-                        while j < count {
-                            let gi = g[j]
-                            let a = acc[start + j] + gi * gi
-                            acc[start + j] = a
-                            p[start + j] -= lr * gi / (a.squareRoot() + Self.epsilon)
-                            j += 1
+                        for r in regularized where r.overlaps(range) {
+                            for i in r.clamped(to: range) {
+                                g[i - range.lowerBound] += l2 * p.base[base + i]
+                            }
                         }
-                    } else {
-                        for j in 0 ..< count { p[start + j] -= lr * g[j] }
+                        Self.update(adagrad: adagrad, p.base + base + range.lowerBound,
+                                    acc.base + base + range.lowerBound, g, range.count, rate: lr)
+                        // Rows of L: those with row % parts == part, in first-touch order.
+                        guard updateRows else { return }
+                        var rows: [Int32] = [], values: [Float] = []
+                        for shard in shards {
+                            for (k, row) in shard.rows.enumerated() where Int(row) % parts == part {
+                                let slot = Int(slots.base[Int(row)])
+                                if slot < 0 {
+                                    slots.base[Int(row)] = Int32(rows.count)
+                                    rows.append(row)
+                                    values.append(contentsOf: shard.rowValues[k * x ..< (k + 1) * x])
+                                } else {
+                                    for j in 0 ..< x { values[slot * x + j] += shard.rowValues[k * x + j] }
+                                }
+                            }
+                        }
+                        values.withUnsafeMutableBufferPointer { v in
+                            for (k, row) in rows.enumerated() {
+                                slots.base[Int(row)] = -1
+                                let gr = v.baseAddress! + k * x
+                                for j in 0 ..< x { gr[j] *= scale }
+                                Self.update(adagrad: adagrad, p.base + Int(row) * x, acc.base + Int(row) * x, gr, x,
+                                            rate: rowRate)
+                            }
+                        }
                     }
-                }
-                g.dense.withUnsafeBufferPointer { update(base, $0.baseAddress!, $0.count) }
-                guard embeddingScale != 0 else { return }
-                lr *= embeddingScale
-                g.rowValues.withUnsafeBufferPointer { values in
-                    for (r, row) in g.rows.enumerated() { update(Int(row) * d, values.baseAddress! + r * d, d) }
                 }
             }
         }
     }
+
+    /// Applies `count` gradient values `g` to parameters `p` (and AdaGrad's Σg² `acc`).
+    ///
+    /// Eight lanes at a time (the compiler would not vectorize the scalar loop: p and acc
+    /// might alias); sqrt and division round the same way in either form.
+    static func update(adagrad: Bool, _ p: UnsafeMutablePointer<Float>, _ acc: UnsafeMutablePointer<Float>,
+                       _ g: UnsafePointer<Float>, _ count: Int, rate lr: Float) {
+        guard adagrad else {
+            for j in 0 ..< count { p[j] -= lr * g[j] }
+            return
+        }
+        let pp = UnsafeMutableRawPointer(p), ap = UnsafeMutableRawPointer(acc), gp = UnsafeRawPointer(g)
+        let rate = SIMD8<Float>(repeating: lr), eps = SIMD8<Float>(repeating: epsilon)
+        var j = 0
+        while j + 8 <= count {
+            let gi = gp.loadUnaligned(fromByteOffset: 4 * j, as: SIMD8<Float>.self)
+            let a = ap.loadUnaligned(fromByteOffset: 4 * j, as: SIMD8<Float>.self) + gi * gi
+            ap.storeBytes(of: a, toByteOffset: 4 * j, as: SIMD8<Float>.self)
+            let v = pp.loadUnaligned(fromByteOffset: 4 * j, as: SIMD8<Float>.self)
+            pp.storeBytes(of: v - rate * gi / (a.squareRoot() + eps), toByteOffset: 4 * j, as: SIMD8<Float>.self)
+            j += 8
+        }
+        while j < count {
+            let gi = g[j]
+            let a = acc[j] + gi * gi
+            acc[j] = a
+            p[j] -= lr * gi / (a.squareRoot() + epsilon)
+            j += 1
+        }
+    }
+}
+
+/// A buffer whose disjoint parts different pool members write at once.
+///
+/// `@unchecked Sendable` is true as used: each member touches only the indices of its own
+/// part, and `WorkerPool.run` returns only after every part finished (release/acquire on
+/// the job's counter), so no index is shared between threads while they run.
+struct PartitionedBuffer<E>: @unchecked Sendable {
+    let base: UnsafeMutablePointer<E>
+    init(_ base: UnsafeMutablePointer<E>) { self.base = base }
 }

@@ -115,11 +115,8 @@ final class TrainingLoop {
     ///
     /// Returns the summed cross-entropy and the number of labelled nodes of the batch.
     func trainStep(_ batch: [Int]) -> (loss: Double, nodes: Int) {
-        var (loss, count, gradient) = model.lossAndGradient(trees: batch, data: train, parameters: parameters)
-        gradient.finishObjective(scale: 1 / Float(batch.count), l2: Float(config.l2), parameters: parameters)
-        optimizer.step(&parameters, gradient: gradient, learningRate: progress.learningRate)
-        model.load(parameters: parameters)
-        return (loss, count)
+        model.trainStep(trees: batch, data: train, parameters: &parameters, optimizer: &optimizer,
+                        learningRate: progress.learningRate, l2: Float(config.l2))
     }
 
     /// Handles commands at a minibatch boundary; returns false when training must stop.
