@@ -5,31 +5,71 @@ import RealModule
 private let leafBiasBlock = [0, 2, 3]
 private let nodeBiasBlock = [0, 1, 1, 2, 3]
 
-/// The packed weights of the Tree-LSTM (dp, xp: d and x padded; every gate block is dp wide):
-///   WT [xp × 3dp]   W_iou transposed: column block g ∈ (i, o, u) holds gate g's weights
-///   Wp [3dp × xp]   W_iou row-major, each gate's rows padded (the leaves' dx = δ·W)
-///   UT [2dp × 5dp]  U_iffou transposed, input rows laid out like a gathered [h_l pad | h_r pad]
-///   Up [5dp × 2dp]  U_iffou row-major, padded the same way (the children's dh = δ·U)
-///   bLeaf [3dp] (b_i, b_o, b_u)      bNode [5dp] (b_i, b_f, b_f, b_o, b_u)
+/// Widths of the Tree-LSTM's packed blocks. Gates sit side by side, d apart, and only a
+/// block's end is padded: padding each gate to 16 lanes cost 14% more arithmetic at d=150.
+///   l3 = padded(3d): a leaf's gates [i | o | u]      l5 = padded(5d): [i | f_l | f_r | o | u]
+///   gs = padded(2d): a gathered [h_l | h_r]          xp = padded(x), dp = padded(d)
+struct TreeLSTMShape: Sendable {
+    let d: Int, x: Int, dp: Int, xp: Int, l3: Int, l5: Int, gs: Int
+    init(d: Int, x: Int) {
+        self.d = d; self.x = x; dp = padded(d); xp = padded(x)
+        l3 = padded(3 * d); l5 = padded(5 * d); gs = padded(2 * d)
+    }
+}
+
+/// The packed weights of the Tree-LSTM (widths: `TreeLSTMShape`):
+///   WT [xp × l3]   W_iou transposed: gate g ∈ (i, o, u) in columns g·d ..< (g+1)·d
+///   Wp [3d × xp]   W_iou row-major (the leaves' dx = δ·W)
+///   UT [2d × l5]   U_iffou transposed, input rows [h_l | h_r]
+///   Up [5d × gs]   U_iffou row-major (the children's dh = δ·U)
+///   bLeaf [l3] (b_i, b_o, b_u)      bNode [l5] (b_i, b_f, b_f, b_o, b_u)
 struct TreeLSTMWeights<T: ModelScalar>: Sendable {
     let storage: [T]
-    let dp: Int, xp: Int
+    let shape: TreeLSTMShape
 
     struct Pointers {
         let WT: UnsafePointer<T>, Wp: UnsafePointer<T>, UT: UnsafePointer<T>, Up: UnsafePointer<T>
         let bLeaf: UnsafePointer<T>, bNode: UnsafePointer<T>
     }
 
-    static func count(dp: Int, xp: Int) -> Int { 2 * 3 * dp * xp + 2 * 10 * dp * dp + 8 * dp }
+    static func count(_ s: TreeLSTMShape) -> Int {
+        s.xp * s.l3 + 3 * s.d * s.xp + 2 * s.d * s.l5 + 5 * s.d * s.gs + s.l3 + s.l5
+    }
 
     func withPointers<R>(_ body: (Pointers) -> R) -> R {
-        storage.withUnsafeBufferPointer { buf in
+        let s = shape
+        return storage.withUnsafeBufferPointer { buf in
             var p = buf.baseAddress!
             func take(_ n: Int) -> UnsafePointer<T> { defer { p += n }; return p }
-            return body(Pointers(WT: take(3 * xp * dp), Wp: take(3 * dp * xp), UT: take(10 * dp * dp),
-                                 Up: take(10 * dp * dp), bLeaf: take(3 * dp), bNode: take(5 * dp)))
+            return body(Pointers(WT: take(s.xp * s.l3), Wp: take(3 * s.d * s.xp), UT: take(2 * s.d * s.l5),
+                                 Up: take(5 * s.d * s.gs), bLeaf: take(s.l3), bNode: take(s.l5)))
         }
     }
+}
+
+/// The lanes of one chunk of a gate that belong to it: 16, or fewer at the gate's end, where
+/// a full store would overwrite the next gate.
+private struct Lanes {
+    let count: Int
+    @inline(__always) func store<T: ModelScalar>(_ v: SIMD16<T>, _ p: UnsafeMutablePointer<T>, _ i: Int) {
+        if count == laneWidth { SentreeCore.store(v, p, i) } else { for l in 0 ..< count { p[i + l] = v[l] } }
+    }
+}
+
+/// y[i] += x[i] for i < n, any n.
+@inline(__always)
+private func addExact<T: ModelScalar>(n: Int, _ x: UnsafePointer<T>, _ y: UnsafeMutablePointer<T>) {
+    var j = 0
+    while j + laneWidth <= n { store(load(y, j) + load(x, j), y, j); j += laneWidth }
+    while j < n { y[j] += x[j]; j += 1 }
+}
+
+/// y[i] = x[i] for i < n, any n.
+@inline(__always)
+private func copyExact<T: ModelScalar>(n: Int, _ x: UnsafePointer<T>, _ y: UnsafeMutablePointer<T>) {
+    var j = 0
+    while j + laneWidth <= n { store(load(x, j), y, j); j += laneWidth }
+    while j < n { y[j] = x[j]; j += 1 }
 }
 
 /// dst[j·dstStride + i] = src[i·srcStride + j] for i < rows, j < cols, in 16 × 16 tiles, so
@@ -64,16 +104,19 @@ private extension ParameterLayout {
 /// internal nodes as in the paper's N-ary equations. L2 applies to `W_iou` and `U_iffou`.
 /// Backward derivation: TreeLSTM.md.
 ///
-/// Per worker, shapes (R rows, K leaves, n rows of a level): A gate activations, leaf k at
-/// `A + k·3dp` [3dp] and internal row r at `A + K·3dp + (r − K)·5dp` [5dp]; DA the errors at
-/// the gate pre-activations, laid out like A; Cm, TC, H [R × dp] c, tanh c, h; DC [R × dp]
-/// error at c; G [(R−K) × 2dp] the gathered children [h_l | h_r] of each internal row, kept
-/// for ∂U; DG [n × 2dp] the errors a level sends its children's h.
-/// Gradients: gWT [xp × 3dp] (as WT), gUT [2dp × 5dp] (as UT), gbLeaf [3dp], gbNode [5dp].
+/// Per worker, shapes (R rows, K leaves, n rows of a level; widths: `TreeLSTMShape`): A gate
+/// activations, leaf k at `A + k·l3` [l3] and internal row r at `A + K·l3 + (r − K)·l5` [l5];
+/// DA the errors at the gate pre-activations, laid out like A; Cm, TC, H [R × dp] c, tanh c,
+/// h; DC [R × dp] error at c; G [(R−K) × gs] the gathered children [h_l | h_r] of each
+/// internal row, kept for ∂U; DG [n × gs] the errors a level sends its children's h.
+/// Gradients: gWT [xp × l3] (as WT), gUT [2d × l5] (as UT), gbLeaf [l3], gbNode [l5].
+/// Gate loops run over d in chunks of 16; a chunk's lanes past its gate are read (buffers
+/// have 16 lanes of slack) but never stored.
 final class TreeLSTMModel<T: ModelScalar>: LevelModel {
     typealias Weights = TreeLSTMWeights<T>
     let layout: ParameterLayout
     let d: Int, x: Int, dp: Int, xp: Int
+    let shape: TreeLSTMShape
     private var capacity = 0
     var A: UnsafeMutablePointer<T>, DA: UnsafeMutablePointer<T>, Cm: UnsafeMutablePointer<T>
     var TC: UnsafeMutablePointer<T>, H: UnsafeMutablePointer<T>, DC: UnsafeMutablePointer<T>
@@ -112,42 +155,42 @@ final class TreeLSTMModel<T: ModelScalar>: LevelModel {
 
     static func pack(layout: ParameterLayout, parameters p: UnsafePointer<T>) -> TreeLSTMWeights<T> {
         let cfg = layout.config
-        let d = cfg.dim, x = cfg.inputWidth, dp = padded(d), xp = padded(x)
-        var storage = [T](repeating: 0, count: TreeLSTMWeights<T>.count(dp: dp, xp: xp))
+        let s = TreeLSTMShape(d: cfg.dim, x: cfg.inputWidth), d = s.d, x = s.x, xp = s.xp
+        var storage = [T](repeating: 0, count: TreeLSTMWeights<T>.count(s))
         let w = p + layout.lstmInput.offset, u = p + layout.lstmChildren.offset
         let b = p + layout.lstmBias.offset
         storage.withUnsafeMutableBufferPointer { buf in
-            let WT = buf.baseAddress!, Wp = WT + 3 * xp * dp, UT = Wp + 3 * dp * xp, Up = UT + 10 * dp * dp
-            let bLeaf = Up + 10 * dp * dp, bNode = bLeaf + 3 * dp
+            let WT = buf.baseAddress!, Wp = WT + xp * s.l3, UT = Wp + 3 * d * xp, Up = UT + 2 * d * s.l5
+            let bLeaf = Up + 5 * d * s.gs, bNode = bLeaf + s.l3
             for g in 0 ..< 3 {
-                transpose(rows: d, cols: x, from: w + g * d * x, stride: x, to: WT + g * dp, stride: 3 * dp)
+                transpose(rows: d, cols: x, from: w + g * d * x, stride: x, to: WT + g * d, stride: s.l3)
                 for i in 0 ..< d {
-                    (Wp + (g * dp + i) * xp).update(from: w + (g * d + i) * x, count: x)
-                    bLeaf[g * dp + i] = b[leafBiasBlock[g] * d + i]
+                    (Wp + (g * d + i) * xp).update(from: w + (g * d + i) * x, count: x)
+                    bLeaf[g * d + i] = b[leafBiasBlock[g] * d + i]
                 }
             }
             for g in 0 ..< 5 {
                 for side in 0 ..< 2 {
                     transpose(rows: d, cols: d, from: u + g * d * 2 * d + side * d, stride: 2 * d,
-                              to: UT + side * dp * 5 * dp + g * dp, stride: 5 * dp)
+                              to: UT + side * d * s.l5 + g * d, stride: s.l5)
                 }
                 for i in 0 ..< d {
-                    (Up + (g * dp + i) * 2 * dp).update(from: u + (g * d + i) * 2 * d, count: d)
-                    (Up + (g * dp + i) * 2 * dp + dp).update(from: u + (g * d + i) * 2 * d + d, count: d)
-                    bNode[g * dp + i] = b[nodeBiasBlock[g] * d + i]
+                    (Up + (g * d + i) * s.gs).update(from: u + (g * d + i) * 2 * d, count: 2 * d)
+                    bNode[g * d + i] = b[nodeBiasBlock[g] * d + i]
                 }
             }
         }
-        return TreeLSTMWeights(storage: storage, dp: dp, xp: xp)
+        return TreeLSTMWeights(storage: storage, shape: s)
     }
 
     init(layout: ParameterLayout, gradients: Bool) {
         self.layout = layout
         let cfg = layout.config
-        d = cfg.dim; x = cfg.inputWidth; dp = padded(d); xp = padded(x)
+        shape = TreeLSTMShape(d: cfg.dim, x: cfg.inputWidth)
+        d = shape.d; x = shape.x; dp = shape.dp; xp = shape.xp
         let g = gradients ? 1 : 0
-        gWT = zeroed(g * xp * 3 * dp); gUT = zeroed(g * 10 * dp * dp)
-        gbLeaf = zeroed(g * 3 * dp); gbNode = zeroed(g * 5 * dp)
+        gWT = zeroed(g * xp * shape.l3); gUT = zeroed(g * 2 * d * shape.l5)
+        gbLeaf = zeroed(g * shape.l3); gbNode = zeroed(g * shape.l5)
         A = zeroed(0); DA = zeroed(0); Cm = zeroed(0); TC = zeroed(0); H = zeroed(0); DC = zeroed(0)
         G = zeroed(0); DG = zeroed(0)
         E = DC
@@ -161,20 +204,21 @@ final class TreeLSTMModel<T: ModelScalar>: LevelModel {
         guard rows > capacity else { return }
         for p in [A, DA, Cm, TC, H, DC, G, DG] { p.deallocate() }
         capacity = rows
-        A = zeroed(rows * 5 * dp); DA = zeroed(rows * 5 * dp)
+        let slack = laneWidth
+        A = zeroed(rows * shape.l5 + slack); DA = zeroed(rows * shape.l5 + slack)
         Cm = zeroed(rows * dp); TC = zeroed(rows * dp); H = zeroed(rows * dp); DC = zeroed(rows * dp)
-        G = zeroed(rows * 2 * dp); DG = zeroed(rows * 2 * dp)
+        G = zeroed(rows * shape.gs); DG = zeroed(rows * shape.gs)
         E = DC
     }
 
     /// Offset of internal row `row`'s gate block in A and DA.
     @inline(__always) private func nodeGates(_ row: Int, leaves K: Int) -> Int {
-        K * 3 * dp + (row - K) * 5 * dp
+        K * shape.l3 + (row - K) * shape.l5
     }
 
     /// A = [i | o | u] pre-activations X·W_iouᵀ + b in one product; then c, tanh c, h per leaf.
     func forwardLeaves(_ s: LevelSchedule, x X: UnsafePointer<T>, w: TreeLSTMWeights<T>) {
-        let K = s.leafCount, ld = 3 * dp
+        let K = s.leafCount, ld = shape.l3, d = self.d
         w.withPointers { w in
             broadcastRows(m: K, n: ld, v: w.bLeaf, y: A, ldy: ld)
             gemm(m: K, n: ld, k: x, a: X, rowStride: xp, columnStride: 1, b: w.WT, ldb: ld, c: A, ldc: ld)
@@ -182,12 +226,13 @@ final class TreeLSTMModel<T: ModelScalar>: LevelModel {
         for k in 0 ..< K {
             let a = A + k * ld, row = k * dp
             var j = 0
-            while j < dp {
-                let i = sigmoidChunk(load(a, j)), o = sigmoidChunk(load(a, dp + j))
-                let u = tanhChunk(load(a, 2 * dp + j))
+            while j < d {
+                let lanes = Lanes(count: min(laneWidth, d - j))
+                let i = sigmoidChunk(load(a, j)), o = sigmoidChunk(load(a, d + j))
+                let u = tanhChunk(load(a, 2 * d + j))
                 let c = i * u, tc = tanhChunk(c)
-                store(i, a, j); store(o, a, dp + j); store(u, a, 2 * dp + j)
-                store(c, Cm, row + j); store(tc, TC, row + j); store(o * tc, H, row + j)
+                lanes.store(i, a, j); lanes.store(o, a, d + j); lanes.store(u, a, 2 * d + j)
+                lanes.store(c, Cm, row + j); lanes.store(tc, TC, row + j); lanes.store(o * tc, H, row + j)
                 j += laneWidth
             }
         }
@@ -196,27 +241,30 @@ final class TreeLSTMModel<T: ModelScalar>: LevelModel {
     /// G = [h_l | h_r] gathered; A = [i | f_l | f_r | o | u] pre-activations G·U_iffouᵀ + b in
     /// one product; then c, tanh c, h per row.
     func forwardLevel(_ h: Int, _ s: LevelSchedule, w: TreeLSTMWeights<T>) {
-        let rows = s.level(h), n = rows.count, K = s.leafCount, ld = 5 * dp
-        let g = G + (rows.lowerBound - K) * 2 * dp
-        s.gatherChildren(of: rows, from: H, width: dp, into: g)
+        let rows = s.level(h), n = rows.count, K = s.leafCount, ld = shape.l5, gs = shape.gs, d = self.d
+        let g = G + (rows.lowerBound - K) * gs
+        for (k, row) in rows.enumerated() {
+            copyExact(n: d, H + Int(s.leftRow[row]) * dp, g + k * gs)
+            copyExact(n: d, H + Int(s.rightRow[row]) * dp, g + k * gs + d)
+        }
         let a0 = A + nodeGates(rows.lowerBound, leaves: K)
         w.withPointers { w in
             broadcastRows(m: n, n: ld, v: w.bNode, y: a0, ldy: ld)
-            gemm(m: n, n: ld, k: 2 * dp, a: g, rowStride: 2 * dp, columnStride: 1, b: w.UT, ldb: ld,
-                 c: a0, ldc: ld)
+            gemm(m: n, n: ld, k: 2 * d, a: g, rowStride: gs, columnStride: 1, b: w.UT, ldb: ld, c: a0, ldc: ld)
         }
         for (k, row) in rows.enumerated() {
             let a = a0 + k * ld, l = Int(s.leftRow[row]) * dp, r = Int(s.rightRow[row]) * dp, p = row * dp
             var j = 0
-            while j < dp {
-                let i = sigmoidChunk(load(a, j)), fl = sigmoidChunk(load(a, dp + j))
-                let fr = sigmoidChunk(load(a, 2 * dp + j)), o = sigmoidChunk(load(a, 3 * dp + j))
-                let u = tanhChunk(load(a, 4 * dp + j))
+            while j < d {
+                let lanes = Lanes(count: min(laneWidth, d - j))
+                let i = sigmoidChunk(load(a, j)), fl = sigmoidChunk(load(a, d + j))
+                let fr = sigmoidChunk(load(a, 2 * d + j)), o = sigmoidChunk(load(a, 3 * d + j))
+                let u = tanhChunk(load(a, 4 * d + j))
                 let c = (i * u).addingProduct(fl, load(Cm, l + j)).addingProduct(fr, load(Cm, r + j))
                 let tc = tanhChunk(c)
-                store(i, a, j); store(fl, a, dp + j); store(fr, a, 2 * dp + j); store(o, a, 3 * dp + j)
-                store(u, a, 4 * dp + j)
-                store(c, Cm, p + j); store(tc, TC, p + j); store(o * tc, H, p + j)
+                lanes.store(i, a, j); lanes.store(fl, a, d + j); lanes.store(fr, a, 2 * d + j)
+                lanes.store(o, a, 3 * d + j); lanes.store(u, a, 4 * d + j)
+                lanes.store(c, Cm, p + j); lanes.store(tc, TC, p + j); lanes.store(o * tc, H, p + j)
                 j += laneWidth
             }
         }
@@ -233,32 +281,40 @@ final class TreeLSTMModel<T: ModelScalar>: LevelModel {
     /// Per row: dc = DC + dh ⊙ o ⊙ (1 − tanh²c), then the gate errors (TreeLSTM.md); children
     /// get dc ⊙ f at their c. Then ∂U += Gᵀ·DA, ∂b += Σ DA, and the children's dh = DA·U_iffou.
     func backwardLevel(_ h: Int, _ s: LevelSchedule, w: TreeLSTMWeights<T>) {
-        let rows = s.level(h), K = s.leafCount, ld = 5 * dp
-        let g = G + (rows.lowerBound - K) * 2 * dp
+        let rows = s.level(h), n = rows.count, K = s.leafCount, ld = shape.l5, gs = shape.gs, d = self.d
+        let g = G + (rows.lowerBound - K) * gs
         let a0 = A + nodeGates(rows.lowerBound, leaves: K), da0 = DA + nodeGates(rows.lowerBound, leaves: K)
         let one = SIMD16<T>(repeating: 1)
         for (k, row) in rows.enumerated() {
             let a = a0 + k * ld, da = da0 + k * ld
             let l = Int(s.leftRow[row]) * dp, r = Int(s.rightRow[row]) * dp, p = row * dp
             var j = 0
-            while j < dp {
-                let i = load(a, j), fl = load(a, dp + j), fr = load(a, 2 * dp + j)
-                let o = load(a, 3 * dp + j), u = load(a, 4 * dp + j)
+            while j < d {
+                let lanes = Lanes(count: min(laneWidth, d - j))
+                let i = load(a, j), fl = load(a, d + j), fr = load(a, 2 * d + j)
+                let o = load(a, 3 * d + j), u = load(a, 4 * d + j)
                 let tc = load(TC, p + j), dh = load(E, p + j)
                 let dc = load(DC, p + j) + dh * o * (one - tc * tc)
-                store(dc * u * i * (one - i), da, j)
-                store(dc * load(Cm, l + j) * fl * (one - fl), da, dp + j)
-                store(dc * load(Cm, r + j) * fr * (one - fr), da, 2 * dp + j)
-                store(dh * tc * o * (one - o), da, 3 * dp + j)
-                store(dc * i * (one - u * u), da, 4 * dp + j)
-                store(load(DC, l + j).addingProduct(dc, fl), DC, l + j)
-                store(load(DC, r + j).addingProduct(dc, fr), DC, r + j)
+                lanes.store(dc * u * i * (one - i), da, j)
+                lanes.store(dc * load(Cm, l + j) * fl * (one - fl), da, d + j)
+                lanes.store(dc * load(Cm, r + j) * fr * (one - fr), da, 2 * d + j)
+                lanes.store(dh * tc * o * (one - o), da, 3 * d + j)
+                lanes.store(dc * i * (one - u * u), da, 4 * d + j)
+                lanes.store(load(DC, l + j).addingProduct(dc, fl), DC, l + j)
+                lanes.store(load(DC, r + j).addingProduct(dc, fr), DC, r + j)
                 j += laneWidth
             }
         }
+        // ∂b += Σ δ, ∂Uᵀ += Gᵀ·δ, and the children's dh = δ·U, split into h_l's and h_r's.
+        addColumnSums(m: n, n: ld, x: da0, ldx: ld, y: gbNode)
+        gemm(m: 2 * d, n: ld, k: n, a: g, rowStride: 1, columnStride: gs, b: da0, ldb: ld, c: gUT, ldc: ld)
+        zero(n: n * gs, DG)
         w.withPointers { w in
-            s.backwardChildrenProduct(of: rows, delta: da0, width: ld, used: ld, children: g, weights: w.Up,
-                                      gradient: gUT, bias: gbNode, scratch: DG, childWidth: dp, into: E)
+            gemm(m: n, n: gs, k: 5 * d, a: da0, rowStride: ld, columnStride: 1, b: w.Up, ldb: gs, c: DG, ldc: gs)
+        }
+        for (k, row) in rows.enumerated() {
+            addExact(n: d, DG + k * gs, E + Int(s.leftRow[row]) * dp)
+            addExact(n: d, DG + k * gs + d, E + Int(s.rightRow[row]) * dp)
         }
     }
 
@@ -266,47 +322,49 @@ final class TreeLSTMModel<T: ModelScalar>: LevelModel {
     /// children); then ∂W += Xᵀ·DA, ∂b += Σ DA, and dx = DA·W_iou for the engine to scatter.
     func backwardLeaves(_ s: LevelSchedule, x X: UnsafePointer<T>, dx: UnsafeMutablePointer<T>,
                         w: TreeLSTMWeights<T>) {
-        let K = s.leafCount, ld = 3 * dp
+        let K = s.leafCount, ld = shape.l3, d = self.d
         let one = SIMD16<T>(repeating: 1)
         for k in 0 ..< K {
             let a = A + k * ld, da = DA + k * ld, p = k * dp
             var j = 0
-            while j < dp {
-                let i = load(a, j), o = load(a, dp + j), u = load(a, 2 * dp + j)
+            while j < d {
+                let lanes = Lanes(count: min(laneWidth, d - j))
+                let i = load(a, j), o = load(a, d + j), u = load(a, 2 * d + j)
                 let tc = load(TC, p + j), dh = load(E, p + j)
                 let dc = load(DC, p + j) + dh * o * (one - tc * tc)
-                store(dc * u * i * (one - i), da, j)
-                store(dh * tc * o * (one - o), da, dp + j)
-                store(dc * i * (one - u * u), da, 2 * dp + j)
+                lanes.store(dc * u * i * (one - i), da, j)
+                lanes.store(dh * tc * o * (one - o), da, d + j)
+                lanes.store(dc * i * (one - u * u), da, 2 * d + j)
                 j += laneWidth
             }
         }
         addColumnSums(m: K, n: ld, x: DA, ldx: ld, y: gbLeaf)
         w.withPointers { w in
             gemm(m: x, n: ld, k: K, a: X, rowStride: 1, columnStride: xp, b: DA, ldb: ld, c: gWT, ldc: ld)
-            gemm(m: K, n: xp, k: ld, a: DA, rowStride: ld, columnStride: 1, b: w.Wp, ldb: xp, c: dx, ldc: xp)
+            gemm(m: K, n: xp, k: 3 * d, a: DA, rowStride: ld, columnStride: 1, b: w.Wp, ldb: xp, c: dx, ldc: xp)
         }
     }
 
     func clearGradients() {
-        zero(n: xp * 3 * dp, gWT); zero(n: 10 * dp * dp, gUT)
-        zero(n: 3 * dp, gbLeaf); zero(n: 5 * dp, gbNode)
+        zero(n: xp * shape.l3, gWT); zero(n: 2 * d * shape.l5, gUT)
+        zero(n: shape.l3, gbLeaf); zero(n: shape.l5, gbNode)
     }
 
     func exportGradient(into grad: UnsafeMutablePointer<T>) {
         let w = grad + layout.lstmInput.offset, u = grad + layout.lstmChildren.offset
         let b = grad + layout.lstmBias.offset
         for i in 0 ..< 4 * d { b[i] = 0 }
+        let l3 = shape.l3, l5 = shape.l5
         for g in 0 ..< 3 {
-            transpose(rows: x, cols: d, from: gWT + g * dp, stride: 3 * dp, to: w + g * d * x, stride: x)
-            for i in 0 ..< d { b[leafBiasBlock[g] * d + i] += gbLeaf[g * dp + i] }
+            transpose(rows: x, cols: d, from: gWT + g * d, stride: l3, to: w + g * d * x, stride: x)
+            for i in 0 ..< d { b[leafBiasBlock[g] * d + i] += gbLeaf[g * d + i] }
         }
         for g in 0 ..< 5 {
             for side in 0 ..< 2 {
-                transpose(rows: d, cols: d, from: gUT + side * dp * 5 * dp + g * dp, stride: 5 * dp,
+                transpose(rows: d, cols: d, from: gUT + side * d * l5 + g * d, stride: l5,
                           to: u + g * d * 2 * d + side * d, stride: 2 * d)
             }
-            for i in 0 ..< d { b[nodeBiasBlock[g] * d + i] += gbNode[g * dp + i] }
+            for i in 0 ..< d { b[nodeBiasBlock[g] * d + i] += gbNode[g * d + i] }
         }
     }
 }

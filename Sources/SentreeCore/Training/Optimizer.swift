@@ -61,11 +61,12 @@ public struct Optimizer: Sendable {
                         let range = (denseCount * part / parts) ..< (denseCount * (part + 1) / parts)
                         let g = UnsafeMutablePointer<Float>.allocate(capacity: max(range.count, 1))
                         defer { g.deallocate() }
-                        for i in range {
-                            var v = shards[0].dense[i]
-                            for s in shards.dropFirst() { v += s.dense[i] }
-                            g[i - range.lowerBound] = v * scale
+                        let n = range.count
+                        shards[0].dense.withUnsafeBufferPointer { g.update(from: $0.baseAddress! + range.lowerBound, count: n) }
+                        for shard in shards.dropFirst() {
+                            shard.dense.withUnsafeBufferPointer { add(n: n, $0.baseAddress! + range.lowerBound, into: g) }
                         }
+                        scaleVector(n: n, by: scale, g)
                         for r in regularized where r.overlaps(range) {
                             for i in r.clamped(to: range) {
                                 g[i - range.lowerBound] += l2 * p.base[base + i]
@@ -84,7 +85,9 @@ public struct Optimizer: Sendable {
                                     rows.append(row)
                                     values.append(contentsOf: shard.rowValues[k * x ..< (k + 1) * x])
                                 } else {
-                                    for j in 0 ..< x { values[slot * x + j] += shard.rowValues[k * x + j] }
+                                    values.withUnsafeMutableBufferPointer { v in
+                                        shard.rowValues.withUnsafeBufferPointer { add(n: x, $0.baseAddress! + k * x, into: v.baseAddress! + slot * x) }
+                                    }
                                 }
                             }
                         }
@@ -92,7 +95,7 @@ public struct Optimizer: Sendable {
                             for (k, row) in rows.enumerated() {
                                 slots.base[Int(row)] = -1
                                 let gr = v.baseAddress! + k * x
-                                for j in 0 ..< x { gr[j] *= scale }
+                                scaleVector(n: x, by: scale, gr)
                                 Self.update(adagrad: adagrad, p.base + Int(row) * x, acc.base + Int(row) * x, gr, x,
                                             rate: rowRate)
                             }
@@ -142,4 +145,29 @@ public struct Optimizer: Sendable {
 struct PartitionedBuffer<E>: @unchecked Sendable {
     let base: UnsafeMutablePointer<E>
     init(_ base: UnsafeMutablePointer<E>) { self.base = base }
+}
+
+/// y += x      x, y: [n], any n (eight lanes, then one at a time: same sums either way)
+private func add(n: Int, _ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>) {
+    let xp = UnsafeRawPointer(x), yp = UnsafeMutableRawPointer(y)
+    var j = 0
+    while j + 8 <= n {
+        let v = yp.loadUnaligned(fromByteOffset: 4 * j, as: SIMD8<Float>.self)
+            + xp.loadUnaligned(fromByteOffset: 4 * j, as: SIMD8<Float>.self)
+        yp.storeBytes(of: v, toByteOffset: 4 * j, as: SIMD8<Float>.self)
+        j += 8
+    }
+    while j < n { y[j] += x[j]; j += 1 }
+}
+
+/// y *= s      y: [n], any n
+private func scaleVector(n: Int, by s: Float, _ y: UnsafeMutablePointer<Float>) {
+    let yp = UnsafeMutableRawPointer(y), sv = SIMD8<Float>(repeating: s)
+    var j = 0
+    while j + 8 <= n {
+        yp.storeBytes(of: yp.loadUnaligned(fromByteOffset: 4 * j, as: SIMD8<Float>.self) * sv,
+                      toByteOffset: 4 * j, as: SIMD8<Float>.self)
+        j += 8
+    }
+    while j < n { y[j] *= s; j += 1 }
 }
