@@ -92,7 +92,7 @@ private final class Shared: Sendable {
 
     /// How long an idle thread spins before it sleeps or yields: longer than the serial gap
     /// between two training steps, short enough not to burn a core through a pause.
-    static let spinNanoseconds: UInt64 = 300_000
+    static let spinNanoseconds: UInt64 = 100_000
 
     /// One helper's wake-up call.
     final class Helper: Sendable {
