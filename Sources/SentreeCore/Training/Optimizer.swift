@@ -76,17 +76,23 @@ public struct Optimizer: Sendable {
                                     acc.base + base + range.lowerBound, g, range.count, rate: lr)
                         // Rows of L: those with row % parts == part, in first-touch order.
                         guard updateRows else { return }
+                        // Pointers are taken once per shard: a retain per row, on arrays both
+                        // threads read, bounced their reference counts between the cores and
+                        // made this loop slower on two threads than on one.
                         var rows: [Int32] = [], values: [Float] = []
                         for shard in shards {
-                            for (k, row) in shard.rows.enumerated() where Int(row) % parts == part {
-                                let slot = Int(slots.base[Int(row)])
-                                if slot < 0 {
-                                    slots.base[Int(row)] = Int32(rows.count)
-                                    rows.append(row)
-                                    values.append(contentsOf: shard.rowValues[k * x ..< (k + 1) * x])
-                                } else {
-                                    values.withUnsafeMutableBufferPointer { v in
-                                        shard.rowValues.withUnsafeBufferPointer { add(n: x, $0.baseAddress! + k * x, into: v.baseAddress! + slot * x) }
+                            shard.rows.withUnsafeBufferPointer { shardRows in
+                                shard.rowValues.withUnsafeBufferPointer { shardValues in
+                                    for (k, row) in shardRows.enumerated() where Int(row) % parts == part {
+                                        let from = shardValues.baseAddress! + k * x
+                                        let slot = Int(slots.base[Int(row)])
+                                        if slot < 0 {
+                                            slots.base[Int(row)] = Int32(rows.count)
+                                            rows.append(row)
+                                            values.append(contentsOf: UnsafeBufferPointer(start: from, count: x))
+                                        } else {
+                                            values.withUnsafeMutableBufferPointer { add(n: x, from, into: $0.baseAddress! + slot * x) }
+                                        }
                                     }
                                 }
                             }
