@@ -7,7 +7,8 @@ protocol ModelRunner<T>: AnyObject, Sendable {
     associatedtype T: ModelScalar
     var threads: Int { get }
     func load(parameters: [T])
-    func lossAndGradient(trees: [Int], data: EncodedTreebank, parameters: [T]) -> (loss: Double, nodes: Int, gradient: Gradient<T>)
+    func lossAndGradient(trees: [Int], data: EncodedTreebank, parameters: [T], dropout: Dropout?)
+        -> (loss: Double, nodes: Int, gradient: Gradient<T>)
     func evaluate(_ data: EncodedTreebank, parameters: [T]) -> (metrics: Metrics, outcomes: [TreeOutcome])
     func predict(tree t: Int, data: EncodedTreebank, parameters: [T]) -> TreePrediction
 }
@@ -48,7 +49,8 @@ final class ShardedRunner<M: LevelModel>: ModelRunner {
         weights.withLock { $0 = packed }
     }
 
-    func lossAndGradient(trees: [Int], data: EncodedTreebank, parameters: [T]) -> (loss: Double, nodes: Int, gradient: Gradient<T>) {
+    func lossAndGradient(trees: [Int], data: EncodedTreebank, parameters: [T], dropout: Dropout?)
+        -> (loss: Double, nodes: Int, gradient: Gradient<T>) {
         let weights = self.weights.withLock { $0 }, layout = self.layout
         // Trees range from 3 to 100+ nodes: split by node count, not tree count, so no
         // worker idles at the end of a minibatch.
@@ -62,7 +64,7 @@ final class ShardedRunner<M: LevelModel>: ModelRunner {
             parameters.withUnsafeBufferPointer { params in
                 data.withArrays { arrays in
                     loss = Double(engine.forward(trees: trees[range], data: data, arrays: arrays, w: weights,
-                                                 L: params.baseAddress! + layout.L.offset))
+                                                 L: params.baseAddress! + layout.L.offset, dropout: dropout))
                     engine.backward(arrays: arrays, w: weights)
                     for k in range {
                         for i in data.treebank.nodes(of: trees[k]) where arrays.labels[i] < classes { nodes += 1 }

@@ -118,12 +118,13 @@ enum ModelEngine<T: ModelScalar>: Sendable {
         }
     }
 
-    func lossAndGradient(trees: [Int], data: EncodedTreebank, parameters: [T])
+    func lossAndGradient(trees: [Int], data: EncodedTreebank, parameters: [T], dropout: Dropout?)
         -> (loss: Double, nodes: Int, gradient: Gradient<T>) {
         switch self {
-        case .rnn(let r): r.lossAndGradient(trees: trees, data: data, parameters: parameters)
-        case .rntn(let r): r.lossAndGradient(trees: trees, data: data, parameters: parameters)
-        case .treelstm(let r): r.lossAndGradient(trees: trees, data: data, parameters: parameters)
+        case .rnn(let r): r.lossAndGradient(trees: trees, data: data, parameters: parameters, dropout: dropout)
+        case .rntn(let r): r.lossAndGradient(trees: trees, data: data, parameters: parameters, dropout: dropout)
+        case .treelstm(let r):
+            r.lossAndGradient(trees: trees, data: data, parameters: parameters, dropout: dropout)
         }
     }
 
