@@ -23,7 +23,9 @@ struct Gradcheck: ParsableCommand {
     var dropout: Double = 0
 
     func validate() throws {
-        if !Dropout.isValid(rate: dropout) { throw ValidationError("--" + Dropout.invalidRateMessage(dropout)) }
+        if !Dropout.isValid(rate: dropout) {
+            throw ValidationError("--" + Dropout.invalidRateMessage(dropout))
+        }
     }
 
     func run() throws {

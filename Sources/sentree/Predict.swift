@@ -48,7 +48,8 @@ struct Predict: ParsableCommand {
                     for t in 0 ..< treebank.count {
                         if !first { print() }
                         first = false
-                        printTree(t, of: treebank, words: words, snapshot: model.snapshot, approximate: !isTree)
+                        printTree(t, of: treebank, words: words, snapshot: model.snapshot,
+                                  approximate: !isTree)
                     }
                 }
                 pending.removeAll()
@@ -66,8 +67,7 @@ struct Predict: ParsableCommand {
                 }
             }
             if inputs.isEmpty {
-                try forEachStandardInputLine({ line, number in try take(line, source: "<stdin line \(number)>") },
-                                             afterChunk: flush)
+                try forEachStandardInputLine({ try take($0, source: "<stdin line \($1)>") }, afterChunk: flush)
             } else {
                 for (k, input) in inputs.enumerated() { try take(input, source: "<argument \(k + 1)>") }
             }
@@ -111,7 +111,8 @@ struct Predict: ParsableCommand {
 /// Memory holds one chunk (64 KiB) and one line, at most `InputText.maximumLineBytes`, not
 /// the whole input. As with `readLine`, a CR before the LF is dropped and invalid UTF-8
 /// becomes U+FFFD.
-private func forEachStandardInputLine(_ body: (String, Int) throws -> Void, afterChunk: () throws -> Void) throws {
+private func forEachStandardInputLine(_ body: (String, Int) throws -> Void,
+                                      afterChunk: () throws -> Void) throws {
     var splitter = LineSplitter()
     var number = 0  // not splitter.lineCount: the splitter is being mutated while this runs
     func handle(_ bytes: UnsafeBufferPointer<UInt8>) throws {

@@ -49,7 +49,8 @@ final class PredictionModel {
     /// The line for standard error: how many words and tokens the file gave a vector.
     var summary: String? {
         guard let vectorsFile else { return nil }
-        return TerminalText.sanitized("vectors \(vectorsFile): \(wordsAdded) word\(wordsAdded == 1 ? "" : "s") "
+        let words = "\(wordsAdded) word\(wordsAdded == 1 ? "" : "s")"
+        return TerminalText.sanitized("vectors \(vectorsFile): \(words) "
             + "unseen in training (\(tokensAdded) token\(tokensAdded == 1 ? "" : "s")) read with a "
             + "pretrained vector instead of <unk>")
     }

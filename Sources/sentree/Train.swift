@@ -53,7 +53,8 @@ struct Train: ParsableCommand {
     @Option(help: "Optimizer: adagrad or sgd. (default: adagrad)") var optimizer: OptimizerKind?
     @Option(help: "L2 strength on the weight matrices (default: the model's, \(TrainingConfig().l2) for rnn).")
     var l2: Double?
-    @Option(help: "Dropout rate on the classifier input during training, 0 ≤ P < 1 (default: the model's, 0 for rnn).")
+    @Option(help: ArgumentHelp("Dropout rate on the classifier input during training, 0 ≤ P < 1 "
+                               + "(default: the model's, 0.5 for rntn, else 0)."))
     var dropout: Double?
     @Option(help: "Random seed (initialization, shuffling, dropout). (default: \(TrainingConfig().seed))")
     var seed: UInt64?
@@ -79,7 +80,9 @@ struct Train: ParsableCommand {
         }
         if let l2, !(l2 >= 0 && l2.isFinite) { throw ValidationError("--l2 must be zero or positive") }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
-        if let dropout, !Dropout.isValid(rate: dropout) { throw ValidationError("--" + Dropout.invalidRateMessage(dropout)) }
+        if let dropout, !Dropout.isValid(rate: dropout) {
+            throw ValidationError("--" + Dropout.invalidRateMessage(dropout))
+        }
         if let saveInterval, !(saveInterval >= 0 && saveInterval.isFinite) {
             throw ValidationError("--save-interval must be zero or a positive number of seconds")
         }

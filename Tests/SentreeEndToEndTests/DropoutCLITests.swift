@@ -16,6 +16,27 @@ import SentreeCore
         #expect(check.status == 64 && check.stderr.contains("--dropout must be"), "\(check.stderr)")
     }
 
+    /// The RNTN trains with its dev-chosen dropout unless told otherwise.
+    @Test func theRNTNDefaultsToItsDropoutAndAFlagOverridesIt() throws {
+        let data = try makeDataDirectory()
+        defer { try? FileManager.default.removeItem(atPath: data) }
+        func stored(_ run: String) throws -> Double? {
+            try JSONDecoder().decode(TrainingConfig.self,
+                                     from: Data(contentsOf: URL(fileURLWithPath: run + "/run.json"))).dropout
+        }
+        let options = trainOptions + ["--data", data, "--model", "rntn", "--epochs", "1"]
+        let byDefault = try sentree(["train", "--out", data + "/default"] + options)
+        #expect(byDefault.status == 0, "\(byDefault.stderr)")
+        #expect(byDefault.stdout.contains("dropout 0.5  batch"), "\(byDefault.stdout)")
+        #expect(try stored(data + "/default") == 0.5)
+        let off = try sentree(["train", "--out", data + "/off", "--dropout", "0"] + options)
+        #expect(off.status == 0 && !off.stdout.contains("dropout"), "\(off.stdout)")
+        #expect(try stored(data + "/off") == 0)
+        let a = try Checkpoint.read(from: data + "/default/last.safetensors").parameters
+        let b = try Checkpoint.read(from: data + "/off/last.safetensors").parameters
+        #expect(a != b)
+    }
+
     @Test func theRunRecordsItsDropoutAndResumeKeepsIt() throws {
         let data = try makeDataDirectory()
         defer { try? FileManager.default.removeItem(atPath: data) }

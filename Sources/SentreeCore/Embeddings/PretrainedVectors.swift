@@ -115,8 +115,8 @@ extension PretrainedVectors {
     }
 
     /// `extend(_:for:file:)` for the tokens of any number of inputs (one pass over the file).
-    public static func extend(_ checkpoint: Checkpoint, forTokens tokens: some Sequence<String>, file: String) throws
-        -> (checkpoint: Checkpoint, words: Int, tokens: Int) {
+    public static func extend(_ checkpoint: Checkpoint, forTokens tokens: some Sequence<String>,
+                              file: String) throws -> (checkpoint: Checkpoint, words: Int, tokens: Int) {
         let vocabulary = Vocabulary(words: checkpoint.vocabulary, lowercase: checkpoint.lowercase)
         var unseen: [String] = [Vocabulary.unknownToken]
         var seen: Set<String> = []

@@ -59,7 +59,9 @@ public final class Trainer: TrainerControl {
             throw TrainerError("learning rate must be a positive finite number")
         }
         // Also guards run.json and checkpoints edited by hand (`Dropout` traps outside it).
-        if let rate = config.dropout, !Dropout.isValid(rate: rate) { throw TrainerError(Dropout.invalidRateMessage(rate)) }
+        if let rate = config.dropout, !Dropout.isValid(rate: rate) {
+            throw TrainerError(Dropout.invalidRateMessage(rate))
+        }
         guard train.count > 0 else { throw TrainerError("\(train.source): no training trees") }
         self.config = config
         self.onEvent = onEvent

@@ -116,7 +116,8 @@ final class TrainingLoop {
     /// Returns the summed cross-entropy and the number of labelled nodes of the batch.
     func trainStep(_ batch: [Int]) -> (loss: Double, nodes: Int) {
         let rate = config.dropout ?? 0
-        let dropout = rate > 0 ? Dropout(rate: rate, seed: config.seed, step: UInt64(progress.globalStep)) : nil
+        let step = UInt64(progress.globalStep)
+        let dropout = rate > 0 ? Dropout(rate: rate, seed: config.seed, step: step) : nil
         var (loss, count, gradient) = model.lossAndGradient(trees: batch, data: train, parameters: parameters,
                                                             dropout: dropout)
         gradient.finishObjective(scale: 1 / Float(batch.count), l2: Float(config.l2), parameters: parameters)
