@@ -35,7 +35,7 @@ import SentreeCore
     }
 }
 
-/// `predict` reads words that training never saw with a vectors file's vector, as `eval` does.
+/// `predict` and `eval` read words that training never saw with a vectors file's vector.
 @Suite struct PredictEmbeddingsCLITests {
     @Test func unseenWordsGetTheRunsPretrainedVector() throws {
         let shared = try trained()
@@ -78,12 +78,28 @@ import SentreeCore
         let wrong = try sentree(["predict", "--checkpoint", run, "--embeddings", other, "a zebra"])
         #expect(wrong.status == 1 && wrong.stderr.contains("has 8-dimensional vectors"), "\(wrong.stderr)")
 
+        // `eval` makes the same choice of file (its JSON counts the words added).
+        let dev = dir + "/dev.txt"
+        try "(3 (2 zebra) (3 good))\n(1 (2 okapi) (1 bad))\n".write(toFile: dev, atomically: true, encoding: .utf8)
+        func evalJSON(_ extra: [String]) throws -> (Run, [String: Any]) {
+            let r = try sentree(["eval", "--checkpoint", run, "--data", dev, "--json"] + extra)
+            return (r, try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any] ?? [:])
+        }
+        let (evalWith, scoresWith) = try evalJSON([])
+        #expect(evalWith.status == 0 && scoresWith["pretrained_words_added"] as? Int == 2, "\(evalWith.stdout)")
+        let (evalWithout, scoresWithout) = try evalJSON(["--no-embeddings"])
+        #expect(evalWithout.status == 0 && scoresWithout["pretrained_words_added"] == nil, "\(evalWithout.stdout)")
+
         // The run's file is gone: a note, and unseen words are <unk> again.
         try FileManager.default.removeItem(atPath: file)
         let gone = try sentree(["predict", "--checkpoint", run, sentence])
         #expect(gone.status == 0, "\(gone.stderr)")
         #expect(gone.stderr.contains("is gone; words unseen in training are read as <unk>"), "\(gone.stderr)")
         #expect(gone.stdout == without.stdout)
+        let (evalGone, scoresGone) = try evalJSON([])
+        #expect(evalGone.stderr.contains("is gone") && scoresGone["pretrained_words_added"] == nil,
+                "\(evalGone.stderr)")
+        #expect(evalGone.stdout == evalWithout.stdout)
     }
 
     /// The line of the leaf "zebra" (its label and probability), from `predict` output.
