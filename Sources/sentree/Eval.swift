@@ -26,8 +26,7 @@ struct Eval: ParsableCommand {
             var (ckpt, file) = try loadCheckpoint(checkpoint)
             let treebank = try Treebank.load(contentsOf: data)
             var added: (file: String, words: Int, tokens: Int)? = nil
-            let trainedWith = ckpt.config.embeddings.flatMap { FileManager.default.fileExists(atPath: $0) ? $0 : nil }
-            if !noEmbeddings, let vectors = embeddings ?? trainedWith {
+            if let vectors = vectorsFile(for: ckpt, given: embeddings, disabled: noEmbeddings) {
                 let extended = try PretrainedVectors.extend(ckpt, for: treebank, file: vectors)
                 ckpt = extended.checkpoint
                 added = (vectors, extended.words, extended.tokens)

@@ -19,12 +19,21 @@ struct Gradcheck: ParsableCommand {
     @Option(help: "Number of random trees.") var trees = 4
     @Option(help: "Random seed.") var seed: UInt64 = 17
     @Option(help: "Finite-difference step (default: 1e-4, 1e-3 for treelstm).") var epsilon: Double?
+    @Option(help: "Dropout rate on the softmax input, with one fixed mask for every pass (default: 0).")
+    var dropout: Double = 0
+
+    func validate() throws {
+        if !Dropout.isValid(rate: dropout) {
+            throw ValidationError("--" + Dropout.invalidRateMessage(dropout))
+        }
+    }
 
     func run() throws {
         let x = model.defaultInputDim == nil ? nil : inputDim ?? max(1, dim - 2)
         let report = GradientCheck.run(kind: model, dim: dim, middle: middle, inputDim: x, trees: trees,
-                                       epsilon: epsilon, seed: seed)
+                                       epsilon: epsilon, dropout: dropout, seed: seed)
         let widths = "d=\(dim)" + (model == .rnn2 ? ", m=\(middle)" : "") + (x.map { ", x=\($0)" } ?? "")
+            + (dropout > 0 ? ", dropout \(dropout) (fixed mask)" : "")
         print("gradient check: model \(model.rawValue), \(widths), \(trees) random trees, Float64")
         print("parameter   count   max relative error")
         for t in report.tensors {

@@ -12,37 +12,68 @@ struct Predict: ParsableCommand {
         top, the rest right-branching) — not a real parse, so its inner nodes are marked \
         approximate. Output: the tree, one node per line, with the predicted label, its \
         probability, the gold label if given, and the phrase.
+
+        For a run trained from a vectors file (--embeddings), words that training never saw \
+        but the file has are read with their pretrained vector instead of <unk>; standard \
+        error says how many. The file is read once per argument list or per chunk of standard \
+        input (a line typed at a terminal is answered at once).
         """)
 
     @Option(help: "Checkpoint file, or a run directory (uses its best, else last).") var checkpoint: String
     @Argument(help: "Trees or sentences (default: read lines from standard input).") var inputs: [String] = []
+    @Option(help: ArgumentHelp("Vectors file for words training never saw (default: the run's, if it had one).",
+                               discussion: "Such words get their pretrained vector instead of <unk>."))
+    var embeddings: String?
+    @Flag(help: "Read unseen words as <unk> even if the run was trained from a vectors file.") var noEmbeddings = false
+
+    func validate() throws {
+        if embeddings != nil && noEmbeddings {
+            throw ValidationError("--embeddings and --no-embeddings contradict each other; give one")
+        }
+    }
 
     func run() throws {
         try reportingErrors {
             let (ckpt, _) = try loadCheckpoint(checkpoint)
-            let vocabulary = Vocabulary(words: ckpt.vocabulary, lowercase: ckpt.lowercase)
-            let snapshot = ModelSnapshot(layout: ParameterLayout(ckpt.model), parameters: ckpt.parameters,
-                                         epoch: ckpt.progress.epochsCompleted, step: ckpt.progress.globalStep)
+            let model = PredictionModel(ckpt, vectorsFile: vectorsFile(for: ckpt, given: embeddings,
+                                                                       disabled: noEmbeddings))
+            // Inputs parsed but not yet printed: they share one pass over the vectors file.
+            var pending: [(treebank: Treebank, isTree: Bool)] = []
             var first = true
-            func predict(_ raw: String, source: String) throws {
+            func flush() throws {
+                try model.cover(pending.map(\.treebank))
+                for (treebank, isTree) in pending {
+                    let words = model.vocabulary.encode(treebank)
+                    model.countPretrained(words)
+                    for t in 0 ..< treebank.count {
+                        if !first { print() }
+                        first = false
+                        printTree(t, of: treebank, words: words, snapshot: model.snapshot,
+                                  approximate: !isTree)
+                    }
+                }
+                pending.removeAll()
+            }
+            func take(_ raw: String, source: String) throws {
                 let line = raw.trimmingCharacters(in: .whitespaces)
                 if line.isEmpty { return }
                 let isTree = line.hasPrefix("(")
-                let treebank = isTree
-                    ? try Treebank.parse(line, source: source, requireLabels: false)
-                    : try Treebank.fromSentences([line], source: source)
-                let words = vocabulary.encode(treebank)
-                for t in 0 ..< treebank.count {
-                    if !first { print() }
-                    first = false
-                    printTree(t, of: treebank, words: words, snapshot: snapshot, approximate: !isTree)
+                do {
+                    pending.append((isTree ? try Treebank.parse(line, source: source, requireLabels: false)
+                                           : try Treebank.fromSentences([line], source: source), isTree))
+                } catch {
+                    try flush()  // the inputs before a malformed one are still answered
+                    throw error
                 }
             }
             if inputs.isEmpty {
-                try forEachStandardInputLine { line, number in try predict(line, source: "<stdin line \(number)>") }
+                try forEachStandardInputLine({ try take($0, source: "<stdin line \($1)>") }, afterChunk: flush)
             } else {
-                for (k, input) in inputs.enumerated() { try predict(input, source: "<argument \(k + 1)>") }
+                for (k, input) in inputs.enumerated() { try take(input, source: "<argument \(k + 1)>") }
             }
+            try flush()
+            fflush(nil)
+            if let summary = model.summary { printError(summary) }
         }
     }
 
@@ -74,11 +105,14 @@ struct Predict: ParsableCommand {
     }
 }
 
-/// Calls `body` with each line of standard input and its 1-based number as soon as it is read.
+/// Calls `body` with each line of standard input and its 1-based number as soon as it is read,
+/// and `afterChunk` after the lines of each `read` (a line typed at a terminal is one chunk).
 ///
-/// Memory holds one line, at most `InputText.maximumLineBytes`, not the whole input. As with
-/// `readLine`, a CR before the LF is dropped and invalid UTF-8 becomes U+FFFD.
-private func forEachStandardInputLine(_ body: (String, Int) throws -> Void) throws {
+/// Memory holds one chunk (64 KiB) and one line, at most `InputText.maximumLineBytes`, not
+/// the whole input. As with `readLine`, a CR before the LF is dropped and invalid UTF-8
+/// becomes U+FFFD.
+private func forEachStandardInputLine(_ body: (String, Int) throws -> Void,
+                                      afterChunk: () throws -> Void) throws {
     var splitter = LineSplitter()
     var number = 0  // not splitter.lineCount: the splitter is being mutated while this runs
     func handle(_ bytes: UnsafeBufferPointer<UInt8>) throws {
@@ -100,6 +134,7 @@ private func forEachStandardInputLine(_ body: (String, Int) throws -> Void) thro
         try buffer.withUnsafeBufferPointer { all in
             try splitter.consume(UnsafeBufferPointer(rebasing: all[..<count]), overlong: overlong, handle)
         }
+        try afterChunk()
     }
     try splitter.finish(handle)
 }

@@ -18,7 +18,13 @@ struct Train: ParsableCommand {
 
         --resume RUN takes the data, model and every setting from the run. With it, --epochs, \
         --threads, --save-interval, --lr and a moved --data apply; a different --model, \
-        --dim, --middle, --batch-size, --optimizer, --l2, --seed or --keep-case is refused.
+        --dim, --middle, --batch-size, --optimizer, --l2, --dropout, --seed or --keep-case \
+        is refused.
+
+        --dropout P drops each unit of the vector every node's classifier reads with \
+        probability P during training (inverted dropout: the kept ones are scaled by 1/(1−P)); \
+        evaluation and predictions never drop. The masks follow from the seed, the step and \
+        the node, so they are the same for any thread count.
 
         Data: --data DIR must contain train.txt and dev.txt. Without --data, data/sst is used; \
         if it is missing it is copied from $SST_DIR or downloaded (see data/README.md).
@@ -47,7 +53,10 @@ struct Train: ParsableCommand {
     @Option(help: "Optimizer: adagrad or sgd. (default: adagrad)") var optimizer: OptimizerKind?
     @Option(help: "L2 strength on the weight matrices (default: the model's, \(TrainingConfig().l2) for rnn).")
     var l2: Double?
-    @Option(help: "Random seed (initialization and shuffling). (default: \(TrainingConfig().seed))")
+    @Option(help: ArgumentHelp("Dropout rate on the classifier input during training, 0 ≤ P < 1 "
+                               + "(default: the model's, 0.5 for rntn, else 0)."))
+    var dropout: Double?
+    @Option(help: "Random seed (initialization, shuffling, dropout). (default: \(TrainingConfig().seed))")
     var seed: UInt64?
     @Option(help: "Worker threads per minibatch (default: all cores; with --resume, the run's).")
     var threads: Int?
@@ -71,6 +80,9 @@ struct Train: ParsableCommand {
         }
         if let l2, !(l2 >= 0 && l2.isFinite) { throw ValidationError("--l2 must be zero or positive") }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+        if let dropout, !Dropout.isValid(rate: dropout) {
+            throw ValidationError("--" + Dropout.invalidRateMessage(dropout))
+        }
         if let saveInterval, !(saveInterval >= 0 && saveInterval.isFinite) {
             throw ValidationError("--save-interval must be zero or a positive number of seconds")
         }
@@ -135,6 +147,7 @@ struct Train: ParsableCommand {
         config.learningRate = learningRate ?? config.learningRate
         config.optimizer = optimizer ?? config.optimizer
         config.l2 = l2 ?? config.l2
+        config.dropout = dropout ?? config.dropout
         config.seed = seed ?? config.seed
         config.threads = threads ?? 0
         config.saveInterval = saveInterval
@@ -198,6 +211,7 @@ struct Train: ParsableCommand {
         check("--batch-size", batchSize, c.batchSize)
         check("--optimizer", optimizer?.rawValue, c.optimizer.rawValue)
         check("--l2", l2, c.l2)
+        check("--dropout", dropout, c.dropout ?? 0)
         check("--seed", seed, c.seed)
         if keepCase && c.lowercase { conflicts.append("--keep-case (the run lower-cases words)") }
         if let embeddings, absolutePath(embeddings) != c.embeddings {

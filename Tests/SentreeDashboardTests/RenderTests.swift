@@ -33,6 +33,18 @@ import Testing
         #expect(text.contains("✓ 3→3   1.50 The movie works ."))
     }
 
+    /// The header names the dropout rate of a run that drops units (and only then: see above).
+    @Test func headerShowsANonZeroDropout() throws {
+        var setup = try Fixture.setup()
+        setup.config.dropout = 0.5
+        var s = DashboardState(setup: setup)
+        s.apply(.state(.running))
+        #expect(render(s, width: 80, height: 24).line(0)
+            .hasPrefix(" sentree   rnn d=30  adagrad  l2 0.001  dropout 0.5  batch 25  seed 1   RUNNING "))
+        setup.config.dropout = 0
+        #expect(!render(DashboardState(setup: setup), width: 120, height: 40).line(0).contains("dropout"))
+    }
+
     /// A failing disk stays in the header until a save succeeds, and the status bar says why.
     @Test func writeFailuresShowUntilASaveSucceeds() throws {
         var s = try Fixture.state()

@@ -34,3 +34,76 @@ import SentreeCore
                 "\(missing.stderr)")
     }
 }
+
+/// `predict` and `eval` read words that training never saw with a vectors file's vector.
+@Suite struct PredictEmbeddingsCLITests {
+    @Test func unseenWordsGetTheRunsPretrainedVector() throws {
+        let shared = try trained()
+        let dir = try temporaryDirectory("sentree-predict-emb")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        // 6-dimensional vectors: two training words, and two that training never saw.
+        let file = dir + "/vectors.txt"
+        try ["good 0.5 0.1 0 0 0 0", "bad -0.5 0 0 0 0 0.2", "zebra 3 -2 1 0.5 2 1", "okapi 1 1 1 1 1 1"]
+            .joined(separator: "\n").write(toFile: file, atomically: true, encoding: .utf8)
+        let run = dir + "/run"
+        let train = try sentree(["train", "--data", shared.data, "--out", run, "--epochs", "2",
+                                 "--embeddings", file, "--headless", "--batch-size", "8", "--threads", "1"])
+        try #require(train.status == 0, "\(train.stderr)")
+
+        // Default: the run's file. "zebra" (twice) and "okapi" have vectors, "gnu" has none.
+        let sentence = "the zebra is good zebra okapi gnu"
+        let with = try sentree(["predict", "--checkpoint", run, sentence])
+        #expect(with.status == 0, "\(with.stderr)")
+        #expect(with.stdout.contains("(1 word not in the vocabulary, read as <unk>)"), "\(with.stdout)")
+        #expect(with.errorLines == ["vectors \(URL(fileURLWithPath: file).standardizedFileURL.path): 2 words unseen "
+                                    + "in training (3 tokens) read with a pretrained vector instead of <unk>"],
+                "\(with.stderr)")
+        // Off: all four unseen tokens are <unk>, and the leaf "zebra" is predicted differently.
+        let without = try sentree(["predict", "--checkpoint", run, "--no-embeddings", sentence])
+        #expect(without.status == 0 && without.stderr.isEmpty, "\(without.stderr)")
+        #expect(without.stdout.contains("(4 words not in the vocabulary, read as <unk>)"), "\(without.stdout)")
+        #expect(zebraLine(with.stdout) != nil && zebraLine(with.stdout) != zebraLine(without.stdout),
+                "\(with.stdout)\n\(without.stdout)")
+        // Lines of standard input share the words found so far; the count covers all of them.
+        let stdin = try sentree(["predict", "--checkpoint", run], input: "a zebra\n(3 (2 okapi) (3 good))\nthe good\n")
+        #expect(stdin.status == 0, "\(stdin.stderr)")
+        #expect(stdin.stderr.contains(": 2 words unseen in training (2 tokens)"), "\(stdin.stderr)")
+        #expect(!stdin.stdout.contains("<unk>"), "\(stdin.stdout)")
+
+        // An explicit file for a run trained without one; a width that does not fit is an error.
+        let other = dir + "/other.txt"
+        try "zebra 1 0 0 0 0 0 0 2\n".write(toFile: other, atomically: true, encoding: .utf8)
+        let given = try sentree(["predict", "--checkpoint", shared.run, "--embeddings", other, "a zebra"])
+        #expect(given.status == 0 && given.stderr.contains(": 1 word unseen in training (1 token)"), "\(given.stderr)")
+        let wrong = try sentree(["predict", "--checkpoint", run, "--embeddings", other, "a zebra"])
+        #expect(wrong.status == 1 && wrong.stderr.contains("has 8-dimensional vectors"), "\(wrong.stderr)")
+
+        // `eval` makes the same choice of file (its JSON counts the words added).
+        let dev = dir + "/dev.txt"
+        try "(3 (2 zebra) (3 good))\n(1 (2 okapi) (1 bad))\n".write(toFile: dev, atomically: true, encoding: .utf8)
+        func evalJSON(_ extra: [String]) throws -> (Run, [String: Any]) {
+            let r = try sentree(["eval", "--checkpoint", run, "--data", dev, "--json"] + extra)
+            return (r, try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any] ?? [:])
+        }
+        let (evalWith, scoresWith) = try evalJSON([])
+        #expect(evalWith.status == 0 && scoresWith["pretrained_words_added"] as? Int == 2, "\(evalWith.stdout)")
+        let (evalWithout, scoresWithout) = try evalJSON(["--no-embeddings"])
+        #expect(evalWithout.status == 0 && scoresWithout["pretrained_words_added"] == nil, "\(evalWithout.stdout)")
+
+        // The run's file is gone: a note, and unseen words are <unk> again.
+        try FileManager.default.removeItem(atPath: file)
+        let gone = try sentree(["predict", "--checkpoint", run, sentence])
+        #expect(gone.status == 0, "\(gone.stderr)")
+        #expect(gone.stderr.contains("is gone; words unseen in training are read as <unk>"), "\(gone.stderr)")
+        #expect(gone.stdout == without.stdout)
+        let (evalGone, scoresGone) = try evalJSON([])
+        #expect(evalGone.stderr.contains("is gone") && scoresGone["pretrained_words_added"] == nil,
+                "\(evalGone.stderr)")
+        #expect(evalGone.stdout == evalWithout.stdout)
+    }
+
+    /// The line of the leaf "zebra" (its label and probability), from `predict` output.
+    func zebraLine(_ output: String) -> String? {
+        output.split(separator: "\n").first { $0.hasSuffix("  zebra") }.map(String.init)
+    }
+}

@@ -111,11 +111,17 @@ extension PretrainedVectors {
     /// tokens that gained a vector.
     public static func extend(_ checkpoint: Checkpoint, for treebank: Treebank, file: String) throws
         -> (checkpoint: Checkpoint, words: Int, tokens: Int) {
+        try extend(checkpoint, forTokens: treebank.tokens, file: file)
+    }
+
+    /// `extend(_:for:file:)` for the tokens of any number of inputs (one pass over the file).
+    public static func extend(_ checkpoint: Checkpoint, forTokens tokens: some Sequence<String>,
+                              file: String) throws -> (checkpoint: Checkpoint, words: Int, tokens: Int) {
         let vocabulary = Vocabulary(words: checkpoint.vocabulary, lowercase: checkpoint.lowercase)
         var unseen: [String] = [Vocabulary.unknownToken]
         var seen: Set<String> = []
         var unseenTokens: [String: Int] = [:]
-        for token in treebank.tokens {
+        for token in tokens {
             let word = checkpoint.lowercase ? token.lowercased() : token
             guard vocabulary.id(of: token) == 0 else { continue }
             unseenTokens[word, default: 0] += 1

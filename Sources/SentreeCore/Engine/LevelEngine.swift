@@ -49,6 +49,7 @@ struct EngineWeights<M: LevelModel>: Sendable {
 ///   X [K × xp] leaf word vectors      Z [R × Cp] logits, then probabilities
 ///   D3 [R × Cp] δ3 = ŷ − y            EO [R × op] error at each output vector
 ///   DX [K × xp] error at each leaf's word vector
+///   MK [R × op] dropout mask           DO [R × op] outputs ⊙ mask (training with dropout only)
 /// Gradients: gUT [op × Cp], gbs [Cp], gL [V × xp] (only `touchedRows` are non-zero); the
 /// model keeps its own.
 final class LevelEngine<M: LevelModel> {
@@ -60,13 +61,17 @@ final class LevelEngine<M: LevelModel> {
     private(set) var capacity = 0
     var X: UnsafeMutablePointer<T>, Z: UnsafeMutablePointer<T>, D3: UnsafeMutablePointer<T>
     var EO: UnsafeMutablePointer<T>, DX: UnsafeMutablePointer<T>
+    var MK: UnsafeMutablePointer<T>, DO: UnsafeMutablePointer<T>
     /// Cross-entropy of each row's node (0 for unlabelled nodes), from `forward`.
     var rowLoss: UnsafeMutablePointer<T>
     let gUT: UnsafeMutablePointer<T>, gbs: UnsafeMutablePointer<T>, gL: UnsafeMutablePointer<T>
     var touched: [Bool]
     var touchedRows: [Int32] = []
-    /// The model's output vectors from the last `forward` [R × op] (owned by the model).
+    /// What the softmax read in the last `forward` [R × op]: the model's output vectors
+    /// (owned by the model), or `DO` under dropout.
     private var outputs: UnsafeMutablePointer<T>? = nil
+    /// Whether the last `forward` applied a dropout mask (`MK`, `DO` hold it and its result).
+    private var dropped = false
 
     /// `gradients: false` skips the gradient buffers for forward-only use.
     init(layout: ParameterLayout, capacity: Int = 1024, gradients: Bool = true) {
@@ -78,11 +83,12 @@ final class LevelEngine<M: LevelModel> {
         gUT = zeroed(g * op * Cp); gbs = zeroed(g * Cp); gL = zeroed(g * cfg.vocabularySize * xp)
         touched = Array(repeating: false, count: g * cfg.vocabularySize)
         X = zeroed(0); Z = zeroed(0); D3 = zeroed(0); EO = zeroed(0); DX = zeroed(0); rowLoss = zeroed(0)
+        MK = zeroed(0); DO = zeroed(0)
         reserve(rows: capacity)
     }
 
     deinit {
-        for p in [X, Z, D3, EO, DX, rowLoss, gUT, gbs, gL] { p.deallocate() }
+        for p in [X, Z, D3, EO, DX, rowLoss, MK, DO, gUT, gbs, gL] { p.deallocate() }
     }
 
     func reserve(rows: Int) {
@@ -91,19 +97,32 @@ final class LevelEngine<M: LevelModel> {
         capacity = max(rows, capacity * 3 / 2)
         X = zeroed(capacity * xp); Z = zeroed(capacity * Cp); D3 = zeroed(capacity * Cp)
         EO = zeroed(capacity * op); DX = zeroed(capacity * xp); rowLoss = zeroed(capacity)
+        // The dropout buffers grow on first use: evaluation-only engines never need them.
+        if dropoutCapacity > 0 { reserveDropout() }
         model.reserve(rows: capacity)
     }
 
     /// Class distribution of row `row` after `forward`.                     [C]
     func probabilities(row: Int) -> UnsafeBufferPointer<T> { UnsafeBufferPointer(start: Z + row * Cp, count: C) }
 
+    /// Rows the dropout buffers `MK`, `DO` hold (0 until a forward pass uses dropout).
+    private var dropoutCapacity = 0
+
+    private func reserveDropout() {
+        guard dropoutCapacity < capacity else { return }
+        MK.deallocate(); DO.deallocate()
+        MK = zeroed(capacity * op); DO = zeroed(capacity * op)
+        dropoutCapacity = capacity
+    }
+
     /// Schedules and runs `trees` forward; returns their summed cross-entropy.
     ///
     /// Afterwards row `schedule.rowOfNode[k]` holds the k-th node of the given trees (tree
     /// by tree, post-order): its distribution in `probabilities(row:)`, its loss in `rowLoss`.
+    /// With an active `dropout` (training only) the softmax reads the masked outputs.
     @discardableResult
     func forward<S: Collection<Int>>(trees: S, data: EncodedTreebank, arrays t: TreeArrays,
-                                     w: EngineWeights<M>, L: UnsafePointer<T>) -> T {
+                                     w: EngineWeights<M>, L: UnsafePointer<T>, dropout: Dropout? = nil) -> T {
         schedule.build(trees: trees, data: data)
         let R = schedule.rows
         reserve(rows: R)
@@ -113,9 +132,22 @@ final class LevelEngine<M: LevelModel> {
         }
         model.forwardLeaves(schedule, x: X, w: w.model)
         for h in 1 ..< max(1, schedule.levels) { model.forwardLevel(h, schedule, w: w.model) }
-        let outputs = model.forwardOutputs(schedule, w: w.model)
-        self.outputs = outputs
+        var outputs = model.forwardOutputs(schedule, w: w.model)
         let o = layout.config.outputWidth
+        dropped = false
+        if let dropout, dropout.isActive {
+            // The model's outputs stay as they are (its backward reads them); the softmax
+            // reads DO = outputs ⊙ mask. Pads of MK stay zero, so pads of DO do too.
+            reserveDropout()
+            for row in 0 ..< R {
+                let mask = MK + row * op, out = outputs + row * op, masked = DO + row * op
+                dropout.fillMask(node: Int(schedule.node[row]), width: o, into: mask)
+                for j in 0 ..< o { masked[j] = out[j] * mask[j] }
+            }
+            outputs = DO
+            dropped = true
+        }
+        self.outputs = outputs
         return w.softmax.withPointers { UT, _, bs in
             broadcastRows(m: R, n: Cp, v: bs, y: Z, ldy: Cp)
             gemm(m: R, n: Cp, k: o, a: outputs, rowStride: op, columnStride: 1, b: UT, ldb: Cp, c: Z, ldc: Cp)
@@ -166,6 +198,8 @@ final class LevelEngine<M: LevelModel> {
             zero(n: R * op, EO)
             gemm(m: R, n: op, k: C, a: D3, rowStride: Cp, columnStride: 1, b: Up, ldb: op, c: EO, ldc: op)
         }
+        // Through the mask: the error at the model's outputs is (Uᵀδ3) ⊙ mask.
+        if dropped { for i in 0 ..< R * op { EO[i] *= MK[i] } }
         model.backwardOutputs(schedule, error: EO, w: w.model)
         for h in stride(from: schedule.levels - 1, through: 1, by: -1) { model.backwardLevel(h, schedule, w: w.model) }
         let leaves = schedule.leafCount

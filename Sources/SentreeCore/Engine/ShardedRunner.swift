@@ -7,7 +7,8 @@ protocol ModelRunner<T>: AnyObject, Sendable {
     associatedtype T: ModelScalar
     var threads: Int { get }
     func load(parameters: [T])
-    func lossAndGradient(trees: [Int], data: EncodedTreebank, parameters: [T]) -> (loss: Double, nodes: Int, gradient: Gradient<T>)
+    func lossAndGradient(trees: [Int], data: EncodedTreebank, parameters: [T], dropout: Dropout?)
+        -> (loss: Double, nodes: Int, gradient: Gradient<T>)
     func evaluate(_ data: EncodedTreebank, parameters: [T]) -> (metrics: Metrics, outcomes: [TreeOutcome])
     func predict(tree t: Int, data: EncodedTreebank, parameters: [T]) -> TreePrediction
 }
@@ -51,8 +52,9 @@ final class ShardedRunner<M: LevelModel>: ModelRunner {
         weights.withLock { $0 = packed }
     }
 
-    func lossAndGradient(trees: [Int], data: EncodedTreebank, parameters: [T]) -> (loss: Double, nodes: Int, gradient: Gradient<T>) {
-        let (loss, nodes, shards) = shardGradients(trees: trees, data: data, parameters: parameters)
+    func lossAndGradient(trees: [Int], data: EncodedTreebank, parameters: [T], dropout: Dropout?)
+        -> (loss: Double, nodes: Int, gradient: Gradient<T>) {
+        let (loss, nodes, shards) = shardGradients(trees: trees, data: data, parameters: parameters, dropout: dropout)
         var gradient = shards[0]
         if shards.count > 1 {
             rowSlot.withLock { rowSlot in
@@ -65,7 +67,8 @@ final class ShardedRunner<M: LevelModel>: ModelRunner {
     }
 
     /// Summed loss, labelled nodes, and one unmerged gradient per worker, in worker order.
-    func shardGradients(trees: [Int], data: EncodedTreebank, parameters: [T]) -> (loss: Double, nodes: Int, shards: [Gradient<T>]) {
+    func shardGradients(trees: [Int], data: EncodedTreebank, parameters: [T], dropout: Dropout?)
+        -> (loss: Double, nodes: Int, shards: [Gradient<T>]) {
         let weights = self.weights.withLock { $0 }, layout = self.layout
         // Trees range from 3 to 100+ nodes: split by node count, not tree count, so no
         // worker idles at the end of a minibatch.
@@ -79,7 +82,7 @@ final class ShardedRunner<M: LevelModel>: ModelRunner {
             parameters.withUnsafeBufferPointer { params in
                 data.withArrays { arrays in
                     loss = Double(engine.forward(trees: trees[range], data: data, arrays: arrays, w: weights,
-                                                 L: params.baseAddress! + layout.L.offset))
+                                                 L: params.baseAddress! + layout.L.offset, dropout: dropout))
                     engine.backward(arrays: arrays, w: weights)
                     for k in range {
                         for i in data.treebank.nodes(of: trees[k]) where arrays.labels[i] < classes { nodes += 1 }

@@ -20,11 +20,12 @@ public final class TreeModel<T: ModelScalar> {
     /// Summed cross-entropy over `trees` and its (unscaled) gradient.
     ///
     /// Returns the loss sum over labelled nodes, their count, and the gradient summed over
-    /// the trees, combined across workers in worker order.
+    /// the trees, combined across workers in worker order. With `dropout` (training only),
+    /// the softmax at every node reads its masked input (see `Dropout`).
     @_specialize(where T == Float)
-    public func lossAndGradient(trees: [Int], data: EncodedTreebank, parameters: [T])
+    public func lossAndGradient(trees: [Int], data: EncodedTreebank, parameters: [T], dropout: Dropout? = nil)
         -> (loss: Double, nodes: Int, gradient: Gradient<T>) {
-        runner.lossAndGradient(trees: trees, data: data, parameters: parameters)
+        runner.lossAndGradient(trees: trees, data: data, parameters: parameters, dropout: dropout)
     }
 
     /// Evaluates every tree of `data` with the current weights: the SST metrics, confusion
@@ -44,8 +45,10 @@ extension TreeModel where T == Float {
     ///
     /// Returns the summed cross-entropy and the number of labelled nodes.
     public func trainStep(trees: [Int], data: EncodedTreebank, parameters: inout [Float],
-                          optimizer: inout Optimizer, learningRate: Double, l2: Float) -> (loss: Double, nodes: Int) {
-        let (loss, nodes, shards) = runner.shardGradients(trees: trees, data: data, parameters: parameters)
+                          optimizer: inout Optimizer, learningRate: Double, l2: Float,
+                          dropout: Dropout? = nil) -> (loss: Double, nodes: Int) {
+        let (loss, nodes, shards) = runner.shardGradients(trees: trees, data: data, parameters: parameters,
+                                                          dropout: dropout)
         optimizer.step(&parameters, shards: shards, scale: 1 / Float(trees.count), l2: l2,
                        learningRate: learningRate, pool: runner.pool)
         runner.load(parameters: parameters)

@@ -58,6 +58,10 @@ public final class Trainer: TrainerControl {
         guard config.learningRate > 0, config.learningRate.isFinite else {
             throw TrainerError("learning rate must be a positive finite number")
         }
+        // Also guards run.json and checkpoints edited by hand (`Dropout` traps outside it).
+        if let rate = config.dropout, !Dropout.isValid(rate: rate) {
+            throw TrainerError(Dropout.invalidRateMessage(rate))
+        }
         guard train.count > 0 else { throw TrainerError("\(train.source): no training trees") }
         self.config = config
         self.onEvent = onEvent

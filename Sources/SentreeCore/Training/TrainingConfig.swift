@@ -32,6 +32,9 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
     public var embeddings: String? = nil
     /// Learning-rate multiplier for the rows of `L` (`nil`: 1; 0 freezes the word vectors).
     public var embeddingLRScale: Double? = nil
+    /// Inverted dropout rate on the softmax input during training (`nil`: 0, as in runs older
+    /// than this field). See `Dropout`.
+    public var dropout: Double? = nil
     /// Seconds between automatic saves of `last` (`nil`: `defaultSaveInterval`).
     public var saveInterval: Double? = nil
 
@@ -39,6 +42,12 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
     public static let defaultSaveInterval = 10.0
 
     public init() {}
+
+    /// `  dropout P` when the run drops units, else nothing: headers show it only when non-zero.
+    public var dropoutDescription: String {
+        guard let dropout, dropout > 0 else { return "" }
+        return "  dropout \(dropout)"
+    }
 
     /// The model and its widths as people write them: `rnn d=30`, `rnn2 d=30 m=20`,
     /// with `x=300` where the word vectors have their own width.

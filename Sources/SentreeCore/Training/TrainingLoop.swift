@@ -115,8 +115,11 @@ final class TrainingLoop {
     ///
     /// Returns the summed cross-entropy and the number of labelled nodes of the batch.
     func trainStep(_ batch: [Int]) -> (loss: Double, nodes: Int) {
-        model.trainStep(trees: batch, data: train, parameters: &parameters, optimizer: &optimizer,
-                        learningRate: progress.learningRate, l2: Float(config.l2))
+        let rate = config.dropout ?? 0
+        let step = UInt64(progress.globalStep)
+        let dropout = rate > 0 ? Dropout(rate: rate, seed: config.seed, step: step) : nil
+        return model.trainStep(trees: batch, data: train, parameters: &parameters, optimizer: &optimizer,
+                               learningRate: progress.learningRate, l2: Float(config.l2), dropout: dropout)
     }
 
     /// Handles commands at a minibatch boundary; returns false when training must stop.
