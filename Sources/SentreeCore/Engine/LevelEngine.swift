@@ -152,6 +152,18 @@ final class LevelEngine<M: LevelModel> {
             broadcastRows(m: R, n: Cp, v: bs, y: Z, ldy: Cp)
             gemm(m: R, n: Cp, k: o, a: outputs, rowStride: op, columnStride: 1, b: UT, ldb: Cp, c: Z, ldc: Cp)
             var loss: T = 0
+            if T.self == Float.self && Cp == laneWidth {
+                // Training and evaluation: one SIMD exp per row instead of C libm calls.
+                let Z = UnsafeMutableRawPointer(Z).assumingMemoryBound(to: Float.self)
+                let lanes = ClassLanes(classes: C)
+                for row in 0 ..< R {
+                    let label = t.labels[Int(schedule.node[row])]
+                    let l = softmaxRow(Z + row * Cp, lanes, label: label)
+                    rowLoss[row] = T(l)
+                    loss += T(l)
+                }
+                return loss
+            }
             for row in 0 ..< R {
                 let z = Z + row * Cp
                 var top = -T.infinity
@@ -249,4 +261,44 @@ func zeroed<T: ModelScalar>(_ n: Int) -> UnsafeMutablePointer<T> {
     let p = UnsafeMutablePointer<T>.allocate(capacity: max(n, 1))
     p.initialize(repeating: 0, count: max(n, 1))
     return p
+}
+
+/// Bit masks that pick the class lanes of a row of logits: pads become −10⁴, whose exp is
+/// ~0 and which is never the maximum of real logits closer than 10⁶.
+struct ClassLanes {
+    let classes: Int
+    let keep: SIMD16<Int32>, fill: SIMD16<Int32>
+    init(classes: Int) {
+        self.classes = classes
+        keep = SIMD16((0 ..< 16).map { $0 < classes ? -1 : 0 })
+        fill = unsafeBitCast(SIMD16<Float>((0 ..< 16).map { $0 < classes ? 0 : -1e4 }), to: SIMD16<Int32>.self)
+    }
+}
+
+/// Replaces a row of logits z [16] (classes in the first `classes` lanes, 0 after) by its
+/// softmax, pads kept 0; returns the cross-entropy of `label`, or 0 if it is unlabelled.
+///
+/// loss = log Σ exp(z − max) + max − z_gold, so no exponent overflows.
+@inline(__always)
+func softmaxRow(_ z: UnsafeMutablePointer<Float>, _ lanes: ClassLanes, label: UInt8) -> Float {
+    let keep = lanes.keep, fill = lanes.fill, C = lanes.classes
+    // Max and sum over the C lanes one by one: SIMD's reductions run over all 16 lanes in
+    // a serial chain, slower than the scalar loops for C = 5.
+    var top = -Float.infinity, bottom = Float.infinity
+    for c in 0 ..< C { top = Swift.max(top, z[c]); bottom = Swift.min(bottom, z[c]) }
+    let gold = label < C ? z[Int(label)] : 0
+    guard top - bottom < 1e6 else {
+        // Beyond `fastExp`'s range (a diverging run): libm, lane by lane.
+        var total: Float = 0
+        for c in 0 ..< C { z[c] = Float.exp(z[c] - top); total += z[c] }
+        for c in 0 ..< C { z[c] /= total }
+        return label < C ? Float.log(total) + top - gold : 0
+    }
+    let v = unsafeBitCast((unsafeBitCast(load(z, 0), to: SIMD16<Int32>.self) & keep) | fill, to: SIMD16<Float>.self)
+    let e = unsafeBitCast(unsafeBitCast(fastExp(v - top), to: SIMD16<Int32>.self) & keep, to: SIMD16<Float>.self)
+    store(e, z, 0)
+    var total: Float = 0
+    for c in 0 ..< C { total += z[c] }
+    store(e * (1 / total), z, 0)
+    return label < C ? Float.log(total) + top - gold : 0
 }

@@ -62,3 +62,28 @@ func fastTanh(_ a: SIMD16<Float>) -> SIMD16<Float> {
     q = step(q, 4.89352518554385e-03)
     return p * x / q
 }
+
+/// e^x in Float to about 2 ulp for −10⁶ ≤ x ≤ 0 (the softmax's shifted logits), Cephes'
+/// expf: x = n·ln 2 + r with |r| ≤ ln 2 / 2, e^r by a polynomial, 2^n built in the exponent
+/// bits. Below −87.3 (where e^x leaves the normal range) the result is e^−87.3; below about
+/// −10⁹ the clamp loses the −87.3 to rounding, hence the caller's range check.
+@inlinable @inline(__always)
+func fastExp(_ a: SIMD16<Float>) -> SIMD16<Float> {
+    let low: Float = -87.3365
+    // max(a, low) without lane-by-lane comparisons: a + relu(low − a).
+    let x = a + reluChunk(low - a)
+    // Adding 1.5·2²³ rounds to an integer, which then sits in the low mantissa bits.
+    let magic: Float = 12_582_912
+    let t = x * 1.44269504088896341 + magic
+    let n = t - magic
+    let r = x.addingProduct(n, SIMD16(repeating: -0.693359375)).addingProduct(n, SIMD16(repeating: 2.12194440e-4))
+    var p = SIMD16<Float>(repeating: 1.9875691500e-4)
+    p = SIMD16(repeating: 1.3981999507e-3).addingProduct(p, r)
+    p = SIMD16(repeating: 8.3334519073e-3).addingProduct(p, r)
+    p = SIMD16(repeating: 4.1665795894e-2).addingProduct(p, r)
+    p = SIMD16(repeating: 1.6666665459e-1).addingProduct(p, r)
+    p = SIMD16(repeating: 5.0000001201e-1).addingProduct(p, r)
+    let er = (r + 1).addingProduct(p, r * r)
+    let bits = (unsafeBitCast(t, to: SIMD16<Int32>.self) &- unsafeBitCast(magic, to: Int32.self) &+ 127) &<< 23
+    return er * unsafeBitCast(bits, to: SIMD16<Float>.self)
+}

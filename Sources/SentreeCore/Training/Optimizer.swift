@@ -32,7 +32,7 @@ public struct Optimizer: Sendable {
     /// One minibatch update from the workers' unmerged gradients (each summed over its shard
     /// of trees): merge them in worker order, scale by `scale`, add the L2 term, and update.
     ///
-    /// The work is split over `pool` by parameter (dense ranges, and L rows by `row % parts`),
+    /// The work is split over `pool` by parameter (dense ranges, and L rows in blocks of 16),
     /// because done on one thread this serial part kept two threads from being faster than one
     /// at d=30. Every parameter sees the same operations in the same order whichever thread
     /// runs it, so a given thread count stays bit-for-bit reproducible.
@@ -74,7 +74,8 @@ public struct Optimizer: Sendable {
                         }
                         Self.update(adagrad: adagrad, p.base + base + range.lowerBound,
                                     acc.base + base + range.lowerBound, g, range.count, rate: lr)
-                        // Rows of L: those with row % parts == part, in first-touch order.
+                        // Rows of L: blocks of 16 rows per part, in first-touch order (neighbouring
+                        // rows share cache lines, so alternating rows would bounce them).
                         guard updateRows else { return }
                         // Pointers are taken once per shard: a retain per row, on arrays both
                         // threads read, bounced their reference counts between the cores and
@@ -83,7 +84,7 @@ public struct Optimizer: Sendable {
                         for shard in shards {
                             shard.rows.withUnsafeBufferPointer { shardRows in
                                 shard.rowValues.withUnsafeBufferPointer { shardValues in
-                                    for (k, row) in shardRows.enumerated() where Int(row) % parts == part {
+                                    for (k, row) in shardRows.enumerated() where Int(row) / 16 % parts == part {
                                         let from = shardValues.baseAddress! + k * x
                                         let slot = Int(slots.base[Int(row)])
                                         if slot < 0 {
@@ -133,12 +134,14 @@ public struct Optimizer: Sendable {
             pp.storeBytes(of: v - rate * gi / (a.squareRoot() + eps), toByteOffset: 4 * j, as: SIMD8<Float>.self)
             j += 8
         }
-        while j < count {
-            let gi = g[j]
-            let a = acc[j] + gi * gi
-            acc[j] = a
-            p[j] -= lr * gi / (a.squareRoot() + epsilon)
-            j += 1
+        if j < count {
+            // The tail as one more SIMD step on copies (rows of L are 30 or 50 wide): the same
+            // operations per lane as the scalar loop, without its serial sqrt and division.
+            var gi = SIMD8<Float>(), a = SIMD8<Float>(), v = SIMD8<Float>()
+            for l in 0 ..< count - j { gi[l] = g[j + l]; a[l] = acc[j + l]; v[l] = p[j + l] }
+            a += gi * gi
+            v -= rate * gi / (a.squareRoot() + eps)
+            for l in 0 ..< count - j { acc[j + l] = a[l]; p[j + l] = v[l] }
         }
     }
 }
