@@ -51,6 +51,7 @@ public enum Dashboard {
             if let since = quitRequested, !state.isTraining || Date().timeIntervalSince(since) > 60 { break }
 
             let (width, height) = terminal.size
+            (state.views.screenWidth, state.views.screenHeight) = (width, height)
             terminal.draw(render(state, width: width, height: height, options: options))
 
             let (key, _) = terminal.readKey()

@@ -66,6 +66,8 @@ public struct DashboardState: Sendable {
     public var quitting = false
     /// The newest failed write, until a save succeeds again.
     public var writeFailure: WriteFailure? = nil
+    /// Probes, the accuracy and tree views, help scrolling and the screen size (see Views.swift).
+    public var views = ViewState()
 
     public init(setup: DashboardSetup) {
         self.setup = setup

@@ -49,6 +49,7 @@ extension DashboardState {
         case .none: break
         }
         if showHelp {
+            if scrollHelp(key) { return [] }
             showHelp = false
             if key == .char("?") || key == .escape || key == .char("q") { return [] }
         }
@@ -81,6 +82,7 @@ extension DashboardState {
             loss.setSmoothing(min(0.99, ((loss.smoothing + 0.05) * 100).rounded() / 100))
         case .char("?"):
             showHelp = true
+            views.helpScroll = 0
         case .tab:
             focus = Panel(rawValue: (focus.rawValue + 1) % Panel.allCases.count)!
         case .backTab:

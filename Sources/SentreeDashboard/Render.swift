@@ -37,7 +37,7 @@ public func render(_ state: DashboardState, width: Int, height: Int, options: Re
     renderTree(state, &grid, Rect(x: right.x, y: right.y, width: right.width, height: right.height - browserHeight), options)
     renderBrowser(state, &grid, Rect(x: right.x, y: right.y + right.height - browserHeight, width: right.width, height: browserHeight), options)
     renderStatus(state, &grid, options)
-    if state.showHelp { renderHelp(&grid, options) }
+    if state.showHelp { renderHelp(state, &grid, options) }
     if !options.unicode { grid.makeASCII() }
     return grid
 }
@@ -169,21 +169,11 @@ public let keyReference: [(String, String)] = [
     ("o", "sort dev trees by loss"),
     ("[ / ]", "less / more smoothing of the loss curve"),
     ("g", "log-scale loss axis"),
-    ("?", "this help"),
+    ("i", "add a probe: type a sentence or a PTB tree; its tree follows the model as it trains"),
+    ("n / N (probe shown)", "next / previous probe; Enter on the dev trees goes back to them"),
+    ("c", "accuracy panel: chart, confusion matrix of the latest evaluation, accuracy by length"),
+    ("t", "tree drawing: indented, or top-down when the tree fits the panel's width"),
+    ("mouse", "click a dev tree to open it; the wheel scrolls the list or tree under the pointer"),
+    ("?", "this help (↑↓ PgUp PgDn scroll it when it does not fit)"),
     ("q", "quit (asks while training; saves last first)"),
 ]
-
-func renderHelp(_ grid: inout CellGrid, _ options: RenderOptions) {
-    let keyWidth = 22
-    let w = min(grid.width - 4, 78), h = min(grid.height - 2, keyReference.count + 4)
-    let x = (grid.width - w) / 2, y = (grid.height - h) / 2
-    grid.fill(x: x, y: y, width: w, height: h, style: CellStyle(.normal))
-    renderTitle("keys", detail: "any key closes", focused: true, &grid, Rect(x: x, y: y, width: w, height: 1), options)
-    for (k, (key, what)) in keyReference.prefix(h - 3).enumerated() {
-        let row = y + 2 + k
-        grid.put(" " + key, x: x, y: row, style: CellStyle(.bold), maxWidth: keyWidth)
-        grid.put(what, x: x + keyWidth, y: row, maxWidth: w - keyWidth - 1)
-    }
-    let colors = "colors: " + Sentiment.names.enumerated().map { "\(Sentiment.symbols[$0.offset].trimmingCharacters(in: .whitespaces)) \($0.element)" }.joined(separator: "  ")
-    grid.put(" " + colors, x: x, y: y + h - 1, style: CellStyle(.dim), maxWidth: w)
-}

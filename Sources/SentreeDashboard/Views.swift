@@ -1,0 +1,33 @@
+import SentreeCore
+
+/// What the accuracy panel shows; `c` cycles through them.
+public enum AccuracyView: Int, CaseIterable, Sendable {
+    /// The per-epoch table and chart.
+    case chart
+    /// The 5×5 confusion matrices of the latest evaluation.
+    case confusion
+    /// Accuracy by phrase length and by sentence length.
+    case length
+}
+
+/// How the tree panel draws a tree; `t` toggles.
+public enum TreeDrawing: Sendable {
+    case indented, topDown
+}
+
+/// View state of the probes, the extra panel views, the help overlay and the mouse.
+///
+/// Kept apart from `DashboardState`'s original fields so that features stay in their own files.
+public struct ViewState: Sendable {
+    public var accuracy: AccuracyView = .chart
+    public var drawing: TreeDrawing = .indented
+    /// First wrapped line of the help overlay on screen.
+    public var helpScroll = 0
+    /// The terminal size of the last frame (the app loop keeps it current), for clamping
+    /// scrolls and for mapping mouse positions to panels.
+    public var screenWidth = 120, screenHeight = 40
+    /// The latest evaluation's counts, for the confusion and length views.
+    public var metrics: Metrics? = nil
+
+    public init() {}
+}
