@@ -127,6 +127,7 @@ public struct DashboardState: Sendable {
     mutating func takeEvaluation(_ report: EvaluationReport) {
         outcomes = report.outcomes
         evaluatedStep = report.step
+        views.metrics = report.metrics
     }
 
     /// Dev tree indices in browser order (filter, search, sort applied).

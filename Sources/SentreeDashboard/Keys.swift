@@ -76,6 +76,8 @@ extension DashboardState {
             browserCursor = 0
         case .char("g"):
             logScale.toggle()
+        case .char("c"):
+            cycleAccuracyView()
         case .char("["):
             loss.setSmoothing(max(0, ((loss.smoothing - 0.05) * 100).rounded() / 100))
         case .char("]"):

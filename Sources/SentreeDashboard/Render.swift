@@ -25,17 +25,15 @@ public func render(_ state: DashboardState, width: Int, height: Int, options: Re
         return grid
     }
     renderHeader(state, &grid, options)
-    let bodyTop = 2, bodyHeight = height - 3
-    let leftWidth = width * 9 / 20
-    let lossHeight = bodyHeight / 2
-    let browserHeight = max(7, bodyHeight * 2 / 5)
-    let right = Rect(x: leftWidth + 1, y: bodyTop, width: width - leftWidth - 1, height: bodyHeight)
-    renderLoss(state, &grid, Rect(x: 0, y: bodyTop, width: leftWidth, height: lossHeight), options)
-    renderAccuracy(state, &grid, Rect(x: 0, y: bodyTop + lossHeight, width: leftWidth, height: bodyHeight - lossHeight), options)
+    let layout = DashboardLayout(width: width, height: height)
+    renderLoss(state, &grid, layout.loss, options)
+    renderAccuracyArea(state, &grid, layout.accuracy, options)
     let separator: Character = options.unicode ? "│" : "|"
-    for row in bodyTop ..< bodyTop + bodyHeight { grid.put(String(separator), x: leftWidth, y: row, style: CellStyle(.dim)) }
-    renderTree(state, &grid, Rect(x: right.x, y: right.y, width: right.width, height: right.height - browserHeight), options)
-    renderBrowser(state, &grid, Rect(x: right.x, y: right.y + right.height - browserHeight, width: right.width, height: browserHeight), options)
+    for row in layout.loss.y ..< layout.accuracy.y + layout.accuracy.height {
+        grid.put(String(separator), x: layout.separatorX, y: row, style: CellStyle(.dim))
+    }
+    renderTreeArea(state, &grid, layout.tree, options)
+    renderBrowser(state, &grid, layout.browser, options)
     renderStatus(state, &grid, options)
     if state.showHelp { renderHelp(state, &grid, options) }
     if !options.unicode { grid.makeASCII() }

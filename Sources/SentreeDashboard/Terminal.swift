@@ -61,6 +61,14 @@ final class Terminal {
         define(.good, colors == .extended ? 71 : 2)
         define(.warning, colors == .extended ? 214 : 3)
         define(.error, colors == .extended ? 203 : 1)
+        // Heat-map shades: light to dark blue backgrounds, dark text on the light ones.
+        let shades: [(Int32, Int32)] = colors == .extended
+            ? [(-1, -1), (16, 195), (16, 153), (231, 68), (231, 25)] : [(-1, -1), (0, 7), (0, 6), (7, 4), (7, 4)]
+        for (k, (fg, bg)) in shades.enumerated() where k > 0 {
+            init_pair(next, Int16(fg), Int16(bg))
+            pairs[.shade(k)] = next
+            next += 1
+        }
     }
 
     private func attributes(_ style: CellStyle) -> (attr_t, Int16) {
@@ -77,6 +85,10 @@ final class Terminal {
             pair = pairs[style.tone] ?? 0
             // Without color, weight tells the extremes apart (the symbols still differ).
             if colors == .none && (k == 0 || k == 4) { attr |= sentree_a_bold() }
+        case .shade(let k):
+            pair = pairs[style.tone] ?? 0
+            // Without color: the two strongest shades in reverse video, the middle one bold.
+            if colors == .none { attr |= k >= 3 ? sentree_a_reverse() : k == 2 ? sentree_a_bold() : 0 }
         }
         if style.reverse { attr |= sentree_a_reverse() }
         return (attr, pair)

@@ -4,8 +4,10 @@ import SentreeCore
 public enum AccuracyView: Int, CaseIterable, Sendable {
     /// The per-epoch table and chart.
     case chart
-    /// The 5×5 confusion matrices of the latest evaluation.
+    /// The 5×5 confusion matrices of the latest evaluation (roots only, when both do not fit).
     case confusion
+    /// The all-nodes matrix alone, for panels too short for both.
+    case confusionNodes
     /// Accuracy by phrase length and by sentence length.
     case length
 }
@@ -30,4 +32,24 @@ public struct ViewState: Sendable {
     public var metrics: Metrics? = nil
 
     public init() {}
+}
+
+extension DashboardState {
+    /// `c`: the next accuracy view that makes sense on this screen.
+    mutating func cycleAccuracyView() {
+        let area = DashboardLayout(width: views.screenWidth, height: views.screenHeight).accuracy
+        let both = confusionFitsBoth(area)
+        var next = AccuracyView(rawValue: (views.accuracy.rawValue + 1) % AccuracyView.allCases.count)!
+        if next == .confusionNodes && both { next = .length }
+        views.accuracy = next
+    }
+}
+
+/// The accuracy panel in the view the user picked.
+func renderAccuracyArea(_ s: DashboardState, _ grid: inout CellGrid, _ r: Rect, _ options: RenderOptions) {
+    switch s.views.accuracy {
+    case .chart: renderAccuracy(s, &grid, r, options)
+    case .confusion, .confusionNodes: renderConfusion(s, &grid, r, options)
+    case .length: renderLengths(s, &grid, r, options)
+    }
 }
