@@ -73,6 +73,7 @@ public struct DashboardState: Sendable {
         self.setup = setup
         learningRate = setup.config.learningRate
         epoch = setup.startEpoch
+        views.probes = setup.probes.map { ProbeView($0, vocabulary: setup.vocabulary) }
     }
 
     /// Whether training can still change (so quitting needs confirmation).

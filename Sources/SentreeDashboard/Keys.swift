@@ -14,6 +14,8 @@ public enum Command: Equatable, Sendable {
     case evaluate, save
     /// Stop training (saving `last`) and leave once it has stopped.
     case quit
+    /// The probe list changed: the app writes `RUN/probes.txt`.
+    case saveProbes
 }
 
 extension Command {
@@ -27,6 +29,7 @@ extension Command {
         case .evaluate: control.evaluateNow()
         case .save: control.saveNow()
         case .quit: control.stop()
+        case .saveProbes: break
         }
     }
 }
@@ -37,6 +40,7 @@ let learningRateFactor = 1.5
 extension DashboardState {
     /// Applies a key press; returns what the trainer or app must do.
     public mutating func handle(_ key: Key) -> [Command] {
+        if let text = views.probeInput { return editProbe(text, key) }
         switch input {
         case .learningRate(let text): return editLearningRate(text, key)
         case .search(let text): editSearch(text, key); return []
@@ -78,6 +82,9 @@ extension DashboardState {
             logScale.toggle()
         case .char("c"):
             cycleAccuracyView()
+        case .char("i"):
+            views.probeInput = ""
+            message = nil
         case .char("["):
             loss.setSmoothing(max(0, ((loss.smoothing - 0.05) * 100).rounded() / 100))
         case .char("]"):
@@ -89,10 +96,13 @@ extension DashboardState {
             focus = Panel(rawValue: (focus.rawValue + 1) % Panel.allCases.count)!
         case .backTab:
             focus = Panel(rawValue: (focus.rawValue + Panel.allCases.count - 1) % Panel.allCases.count)!
-        case .char("n"): openRelative(1)
-        case .char("N"): openRelative(-1)
+        case .char("n"): views.shownProbe == nil ? openRelative(1) : showProbe(relative: 1)
+        case .char("N"): views.shownProbe == nil ? openRelative(-1) : showProbe(relative: -1)
         case .enter:
-            if focus == .browser { openCursor() }
+            if focus == .browser {
+                if views.shownProbe != nil { showDevTree() }
+                openCursor()
+            }
         case .up, .char("k"): move(-1)
         case .down, .char("j"): move(1)
         case .pageUp: move(-10)

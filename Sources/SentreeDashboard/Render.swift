@@ -125,6 +125,7 @@ func renderStatus(_ s: DashboardState, _ grid: inout CellGrid, _ options: Render
     let y = grid.height - 1
     grid.fill(x: 0, y: y, width: grid.width, height: 1, style: CellStyle(.normal, reverse: true))
     let style = CellStyle(.normal, reverse: true)
+    if let text = s.views.probeInput { return renderProbeInput(text, s, &grid, y: y) }
     switch s.input {
     case .learningRate(let text):
         var x = grid.put(" learning rate: \(text)_", x: 0, y: y, style: style)

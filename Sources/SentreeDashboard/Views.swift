@@ -28,6 +28,12 @@ public struct ViewState: Sendable {
     /// The terminal size of the last frame (the app loop keeps it current), for clamping
     /// scrolls and for mapping mouse positions to panels.
     public var screenWidth = 120, screenHeight = 40
+    /// Sentences and trees the user watches (`i`, `--probe`, `RUN/probes.txt`).
+    public var probes: [ProbeView] = []
+    /// The probe the tree panel shows, or nil for the selected dev tree.
+    public var shownProbe: Int? = nil
+    /// The probe being typed after `i`, nil when the input line is closed.
+    public var probeInput: String? = nil
     /// The latest evaluation's counts, for the confusion and length views.
     public var metrics: Metrics? = nil
 
