@@ -82,6 +82,9 @@ extension DashboardState {
             logScale.toggle()
         case .char("c"):
             cycleAccuracyView()
+        case .char("t"):
+            views.drawing = views.drawing == .indented ? .topDown : .indented
+            treeScroll = 0
         case .char("i"):
             views.probeInput = ""
             message = nil

@@ -131,9 +131,10 @@ func renderProbeArea(_ s: DashboardState, _ grid: inout CellGrid, _ r: Rect, _ o
     let treeRect = Rect(x: r.x, y: r.y, width: r.width, height: r.height - listHeight)
     let k = min(s.views.shownProbe ?? 0, s.views.probes.count - 1)
     let probe = s.views.probes[k]
-    let lines = treeLines(probe.probe.treebank, tree: 0)
+    let body = treeBody(probe.probe.treebank, tree: 0, prediction: probe.prediction, drawing: s.views.drawing,
+                        width: r.width, options)
     let visible = treeRect.height - 1
-    let scroll = max(0, min(s.treeScroll, lines.count - visible))
+    let scroll = max(0, min(s.treeScroll, body.rows - visible))
     var detail = "probe \(k + 1)/\(s.views.probes.count)"
     if probe.probe.approximate { detail += "  approximate structure" }
     let tb = probe.probe.treebank, gold = tb.labels[tb.nodeCount - 1]
@@ -142,15 +143,15 @@ func renderProbeArea(_ s: DashboardState, _ grid: inout CellGrid, _ r: Rect, _ o
         detail += gold == Treebank.unlabeled ? "  pred \(root)" : " pred \(root) \(root == gold ? (options.unicode ? "✓" : "ok") : (options.unicode ? "✗" : "X"))"
     }
     if probe.unknownWords > 0 { detail += "  \(probe.unknownWords) <unk>" }
-    if lines.count > visible { detail += "  lines \(scroll + 1)-\(min(lines.count, scroll + visible)) of \(lines.count)" }
+    if let note = body.note { detail += "  \(note)" }
+    if body.rows > visible { detail += "  lines \(scroll + 1)-\(min(body.rows, scroll + visible)) of \(body.rows)" }
     if let step = probe.predictionStep, treeRect.width > 70 { detail += "  (model at step \(step))" }
     renderTitle("tree", detail: detail, focused: s.focus == .tree, &grid, treeRect, options)
-    if probe.prediction == nil {
-        grid.put("predictions appear with the first parameter snapshot", x: r.x + 1, y: r.y + 1 + lines.count,
+    if probe.prediction == nil && body.rows < visible {
+        grid.put("predictions appear with the first parameter snapshot", x: r.x + 1, y: r.y + 1 + body.rows,
                  style: CellStyle(.dim), maxWidth: r.width - 1)
     }
-    drawIndented(probe.probe.treebank, tree: 0, lines: lines, prediction: probe.prediction, scroll: scroll, &grid,
-                 Rect(x: r.x, y: r.y + 1, width: r.width, height: visible), options)
+    body.draw(&grid, Rect(x: r.x, y: r.y + 1, width: r.width, height: visible), scroll)
     renderProbeList(s, &grid, Rect(x: r.x, y: r.y + treeRect.height, width: r.width, height: listHeight), options)
 }
 

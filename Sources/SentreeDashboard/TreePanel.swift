@@ -34,18 +34,18 @@ func renderTree(_ s: DashboardState, _ grid: inout CellGrid, _ r: Rect, _ option
     let t = min(s.selectedTree, dev.count - 1)
     let nodes = dev.nodes(of: t)
     let gold = dev.labels[nodes.upperBound - 1]
-    let lines = treeLines(dev, tree: t)
+    let body = treeBody(dev, tree: t, prediction: s.prediction, drawing: s.views.drawing, width: r.width, options)
     let visible = r.height - 1
-    let scroll = max(0, min(s.treeScroll, lines.count - visible))
+    let scroll = max(0, min(s.treeScroll, body.rows - visible))
     var detail = "\(t + 1)/\(dev.count)  gold \(gold)"
     if let p = s.prediction, let root = p.predicted.last {
         detail += " pred \(root) \(root == gold ? (options.unicode ? "✓" : "ok") : (options.unicode ? "✗" : "X"))"
     }
-    if lines.count > visible { detail += "  lines \(scroll + 1)-\(min(lines.count, scroll + visible)) of \(lines.count)" }
+    if let note = body.note { detail += "  \(note)" }
+    if body.rows > visible { detail += "  lines \(scroll + 1)-\(min(body.rows, scroll + visible)) of \(body.rows)" }
     if let step = s.predictionStep, r.width > 70 { detail += "  (model at step \(step))" }
     renderTitle("tree", detail: detail, focused: s.focus == .tree, &grid, r, options)
-    drawIndented(dev, tree: t, lines: lines, prediction: s.prediction, scroll: scroll, &grid,
-                 Rect(x: r.x, y: r.y + 1, width: r.width, height: visible), options)
+    body.draw(&grid, Rect(x: r.x, y: r.y + 1, width: r.width, height: visible), scroll)
 }
 
 /// Draws `lines` of tree `t` from `scroll` on, one node per row, indented by depth and
