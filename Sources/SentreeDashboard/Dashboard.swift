@@ -24,7 +24,7 @@ public enum Dashboard {
         }
         defer { sources.forEach { $0.cancel() } }
 
-        guard let terminal = Terminal() else {
+        guard let terminal = Terminal(mouse: setup.mouse) else {
             FileHandle.standardError.write(Data("sentree: cannot initialize the terminal (TERM=\(ProcessInfo.processInfo.environment["TERM"] ?? "")); use --headless\n".utf8))
             return 1
         }

@@ -5,6 +5,8 @@ public enum Key: Equatable, Sendable {
     case char(Character)
     case up, down, left, right, pageUp, pageDown, home, end
     case tab, backTab, enter, backspace, escape
+    /// A click or a wheel turn at a screen cell (see Mouse.swift).
+    case mouse(MouseEvent)
 }
 
 /// What a key asks of the trainer or the app.
@@ -40,6 +42,7 @@ let learningRateFactor = 1.5
 extension DashboardState {
     /// Applies a key press; returns what the trainer or app must do.
     public mutating func handle(_ key: Key) -> [Command] {
+        if case .mouse(let event) = key { return handleMouse(event) }
         if let text = views.probeInput { return editProbe(text, key) }
         switch input {
         case .learningRate(let text): return editLearningRate(text, key)

@@ -127,8 +127,8 @@ func renderProbeInput(_ text: String, _ s: DashboardState, _ grid: inout CellGri
 
 /// The tree panel with a probe shown: its tree over the list of probes.
 func renderProbeArea(_ s: DashboardState, _ grid: inout CellGrid, _ r: Rect, _ options: RenderOptions) {
-    let listHeight = min(s.views.probes.count, max(1, (r.height - 4) / 3)) + 1
-    let treeRect = Rect(x: r.x, y: r.y, width: r.width, height: r.height - listHeight)
+    let list = probeListRect(s, r)
+    let treeRect = Rect(x: r.x, y: r.y, width: r.width, height: r.height - list.height)
     let k = min(s.views.shownProbe ?? 0, s.views.probes.count - 1)
     let probe = s.views.probes[k]
     let body = treeBody(probe.probe.treebank, tree: 0, prediction: probe.prediction, drawing: s.views.drawing,
@@ -152,7 +152,14 @@ func renderProbeArea(_ s: DashboardState, _ grid: inout CellGrid, _ r: Rect, _ o
                  style: CellStyle(.dim), maxWidth: r.width - 1)
     }
     body.draw(&grid, Rect(x: r.x, y: r.y + 1, width: r.width, height: visible), scroll)
-    renderProbeList(s, &grid, Rect(x: r.x, y: r.y + treeRect.height, width: r.width, height: listHeight), options)
+    renderProbeList(s, &grid, list, options)
+}
+
+/// Where the probe list sits in the tree panel `r`: its bottom rows, a title and up to a
+/// third of the panel.
+func probeListRect(_ s: DashboardState, _ r: Rect) -> Rect {
+    let height = min(s.views.probes.count, max(1, (r.height - 4) / 3)) + 1
+    return Rect(x: r.x, y: r.y + r.height - height, width: r.width, height: height)
 }
 
 /// The probe list: per probe its current root prediction, the root after each epoch
@@ -162,7 +169,7 @@ func renderProbeList(_ s: DashboardState, _ grid: inout CellGrid, _ r: Rect, _ o
                 &grid, Rect(x: r.x, y: r.y, width: r.width, height: 1), options)
     let shown = s.views.shownProbe ?? 0
     let visible = r.height - 1
-    let start = max(0, min(shown - visible / 2, s.views.probes.count - visible))
+    let start = listWindowStart(cursor: shown, count: s.views.probes.count, visible: visible)
     let historyWidth = min(24, max(6, r.width / 4))
     for (row, probe) in s.views.probes.dropFirst(start).prefix(visible).enumerated() {
         let k = start + row, y = r.y + 1 + row

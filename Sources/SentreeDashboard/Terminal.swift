@@ -16,7 +16,7 @@ final class Terminal {
     /// Color pair per tone; 0 = terminal default.
     private var pairs: [Tone: Int16] = [:]
 
-    init?() {
+    init?(mouse: Bool = true) {
         setlocale(LC_ALL, "")
         let codeset = String(cString: nl_langinfo(nl_item(CODESET)))
         unicode = codeset.uppercased().replacingOccurrences(of: "-", with: "") == "UTF8"
@@ -28,6 +28,7 @@ final class Terminal {
         keypad(window, true)
         wtimeout(window, 100)
         curs_set(0)
+        if mouse { _ = sentree_enable_mouse() }
         let noColor = !(ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
         if !noColor && has_colors() {
             start_color()
@@ -129,6 +130,14 @@ final class Terminal {
         if status == KEY_CODE_YES {
             switch Int32(ch) {
             case KEY_RESIZE: return (nil, true)
+            case KEY_MOUSE:
+                var x: Int32 = 0, y: Int32 = 0
+                let kinds: [Int: MouseEvent.Kind] = [
+                    Int(SENTREE_MOUSE_CLICK): .click, Int(SENTREE_MOUSE_WHEEL_UP): .wheelUp,
+                    Int(SENTREE_MOUSE_WHEEL_DOWN): .wheelDown,
+                ]
+                guard let kind = kinds[Int(sentree_read_mouse(&x, &y))] else { return (nil, false) }
+                return (.mouse(MouseEvent(kind, x: Int(x), y: Int(y))), false)
             case KEY_UP: return (.up, false)
             case KEY_DOWN: return (.down, false)
             case KEY_LEFT: return (.left, false)

@@ -62,6 +62,8 @@ struct Train: ParsableCommand {
     @Option(help: ArgumentHelp("A sentence or PTB tree to watch in the dashboard (repeatable); kept in RUN/probes.txt.",
                                valueName: "text"))
     var probe: [String] = []
+    @Flag(help: "Do not read the mouse in the dashboard (clicks and the wheel then reach the terminal).")
+    var noMouse = false
 
     func validate() throws {
         if let dim, dim < 1 { throw ValidationError("--dim must be at least 1") }
@@ -114,7 +116,7 @@ struct Train: ParsableCommand {
             let setup = DashboardSetup(config: trainer.config, dev: dev, devWordIDs: trainer.devWordIDs,
                                        runDirectory: run.path, stepsPerEpoch: trainer.stepsPerEpoch,
                                        startEpoch: trainer.startEpoch, embeddings: trainer.embeddingCoverage,
-                                       vocabulary: trainer.vocabulary, probes: probes)
+                                       vocabulary: trainer.vocabulary, probes: probes, mouse: !noMouse)
             return Dashboard.run(setup: setup, control: trainer, inbox: inbox, start: { trainer.start() })
         }
         return try Headless.run(config: config, train: train, dev: dev, run: run, resume: session.checkpoint)

@@ -73,4 +73,29 @@ import Testing
         #expect(!colored.contains("\u{1B}[38;5;"), "256-color escapes despite NO_COLOR")
         try quit(tmux, run)
     }
+
+    /// A mouse report as tmux-256color's terminfo declares it (`kmous=\E[M`, X10 encoding:
+    /// button, column and row, each offset by 32, the cell 1-based).
+    func mouse(_ button: Int, x: Int, y: Int) -> String {
+        "\u{1B}[M" + String(UnicodeScalar(UInt8(32 + button))) + String(UnicodeScalar(UInt8(33 + x)))
+            + String(UnicodeScalar(UInt8(33 + y)))
+    }
+
+    /// A click on a dev-tree row opens it; the wheel moves through the list.
+    @Test(.enabled(if: tmuxPath != nil && sentreeBinary != nil))
+    func clickOpensADevTree() throws {
+        let tmux = TmuxSession()
+        let run = try dashboard.startTraining(tmux, width: 120, height: 40, environment: "")
+        _ = try tmux.waitFor(60, "first epoch") { $0.contains("best epoch") && $0.contains(" tree ─ 1/10") }
+        // 120x40: the browser's title is on row 25, its third tree on row 28, from column 55.
+        try tmux.run(["send-keys", "-t", "s", "-l", mouse(0, x: 70, y: 28) + mouse(3, x: 70, y: 28)])
+        _ = try tmux.waitFor(10, "third tree opened") { $0.contains(" tree ─ 3/10") }
+        // One notch down moves the cursor three rows (from the third to the sixth); Enter opens it.
+        try tmux.run(["send-keys", "-t", "s", "-l", mouse(65, x: 70, y: 30)])
+        usleep(300_000)
+        try tmux.keys("Enter")
+        let screen = try tmux.waitFor(10, "sixth tree opened") { $0.contains(" tree ─ 6/10") }
+        #expect(screen.contains(" dev trees ─ 10 of 10"))
+        try quit(tmux, run)
+    }
 }
