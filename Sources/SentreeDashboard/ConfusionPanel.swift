@@ -15,7 +15,8 @@ func confusionFitsBoth(_ r: Rect) -> Bool {
 /// across; each cell holds its count and is shaded by its share of the row.
 func renderConfusion(_ s: DashboardState, _ grid: inout CellGrid, _ r: Rect, _ options: RenderOptions) {
     let both = confusionFitsBoth(r)
-    var detail = both ? "roots and all nodes" : s.views.accuracy == .confusionNodes ? "all nodes  (c: length)" : "roots  (c: all nodes)"
+    var detail = both ? "roots and all nodes"
+        : s.views.accuracy == .confusionNodes ? "all nodes  (c: length)" : "roots  (c: all nodes)"
     if let step = s.evaluatedStep { detail += "  step \(step)" }
     renderTitle("confusion", detail: detail, focused: s.focus == .accuracy, &grid, r, options)
     guard let metrics = s.views.metrics else {

@@ -86,7 +86,8 @@ extension DashboardState {
         views.probes.append(ProbeView(probe, vocabulary: setup.vocabulary))
         showProbe(views.probes.count - 1)
         let unknown = views.probes[views.probes.count - 1].unknownWords
-        message = "probe added" + (unknown > 0 ? "; \(unknown) word\(unknown == 1 ? "" : "s") not in the vocabulary read as <unk>" : "")
+        let words = "\(unknown) word\(unknown == 1 ? "" : "s")"
+        message = "probe added" + (unknown > 0 ? "; \(words) not in the vocabulary read as <unk>" : "")
         messageIsError = false
         return [.saveProbes]
     }
@@ -140,7 +141,8 @@ func renderProbeArea(_ s: DashboardState, _ grid: inout CellGrid, _ r: Rect, _ o
     let tb = probe.probe.treebank, gold = tb.labels[tb.nodeCount - 1]
     if gold != Treebank.unlabeled { detail += "  gold \(gold)" }
     if let root = probe.prediction?.predicted.last {
-        detail += gold == Treebank.unlabeled ? "  pred \(root)" : " pred \(root) \(root == gold ? (options.unicode ? "✓" : "ok") : (options.unicode ? "✗" : "X"))"
+        let verdict = root == gold ? (options.unicode ? "✓" : "ok") : (options.unicode ? "✗" : "X")
+        detail += gold == Treebank.unlabeled ? "  pred \(root)" : " pred \(root) \(verdict)"
     }
     if probe.unknownWords > 0 { detail += "  \(probe.unknownWords) <unk>" }
     if let note = body.note { detail += "  \(note)" }
@@ -176,7 +178,8 @@ func renderProbeList(_ s: DashboardState, _ grid: inout CellGrid, _ r: Rect, _ o
         var x = r.x
         x += grid.put(k == shown ? (options.unicode ? "▶" : ">") : " ", x: x, y: y, style: CellStyle(.accent))
         if let root = probe.prediction?.predicted.last.map(Int.init) {
-            x += grid.put("\(root)\(Sentiment.symbols[root])", x: x, y: y, style: CellStyle(.sentiment(root), reverse: true))
+            x += grid.put("\(root)\(Sentiment.symbols[root])", x: x, y: y,
+                          style: CellStyle(.sentiment(root), reverse: true))
         } else {
             x += grid.put("?  ", x: x, y: y, style: CellStyle(.dim))
         }

@@ -40,7 +40,11 @@ import Testing
         let blank = try #require(rows.firstIndex { $0.0.isEmpty && $0.1.isEmpty })
         var entries: [(String, String)] = []
         for (key, text) in rows[..<blank] {
-            if !key.isEmpty || entries.isEmpty { entries.append((key, text)) } else { entries[entries.count - 1].1 += " " + text }
+            if !key.isEmpty || entries.isEmpty {
+                entries.append((key, text))
+            } else {
+                entries[entries.count - 1].1 += " " + text
+            }
         }
         #expect(whole[(blank + 1)...].filter { !$0.isEmpty }.joined(separator: " ")
                 == "colors: -- very negative, - negative, o neutral, + positive, ++ very positive")

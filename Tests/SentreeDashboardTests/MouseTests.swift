@@ -61,7 +61,9 @@ import Testing
             _ = s.handle(.enter)
         }
         let grid = render(s, width: 120, height: 40)
-        let y = try #require((0 ..< 40).first { grid.line($0).trimmingCharacters(in: .whitespaces).hasSuffix(" bad") && grid.line($0).contains("?  ") })
+        let y = try #require((0 ..< 40).first { row in
+            grid.line(row).trimmingCharacters(in: .whitespaces).hasSuffix(" bad") && grid.line(row).contains("?  ")
+        })
         _ = s.handle(.mouse(MouseEvent(.click, x: 80, y: y)))
         #expect(s.views.shownProbe == 1)
         // A click in the browser goes back to the dev trees.

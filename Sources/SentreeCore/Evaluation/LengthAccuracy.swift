@@ -77,8 +77,14 @@ public struct LengthAccuracy: Equatable, Sendable {
         for low in stride(from: 1, through: longest, by: size) {
             var b = Bucket(lengths: low ... low + size - 1)
             for length in b.lengths {
-                if length < nodesTotal.count { b.nodesCorrect += nodesCorrect[length]; b.nodesTotal += nodesTotal[length] }
-                if length < rootsTotal.count { b.rootsCorrect += rootsCorrect[length]; b.rootsTotal += rootsTotal[length] }
+                if length < nodesTotal.count {
+                    b.nodesCorrect += nodesCorrect[length]
+                    b.nodesTotal += nodesTotal[length]
+                }
+                if length < rootsTotal.count {
+                    b.rootsCorrect += rootsCorrect[length]
+                    b.rootsTotal += rootsTotal[length]
+                }
             }
             if b.nodesTotal > 0 { out.append(b) }
         }

@@ -71,8 +71,8 @@ public enum Probes {
             let trimmed = line.trimmingCharacters(in: .whitespaces)
             if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
             if let problem = InputText.lineProblem(byteCount: line.utf8.count) {
-                loaded.problems.append(InputError(source: source, line: k + 1, column: 1, message: problem).description
-                                       + " (line skipped)")
+                let error = InputError(source: source, line: k + 1, column: 1, message: problem)
+                loaded.problems.append(error.description + " (line skipped)")
                 continue
             }
             do {
@@ -81,7 +81,8 @@ public enum Probes {
             } catch let error as InputError {
                 // Columns count from the line's own start, before trimming.
                 let indent = line.prefix { $0 == " " || $0 == "\t" }.count
-                let located = InputError(source: source, line: k + 1, column: error.column + indent, message: error.message)
+                let located = InputError(source: source, line: k + 1, column: error.column + indent,
+                                         message: error.message)
                 loaded.problems.append(located.description + " (line skipped)")
             } catch {
                 loaded.problems.append("\(source):\(k + 1):1: \(error) (line skipped)")
