@@ -57,6 +57,10 @@ extension DashboardState {
             message = nil
         case .backspace:
             views.probeInput = String(text.dropLast())
+        case .enter where text.trimmingCharacters(in: .whitespaces).isEmpty && !views.probes.isEmpty:
+            // An empty line is the way back to the probes after browsing dev trees.
+            views.probeInput = nil
+            showProbe(views.probes.count - 1)
         case .enter:
             return addProbe(text)
         case .char(let c) where text.count < maximumProbeLength && !c.isNewline:
@@ -115,7 +119,7 @@ extension DashboardState {
 func renderProbeInput(_ text: String, _ s: DashboardState, _ grid: inout CellGrid, y: Int) {
     let style = CellStyle(.normal, reverse: true)
     let prompt = " probe (sentence or tree): "
-    let help = "   Enter add · Esc cancel"
+    let help = s.views.probes.isEmpty ? "   Enter add · Esc cancel" : "   Enter add (empty: show probes) · Esc cancel"
     // The end of a long text stays visible, as in a shell.
     let room = max(10, grid.width - prompt.count - help.count - 1)
     let shown = text.count > room ? "…" + text.suffix(room - 1) : text

@@ -68,6 +68,21 @@ import Testing
         _ = s.handle(.char("i"))
         #expect(s.handle(.char("q")) == [] && s.handle(.char("e")) == [] && !s.quitting)
         #expect(s.views.probeInput == "qe")
+        // An empty line with no probes yet is an error, not a probe.
+        _ = s.handle(.backspace)
+        _ = s.handle(.backspace)
+        #expect(s.handle(.enter) == [] && s.message!.contains("empty probe"))
+    }
+
+    /// Control characters typed into the line are refused by the InputText rules, and the
+    /// message shows them escaped.
+    @Test func hostileTextIsRefused() throws {
+        var s = try Fixture.state()
+        #expect(Self.type("bad \u{1B}]0;owned\u{7} film", into: &s) == [])
+        #expect(s.views.probes.isEmpty && s.messageIsError)
+        #expect(s.message!.hasPrefix("probe:1:5: ") && !s.message!.contains("\u{1B}"), "\(s.message!)")
+        let status = render(s, width: 120, height: 40).line(39)
+        #expect(!status.contains("\u{1B}") && !status.contains("\u{7}"))
     }
 
     @Test func nextAndPreviousMoveThroughProbesAndEnterGoesBack() throws {
@@ -85,6 +100,9 @@ import Testing
         _ = s.handle(.enter)
         #expect(s.views.shownProbe == nil)
         #expect(render(s, width: 120, height: 40).text.contains(" tree ─ 1/4  gold 3"))
+        // i and an empty line: back to the probes, at the newest.
+        #expect(Self.type("", into: &s) == [])
+        #expect(s.views.shownProbe == 2 && s.views.probeInput == nil && s.views.probes.count == 3)
     }
 
     @Test func probesFromTheSetupAreThereAtStart() throws {

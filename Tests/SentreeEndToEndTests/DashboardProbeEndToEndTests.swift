@@ -99,3 +99,17 @@ import Testing
         try quit(tmux, run)
     }
 }
+
+extension DashboardProbeEndToEndTests {
+    /// The dashboard asks the terminal for mouse reports, unless --no-mouse.
+    @Test(.enabled(if: tmuxPath != nil && sentreeBinary != nil), arguments: [false, true])
+    func mouseReportingFollowsTheFlag(noMouse: Bool) throws {
+        let tmux = TmuxSession()
+        let run = try dashboard.startTraining(tmux, width: 80, height: 24, environment: "",
+                                              arguments: noMouse ? "--no-mouse" : "")
+        _ = try tmux.waitFor(60, "dashboard") { $0.contains(" loss ") }
+        let flag = try tmux.run(["display", "-p", "-t", "s", "#{mouse_any_flag}"])
+        #expect(flag.trimmingCharacters(in: .whitespacesAndNewlines) == (noMouse ? "0" : "1"))
+        try quit(tmux, run)
+    }
+}
