@@ -105,3 +105,18 @@ import Testing
         #expect(render(s, width: 120, height: 40).text.contains("appears after the first evaluation"))
     }
 }
+
+extension AccuracyViewTests {
+    /// A wide, short panel puts the two matrices side by side.
+    @Test func wideShortPanelShowsBothSideBySide() throws {
+        var s = try Self.state(size: (170, 24))
+        _ = s.handle(.char("c"))
+        let grid = render(s, width: 170, height: 24)
+        let header = try #require((0 ..< 24).first { grid.line($0).contains("roots  0--") })
+        #expect(grid.line(header).contains("roots  0--   1-   2o   3+  4++  rec all    0--   1-   2o   3+  4++  rec"),
+                "\(grid.text)")
+        #expect(grid.line(header + 2).contains(" 1-     25  190   40   30    4  66%  1-    402 3310 1630  301   12  59%"))
+        _ = s.handle(.char("c"))
+        #expect(s.views.accuracy == .length)
+    }
+}

@@ -91,8 +91,8 @@ public struct LengthAccuracy: Equatable, Sendable {
         return out
     }
 
-    /// CoreNLP's printout: a header, then one line per bucket, the length range padded to
-    /// the left and the node accuracy with three decimals (`  1-10: 0.812`).
+    /// Lines like CoreNLP's printout: its header, then one line per bucket, the length range
+    /// padded to the left and the node accuracy with three decimals (`  1-10: 0.812`).
     public func report(size: Int = 10) -> [String] {
         ["Label accuracy at various lengths:"] + buckets(size: size).map { b in
             let name = size == 1 ? "\(b.lengths.lowerBound)" : "\(b.lengths.lowerBound)-\(b.lengths.upperBound)"
