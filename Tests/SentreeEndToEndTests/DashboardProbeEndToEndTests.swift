@@ -42,6 +42,12 @@ import Testing
         let probes = try String(contentsOfFile: run + "/probes.txt", encoding: .utf8)
         #expect(probes == "(3 (2 not) (1 bad))\nthe movie is not good\n")
 
+        // t: the same tree drawn top-down, its words along the bottom.
+        try tmux.keys("t")
+        let drawing = try tmux.waitFor(10, "top-down drawing") { $0.contains("approximate structure  pred") && $0.contains("top-down") }
+        #expect(drawing.contains("│the movie is not good"), "\(drawing)")
+        #expect(drawing.contains("┌"))
+
         // c: the confusion matrices of the latest evaluation.
         try tmux.keys("c")
         let matrix = try tmux.waitFor(10, "confusion matrix") { $0.contains(" confusion ─ roots and all nodes") }
