@@ -17,7 +17,7 @@ func renderBrowser(_ s: DashboardState, _ grid: inout CellGrid, _ r: Rect, _ opt
         return
     }
     let cursor = min(s.browserCursor, rows.count - 1)
-    let start = max(0, min(cursor - visible / 2, rows.count - visible))
+    let start = listWindowStart(cursor: cursor, count: rows.count, visible: visible)
     for (k, t) in rows.dropFirst(start).prefix(visible).enumerated() {
         let y = r.y + 1 + k
         let isCursor = start + k == cursor

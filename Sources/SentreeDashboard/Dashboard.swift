@@ -24,7 +24,7 @@ public enum Dashboard {
         }
         defer { sources.forEach { $0.cancel() } }
 
-        guard let terminal = Terminal() else {
+        guard let terminal = Terminal(mouse: setup.mouse) else {
             FileHandle.standardError.write(Data("sentree: cannot initialize the terminal (TERM=\(ProcessInfo.processInfo.environment["TERM"] ?? "")); use --headless\n".utf8))
             return 1
         }
@@ -51,11 +51,13 @@ public enum Dashboard {
             if let since = quitRequested, !state.isTraining || Date().timeIntervalSince(since) > 60 { break }
 
             let (width, height) = terminal.size
+            (state.views.screenWidth, state.views.screenHeight) = (width, height)
             terminal.draw(render(state, width: width, height: height, options: options))
 
             let (key, _) = terminal.readKey()
             guard let key else { continue }
             for command in state.handle(key) {
+                if command == .saveProbes { saveProbes(&state) }
                 if command == .quit {
                     if quitRequested != nil { continue }
                     quitRequested = Date()
@@ -67,9 +69,21 @@ public enum Dashboard {
         return state.trainer == .failed ? 1 : 0
     }
 
-    /// Recomputes the shown tree's predictions when the snapshot or the tree changed.
+    /// Writes the probe list to `RUN/probes.txt`; a failure is shown, the probes stay.
+    static func saveProbes(_ state: inout DashboardState) {
+        do {
+            try Probes.save(state.views.probes.map(\.probe), runDirectory: state.setup.runDirectory)
+        } catch {
+            state.message = "could not save \(Probes.fileName): \(error)"
+            state.messageIsError = true
+        }
+    }
+
+    /// Recomputes the shown tree's and the probes' predictions when the snapshot or the tree changed.
     static func refreshPrediction(_ state: inout DashboardState, _ control: any TrainerControl) {
-        guard let snapshot = control.latestSnapshot, state.setup.dev.count > 0 else { return }
+        guard let snapshot = control.latestSnapshot else { return }
+        state.updateProbes(from: snapshot)
+        guard state.setup.dev.count > 0 else { return }
         if state.prediction != nil && state.predictionStep == snapshot.step { return }
         let t = min(state.selectedTree, state.setup.dev.count - 1)
         state.prediction = snapshot.predict(tree: t, in: state.setup.dev, wordIDs: state.setup.devWordIDs)

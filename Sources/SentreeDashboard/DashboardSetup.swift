@@ -12,10 +12,20 @@ public struct DashboardSetup: Sendable {
     public var startEpoch: Int
     /// The pretrained vectors the run started from, and their coverage.
     public var embeddings: EmbeddingCoverage?
+    /// The run's vocabulary, for encoding probes (nil: every probe word reads as `<unk>`).
+    public var vocabulary: Vocabulary?
+    /// Probes to show from the start (from `RUN/probes.txt` and `--probe`).
+    public var probes: [Probe]
+    /// Whether clicks and the wheel are read (`--no-mouse` turns them off).
+    public var mouse: Bool
 
     public init(config: TrainingConfig, dev: Treebank, devWordIDs: [Int32], runDirectory: String,
-                stepsPerEpoch: Int, startEpoch: Int, embeddings: EmbeddingCoverage? = nil) {
+                stepsPerEpoch: Int, startEpoch: Int, embeddings: EmbeddingCoverage? = nil,
+                vocabulary: Vocabulary? = nil, probes: [Probe] = [], mouse: Bool = true) {
         self.embeddings = embeddings
+        self.vocabulary = vocabulary
+        self.probes = probes
+        self.mouse = mouse
         self.config = config
         self.dev = dev
         self.devWordIDs = devWordIDs

@@ -66,11 +66,14 @@ public struct DashboardState: Sendable {
     public var quitting = false
     /// The newest failed write, until a save succeeds again.
     public var writeFailure: WriteFailure? = nil
+    /// Probes, the accuracy and tree views, help scrolling and the screen size (see Views.swift).
+    public var views = ViewState()
 
     public init(setup: DashboardSetup) {
         self.setup = setup
         learningRate = setup.config.learningRate
         epoch = setup.startEpoch
+        views.probes = setup.probes.map { ProbeView($0, vocabulary: setup.vocabulary) }
     }
 
     /// Whether training can still change (so quitting needs confirmation).
@@ -125,6 +128,7 @@ public struct DashboardState: Sendable {
     mutating func takeEvaluation(_ report: EvaluationReport) {
         outcomes = report.outcomes
         evaluatedStep = report.step
+        views.metrics = report.metrics
     }
 
     /// Dev tree indices in browser order (filter, search, sort applied).

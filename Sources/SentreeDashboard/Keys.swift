@@ -5,6 +5,8 @@ public enum Key: Equatable, Sendable {
     case char(Character)
     case up, down, left, right, pageUp, pageDown, home, end
     case tab, backTab, enter, backspace, escape
+    /// A click or a wheel turn at a screen cell (see Mouse.swift).
+    case mouse(MouseEvent)
 }
 
 /// What a key asks of the trainer or the app.
@@ -14,6 +16,8 @@ public enum Command: Equatable, Sendable {
     case evaluate, save
     /// Stop training (saving `last`) and leave once it has stopped.
     case quit
+    /// The probe list changed: the app writes `RUN/probes.txt`.
+    case saveProbes
 }
 
 extension Command {
@@ -27,6 +31,7 @@ extension Command {
         case .evaluate: control.evaluateNow()
         case .save: control.saveNow()
         case .quit: control.stop()
+        case .saveProbes: break
         }
     }
 }
@@ -37,6 +42,8 @@ let learningRateFactor = 1.5
 extension DashboardState {
     /// Applies a key press; returns what the trainer or app must do.
     public mutating func handle(_ key: Key) -> [Command] {
+        if case .mouse(let event) = key { return handleMouse(event) }
+        if let text = views.probeInput { return editProbe(text, key) }
         switch input {
         case .learningRate(let text): return editLearningRate(text, key)
         case .search(let text): editSearch(text, key); return []
@@ -49,6 +56,7 @@ extension DashboardState {
         case .none: break
         }
         if showHelp {
+            if scrollHelp(key) { return [] }
             showHelp = false
             if key == .char("?") || key == .escape || key == .char("q") { return [] }
         }
@@ -75,20 +83,32 @@ extension DashboardState {
             browserCursor = 0
         case .char("g"):
             logScale.toggle()
+        case .char("c"):
+            cycleAccuracyView()
+        case .char("t"):
+            views.drawing = views.drawing == .indented ? .topDown : .indented
+            treeScroll = 0
+        case .char("i"):
+            views.probeInput = ""
+            message = nil
         case .char("["):
             loss.setSmoothing(max(0, ((loss.smoothing - 0.05) * 100).rounded() / 100))
         case .char("]"):
             loss.setSmoothing(min(0.99, ((loss.smoothing + 0.05) * 100).rounded() / 100))
         case .char("?"):
             showHelp = true
+            views.helpScroll = 0
         case .tab:
             focus = Panel(rawValue: (focus.rawValue + 1) % Panel.allCases.count)!
         case .backTab:
             focus = Panel(rawValue: (focus.rawValue + Panel.allCases.count - 1) % Panel.allCases.count)!
-        case .char("n"): openRelative(1)
-        case .char("N"): openRelative(-1)
+        case .char("n"): views.shownProbe == nil ? openRelative(1) : showProbe(relative: 1)
+        case .char("N"): views.shownProbe == nil ? openRelative(-1) : showProbe(relative: -1)
         case .enter:
-            if focus == .browser { openCursor() }
+            if focus == .browser {
+                if views.shownProbe != nil { showDevTree() }
+                openCursor()
+            }
         case .up, .char("k"): move(-1)
         case .down, .char("j"): move(1)
         case .pageUp: move(-10)

@@ -25,19 +25,17 @@ public func render(_ state: DashboardState, width: Int, height: Int, options: Re
         return grid
     }
     renderHeader(state, &grid, options)
-    let bodyTop = 2, bodyHeight = height - 3
-    let leftWidth = width * 9 / 20
-    let lossHeight = bodyHeight / 2
-    let browserHeight = max(7, bodyHeight * 2 / 5)
-    let right = Rect(x: leftWidth + 1, y: bodyTop, width: width - leftWidth - 1, height: bodyHeight)
-    renderLoss(state, &grid, Rect(x: 0, y: bodyTop, width: leftWidth, height: lossHeight), options)
-    renderAccuracy(state, &grid, Rect(x: 0, y: bodyTop + lossHeight, width: leftWidth, height: bodyHeight - lossHeight), options)
+    let layout = DashboardLayout(width: width, height: height)
+    renderLoss(state, &grid, layout.loss, options)
+    renderAccuracyArea(state, &grid, layout.accuracy, options)
     let separator: Character = options.unicode ? "│" : "|"
-    for row in bodyTop ..< bodyTop + bodyHeight { grid.put(String(separator), x: leftWidth, y: row, style: CellStyle(.dim)) }
-    renderTree(state, &grid, Rect(x: right.x, y: right.y, width: right.width, height: right.height - browserHeight), options)
-    renderBrowser(state, &grid, Rect(x: right.x, y: right.y + right.height - browserHeight, width: right.width, height: browserHeight), options)
+    for row in layout.loss.y ..< layout.accuracy.y + layout.accuracy.height {
+        grid.put(String(separator), x: layout.separatorX, y: row, style: CellStyle(.dim))
+    }
+    renderTreeArea(state, &grid, layout.tree, options)
+    renderBrowser(state, &grid, layout.browser, options)
     renderStatus(state, &grid, options)
-    if state.showHelp { renderHelp(&grid, options) }
+    if state.showHelp { renderHelp(state, &grid, options) }
     if !options.unicode { grid.makeASCII() }
     return grid
 }
@@ -127,6 +125,7 @@ func renderStatus(_ s: DashboardState, _ grid: inout CellGrid, _ options: Render
     let y = grid.height - 1
     grid.fill(x: 0, y: y, width: grid.width, height: 1, style: CellStyle(.normal, reverse: true))
     let style = CellStyle(.normal, reverse: true)
+    if let text = s.views.probeInput { return renderProbeInput(text, s, &grid, y: y) }
     switch s.input {
     case .learningRate(let text):
         var x = grid.put(" learning rate: \(text)_", x: 0, y: y, style: style)
@@ -169,21 +168,11 @@ public let keyReference: [(String, String)] = [
     ("o", "sort dev trees by loss"),
     ("[ / ]", "less / more smoothing of the loss curve"),
     ("g", "log-scale loss axis"),
-    ("?", "this help"),
+    ("i", "add a probe: type a sentence or a PTB tree; its tree follows the model as it trains"),
+    ("n / N (probe shown)", "next / previous probe; Enter on the dev trees goes back to them, i Enter to the probes"),
+    ("c", "accuracy panel: chart, confusion matrix of the latest evaluation, accuracy by length"),
+    ("t", "tree drawing: indented, or top-down when the tree fits the panel's width"),
+    ("mouse", "click a dev tree to open it; the wheel scrolls the list or tree under the pointer"),
+    ("?", "this help (↑↓ PgUp PgDn scroll it when it does not fit)"),
     ("q", "quit (asks while training; saves last first)"),
 ]
-
-func renderHelp(_ grid: inout CellGrid, _ options: RenderOptions) {
-    let keyWidth = 22
-    let w = min(grid.width - 4, 78), h = min(grid.height - 2, keyReference.count + 4)
-    let x = (grid.width - w) / 2, y = (grid.height - h) / 2
-    grid.fill(x: x, y: y, width: w, height: h, style: CellStyle(.normal))
-    renderTitle("keys", detail: "any key closes", focused: true, &grid, Rect(x: x, y: y, width: w, height: 1), options)
-    for (k, (key, what)) in keyReference.prefix(h - 3).enumerated() {
-        let row = y + 2 + k
-        grid.put(" " + key, x: x, y: row, style: CellStyle(.bold), maxWidth: keyWidth)
-        grid.put(what, x: x + keyWidth, y: row, maxWidth: w - keyWidth - 1)
-    }
-    let colors = "colors: " + Sentiment.names.enumerated().map { "\(Sentiment.symbols[$0.offset].trimmingCharacters(in: .whitespaces)) \($0.element)" }.joined(separator: "  ")
-    grid.put(" " + colors, x: x, y: y + h - 1, style: CellStyle(.dim), maxWidth: w)
-}

@@ -16,7 +16,7 @@ final class Terminal {
     /// Color pair per tone; 0 = terminal default.
     private var pairs: [Tone: Int16] = [:]
 
-    init?() {
+    init?(mouse: Bool = true) {
         setlocale(LC_ALL, "")
         let codeset = String(cString: nl_langinfo(nl_item(CODESET)))
         unicode = codeset.uppercased().replacingOccurrences(of: "-", with: "") == "UTF8"
@@ -28,6 +28,7 @@ final class Terminal {
         keypad(window, true)
         wtimeout(window, 100)
         curs_set(0)
+        if mouse { _ = sentree_enable_mouse() }
         let noColor = !(ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
         if !noColor && has_colors() {
             start_color()
@@ -61,6 +62,14 @@ final class Terminal {
         define(.good, colors == .extended ? 71 : 2)
         define(.warning, colors == .extended ? 214 : 3)
         define(.error, colors == .extended ? 203 : 1)
+        // Heat-map shades: light to dark blue backgrounds, dark text on the light ones.
+        let shades: [(Int32, Int32)] = colors == .extended
+            ? [(-1, -1), (16, 195), (16, 153), (231, 68), (231, 25)] : [(-1, -1), (0, 7), (0, 6), (7, 4), (7, 4)]
+        for (k, (fg, bg)) in shades.enumerated() where k > 0 {
+            init_pair(next, Int16(fg), Int16(bg))
+            pairs[.shade(k)] = next
+            next += 1
+        }
     }
 
     private func attributes(_ style: CellStyle) -> (attr_t, Int16) {
@@ -77,6 +86,10 @@ final class Terminal {
             pair = pairs[style.tone] ?? 0
             // Without color, weight tells the extremes apart (the symbols still differ).
             if colors == .none && (k == 0 || k == 4) { attr |= sentree_a_bold() }
+        case .shade(let k):
+            pair = pairs[style.tone] ?? 0
+            // Without color: the two strongest shades in reverse video, the middle one bold.
+            if colors == .none { attr |= k >= 3 ? sentree_a_reverse() : k == 2 ? sentree_a_bold() : 0 }
         }
         if style.reverse { attr |= sentree_a_reverse() }
         return (attr, pair)
@@ -117,6 +130,14 @@ final class Terminal {
         if status == KEY_CODE_YES {
             switch Int32(ch) {
             case KEY_RESIZE: return (nil, true)
+            case KEY_MOUSE:
+                var x: Int32 = 0, y: Int32 = 0
+                let kinds: [Int: MouseEvent.Kind] = [
+                    Int(SENTREE_MOUSE_CLICK): .click, Int(SENTREE_MOUSE_WHEEL_UP): .wheelUp,
+                    Int(SENTREE_MOUSE_WHEEL_DOWN): .wheelDown,
+                ]
+                guard let kind = kinds[Int(sentree_read_mouse(&x, &y))] else { return (nil, false) }
+                return (.mouse(MouseEvent(kind, x: Int(x), y: Int(y))), false)
             case KEY_UP: return (.up, false)
             case KEY_DOWN: return (.down, false)
             case KEY_LEFT: return (.left, false)

@@ -34,19 +34,28 @@ func renderTree(_ s: DashboardState, _ grid: inout CellGrid, _ r: Rect, _ option
     let t = min(s.selectedTree, dev.count - 1)
     let nodes = dev.nodes(of: t)
     let gold = dev.labels[nodes.upperBound - 1]
-    let lines = treeLines(dev, tree: t)
+    let body = treeBody(dev, tree: t, prediction: s.prediction, drawing: s.views.drawing, width: r.width, options)
     let visible = r.height - 1
-    let scroll = max(0, min(s.treeScroll, lines.count - visible))
+    let scroll = max(0, min(s.treeScroll, body.rows - visible))
     var detail = "\(t + 1)/\(dev.count)  gold \(gold)"
     if let p = s.prediction, let root = p.predicted.last {
         detail += " pred \(root) \(root == gold ? (options.unicode ? "✓" : "ok") : (options.unicode ? "✗" : "X"))"
     }
-    if lines.count > visible { detail += "  lines \(scroll + 1)-\(min(lines.count, scroll + visible)) of \(lines.count)" }
+    if let note = body.note { detail += "  \(note)" }
+    if body.rows > visible { detail += "  lines \(scroll + 1)-\(min(body.rows, scroll + visible)) of \(body.rows)" }
     if let step = s.predictionStep, r.width > 70 { detail += "  (model at step \(step))" }
     renderTitle("tree", detail: detail, focused: s.focus == .tree, &grid, r, options)
+    body.draw(&grid, Rect(x: r.x, y: r.y + 1, width: r.width, height: visible), scroll)
+}
+
+/// Draws `lines` of tree `t` from `scroll` on, one node per row, indented by depth and
+/// coloured by `prediction` (grey `?` without one), with `✗g` where the gold label differs.
+func drawIndented(_ treebank: Treebank, tree t: Int, lines: [TreeLine], prediction: TreePrediction?, scroll: Int,
+                  _ grid: inout CellGrid, _ r: Rect, _ options: RenderOptions) {
+    let nodes = treebank.nodes(of: t)
     let maxIndent = max(4, r.width / 3)
-    for (row, line) in lines.dropFirst(scroll).prefix(visible).enumerated() {
-        let y = r.y + 1 + row
+    for (row, line) in lines.dropFirst(scroll).prefix(r.height).enumerated() {
+        let y = r.y + row
         var x = r.x
         let indent = min(line.depth * 2, maxIndent)
         if line.depth * 2 > maxIndent {
@@ -55,19 +64,19 @@ func renderTree(_ s: DashboardState, _ grid: inout CellGrid, _ r: Rect, _ option
             x += indent
         }
         let g = nodes.lowerBound + line.node
-        let predicted = s.prediction.map { Int($0.predicted[line.node]) }
+        let predicted = prediction.map { Int($0.predicted[line.node]) }
         let tone: Tone = predicted.map { .sentiment($0) } ?? .dim
         let mark = predicted.map { "\($0)\(Sentiment.symbols[$0])" } ?? "?  "
         x += grid.put(mark, x: x, y: y, style: CellStyle(tone, reverse: predicted != nil), maxWidth: r.x + r.width - x)
-        let label = dev.labels[g]
+        let label = treebank.labels[g]
         if let predicted, label != Treebank.unlabeled, Int(label) != predicted {
             x += grid.put(options.unicode ? " ✗\(label)" : " x\(label)", x: x, y: y, style: CellStyle(.error), maxWidth: r.x + r.width - x)
         }
         x += 1
-        if let p = s.prediction, let predicted {
+        if let p = prediction, let predicted {
             let probability = String(format: "%.2f ", p.probabilities[line.node][predicted])
             x += grid.put(probability, x: x, y: y, style: CellStyle(.dim), maxWidth: r.x + r.width - x)
         }
-        grid.put(dev.phrase(tree: t, node: line.node), x: x, y: y, style: CellStyle(tone), maxWidth: r.x + r.width - x)
+        grid.put(treebank.phrase(tree: t, node: line.node), x: x, y: y, style: CellStyle(tone), maxWidth: r.x + r.width - x)
     }
 }

@@ -68,6 +68,11 @@ struct Train: ParsableCommand {
     var saveInterval: Double?
     @Flag(help: "Keep the case of words (default: lower-case).") var keepCase = false
     @Flag(help: "Print one line per epoch instead of opening the dashboard.") var headless = false
+    @Option(help: ArgumentHelp("A sentence or PTB tree to watch in the dashboard (repeatable); kept in RUN/probes.txt.",
+                               valueName: "text"))
+    var probe: [String] = []
+    @Flag(help: "Do not read the mouse in the dashboard (clicks and the wheel then reach the terminal).")
+    var noMouse = false
 
     func validate() throws {
         if let dim, dim < 1 { throw ValidationError("--dim must be at least 1") }
@@ -106,12 +111,14 @@ struct Train: ParsableCommand {
     }
 
     func trainRun() throws -> Int32 {
+        let given = try probe.enumerated().map { try Probe(parsing: $1, source: "--probe \($0 + 1)") }
         let session = try resume.map(resumeSession) ?? newSession()
         guard let session else { return 0 }
         let config = session.config
         let train = try Treebank.load(contentsOf: session.dataPath + "/train.txt")
         let dev = try Treebank.load(contentsOf: session.dataPath + "/dev.txt")
         let run = try session.run ?? createRun(config)
+        let probes = try runProbes(run.path, adding: given)
 
         let interactive = !headless && isatty(STDOUT_FILENO) == 1 && isatty(STDIN_FILENO) == 1
         if interactive {
@@ -120,10 +127,25 @@ struct Train: ParsableCommand {
                                       resume: session.checkpoint, onEvent: { inbox.post($0) })
             let setup = DashboardSetup(config: trainer.config, dev: dev, devWordIDs: trainer.devWordIDs,
                                        runDirectory: run.path, stepsPerEpoch: trainer.stepsPerEpoch,
-                                       startEpoch: trainer.startEpoch, embeddings: trainer.embeddingCoverage)
+                                       startEpoch: trainer.startEpoch, embeddings: trainer.embeddingCoverage,
+                                       vocabulary: trainer.vocabulary, probes: probes, mouse: !noMouse)
             return Dashboard.run(setup: setup, control: trainer, inbox: inbox, start: { trainer.start() })
         }
         return try Headless.run(config: config, train: train, dev: dev, run: run, resume: session.checkpoint)
+    }
+
+    /// The run's probes (`RUN/probes.txt`, bad lines reported and skipped) followed by the
+    /// new ones from `--probe`; the file is rewritten when that adds any.
+    func runProbes(_ runPath: String, adding given: [Probe]) throws -> [Probe] {
+        let loaded = Probes.load(runDirectory: runPath)
+        for problem in loaded.problems { printError("note: \(problem)") }
+        var probes = loaded.probes
+        for p in given where !probes.contains(p) { probes.append(p) }
+        if probes.count > loaded.probes.count {
+            if !loaded.problems.isEmpty { printError("note: the skipped lines are left out of the rewritten \(Probes.fileName)") }
+            try Probes.save(probes, runDirectory: runPath)
+        }
+        return probes
     }
 
     /// What to train: the settings, and for `--resume` the owned run and its checkpoint.

@@ -16,7 +16,7 @@ enum Fixture {
         config.epochs = epochs
         let vocabulary = Vocabulary.build(from: dev, lowercase: true)
         return DashboardSetup(config: config, dev: dev, devWordIDs: vocabulary.encode(dev),
-                              runDirectory: "runs/test", stepsPerEpoch: 4, startEpoch: 0)
+                              runDirectory: "runs/test", stepsPerEpoch: 4, startEpoch: 0, vocabulary: vocabulary)
     }
 
     static func snapshot(_ setup: DashboardSetup) -> ModelSnapshot {

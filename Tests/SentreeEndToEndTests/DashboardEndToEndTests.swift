@@ -107,7 +107,7 @@ func stepCounter(_ screen: String) -> String? {
 
         // Help overlay opens and closes.
         try tmux.keys("?")
-        screen = try tmux.waitFor(10, "help") { $0.contains("any key closes") }
+        screen = try tmux.waitFor(10, "help") { $0.contains("other key closes") }
         try tmux.keys("x")
 
         // Quit asks first while training, then saves last and exits 0 with the screen restored.
@@ -123,13 +123,14 @@ func stepCounter(_ screen: String) -> String? {
     }
 
     /// Starts `sentree train` on a small synthetic treebank in a fresh tmux session.
-    func startTraining(_ tmux: TmuxSession, width: Int, height: Int, environment: String) throws -> String {
+    func startTraining(_ tmux: TmuxSession, width: Int, height: Int, environment: String,
+                       arguments: String = "") throws -> String {
         let data = try temporaryDirectory("sentree-dash-data")
         try syntheticTreebank(trees: 30, seed: 13).write(toFile: data + "/train.txt", atomically: true, encoding: .utf8)
         try syntheticTreebank(trees: 10, seed: 14).write(toFile: data + "/dev.txt", atomically: true, encoding: .utf8)
         let run = try temporaryDirectory("sentree-dash-run")
         let binary = try #require(sentreeBinary)
-        let command = "\(environment) \(binary) train --data \(data) --out \(run) --epochs 1000000 --batch-size 2 --lr 0.001 --dim 8 --threads 1; echo EXIT=$? > \(run)/exit; sleep 60"
+        let command = "\(environment) \(binary) train --data \(data) --out \(run) --epochs 1000000 --batch-size 2 --lr 0.001 --dim 8 --threads 1 \(arguments); echo EXIT=$? > \(run)/exit; sleep 60"
         try tmux.run(["new-session", "-d", "-x", String(width), "-y", String(height), "-s", "s", command])
         return run
     }

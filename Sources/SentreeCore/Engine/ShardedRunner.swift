@@ -107,6 +107,7 @@ final class ShardedRunner<M: LevelModel>: ModelRunner {
             var metrics = Metrics(classes: layout.config.classes)
             var outcomes: [TreeOutcome] = []
             outcomes.reserveCapacity(range.count)
+            var nodePredictions: [UInt8] = []
             parameters.withUnsafeBufferPointer { params in
                 data.withArrays { arrays in
                     for chunk in stride(from: range.lowerBound, to: range.upperBound, by: Self.evaluationChunk) {
@@ -118,6 +119,7 @@ final class ShardedRunner<M: LevelModel>: ModelRunner {
                             let r = data.treebank.nodes(of: t)
                             var loss: T = 0
                             var rootPrediction: UInt8 = 0
+                            nodePredictions.removeAll(keepingCapacity: true)
                             for i in r {
                                 let row = Int(s.rowOfNode[s.treeOffset[k] + i - r.lowerBound])
                                 let p = engine.probabilities(row: row)
@@ -127,7 +129,9 @@ final class ShardedRunner<M: LevelModel>: ModelRunner {
                                 loss += engine.rowLoss[row]
                                 metrics.count(gold: arrays.labels[i], predicted: predicted,
                                               positive: p[3] + p[4] > p[0] + p[1], isRoot: isRoot)
+                                nodePredictions.append(predicted)
                             }
+                            metrics.byLength.count(tree: t, of: data.treebank, predicted: nodePredictions)
                             metrics.lossSum += Double(loss)
                             metrics.trees += 1
                             outcomes.append(TreeOutcome(tree: t, goldRoot: arrays.labels[r.upperBound - 1],

@@ -14,6 +14,13 @@ public struct Metrics: Sendable, Equatable, Codable {
     /// Sum of cross-entropy over all labelled nodes (no L2 term).
     public var lossSum = 0.0
     public var trees = 0
+    /// Accuracy by phrase and sentence length (the dashboard's length view; not serialized).
+    public var byLength = LengthAccuracy()
+
+    enum CodingKeys: String, CodingKey {
+        case confusionRoot, confusionAll, binaryRootCorrect, binaryRootTotal, binaryAllCorrect, binaryAllTotal
+        case lossSum, trees
+    }
 
     public init(classes: Int = 5) {
         confusionRoot = Array(repeating: Array(repeating: 0, count: classes), count: classes)
@@ -49,5 +56,6 @@ public struct Metrics: Sendable, Equatable, Codable {
         binaryAllCorrect += other.binaryAllCorrect; binaryAllTotal += other.binaryAllTotal
         lossSum += other.lossSum
         trees += other.trees
+        byLength.merge(other.byLength)
     }
 }

@@ -32,4 +32,9 @@ public struct TreePrediction: Sendable, Equatable {
     public var probabilities: [[Float]]
     /// argmax of each node's distribution.                          [n]
     public var predicted: [UInt8]
+
+    public init(probabilities: [[Float]], predicted: [UInt8]) {
+        self.probabilities = probabilities
+        self.predicted = predicted
+    }
 }

@@ -1,0 +1,105 @@
+import SentreeCore
+
+/// One row of the help overlay: a key (empty on continuation rows) and a piece of its text.
+struct HelpRow: Equatable {
+    var key: String
+    var text: String
+    var dim = false
+}
+
+/// The help overlay's box on a screen of the given size, and its rows wrapped to fit it.
+struct HelpLayout {
+    static let keyWidth = 22
+    var box: Rect
+    var rows: [HelpRow]
+    /// Rows of `rows` that fit between the title and the bottom edge.
+    var visible: Int { box.height - 2 }
+    var maxScroll: Int { max(0, rows.count - visible) }
+
+    init(width: Int, height: Int) {
+        let w = min(width - 4, 100)
+        let textWidth = max(10, w - Self.keyWidth - 1)
+        var rows: [HelpRow] = []
+        for (key, what) in keyReference {
+            for (k, piece) in wrapWords(what, width: textWidth).enumerated() {
+                rows.append(HelpRow(key: k == 0 ? key : "", text: piece))
+            }
+        }
+        let colors = "colors: " + Sentiment.names.enumerated().map {
+            "\(Sentiment.symbols[$0.offset].trimmingCharacters(in: .whitespaces)) \($0.element)"
+        }.joined(separator: ", ")
+        rows.append(HelpRow(key: "", text: ""))
+        for piece in wrapWords(colors, width: w - 2) { rows.append(HelpRow(key: "", text: piece, dim: true)) }
+        self.rows = rows
+        let h = min(height - 2, rows.count + 3)
+        box = Rect(x: (width - w) / 2, y: (height - h) / 2, width: w, height: h)
+    }
+}
+
+/// Splits `text` at spaces into lines of at most `width` characters; a word longer than
+/// `width` is cut into pieces, so nothing is ever lost at an edge.
+func wrapWords(_ text: String, width: Int) -> [String] {
+    let width = max(1, width)
+    var lines: [String] = []
+    var line = ""
+    for word in text.split(separator: " ", omittingEmptySubsequences: true) {
+        var word = Substring(word)
+        if !line.isEmpty && line.count + 1 + word.count <= width {
+            line += " " + word
+            continue
+        }
+        if !line.isEmpty { lines.append(line) }
+        while word.count > width {
+            lines.append(String(word.prefix(width)))
+            word = word.dropFirst(width)
+        }
+        line = String(word)
+    }
+    if !line.isEmpty || lines.isEmpty { lines.append(line) }
+    return lines
+}
+
+/// Draws the help overlay: every key with its description wrapped, scrolled when it does
+/// not fit the screen.
+func renderHelp(_ s: DashboardState, _ grid: inout CellGrid, _ options: RenderOptions) {
+    let layout = HelpLayout(width: grid.width, height: grid.height)
+    let b = layout.box
+    let scroll = max(0, min(s.views.helpScroll, layout.maxScroll))
+    grid.fill(x: b.x, y: b.y, width: b.width, height: b.height, style: CellStyle(.normal))
+    var detail = "any other key closes"
+    if layout.maxScroll > 0 {
+        let arrows = options.unicode ? "↑↓" : "j/k"
+        detail = "\(arrows) PgUp PgDn scroll  rows \(scroll + 1)-\(min(layout.rows.count, scroll + layout.visible)) "
+            + "of \(layout.rows.count)  other keys close"
+    }
+    renderTitle("keys", detail: detail, focused: true, &grid, Rect(x: b.x, y: b.y, width: b.width, height: 1), options)
+    for (k, row) in layout.rows.dropFirst(scroll).prefix(layout.visible).enumerated() {
+        let y = b.y + 2 + k
+        if row.dim {
+            grid.put(" " + row.text, x: b.x, y: y, style: CellStyle(.dim), maxWidth: b.width)
+            continue
+        }
+        grid.put(" " + row.key, x: b.x, y: y, style: CellStyle(.bold), maxWidth: HelpLayout.keyWidth)
+        grid.put(row.text, x: b.x + HelpLayout.keyWidth, y: y, maxWidth: b.width - HelpLayout.keyWidth - 1)
+    }
+}
+
+extension DashboardState {
+    /// Scrolls the help overlay for movement keys; returns false for keys that close it.
+    mutating func scrollHelp(_ key: Key) -> Bool {
+        let layout = HelpLayout(width: views.screenWidth, height: views.screenHeight)
+        let page = max(1, layout.visible - 1)
+        let delta: Int
+        switch key {
+        case .up, .char("k"): delta = -1
+        case .down, .char("j"): delta = 1
+        case .pageUp: delta = -page
+        case .pageDown: delta = page
+        case .home: delta = -layout.rows.count
+        case .end: delta = layout.rows.count
+        default: return false
+        }
+        views.helpScroll = max(0, min(layout.maxScroll, views.helpScroll + delta))
+        return true
+    }
+}

@@ -1,0 +1,61 @@
+import SentreeCore
+
+/// What the accuracy panel shows; `c` cycles through them.
+public enum AccuracyView: Int, CaseIterable, Sendable {
+    /// The per-epoch table and chart.
+    case chart
+    /// The 5×5 confusion matrices of the latest evaluation (roots only, when both do not fit).
+    case confusion
+    /// The all-nodes matrix alone, for panels too short for both.
+    case confusionNodes
+    /// Accuracy by phrase length and by sentence length.
+    case length
+}
+
+/// How the tree panel draws a tree; `t` toggles.
+public enum TreeDrawing: Sendable {
+    case indented, topDown
+}
+
+/// View state of the probes, the extra panel views, the help overlay and the mouse.
+///
+/// Kept apart from `DashboardState`'s original fields so that features stay in their own files.
+public struct ViewState: Sendable {
+    public var accuracy: AccuracyView = .chart
+    public var drawing: TreeDrawing = .indented
+    /// First wrapped line of the help overlay on screen.
+    public var helpScroll = 0
+    /// The terminal size of the last frame (the app loop keeps it current), for clamping
+    /// scrolls and for mapping mouse positions to panels.
+    public var screenWidth = 120, screenHeight = 40
+    /// Sentences and trees the user watches (`i`, `--probe`, `RUN/probes.txt`).
+    public var probes: [ProbeView] = []
+    /// The probe the tree panel shows, or nil for the selected dev tree.
+    public var shownProbe: Int? = nil
+    /// The probe being typed after `i`, nil when the input line is closed.
+    public var probeInput: String? = nil
+    /// The latest evaluation's counts, for the confusion and length views.
+    public var metrics: Metrics? = nil
+
+    public init() {}
+}
+
+extension DashboardState {
+    /// `c`: the next accuracy view that makes sense on this screen.
+    mutating func cycleAccuracyView() {
+        let area = DashboardLayout(width: views.screenWidth, height: views.screenHeight).accuracy
+        let both = confusionFitsBoth(area)
+        var next = AccuracyView(rawValue: (views.accuracy.rawValue + 1) % AccuracyView.allCases.count)!
+        if next == .confusionNodes && both { next = .length }
+        views.accuracy = next
+    }
+}
+
+/// The accuracy panel in the view the user picked.
+func renderAccuracyArea(_ s: DashboardState, _ grid: inout CellGrid, _ r: Rect, _ options: RenderOptions) {
+    switch s.views.accuracy {
+    case .chart: renderAccuracy(s, &grid, r, options)
+    case .confusion, .confusionNodes: renderConfusion(s, &grid, r, options)
+    case .length: renderLengths(s, &grid, r, options)
+    }
+}
