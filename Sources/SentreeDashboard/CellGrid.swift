@@ -5,6 +5,8 @@ public enum Tone: Hashable, Sendable {
     case normal, dim, bold, accent, warning, error, good
     /// Sentiment class 0…4 (very negative … very positive).
     case sentiment(Int)
+    /// The colour of the k-th compared run (`SeriesMark.tones` of them, then they repeat).
+    case series(Int)
 }
 
 /// Style of one cell: a tone plus reverse video (for selections and bars).

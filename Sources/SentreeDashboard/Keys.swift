@@ -52,6 +52,7 @@ extension DashboardState {
             showHelp = false
             if key == .char("?") || key == .escape || key == .char("q") { return [] }
         }
+        if let commands = handleCompareKey(key) { return commands }
         switch key {
         case .char(" "), .char("p"):
             guard isTraining else { return [] }
@@ -82,9 +83,9 @@ extension DashboardState {
         case .char("?"):
             showHelp = true
         case .tab:
-            focus = Panel(rawValue: (focus.rawValue + 1) % Panel.allCases.count)!
+            focus = nextFocus(1)
         case .backTab:
-            focus = Panel(rawValue: (focus.rawValue + Panel.allCases.count - 1) % Panel.allCases.count)!
+            focus = nextFocus(-1)
         case .char("n"): openRelative(1)
         case .char("N"): openRelative(-1)
         case .enter:

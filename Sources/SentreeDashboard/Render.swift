@@ -24,8 +24,15 @@ public func render(_ state: DashboardState, width: Int, height: Int, options: Re
         if !options.unicode { grid.makeASCII() }
         return grid
     }
-    renderHeader(state, &grid, options)
+    if state.compare?.viewOnly == true { renderViewHeader(state, &grid, options) } else { renderHeader(state, &grid, options) }
     let bodyTop = 2, bodyHeight = height - 3
+    if state.compare?.showRuns == true {
+        renderCompareBody(state, &grid, top: bodyTop, height: bodyHeight, options)
+        renderStatus(state, &grid, options)
+        if state.showHelp { renderHelp(&grid, options) }
+        if !options.unicode { grid.makeASCII() }
+        return grid
+    }
     let leftWidth = width * 9 / 20
     let lossHeight = bodyHeight / 2
     let browserHeight = max(7, bodyHeight * 2 / 5)
@@ -142,6 +149,8 @@ func renderStatus(_ s: DashboardState, _ grid: inout CellGrid, _ options: Render
             grid.put(" stopping training and saving last … ", x: 0, y: y, style: CellStyle(.warning, reverse: true))
         } else if let m = s.message {
             grid.put(" " + m, x: 0, y: y, style: CellStyle(s.messageIsError ? .error : .normal, reverse: true))
+        } else if s.compare?.viewOnly == true {
+            grid.put(viewStatusKeys(width: grid.width, unicode: options.unicode), x: 0, y: y, style: style)
         } else {
             let pause = s.trainer == .paused ? "space resume" : "space pause"
             let arrows = options.unicode ? "↑↓" : "j/k"
@@ -169,6 +178,9 @@ public let keyReference: [(String, String)] = [
     ("o", "sort dev trees by loss"),
     ("[ / ]", "less / more smoothing of the loss curve"),
     ("g", "log-scale loss axis"),
+    ("Tab to runs, ↑↓", "runs panel (view, --compare): pick a run; view shows its trees"),
+    ("space (view), v", "show / hide the picked run's curves;  r hides the runs panel (train)"),
+    ("m / a / d / b", "overlay metric / align by epoch or time / disagreeing trees / best or last"),
     ("?", "this help"),
     ("q", "quit (asks while training; saves last first)"),
 ]

@@ -61,6 +61,8 @@ final class Terminal {
         define(.good, colors == .extended ? 71 : 2)
         define(.warning, colors == .extended ? 214 : 3)
         define(.error, colors == .extended ? 203 : 1)
+        let series = colors == .extended ? SeriesMark.colors256 : SeriesMark.colors8
+        for (k, c) in series.enumerated() { define(.series(k), c) }
     }
 
     private func attributes(_ style: CellStyle) -> (attr_t, Int16) {
@@ -70,7 +72,7 @@ final class Terminal {
         case .normal: break
         case .dim: attr |= sentree_a_dim()
         case .bold: attr |= sentree_a_bold()
-        case .accent, .good, .warning, .error:
+        case .accent, .good, .warning, .error, .series:
             attr |= sentree_a_bold()
             pair = pairs[style.tone] ?? 0
         case .sentiment(let k):
