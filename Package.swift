@@ -56,7 +56,8 @@ let package = Package(
             swiftSettings: cpuFlags
         ),
         .testTarget(name: "SentreeCoreTests", dependencies: ["SentreeCore"], swiftSettings: cpuFlags),
-        .testTarget(name: "SentreeDashboardTests", dependencies: ["SentreeDashboard"], swiftSettings: cpuFlags),
+        .testTarget(name: "SentreeDashboardTests", dependencies: ["SentreeDashboard"], exclude: ["Snapshots"],
+                    swiftSettings: cpuFlags),
         .testTarget(name: "SentreeEndToEndTests", dependencies: ["SentreeCore"]),
     ],
     swiftLanguageModes: [.v6]

@@ -92,9 +92,10 @@ func drawOverlay(_ series: [OverlaySeries], _ grid: inout CellGrid, _ plot: Rect
         let x = xHigh > xLow ? Int(((p.x - xLow) / xSpan * Double(w - 1)).rounded()) : w / 2
         return (x, dotRow(transform(p.y), low: yLow, high: yHigh, height: h))
     }
-    let lineMark: Character = options.unicode ? "·" : "."
     for (priority, curve) in series.enumerated() {
         let style = CellStyle(SeriesMark.tone(curve.run))
+        // Without Unicode a line is its run's lower-case letter, its markers the capital.
+        let lineMark = Character(SeriesMark.letter(curve.run).lowercased())
         var previous: (Int, Int)? = nil
         for p in curve.points {
             let (x, y) = dot(p)
@@ -162,8 +163,8 @@ func renderCompareLoss(_ s: DashboardState, _ grid: inout CellGrid, _ r: Rect, _
 /// The accuracy overlay: one dev metric (`m`) per epoch for every shown run, and a legend.
 func renderCompareAccuracy(_ s: DashboardState, _ grid: inout CellGrid, _ r: Rect, _ options: RenderOptions) {
     guard let c = s.compare else { return }
-    let align = c.alignByTime ? "by training time" : "by epoch"
-    renderTitle("accuracy", detail: "dev \(c.metric.name) %  \(align)", focused: s.focus == .accuracy, &grid, r, options)
+    renderTitle("accuracy", detail: "dev \(c.metric.name) %\(c.alignByTime ? "  by time" : "")",
+                focused: s.focus == .accuracy, &grid, r, options)
     let labelWidth = 7
     let plot = Rect(x: r.x + labelWidth, y: r.y + 1, width: r.width - labelWidth, height: r.height - 3)
     guard plot.width > 4, plot.height > 1 else { return }
@@ -177,12 +178,14 @@ func renderCompareAccuracy(_ s: DashboardState, _ grid: inout CellGrid, _ r: Rec
     } else {
         grid.put("no epochs yet", x: plot.x + 1, y: plot.y + plot.height / 2, style: CellStyle(.dim))
     }
-    // Legend: key and name of each shown run, as far as they fit.
+    // Legend: key and name of each shown run, names shortened to share the row.
     var x = r.x + 1
     let y = r.y + r.height - 1
-    for (k, run) in s.comparedRuns.enumerated() where !c.hidden.contains(k) {
-        let text = "\(SeriesMark.key(k, unicode: options.unicode)) \(run.name)  "
-        guard x < r.x + r.width else { break }
-        x += grid.put(text, x: x, y: y, style: CellStyle(SeriesMark.tone(k)), maxWidth: r.x + r.width - x)
+    let shown = s.comparedRuns.enumerated().filter { !c.hidden.contains($0.offset) }
+    let full = shown.reduce(0) { $0 + $1.element.name.count + 5 }
+    let nameWidth = full <= r.width - 1 ? Int.max : max(1, (r.width - 1) / max(1, shown.count) - 5)
+    for (k, run) in shown {
+        let text = "\(SeriesMark.key(k, unicode: options.unicode)) \(run.name.prefix(nameWidth))  "
+        x += grid.put(text, x: x, y: y, style: CellStyle(SeriesMark.tone(k)), maxWidth: max(0, r.x + r.width - x))
     }
 }
