@@ -34,7 +34,7 @@ let runColumns: [RunColumn] = [
     RunColumn(title: "l2", width: 6, priority: 3) { formatRate($0.config.l2) },
     RunColumn(title: "batch", width: 5, priority: 4) { "\($0.config.batchSize)" },
     RunColumn(title: "seed", width: 4, priority: 4) { "\($0.config.seed)" },
-    RunColumn(title: "epochs", width: 6, priority: 2) { "\($0.epochs.last?.epoch ?? 0)/\($0.config.epochs)" },
+    RunColumn(title: "epochs", width: 9, priority: 2) { "\($0.epochs.last?.epoch ?? 0)/\($0.config.epochs)" },
     RunColumn(title: "best", width: 4, priority: 0) { $0.best.map { "\($0.epoch)" } ?? "-" },
     RunColumn(title: "f.all", width: 6, priority: 0) { percentCell($0.best, \.fineAll) },
     RunColumn(title: "f.root", width: 6, priority: 0) { percentCell($0.best, \.fineRoot) },
