@@ -20,6 +20,15 @@ func viewedEpoch(_ screen: String) -> Int? {
     return Int(line[range].dropFirst(7))
 }
 
+/// Presses q and expects exit status 0 with the main screen back (`#{alternate_on}` 0).
+func quitsCleanly(_ tmux: TmuxSession, exitFile: String) throws {
+    try tmux.keys("q")
+    let deadline = Date().addingTimeInterval(20)
+    while Date() < deadline && !FileManager.default.fileExists(atPath: exitFile) { usleep(100_000) }
+    #expect((try? String(contentsOfFile: exitFile, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) == "EXIT=0")
+    #expect(try tmux.run(["display", "-p", "-t", "s", "#{alternate_on}"]).trimmingCharacters(in: .whitespacesAndNewlines) == "0")
+}
+
 @Suite(.serialized) struct ViewEndToEndTests {
     /// A data folder with a small synthetic treebank.
     func makeData() throws -> String {
@@ -67,11 +76,7 @@ func viewedEpoch(_ screen: String) -> Int? {
         try tmux.keys("d")
         screen = try tmux.waitFor(10, "disagreement filter") { $0.contains("disagree: B vs A") }
 
-        try tmux.keys("q")
-        let deadline = Date().addingTimeInterval(20)
-        while Date() < deadline && !FileManager.default.fileExists(atPath: exit) { usleep(100_000) }
-        #expect((try? String(contentsOfFile: exit, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) == "EXIT=0")
-        #expect(try tmux.run(["display", "-p", "-t", "s", "#{alternate_on}"]).trimmingCharacters(in: .whitespacesAndNewlines) == "0")
+        try quitsCleanly(tmux, exitFile: exit)
         #expect(try [runFingerprint(first), runFingerprint(second)] == before, "view changed a run folder")
     }
 
@@ -106,11 +111,7 @@ func viewedEpoch(_ screen: String) -> Int? {
         screen = try tmux.waitFor(60, "newer epochs") { (viewedEpoch($0) ?? 0) >= first + 2 }
         #expect(trainer.isRunning, "the trainer stopped: view must not disturb it")
 
-        try tmux.keys("q")
-        let deadline = Date().addingTimeInterval(20)
-        while Date() < deadline && !FileManager.default.fileExists(atPath: exit) { usleep(100_000) }
-        #expect((try? String(contentsOfFile: exit, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) == "EXIT=0")
-        #expect(try tmux.run(["display", "-p", "-t", "s", "#{alternate_on}"]).trimmingCharacters(in: .whitespacesAndNewlines) == "0")
+        try quitsCleanly(tmux, exitFile: exit)
         trainer.terminate()
         trainer.waitUntilExit()
         #expect(trainer.terminationStatus == 143, "the trainer should stop on SIGTERM as usual")
