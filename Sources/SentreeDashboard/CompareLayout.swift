@@ -10,10 +10,12 @@ func renderCompareBody(_ s: DashboardState, _ grid: inout CellGrid, top: Int, he
     let leftWidth = grid.width * 9 / 20
     let lossHeight = bodyHeight / 2
     renderCompareLoss(s, &grid, Rect(x: 0, y: bodyTop, width: leftWidth, height: lossHeight), options)
-    renderCompareAccuracy(s, &grid, Rect(x: 0, y: bodyTop + lossHeight, width: leftWidth, height: bodyHeight - lossHeight),
-                          options)
+    let accuracy = Rect(x: 0, y: bodyTop + lossHeight, width: leftWidth, height: bodyHeight - lossHeight)
+    renderCompareAccuracy(s, &grid, accuracy, options)
     let separator: Character = options.unicode ? "│" : "|"
-    for row in bodyTop ..< bodyTop + bodyHeight { grid.put(String(separator), x: leftWidth, y: row, style: CellStyle(.dim)) }
+    for row in bodyTop ..< bodyTop + bodyHeight {
+        grid.put(String(separator), x: leftWidth, y: row, style: CellStyle(.dim))
+    }
     let right = Rect(x: leftWidth + 1, y: bodyTop, width: grid.width - leftWidth - 1, height: bodyHeight)
     let browserHeight = max(5, right.height * 2 / 5)
     renderTree(s, &grid, Rect(x: right.x, y: right.y, width: right.width, height: right.height - browserHeight), options)
@@ -32,8 +34,8 @@ func renderViewHeader(_ s: DashboardState, _ grid: inout CellGrid, _ options: Re
     x += grid.put(SeriesMark.key(c.cursor, unicode: options.unicode) + " ", x: x, y: 0,
                   style: CellStyle(SeriesMark.tone(c.cursor)))
     x += grid.put(run.name, x: x, y: 0, style: CellStyle(.bold), maxWidth: 30)
-    grid.put("  \(modelDescription(run))  \(conf.optimizer.rawValue)  l2 \(conf.l2)  batch \(conf.batchSize)  seed \(conf.seed)",
-             x: x, y: 0)
+    let settings = "\(conf.optimizer.rawValue)  l2 \(conf.l2)  batch \(conf.batchSize)  seed \(conf.seed)"
+    grid.put("  \(modelDescription(run))  \(settings)", x: x, y: 0)
 
     let done = run.epochs.last?.epoch ?? 0
     let progress = conf.epochs > 0 ? min(1, Double(done) / Double(conf.epochs)) : 0
@@ -53,6 +55,7 @@ func renderViewHeader(_ s: DashboardState, _ grid: inout CellGrid, _ options: Re
 func viewStatusKeys(width: Int, unicode: Bool) -> String {
     let arrows = unicode ? "↑↓" : "j/k"
     return width >= 110
-        ? " space show/hide  Tab focus  \(arrows) move  m metric  a align  d disagree  b best/last  Enter open  / search  ? help  q quit"
+        ? " space show/hide  Tab focus  \(arrows) move  m metric  a align  d disagree  b best/last  Enter open  "
+            + "/ search  ? help  q quit"
         : " space hide Tab focus \(arrows) m metric a align d disagree b best/last / ? q quit"
 }

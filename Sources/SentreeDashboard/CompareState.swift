@@ -174,7 +174,8 @@ extension DashboardState {
             c.disagreeOnly.toggle()
             browserCursor = 0
             let runs = comparedRuns
-            note(c.disagreeOnly ? "dev trees where \(runs[a].name) and \(runs[b].name) disagree at the root" : "all dev trees")
+            note(c.disagreeOnly ? "dev trees where \(runs[a].name) and \(runs[b].name) disagree at the root"
+                                : "all dev trees")
         case .char("b"):
             c.checkpoint = c.checkpoint == .best ? .last : .best
             note("predictions from each run's \(c.checkpoint.rawValue) checkpoint")

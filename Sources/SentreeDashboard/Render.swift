@@ -20,7 +20,7 @@ struct Rect {
 public func render(_ state: DashboardState, width: Int, height: Int, options: RenderOptions = RenderOptions()) -> CellGrid {
     var grid = CellGrid(width: width, height: height)
     guard width >= minimumSize.width, height >= minimumSize.height else {
-        renderTooSmall(&grid)
+        renderTooSmall(&grid, training: state.compare?.viewOnly != true)
         if !options.unicode { grid.makeASCII() }
         return grid
     }
@@ -49,11 +49,11 @@ public func render(_ state: DashboardState, width: Int, height: Int, options: Re
     return grid
 }
 
-func renderTooSmall(_ grid: inout CellGrid) {
+func renderTooSmall(_ grid: inout CellGrid, training: Bool = true) {
     let lines = [
         "Terminal too small: \(grid.width)x\(grid.height).",
         "Enlarge it to at least \(minimumSize.width)x\(minimumSize.height).",
-        "Training continues; q quits.",
+        training ? "Training continues; q quits." : "q quits.",
     ]
     for (k, line) in lines.enumerated() {
         let y = grid.height / 2 - 1 + k

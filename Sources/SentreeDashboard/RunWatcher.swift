@@ -1,21 +1,17 @@
 import Foundation
 import SentreeCore
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// What identifies one version of a file: a checkpoint replaced atomically gets a new inode.
 struct FileStamp: Equatable {
-    var inode: UInt64 = 0, size: Int64 = 0, seconds = 0, nanoseconds = 0
+    var inode = 0, size = 0
+    var modified = Date.distantPast
     var exists: Bool { inode != 0 }
 
     init(_ path: String) {
-        var info = stat()
-        guard stat(path, &info) == 0 else { return }
-        inode = UInt64(info.st_ino)
-        size = Int64(info.st_size)
-        seconds = Int(info.st_mtim.tv_sec)
-        nanoseconds = Int(info.st_mtim.tv_nsec)
+        guard let a = try? FileManager.default.attributesOfItem(atPath: path) else { return }
+        inode = (a[.systemFileNumber] as? NSNumber)?.intValue ?? 0
+        size = (a[.size] as? NSNumber)?.intValue ?? 0
+        modified = a[.modificationDate] as? Date ?? .distantPast
     }
 }
 
@@ -107,6 +103,8 @@ public final class RunWatcher {
             run.snapshot = ModelSnapshot(layout: layout, parameters: checkpoint.parameters,
                                          epoch: progress.epochsCompleted, step: progress.globalStep)
             run.embeddings = checkpoint.embeddings
+            // run.json keeps the planned epochs of the first start; a --resume may have raised them.
+            run.config.epochs = max(run.config.epochs, checkpoint.config.epochs)
             run.checkpointNote = "\(choice.rawValue), epoch \(progress.epochsCompleted)"
         } catch {
             run.checkpointNote = TerminalText.sanitized("\(choice.rawValue) unreadable: \(error)")

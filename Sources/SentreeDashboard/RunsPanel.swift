@@ -17,20 +17,26 @@ private func percentCell(_ e: EpochRecord?, _ metric: (EpochRecord) -> Double) -
 /// The model and its widths, with the pretrained vectors and their coverage when it had any.
 func modelDescription(_ run: ComparedRun) -> String {
     var text = run.config.shapeDescription
+    // The vectors by the first part of their file name (`glove` of glove.6B.50d.txt).
+    func short(_ file: String) -> String {
+        String((file as NSString).lastPathComponent.split(separator: ".").first?.prefix(10) ?? "vectors")
+    }
     if let e = run.embeddings {
-        let name = ((e.file as NSString).lastPathComponent as NSString).deletingPathExtension
-        text += String(format: " +%@ %.0f%%", String(name.prefix(12)), 100 * Double(e.wordsFound) / Double(max(e.words, 1)))
+        let coverage = 100 * Double(e.wordsFound) / Double(max(e.words, 1))
+        text += String(format: " +%@ %.0f%%", short(e.file), coverage)
     } else if let file = run.config.embeddings {
-        text += " +" + String(((file as NSString).lastPathComponent as NSString).deletingPathExtension.prefix(12))
+        text += " +" + short(file)
     }
     return text
 }
 
 /// The table's columns after the name, in display order.
 let runColumns: [RunColumn] = [
-    RunColumn(title: "model", width: 20, priority: 1) { modelDescription($0) },
+    RunColumn(title: "model", width: 34, priority: 0) { modelDescription($0) },
     RunColumn(title: "opt", width: 7, priority: 5) { $0.config.optimizer.rawValue },
-    RunColumn(title: "lr", width: 6, priority: 3) { formatRate($0.epochs.last?.learningRate ?? $0.config.learningRate) },
+    RunColumn(title: "lr", width: 6, priority: 3) {
+        formatRate($0.epochs.last?.learningRate ?? $0.config.learningRate)
+    },
     RunColumn(title: "l2", width: 6, priority: 3) { formatRate($0.config.l2) },
     RunColumn(title: "batch", width: 5, priority: 4) { "\($0.config.batchSize)" },
     RunColumn(title: "seed", width: 4, priority: 4) { "\($0.config.seed)" },
@@ -42,19 +48,23 @@ let runColumns: [RunColumn] = [
     RunColumn(title: "b.all", width: 6, priority: 0) { percentCell($0.best, \.binaryAll) },
 ]
 
-/// Which columns fit in `width` and how wide the name and model columns get.
-func runLayout(width: Int) -> (columns: [RunColumn], name: Int, model: Int) {
-    let markWidth = 5, nameMin = 10
+/// Which columns fit in `width` and how wide the name and model columns get. Columns are
+/// as narrow as their title and `runs`' values allow, up to their own width.
+func runLayout(width: Int, runs: [ComparedRun]) -> (columns: [RunColumn], name: Int) {
+    let markWidth = 5, nameMin = 12
+    let fitted = runColumns.map { column in
+        let widest = runs.map { column.value($0).count }.max() ?? 0
+        let narrow = min(column.width, max(column.title.count, widest))
+        return RunColumn(title: column.title, width: narrow, priority: column.priority, value: column.value)
+    }
     var chosen = Set<String>()
     var used = markWidth + nameMin
-    for column in runColumns.sorted(by: { $0.priority < $1.priority }) where used + column.width + 1 <= width {
+    for column in fitted.sorted(by: { $0.priority < $1.priority }) where used + column.width + 1 <= width {
         chosen.insert(column.title)
         used += column.width + 1
     }
-    let spare = width - used
-    let name = nameMin + min(spare, 14)
-    let model = 20 + max(0, min(spare - 14, 14))
-    return (runColumns.filter { chosen.contains($0.title) }, name, chosen.contains("model") ? model : 0)
+    let name = nameMin + max(0, min(width - used, 16))
+    return (fitted.filter { chosen.contains($0.title) }, name)
 }
 
 /// The runs table: one row per run with its key (glyph, letter, colour), settings and the
@@ -68,16 +78,15 @@ func renderRuns(_ s: DashboardState, _ grid: inout CellGrid, _ r: Rect, _ option
         detail += "  disagree: \(SeriesMark.letter(a)) vs \(SeriesMark.letter(b))"
     }
     renderTitle("runs", detail: detail, focused: s.focus == .runs, &grid, r, options)
-    let layout = runLayout(width: r.width)
+    let layout = runLayout(width: r.width, runs: runs)
     func row(_ cells: [String], y: Int, style: CellStyle) {
         var x = r.x + 5
         x += grid.put(cells[0], x: x, y: y, style: style, maxWidth: layout.name) + 1
         x = r.x + 5 + layout.name + 1
         for (column, text) in zip(layout.columns, cells.dropFirst()) {
-            let width = column.title == "model" ? layout.model : column.width
-            let shown = column.title == "model" ? text : text.leftPadded(width)
-            grid.put(shown, x: x, y: y, style: style, maxWidth: width)
-            x += width + 1
+            let shown = column.title == "model" ? text : text.leftPadded(column.width)
+            grid.put(shown, x: x, y: y, style: style, maxWidth: column.width)
+            x += column.width + 1
         }
     }
     row(["run"] + layout.columns.map { $0.title == "model" ? $0.title : $0.title.leftPadded($0.width) },

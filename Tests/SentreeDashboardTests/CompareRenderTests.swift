@@ -37,7 +37,10 @@ import Testing
         let charts = chartText(grid, top: 2 + 7)
         for (k, name) in Fixture.runNames.enumerated() {
             let glyph = SeriesMark.glyphs[k]
-            #expect(grid.line(4 + k).hasPrefix("\(k == 0 ? "▶" : " ")\(glyph)\(SeriesMark.letter(k))  \(name)"), "\(grid.line(4 + k))")
+            // Names keep at least 12 columns; the model column (with its vectors' coverage) is whole.
+            let row = grid.line(4 + k), run = s.comparedRuns[k]
+            #expect(row.hasPrefix("\(k == 0 ? "▶" : " ")\(glyph)\(SeriesMark.letter(k))  \(name.prefix(12))"), "\(row)")
+            #expect(row.contains(modelDescription(run)), "\(row)")
             #expect(charts.contains(glyph), "no \(glyph) marker of \(name) in the charts")
         }
         // Every metric of the best epoch is there: run 0's best epoch is its last, 8.
@@ -45,7 +48,7 @@ import Testing
         for value in [best.fineAll, best.fineRoot, best.binaryRoot, best.binaryAll] {
             #expect(grid.line(4).contains(String(format: "%.2f", 100 * value)))
         }
-        #expect(grid.line(3).contains("f.all f.root b.root  b.all"))
+        #expect(grid.line(3).contains("best f.all f.root b.root b.all"))
         let legend = width >= 120 ? " ●A rnn-b  ■B rnn2-  ▲C rntn-" : " ●A rn  ■B rn  ▲C rn"
         #expect(grid.line(height - 2).hasPrefix(legend), "\(grid.line(height - 2))")
     }
@@ -80,9 +83,17 @@ import Testing
         _ = s.handle(.down)
         _ = s.handle(.down)
         let grid = render(s, width: 120, height: 40)
-        #expect(grid.line(0).contains("VIEW   5 runs  ◆D treelstm-glove  treelstm d=150 x=50 +glove.6B.50d 92%"), "\(grid.line(0))")
+        #expect(grid.line(0).contains("VIEW   5 runs  ◆D treelstm-glove  treelstm d=150 x=50 +glove 92%"), "\(grid.line(0))")
         #expect(grid.line(1).hasPrefix(" epoch 5/10 "))
         #expect(grid.line(1).contains("following metrics.jsonl"))
         #expect(grid.line(39).hasPrefix(" space show/hide  Tab focus"))
+    }
+}
+
+extension CompareRenderTests {
+    @Test func tooSmallInViewDoesNotPromiseTraining() throws {
+        let text = render(try Fixture.viewState(runs: 2), width: 79, height: 24).text
+        #expect(text.contains("Terminal too small: 79x24.") && text.contains("q quits."))
+        #expect(!text.contains("Training continues"))
     }
 }

@@ -125,7 +125,8 @@ func quitsCleanly(_ tmux: TmuxSession, exitFile: String) throws {
         let tmux = TmuxSession()
         let live = try temporaryDirectory("sentree-view-runs") + "/live-now"
         try tmux.run(["new-session", "-d", "-x", "120", "-y", "40", "-s", "s",
-                      "\(binary) train --data \(data) --out \(live) --epochs 1000000 --dim 6 --batch-size 2 --lr 0.001 --threads 1 --compare \(earlier); echo EXIT=$? > \(live)-exit; sleep 60"])
+                      "\(binary) train --data \(data) --out \(live) --epochs 1000000 --dim 6 --batch-size 2 "
+                        + "--lr 0.001 --threads 1 --compare \(earlier); echo EXIT=$? > \(live)-exit; sleep 60"])
         let screen = try tmux.waitFor(60, "both runs") {
             $0.contains("live-now (live)") && $0.contains("■B  earlier-run") && $0.contains("RUNNING")
         }

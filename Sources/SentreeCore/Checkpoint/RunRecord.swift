@@ -14,7 +14,9 @@ public struct RunRecord: Sendable {
     private var tail: MetricsTail
 
     /// The folder's name, which is how people tell runs apart.
-    public var name: String { (files.path as NSString).standardizingPath.split(separator: "/").last.map(String.init) ?? files.path }
+    public var name: String {
+        (files.path as NSString).standardizingPath.split(separator: "/").last.map(String.init) ?? files.path
+    }
 
     /// Opens the run at `path` and reads its metrics log.
     ///
@@ -44,8 +46,8 @@ public struct RunRecord: Sendable {
         return nil
     }
 
-    /// Reads epochs appended since the last call; returns whether anything changed, and the
-    /// first bad line found (skipped, so one bad line does not stop the following).
+    /// Reads epochs appended since the last call; returns the first bad line found (it is
+    /// skipped, so one bad line does not stop the following).
     @discardableResult
     public mutating func refresh() -> CheckpointError? {
         refreshReportingChange().problem
