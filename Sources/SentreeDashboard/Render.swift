@@ -178,9 +178,9 @@ public let keyReference: [(String, String)] = [
     ("o", "sort dev trees by loss"),
     ("[ / ]", "less / more smoothing of the loss curve"),
     ("g", "log-scale loss axis"),
-    ("Tab to runs, ↑↓", "runs panel (view, --compare): pick a run; view shows its trees"),
-    ("space (view), v", "show / hide the picked run's curves;  r hides the runs panel (train)"),
-    ("m / a / d / b", "overlay metric / align by epoch or time / disagreeing trees / best or last"),
+    ("Tab to runs, ↑↓", "runs panel: pick a run (view shows its trees)"),
+    ("space (view), v", "show / hide its curves; r folds runs away (train)"),
+    ("m  a  d  b", "metric; align by time; disagreeing trees; best/last"),
     ("?", "this help"),
     ("q", "quit (asks while training; saves last first)"),
 ]
