@@ -7,6 +7,8 @@ public enum Tone: Hashable, Sendable {
     case sentiment(Int)
     /// A background shade 0…4 (none … strongest), for heat-map cells.
     case shade(Int)
+    /// The colour of the k-th compared run (`SeriesMark.tones` of them, then they repeat).
+    case series(Int)
 }
 
 /// Style of one cell: a tone plus reverse video (for selections and bars).

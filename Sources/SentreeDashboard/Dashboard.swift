@@ -10,27 +10,16 @@ public enum Dashboard {
     /// state, redraws about ten times a second and turns keys into trainer commands.
     /// Ctrl-C and SIGTERM stop training (saving `last`) and restore the terminal; the status
     /// is then 130 or 143, else 1 if the trainer failed, else 0.
+    /// `watcher` follows the runs of `--compare` beside the trained one.
     public static func run(setup: DashboardSetup, control: any TrainerControl, inbox: EventInbox,
-                           start: @Sendable () -> Void) -> Int32 {
-        // Signals become a flag the loop polls, so cleanup runs on this thread.
-        let interrupted = Locked<Int32?>(nil)
-        signal(SIGINT, SIG_IGN)
-        signal(SIGTERM, SIG_IGN)
-        let sources = [SIGINT, SIGTERM].map { sig in
-            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
-            source.setEventHandler { @Sendable in interrupted.withLock { $0 = $0 ?? sig } }
-            source.resume()
-            return source
-        }
-        defer { sources.forEach { $0.cancel() } }
+                           watcher: RunWatcher? = nil, start: @Sendable () -> Void) -> Int32 {
+        let signals = SignalWatch()
 
-        guard let terminal = Terminal(mouse: setup.mouse) else {
-            FileHandle.standardError.write(Data("sentree: cannot initialize the terminal (TERM=\(ProcessInfo.processInfo.environment["TERM"] ?? "")); use --headless\n".utf8))
-            return 1
-        }
+        guard let terminal = Terminal.open(advice: "; use --headless", mouse: setup.mouse) else { return 1 }
         defer { terminal.close() }
         let options = RenderOptions(unicode: terminal.unicode)
         var state = DashboardState(setup: setup)
+        state.compare = watcher?.makeState(viewOnly: false)
         let started = Date()
         var quitRequested: Date? = nil
         var signalled: Int32? = nil
@@ -40,8 +29,9 @@ public enum Dashboard {
             for event in inbox.drain() { state.apply(event) }
             if state.isTraining { state.elapsed = Date().timeIntervalSince(started) }
             refreshPrediction(&state, control)
+            watcher?.poll(&state)
 
-            if let sig = interrupted.withLock({ $0 }), quitRequested == nil {
+            if let sig = signals.received, quitRequested == nil {
                 signalled = sig
                 state.quitting = true
                 state.input = .none

@@ -2,8 +2,8 @@ import SentreeCore
 
 /// Which panel the arrow keys act on.
 public enum Panel: Int, CaseIterable, Sendable {
-    case browser, tree, loss, accuracy
-    var title: String { ["dev trees", "tree", "loss", "accuracy"][rawValue] }
+    case browser, tree, loss, accuracy, runs
+    var title: String { ["dev trees", "tree", "loss", "accuracy", "runs"][rawValue] }
 }
 
 /// A line of text the user is typing (learning rate or search).
@@ -22,6 +22,7 @@ public struct EpochPoint: Equatable, Sendable {
     public var fineRoot: Double
     public var binaryRoot: Double
     public var seconds: Double
+    public var binaryAll = 0.0
 }
 
 /// Everything the screen shows. Events and keys change it; `render` only reads it.
@@ -68,6 +69,8 @@ public struct DashboardState: Sendable {
     public var writeFailure: WriteFailure? = nil
     /// Probes, the accuracy and tree views, help scrolling and the screen size (see Views.swift).
     public var views = ViewState()
+    /// Other runs shown beside this one (`train --compare`), or all of them (`sentree view`).
+    public var compare: CompareState? = nil
 
     public init(setup: DashboardSetup) {
         self.setup = setup
@@ -94,7 +97,8 @@ public struct DashboardState: Sendable {
         case .epoch(let r):
             let m = r.dev.metrics
             epochs.append(EpochPoint(epoch: r.epoch, trainLoss: r.trainLoss, fineAll: m.fineAll,
-                                     fineRoot: m.fineRoot, binaryRoot: m.binaryRoot, seconds: r.seconds))
+                                     fineRoot: m.fineRoot, binaryRoot: m.binaryRoot, seconds: r.seconds,
+                                     binaryAll: m.binaryAll))
             if r.isBest { bestEpoch = r.epoch }
             epochEnds.append(loss.count)
             treesPerSecond = r.treesPerSecond
@@ -140,6 +144,7 @@ public struct DashboardState: Sendable {
             let needle = search.lowercased()
             rows = rows.filter { dev.sentence(tree: $0).lowercased().contains(needle) }
         }
+        rows = keepingDisagreements(rows)
         if sortByLoss && !outcomes.isEmpty {
             rows.sort { outcomes[$0].loss > outcomes[$1].loss || (outcomes[$0].loss == outcomes[$1].loss && $0 < $1) }
         }

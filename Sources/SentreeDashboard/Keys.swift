@@ -60,6 +60,7 @@ extension DashboardState {
             showHelp = false
             if key == .char("?") || key == .escape || key == .char("q") { return [] }
         }
+        if let commands = handleCompareKey(key) { return commands }
         switch key {
         case .char(" "), .char("p"):
             guard isTraining else { return [] }
@@ -99,9 +100,9 @@ extension DashboardState {
             showHelp = true
             views.helpScroll = 0
         case .tab:
-            focus = Panel(rawValue: (focus.rawValue + 1) % Panel.allCases.count)!
+            focus = nextFocus(1)
         case .backTab:
-            focus = Panel(rawValue: (focus.rawValue + Panel.allCases.count - 1) % Panel.allCases.count)!
+            focus = nextFocus(-1)
         case .char("n"): views.shownProbe == nil ? openRelative(1) : showProbe(relative: 1)
         case .char("N"): views.shownProbe == nil ? openRelative(-1) : showProbe(relative: -1)
         case .enter:

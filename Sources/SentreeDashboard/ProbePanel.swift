@@ -13,6 +13,8 @@ public struct ProbeView: Sendable {
     public var predictionStep: Int? = nil
     /// The root's predicted class after each epoch (the newest snapshot of that epoch).
     public var history: [RootPrediction] = []
+    /// In `sentree view`, the run whose vocabulary `wordIDs` come from (runs differ).
+    public var encodedFor: String? = nil
 
     /// One entry of `history`.
     public struct RootPrediction: Equatable, Sendable {

@@ -20,11 +20,18 @@ struct Rect {
 public func render(_ state: DashboardState, width: Int, height: Int, options: RenderOptions = RenderOptions()) -> CellGrid {
     var grid = CellGrid(width: width, height: height)
     guard width >= minimumSize.width, height >= minimumSize.height else {
-        renderTooSmall(&grid)
+        renderTooSmall(&grid, training: state.compare?.viewOnly != true)
         if !options.unicode { grid.makeASCII() }
         return grid
     }
-    renderHeader(state, &grid, options)
+    if state.compare?.viewOnly == true { renderViewHeader(state, &grid, options) } else { renderHeader(state, &grid, options) }
+    if state.compare?.showRuns == true {
+        renderCompareBody(state, &grid, top: 2, height: height - 3, options)
+        renderStatus(state, &grid, options)
+        if state.showHelp { renderHelp(state, &grid, options) }
+        if !options.unicode { grid.makeASCII() }
+        return grid
+    }
     let layout = DashboardLayout(width: width, height: height)
     renderLoss(state, &grid, layout.loss, options)
     renderAccuracyArea(state, &grid, layout.accuracy, options)
@@ -40,11 +47,11 @@ public func render(_ state: DashboardState, width: Int, height: Int, options: Re
     return grid
 }
 
-func renderTooSmall(_ grid: inout CellGrid) {
+func renderTooSmall(_ grid: inout CellGrid, training: Bool = true) {
     let lines = [
         "Terminal too small: \(grid.width)x\(grid.height).",
         "Enlarge it to at least \(minimumSize.width)x\(minimumSize.height).",
-        "Training continues; q quits.",
+        training ? "Training continues; q quits." : "q quits.",
     ]
     for (k, line) in lines.enumerated() {
         let y = grid.height / 2 - 1 + k
@@ -141,6 +148,8 @@ func renderStatus(_ s: DashboardState, _ grid: inout CellGrid, _ options: Render
             grid.put(" stopping training and saving last … ", x: 0, y: y, style: CellStyle(.warning, reverse: true))
         } else if let m = s.message {
             grid.put(" " + m, x: 0, y: y, style: CellStyle(s.messageIsError ? .error : .normal, reverse: true))
+        } else if s.compare?.viewOnly == true {
+            grid.put(viewStatusKeys(width: grid.width, unicode: options.unicode), x: 0, y: y, style: style)
         } else {
             let pause = s.trainer == .paused ? "space resume" : "space pause"
             let arrows = options.unicode ? "↑↓" : "j/k"
@@ -173,6 +182,9 @@ public let keyReference: [(String, String)] = [
     ("c", "accuracy panel: chart, confusion matrix of the latest evaluation, accuracy by length"),
     ("t", "tree drawing: indented, or top-down when the tree fits the panel's width"),
     ("mouse", "click a dev tree to open it; the wheel scrolls the list or tree under the pointer"),
+    ("Tab to runs, ↑↓", "runs panel (view, --compare): pick a run; view shows its trees"),
+    ("space (view), v", "show / hide the picked run's curves; r folds the runs away (train)"),
+    ("m  a  d  b", "compared runs: next dev metric; align by time; trees where runs disagree; best / last"),
     ("?", "this help (↑↓ PgUp PgDn scroll it when it does not fit)"),
     ("q", "quit (asks while training; saves last first)"),
 ]

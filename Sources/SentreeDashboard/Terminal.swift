@@ -70,6 +70,8 @@ final class Terminal {
             pairs[.shade(k)] = next
             next += 1
         }
+        let series = colors == .extended ? SeriesMark.colors256 : SeriesMark.colors8
+        for (k, c) in series.enumerated() { define(.series(k), c) }
     }
 
     private func attributes(_ style: CellStyle) -> (attr_t, Int16) {
@@ -79,7 +81,7 @@ final class Terminal {
         case .normal: break
         case .dim: attr |= sentree_a_dim()
         case .bold: attr |= sentree_a_bold()
-        case .accent, .good, .warning, .error:
+        case .accent, .good, .warning, .error, .series:
             attr |= sentree_a_bold()
             pair = pairs[style.tone] ?? 0
         case .sentiment(let k):

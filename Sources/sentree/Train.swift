@@ -73,6 +73,8 @@ struct Train: ParsableCommand {
     var probe: [String] = []
     @Flag(help: "Do not read the mouse in the dashboard (clicks and the wheel then reach the terminal).")
     var noMouse = false
+    @Option(parsing: .upToNextOption, help: "Earlier runs to show beside this one (read only; dashboard only).")
+    var compare: [String] = []
 
     func validate() throws {
         if let dim, dim < 1 { throw ValidationError("--dim must be at least 1") }
@@ -117,10 +119,12 @@ struct Train: ParsableCommand {
         let config = session.config
         let train = try Treebank.load(contentsOf: session.dataPath + "/train.txt")
         let dev = try Treebank.load(contentsOf: session.dataPath + "/dev.txt")
+        let compared = try compare.map(RunRecord.open)
         let run = try session.run ?? createRun(config)
         let probes = try runProbes(run.path, adding: given)
 
         let interactive = !headless && isatty(STDOUT_FILENO) == 1 && isatty(STDIN_FILENO) == 1
+        if !interactive && !compared.isEmpty { printError("note: --compare shows in the dashboard only; ignored") }
         if interactive {
             let inbox = EventInbox()
             let trainer = try Trainer(config: config, train: train, dev: dev, run: run,
@@ -129,7 +133,9 @@ struct Train: ParsableCommand {
                                        runDirectory: run.path, stepsPerEpoch: trainer.stepsPerEpoch,
                                        startEpoch: trainer.startEpoch, embeddings: trainer.embeddingCoverage,
                                        vocabulary: trainer.vocabulary, probes: probes, mouse: !noMouse)
-            return Dashboard.run(setup: setup, control: trainer, inbox: inbox, start: { trainer.start() })
+            let watcher = compared.isEmpty ? nil : RunWatcher(records: compared, dev: dev)
+            return Dashboard.run(setup: setup, control: trainer, inbox: inbox, watcher: watcher,
+                                 start: { trainer.start() })
         }
         return try Headless.run(config: config, train: train, dev: dev, run: run, resume: session.checkpoint)
     }

@@ -90,18 +90,19 @@ public struct MetricsLog: Sendable {
     }
 
     /// Reads the epoch lines of a log's bytes; `source` names it in errors. Kept apart from
-    /// the file system so the fuzzer and tests can feed bytes directly.
-    public static func readEpochs(data: Data, source: String) throws -> [EpochRecord] {
+    /// the file system so the fuzzer and tests can feed bytes directly. `firstLine` is the
+    /// number of the first line in the whole file, for a reader that tails the log in pieces.
+    public static func readEpochs(data: Data, source: String, firstLine: Int = 1) throws -> [EpochRecord] {
         var records: [EpochRecord] = []
         for (i, line) in data.split(separator: 0x0A, omittingEmptySubsequences: false).enumerated() where !line.isEmpty {
             guard let object = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any] else {
-                throw CheckpointError(source, "line \(i + 1): not a JSON object")
+                throw CheckpointError(source, "line \(i + firstLine): not a JSON object")
             }
             if object["event"] != nil { continue }
             do {
                 records.append(try JSONDecoder().decode(EpochRecord.self, from: Data(line)))
             } catch {
-                throw CheckpointError(source, "line \(i + 1): not an epoch record")
+                throw CheckpointError(source, "line \(i + firstLine): not an epoch record")
             }
         }
         return records

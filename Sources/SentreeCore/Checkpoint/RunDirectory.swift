@@ -32,6 +32,20 @@ public struct RunFiles: Sendable, Equatable {
         Self.runFileNames.contains { FileManager.default.fileExists(atPath: path + "/" + $0) }
     }
 
+    /// The files of the run at `path`; throws unless it is a directory that holds a run.
+    public static func existing(_ path: String) throws -> RunFiles {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw CheckpointError(path, "no such run directory")
+        }
+        guard isDirectory.boolValue else { throw CheckpointError(path, "is a file, not a run directory") }
+        let files = RunFiles(path: path)
+        guard files.holdsRun else {
+            throw CheckpointError(path, "holds no sentree run (no run.json, last.safetensors or metrics.jsonl)")
+        }
+        return files
+    }
+
     /// The run's training configuration: from `run.json`, or `nil` for runs older than it.
     public func readConfig() throws -> TrainingConfig? {
         guard let data = FileManager.default.contents(atPath: configPath) else { return nil }
@@ -126,15 +140,7 @@ public final class RunDirectory: Sendable {
     ///
     /// Fails with the holder's process id if another process is writing to the run.
     public static func openExisting(_ path: String, faults: WriteFaults? = nil) throws -> RunDirectory {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw CheckpointError(path, "no such run directory")
-        }
-        guard isDirectory.boolValue else { throw CheckpointError(path, "is a file, not a run directory") }
-        let files = RunFiles(path: path)
-        guard files.holdsRun else {
-            throw CheckpointError(path, "holds no sentree run (no run.json, last.safetensors or metrics.jsonl)")
-        }
+        let files = try RunFiles.existing(path)
         let lock = try FileLock(path: files.lockPath)
         if let holder = try lock.tryLock() {
             throw CheckpointError(path, "is in use by another sentree process (\(holder)); stop it first, "

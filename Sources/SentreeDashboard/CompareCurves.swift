@@ -1,0 +1,191 @@
+import Foundation
+import SentreeCore
+
+/// How the k-th compared run is told apart: a colour, a marker glyph and a letter, so runs
+/// stay distinguishable without colour (`NO_COLOR`) and without Unicode (letters only).
+enum SeriesMark {
+    static let glyphs: [Character] = ["●", "■", "▲", "◆", "★", "✚"]
+    /// Colours in the terminal's 256-color and 8-color palettes; `Terminal` defines a pair each.
+    static let colors256: [Int32] = [75, 214, 71, 170, 44, 203]
+    static let colors8: [Int32] = [6, 3, 2, 5, 4, 1]
+
+    static func tone(_ k: Int) -> Tone { .series(k % colors256.count) }
+    static func letter(_ k: Int) -> Character { Character(Unicode.Scalar(UInt8(65 + k % 26))) }
+    /// The point marker in charts: the glyph, or the letter without Unicode.
+    static func marker(_ k: Int, unicode: Bool) -> Character {
+        unicode && k < glyphs.count ? glyphs[k] : letter(k)
+    }
+    /// The legend key: glyph and letter (`●A`), or the letter alone without Unicode.
+    static func key(_ k: Int, unicode: Bool) -> String {
+        unicode && k < glyphs.count ? "\(glyphs[k])\(letter(k))" : " \(letter(k))"
+    }
+}
+
+/// One curve of an overlay chart.
+struct OverlaySeries {
+    var run: Int
+    var points: [(x: Double, y: Double)]
+    /// Where the run's markers go (its epoch ends); the line runs through `points`.
+    var marks: [(x: Double, y: Double)]
+}
+
+/// Training seconds at the end of each epoch: the x of each epoch when aligned by time.
+func cumulativeSeconds(_ epochs: [EpochRecord]) -> [Double] {
+    var total = 0.0
+    return epochs.map { total += $0.seconds; return total }
+}
+
+/// The runs' curves of one kind, for the visible runs; the picked run comes last (on top).
+func overlaySeries(_ s: DashboardState, value: (EpochRecord) -> Double, withSteps: Bool) -> [OverlaySeries] {
+    guard let c = s.compare else { return [] }
+    var series: [OverlaySeries] = []
+    for (k, run) in s.comparedRuns.enumerated() where !c.hidden.contains(k) {
+        let xs = c.alignByTime ? cumulativeSeconds(run.epochs) : run.epochs.map { Double($0.epoch) }
+        let marks = zip(xs, run.epochs).map { (x: $0.0, y: value($0.1)) }
+        var points = marks
+        if withSteps && run.isLive, let steps = liveStepCurve(s, epochs: run.epochs, byTime: c.alignByTime) {
+            points = steps
+        }
+        series.append(OverlaySeries(run: k, points: points, marks: marks))
+    }
+    if let picked = series.firstIndex(where: { $0.run == c.cursor }) { series.append(series.remove(at: picked)) }
+    return series
+}
+
+/// The live run's smoothed per-step loss, with x in epochs (or training seconds).
+///
+/// A step's time is interpolated inside its epoch from that epoch's seconds; the epoch in
+/// progress uses the previous epoch's length, or the elapsed time before the first one ends.
+func liveStepCurve(_ s: DashboardState, epochs: [EpochRecord], byTime: Bool) -> [(x: Double, y: Double)]? {
+    let history = s.loss, perEpoch = Double(max(1, s.setup.stepsPerEpoch))
+    guard history.count > 1 else { return nil }
+    let firstStep = Double(s.setup.startEpoch) * perEpoch
+    let now = (firstStep + Double(history.count)) / perEpoch
+    let ends = cumulativeSeconds(epochs)
+    let base = Double(s.setup.startEpoch)
+    func seconds(_ e: Double) -> Double {
+        let k = max(0, Int((e - base).rounded(.down)))  // this session's epochs done before e
+        let length = k < epochs.count ? epochs[k].seconds
+            : epochs.last?.seconds ?? s.elapsed / max(now - base, 1e-9)
+        let before = k <= ends.count ? (k == 0 ? 0 : ends[k - 1]) : (ends.last ?? 0) + Double(k - ends.count) * length
+        return before + (e - base - Double(k)) * length
+    }
+    return history.smoothed.indices.map { b in
+        let e = (firstStep + Double(min(history.count, (b + 1) * history.bucketSize))) / perEpoch
+        return (x: byTime ? seconds(e) : e, y: Double(history.smoothed[b]))
+    }
+}
+
+/// Draws curves into `plot` on shared axes, markers on top; returns the axes' ranges.
+@discardableResult
+func drawOverlay(_ series: [OverlaySeries], _ grid: inout CellGrid, _ plot: Rect, _ options: RenderOptions,
+                 yPadding: Double = 0, transform: (Double) -> Double = { $0 })
+    -> (x: ClosedRange<Double>, y: ClosedRange<Double>)? {
+    let all = series.flatMap { $0.points + $0.marks }
+    guard let xLow = all.map(\.x).min(), let xHigh = all.map(\.x).max() else { return nil }
+    let ys = all.map { transform($0.y) }.filter(\.isFinite)
+    let yLow = (ys.min() ?? 0) - yPadding, yHigh = max((ys.max() ?? 1) + yPadding, yLow + 1e-9)
+    let xSpan = xHigh > xLow ? xHigh - xLow : 1
+    var canvas = Canvas(columns: plot.width, rows: plot.height, unicode: options.unicode)
+    let w = canvas.dotWidth, h = canvas.dotHeight
+    func dot(_ p: (x: Double, y: Double)) -> (Int, Int) {
+        let x = xHigh > xLow ? Int(((p.x - xLow) / xSpan * Double(w - 1)).rounded()) : w / 2
+        return (x, dotRow(transform(p.y), low: yLow, high: yHigh, height: h))
+    }
+    for (priority, curve) in series.enumerated() {
+        let style = CellStyle(SeriesMark.tone(curve.run))
+        // Without Unicode a line is its run's lower-case letter, its markers the capital.
+        let lineMark = Character(SeriesMark.letter(curve.run).lowercased())
+        var previous: (Int, Int)? = nil
+        for p in curve.points {
+            let (x, y) = dot(p)
+            if let (px, py) = previous, x >= px {
+                var lastY = py
+                for xx in px ... x {
+                    let yy = x == px ? y : py + (y - py) * (xx - px) / (x - px)
+                    canvas.vertical(xx, lastY, yy, style: style, priority: priority, mark: lineMark)
+                    lastY = yy
+                }
+            } else {
+                canvas.set(x, y, style: style, priority: priority, mark: lineMark)
+            }
+            previous = (x, y)
+        }
+    }
+    canvas.draw(into: &grid, x: plot.x, y: plot.y)
+    // Markers: at most one every third column per run, always the newest.
+    let dotsPerColumn = options.unicode ? 2 : 1, dotsPerRow = options.unicode ? 4 : 1
+    for curve in series {
+        let marker = String(SeriesMark.marker(curve.run, unicode: options.unicode))
+        let step = max(1, curve.marks.count * 3 / max(1, plot.width))
+        for (i, p) in curve.marks.enumerated() where i % step == 0 || i == curve.marks.count - 1 {
+            let (x, y) = dot(p)
+            grid.put(marker, x: plot.x + x / dotsPerColumn, y: plot.y + y / dotsPerRow,
+                     style: CellStyle(SeriesMark.tone(curve.run)))
+        }
+    }
+    return (xLow ... xHigh, yLow ... yHigh)
+}
+
+/// The x axis under a chart: its two ends, as epochs or training time.
+func renderXAxis(_ range: ClosedRange<Double>, byTime: Bool, _ grid: inout CellGrid, x: Int, y: Int, width: Int) {
+    func label(_ v: Double) -> String {
+        byTime ? (v < 60 ? String(format: "%.1fs", v) : duration(v)) : "ep \(Int(v.rounded()))"
+    }
+    grid.put(label(range.lowerBound), x: x, y: y, style: CellStyle(.dim))
+    let right = label(range.upperBound) + (byTime ? " trained" : "")
+    grid.put(right, x: x + width - right.count, y: y, style: CellStyle(.dim))
+}
+
+/// The loss overlay: per-epoch train loss of every shown run, the live run per step.
+func renderCompareLoss(_ s: DashboardState, _ grid: inout CellGrid, _ r: Rect, _ options: RenderOptions) {
+    guard let c = s.compare else { return }
+    let live = !c.viewOnly ? "  live: smoothed per step" : ""
+    renderTitle("loss", detail: "train, per epoch\(live)\(s.logScale ? "  log" : "")", focused: s.focus == .loss,
+                &grid, r, options)
+    let labelWidth = 7
+    let plot = Rect(x: r.x + labelWidth, y: r.y + 1, width: r.width - labelWidth, height: r.height - 2)
+    guard plot.width > 4, plot.height > 1 else { return }
+    let series = overlaySeries(s, value: \.trainLoss, withSteps: true)
+    let transform: (Double) -> Double = s.logScale ? { log10(max($0, 1e-6)) } : { $0 }
+    guard let ranges = drawOverlay(series, &grid, plot, options, transform: transform) else {
+        grid.put("no epochs yet", x: plot.x + 1, y: plot.y + plot.height / 2, style: CellStyle(.dim))
+        return
+    }
+    let untransform: (Double) -> Double = s.logScale ? { pow(10, $0) } : { $0 }
+    for (row, v) in [(0, ranges.y.upperBound), (plot.height - 1, ranges.y.lowerBound)] {
+        grid.put(axisLabel(untransform(v)).leftPadded(labelWidth - 1), x: r.x, y: plot.y + row,
+                 style: CellStyle(.dim), maxWidth: labelWidth - 1)
+    }
+    renderXAxis(ranges.x, byTime: c.alignByTime, &grid, x: plot.x, y: r.y + r.height - 1, width: plot.width)
+}
+
+/// The accuracy overlay: one dev metric (`m`) per epoch for every shown run, and a legend.
+func renderCompareAccuracy(_ s: DashboardState, _ grid: inout CellGrid, _ r: Rect, _ options: RenderOptions) {
+    guard let c = s.compare else { return }
+    renderTitle("accuracy", detail: "dev \(c.metric.name) %\(c.alignByTime ? "  by time" : "")",
+                focused: s.focus == .accuracy, &grid, r, options)
+    let labelWidth = 7
+    let plot = Rect(x: r.x + labelWidth, y: r.y + 1, width: r.width - labelWidth, height: r.height - 3)
+    guard plot.width > 4, plot.height > 1 else { return }
+    let series = overlaySeries(s, value: c.metric.value, withSteps: false)
+    if let ranges = drawOverlay(series, &grid, plot, options, yPadding: 0.005) {
+        for (row, v) in [(0, ranges.y.upperBound), (plot.height - 1, ranges.y.lowerBound)] {
+            grid.put(String(format: "%.1f%%", 100 * v).leftPadded(labelWidth - 1), x: r.x, y: plot.y + row,
+                     style: CellStyle(.dim), maxWidth: labelWidth - 1)
+        }
+        renderXAxis(ranges.x, byTime: c.alignByTime, &grid, x: plot.x, y: plot.y + plot.height, width: plot.width)
+    } else {
+        grid.put("no epochs yet", x: plot.x + 1, y: plot.y + plot.height / 2, style: CellStyle(.dim))
+    }
+    // Legend: key and name of each shown run, names shortened to share the row.
+    var x = r.x + 1
+    let y = r.y + r.height - 1
+    let shown = s.comparedRuns.enumerated().filter { !c.hidden.contains($0.offset) }
+    let full = shown.reduce(0) { $0 + $1.element.name.count + 5 }
+    let nameWidth = full <= r.width - 1 ? Int.max : max(1, (r.width - 1) / max(1, shown.count) - 5)
+    for (k, run) in shown {
+        let text = "\(SeriesMark.key(k, unicode: options.unicode)) \(run.name.prefix(nameWidth))  "
+        x += grid.put(text, x: x, y: y, style: CellStyle(SeriesMark.tone(k)), maxWidth: max(0, r.x + r.width - x))
+    }
+}

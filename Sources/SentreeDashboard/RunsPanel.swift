@@ -1,0 +1,112 @@
+import Foundation
+import SentreeCore
+
+/// A column of the runs table; columns of lower `priority` stay when the terminal is narrow.
+struct RunColumn: Sendable {
+    let title: String
+    let width: Int
+    let priority: Int
+    let value: @Sendable (ComparedRun) -> String
+}
+
+/// `80.71` for a fraction, or blank before the first epoch.
+private func percentCell(_ e: EpochRecord?, _ metric: (EpochRecord) -> Double) -> String {
+    e.map { String(format: "%.2f", 100 * metric($0)) } ?? "-"
+}
+
+/// The model and its widths, with the pretrained vectors and their coverage when it had any.
+func modelDescription(_ run: ComparedRun) -> String {
+    var text = run.config.shapeDescription
+    // The vectors by the first part of their file name (`glove` of glove.6B.50d.txt).
+    func short(_ file: String) -> String {
+        String((file as NSString).lastPathComponent.split(separator: ".").first?.prefix(10) ?? "vectors")
+    }
+    if let e = run.embeddings {
+        let coverage = 100 * Double(e.wordsFound) / Double(max(e.words, 1))
+        text += String(format: " +%@ %.0f%%", short(e.file), coverage)
+    } else if let file = run.config.embeddings {
+        text += " +" + short(file)
+    }
+    return text
+}
+
+/// The table's columns after the name, in display order.
+let runColumns: [RunColumn] = [
+    RunColumn(title: "model", width: 34, priority: 0) { modelDescription($0) },
+    RunColumn(title: "opt", width: 7, priority: 5) { $0.config.optimizer.rawValue },
+    RunColumn(title: "lr", width: 6, priority: 3) {
+        formatRate($0.epochs.last?.learningRate ?? $0.config.learningRate)
+    },
+    RunColumn(title: "l2", width: 6, priority: 3) { formatRate($0.config.l2) },
+    RunColumn(title: "batch", width: 5, priority: 4) { "\($0.config.batchSize)" },
+    RunColumn(title: "seed", width: 4, priority: 4) { "\($0.config.seed)" },
+    RunColumn(title: "epochs", width: 9, priority: 2) { "\($0.epochs.last?.epoch ?? 0)/\($0.config.epochs)" },
+    RunColumn(title: "best", width: 4, priority: 0) { $0.best.map { "\($0.epoch)" } ?? "-" },
+    RunColumn(title: "f.all", width: 6, priority: 0) { percentCell($0.best, \.fineAll) },
+    RunColumn(title: "f.root", width: 6, priority: 0) { percentCell($0.best, \.fineRoot) },
+    RunColumn(title: "b.root", width: 6, priority: 0) { percentCell($0.best, \.binaryRoot) },
+    RunColumn(title: "b.all", width: 6, priority: 0) { percentCell($0.best, \.binaryAll) },
+]
+
+/// Which columns fit in `width` and how wide the name and model columns get. Columns are
+/// as narrow as their title and `runs`' values allow, up to their own width.
+func runLayout(width: Int, runs: [ComparedRun]) -> (columns: [RunColumn], name: Int) {
+    let markWidth = 5, nameMin = 12
+    let fitted = runColumns.map { column in
+        let widest = runs.map { column.value($0).count }.max() ?? 0
+        let narrow = min(column.width, max(column.title.count, widest))
+        return RunColumn(title: column.title, width: narrow, priority: column.priority, value: column.value)
+    }
+    var chosen = Set<String>()
+    var used = markWidth + nameMin
+    for column in fitted.sorted(by: { $0.priority < $1.priority }) where used + column.width + 1 <= width {
+        chosen.insert(column.title)
+        used += column.width + 1
+    }
+    let name = nameMin + max(0, min(width - used, 16))
+    return (fitted.filter { chosen.contains($0.title) }, name)
+}
+
+/// The runs table: one row per run with its key (glyph, letter, colour), settings and the
+/// dev metrics of its best epoch. The cursor picks the run whose trees are shown in `view`.
+func renderRuns(_ s: DashboardState, _ grid: inout CellGrid, _ r: Rect, _ options: RenderOptions) {
+    guard let c = s.compare else { return }
+    let runs = s.comparedRuns
+    var detail = "\(runs.count - c.hidden.count) of \(runs.count) shown  best epoch by dev fine root"
+    if c.viewOnly { detail += "  trees from \(c.checkpoint.rawValue)" }
+    if c.disagreeOnly, let (a, b) = s.disagreementPair {
+        detail += "  disagree: \(SeriesMark.letter(a)) vs \(SeriesMark.letter(b))"
+    }
+    renderTitle("runs", detail: detail, focused: s.focus == .runs, &grid, r, options)
+    let layout = runLayout(width: r.width, runs: runs)
+    func row(_ cells: [String], y: Int, style: CellStyle) {
+        var x = r.x + 5
+        x += grid.put(cells[0], x: x, y: y, style: style, maxWidth: layout.name) + 1
+        x = r.x + 5 + layout.name + 1
+        for (column, text) in zip(layout.columns, cells.dropFirst()) {
+            let shown = column.title == "model" ? text : text.leftPadded(column.width)
+            grid.put(shown, x: x, y: y, style: style, maxWidth: column.width)
+            x += column.width + 1
+        }
+    }
+    row(["run"] + layout.columns.map { $0.title == "model" ? $0.title : $0.title.leftPadded($0.width) },
+        y: r.y + 1, style: CellStyle(.bold))
+    let visible = r.height - 2
+    guard visible > 0 else { return }
+    let cursor = min(c.cursor, runs.count - 1)
+    let start = max(0, min(cursor - visible / 2, runs.count - visible))
+    for (k, run) in runs.enumerated().dropFirst(start).prefix(visible) {
+        let y = r.y + 2 + k - start
+        let hidden = c.hidden.contains(k)
+        let tone: Tone = hidden ? .dim : SeriesMark.tone(k)
+        grid.put(k == cursor ? (options.unicode ? "▶" : ">") : " ", x: r.x, y: y, style: CellStyle(.accent))
+        grid.put(SeriesMark.key(k, unicode: options.unicode), x: r.x + 1, y: y, style: CellStyle(tone))
+        if hidden { grid.put("-", x: r.x + 3, y: y, style: CellStyle(.dim)) }
+        let name = run.isLive ? run.name + " (live)" : run.name
+        row([name] + layout.columns.map { $0.value(run) }, y: y, style: CellStyle(hidden ? .dim : .normal))
+        if k == cursor {
+            grid.restyle(x: r.x + 5, y: y, length: r.width - 5,
+                         style: CellStyle(s.focus == .runs ? .accent : .bold, reverse: s.focus == .runs))
+        }
+    }
+}
