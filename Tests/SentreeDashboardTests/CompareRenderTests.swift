@@ -97,15 +97,3 @@ extension CompareRenderTests {
         #expect(!text.contains("Training continues"))
     }
 }
-
-extension CompareRenderTests {
-    /// The comparison's key lines of the help overlay fit whole at the smallest size.
-    @Test func helpListsTheComparisonKeysAtTheSmallestSize() throws {
-        var s = try Fixture.viewState(runs: 2)
-        _ = s.handle(.char("?"))
-        let text = render(s, width: 80, height: 24).text
-        for (key, what) in keyReference where ["Tab to runs, ↑↓", "space (view), v", "m  a  d  b", "q"].contains(key) {
-            #expect(text.contains(what), "help line cut: \(key) \(what)")
-        }
-    }
-}
