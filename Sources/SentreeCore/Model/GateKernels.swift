@@ -84,6 +84,6 @@ func fastExp(_ a: SIMD16<Float>) -> SIMD16<Float> {
     p = SIMD16(repeating: 1.6666665459e-1).addingProduct(p, r)
     p = SIMD16(repeating: 5.0000001201e-1).addingProduct(p, r)
     let er = (r + 1).addingProduct(p, r * r)
-    let bits = (unsafeBitCast(t, to: SIMD16<Int32>.self) &- unsafeBitCast(magic, to: Int32.self) &+ 127) &<< 23
+    let bits = (unsafeBitCast(t, to: SIMD16<Int32>.self) &- Int32(bitPattern: magic.bitPattern) &+ 127) &<< 23
     return er * unsafeBitCast(bits, to: SIMD16<Float>.self)
 }
