@@ -53,6 +53,8 @@ private final class Job: Sendable {
     let body: @Sendable (Int) -> Void
     let claimed = Atomic<Int>(0)
     let finished = Atomic<Int>(0)
+    let callerSleeps = Atomic<Bool>(false)
+    let done = DispatchSemaphore(value: 0)
 
     init(parts: Int, body: @escaping @Sendable (Int) -> Void) {
         self.parts = parts
@@ -65,19 +67,34 @@ private final class Job: Sendable {
             let part = claimed.add(1, ordering: .relaxed).oldValue
             guard part < parts else { return }
             body(part)
-            finished.add(1, ordering: .releasing)
+            // The last part wakes a caller that stopped spinning; exactly one of the two
+            // clears the flag, so the semaphore is signalled at most once and always taken.
+            if finished.add(1, ordering: .sequentiallyConsistent).newValue == parts,
+               callerSleeps.exchange(false, ordering: .sequentiallyConsistent) {
+                done.signal()
+            }
         }
     }
 
-    /// Spins on the parts that helpers are still running, yielding the core after a while.
+    /// Spins on the parts that helpers are still running, then sleeps until the last ends.
+    ///
+    /// Sleeping matters on a busy machine: a helper the OS descheduled mid-part may need
+    /// milliseconds, and a spinning caller would take the core it is waiting for.
     func waitUntilDone() {
         let start = DispatchTime.now().uptimeNanoseconds
         var spins = 0
         while finished.load(ordering: .acquiring) < parts {
             spins += 1
-            if spins & 63 == 0, DispatchTime.now().uptimeNanoseconds - start > Shared.spinNanoseconds {
-                sched_yield()
+            guard spins & 63 == 0, DispatchTime.now().uptimeNanoseconds - start > Shared.spinNanoseconds
+            else { continue }
+            callerSleeps.store(true, ordering: .sequentiallyConsistent)
+            if finished.load(ordering: .sequentiallyConsistent) < parts {
+                done.wait()
+            } else if !callerSleeps.exchange(false, ordering: .sequentiallyConsistent) {
+                // The last part's thread cleared the flag first, so its signal is on the way.
+                done.wait()
             }
+            return
         }
     }
 }
@@ -90,9 +107,9 @@ private final class Shared: Sendable {
     let stopping = Atomic<Bool>(false)
     let current = Locked<Job?>(nil)
 
-    /// How long an idle thread spins before it sleeps or yields: longer than the serial gap
+    /// How long an idle thread spins before it sleeps: longer than the serial gap
     /// between two training steps, short enough not to burn a core through a pause.
-    static let spinNanoseconds: UInt64 = 100_000
+    static let spinNanoseconds: UInt64 = 50_000
 
     /// One helper's wake-up call.
     final class Helper: Sendable {
