@@ -77,6 +77,8 @@ public struct DashboardState: Sendable {
         learningRate = setup.config.learningRate
         epoch = setup.startEpoch
         views.probes = setup.probes.map { ProbeView($0, vocabulary: setup.vocabulary) }
+        // Probes given at start (--probe, probes.txt) are what the user came to watch.
+        if !views.probes.isEmpty { views.shownProbe = 0 }
     }
 
     /// Whether training can still change (so quitting needs confirmation).
