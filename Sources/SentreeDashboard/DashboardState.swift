@@ -135,6 +135,9 @@ public struct DashboardState: Sendable {
         outcomes = report.outcomes
         evaluatedStep = report.step
         views.metrics = report.metrics
+        // Each evaluation carries its snapshot: probes see every epoch, even one finished
+        // between two frames (the per-frame poll of the latest snapshot would skip it).
+        updateProbes(from: report.snapshot)
     }
 
     /// Dev tree indices in browser order (filter, search, sort applied).

@@ -146,4 +146,18 @@ import Testing
         #expect(text.contains(" probes ─ root by epoch"), "\(text)")
         #expect(DashboardState(setup: try Fixture.setup()).views.shownProbe == nil)
     }
+
+    /// Every epoch's evaluation adds to the history, even with no frame polled in between.
+    @Test func everyEpochReachesTheHistory() throws {
+        let setup = try Self.setupWithProbe()
+        var s = DashboardState(setup: setup)
+        for epoch in 1 ... 3 {
+            var result = Fixture.epochResult(setup, epoch: epoch)
+            let snap = ProbePanelTests.snapshot(s, favouring: epoch, epoch: epoch, step: 4 * epoch)
+            result.dev = EvaluationReport(epoch: epoch, step: 4 * epoch, metrics: result.dev.metrics,
+                                          outcomes: result.dev.outcomes, snapshot: snap)
+            s.apply(.epoch(result))
+        }
+        #expect(s.views.probes[0].history.map(\.root) == [1, 2, 3])
+    }
 }
