@@ -11,7 +11,11 @@ func renderCompareBody(_ s: DashboardState, _ grid: inout CellGrid, top: Int, he
     let lossHeight = bodyHeight / 2
     renderCompareLoss(s, &grid, Rect(x: 0, y: bodyTop, width: leftWidth, height: lossHeight), options)
     let accuracy = Rect(x: 0, y: bodyTop + lossHeight, width: leftWidth, height: bodyHeight - lossHeight)
-    renderCompareAccuracy(s, &grid, accuracy, options)
+    if s.views.accuracy == .length {
+        renderCompareLengths(s, &grid, accuracy, options)
+    } else {
+        renderCompareAccuracy(s, &grid, accuracy, options)
+    }
     let separator: Character = options.unicode ? "│" : "|"
     for row in bodyTop ..< bodyTop + bodyHeight {
         grid.put(String(separator), x: leftWidth, y: row, style: CellStyle(.dim))

@@ -33,6 +33,8 @@ public struct ComparedRun: Sendable {
     public var isLive = false
     /// Per dev tree outcome from the loaded checkpoint (empty until one is loaded).
     public var outcomes: [TreeOutcome] = []
+    /// Dev metrics of the same checkpoint (accuracy by length for the `c` view).
+    public var metrics: Metrics? = nil
     public var snapshot: ModelSnapshot? = nil
     /// Dev word ids under this run's vocabulary.
     public var devWordIDs: [Int32] = []
@@ -94,6 +96,7 @@ extension DashboardState {
         run.isLive = true
         run.embeddings = setup.embeddings
         run.outcomes = outcomes
+        run.metrics = views.metrics
         run.checkpointNote = "live"
         return run
     }
