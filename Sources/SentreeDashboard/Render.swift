@@ -155,7 +155,7 @@ func renderStatus(_ s: DashboardState, _ grid: inout CellGrid, _ options: Render
             let arrows = options.unicode ? "↑↓" : "j/k"
             let keys = grid.width >= 110
                 ? " \(pause)  +/- lr  l set lr  e eval  s save  Tab focus  \(arrows) move  Enter open  n/N next  / search  ? help  q quit"
-                : " \(pause) +/- lr l set e eval s save Tab focus \(arrows) Enter / search ? help q quit"
+                : " \(pause) +/- l lr e eval s save Tab focus \(arrows) Enter / search ? help q quit"
             grid.put(keys, x: 0, y: y, style: style)
         }
     }
