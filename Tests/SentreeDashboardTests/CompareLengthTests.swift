@@ -51,4 +51,10 @@ import Testing
         let text = render(s, width: 120, height: 40).text
         #expect(text.contains("  1-10     4       -       -  100.0   100.0 "), "\(text)")
     }
+
+    /// At 80 columns the header still says which checkpoint the trees come from.
+    @Test func narrowViewHeaderNamesTheCheckpoint() throws {
+        let header = render(try Fixture.viewState(runs: 2), width: 80, height: 24).line(1)
+        #expect(header.contains("trees: best, epoch 6"), "\(header)")
+    }
 }
