@@ -16,6 +16,8 @@ func renderBrowser(_ s: DashboardState, _ grid: inout CellGrid, _ r: Rect, _ opt
                  style: CellStyle(.dim), maxWidth: r.width - 1)
         return
     }
+    let reference: (Int, [TreeOutcome])? = s.compare?.disagreeOnly == true
+        ? s.disagreementPair.map { ($0.reference, s.comparedRuns[$0.reference].outcomes) } : nil
     let cursor = min(s.browserCursor, rows.count - 1)
     let start = listWindowStart(cursor: cursor, count: rows.count, visible: visible)
     for (k, t) in rows.dropFirst(start).prefix(visible).enumerated() {
@@ -32,6 +34,11 @@ func renderBrowser(_ s: DashboardState, _ grid: inout CellGrid, _ r: Rect, _ opt
             x += grid.put(" \(gold)", x: x, y: y, style: CellStyle(.sentiment(gold)))
             x += grid.put(options.unicode ? "→" : ">", x: x, y: y, style: CellStyle(.dim))
             x += grid.put("\(o.predictedRoot)", x: x, y: y, style: CellStyle(.sentiment(Int(o.predictedRoot))))
+            if let (k, other) = reference, t < other.count {
+                // The disagreement filter: the other run's root beside the picked run's.
+                x += grid.put(" \(SeriesMark.letter(k))\(other[t].predictedRoot)", x: x, y: y,
+                              style: CellStyle(SeriesMark.tone(k)))
+            }
             x += grid.put(String(format: " %6.2f ", o.loss), x: x, y: y, style: CellStyle(.dim))
         } else {
             x += grid.put("  \(gold)>?        ", x: x, y: y, style: CellStyle(.dim))

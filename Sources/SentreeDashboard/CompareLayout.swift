@@ -11,7 +11,11 @@ func renderCompareBody(_ s: DashboardState, _ grid: inout CellGrid, top: Int, he
     let lossHeight = bodyHeight / 2
     renderCompareLoss(s, &grid, Rect(x: 0, y: bodyTop, width: leftWidth, height: lossHeight), options)
     let accuracy = Rect(x: 0, y: bodyTop + lossHeight, width: leftWidth, height: bodyHeight - lossHeight)
-    renderCompareAccuracy(s, &grid, accuracy, options)
+    if s.views.accuracy == .length {
+        renderCompareLengths(s, &grid, accuracy, options)
+    } else {
+        renderCompareAccuracy(s, &grid, accuracy, options)
+    }
     let separator: Character = options.unicode ? "│" : "|"
     for row in bodyTop ..< bodyTop + bodyHeight {
         grid.put(String(separator), x: leftWidth, y: row, style: CellStyle(.dim))
@@ -41,11 +45,12 @@ func renderViewHeader(_ s: DashboardState, _ grid: inout CellGrid, _ options: Re
     let done = run.epochs.last?.epoch ?? 0
     let progress = conf.epochs > 0 ? min(1, Double(done) / Double(conf.epochs)) : 0
     x = grid.put(" epoch \(done)/\(conf.epochs) ", x: 0, y: 1, style: CellStyle(.bold))
-    let barWidth = 20, filled = Int((Double(barWidth) * progress).rounded(.down))
+    // A shorter bar at 80 columns leaves room for which checkpoint the trees come from.
+    let barWidth = grid.width >= 100 ? 20 : 10, filled = Int((Double(barWidth) * progress).rounded(.down))
     let full: Character = options.unicode ? "█" : "#", empty: Character = options.unicode ? "░" : "."
     x += grid.put(String(repeating: full, count: filled), x: x, y: 1, style: CellStyle(.good))
     x += grid.put(String(repeating: empty, count: barWidth - filled), x: x, y: 1, style: CellStyle(.dim))
-    let state = done >= conf.epochs ? "finished" : "following metrics.jsonl"
+    let state = done >= conf.epochs ? "finished" : grid.width >= 100 ? "following metrics.jsonl" : "following"
     let trained = duration(run.epochs.reduce(0) { $0 + $1.seconds })
     let trees = run.checkpointNote.map { "  trees: \($0)" } ?? ""
     grid.put(String(format: " %3.0f%%  %@  %@ trained%@  run %@", 100 * progress, state, trained, trees, run.path),

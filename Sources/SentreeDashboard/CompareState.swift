@@ -33,6 +33,8 @@ public struct ComparedRun: Sendable {
     public var isLive = false
     /// Per dev tree outcome from the loaded checkpoint (empty until one is loaded).
     public var outcomes: [TreeOutcome] = []
+    /// Dev metrics of the same checkpoint (accuracy by length for the `c` view).
+    public var metrics: Metrics? = nil
     public var snapshot: ModelSnapshot? = nil
     /// Dev word ids under this run's vocabulary.
     public var devWordIDs: [Int32] = []
@@ -94,6 +96,7 @@ extension DashboardState {
         run.isLive = true
         run.embeddings = setup.embeddings
         run.outcomes = outcomes
+        run.metrics = views.metrics
         run.checkpointNote = "live"
         return run
     }
@@ -161,6 +164,7 @@ extension DashboardState {
                 c.cursor = next
                 compare = c
                 showPickedRun()
+                if c.disagreeOnly { noteDisagreement() }
             }
         case .char("m"):
             c.metric = CompareMetric(rawValue: (c.metric.rawValue + 1) % CompareMetric.allCases.count)!
@@ -168,16 +172,14 @@ extension DashboardState {
             c.alignByTime.toggle()
             note(c.alignByTime ? "runs aligned by training time" : "runs aligned by epoch")
         case .char("d"):
-            guard let (a, b) = disagreementPair else {
+            guard disagreementPair != nil else {
                 message = "the disagreement filter needs two runs"
                 messageIsError = true
                 return []
             }
             c.disagreeOnly.toggle()
             browserCursor = 0
-            let runs = comparedRuns
-            note(c.disagreeOnly ? "dev trees where \(runs[a].name) and \(runs[b].name) disagree at the root"
-                                : "all dev trees")
+            if c.disagreeOnly { noteDisagreement() } else { note("all dev trees") }
         case .char("b"):
             c.checkpoint = c.checkpoint == .best ? .last : .best
             note("predictions from each run's \(c.checkpoint.rawValue) checkpoint")
@@ -188,6 +190,13 @@ extension DashboardState {
             return nil
         }
         return []
+    }
+
+    /// Names the two runs the disagreement filter compares, in the status line.
+    private mutating func noteDisagreement() {
+        guard let (a, b) = disagreementPair else { return }
+        let runs = comparedRuns
+        note("dev trees where \(runs[a].name) and \(runs[b].name) disagree at the root")
     }
 
     private mutating func note(_ text: String) {

@@ -77,6 +77,8 @@ public struct DashboardState: Sendable {
         learningRate = setup.config.learningRate
         epoch = setup.startEpoch
         views.probes = setup.probes.map { ProbeView($0, vocabulary: setup.vocabulary) }
+        // Probes given at start (--probe, probes.txt) are what the user came to watch.
+        if !views.probes.isEmpty { views.shownProbe = 0 }
     }
 
     /// Whether training can still change (so quitting needs confirmation).
@@ -133,6 +135,9 @@ public struct DashboardState: Sendable {
         outcomes = report.outcomes
         evaluatedStep = report.step
         views.metrics = report.metrics
+        // Each evaluation carries its snapshot: probes see every epoch, even one finished
+        // between two frames (the per-frame poll of the latest snapshot would skip it).
+        updateProbes(from: report.snapshot)
     }
 
     /// Dev tree indices in browser order (filter, search, sort applied).

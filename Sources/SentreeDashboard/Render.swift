@@ -155,7 +155,7 @@ func renderStatus(_ s: DashboardState, _ grid: inout CellGrid, _ options: Render
             let arrows = options.unicode ? "↑↓" : "j/k"
             let keys = grid.width >= 110
                 ? " \(pause)  +/- lr  l set lr  e eval  s save  Tab focus  \(arrows) move  Enter open  n/N next  / search  ? help  q quit"
-                : " \(pause) +/- lr l set e eval s save Tab focus \(arrows) Enter / search ? help q quit"
+                : " \(pause) +/- l lr e eval s save Tab focus \(arrows) Enter / search ? help q quit"
             grid.put(keys, x: 0, y: y, style: style)
         }
     }
@@ -185,6 +185,7 @@ public let keyReference: [(String, String)] = [
     ("Tab to runs, ↑↓", "runs panel (view, --compare): pick a run; view shows its trees"),
     ("space (view), v", "show / hide the picked run's curves; r folds the runs away (train)"),
     ("m  a  d  b", "compared runs: next dev metric; align by time; trees where runs disagree; best / last"),
+    ("c (runs)", "compared runs: curves, or each run's accuracy by sentence length side by side"),
     ("?", "this help (↑↓ PgUp PgDn scroll it when it does not fit)"),
     ("q", "quit (asks while training; saves last first)"),
 ]

@@ -85,6 +85,7 @@ public final class RunWatcher {
         guard stamp != loaded[i] || choice != loadedChoice else { return false }
         loaded[i] = stamp
         run.outcomes = []
+        run.metrics = nil
         run.snapshot = nil
         guard stamp.exists else {
             run.checkpointNote = "no \(choice.rawValue) checkpoint yet"
@@ -99,7 +100,7 @@ public final class RunWatcher {
             let layout = ParameterLayout(checkpoint.model)
             let model = TreeModel<Float>(layout: layout, parameters: checkpoint.parameters, threads: threads,
                                          maxTreeSize: encoded.maxTreeSize)
-            run.outcomes = model.evaluate(encoded, parameters: checkpoint.parameters).outcomes
+            (run.metrics, run.outcomes) = model.evaluate(encoded, parameters: checkpoint.parameters)
             run.devWordIDs = ids
             let progress = checkpoint.progress
             run.snapshot = ModelSnapshot(layout: layout, parameters: checkpoint.parameters,

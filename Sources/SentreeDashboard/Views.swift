@@ -43,6 +43,11 @@ public struct ViewState: Sendable {
 extension DashboardState {
     /// `c`: the next accuracy view that makes sense on this screen.
     mutating func cycleAccuracyView() {
+        // Compared runs: their curves, or their accuracy by length side by side.
+        if compare?.showRuns == true {
+            views.accuracy = views.accuracy == .length ? .chart : .length
+            return
+        }
         let area = DashboardLayout(width: views.screenWidth, height: views.screenHeight).accuracy
         let both = confusionFitsBoth(area)
         var next = AccuracyView(rawValue: (views.accuracy.rawValue + 1) % AccuracyView.allCases.count)!

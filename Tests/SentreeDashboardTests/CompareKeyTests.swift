@@ -43,9 +43,12 @@ import Testing
         // Run A is wrong on trees 1 and 3, run B on 0 and 2: they disagree everywhere.
         #expect(s.browserRows == [0, 1, 2, 3])
         #expect(s.message == "dev trees where rnn-base and rnn2-deep disagree at the root")
+        // Each row shows the other run's root beside the picked run's.
+        #expect(render(s, width: 120, height: 40).text.contains("✓ 3→3 B4   0.00 The movie works ."))
         _ = s.handle(.down)
         _ = s.handle(.down)  // run C (like A) against A: they agree everywhere
         #expect(s.browserRows == [])
+        #expect(s.message == "dev trees where rntn-tensor and rnn-base disagree at the root")
         #expect(render(s, width: 120, height: 40).line(2).contains("disagree: C vs A"))
         _ = s.handle(.char("d"))
         #expect(s.browserRows == [0, 1, 2, 3])

@@ -129,3 +129,35 @@ import Testing
         expectSnapshot(render(s, width: size.0, height: size.1), "probes-\(size.0)x\(size.1)")
     }
 }
+
+@Suite struct ProbesFromTheStartTests {
+    static func setupWithProbe() throws -> DashboardSetup {
+        var setup = try Fixture.setup()
+        setup.probes = [try Probe(parsing: "(3 (2 not) (3 bad))", source: "probe")]
+        return setup
+    }
+
+    /// `--probe` / probes.txt: the first probe is on screen at once, its row listed.
+    @Test func givenProbesAreShownAtStart() throws {
+        let s = DashboardState(setup: try Self.setupWithProbe())
+        #expect(s.views.shownProbe == 0)
+        let text = render(s, width: 120, height: 40).text
+        #expect(text.contains(" tree ─ probe 1/1"), "\(text)")
+        #expect(text.contains(" probes ─ root by epoch"), "\(text)")
+        #expect(DashboardState(setup: try Fixture.setup()).views.shownProbe == nil)
+    }
+
+    /// Every epoch's evaluation adds to the history, even with no frame polled in between.
+    @Test func everyEpochReachesTheHistory() throws {
+        let setup = try Self.setupWithProbe()
+        var s = DashboardState(setup: setup)
+        for epoch in 1 ... 3 {
+            var result = Fixture.epochResult(setup, epoch: epoch)
+            let snap = ProbePanelTests.snapshot(s, favouring: epoch, epoch: epoch, step: 4 * epoch)
+            result.dev = EvaluationReport(epoch: epoch, step: 4 * epoch, metrics: result.dev.metrics,
+                                          outcomes: result.dev.outcomes, snapshot: snap)
+            s.apply(.epoch(result))
+        }
+        #expect(s.views.probes[0].history.map(\.root) == [1, 2, 3])
+    }
+}

@@ -34,6 +34,16 @@ import Testing
     }
 
     /// The header names the dropout rate of a run that drops units (and only then: see above).
+    /// At 80 columns the training keys fit whole, "q quit" included, paused or not.
+    @Test func narrowStatusBarEndsWithQuit() throws {
+        var s = try Fixture.state()
+        for paused in [false, true] {
+            s.trainer = paused ? .paused : .running
+            let status = render(s, width: 80, height: 24).line(23)
+            #expect(status.trimmingCharacters(in: .whitespaces).hasSuffix("? help q quit"), "\(status)")
+        }
+    }
+
     @Test func headerShowsANonZeroDropout() throws {
         var setup = try Fixture.setup()
         setup.config.dropout = 0.5

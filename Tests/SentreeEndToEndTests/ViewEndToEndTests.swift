@@ -106,7 +106,7 @@ func quitsCleanly(_ tmux: TmuxSession, exitFile: String) throws {
                       "\(binary) view \(run); echo EXIT=$? > \(exit); sleep 60"])
         var screen = try tmux.waitFor(30, "the live run") { $0.contains("live-run") && viewedEpoch($0) != nil }
         let first = try #require(viewedEpoch(screen))
-        #expect(screen.contains("following metrics.jsonl"))
+        #expect(screen.contains("  following  "), "\(screen)")
         // New epochs written by the trainer reach the screen.
         screen = try tmux.waitFor(60, "newer epochs") { (viewedEpoch($0) ?? 0) >= first + 2 }
         #expect(trainer.isRunning, "the trainer stopped: view must not disturb it")
