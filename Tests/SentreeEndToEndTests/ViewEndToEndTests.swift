@@ -57,13 +57,21 @@ func quitsCleanly(_ tmux: TmuxSession, exitFile: String) throws {
         let exit = try temporaryDirectory("sentree-view-exit") + "/exit"
         try tmux.run(["new-session", "-d", "-x", "120", "-y", "40", "-s", "s",
                       "\(binary) view \(first) \(second); echo EXIT=$? > \(exit); sleep 60"])
-        var screen = try tmux.waitFor(30, "both runs") { $0.contains("alpha-run") && $0.contains("beta-run") && $0.contains(" VIEW ") }
+        // The charts of a screen: left of the separator, below the runs panel.
+        func charts(_ screen: String) -> String {
+            screen.split(separator: "\n").dropFirst(6).map { String($0.prefix(54)) }.joined(separator: "\n")
+        }
+        // Waits for the curves too: the names show a frame before the runs' epochs are drawn.
+        var screen = try tmux.waitFor(30, "both runs and their curves") {
+            $0.contains("alpha-run") && $0.contains("beta-run") && $0.contains(" VIEW ")
+                && charts($0).components(separatedBy: "●").count > 4 && charts($0).components(separatedBy: "■").count > 4
+        }
         let lines = screen.split(separator: "\n").map(String.init)
         // Both rows of the runs panel, with their keys, models and epochs.
         #expect(lines.contains { $0.contains("●A  alpha-run") && $0.contains("rnn d=6") && $0.contains("4/4") })
         #expect(lines.contains { $0.contains("■B  beta-run") && $0.contains("rnn2 d=10 m=10") && $0.contains("6/6") })
         // Both curves: each run's marker in the loss and accuracy charts (left of the separator).
-        let charts = lines.dropFirst(6).map { String($0.prefix(54)) }.joined(separator: "\n")
+        let charts = charts(screen)
         #expect(charts.components(separatedBy: "●").count > 4, "run A's markers missing:\n\(screen)")
         #expect(charts.components(separatedBy: "■").count > 4, "run B's markers missing:\n\(screen)")
         #expect(screen.contains("●A alpha-run  ■B beta-run"))
