@@ -16,11 +16,14 @@ struct HelpLayout {
     var visible: Int { box.height - 2 }
     var maxScroll: Int { max(0, rows.count - visible) }
 
-    init(width: Int, height: Int) {
+    /// Keys that steer training, left out of the help of `sentree view`, which trains nothing.
+    static let trainingKeys: Set<String> = ["space, p", "+ / -", "l", "e", "s"]
+
+    init(width: Int, height: Int, viewOnly: Bool = false) {
         let w = min(width - 4, 100)
         let textWidth = max(10, w - Self.keyWidth - 1)
         var rows: [HelpRow] = []
-        for (key, what) in keyReference {
+        for (key, what) in keyReference where !(viewOnly && Self.trainingKeys.contains(key)) {
             for (k, piece) in wrapWords(what, width: textWidth).enumerated() {
                 rows.append(HelpRow(key: k == 0 ? key : "", text: piece))
             }
@@ -62,7 +65,7 @@ func wrapWords(_ text: String, width: Int) -> [String] {
 /// Draws the help overlay: every key with its description wrapped, scrolled when it does
 /// not fit the screen.
 func renderHelp(_ s: DashboardState, _ grid: inout CellGrid, _ options: RenderOptions) {
-    let layout = HelpLayout(width: grid.width, height: grid.height)
+    let layout = HelpLayout(width: grid.width, height: grid.height, viewOnly: s.compare?.viewOnly == true)
     let b = layout.box
     let scroll = max(0, min(s.views.helpScroll, layout.maxScroll))
     grid.fill(x: b.x, y: b.y, width: b.width, height: b.height, style: CellStyle(.normal))
@@ -87,7 +90,7 @@ func renderHelp(_ s: DashboardState, _ grid: inout CellGrid, _ options: RenderOp
 extension DashboardState {
     /// Scrolls the help overlay for movement keys; returns false for keys that close it.
     mutating func scrollHelp(_ key: Key) -> Bool {
-        let layout = HelpLayout(width: views.screenWidth, height: views.screenHeight)
+        let layout = HelpLayout(width: views.screenWidth, height: views.screenHeight, viewOnly: compare?.viewOnly == true)
         let page = max(1, layout.visible - 1)
         let delta: Int
         switch key {

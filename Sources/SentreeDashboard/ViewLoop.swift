@@ -23,6 +23,7 @@ extension Dashboard {
             watcher.poll(&state)
             refreshViewPrediction(&state)
             let (width, height) = terminal.size
+            (state.views.screenWidth, state.views.screenHeight) = (width, height)
             terminal.draw(render(state, width: width, height: height, options: options))
             let (key, _) = terminal.readKey()
             guard let key else { continue }

@@ -80,4 +80,16 @@ import Testing
     func snapshot(size: (Int, Int)) throws {
         expectSnapshot(render(try helpOpen(size), width: size.0, height: size.1), "help-\(size.0)x\(size.1)")
     }
+
+    /// `sentree view` trains nothing: its help leaves out the keys that steer training.
+    @Test func viewHelpLeavesOutTrainingKeys() throws {
+        var s = try Fixture.viewState(runs: 2)
+        (s.views.screenWidth, s.views.screenHeight) = (120, 40)
+        _ = s.handle(.char("?"))
+        let text = render(s, width: 120, height: 40).text
+        #expect(text.contains("runs panel") && text.contains("add a probe"))
+        #expect(!text.contains("pause / resume training") && !text.contains("type an exact learning rate"))
+        let training = render(try helpOpen((120, 40)), width: 120, height: 40).text
+        #expect(training.contains("pause / resume training"))
+    }
 }
