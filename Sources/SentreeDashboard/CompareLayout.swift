@@ -39,8 +39,13 @@ func renderViewHeader(_ s: DashboardState, _ grid: inout CellGrid, _ options: Re
     x += grid.put(SeriesMark.key(c.cursor, unicode: options.unicode) + " ", x: x, y: 0,
                   style: CellStyle(SeriesMark.tone(c.cursor)))
     x += grid.put(run.name, x: x, y: 0, style: CellStyle(.bold), maxWidth: 30)
-    let settings = "\(conf.optimizer.rawValue)  l2 \(conf.l2)  batch \(conf.batchSize)  seed \(conf.seed)"
-    grid.put("  \(modelDescription(run))  \(settings)", x: x, y: 0)
+    // Settings that do not fit whole are left out (the runs panel lists them), not cut.
+    var details = "  \(modelDescription(run))"
+    for setting in [conf.optimizer.rawValue, "l2 \(conf.l2)", "batch \(conf.batchSize)", "seed \(conf.seed)"]
+    where x + details.count + 2 + setting.count <= grid.width {
+        details += "  " + setting
+    }
+    grid.put(details, x: x, y: 0)
 
     let done = run.epochs.last?.epoch ?? 0
     let progress = conf.epochs > 0 ? min(1, Double(done) / Double(conf.epochs)) : 0

@@ -143,13 +143,14 @@ func renderProbeArea(_ s: DashboardState, _ grid: inout CellGrid, _ r: Rect, _ o
     let visible = treeRect.height - 1
     let scroll = max(0, min(s.treeScroll, body.rows - visible))
     var detail = "probe \(k + 1)/\(s.views.probes.count)"
-    if probe.probe.approximate { detail += "  approximate structure" }
     let tb = probe.probe.treebank, gold = tb.labels[tb.nodeCount - 1]
     if gold != Treebank.unlabeled { detail += "  gold \(gold)" }
     if let root = probe.prediction?.predicted.last {
         let verdict = root == gold ? (options.unicode ? "✓" : "ok") : (options.unicode ? "✗" : "X")
         detail += gold == Treebank.unlabeled ? "  pred \(root)" : " pred \(root) \(verdict)"
     }
+    // After the prediction, and short in a narrow panel, so the prediction is never cut off.
+    if probe.probe.approximate { detail += treeRect.width >= 60 ? "  approximate structure" : "  approx. tree" }
     if probe.unknownWords > 0 { detail += "  \(probe.unknownWords) <unk>" }
     if let note = body.note { detail += "  \(note)" }
     if body.rows > visible { detail += "  lines \(scroll + 1)-\(min(body.rows, scroll + visible)) of \(body.rows)" }

@@ -29,8 +29,10 @@ import Testing
         #expect(text.contains("predictions appear with the first parameter snapshot"))
         s.updateProbes(from: Self.snapshot(s, favouring: 1, epoch: 1, step: 4))
         text = render(s, width: 120, height: 40).text
-        #expect(text.contains("probe 1/1  approximate structure  pred 1  2 <unk>"))
+        #expect(text.contains("probe 1/1  pred 1  approximate structure  2 <unk>"))
         #expect(text.contains("1-  1.00 the movie is dull , really"), "\(text)")
+        // At 80 columns the prediction comes first and the note is short, so nothing is cut.
+        #expect(render(s, width: 80, height: 24).text.contains("probe 1/1  pred 1  approx. tree"))
         // Same text again: shown, not added twice.
         #expect(Self.type("the movie is dull , really", into: &s) == [])
         #expect(s.views.probes.count == 1)
