@@ -118,3 +118,24 @@ extension LevelSchedule {
         }
     }
 }
+
+extension LevelSchedule {
+    /// The backward of a level's product of its gathered children, Y = G·Wᵀ + b, given the
+    /// error δ at Y: ∂b += Σ_k δ[k], ∂Wᵀ += Gᵀ·δ, and the children's e += their half of δ·W.
+    ///
+    ///     δ: [n × m] (columns ≥ `used` are 0)   G: [n × 2p]   Wp: [used × 2p] (W row-major)
+    ///     gWT: [2p × m]   gb: [m]   scratch: [n × 2p]   e: [R × p]
+    func backwardChildrenProduct<T: ModelScalar>(
+        of rows: Range<Int>, delta: UnsafePointer<T>, width m: Int, used: Int, children g: UnsafePointer<T>,
+        weights Wp: UnsafePointer<T>, gradient gWT: UnsafeMutablePointer<T>, bias gb: UnsafeMutablePointer<T>,
+        scratch: UnsafeMutablePointer<T>, childWidth p: Int, into e: UnsafeMutablePointer<T>
+    ) {
+        let n = rows.count
+        addColumnSums(m: n, n: m, x: delta, ldx: m, y: gb)
+        zero(n: n * 2 * p, scratch)
+        gemm(m: 2 * p, n: m, k: n, a: g, rowStride: 1, columnStride: 2 * p, b: delta, ldb: m, c: gWT, ldc: m)
+        gemm(m: n, n: 2 * p, k: used, a: delta, rowStride: m, columnStride: 1, b: Wp, ldb: 2 * p,
+             c: scratch, ldc: 2 * p)
+        sendToChildren(of: rows, from: scratch, width: p, into: e)
+    }
+}

@@ -177,29 +177,21 @@ final class RNNModel<T: ModelScalar>: LevelModel {
         }
     }
 
-    /// δ = e ∘ 1{W[h_l; h_r] + b > 0}, left in E;  children get Wᵀδ.
+    /// δ = e ∘ 1{W[h_l; h_r] + b > 0};  ∂W += δ [h_l; h_r]ᵀ;  ∂b += δ;  children get Wᵀδ.
     func backwardLevel(_ h: Int, _ s: LevelSchedule, w: RNNWeights<T>) {
         let rows = s.level(h), n = rows.count
         let e = E + rows.lowerBound * dp
+        let g = G + (rows.lowerBound - s.leafCount) * 2 * dp
         maskByPositive(n: n * dp, e, H + rows.lowerBound * dp)
-        zero(n: n * 2 * dp, Delta)
         w.withPointers { w in
-            gemm(m: n, n: 2 * dp, k: d, a: e, rowStride: dp, columnStride: 1, b: w.Wp, ldb: 2 * dp,
-                 c: Delta, ldc: 2 * dp)
+            s.backwardChildrenProduct(of: rows, delta: e, width: dp, used: d, children: g, weights: w.Wp,
+                                      gradient: gWx, bias: gb, scratch: Delta, childWidth: dp, into: E)
         }
-        s.sendToChildren(of: rows, from: Delta, width: dp, into: E)
     }
 
-    /// A leaf's h is its word vector: the error at it is the error at h. Then, with every
-    /// level's δ left in E, over all internal rows at once: ∂W += Gᵀ·δ, ∂b += Σ δ. One product
-    /// instead of one per level: per level, the whole of ∂W went through the cache for a few
-    /// rows (at d=300, 0.7 MB per level, most of a step's time).
+    /// A leaf's h is its word vector: the error at it is the error at h.
     func backwardLeaves(_ s: LevelSchedule, x: UnsafePointer<T>, dx: UnsafeMutablePointer<T>, w: RNNWeights<T>) {
         copyVector(n: s.leafCount * dp, E, dx)
-        let internalRows = s.rows - s.leafCount, delta = E + s.leafCount * dp
-        addColumnSums(m: internalRows, n: dp, x: delta, ldx: dp, y: gb)
-        gemm(m: 2 * dp, n: dp, k: internalRows, a: G, rowStride: 1, columnStride: 2 * dp, b: delta, ldb: dp,
-             c: gWx, ldc: dp)
     }
 
     func clearGradients() {

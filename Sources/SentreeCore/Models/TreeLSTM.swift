@@ -278,10 +278,11 @@ final class TreeLSTMModel<T: ModelScalar>: LevelModel {
         zero(n: s.rows * dp, DC)
     }
 
-    /// Per row: dc = DC + dh ⊙ o ⊙ (1 − tanh²c), then the gate errors DA (TreeLSTM.md);
-    /// children get dc ⊙ f at their c, and their dh = DA·U_iffou.
+    /// Per row: dc = DC + dh ⊙ o ⊙ (1 − tanh²c), then the gate errors (TreeLSTM.md); children
+    /// get dc ⊙ f at their c. Then ∂U += Gᵀ·DA, ∂b += Σ DA, and the children's dh = DA·U_iffou.
     func backwardLevel(_ h: Int, _ s: LevelSchedule, w: TreeLSTMWeights<T>) {
         let rows = s.level(h), n = rows.count, K = s.leafCount, ld = shape.l5, gs = shape.gs, d = self.d
+        let g = G + (rows.lowerBound - K) * gs
         let a0 = A + nodeGates(rows.lowerBound, leaves: K), da0 = DA + nodeGates(rows.lowerBound, leaves: K)
         let one = SIMD16<T>(repeating: 1)
         for (k, row) in rows.enumerated() {
@@ -304,7 +305,9 @@ final class TreeLSTMModel<T: ModelScalar>: LevelModel {
                 j += laneWidth
             }
         }
-        // The children's dh = δ·U, split into h_l's and h_r's (∂U and ∂b wait for the leaves).
+        // ∂b += Σ δ, ∂Uᵀ += Gᵀ·δ, and the children's dh = δ·U, split into h_l's and h_r's.
+        addColumnSums(m: n, n: ld, x: da0, ldx: ld, y: gbNode)
+        gemm(m: 2 * d, n: ld, k: n, a: g, rowStride: 1, columnStride: gs, b: da0, ldb: ld, c: gUT, ldc: ld)
         zero(n: n * gs, DG)
         w.withPointers { w in
             gemm(m: n, n: gs, k: 5 * d, a: da0, rowStride: ld, columnStride: 1, b: w.Up, ldb: gs, c: DG, ldc: gs)
@@ -316,8 +319,7 @@ final class TreeLSTMModel<T: ModelScalar>: LevelModel {
     }
 
     /// Per leaf: dc and the errors at i, o, u as for internal rows (no forget gates, no
-    /// children); then ∂W += Xᵀ·DA, ∂b += Σ DA, and dx = DA·W_iou for the engine to scatter;
-    /// and ∂U, ∂b of every internal row at once.
+    /// children); then ∂W += Xᵀ·DA, ∂b += Σ DA, and dx = DA·W_iou for the engine to scatter.
     func backwardLeaves(_ s: LevelSchedule, x X: UnsafePointer<T>, dx: UnsafeMutablePointer<T>,
                         w: TreeLSTMWeights<T>) {
         let K = s.leafCount, ld = shape.l3, d = self.d
@@ -337,12 +339,6 @@ final class TreeLSTMModel<T: ModelScalar>: LevelModel {
             }
         }
         addColumnSums(m: K, n: ld, x: DA, ldx: ld, y: gbLeaf)
-        // Every level has left its δ in DA: ∂Uᵀ += Gᵀ·δ and ∂b += Σ δ over all internal rows
-        // in one product, instead of passing the whole of ∂U through the cache per level.
-        let internalRows = s.rows - K, nodeDelta = DA + K * ld
-        addColumnSums(m: internalRows, n: shape.l5, x: nodeDelta, ldx: shape.l5, y: gbNode)
-        gemm(m: 2 * d, n: shape.l5, k: internalRows, a: G, rowStride: 1, columnStride: shape.gs, b: nodeDelta,
-             ldb: shape.l5, c: gUT, ldc: shape.l5)
         w.withPointers { w in
             gemm(m: x, n: ld, k: K, a: X, rowStride: 1, columnStride: xp, b: DA, ldb: ld, c: gWT, ldc: ld)
             gemm(m: K, n: xp, k: 3 * d, a: DA, rowStride: ld, columnStride: 1, b: w.Wp, ldb: xp, c: dx, ldc: xp)
