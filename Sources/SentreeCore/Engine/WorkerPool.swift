@@ -53,8 +53,8 @@ private final class Job: Sendable {
     let body: @Sendable (Int) -> Void
     let claimed = Atomic<Int>(0)
     let finished = Atomic<Int>(0)
-    let callerSleeps = Atomic<Bool>(false)
-    let done = DispatchSemaphore(value: 0)
+    /// Where the caller waits for the helpers' parts.
+    let caller = Waiter()
 
     init(parts: Int, body: @escaping @Sendable (Int) -> Void) {
         self.parts = parts
@@ -67,12 +67,7 @@ private final class Job: Sendable {
             let part = claimed.add(1, ordering: .relaxed).oldValue
             guard part < parts else { return }
             body(part)
-            // The last part wakes a caller that stopped spinning; exactly one of the two
-            // clears the flag, so the semaphore is signalled at most once and always taken.
-            if finished.add(1, ordering: .sequentiallyConsistent).newValue == parts,
-               callerSleeps.exchange(false, ordering: .sequentiallyConsistent) {
-                done.signal()
-            }
+            if finished.add(1, ordering: .sequentiallyConsistent).newValue == parts { caller.wake() }
         }
     }
 
@@ -81,27 +76,46 @@ private final class Job: Sendable {
     /// Sleeping matters on a busy machine: a helper the OS descheduled mid-part may need
     /// milliseconds, and a spinning caller would take the core it is waiting for.
     func waitUntilDone() {
+        caller.wait { finished.load(ordering: .sequentiallyConsistent) >= parts }
+    }
+}
+
+/// How one thread waits for a condition that another thread makes true: it spins for a short
+/// while, then sleeps on a semaphore until the other side calls `wake()`.
+///
+/// Both sides exchange the `sleeping` flag, and only the one that clears it touches the
+/// semaphore (the waker signals, or a sleeper that lost the race takes the signal on its
+/// way), so no wake-up is lost and none is left over.
+private final class Waiter: Sendable {
+    private let sleeping = Atomic<Bool>(false)
+    private let semaphore = DispatchSemaphore(value: 0)
+
+    /// Returns once `ready()` is true. `ready` must read with sequentially consistent
+    /// ordering, so it cannot miss a `wake()` that follows the change it waits for.
+    func wait(until ready: () -> Bool) {
         let start = DispatchTime.now().uptimeNanoseconds
         var spins = 0
-        while finished.load(ordering: .acquiring) < parts {
+        while !ready() {
             spins += 1
             guard spins & 63 == 0, DispatchTime.now().uptimeNanoseconds - start > Shared.spinNanoseconds
             else { continue }
-            callerSleeps.store(true, ordering: .sequentiallyConsistent)
-            if finished.load(ordering: .sequentiallyConsistent) < parts {
-                done.wait()
-            } else if !callerSleeps.exchange(false, ordering: .sequentiallyConsistent) {
-                // The last part's thread cleared the flag first, so its signal is on the way.
-                done.wait()
+            sleeping.store(true, ordering: .sequentiallyConsistent)
+            if !ready() || !sleeping.exchange(false, ordering: .sequentiallyConsistent) {
+                semaphore.wait()
             }
-            return
         }
+    }
+
+    /// Wakes the waiting thread if it sleeps; call after making its condition true.
+    func wake() {
+        if sleeping.exchange(false, ordering: .sequentiallyConsistent) { semaphore.signal() }
     }
 }
 
 /// The state the team shares; helpers hold it, not the pool, so the pool can go away.
 private final class Shared: Sendable {
-    let helpers: [Helper]
+    /// Where each helper waits for the next job.
+    let helpers: [Waiter]
     /// Bumped once per job; helpers wait for it to move.
     let generation = Atomic<Int>(0)
     let stopping = Atomic<Bool>(false)
@@ -111,13 +125,7 @@ private final class Shared: Sendable {
     /// between two training steps, short enough not to burn a core through a pause.
     static let spinNanoseconds: UInt64 = 50_000
 
-    /// One helper's wake-up call.
-    final class Helper: Sendable {
-        let sleeping = Atomic<Bool>(false)
-        let wake = DispatchSemaphore(value: 0)
-    }
-
-    init(helpers: Int) { self.helpers = (0 ..< helpers).map { _ in Helper() } }
+    init(helpers: Int) { self.helpers = (0 ..< helpers).map { _ in Waiter() } }
 
     func start(_ job: Job) {
         current.withLock { $0 = job }
@@ -131,12 +139,7 @@ private final class Shared: Sendable {
         wakeSleepers()
     }
 
-    /// A helper that announced it sleeps gets exactly one signal, from whoever clears its flag.
-    private func wakeSleepers() {
-        for h in helpers where h.sleeping.exchange(false, ordering: .sequentiallyConsistent) {
-            h.wake.signal()
-        }
-    }
+    private func wakeSleepers() { helpers.forEach { $0.wake() } }
 
     func serve(helper: Int) {
         let me = helpers[helper]
@@ -150,22 +153,12 @@ private final class Shared: Sendable {
     }
 
     /// Spins, then sleeps, until the generation moves past `seen`; returns the new one.
-    private func waitForJob(after seen: Int, _ me: Helper) -> Int {
-        let start = DispatchTime.now().uptimeNanoseconds
-        var spins = 0
-        while true {
-            let g = generation.load(ordering: .acquiring)
-            if g != seen { return g }
-            spins += 1
-            guard spins & 63 == 0, DispatchTime.now().uptimeNanoseconds - start > Self.spinNanoseconds
-            else { continue }
-            me.sleeping.store(true, ordering: .sequentiallyConsistent)
-            if generation.load(ordering: .sequentiallyConsistent) == seen {
-                me.wake.wait()
-            } else if !me.sleeping.exchange(false, ordering: .sequentiallyConsistent) {
-                // The starter cleared the flag first, so its signal is on the way: take it.
-                me.wake.wait()
-            }
+    private func waitForJob(after seen: Int, _ me: Waiter) -> Int {
+        var g = seen
+        me.wait {
+            g = generation.load(ordering: .sequentiallyConsistent)
+            return g != seen
         }
+        return g
     }
 }
