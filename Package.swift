@@ -29,6 +29,7 @@ let package = Package(
         .target(
             name: "SentreeCore",
             dependencies: [
+                "CIntrinsics",
                 .product(name: "RealModule", package: "swift-numerics"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],
@@ -36,6 +37,8 @@ let package = Package(
             exclude: ["Models/RNN.md", "Models/RNTN.md", "Models/TreeLSTM.md"],
             swiftSettings: cpuFlags
         ),
+        // Cache prefetch and a vector square root, which Swift cannot express (header only).
+        .target(name: "CIntrinsics"),
         .systemLibrary(
             name: "CNcursesw",
             pkgConfig: "ncursesw",

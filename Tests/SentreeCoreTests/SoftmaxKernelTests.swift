@@ -51,4 +51,27 @@ import Testing
             }
         }
     }
+
+    /// Two rows through `softmaxPair` give the bits of each row through `softmaxRow`,
+    /// including a diverged row beside an ordinary one (both then take the fallback).
+    @Test func softmaxPairMatchesTwoSingleRowsBitForBit() {
+        var g = SplitMix64(seed: 9)
+        for classes in [2, 5, 8] {
+            let lanes = ClassLanes(classes: classes)
+            for trial in 0 ..< 100 {
+                var pair = [Float](repeating: 0, count: 32)
+                for c in 0 ..< classes {
+                    pair[c] = Float(g.normal() * (trial % 10 == 9 ? 1e8 : 4))
+                    pair[16 + c] = Float(g.normal() * 4)
+                }
+                var first = Array(pair[0 ..< 16]), second = Array(pair[16 ..< 32])
+                let labels = (UInt8(trial % (classes + 1)), UInt8((trial / 3) % (classes + 1)))
+                let (l0, l1) = pair.withUnsafeMutableBufferPointer { softmaxPair($0.baseAddress!, lanes, labels: labels) }
+                let s0 = first.withUnsafeMutableBufferPointer { softmaxRow($0.baseAddress!, lanes, label: labels.0) }
+                let s1 = second.withUnsafeMutableBufferPointer { softmaxRow($0.baseAddress!, lanes, label: labels.1) }
+                #expect(l0.bitPattern == s0.bitPattern && l1.bitPattern == s1.bitPattern)
+                #expect(pair.map(\.bitPattern) == (first + second).map(\.bitPattern))
+            }
+        }
+    }
 }

@@ -50,8 +50,8 @@ struct EngineWeights<M: LevelModel>: Sendable {
 ///   D3 [R × Cp] δ3 = ŷ − y            EO [R × op] error at each output vector
 ///   DX [K × xp] error at each leaf's word vector
 ///   MK [R × op] dropout mask           DO [R × op] outputs ⊙ mask (training with dropout only)
-/// Gradients: gUT [op × Cp], gbs [Cp], gL [V × xp] (only `touchedRows` are non-zero); the
-/// model keeps its own.
+/// Gradients: gUT [op × Cp], gbs [Cp], gL [touched × xp] (row k belongs to word
+/// `touchedRows[k]`); the model keeps its own.
 final class LevelEngine<M: LevelModel> {
     typealias T = M.T
     let layout: ParameterLayout
@@ -64,8 +64,14 @@ final class LevelEngine<M: LevelModel> {
     var MK: UnsafeMutablePointer<T>, DO: UnsafeMutablePointer<T>
     /// Cross-entropy of each row's node (0 for unlabelled nodes), from `forward`.
     var rowLoss: UnsafeMutablePointer<T>
-    let gUT: UnsafeMutablePointer<T>, gbs: UnsafeMutablePointer<T>, gL: UnsafeMutablePointer<T>
-    var touched: [Bool]
+    let gUT: UnsafeMutablePointer<T>, gbs: UnsafeMutablePointer<T>
+    /// The word-vector gradient, compact: one row per touched word, in first-touch order.
+    /// A dense [V × xp] buffer scattered rows over megabytes, and at d=30 its cache misses
+    /// cost more than the arithmetic of the leaves.
+    var gL: UnsafeMutablePointer<T>
+    private var gLRows = 0
+    /// The row of `gL` of each word, or -1 if the minibatch has not touched it.    [V]
+    var slotOfWord: [Int32]
     var touchedRows: [Int32] = []
     /// What the softmax read in the last `forward` [R × op]: the model's output vectors
     /// (owned by the model), or `DO` under dropout.
@@ -80,8 +86,8 @@ final class LevelEngine<M: LevelModel> {
         model = M(layout: layout, gradients: gradients)
         C = cfg.classes; Cp = padded(C); op = padded(cfg.outputWidth); x = cfg.inputWidth; xp = padded(x)
         let g = gradients ? 1 : 0
-        gUT = zeroed(g * op * Cp); gbs = zeroed(g * Cp); gL = zeroed(g * cfg.vocabularySize * xp)
-        touched = Array(repeating: false, count: g * cfg.vocabularySize)
+        gUT = zeroed(g * op * Cp); gbs = zeroed(g * Cp); gL = zeroed(0)
+        slotOfWord = Array(repeating: -1, count: g * cfg.vocabularySize)
         X = zeroed(0); Z = zeroed(0); D3 = zeroed(0); EO = zeroed(0); DX = zeroed(0); rowLoss = zeroed(0)
         MK = zeroed(0); DO = zeroed(0)
         reserve(rows: capacity)
@@ -128,7 +134,7 @@ final class LevelEngine<M: LevelModel> {
         reserve(rows: R)
         // Pads stay zero: rows of X are only ever written to width x.
         for row in schedule.level(0) {
-            (X + row * xp).update(from: L + Int(t.words[Int(schedule.node[row])]) * x, count: x)
+            copyExact(n: x, L + Int(t.words[Int(schedule.node[row])]) * x, X + row * xp)
         }
         model.forwardLeaves(schedule, x: X, w: w.model)
         for h in 1 ..< max(1, schedule.levels) { model.forwardLevel(h, schedule, w: w.model) }
@@ -156,7 +162,18 @@ final class LevelEngine<M: LevelModel> {
                 // Training and evaluation: one SIMD exp per row instead of C libm calls.
                 let Z = UnsafeMutableRawPointer(Z).assumingMemoryBound(to: Float.self)
                 let lanes = ClassLanes(classes: C)
-                for row in 0 ..< R {
+                var row = 0
+                // Two rows per exp while classes fit in half a chunk: the exp's latency, not
+                // its arithmetic, bounded one row at a time.
+                while C <= 8 && row + 1 < R {
+                    let labels = (t.labels[Int(schedule.node[row])], t.labels[Int(schedule.node[row + 1])])
+                    let (l0, l1) = softmaxPair(Z + row * Cp, lanes, labels: labels)
+                    rowLoss[row] = T(l0); rowLoss[row + 1] = T(l1)
+                    loss += T(l0)
+                    loss += T(l1)
+                    row += 2
+                }
+                for row in row ..< R {
                     let label = t.labels[Int(schedule.node[row])]
                     let l = softmaxRow(Z + row * Cp, lanes, label: label)
                     rowLoss[row] = T(l)
@@ -219,21 +236,33 @@ final class LevelEngine<M: LevelModel> {
         model.backwardLeaves(schedule, x: X, dx: DX, w: w.model)
         for row in 0 ..< leaves {
             let word = Int(t.words[Int(schedule.node[row])])
-            if !touched[word] {
-                touched[word] = true
+            var slot = Int(slotOfWord[word])
+            if slot < 0 {
+                slot = touchedRows.count
+                slotOfWord[word] = Int32(slot)
                 touchedRows.append(Int32(word))
+                if slot == gLRows { growWordGradient() }
+                copyVector(n: xp, DX + row * xp, gL + slot * xp)
+            } else {
+                axpy(n: xp, alpha: 1, x: DX + row * xp, y: gL + slot * xp)
             }
-            axpy(n: xp, alpha: 1, x: DX + row * xp, y: gL + word * xp)
         }
     }
 
-    /// Sets every gradient accumulator to zero (touching only used rows of gL).
+    /// Doubles the rows `gL` holds, keeping the rows written so far.
+    private func growWordGradient() {
+        let rows = max(256, 2 * gLRows)
+        let grown: UnsafeMutablePointer<T> = zeroed(rows * xp)
+        grown.update(from: gL, count: gLRows * xp)
+        gL.deallocate()
+        gL = grown
+        gLRows = rows
+    }
+
+    /// Sets every gradient accumulator to zero (a word's row of gL is set when first touched).
     func clearGradients() {
         zero(n: op * Cp, gUT); zero(n: Cp, gbs)
-        for row in touchedRows {
-            zero(n: xp, gL + Int(row) * xp)
-            touched[Int(row)] = false
-        }
+        for row in touchedRows { slotOfWord[Int(row)] = -1 }
         touchedRows.removeAll(keepingCapacity: true)
         model.clearGradients()
     }
@@ -251,7 +280,7 @@ final class LevelEngine<M: LevelModel> {
                 grad[layout.bs.offset + c] = gbs[c]
             }
         }
-        g.takeRows(touchedRows, from: gL, stride: xp)
+        g.takeSlots(touchedRows, from: gL, stride: xp)
         return g
     }
 }
@@ -278,12 +307,14 @@ struct ClassLanes {
 /// Replaces a row of logits z [16] (classes in the first `classes` lanes, 0 after) by its
 /// softmax, pads kept 0; returns the cross-entropy of `label`, or 0 if it is unlabelled.
 ///
-/// loss = log Σ exp(z − max) + max − z_gold, so no exponent overflows.
+/// loss = log Σ exp(z − max) + max − z_gold, so no exponent overflows. Up to 8 classes
+/// (SST's 5) take one 8-lane exp, half the work of 16 lanes; lanes 8–15 are then pads,
+/// already 0.
 @inline(__always)
 func softmaxRow(_ z: UnsafeMutablePointer<Float>, _ lanes: ClassLanes, label: UInt8) -> Float {
-    let keep = lanes.keep, fill = lanes.fill, C = lanes.classes
-    // Max and sum over the C lanes one by one: SIMD's reductions run over all 16 lanes in
-    // a serial chain, slower than the scalar loops for C = 5.
+    let C = lanes.classes
+    // Max and sum over the C lanes one by one: SIMD's reductions run over all lanes in a
+    // serial chain, slower than the scalar loops for C = 5.
     var top = -Float.infinity, bottom = Float.infinity
     for c in 0 ..< C { top = Swift.max(top, z[c]); bottom = Swift.min(bottom, z[c]) }
     let gold = label < C ? z[Int(label)] : 0
@@ -294,11 +325,49 @@ func softmaxRow(_ z: UnsafeMutablePointer<Float>, _ lanes: ClassLanes, label: UI
         for c in 0 ..< C { z[c] /= total }
         return label < C ? Float.log(total) + top - gold : 0
     }
-    let v = unsafeBitCast((unsafeBitCast(load(z, 0), to: SIMD16<Int32>.self) & keep) | fill, to: SIMD16<Float>.self)
-    let e = unsafeBitCast(unsafeBitCast(fastExp(v - top), to: SIMD16<Int32>.self) & keep, to: SIMD16<Float>.self)
-    store(e, z, 0)
     var total: Float = 0
-    for c in 0 ..< C { total += z[c] }
-    store(e * (1 / total), z, 0)
+    if C <= 8 {
+        let keep = lanes.keep.lowHalf, fill = lanes.fill.lowHalf
+        let raw = UnsafeRawPointer(z).loadUnaligned(as: SIMD8<Int32>.self)
+        let v = unsafeBitCast((raw & keep) | fill, to: SIMD8<Float>.self)
+        let e = unsafeBitCast(unsafeBitCast(fastExp(v - top), to: SIMD8<Int32>.self) & keep, to: SIMD8<Float>.self)
+        for c in 0 ..< C { total += e[c] }
+        UnsafeMutableRawPointer(z).storeBytes(of: e * (1 / total), as: SIMD8<Float>.self)
+    } else {
+        let keep = lanes.keep, fill = lanes.fill
+        let v = unsafeBitCast((unsafeBitCast(load(z, 0), to: SIMD16<Int32>.self) & keep) | fill, to: SIMD16<Float>.self)
+        let e = unsafeBitCast(unsafeBitCast(fastExp(v - top), to: SIMD16<Int32>.self) & keep, to: SIMD16<Float>.self)
+        for c in 0 ..< C { total += e[c] }
+        store(e * (1 / total), z, 0)
+    }
     return label < C ? Float.log(total) + top - gold : 0
+}
+
+/// `softmaxRow` of two rows at once, z [16] and z + 16 [16], for up to 8 classes: both rows
+/// share one 16-lane exp, with the same operations on each lane as `softmaxRow`, so the
+/// results are the same bits.
+@inline(__always)
+func softmaxPair(_ z: UnsafeMutablePointer<Float>, _ lanes: ClassLanes, labels: (UInt8, UInt8)) -> (Float, Float) {
+    let C = lanes.classes, y = z + 16
+    var top0 = -Float.infinity, bottom0 = Float.infinity, top1 = -Float.infinity, bottom1 = Float.infinity
+    for c in 0 ..< C {
+        top0 = Swift.max(top0, z[c]); bottom0 = Swift.min(bottom0, z[c])
+        top1 = Swift.max(top1, y[c]); bottom1 = Swift.min(bottom1, y[c])
+    }
+    guard C <= 8, top0 - bottom0 < 1e6, top1 - bottom1 < 1e6 else {
+        return (softmaxRow(z, lanes, label: labels.0), softmaxRow(y, lanes, label: labels.1))
+    }
+    let gold0 = labels.0 < C ? z[Int(labels.0)] : 0, gold1 = labels.1 < C ? y[Int(labels.1)] : 0
+    let keep8 = lanes.keep.lowHalf, keep = SIMD16(lowHalf: keep8, highHalf: keep8)
+    let fill8 = lanes.fill.lowHalf, fill = SIMD16(lowHalf: fill8, highHalf: fill8)
+    let raw = SIMD16(lowHalf: UnsafeRawPointer(z).loadUnaligned(as: SIMD8<Int32>.self),
+                     highHalf: UnsafeRawPointer(y).loadUnaligned(as: SIMD8<Int32>.self))
+    let v = unsafeBitCast((raw & keep) | fill, to: SIMD16<Float>.self)
+    let tops = SIMD16(lowHalf: SIMD8(repeating: top0), highHalf: SIMD8(repeating: top1))
+    let e = unsafeBitCast(unsafeBitCast(fastExp(v - tops), to: SIMD16<Int32>.self) & keep, to: SIMD16<Float>.self)
+    var total0: Float = 0, total1: Float = 0
+    for c in 0 ..< C { total0 += e[c]; total1 += e[8 + c] }
+    UnsafeMutableRawPointer(z).storeBytes(of: e.lowHalf * (1 / total0), as: SIMD8<Float>.self)
+    UnsafeMutableRawPointer(y).storeBytes(of: e.highHalf * (1 / total1), as: SIMD8<Float>.self)
+    return (labels.0 < C ? Float.log(total0) + top0 - gold0 : 0, labels.1 < C ? Float.log(total1) + top1 - gold1 : 0)
 }

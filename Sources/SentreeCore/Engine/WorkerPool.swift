@@ -1,3 +1,4 @@
+import CIntrinsics
 import Dispatch
 import Foundation
 import Synchronization
@@ -96,6 +97,7 @@ private final class Waiter: Sendable {
         let start = DispatchTime.now().uptimeNanoseconds
         var spins = 0
         while !ready() {
+            sentree_spin_pause()
             spins += 1
             guard spins & 63 == 0, DispatchTime.now().uptimeNanoseconds - start > Shared.spinNanoseconds
             else { continue }

@@ -68,22 +68,29 @@ func fastTanh(_ a: SIMD16<Float>) -> SIMD16<Float> {
 /// bits. Below −87.3 (where e^x leaves the normal range) the result is e^−87.3; below about
 /// −10⁹ the clamp loses the −87.3 to rounding, hence the caller's range check.
 @inlinable @inline(__always)
-func fastExp(_ a: SIMD16<Float>) -> SIMD16<Float> {
+func fastExp(_ a: SIMD8<Float>) -> SIMD8<Float> {
     let low: Float = -87.3365
-    // max(a, low) without lane-by-lane comparisons: a + relu(low − a).
-    let x = a + reluChunk(low - a)
+    // max(a, low) without lane-by-lane comparisons: a + relu(low − a), on the sign bit.
+    let under = unsafeBitCast(SIMD8(repeating: low) - a, to: SIMD8<Int32>.self)
+    let x = a + unsafeBitCast(under & ~(under &>> 31), to: SIMD8<Float>.self)
     // Adding 1.5·2²³ rounds to an integer, which then sits in the low mantissa bits.
     let magic: Float = 12_582_912
     let t = x * 1.44269504088896341 + magic
     let n = t - magic
-    let r = x.addingProduct(n, SIMD16(repeating: -0.693359375)).addingProduct(n, SIMD16(repeating: 2.12194440e-4))
-    var p = SIMD16<Float>(repeating: 1.9875691500e-4)
-    p = SIMD16(repeating: 1.3981999507e-3).addingProduct(p, r)
-    p = SIMD16(repeating: 8.3334519073e-3).addingProduct(p, r)
-    p = SIMD16(repeating: 4.1665795894e-2).addingProduct(p, r)
-    p = SIMD16(repeating: 1.6666665459e-1).addingProduct(p, r)
-    p = SIMD16(repeating: 5.0000001201e-1).addingProduct(p, r)
+    let r = x.addingProduct(n, SIMD8(repeating: -0.693359375)).addingProduct(n, SIMD8(repeating: 2.12194440e-4))
+    var p = SIMD8<Float>(repeating: 1.9875691500e-4)
+    p = SIMD8(repeating: 1.3981999507e-3).addingProduct(p, r)
+    p = SIMD8(repeating: 8.3334519073e-3).addingProduct(p, r)
+    p = SIMD8(repeating: 4.1665795894e-2).addingProduct(p, r)
+    p = SIMD8(repeating: 1.6666665459e-1).addingProduct(p, r)
+    p = SIMD8(repeating: 5.0000001201e-1).addingProduct(p, r)
     let er = (r + 1).addingProduct(p, r * r)
-    let bits = (unsafeBitCast(t, to: SIMD16<Int32>.self) &- Int32(bitPattern: magic.bitPattern) &+ 127) &<< 23
-    return er * unsafeBitCast(bits, to: SIMD16<Float>.self)
+    let bits = (unsafeBitCast(t, to: SIMD8<Int32>.self) &- Int32(bitPattern: magic.bitPattern) &+ 127) &<< 23
+    return er * unsafeBitCast(bits, to: SIMD8<Float>.self)
+}
+
+/// `fastExp` of sixteen lanes, as two halves (the same operations on every lane).
+@inlinable @inline(__always)
+func fastExp(_ a: SIMD16<Float>) -> SIMD16<Float> {
+    SIMD16(lowHalf: fastExp(a.lowHalf), highHalf: fastExp(a.highHalf))
 }

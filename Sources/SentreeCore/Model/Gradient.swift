@@ -28,6 +28,17 @@ public struct Gradient<T: ModelScalar>: Sendable {
         }
     }
 
+    /// Copies the touched rows of a compact gradient buffer whose row k (`stride` scalars)
+    /// belongs to L row `touched[k]`.
+    mutating func takeSlots(_ touched: [Int32], from gL: UnsafePointer<T>, stride: Int) {
+        let x = layout.config.inputWidth
+        rows = touched
+        rowValues = [T](unsafeUninitializedCapacity: touched.count * x) { buffer, count in
+            for k in touched.indices { copyExact(n: x, gL + k * stride, buffer.baseAddress! + k * x) }
+            count = touched.count * x
+        }
+    }
+
     /// The gradient as one dense vector in layout order (for checks and tests).
     public func densified() -> [T] {
         let d = layout.config.inputWidth

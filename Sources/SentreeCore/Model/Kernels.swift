@@ -224,3 +224,32 @@ func copyVector<T: ModelScalar>(n: Int, _ x: UnsafePointer<T>, _ y: UnsafeMutabl
         c += laneWidth
     }
 }
+
+/// y[i] += x[i] for i < n, any n.
+@inline(__always)
+func addExact<T: ModelScalar>(n: Int, _ x: UnsafePointer<T>, _ y: UnsafeMutablePointer<T>) {
+    var j = 0
+    while j + laneWidth <= n { store(load(y, j) + load(x, j), y, j); j += laneWidth }
+    while j < n { y[j] += x[j]; j += 1 }
+}
+
+/// y[i] = x[i] for i < n, any n.
+@inline(__always)
+func copyExact<T: ModelScalar>(n: Int, _ x: UnsafePointer<T>, _ y: UnsafeMutablePointer<T>) {
+    var j = 0
+    while j + laneWidth <= n { store(load(x, j), y, j); j += laneWidth }
+    while j < n { y[j] = x[j]; j += 1 }
+}
+
+/// dst[j·dstStride + i] = src[i·srcStride + j] for i < rows, j < cols, in 16 × 16 tiles, so
+/// reads and writes both move whole cache lines (packing and exporting run every minibatch).
+func transpose<T>(rows: Int, cols: Int, from src: UnsafePointer<T>, stride srcStride: Int,
+                  to dst: UnsafeMutablePointer<T>, stride dstStride: Int) {
+    for i0 in stride(from: 0, to: rows, by: 16) {
+        for j0 in stride(from: 0, to: cols, by: 16) {
+            for j in j0 ..< min(j0 + 16, cols) {
+                for i in i0 ..< min(i0 + 16, rows) { dst[j * dstStride + i] = src[i * srcStride + j] }
+            }
+        }
+    }
+}

@@ -87,23 +87,22 @@ final class RNNModel<T: ModelScalar>: LevelModel {
         let (WTx, Wp, b) = (0, 2 * dp * dp, 2 * dp * dp + d * 2 * dp)
         let (W2T, W2p) = (b + dp, b + dp + d * mp)
         let b2 = W2p + m * dp
-        let w = p + layout.W.offset
-        for i in 0 ..< d {
-            for j in 0 ..< 2 * d {
-                let v = w[i * 2 * d + j], col = j < d ? j : dp + j - d
-                s[WTx + col * dp + i] = v
-                s[Wp + i * 2 * dp + col] = v
+        s.withUnsafeMutableBufferPointer { buffer in
+            let s = buffer.baseAddress!, w = p + layout.W.offset
+            // WTx: each half of W, transposed into its padded block of rows.
+            transpose(rows: d, cols: d, from: w, stride: 2 * d, to: s + WTx, stride: dp)
+            transpose(rows: d, cols: d, from: w + d, stride: 2 * d, to: s + WTx + dp * dp, stride: dp)
+            for i in 0 ..< d {
+                copyExact(n: d, w + i * 2 * d, s + Wp + i * 2 * dp)
+                copyExact(n: d, w + i * 2 * d + d, s + Wp + i * 2 * dp + dp)
+                s[b + i] = p[layout.b.offset + i]
             }
-            s[b + i] = p[layout.b.offset + i]
-        }
-        if let W2 = layout.W2, let B2 = layout.b2 {
-            for k in 0 ..< m {
-                for j in 0 ..< d {
-                    let v = p[W2.offset + k * d + j]
-                    s[W2T + j * mp + k] = v
-                    s[W2p + k * dp + j] = v
+            if let W2 = layout.W2, let B2 = layout.b2 {
+                transpose(rows: m, cols: d, from: p + W2.offset, stride: d, to: s + W2T, stride: mp)
+                for k in 0 ..< m {
+                    copyExact(n: d, p + W2.offset + k * d, s + W2p + k * dp)
+                    s[b2 + k] = p[B2.offset + k]
                 }
-                s[b2 + k] = p[B2.offset + k]
             }
         }
         return RNNWeights(storage: s, dp: dp, mp: mp, d: d, m: m)
@@ -200,15 +199,12 @@ final class RNNModel<T: ModelScalar>: LevelModel {
 
     func exportGradient(into grad: UnsafeMutablePointer<T>) {
         let W = layout.W.offset, b = layout.b.offset
-        for i in 0 ..< d {
-            for j in 0 ..< 2 * d { grad[W + i * 2 * d + j] = gWx[(j < d ? j : dp + j - d) * dp + i] }
-            grad[b + i] = gb[i]
-        }
+        transpose(rows: d, cols: d, from: gWx, stride: dp, to: grad + W, stride: 2 * d)
+        transpose(rows: d, cols: d, from: gWx + dp * dp, stride: dp, to: grad + W + d, stride: 2 * d)
+        copyExact(n: d, gb, grad + b)
         if let W2 = layout.W2, let b2 = layout.b2 {
-            for k in 0 ..< m {
-                for j in 0 ..< d { grad[W2.offset + k * d + j] = gW2T[j * mp + k] }
-                grad[b2.offset + k] = gb2[k]
-            }
+            transpose(rows: d, cols: m, from: gW2T, stride: mp, to: grad + W2.offset, stride: d)
+            copyExact(n: m, gb2, grad + b2.offset)
         }
     }
 }

@@ -1,3 +1,4 @@
+import CIntrinsics
 import RealModule
 
 /// Minibatch update rules on the canonical parameter buffer.
@@ -26,7 +27,9 @@ public struct Optimizer: Sendable {
         }
     }
 
-    /// Scratch map from an L row to its slot while merging worker gradients (-1 between uses).
+    /// Scratch maps from an L row to its slot while merging worker gradients (-1 between
+    /// uses), one per part of the pool: `rowSlot[part · V + row]`. One shared map had the
+    /// parts' neighbouring rows on one cache line, which then bounced between the cores.
     var rowSlot: [Int32] = []
 
     /// One minibatch update from the workers' unmerged gradients (each summed over its shard
@@ -40,10 +43,13 @@ public struct Optimizer: Sendable {
                               learningRate: Double, pool: WorkerPool) {
         let layout = self.layout, base = layout.L.count, x = layout.config.inputWidth
         let denseCount = layout.count - base
-        // Small updates are not worth waking a thread for.
-        let parts = denseCount + shards[0].rows.count * x < 4096 ? 1 : pool.size
-        if rowSlot.count != layout.config.vocabularySize {
-            rowSlot = [Int32](repeating: -1, count: layout.config.vocabularySize)
+        // Small updates run on the calling thread: splitting the d=30 RNN's update (about 12k
+        // values) over two cores made it 3× slower, as the parts' values then cross between
+        // the cores' caches. From d=150 on (the Tree-LSTM's 450k dense values) it pays.
+        let parts = denseCount + shards[0].rows.count * x < 65536 ? 1 : pool.size
+        let V = layout.config.vocabularySize
+        if rowSlot.count < parts * V {
+            rowSlot = [Int32](repeating: -1, count: parts * V)
         }
         let regularized = l2 == 0 ? [] : layout.tensors.filter(\.regularized).map { ($0.range.lowerBound - base) ..< ($0.range.upperBound - base) }
         let lr = Float(learningRate), rowRate = lr * embeddingScale, adagrad = kind == .adagrad
@@ -55,7 +61,7 @@ public struct Optimizer: Sendable {
                     let params = PartitionedBuffer(p.baseAddress!)
                     // SGD keeps no Σg²: `update` then never touches it.
                     let acc = PartitionedBuffer(acc.baseAddress ?? p.baseAddress!), p = params
-                    let slots = PartitionedBuffer(slots.baseAddress!)
+                    let allSlots = PartitionedBuffer(slots.baseAddress!)
                     pool.run(parts: parts) { part in
                         // Dense tensors: this part's range, merged, scaled, regularized, applied.
                         let range = (denseCount * part / parts) ..< (denseCount * (part + 1) / parts)
@@ -77,18 +83,30 @@ public struct Optimizer: Sendable {
                         // Rows of L: blocks of 16 rows per part, in first-touch order (neighbouring
                         // rows share cache lines, so alternating rows would bounce them).
                         guard updateRows else { return }
+                        let slots = allSlots.base + part * V
                         // Pointers are taken once per shard: a retain per row, on arrays both
                         // threads read, bounced their reference counts between the cores and
                         // made this loop slower on two threads than on one.
                         var rows: [Int32] = [], values: [Float] = []
+                        let most = shards.reduce(0) { $0 + $1.rows.count }
+                        rows.reserveCapacity(most)
+                        values.reserveCapacity(most * x)
                         for shard in shards {
                             shard.rows.withUnsafeBufferPointer { shardRows in
                                 shard.rowValues.withUnsafeBufferPointer { shardValues in
                                     for (k, row) in shardRows.enumerated() where Int(row) / 16 % parts == part {
                                         let from = shardValues.baseAddress! + k * x
-                                        let slot = Int(slots.base[Int(row)])
+                                        let slot = Int(slots[Int(row)])
                                         if slot < 0 {
-                                            slots.base[Int(row)] = Int32(rows.count)
+                                            // The row's Σg² was last read when its word last
+                                            // came up: usually out of cache. Start loading it
+                                            // now, so the update below does not wait on each row.
+                                            let sums = UnsafeRawPointer(acc.base + Int(row) * x)
+                                            for line in stride(from: 0, to: 4 * x, by: 64) {
+                                                sentree_prefetch_write(sums + line)
+                                            }
+                                            sentree_prefetch_write(sums + 4 * x - 1)
+                                            slots[Int(row)] = Int32(rows.count)
                                             rows.append(row)
                                             values.append(contentsOf: UnsafeBufferPointer(start: from, count: x))
                                         } else {
@@ -100,7 +118,7 @@ public struct Optimizer: Sendable {
                         }
                         values.withUnsafeMutableBufferPointer { v in
                             for (k, row) in rows.enumerated() {
-                                slots.base[Int(row)] = -1
+                                slots[Int(row)] = -1
                                 let gr = v.baseAddress! + k * x
                                 scaleVector(n: x, by: scale, gr)
                                 Self.update(adagrad: adagrad, p.base + Int(row) * x, acc.base + Int(row) * x, gr, x,
@@ -116,7 +134,8 @@ public struct Optimizer: Sendable {
     /// Applies `count` gradient values `g` to parameters `p` (and AdaGrad's Σg² `acc`).
     ///
     /// Eight lanes at a time (the compiler would not vectorize the scalar loop: p and acc
-    /// might alias); sqrt and division round the same way in either form.
+    /// might alias); sqrt and division are correctly rounded, so every form gives the
+    /// same bits.
     static func update(adagrad: Bool, _ p: UnsafeMutablePointer<Float>, _ acc: UnsafeMutablePointer<Float>,
                        _ g: UnsafePointer<Float>, _ count: Int, rate lr: Float) {
         guard adagrad else {
@@ -125,24 +144,34 @@ public struct Optimizer: Sendable {
         }
         let pp = UnsafeMutableRawPointer(p), ap = UnsafeMutableRawPointer(acc), gp = UnsafeRawPointer(g)
         let rate = SIMD8<Float>(repeating: lr), eps = SIMD8<Float>(repeating: epsilon)
-        var j = 0
-        while j + 8 <= count {
+        @inline(__always) func updated(at j: Int) -> (sums: SIMD8<Float>, values: SIMD8<Float>) {
             let gi = gp.loadUnaligned(fromByteOffset: 4 * j, as: SIMD8<Float>.self)
             let a = ap.loadUnaligned(fromByteOffset: 4 * j, as: SIMD8<Float>.self) + gi * gi
-            ap.storeBytes(of: a, toByteOffset: 4 * j, as: SIMD8<Float>.self)
             let v = pp.loadUnaligned(fromByteOffset: 4 * j, as: SIMD8<Float>.self)
-            pp.storeBytes(of: v - rate * gi / (a.squareRoot() + eps), toByteOffset: 4 * j, as: SIMD8<Float>.self)
+            return (a, v - rate * gi / (sentree_sqrt8(a) + eps))
+        }
+        guard count >= 8 else {
+            // Fewer than eight: one SIMD step on copies, the same operations per lane.
+            var gi = SIMD8<Float>(), a = SIMD8<Float>(), v = SIMD8<Float>()
+            for l in 0 ..< count { gi[l] = g[l]; a[l] = acc[l]; v[l] = p[l] }
+            a += gi * gi
+            v -= rate * gi / (sentree_sqrt8(a) + eps)
+            for l in 0 ..< count { acc[l] = a[l]; p[l] = v[l] }
+            return
+        }
+        // The last eight lanes are computed first, from the values as they are, and stored
+        // last: where they overlap the chunks before them they store the same bits again, and
+        // a row of 30 or 50 needs no lane-by-lane tail.
+        let last = count - 8, tail = updated(at: last)
+        var j = 0
+        while j < last {
+            let (a, v) = updated(at: j)
+            ap.storeBytes(of: a, toByteOffset: 4 * j, as: SIMD8<Float>.self)
+            pp.storeBytes(of: v, toByteOffset: 4 * j, as: SIMD8<Float>.self)
             j += 8
         }
-        if j < count {
-            // The tail as one more SIMD step on copies (rows of L are 30 or 50 wide): the same
-            // operations per lane as the scalar loop, without its serial sqrt and division.
-            var gi = SIMD8<Float>(), a = SIMD8<Float>(), v = SIMD8<Float>()
-            for l in 0 ..< count - j { gi[l] = g[j + l]; a[l] = acc[j + l]; v[l] = p[j + l] }
-            a += gi * gi
-            v -= rate * gi / (a.squareRoot() + eps)
-            for l in 0 ..< count - j { acc[j + l] = a[l]; p[j + l] = v[l] }
-        }
+        ap.storeBytes(of: tail.sums, toByteOffset: 4 * last, as: SIMD8<Float>.self)
+        pp.storeBytes(of: tail.values, toByteOffset: 4 * last, as: SIMD8<Float>.self)
     }
 }
 
