@@ -1,8 +1,8 @@
 #ifndef SENTREE_CINTRINSICS_H
 #define SENTREE_CINTRINSICS_H
 
-// Operations Swift cannot express directly. Both are inline, so each call compiles to
-// one or two instructions at the Swift call site, with the caller's target features.
+// Operations Swift cannot express directly. All are inline, so each call compiles to one or
+// two instructions at the Swift call site, with the caller's target features.
 
 /// Asks the CPU to start loading the cache line at `address` for writing (keep in all levels).
 static inline void sentree_prefetch_write(const void *address) {
