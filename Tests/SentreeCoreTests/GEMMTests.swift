@@ -8,7 +8,8 @@ struct GEMMTests {
     @Test(arguments: [1, 2, 3, 4, 5, 6, 7, 11, 23, 24, 25, 29, 30, 31, 53])
     func matchesScalarFusedSums(m: Int) {
         var g = SplitMix64(seed: UInt64(m))
-        for (n, k) in [(16, 1), (32, 7), (48, 30)] {
+        // n = 8 and 24: `gemm8`, the 8-column strips of the softmax's products.
+        for (n, k) in [(16, 1), (32, 7), (48, 30), (8, 5), (24, 30)] {
             for transposed in [false, true] {
                 // A(i, t) = a[i·rowStride + t·columnStride]: [m × k] row-major, or stored [k × m].
                 let (rowStride, columnStride) = transposed ? (1, m) : (k, 1)
@@ -30,8 +31,14 @@ struct GEMMTests {
                 a.withUnsafeBufferPointer { a in
                     b.withUnsafeBufferPointer { b in
                         c.withUnsafeMutableBufferPointer { c in
-                            gemm(m: m, n: n, k: k, a: a.baseAddress!, rowStride: rowStride, columnStride: columnStride,
-                                 b: b.baseAddress!, ldb: ldb, c: c.baseAddress!, ldc: ldc)
+                            let (a, b, c) = (a.baseAddress!, b.baseAddress!, c.baseAddress!)
+                            if n % 16 == 0 {
+                                gemm(m: m, n: n, k: k, a: a, rowStride: rowStride, columnStride: columnStride,
+                                     b: b, ldb: ldb, c: c, ldc: ldc)
+                            } else {
+                                gemm8(m: m, n: n, k: k, a: a, rowStride: rowStride, columnStride: columnStride,
+                                      b: b, ldb: ldb, c: c, ldc: ldc)
+                            }
                         }
                     }
                 }

@@ -20,8 +20,40 @@ func gemm<T: ModelScalar>(
     b: UnsafePointer<T>, ldb: Int,
     c: UnsafeMutablePointer<T>, ldc: Int
 ) {
+    blockedProduct(SIMD16<T>.self, m: m, n: n, k: k, a: a, rowStride: rowStride, columnStride: columnStride,
+                   b: b, ldb: ldb, c: c, ldc: ldc)
+}
+
+/// `gemm` in strips of 8 columns (n a multiple of 8), for the softmax's products: with up to
+/// 8 classes in 16 padded columns, half of a 16-column strip's multiply-adds were on zeros.
+@inlinable
+func gemm8<T: ModelScalar>(
+    m: Int, n: Int, k: Int,
+    a: UnsafePointer<T>, rowStride: Int, columnStride: Int,
+    b: UnsafePointer<T>, ldb: Int,
+    c: UnsafeMutablePointer<T>, ldc: Int
+) {
+    blockedProduct(SIMD8<T>.self, m: m, n: n, k: k, a: a, rowStride: rowStride, columnStride: columnStride,
+                   b: b, ldb: ldb, c: c, ldc: ldc)
+}
+
+/// `gemm` over strips as wide as `V`.
+@inlinable
+func blockedProduct<T: ModelScalar, V: SIMD>(
+    _: V.Type, m: Int, n: Int, k: Int,
+    a: UnsafePointer<T>, rowStride: Int, columnStride: Int,
+    b: UnsafePointer<T>, ldb: Int,
+    c: UnsafeMutablePointer<T>, ldc: Int
+) where V.Scalar == T {
     guard m > 0, k > 0 else { return }
-    /// C[i ..< i+6, col ..< col+16] += A(i ..< i+6, :) · B[:, col ..< col+16]
+    @inline(__always) func load(_ p: UnsafePointer<T>, _ i: Int) -> V {
+        UnsafeRawPointer(p + i).loadUnaligned(as: V.self)
+    }
+    @inline(__always) func load(_ p: UnsafeMutablePointer<T>, _ i: Int) -> V { load(UnsafePointer(p), i) }
+    @inline(__always) func store(_ v: V, _ p: UnsafeMutablePointer<T>, _ i: Int) {
+        UnsafeMutableRawPointer(p + i).storeBytes(of: v, as: V.self)
+    }
+    /// C[i ..< i+6, col ..< col+w] += A(i ..< i+6, :) · B[:, col ..< col+w], w = V.scalarCount
     @inline(__always) func block6(_ i: Int, _ col: Int) {
         let cp = c + i * ldc + col
         var c0 = load(cp, 0), c1 = load(cp, ldc), c2 = load(cp, 2 * ldc)
@@ -29,12 +61,12 @@ func gemm<T: ModelScalar>(
         var ap = a + i * rowStride, bp = b + col
         for _ in 0 ..< k {
             let bv = load(bp, 0)
-            c0 = c0.addingProduct(SIMD16(repeating: ap[0]), bv)
-            c1 = c1.addingProduct(SIMD16(repeating: ap[rowStride]), bv)
-            c2 = c2.addingProduct(SIMD16(repeating: ap[2 * rowStride]), bv)
-            c3 = c3.addingProduct(SIMD16(repeating: ap[3 * rowStride]), bv)
-            c4 = c4.addingProduct(SIMD16(repeating: ap[4 * rowStride]), bv)
-            c5 = c5.addingProduct(SIMD16(repeating: ap[5 * rowStride]), bv)
+            c0 = c0.addingProduct(V(repeating: ap[0]), bv)
+            c1 = c1.addingProduct(V(repeating: ap[rowStride]), bv)
+            c2 = c2.addingProduct(V(repeating: ap[2 * rowStride]), bv)
+            c3 = c3.addingProduct(V(repeating: ap[3 * rowStride]), bv)
+            c4 = c4.addingProduct(V(repeating: ap[4 * rowStride]), bv)
+            c5 = c5.addingProduct(V(repeating: ap[5 * rowStride]), bv)
             ap += columnStride
             bp += ldb
         }
@@ -46,7 +78,7 @@ func gemm<T: ModelScalar>(
     /// blocks of two rows (four FMAs per two B loads) ran at half the speed.
     @inline(__always) func blockRows(_ i: Int, _ col: Int, _ rows: Int) {
         let cp = c + i * ldc + col
-        var c0 = load(cp, 0), c1 = SIMD16<T>(), c2 = SIMD16<T>(), c3 = SIMD16<T>(), c4 = SIMD16<T>()
+        var c0 = load(cp, 0), c1 = V(), c2 = V(), c3 = V(), c4 = V()
         if rows > 1 { c1 = load(cp, ldc) }
         if rows > 2 { c2 = load(cp, 2 * ldc) }
         if rows > 3 { c3 = load(cp, 3 * ldc) }
@@ -54,11 +86,11 @@ func gemm<T: ModelScalar>(
         var ap = a + i * rowStride, bp = b + col
         for _ in 0 ..< k {
             let bv = load(bp, 0)
-            c0 = c0.addingProduct(SIMD16(repeating: ap[0]), bv)
-            if rows > 1 { c1 = c1.addingProduct(SIMD16(repeating: ap[rowStride]), bv) }
-            if rows > 2 { c2 = c2.addingProduct(SIMD16(repeating: ap[2 * rowStride]), bv) }
-            if rows > 3 { c3 = c3.addingProduct(SIMD16(repeating: ap[3 * rowStride]), bv) }
-            if rows > 4 { c4 = c4.addingProduct(SIMD16(repeating: ap[4 * rowStride]), bv) }
+            c0 = c0.addingProduct(V(repeating: ap[0]), bv)
+            if rows > 1 { c1 = c1.addingProduct(V(repeating: ap[rowStride]), bv) }
+            if rows > 2 { c2 = c2.addingProduct(V(repeating: ap[2 * rowStride]), bv) }
+            if rows > 3 { c3 = c3.addingProduct(V(repeating: ap[3 * rowStride]), bv) }
+            if rows > 4 { c4 = c4.addingProduct(V(repeating: ap[4 * rowStride]), bv) }
             ap += columnStride
             bp += ldb
         }
@@ -84,7 +116,7 @@ func gemm<T: ModelScalar>(
             case 1: blockRows(i, col, 1)
             default: break
             }
-            col += laneWidth
+            col += V.scalarCount
         }
         i0 = i1
     }

@@ -156,7 +156,12 @@ final class LevelEngine<M: LevelModel> {
         self.outputs = outputs
         return w.softmax.withPointers { UT, _, bs in
             broadcastRows(m: R, n: Cp, v: bs, y: Z, ldy: Cp)
-            gemm(m: R, n: Cp, k: o, a: outputs, rowStride: op, columnStride: 1, b: UT, ldb: Cp, c: Z, ldc: Cp)
+            // Up to 8 classes (SST's 5): only the first 8 of the Cp columns hold any.
+            if C <= 8 {
+                gemm8(m: R, n: 8, k: o, a: outputs, rowStride: op, columnStride: 1, b: UT, ldb: Cp, c: Z, ldc: Cp)
+            } else {
+                gemm(m: R, n: Cp, k: o, a: outputs, rowStride: op, columnStride: 1, b: UT, ldb: Cp, c: Z, ldc: Cp)
+            }
             var loss: T = 0
             if T.self == Float.self && Cp == laneWidth {
                 // Training and evaluation: one SIMD exp per row instead of C libm calls.
@@ -223,7 +228,11 @@ final class LevelEngine<M: LevelModel> {
         addColumnSums(m: R, n: Cp, x: D3, ldx: Cp, y: gbs)
         w.softmax.withPointers { _, Up, _ in
             // ∂U += δ3 outᵀ (stored transposed);  error at the outputs = Uᵀδ3
-            gemm(m: op, n: Cp, k: R, a: outputs, rowStride: 1, columnStride: op, b: D3, ldb: Cp, c: gUT, ldc: Cp)
+            if C <= 8 {
+                gemm8(m: op, n: 8, k: R, a: outputs, rowStride: 1, columnStride: op, b: D3, ldb: Cp, c: gUT, ldc: Cp)
+            } else {
+                gemm(m: op, n: Cp, k: R, a: outputs, rowStride: 1, columnStride: op, b: D3, ldb: Cp, c: gUT, ldc: Cp)
+            }
             zero(n: R * op, EO)
             gemm(m: R, n: op, k: C, a: D3, rowStride: Cp, columnStride: 1, b: Up, ldb: op, c: EO, ldc: op)
         }
