@@ -33,6 +33,10 @@ public struct Gradient<T: ModelScalar>: Sendable {
     mutating func takeSlots(_ touched: [Int32], from gL: UnsafePointer<T>, stride: Int) {
         let x = layout.config.inputWidth
         rows = touched
+        // An empty shard (fewer trees than threads) touches no row. Building an array of
+        // capacity 0 this way stores its count into the shared empty-array singleton, a write
+        // (of the same 0) that ThreadSanitizer reports against every thread reading one.
+        guard !touched.isEmpty else { rowValues = []; return }
         rowValues = [T](unsafeUninitializedCapacity: touched.count * x) { buffer, count in
             for k in touched.indices { copyExact(n: x, gL + k * stride, buffer.baseAddress! + k * x) }
             count = touched.count * x
