@@ -33,13 +33,12 @@ import SentreeCore
         #expect(straight.status == 0, "\(straight.stderr)")
         #expect(straight.stdout.contains("l2 0.001 (U 0.0001, words 0.01)  reset every epoch  batch"),
                 "\(straight.stdout)")
-        let plain = try sentree(["train", "--out", data + "/plain", "--epochs", "4"] + options)
+        let plain = try sentree(["train", "--out", data + "/plain", "--epochs", "4", "--adagrad-reset", "0"] + options)
         #expect(plain.status == 0 && !plain.stdout.contains("reset") && !plain.stdout.contains("words"))
 
         let run = data + "/run"
         #expect(try sentree(["train", "--out", run, "--epochs", "2"] + flags + options).status == 0)
-        let stored = try JSONDecoder().decode(TrainingConfig.self,
-                                              from: Data(contentsOf: URL(fileURLWithPath: run + "/run.json")))
+        let stored = try storedConfig(run)
         #expect(stored.adagradReset == 1 && stored.l2Classifier == 0.0001 && stored.l2Words == 0.01)
         let checkpoint = try Checkpoint.read(from: run + "/last.safetensors").config
         #expect(checkpoint.adagradReset == 1 && checkpoint.l2Classifier == 0.0001 && checkpoint.l2Words == 0.01)
@@ -55,6 +54,23 @@ import SentreeCore
         let bits = { (path: String) in try Checkpoint.read(from: path).parameters.map(\.bitPattern) }
         #expect(try bits(run + "/last.safetensors") == bits(data + "/straight/last.safetensors"))
         #expect(try bits(data + "/plain/last.safetensors") != bits(data + "/straight/last.safetensors"))
+    }
+
+    /// The RNTN resets AdaGrad every epoch unless told otherwise; SGD, which has no sums, does not.
+    @Test func theRNTNDefaultsToAResetEveryEpoch() throws {
+        let data = try makeDataDirectory()
+        defer { try? FileManager.default.removeItem(atPath: data) }
+        func stored(_ run: String) throws -> Int? { try storedConfig(run).adagradReset }
+        let options = trainOptions + ["--data", data, "--model", "rntn", "--epochs", "1"]
+        let byDefault = try sentree(["train", "--out", data + "/default"] + options)
+        #expect(byDefault.status == 0 && byDefault.stdout.contains("reset every epoch"), "\(byDefault.stdout)")
+        #expect(try stored(data + "/default") == 1)
+        let sgd = try sentree(["train", "--out", data + "/sgd", "--optimizer", "sgd"] + options)
+        #expect(sgd.status == 0 && !sgd.stdout.contains("reset"), "\(sgd.stdout)")
+        #expect(try stored(data + "/sgd") == nil)
+        let off = try sentree(["train", "--out", data + "/off", "--adagrad-reset", "0"] + options)
+        #expect(off.status == 0 && !off.stdout.contains("reset"), "\(off.stdout)")
+        #expect(try stored(data + "/off") == 0)
     }
 
     /// A run without the flags resumes with their neutral values given explicitly.
