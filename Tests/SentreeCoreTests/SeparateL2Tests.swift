@@ -29,7 +29,8 @@ import Testing
                 if t.name == "L" && !touched.contains(Int32(row)) { continue }
                 var g = full[i] * scale
                 g += strength(t.name) * start[i]
-                p[i] = kind == .adagrad ? start[i] - lr * g / ((g * g).squareRoot() + Optimizer.epsilon)
+                // Σg² starts at 1: from 0, AdaGrad's first step would be ±lr whatever the L2 term.
+                p[i] = kind == .adagrad ? start[i] - lr * g / ((1 + g * g).squareRoot() + Optimizer.epsilon)
                                         : start[i] - lr * g
             }
         }
@@ -38,7 +39,8 @@ import Testing
 
     func step(kind: OptimizerKind, l2: Float, classifier: Float?, words: Float) -> [Float] {
         var (p, shard) = setup()
-        var optimizer = Optimizer(kind: kind, layout: layout)
+        var optimizer = Optimizer(kind: kind, layout: layout,
+                                  accumulator: [Float](repeating: 1, count: layout.count))
         optimizer.classifierL2 = classifier
         optimizer.wordL2 = words
         optimizer.step(&p, shards: [shard], scale: 0.5, l2: l2, learningRate: 0.1, pool: WorkerPool(size: 1))
