@@ -61,9 +61,9 @@ struct Train: ParsableCommand {
     @Option(help: "Optimizer: adagrad or sgd. (default: adagrad)") var optimizer: OptimizerKind?
     @Option(help: "L2 strength on the weight matrices (default: the model's, \(TrainingConfig().l2) for rnn).")
     var l2: Double?
-    @Option(help: "L2 strength on the classifier U (default: the model's, else --l2).")
+    @Option(help: "L2 strength on the classifier U (default: --l2).")
     var l2Classifier: Double?
-    @Option(help: "L2 strength on the word vectors a minibatch uses (default: the model's, else 0).")
+    @Option(help: "L2 strength on the word vectors a minibatch uses (default: 0).")
     var l2Words: Double?
     @Option(help: ArgumentHelp("Dropout rate on the classifier input during training, 0 ≤ P < 1 "
                                + "(default: the model's, 0.5 for rntn, else 0)."))
