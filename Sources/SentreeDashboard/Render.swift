@@ -78,7 +78,8 @@ func renderHeader(_ s: DashboardState, _ grid: inout CellGrid, _ options: Render
         banner = options.unicode ? text : text.replacing("×", with: "x")
     }
     var x = grid.put(" sentree ", x: 0, y: 0, style: CellStyle(.accent, reverse: true))
-    var details = "  \(model)  \(c.optimizer.rawValue)  l2 \(c.l2)\(c.dropoutDescription)  batch \(c.batchSize)  seed \(c.seed)  "
+    var details = "  \(model)  \(c.optimizer.rawValue)  \(c.l2Description)\(c.dropoutDescription)"
+        + "\(c.adagradResetDescription)  batch \(c.batchSize)  seed \(c.seed)  "
     if let e = s.setup.embeddings {
         // Room permitting: which vectors, and how many words they cover.
         let name = ((e.file as NSString).lastPathComponent as NSString).deletingPathExtension

@@ -37,7 +37,7 @@ enum Headless {
         }
         let c = trainer.config
         print("sentree: \(c.shapeDescription)  \(trainer.layout.count) parameters  vocabulary \(trainer.vocabulary.count)  train \(train.count) trees  dev \(dev.count) trees")
-        print("        \(c.optimizer.rawValue) lr \(c.learningRate)  l2 \(c.l2)\(c.dropoutDescription)  batch \(c.batchSize)  seed \(c.seed)  threads \(c.threads == 0 ? ProcessInfo.processInfo.activeProcessorCount : c.threads)  run \(TerminalText.sanitized(run.path))")
+        print("        \(c.optimizer.rawValue) lr \(c.learningRate)  \(c.l2Description)\(c.dropoutDescription)\(c.adagradResetDescription)  batch \(c.batchSize)  seed \(c.seed)  threads \(c.threads == 0 ? ProcessInfo.processInfo.activeProcessorCount : c.threads)  run \(TerminalText.sanitized(run.path))")
         print("        data \(TerminalText.sanitized(c.dataDirectory ?? "?"))")
         if let e = trainer.embeddingCoverage {
             print("        embeddings \(TerminalText.sanitized(e.file)): \(e.dimension)-dimensional, \(e.summary)")

@@ -18,13 +18,21 @@ struct Train: ParsableCommand {
 
         --resume RUN takes the data, model and every setting from the run. With it, --epochs, \
         --threads, --save-interval, --lr and a moved --data apply; a different --model, \
-        --dim, --middle, --batch-size, --optimizer, --l2, --dropout, --seed or --keep-case \
-        is refused.
+        --dim, --middle, --batch-size, --optimizer, --l2, --l2-classifier, --l2-words, --dropout, \
+        --adagrad-reset, --seed or --keep-case is refused.
 
         --dropout P drops each unit of the vector every node's classifier reads with \
         probability P during training (inverted dropout: the kept ones are scaled by 1/(1−P)); \
         evaluation and predictions never drop. The masks follow from the seed, the step and \
         the node, so they are the same for any thread count.
+
+        --l2 sets the L2 strength of every weight matrix; --l2-classifier overrides it for \
+        the classifier U, and --l2-words decays the word vectors a minibatch uses (only \
+        those: a word's vector is pulled towards 0 when its sentences train, as in CoreNLP).
+
+        --adagrad-reset N zeroes AdaGrad's sum of squared gradients before epochs N+1, 2N+1, \
+        …, so the steps grow back to the full learning rate (CoreNLP's RNTN trainer does it \
+        every epoch); 0 never does.
 
         Data: --data DIR must contain train.txt and dev.txt. Without --data, data/sst is used; \
         if it is missing it is copied from $SST_DIR or downloaded (see data/README.md).
@@ -53,9 +61,16 @@ struct Train: ParsableCommand {
     @Option(help: "Optimizer: adagrad or sgd. (default: adagrad)") var optimizer: OptimizerKind?
     @Option(help: "L2 strength on the weight matrices (default: the model's, \(TrainingConfig().l2) for rnn).")
     var l2: Double?
+    @Option(help: "L2 strength on the classifier U (default: --l2).")
+    var l2Classifier: Double?
+    @Option(help: "L2 strength on the word vectors a minibatch uses (default: 0).")
+    var l2Words: Double?
     @Option(help: ArgumentHelp("Dropout rate on the classifier input during training, 0 ≤ P < 1 "
                                + "(default: the model's, 0.5 for rntn, else 0)."))
     var dropout: Double?
+    @Option(help: ArgumentHelp("Zero AdaGrad's sum of squared gradients every N epochs, 0 = never "
+                               + "(default: the model's, 1 for rntn, else 0).", valueName: "n"))
+    var adagradReset: Int?
     @Option(help: "Random seed (initialization, shuffling, dropout). (default: \(TrainingConfig().seed))")
     var seed: UInt64?
     @Option(help: "Worker threads per minibatch (default: all cores; with --resume, the run's).")
@@ -85,10 +100,18 @@ struct Train: ParsableCommand {
         if let learningRate, !(learningRate > 0 && learningRate.isFinite) {
             throw ValidationError("--lr must be a positive number")
         }
-        if let l2, !(l2 >= 0 && l2.isFinite) { throw ValidationError("--l2 must be zero or positive") }
+        for (flag, value) in [("--l2", l2), ("--l2-classifier", l2Classifier), ("--l2-words", l2Words)] {
+            if let value, !(value >= 0 && value.isFinite) { throw ValidationError("\(flag) must be zero or positive") }
+        }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
         if let dropout, !Dropout.isValid(rate: dropout) {
             throw ValidationError("--" + Dropout.invalidRateMessage(dropout))
+        }
+        if let adagradReset, adagradReset < 0 {
+            throw ValidationError("--adagrad-reset must be 0 (never) or a number of epochs")
+        }
+        if let adagradReset, adagradReset > 0, optimizer == .sgd {
+            throw ValidationError("--adagrad-reset needs --optimizer adagrad (SGD keeps no sums to reset)")
         }
         if let saveInterval, !(saveInterval >= 0 && saveInterval.isFinite) {
             throw ValidationError("--save-interval must be zero or a positive number of seconds")
@@ -175,7 +198,11 @@ struct Train: ParsableCommand {
         config.learningRate = learningRate ?? config.learningRate
         config.optimizer = optimizer ?? config.optimizer
         config.l2 = l2 ?? config.l2
+        config.l2Classifier = l2Classifier ?? config.l2Classifier
+        config.l2Words = l2Words ?? config.l2Words
         config.dropout = dropout ?? config.dropout
+        // A model's default reset means nothing to SGD: it keeps no sums.
+        config.adagradReset = config.optimizer == .sgd ? adagradReset : adagradReset ?? config.adagradReset
         config.seed = seed ?? config.seed
         config.threads = threads ?? 0
         config.saveInterval = saveInterval
@@ -239,7 +266,10 @@ struct Train: ParsableCommand {
         check("--batch-size", batchSize, c.batchSize)
         check("--optimizer", optimizer?.rawValue, c.optimizer.rawValue)
         check("--l2", l2, c.l2)
+        check("--l2-classifier", l2Classifier, c.l2Classifier ?? c.l2)
+        check("--l2-words", l2Words, c.l2Words ?? 0)
         check("--dropout", dropout, c.dropout ?? 0)
+        check("--adagrad-reset", adagradReset, c.adagradReset ?? 0)
         check("--seed", seed, c.seed)
         if keepCase && c.lowercase { conflicts.append("--keep-case (the run lower-cases words)") }
         if let embeddings, absolutePath(embeddings) != c.embeddings {

@@ -55,6 +55,20 @@ import Testing
         #expect(!render(DashboardState(setup: setup), width: 120, height: 40).line(0).contains("dropout"))
     }
 
+    /// The header names L2 strengths that differ from `l2`, and AdaGrad's reset when there is one.
+    @Test func headerShowsSeparateL2AndTheAdagradReset() throws {
+        var setup = try Fixture.setup()
+        setup.config.l2Classifier = 0.0001
+        setup.config.l2Words = 0.0001
+        setup.config.adagradReset = 1
+        var s = DashboardState(setup: setup)
+        s.apply(.state(.running))
+        #expect(render(s, width: 120, height: 24).line(0).hasPrefix(
+            " sentree   rnn d=30  adagrad  l2 0.001 (U 0.0001, words 0.0001)  reset every epoch  batch 25  seed 1 "))
+        setup.config.adagradReset = 0
+        #expect(!render(DashboardState(setup: setup), width: 120, height: 40).line(0).contains("reset"))
+    }
+
     /// A failing disk stays in the header until a save succeeds, and the status bar says why.
     @Test func writeFailuresShowUntilASaveSucceeds() throws {
         var s = try Fixture.state()

@@ -98,6 +98,11 @@ func syntheticTreebank(trees: Int, seed: UInt64) -> String {
     return (0 ..< trees).map { _ in tree(4).text }.joined(separator: "\n") + "\n"
 }
 
+/// The settings a run recorded in its `run.json`.
+func storedConfig(_ run: String) throws -> TrainingConfig {
+    try JSONDecoder().decode(TrainingConfig.self, from: Data(contentsOf: URL(fileURLWithPath: run + "/run.json")))
+}
+
 /// A data directory with train.txt (40 trees) and dev.txt (15 trees).
 func makeDataDirectory() throws -> String {
     let dir = try temporaryDirectory("sentree-data")

@@ -20,14 +20,11 @@ import SentreeCore
     @Test func theRNTNDefaultsToItsDropoutAndAFlagOverridesIt() throws {
         let data = try makeDataDirectory()
         defer { try? FileManager.default.removeItem(atPath: data) }
-        func stored(_ run: String) throws -> Double? {
-            try JSONDecoder().decode(TrainingConfig.self,
-                                     from: Data(contentsOf: URL(fileURLWithPath: run + "/run.json"))).dropout
-        }
+        func stored(_ run: String) throws -> Double? { try storedConfig(run).dropout }
         let options = trainOptions + ["--data", data, "--model", "rntn", "--epochs", "1"]
         let byDefault = try sentree(["train", "--out", data + "/default"] + options)
         #expect(byDefault.status == 0, "\(byDefault.stderr)")
-        #expect(byDefault.stdout.contains("dropout 0.5  batch"), "\(byDefault.stdout)")
+        #expect(byDefault.stdout.contains("dropout 0.5  reset every epoch  batch"), "\(byDefault.stdout)")
         #expect(try stored(data + "/default") == 0.5)
         let off = try sentree(["train", "--out", data + "/off", "--dropout", "0"] + options)
         #expect(off.status == 0 && !off.stdout.contains("dropout"), "\(off.stdout)")
@@ -48,8 +45,7 @@ import SentreeCore
         let run = data + "/run"
         let first = try sentree(["train", "--out", run, "--epochs", "2"] + options)
         #expect(first.status == 0, "\(first.stderr)")
-        let stored = try JSONDecoder().decode(TrainingConfig.self,
-                                              from: Data(contentsOf: URL(fileURLWithPath: run + "/run.json")))
+        let stored = try storedConfig(run)
         #expect(stored.dropout == 0.25)
         #expect(try Checkpoint.read(from: run + "/last.safetensors").config.dropout == 0.25)
 

@@ -3,6 +3,8 @@
 ///     J(θ) = scale · Σ_trees Σ_nodes CE(node) + (λ/2) · (‖W‖² + ‖W2‖² + ‖U‖²)
 ///
 /// with `scale = 1/B` for a minibatch of B trees. Biases and word vectors are not decayed.
+/// (Training can also give `U` its own λ and decay the rows of `L` a minibatch uses; see
+/// `Optimizer.classifierL2` and `wordL2`. The gradient check keeps to the one λ above.)
 extension Gradient {
     /// Turns the summed cross-entropy gradient into the gradient of J.
     public mutating func finishObjective(scale: T, l2: T, parameters: [T]) {

@@ -6,7 +6,8 @@ import RealModule
 /// AdaGrad keeps a running sum of squared gradients per parameter (same layout as the
 /// parameters; checkpointed). Rows of `L` are updated only where the minibatch touched
 /// them, so an update costs time proportional to its words, not to the vocabulary; an
-/// untouched row's gradient is exactly 0 (L is not decayed), so skipping it is exact.
+/// untouched row's gradient is exactly 0 (L is decayed, with `wordL2`, only where a minibatch
+/// uses it, as in CoreNLP's RNTN trainer), so skipping it is exact.
 public struct Optimizer: Sendable {
     public let kind: OptimizerKind
     public let layout: ParameterLayout
@@ -14,6 +15,10 @@ public struct Optimizer: Sendable {
     public var accumulator: [Float]
     /// Learning-rate multiplier for the rows of `L`; 0 leaves them (and their Σg²) untouched.
     public var embeddingScale: Float = 1
+    /// L2 strength on the classifier `U` (`nil`: the `l2` of `step`, like the other matrices).
+    public var classifierL2: Float? = nil
+    /// L2 strength on the rows of `L` a minibatch touches (0: word vectors are not decayed).
+    public var wordL2: Float = 0
     /// Added to √Σg² so the first steps are bounded.
     public static let epsilon: Float = 1e-8
 
@@ -25,6 +30,11 @@ public struct Optimizer: Sendable {
         } else {
             self.accumulator = []
         }
+    }
+
+    /// Zeroes AdaGrad's Σg² (nothing for SGD), so the step sizes grow back to the base rate.
+    public mutating func resetAccumulator() {
+        for i in accumulator.indices { accumulator[i] = 0 }
     }
 
     /// Scratch maps from an L row to its slot while merging worker gradients (-1 between
@@ -51,7 +61,7 @@ public struct Optimizer: Sendable {
         if rowSlot.count < parts * V {
             rowSlot = [Int32](repeating: -1, count: parts * V)
         }
-        let regularized = l2 == 0 ? [] : layout.tensors.filter(\.regularized).map { ($0.range.lowerBound - base) ..< ($0.range.upperBound - base) }
+        let regularized = decayedRanges(l2: l2), wordL2 = self.wordL2
         let lr = Float(learningRate), rowRate = lr * embeddingScale, adagrad = kind == .adagrad
         // A scale of 0 freezes L, Σg² included.
         let updateRows = embeddingScale != 0
@@ -73,9 +83,9 @@ public struct Optimizer: Sendable {
                             shard.dense.withUnsafeBufferPointer { add(n: n, $0.baseAddress! + range.lowerBound, into: g) }
                         }
                         scaleVector(n: n, by: scale, g)
-                        for r in regularized where r.overlaps(range) {
+                        for (r, strength) in regularized where r.overlaps(range) {
                             for i in r.clamped(to: range) {
-                                g[i - range.lowerBound] += l2 * p.base[base + i]
+                                g[i - range.lowerBound] += strength * p.base[base + i]
                             }
                         }
                         Self.update(adagrad: adagrad, p.base + base + range.lowerBound,
@@ -121,6 +131,9 @@ public struct Optimizer: Sendable {
                                 slots[Int(row)] = -1
                                 let gr = v.baseAddress! + k * x
                                 scaleVector(n: x, by: scale, gr)
+                                if wordL2 != 0 {
+                                    for j in 0 ..< x { gr[j] += wordL2 * p.base[Int(row) * x + j] }
+                                }
                                 Self.update(adagrad: adagrad, p.base + Int(row) * x, acc.base + Int(row) * x, gr, x,
                                             rate: rowRate)
                             }
@@ -128,6 +141,16 @@ public struct Optimizer: Sendable {
                     }
                 }
             }
+        }
+    }
+
+    /// The regularized tensors as ranges of the dense part (offsets after `L`) with their L2
+    /// strength: `l2`, or `classifierL2` for `U`; tensors with strength 0 are left out.
+    func decayedRanges(l2: Float) -> [(range: Range<Int>, strength: Float)] {
+        let base = layout.L.count
+        return layout.tensors.filter(\.regularized).compactMap { t in
+            let strength = t.offset == layout.U.offset ? classifierL2 ?? l2 : l2
+            return strength == 0 ? nil : ((t.range.lowerBound - base) ..< (t.range.upperBound - base), strength)
         }
     }
 

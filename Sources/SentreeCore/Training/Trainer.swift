@@ -62,6 +62,12 @@ public final class Trainer: TrainerControl {
         if let rate = config.dropout, !Dropout.isValid(rate: rate) {
             throw TrainerError(Dropout.invalidRateMessage(rate))
         }
+        for strength in [config.l2, config.l2Classifier ?? 0, config.l2Words ?? 0] where !(strength >= 0 && strength.isFinite) {
+            throw TrainerError("L2 strengths must be zero or positive (got \(strength))")
+        }
+        if let every = config.adagradReset, every < 0 {
+            throw TrainerError("the AdaGrad reset interval must be 0 (never) or a number of epochs (got \(every))")
+        }
         guard train.count > 0 else { throw TrainerError("\(train.source): no training trees") }
         self.config = config
         self.onEvent = onEvent

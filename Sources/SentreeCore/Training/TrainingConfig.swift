@@ -20,6 +20,11 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
     /// L2 strength on the weight matrices W, W2, U: adds `l2/2 · ‖W‖²` per minibatch to the
     /// mean per-tree loss.
     public var l2 = 1e-3
+    /// L2 strength on the classifier `U` alone (`nil`: `l2`).
+    public var l2Classifier: Double? = nil
+    /// L2 strength on the word vectors, applied to the rows of `L` each minibatch uses
+    /// (`nil`: 0, word vectors not decayed, as in runs older than this field).
+    public var l2Words: Double? = nil
     public var seed: UInt64 = 1
     /// Worker threads that split each minibatch (0 = all cores).
     public var threads = 0
@@ -35,6 +40,10 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
     /// Inverted dropout rate on the softmax input during training (`nil`: 0, as in runs older
     /// than this field). See `Dropout`.
     public var dropout: Double? = nil
+    /// AdaGrad's Σg² is zeroed before every epoch after the first whose number is 1 more than a
+    /// multiple of this (every epoch for 1), so the step sizes do not decay to nothing over a
+    /// long run, as in CoreNLP's RNTN trainer. `nil` or 0: never (runs older than this field).
+    public var adagradReset: Int? = nil
     /// Seconds between automatic saves of `last` (`nil`: `defaultSaveInterval`).
     public var saveInterval: Double? = nil
 
@@ -47,6 +56,27 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
     public var dropoutDescription: String {
         guard let dropout, dropout > 0 else { return "" }
         return "  dropout \(dropout)"
+    }
+
+    /// `l2 λ`, followed by the strengths that differ from it: `l2 0.001 (U 0.0001, words 0.0001)`.
+    public var l2Description: String {
+        var parts: [String] = []
+        if let u = l2Classifier, u != l2 { parts.append("U \(u)") }
+        if let words = l2Words, words != 0 { parts.append("words \(words)") }
+        return "l2 \(l2)" + (parts.isEmpty ? "" : " (\(parts.joined(separator: ", ")))")
+    }
+
+    /// Whether AdaGrad's Σg² is zeroed before the first step of `epoch` (1-based): only at the
+    /// start of epochs 1 + k·N, k ≥ 1, for `adagradReset` N > 0, and only with AdaGrad.
+    public func resetsAccumulator(beforeEpoch epoch: Int) -> Bool {
+        guard optimizer == .adagrad, let every = adagradReset, every > 0, epoch > 1 else { return false }
+        return (epoch - 1) % every == 0
+    }
+
+    /// `  reset every epoch` (or `every N epochs`) when AdaGrad's sums are reset, else nothing.
+    public var adagradResetDescription: String {
+        guard optimizer == .adagrad, let every = adagradReset, every > 0 else { return "" }
+        return every == 1 ? "  reset every epoch" : "  reset every \(every) epochs"
     }
 
     /// The model and its widths as people write them: `rnn d=30`, `rnn2 d=30 m=20`,

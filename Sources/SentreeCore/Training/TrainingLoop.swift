@@ -41,6 +41,8 @@ final class TrainingLoop {
         optimizer = Optimizer(kind: config.optimizer, layout: layout,
                               accumulator: resume.flatMap { $0.optimizerState.isEmpty ? nil : $0.optimizerState })
         optimizer.embeddingScale = Float(config.embeddingLRScale ?? 1)
+        optimizer.classifierL2 = config.l2Classifier.map(Float.init)
+        optimizer.wordL2 = Float(config.l2Words ?? 0)
         progress = resume?.progress ?? TrainingProgress(
             epochsCompleted: 0, stepInEpoch: 0, globalStep: 0, learningRate: config.learningRate,
             bestFineRoot: -1, bestEpoch: 0, elapsedSeconds: 0)
@@ -60,6 +62,11 @@ final class TrainingLoop {
         t.onEvent(.state(.running))
         var epoch = progress.epochsCompleted + 1
         while epoch <= config.epochs {
+            // At the epoch boundary only: a run resumed mid-epoch was reset when the epoch began,
+            // and one resumed at the boundary saved its Σg² before the reset, so it resets now.
+            if progress.stepInEpoch == 0 && config.resetsAccumulator(beforeEpoch: epoch) {
+                optimizer.resetAccumulator()
+            }
             var order = Array(0 ..< train.count)
             var rng = SplitMix64.stream(seed: config.seed, UInt64(epoch))
             order.shuffle(using: &rng)

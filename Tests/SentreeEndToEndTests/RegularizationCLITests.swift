@@ -1,0 +1,87 @@
+import Foundation
+import Testing
+import SentreeCore
+
+/// `sentree train --adagrad-reset N --l2-classifier λ --l2-words λ`: validation, the run's
+/// record of them, the header, and `--resume`.
+@Suite struct RegularizationCLITests {
+    @Test(arguments: [
+        (["--adagrad-reset=-1"], "--adagrad-reset must be 0 (never) or a number of epochs"),
+        (["--adagrad-reset", "1", "--optimizer", "sgd"], "--adagrad-reset needs --optimizer adagrad"),
+        (["--l2-classifier=-0.1"], "--l2-classifier must be zero or positive"),
+        (["--l2-words", "nan"], "--l2-words must be zero or positive"),
+    ])
+    func badValuesAreClearErrors(_ flags: [String], _ message: String) throws {
+        let data = try makeDataDirectory()
+        defer { try? FileManager.default.removeItem(atPath: data) }
+        let r = try sentree(["train", "--data", data, "--out", data + "/run"] + flags + trainOptions)
+        #expect(r.status == 64, "\(r.stderr)")
+        #expect(r.stderr.contains(message), "\(r.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: data + "/run"))
+    }
+
+    /// Each model: the settings are stored, shown, change training, and a run stopped after
+    /// 2 epochs and resumed ends bit for bit where the straight run does.
+    @Test(arguments: [ModelKind.rnn, .rntn, .treelstm])
+    func theRunRecordsTheSettingsAndResumeContinuesExactly(_ kind: ModelKind) throws {
+        let data = try makeDataDirectory()
+        defer { try? FileManager.default.removeItem(atPath: data) }
+        let flags = ["--adagrad-reset", "1", "--l2-classifier", "0.0001", "--l2-words", "0.01"]
+        let options = trainOptions + ["--data", data, "--model", kind.rawValue, "--dropout", "0", "--l2", "0.001"]
+            + (kind == .treelstm ? ["--input-dim", "8"] : [])
+        let straight = try sentree(["train", "--out", data + "/straight", "--epochs", "4"] + flags + options)
+        #expect(straight.status == 0, "\(straight.stderr)")
+        #expect(straight.stdout.contains("l2 0.001 (U 0.0001, words 0.01)  reset every epoch  batch"),
+                "\(straight.stdout)")
+        let plain = try sentree(["train", "--out", data + "/plain", "--epochs", "4", "--adagrad-reset", "0"] + options)
+        #expect(plain.status == 0 && !plain.stdout.contains("reset") && !plain.stdout.contains("words"))
+
+        let run = data + "/run"
+        #expect(try sentree(["train", "--out", run, "--epochs", "2"] + flags + options).status == 0)
+        let stored = try storedConfig(run)
+        #expect(stored.adagradReset == 1 && stored.l2Classifier == 0.0001 && stored.l2Words == 0.01)
+        let checkpoint = try Checkpoint.read(from: run + "/last.safetensors").config
+        #expect(checkpoint.adagradReset == 1 && checkpoint.l2Classifier == 0.0001 && checkpoint.l2Words == 0.01)
+
+        let changed = try sentree(["train", "--headless", "--resume", run, "--epochs", "4",
+                                   "--adagrad-reset", "2", "--l2-classifier", "0.001", "--l2-words", "0"])
+        #expect(changed.status == 1)
+        #expect(changed.stderr.contains(
+            "--l2-classifier 0.001 (the run has 0.0001), --l2-words 0.0 (the run has 0.01), "
+            + "--adagrad-reset 2 (the run has 1)"), "\(changed.stderr)")
+        let resumed = try sentree(["train", "--headless", "--resume", run, "--epochs", "4"] + flags)
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        let bits = { (path: String) in try Checkpoint.read(from: path).parameters.map(\.bitPattern) }
+        #expect(try bits(run + "/last.safetensors") == bits(data + "/straight/last.safetensors"))
+        #expect(try bits(data + "/plain/last.safetensors") != bits(data + "/straight/last.safetensors"))
+    }
+
+    /// The RNTN resets AdaGrad every epoch unless told otherwise; SGD, which has no sums, does not.
+    @Test func theRNTNDefaultsToAResetEveryEpoch() throws {
+        let data = try makeDataDirectory()
+        defer { try? FileManager.default.removeItem(atPath: data) }
+        func stored(_ run: String) throws -> Int? { try storedConfig(run).adagradReset }
+        let options = trainOptions + ["--data", data, "--model", "rntn", "--epochs", "1"]
+        let byDefault = try sentree(["train", "--out", data + "/default"] + options)
+        #expect(byDefault.status == 0 && byDefault.stdout.contains("reset every epoch"), "\(byDefault.stdout)")
+        #expect(try stored(data + "/default") == 1)
+        let sgd = try sentree(["train", "--out", data + "/sgd", "--optimizer", "sgd"] + options)
+        #expect(sgd.status == 0 && !sgd.stdout.contains("reset"), "\(sgd.stdout)")
+        #expect(try stored(data + "/sgd") == nil)
+        let off = try sentree(["train", "--out", data + "/off", "--adagrad-reset", "0"] + options)
+        #expect(off.status == 0 && !off.stdout.contains("reset"), "\(off.stdout)")
+        #expect(try stored(data + "/off") == 0)
+    }
+
+    /// A run without the flags resumes with their neutral values given explicitly.
+    @Test func neutralValuesAreNotRefusedOnResume() throws {
+        let data = try makeDataDirectory()
+        defer { try? FileManager.default.removeItem(atPath: data) }
+        let run = data + "/run"
+        let first = try sentree(["train", "--out", run, "--epochs", "1", "--data", data, "--l2", "0.002"] + trainOptions)
+        #expect(first.status == 0, "\(first.stderr)")
+        let resumed = try sentree(["train", "--headless", "--resume", run, "--epochs", "2", "--adagrad-reset", "0",
+                                   "--l2-classifier", "0.002", "--l2-words", "0"])
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+    }
+}
