@@ -8,7 +8,7 @@ struct GEMMTests {
     @Test(arguments: [1, 2, 3, 4, 5, 6, 7, 11, 23, 24, 25, 29, 30, 31, 53])
     func matchesScalarFusedSums(m: Int) {
         var g = SplitMix64(seed: UInt64(m))
-        // n = 8 and 24: `gemm8`, the 8-column strips of the softmax's products.
+        // n = 8 and 24: 8-column strips, as the softmax's products run.
         for (n, k) in [(16, 1), (32, 7), (48, 30), (8, 5), (24, 30)] {
             for transposed in [false, true] {
                 // A(i, t) = a[i·rowStride + t·columnStride]: [m × k] row-major, or stored [k × m].
@@ -36,8 +36,8 @@ struct GEMMTests {
                                 gemm(m: m, n: n, k: k, a: a, rowStride: rowStride, columnStride: columnStride,
                                      b: b, ldb: ldb, c: c, ldc: ldc)
                             } else {
-                                gemm8(m: m, n: n, k: k, a: a, rowStride: rowStride, columnStride: columnStride,
-                                      b: b, ldb: ldb, c: c, ldc: ldc)
+                                blockedProduct(SIMD8<Double>.self, m: m, n: n, k: k, a: a, rowStride: rowStride,
+                                               columnStride: columnStride, b: b, ldb: ldb, c: c, ldc: ldc)
                             }
                         }
                     }

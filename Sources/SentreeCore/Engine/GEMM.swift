@@ -24,20 +24,8 @@ func gemm<T: ModelScalar>(
                    b: b, ldb: ldb, c: c, ldc: ldc)
 }
 
-/// `gemm` in strips of 8 columns (n a multiple of 8), for the softmax's products: with up to
-/// 8 classes in 16 padded columns, half of a 16-column strip's multiply-adds were on zeros.
-@inlinable
-func gemm8<T: ModelScalar>(
-    m: Int, n: Int, k: Int,
-    a: UnsafePointer<T>, rowStride: Int, columnStride: Int,
-    b: UnsafePointer<T>, ldb: Int,
-    c: UnsafeMutablePointer<T>, ldc: Int
-) {
-    blockedProduct(SIMD8<T>.self, m: m, n: n, k: k, a: a, rowStride: rowStride, columnStride: columnStride,
-                   b: b, ldb: ldb, c: c, ldc: ldc)
-}
-
-/// `gemm` over strips as wide as `V`.
+/// `gemm` over strips as wide as `V` (n a multiple of its lanes): SIMD16 for `gemm`, SIMD8
+/// for the softmax's products, whose at most 8 classes would leave half a 16-lane strip zero.
 @inlinable
 func blockedProduct<T: ModelScalar, V: SIMD>(
     _: V.Type, m: Int, n: Int, k: Int,

@@ -156,12 +156,7 @@ final class LevelEngine<M: LevelModel> {
         self.outputs = outputs
         return w.softmax.withPointers { UT, _, bs in
             broadcastRows(m: R, n: Cp, v: bs, y: Z, ldy: Cp)
-            // Up to 8 classes (SST's 5): only the first 8 of the Cp columns hold any.
-            if C <= 8 {
-                gemm8(m: R, n: 8, k: o, a: outputs, rowStride: op, columnStride: 1, b: UT, ldb: Cp, c: Z, ldc: Cp)
-            } else {
-                gemm(m: R, n: Cp, k: o, a: outputs, rowStride: op, columnStride: 1, b: UT, ldb: Cp, c: Z, ldc: Cp)
-            }
+            classProduct(m: R, k: o, a: outputs, rowStride: op, columnStride: 1, b: UT, c: Z)
             var loss: T = 0
             if T.self == Float.self && Cp == laneWidth {
                 // Training and evaluation: one SIMD exp per row instead of C libm calls.
@@ -228,11 +223,7 @@ final class LevelEngine<M: LevelModel> {
         addColumnSums(m: R, n: Cp, x: D3, ldx: Cp, y: gbs)
         w.softmax.withPointers { _, Up, _ in
             // ∂U += δ3 outᵀ (stored transposed);  error at the outputs = Uᵀδ3
-            if C <= 8 {
-                gemm8(m: op, n: 8, k: R, a: outputs, rowStride: 1, columnStride: op, b: D3, ldb: Cp, c: gUT, ldc: Cp)
-            } else {
-                gemm(m: op, n: Cp, k: R, a: outputs, rowStride: 1, columnStride: op, b: D3, ldb: Cp, c: gUT, ldc: Cp)
-            }
+            classProduct(m: op, k: R, a: outputs, rowStride: 1, columnStride: op, b: D3, c: gUT)
             zero(n: R * op, EO)
             gemm(m: R, n: op, k: C, a: D3, rowStride: Cp, columnStride: 1, b: Up, ldb: op, c: EO, ldc: op)
         }
@@ -255,6 +246,19 @@ final class LevelEngine<M: LevelModel> {
             } else {
                 axpy(n: xp, alpha: 1, x: DX + row * xp, y: gL + slot * xp)
             }
+        }
+    }
+
+    /// `gemm` into a product whose columns are the classes (B and C [· × Cp]): in 8-column
+    /// strips when the classes fit (SST's 5), where half of a 16-column strip multiplied zeros.
+    private func classProduct(m: Int, k: Int, a: UnsafePointer<T>, rowStride: Int, columnStride: Int,
+                              b: UnsafePointer<T>, c: UnsafeMutablePointer<T>) {
+        if C <= 8 {
+            blockedProduct(SIMD8<T>.self, m: m, n: 8, k: k, a: a, rowStride: rowStride, columnStride: columnStride,
+                           b: b, ldb: Cp, c: c, ldc: Cp)
+        } else {
+            gemm(m: m, n: Cp, k: k, a: a, rowStride: rowStride, columnStride: columnStride, b: b, ldb: Cp,
+                 c: c, ldc: Cp)
         }
     }
 
