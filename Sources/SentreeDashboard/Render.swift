@@ -78,16 +78,22 @@ func renderHeader(_ s: DashboardState, _ grid: inout CellGrid, _ options: Render
         banner = options.unicode ? text : text.replacing("×", with: "x")
     }
     var x = grid.put(" sentree ", x: 0, y: 0, style: CellStyle(.accent, reverse: true))
-    var details = "  \(model)  \(c.optimizer.rawValue)  \(c.l2Description)\(c.dropoutDescription)"
-        + "\(c.adagradResetDescription)  batch \(c.batchSize)  seed \(c.seed)  "
+    // The settings, most telling first: the model always, each later one only if the state
+    // label (and a save banner) still fit after it, so a narrow terminal drops the last
+    // settings, never the state.
+    var settings = [model, c.optimizer.rawValue, c.l2Description, c.dropoutDescription, c.adagradResetDescription,
+                    "batch \(c.batchSize)", "seed \(c.seed)"]
+        .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     if let e = s.setup.embeddings {
-        // Room permitting: which vectors, and how many words they cover.
+        // Which vectors, and how many words they cover.
         let name = ((e.file as NSString).lastPathComponent as NSString).deletingPathExtension
-        let text = String(format: "%@ %.0f%% words  ", name, 100 * Double(e.wordsFound) / Double(max(e.words, 1)))
-        if 9 + details.count + text.count + s.trainer.rawValue.count + 3 <= grid.width { details += text }
+        settings.append(String(format: "%@ %.0f%% words", name, 100 * Double(e.wordsFound) / Double(max(e.words, 1))))
     }
-    if let banner, 9 + details.count + s.trainer.rawValue.count + 3 + banner.count > grid.width {
-        details = "  \(model)  "
+    let reserved = x + s.trainer.rawValue.count + 2 + (banner?.count ?? 0)
+    var details = "  "
+    for (k, setting) in settings.enumerated() {
+        if k > 0 && reserved + details.count + setting.count + 2 > grid.width { break }
+        details += setting + "  "
     }
     x += grid.put(details, x: x, y: 0)
     let stateTone: Tone = switch s.trainer {

@@ -69,6 +69,26 @@ import Testing
         #expect(!render(DashboardState(setup: setup), width: 120, height: 40).line(0).contains("reset"))
     }
 
+    /// At 80 columns, settings that do not fit are left out from the last one on, so the
+    /// state label always shows: the RNTN's defaults (dropout and an AdaGrad reset) used to
+    /// push it past the edge, and a save banner too.
+    @Test func narrowHeaderDropsTheLastSettingsNotTheState() throws {
+        var setup = try Fixture.setup()
+        setup.config.dropout = 0.5
+        setup.config.adagradReset = 1
+        var s = DashboardState(setup: setup)
+        s.apply(.state(.running))
+        let line = render(s, width: 80, height: 24).line(0)
+        #expect(line.hasPrefix(" sentree   rnn d=30  adagrad  l2 0.001  dropout 0.5   RUNNING   run "), "\(line)")
+        s.writeFailure = WriteFailure(path: "runs/test/last.safetensors", what: "last",
+                                      error: "No space left on device", consecutive: 1)
+        let failing = render(s, width: 80, height: 24).line(0)
+        #expect(failing.hasPrefix(" sentree   rnn d=30  adagrad  l2 0.001  dropout 0.5   RUNNING   SAVE FAILED "),
+                "\(failing)")
+        // Wide enough, nothing is left out.
+        #expect(render(s, width: 140, height: 40).line(0).contains("reset every epoch  batch 25  seed 1   RUNNING"))
+    }
+
     /// A failing disk stays in the header until a save succeeds, and the status bar says why.
     @Test func writeFailuresShowUntilASaveSucceeds() throws {
         var s = try Fixture.state()
