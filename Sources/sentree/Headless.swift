@@ -37,7 +37,11 @@ enum Headless {
         }
         let c = trainer.config
         print("sentree: \(c.shapeDescription)  \(trainer.layout.count) parameters  vocabulary \(trainer.vocabulary.count)  train \(train.count) trees  dev \(dev.count) trees")
-        print("        \(c.optimizer.rawValue) lr \(c.learningRate)  \(c.l2Description)\(c.dropoutDescription)\(c.adagradResetDescription)  batch \(c.batchSize)  seed \(c.seed)  threads \(c.threads == 0 ? ProcessInfo.processInfo.activeProcessorCount : c.threads)  run \(TerminalText.sanitized(run.path))")
+        let threads = c.threads == 0 ? ProcessInfo.processInfo.activeProcessorCount : c.threads
+        let optimizer = "\(c.optimizer.rawValue) lr \(c.learningRate)  \(c.l2Description)"
+            + c.dropoutDescription + c.adagradResetDescription + c.adagradEpsilonDescription
+        print("        \(optimizer)  batch \(c.batchSize)  seed \(c.seed)  threads \(threads)  "
+              + "run \(TerminalText.sanitized(run.path))")
         print("        data \(TerminalText.sanitized(c.dataDirectory ?? "?"))")
         if let e = trainer.embeddingCoverage {
             print("        embeddings \(TerminalText.sanitized(e.file)): \(e.dimension)-dimensional, \(e.summary)")

@@ -19,7 +19,7 @@ struct Train: ParsableCommand {
         --resume RUN takes the data, model and every setting from the run. With it, --epochs, \
         --threads, --save-interval, --lr and a moved --data apply; a different --model, \
         --dim, --middle, --batch-size, --optimizer, --l2, --l2-classifier, --l2-words, --dropout, \
-        --adagrad-reset, --seed or --keep-case is refused.
+        --adagrad-reset, --adagrad-epsilon, --seed or --keep-case is refused.
 
         --dropout P drops each unit of the vector every node's classifier reads with \
         probability P during training (inverted dropout: the kept ones are scaled by 1/(1−P)); \
@@ -32,7 +32,9 @@ struct Train: ParsableCommand {
 
         --adagrad-reset N zeroes AdaGrad's sum of squared gradients before epochs N+1, 2N+1, \
         …, so the steps grow back to the full learning rate (CoreNLP's RNTN trainer does it \
-        every epoch); 0 never does.
+        every epoch); 0 never does. --adagrad-epsilon E is the ε added to the root of that \
+        sum: a larger one (CoreNLP's RNTN uses 1e-3) shrinks the steps of parameters whose \
+        gradients stay small.
 
         Data: --data DIR must contain train.txt and dev.txt. Without --data, data/sst is used; \
         if it is missing it is copied from $SST_DIR or downloaded (see data/README.md).
@@ -71,6 +73,9 @@ struct Train: ParsableCommand {
     @Option(help: ArgumentHelp("Zero AdaGrad's sum of squared gradients every N epochs, 0 = never "
                                + "(default: the model's, 1 for rntn, else 0).", valueName: "n"))
     var adagradReset: Int?
+    @Option(help: ArgumentHelp("AdaGrad's ε, added to the root of the sum of squared gradients "
+                               + "(default: the model's, 0.001 for rntn, else 1e-08).", valueName: "e"))
+    var adagradEpsilon: Double?
     @Option(help: "Random seed (initialization, shuffling, dropout). (default: \(TrainingConfig().seed))")
     var seed: UInt64?
     @Option(help: "Worker threads per minibatch (default: all cores; with --resume, the run's).")
@@ -112,6 +117,12 @@ struct Train: ParsableCommand {
         }
         if let adagradReset, adagradReset > 0, optimizer == .sgd {
             throw ValidationError("--adagrad-reset needs --optimizer adagrad (SGD keeps no sums to reset)")
+        }
+        if let adagradEpsilon, !(adagradEpsilon > 0 && adagradEpsilon.isFinite) {
+            throw ValidationError("--adagrad-epsilon must be a positive number")
+        }
+        if adagradEpsilon != nil, optimizer == .sgd {
+            throw ValidationError("--adagrad-epsilon needs --optimizer adagrad (SGD does not use it)")
         }
         if let saveInterval, !(saveInterval >= 0 && saveInterval.isFinite) {
             throw ValidationError("--save-interval must be zero or a positive number of seconds")
@@ -203,6 +214,7 @@ struct Train: ParsableCommand {
         config.dropout = dropout ?? config.dropout
         // A model's default reset means nothing to SGD: it keeps no sums.
         config.adagradReset = config.optimizer == .sgd ? adagradReset : adagradReset ?? config.adagradReset
+        config.adagradEpsilon = config.optimizer == .sgd ? nil : adagradEpsilon ?? config.adagradEpsilon
         config.seed = seed ?? config.seed
         config.threads = threads ?? 0
         config.saveInterval = saveInterval
@@ -270,6 +282,7 @@ struct Train: ParsableCommand {
         check("--l2-words", l2Words, c.l2Words ?? 0)
         check("--dropout", dropout, c.dropout ?? 0)
         check("--adagrad-reset", adagradReset, c.adagradReset ?? 0)
+        check("--adagrad-epsilon", adagradEpsilon, c.adagradEpsilon ?? TrainingConfig.defaultAdagradEpsilon)
         check("--seed", seed, c.seed)
         if keepCase && c.lowercase { conflicts.append("--keep-case (the run lower-cases words)") }
         if let embeddings, absolutePath(embeddings) != c.embeddings {

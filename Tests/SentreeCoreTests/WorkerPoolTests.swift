@@ -58,7 +58,7 @@ import Testing
         for i in 0 ..< layout.count where i >= layout.L.count || touched.contains(i) {
             if kind == .adagrad {
                 sums[i] += full[i] * full[i]
-                expected[i] -= Float(lr) * full[i] / (sums[i].squareRoot() + Optimizer.epsilon)
+                expected[i] -= Float(lr) * full[i] / (sums[i].squareRoot() + Optimizer.defaultEpsilon)
             } else {
                 expected[i] -= Float(lr) * full[i]
             }

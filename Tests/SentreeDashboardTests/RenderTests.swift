@@ -55,18 +55,22 @@ import Testing
         #expect(!render(DashboardState(setup: setup), width: 120, height: 40).line(0).contains("dropout"))
     }
 
-    /// The header names L2 strengths that differ from `l2`, and AdaGrad's reset when there is one.
-    @Test func headerShowsSeparateL2AndTheAdagradReset() throws {
+    /// The header names L2 strengths that differ from `l2`, AdaGrad's reset when there is one,
+    /// and its ε when it is not the default.
+    @Test func headerShowsSeparateL2AndTheAdagradResetAndEpsilon() throws {
         var setup = try Fixture.setup()
         setup.config.l2Classifier = 0.0001
         setup.config.l2Words = 0.0001
         setup.config.adagradReset = 1
+        setup.config.adagradEpsilon = 0.001
         var s = DashboardState(setup: setup)
         s.apply(.state(.running))
-        #expect(render(s, width: 120, height: 24).line(0).hasPrefix(
-            " sentree   rnn d=30  adagrad  l2 0.001 (U 0.0001, words 0.0001)  reset every epoch  batch 25  seed 1 "))
+        #expect(render(s, width: 130, height: 24).line(0).hasPrefix(" sentree   rnn d=30  adagrad  "
+            + "l2 0.001 (U 0.0001, words 0.0001)  reset every epoch  ε 0.001  batch 25  seed 1 "))
         setup.config.adagradReset = 0
-        #expect(!render(DashboardState(setup: setup), width: 120, height: 40).line(0).contains("reset"))
+        setup.config.adagradEpsilon = 1e-8
+        let plain = render(DashboardState(setup: setup), width: 120, height: 40).line(0)
+        #expect(!plain.contains("reset") && !plain.contains("ε"))
     }
 
     /// At 80 columns, settings that do not fit are left out from the last one on, so the

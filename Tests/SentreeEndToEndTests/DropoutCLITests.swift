@@ -24,7 +24,8 @@ import SentreeCore
         let options = trainOptions + ["--data", data, "--model", "rntn", "--epochs", "1"]
         let byDefault = try sentree(["train", "--out", data + "/default"] + options)
         #expect(byDefault.status == 0, "\(byDefault.stderr)")
-        #expect(byDefault.stdout.contains("dropout 0.5  reset every epoch  batch"), "\(byDefault.stdout)")
+        #expect(byDefault.stdout.contains("dropout 0.5  reset every epoch  ε 0.001  batch"),
+                "\(byDefault.stdout)")
         #expect(try stored(data + "/default") == 0.5)
         let off = try sentree(["train", "--out", data + "/off", "--dropout", "0"] + options)
         #expect(off.status == 0 && !off.stdout.contains("dropout"), "\(off.stdout)")

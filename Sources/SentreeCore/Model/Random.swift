@@ -17,6 +17,9 @@ public struct SplitMix64: RandomNumberGenerator, Sendable, Codable, Equatable {
     /// Uniform in [0, 1).
     public mutating func uniform() -> Double { Double(next() >> 11) * 0x1.0p-53 }
 
+    /// Uniform in [-r, r).
+    public mutating func symmetric(_ r: Double) -> Double { (2 * uniform() - 1) * r }
+
     /// Standard normal (Box–Muller).
     public mutating func normal() -> Double {
         let u1 = max(uniform(), 1e-300), u2 = uniform()

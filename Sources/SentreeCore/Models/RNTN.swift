@@ -64,20 +64,28 @@ final class RNTNModel<T: ModelScalar>: LevelModel {
                 TensorSpec("W", [d, 2 * d], regularized: true), TensorSpec("b", [d], regularized: false)]
     }
 
-    /// `W = ½[I I] + N(0, 1/(2d))·½` as for the RNN: a parent starts near the average of its
-    /// children. `V ~ N(0, (1/(4d))²)`: for x with entries of rms s, xᵀV[k]x has std
-    /// σ·‖x‖² = σ·2d·s² = s²/2 against ~s for W x, so the tensor term starts at most half
-    /// the linear one (less for the small starting vectors) and the net begins as a tanh
-    /// RNN that learns how much interaction it needs. `b = 0`.
+    /// CoreNLP's RNTN initialization: `W = [I I] + U(±1/(2√d))`, so a parent starts near
+    /// the sum of its children; `V ~ U(±1/(4d))`, so the tensor term starts small against
+    /// `W x` and the net begins as a tanh RNN that learns how much interaction it needs;
+    /// `b = 0`. (Until 2026-11-25 sentree used `½[I I]` and normal draws of about the same
+    /// scale; over seeds 1–6 of the dev sweep this one lifted binary root by about a point.)
     static func initialize(_ p: inout [Float], layout: ParameterLayout, generator g: inout SplitMix64) {
         let d = layout.config.dim, W = layout.W
         guard let V = layout.tensor(named: "V") else { preconditionFailure("rntn without V") }
-        for i in V.range { p[i] = Float(g.normal() / Double(4 * d)) }
-        for i in W.range { p[i] = Float(g.normal() * (0.5 / Double.sqrt(Double(2 * d)))) }
+        let vRange = 1 / Double(4 * d), wRange = 1 / (2 * Double.sqrt(Double(d)))
+        for i in V.range { p[i] = Float(g.symmetric(vRange)) }
+        for i in W.range { p[i] = Float(g.symmetric(wRange)) }
         for i in 0 ..< d {
-            p[W.offset + i * 2 * d + i] += 0.5
-            p[W.offset + i * 2 * d + d + i] += 0.5
+            p[W.offset + i * 2 * d + i] += 1
+            p[W.offset + i * 2 * d + d + i] += 1
         }
+    }
+
+    /// CoreNLP's classifier: `U ~ U(±1/√d)`.
+    static func initializeClassifier(_ p: inout [Float], layout: ParameterLayout,
+                                     generator g: inout SplitMix64) {
+        let range = 1 / Double.sqrt(Double(layout.config.outputWidth))
+        for i in layout.U.range { p[i] = Float(g.symmetric(range)) }
     }
 
     /// Per internal node, multiply-adds (2 FLOPs each) of: the tensor products forward

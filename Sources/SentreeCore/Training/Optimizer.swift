@@ -19,8 +19,10 @@ public struct Optimizer: Sendable {
     public var classifierL2: Float? = nil
     /// L2 strength on the rows of `L` a minibatch touches (0: word vectors are not decayed).
     public var wordL2: Float = 0
-    /// Added to √Σg² so the first steps are bounded.
-    public static let epsilon: Float = 1e-8
+    /// AdaGrad's ε, added to √Σg² so the first steps are bounded (`TrainingConfig.adagradEpsilon`).
+    public var epsilon: Float = defaultEpsilon
+    /// The ε of runs that do not choose one.
+    public static let defaultEpsilon = Float(TrainingConfig.defaultAdagradEpsilon)
 
     public init(kind: OptimizerKind, layout: ParameterLayout, accumulator: [Float]? = nil) {
         self.kind = kind
@@ -63,6 +65,7 @@ public struct Optimizer: Sendable {
         }
         let regularized = decayedRanges(l2: l2), wordL2 = self.wordL2
         let lr = Float(learningRate), rowRate = lr * embeddingScale, adagrad = kind == .adagrad
+        let epsilon = self.epsilon
         // A scale of 0 freezes L, Σg² included.
         let updateRows = embeddingScale != 0
         parameters.withUnsafeMutableBufferPointer { p in
@@ -89,7 +92,8 @@ public struct Optimizer: Sendable {
                             }
                         }
                         Self.update(adagrad: adagrad, p.base + base + range.lowerBound,
-                                    acc.base + base + range.lowerBound, g, range.count, rate: lr)
+                                    acc.base + base + range.lowerBound, g, range.count, rate: lr,
+                                    epsilon: epsilon)
                         // Rows of L: blocks of 16 rows per part, in first-touch order (neighbouring
                         // rows share cache lines, so alternating rows would bounce them).
                         guard updateRows else { return }
@@ -135,7 +139,7 @@ public struct Optimizer: Sendable {
                                     for j in 0 ..< x { gr[j] += wordL2 * p.base[Int(row) * x + j] }
                                 }
                                 Self.update(adagrad: adagrad, p.base + Int(row) * x, acc.base + Int(row) * x, gr, x,
-                                            rate: rowRate)
+                                            rate: rowRate, epsilon: epsilon)
                             }
                         }
                     }
@@ -160,7 +164,7 @@ public struct Optimizer: Sendable {
     /// might alias); sqrt and division are correctly rounded, so every form gives the
     /// same bits.
     static func update(adagrad: Bool, _ p: UnsafeMutablePointer<Float>, _ acc: UnsafeMutablePointer<Float>,
-                       _ g: UnsafePointer<Float>, _ count: Int, rate lr: Float) {
+                       _ g: UnsafePointer<Float>, _ count: Int, rate lr: Float, epsilon: Float) {
         guard adagrad else {
             for j in 0 ..< count { p[j] -= lr * g[j] }
             return

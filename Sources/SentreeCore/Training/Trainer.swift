@@ -68,6 +68,9 @@ public final class Trainer: TrainerControl {
         if let every = config.adagradReset, every < 0 {
             throw TrainerError("the AdaGrad reset interval must be 0 (never) or a number of epochs (got \(every))")
         }
+        if let epsilon = config.adagradEpsilon, !(epsilon > 0 && epsilon.isFinite) {
+            throw TrainerError("AdaGrad's ε must be a positive number (got \(epsilon))")
+        }
         guard train.count > 0 else { throw TrainerError("\(train.source): no training trees") }
         self.config = config
         self.onEvent = onEvent

@@ -44,11 +44,17 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
     /// multiple of this (every epoch for 1), so the step sizes do not decay to nothing over a
     /// long run, as in CoreNLP's RNTN trainer. `nil` or 0: never (runs older than this field).
     public var adagradReset: Int? = nil
+    /// AdaGrad's ε, added to √Σg² in every step (`nil`: `defaultAdagradEpsilon`, as in runs
+    /// older than this field). A larger ε shrinks the steps of parameters whose gradients
+    /// stay small, such as the RNTN's tensor (CoreNLP's RNTN trainer uses 1e-3).
+    public var adagradEpsilon: Double? = nil
     /// Seconds between automatic saves of `last` (`nil`: `defaultSaveInterval`).
     public var saveInterval: Double? = nil
 
     /// `last` is rewritten at most this often mid-run by default (always on stop and at the end).
     public static let defaultSaveInterval = 10.0
+    /// AdaGrad's ε where neither the model nor the user chooses one.
+    public static let defaultAdagradEpsilon = 1e-8
 
     public init() {}
 
@@ -77,6 +83,14 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
     public var adagradResetDescription: String {
         guard optimizer == .adagrad, let every = adagradReset, every > 0 else { return "" }
         return every == 1 ? "  reset every epoch" : "  reset every \(every) epochs"
+    }
+
+    /// `  ε E` when AdaGrad's ε is not the default, else nothing.
+    public var adagradEpsilonDescription: String {
+        guard optimizer == .adagrad, let e = adagradEpsilon, e != Self.defaultAdagradEpsilon else {
+            return ""
+        }
+        return "  ε \(e)"
     }
 
     /// The model and its widths as people write them: `rnn d=30`, `rnn2 d=30 m=20`,

@@ -43,6 +43,7 @@ final class TrainingLoop {
         optimizer.embeddingScale = Float(config.embeddingLRScale ?? 1)
         optimizer.classifierL2 = config.l2Classifier.map(Float.init)
         optimizer.wordL2 = Float(config.l2Words ?? 0)
+        optimizer.epsilon = config.adagradEpsilon.map(Float.init) ?? Optimizer.defaultEpsilon
         progress = resume?.progress ?? TrainingProgress(
             epochsCompleted: 0, stepInEpoch: 0, globalStep: 0, learningRate: config.learningRate,
             bestFineRoot: -1, bestEpoch: 0, elapsedSeconds: 0)

@@ -1,8 +1,10 @@
+import Foundation
 import Testing
 @testable import SentreeCore
 
-/// `Optimizer.classifierL2` and `wordL2`: each L2 term lands in the gradient of its own tensors.
-@Suite struct SeparateL2Tests {
+/// The optimizer's own settings: `classifierL2` and `wordL2` (each L2 term lands in the
+/// gradient of its own tensors) and AdaGrad's `epsilon`.
+@Suite struct OptimizerSettingsTests {
     let layout = ParameterLayout(ModelConfig(kind: .rntn, dim: 4, middle: 0, vocabularySize: 10))
     let touched: [Int32] = [2, 5]
 
@@ -18,7 +20,8 @@ import Testing
     }
 
     /// The update written out per parameter: scaled gradient plus `strength(tensor) · θ`.
-    func expected(kind: OptimizerKind, strength: (String) -> Float) -> [Float] {
+    func expected(kind: OptimizerKind, epsilon: Float = Optimizer.defaultEpsilon,
+                  strength: (String) -> Float) -> [Float] {
         let (start, shard) = setup()
         let (scale, lr): (Float, Float) = (0.5, 0.1)
         let full = shard.densified()
@@ -30,19 +33,21 @@ import Testing
                 var g = full[i] * scale
                 g += strength(t.name) * start[i]
                 // Σg² starts at 1: from 0, AdaGrad's first step would be ±lr whatever the L2 term.
-                p[i] = kind == .adagrad ? start[i] - lr * g / ((1 + g * g).squareRoot() + Optimizer.epsilon)
+                p[i] = kind == .adagrad ? start[i] - lr * g / ((1 + g * g).squareRoot() + epsilon)
                                         : start[i] - lr * g
             }
         }
         return p
     }
 
-    func step(kind: OptimizerKind, l2: Float, classifier: Float?, words: Float) -> [Float] {
+    func step(kind: OptimizerKind, l2: Float, classifier: Float?, words: Float,
+              epsilon: Float = Optimizer.defaultEpsilon) -> [Float] {
         var (p, shard) = setup()
         var optimizer = Optimizer(kind: kind, layout: layout,
                                   accumulator: [Float](repeating: 1, count: layout.count))
         optimizer.classifierL2 = classifier
         optimizer.wordL2 = words
+        optimizer.epsilon = epsilon
         optimizer.step(&p, shards: [shard], scale: 0.5, l2: l2, learningRate: 0.1, pool: WorkerPool(size: 1))
         return p
     }
@@ -61,6 +66,32 @@ import Testing
         #expect(step(kind: .sgd, l2: 0.01, classifier: nil, words: 0) == expected(kind: .sgd) { old[$0] ?? 0 })
         #expect(step(kind: .sgd, l2: 0, classifier: 0.002, words: 0)
                 == expected(kind: .sgd) { $0 == "U" ? 0.002 : 0 })
+    }
+
+    /// AdaGrad divides by √Σg² + ε with the optimizer's own ε; SGD ignores it.
+    @Test func epsilonIsTheOptimizersOwn() {
+        let strengths: [String: Float] = ["V": 0.01, "W": 0.01, "U": 0.01]
+        let large = step(kind: .adagrad, l2: 0.01, classifier: nil, words: 0, epsilon: 0.01)
+        #expect(large == expected(kind: .adagrad, epsilon: 0.01) { strengths[$0] ?? 0 })
+        #expect(large != expected(kind: .adagrad) { strengths[$0] ?? 0 })
+        #expect(step(kind: .sgd, l2: 0.01, classifier: nil, words: 0, epsilon: 0.01)
+                == expected(kind: .sgd) { strengths[$0] ?? 0 })
+    }
+
+    /// A run.json from before the field decodes with no ε, which trains with the default.
+    @Test func runsWithoutAnEpsilonKeepTheDefault() throws {
+        var c = TrainingConfig()
+        c.model = .rntn
+        let json = try JSONEncoder().encode(c)
+        var object = try #require(JSONSerialization.jsonObject(with: json) as? [String: Any])
+        #expect(object["adagradEpsilon"] == nil)
+        object["adagradEpsilon"] = 0.001
+        let decoded = try JSONDecoder().decode(TrainingConfig.self,
+                                               from: JSONSerialization.data(withJSONObject: object))
+        #expect(decoded.adagradEpsilon == 0.001 && decoded.adagradEpsilonDescription == "  ε 0.001")
+        #expect(c.adagradEpsilon == nil && c.adagradEpsilonDescription == "")
+        #expect(ModelKind.rntn.trainingDefaults.adagradEpsilon == 0.001)
+        #expect(ModelKind.rnn.trainingDefaults.adagradEpsilon == nil)
     }
 
     @Test func theHeaderNamesTheStrengthsThatDiffer() {
