@@ -56,7 +56,7 @@ public enum Dashboard {
             }
         }
         if let signalled { return 128 + signalled }
-        return state.trainer == .failed ? 1 : 0
+        return state.trainer == .failed || state.trainer == .diverged ? 1 : 0
     }
 
     /// Writes the probe list to `RUN/probes.txt`; a failure is shown, the probes stay.

@@ -101,7 +101,7 @@ func renderHeader(_ s: DashboardState, _ grid: inout CellGrid, _ options: Render
     case .running, .starting: .good
     case .paused, .evaluating: .warning
     case .done: .accent
-    case .stopped, .failed: .error
+    case .stopped, .failed, .diverged: .error
     }
     x += grid.put(" \(s.trainer.rawValue) ", x: x, y: 0, style: CellStyle(stateTone, reverse: true))
     if let banner { x += 1 + grid.put(banner, x: x + 1, y: 0, style: CellStyle(.error, reverse: true)) }

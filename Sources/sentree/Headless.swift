@@ -72,6 +72,10 @@ enum Headless {
             print("best dev fine root \(percent(fineRoot)) at epoch \(epoch): \(TerminalText.sanitized(run.files.bestPath))")
         }
         if let sig = caught.withLock({ $0 }) { return 128 + sig }
+        if finalState.withLock({ $0 }) == .diverged {
+            printError("error: stopped: training diverged (see above)")
+            return 1
+        }
         if finalState.withLock({ $0 }) == .failed {
             printError("error: stopped: writing to \(TerminalText.sanitized(run.path)) failed \(writeFailureLimit) times in a row "
                        + "(disk full or directory unwritable?); the files saved before are intact")

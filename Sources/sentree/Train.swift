@@ -253,6 +253,9 @@ struct Train: ParsableCommand {
             printError("note: learning rate \(c.progress.learningRate) → \(learningRate) from --lr")
             c.progress.learningRate = learningRate
             checkpoint = c
+        } else if let learningRate, checkpoint == nil {
+            // Starting over from epoch 1 (no checkpoint yet): the rate is the run's starting one.
+            config.learningRate = learningRate
         }
         let done = checkpoint?.progress.epochsCompleted ?? 0
         if done >= config.epochs {

@@ -8,9 +8,12 @@ public enum TrainerState: String, Sendable, Codable {
     case stopped = "STOPPED"
     /// Stopped because writing to the run directory kept failing, or the final save failed.
     case failed = "FAILED"
+    /// Stopped because the loss or the parameters stopped being finite numbers (see
+    /// `Divergence`); the broken parameters were not saved.
+    case diverged = "DIVERGED"
 
     /// Whether the trainer has ended for good.
-    public var isFinal: Bool { self == .done || self == .stopped || self == .failed }
+    public var isFinal: Bool { self == .done || self == .stopped || self == .failed || self == .diverged }
 }
 
 /// A write to the run directory that failed (full disk, directory gone or unwritable).

@@ -23,6 +23,8 @@ final class TrainingLoop {
     let saveInterval: Double
     /// Failed writes to the run directory in a row.
     var writeFailures = 0
+    /// What the run's files on disk hold, for the message if training diverges.
+    var saved = Divergence.SavedFiles(lastEpochsCompleted: nil)
 
     init(config: TrainingConfig, layout: ParameterLayout, train: EncodedTreebank, dev: EncodedTreebank,
          vocabulary: Vocabulary, run: RunDirectory?, resume: Checkpoint?, initial: [Float]? = nil) throws {
@@ -48,6 +50,11 @@ final class TrainingLoop {
             epochsCompleted: 0, stepInEpoch: 0, globalStep: 0, learningRate: config.learningRate,
             bestFineRoot: -1, bestEpoch: 0, elapsedSeconds: 0)
         history = resume?.history ?? []
+        if let resume {
+            saved = Divergence.SavedFiles(lastEpochsCompleted: resume.progress.epochsCompleted,
+                                          lastStepInEpoch: resume.progress.stepInEpoch,
+                                          bestEpoch: resume.progress.bestEpoch)
+        }
         let threads = config.threads > 0 ? config.threads : ProcessInfo.processInfo.activeProcessorCount
         model = TreeModel(layout: layout, parameters: parameters, threads: threads,
                           maxTreeSize: max(train.maxTreeSize, dev.maxTreeSize))
@@ -80,6 +87,7 @@ final class TrainingLoop {
                 let started = DispatchTime.now()
                 let batch = Array(order[step * config.batchSize ..< min(train.count, (step + 1) * config.batchSize)])
                 let (loss, count) = trainStep(batch)
+                guard loss.isFinite else { return diverged(t, epoch: epoch, step: step + 1) }
                 let seconds = started.secondsUntilNow
                 active += seconds
                 progress.elapsedSeconds += seconds
@@ -91,8 +99,15 @@ final class TrainingLoop {
                     epoch: epoch, step: progress.globalStep, stepInEpoch: step, stepsPerEpoch: steps,
                     loss: count > 0 ? loss / Double(count) : 0, learningRate: progress.learningRate,
                     treesPerSecond: Double(trees) / max(active, 1e-9))))
-                if lastSave.secondsUntilNow > 3 * saveInterval { save(t, reason: "last") }
+                if lastSave.secondsUntilNow > 3 * saveInterval {
+                    guard parameters.allSatisfy(\.isFinite) else {
+                        return diverged(t, epoch: epoch, step: step)
+                    }
+                    save(t, reason: "last")
+                }
             }
+            // A last update can break the parameters after a finite loss; never score or save them.
+            guard parameters.allSatisfy(\.isFinite) else { return diverged(t, epoch: epoch, step: step) }
             let report = evaluate(t, epoch: epoch)
             let isBest = report.metrics.fineRoot > progress.bestFineRoot
             progress.epochsCompleted = epoch
@@ -103,6 +118,7 @@ final class TrainingLoop {
                 binaryRoot: report.metrics.binaryRoot, binaryAll: report.metrics.binaryAll,
                 seconds: active, treesPerSecond: Double(trees) / max(active, 1e-9),
                 learningRate: progress.learningRate)
+            let previous = history.last
             history.append(record)
             if isBest {
                 progress.bestFineRoot = report.metrics.fineRoot
@@ -113,6 +129,10 @@ final class TrainingLoop {
             t.onEvent(.epoch(EpochResult(
                 epoch: epoch, trainLoss: record.trainLoss, dev: report, seconds: active,
                 treesPerSecond: record.treesPerSecond, learningRate: progress.learningRate, isBest: isBest)))
+            if let warning = Divergence.lossJumpWarning(previous: previous, current: record,
+                                                        bestEpoch: saved.bestEpoch) {
+                t.onEvent(.message(warning))
+            }
             if epoch == config.epochs || lastSave.secondsUntilNow > saveInterval { save(t, reason: "last") }
             epoch += 1
         }
@@ -207,6 +227,12 @@ final class TrainingLoop {
         do {
             try checkpoint().write(to: path, fault: run.faults?.inject(path))
             if reason != "best" { lastSave = .now() }
+            if reason == "best" {
+                saved.bestEpoch = progress.bestEpoch
+            } else {
+                saved.lastEpochsCompleted = progress.epochsCompleted
+                saved.lastStepInEpoch = progress.stepInEpoch
+            }
             writeFailures = 0
             t.onEvent(.saved(path: path, reason: reason))
             return true
@@ -247,8 +273,21 @@ final class TrainingLoop {
         }
     }
 
+    /// Stops a run whose loss or parameters stopped being finite: nothing is saved over the
+    /// files, the broken parameters are not published, and the user is told what is intact.
+    func diverged(_ t: Trainer, epoch: Int, step: Int) {
+        let rate = progress.learningRate
+        t.onEvent(.message(Divergence.stoppedMessage(epoch: epoch, step: step, learningRate: rate, saved: saved)))
+        logEvent(t, "diverged", epoch: epoch)
+        run?.release()
+        t.onEvent(.state(.diverged))
+    }
+
     /// Saves `last`, publishes the final parameters and gives up the run directory.
     func finish(_ t: Trainer, state: TrainerState) {
+        guard parameters.allSatisfy(\.isFinite) else {
+            return diverged(t, epoch: progress.epochsCompleted + 1, step: progress.stepInEpoch)
+        }
         let saved = save(t, reason: "last")
         run?.release()
         t.publish(makeSnapshot())
