@@ -30,14 +30,32 @@ func modelDescription(_ run: ComparedRun) -> String {
     return text
 }
 
+/// A rate in at most 6 characters, for the table: `0.008`, `1e-5`, `2.5e-5`, `1e12`
+/// (`formatRate`'s `1.00e-05` lost its exponent to the column's width). Drops significant
+/// digits until it fits.
+func compactRate(_ rate: Double) -> String {
+    // `1.5e-05` → `1.5e-5`, `1e+12` → `1e12`.
+    func tidy(_ s: String) -> String {
+        guard let e = s.firstIndex(of: "e") else { return s }
+        return s[..<e] + "e\(Int(s[s.index(after: e)...]) ?? 0)"
+    }
+    for digits in stride(from: 3, through: 1, by: -1) {
+        for form in ["%.\(digits)g", "%.\(digits - 1)e"] {
+            let s = tidy(String(format: form, rate))
+            if s.count <= 6 { return s }
+        }
+    }
+    return tidy(String(format: "%.0e", rate))
+}
+
 /// The table's columns after the name, in display order.
 let runColumns: [RunColumn] = [
     RunColumn(title: "model", width: 34, priority: 0) { modelDescription($0) },
     RunColumn(title: "opt", width: 7, priority: 5) { $0.config.optimizer.rawValue },
     RunColumn(title: "lr", width: 6, priority: 3) {
-        formatRate($0.epochs.last?.learningRate ?? $0.config.learningRate)
+        compactRate($0.epochs.last?.learningRate ?? $0.config.learningRate)
     },
-    RunColumn(title: "l2", width: 6, priority: 3) { formatRate($0.config.l2) },
+    RunColumn(title: "l2", width: 6, priority: 3) { compactRate($0.config.l2) },
     RunColumn(title: "batch", width: 5, priority: 4) { "\($0.config.batchSize)" },
     RunColumn(title: "seed", width: 4, priority: 4) { "\($0.config.seed)" },
     RunColumn(title: "epochs", width: 9, priority: 2) { "\($0.epochs.last?.epoch ?? 0)/\($0.config.epochs)" },

@@ -97,3 +97,19 @@ extension CompareRenderTests {
         #expect(!text.contains("Training continues"))
     }
 }
+
+/// Rates in the runs table fit its 6-character columns, exponent included.
+@Suite struct CompactRateTests {
+    @Test func ratesFitSixCharacters() {
+        #expect(compactRate(0.008) == "0.008")
+        #expect(compactRate(0.02) == "0.02")
+        #expect(compactRate(1e-3) == "0.001")
+        #expect(compactRate(1e-5) == "1e-5")
+        #expect(compactRate(2.5e-5) == "2.5e-5")
+        #expect(compactRate(1.25e-5) == "1.2e-5" || compactRate(1.25e-5) == "1.3e-5")
+        #expect(compactRate(1e12) == "1e12")
+        for rate in [1e-5, 2.5e-5, 1.25e-5, 1e12, 3.33e-10, 0.0125, 0.00125, 123456.0] {
+            #expect(compactRate(rate).count <= 6, "\(rate)")
+        }
+    }
+}
