@@ -68,7 +68,8 @@ final class RNTNModel<T: ModelScalar>: LevelModel {
     /// the sum of its children; `V ~ U(±1/(4d))`, so the tensor term starts small against
     /// `W x` and the net begins as a tanh RNN that learns how much interaction it needs;
     /// `b = 0`. (Until 2026-11-25 sentree used `½[I I]` and normal draws of about the same
-    /// scale; over seeds 1–6 of the dev sweep this one lifted binary root by about a point.)
+    /// scale; this one lifted dev binary root by about a point on seeds 1–6 of the sweep, not
+    /// on 7–9: README, "The RNTN with CoreNLP's initialization and ε".)
     static func initialize(_ p: inout [Float], layout: ParameterLayout, generator g: inout SplitMix64) {
         let d = layout.config.dim, W = layout.W
         guard let V = layout.tensor(named: "V") else { preconditionFailure("rntn without V") }
