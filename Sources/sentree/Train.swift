@@ -39,8 +39,9 @@ struct Train: ParsableCommand {
         Data: --data DIR must contain train.txt and dev.txt. Without --data, data/sst is used; \
         if it is missing it is copied from $SST_DIR or downloaded (see data/README.md).
 
-        Exit status: 0 done, 1 error (also when saving kept failing), 130 Ctrl-C, 143 SIGTERM; \
-        `last` is saved before every exit.
+        Exit status: 0 done, 1 error (also when saving kept failing, or when training diverged), \
+        130 Ctrl-C, 143 SIGTERM; `last` is saved before every exit but a diverged one (its \
+        loss or parameters stopped being finite numbers, and are never saved).
         """)
 
     @Option(help: "Directory with train.txt and dev.txt (default: data/sst, fetched if missing).")
