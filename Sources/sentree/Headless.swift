@@ -72,11 +72,12 @@ enum Headless {
             print("best dev fine root \(percent(fineRoot)) at epoch \(epoch): \(TerminalText.sanitized(run.files.bestPath))")
         }
         if let sig = caught.withLock({ $0 }) { return 128 + sig }
-        if finalState.withLock({ $0 }) == .diverged {
+        let final = finalState.withLock { $0 }
+        if final == .diverged {
             printError("error: stopped: training diverged (see above)")
             return 1
         }
-        if finalState.withLock({ $0 }) == .failed {
+        if final == .failed {
             printError("error: stopped: writing to \(TerminalText.sanitized(run.path)) failed \(writeFailureLimit) times in a row "
                        + "(disk full or directory unwritable?); the files saved before are intact")
             return 1

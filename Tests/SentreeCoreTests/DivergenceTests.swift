@@ -76,4 +76,28 @@ import Testing
         let metrics = try String(contentsOfFile: files.metricsPath, encoding: .utf8)
         #expect(metrics.contains("\"event\":\"diverged\"") && !metrics.lowercased().contains("nan"))
     }
+
+    /// A save asked for between the update that broke the parameters and the next loss (a
+    /// dashboard's `s`) writes nothing: the good `last` stays byte for byte.
+    @Test func brokenParametersAreNeverSaved() throws {
+        let train = try TestTreebanks.treebank(count: 30, seed: 1)
+        let dev = try TestTreebanks.treebank(count: 10, seed: 2)
+        var c = TrainingConfig()
+        c.dim = 8; c.batchSize = 5; c.threads = 1; c.epochs = 1
+        let dir = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let first = try Trainer(config: c, train: train, dev: dev, runDirectory: dir, onEvent: { _ in })
+        first.start(); first.wait()
+        let last = RunFiles(path: dir).lastPath
+        let before = try Data(contentsOf: URL(fileURLWithPath: last))
+        let resume = try Checkpoint.read(from: last)
+        let t = try Trainer(config: c, train: train, dev: dev, run: try RunDirectory.openExisting(dir),
+                            resume: resume, onEvent: { _ in })
+        let written = t.loop.withLock { loop in
+            loop.parameters[loop.layout.U.offset] = .infinity
+            return loop.save(t, reason: "manual")
+        }
+        #expect(!written)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: last)) == before)
+    }
 }

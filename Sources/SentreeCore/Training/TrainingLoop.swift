@@ -219,10 +219,14 @@ final class TrainingLoop {
 
     /// Writes `best` or `last` ("manual" saves go to `last`); failures are reported, not fatal.
     ///
-    /// Returns whether the file was written.
+    /// Returns whether the file was written. Parameters that are no longer finite numbers are
+    /// never written over a good file, whoever asks (the loop, or a save from the dashboard
+    /// between the update that broke them and the loss that would show it); the loop stops as
+    /// diverged when it meets them.
     @discardableResult
     func save(_ t: Trainer, reason: String) -> Bool {
         guard let run else { return true }
+        guard parameters.allSatisfy(\.isFinite) else { return false }
         let path = reason == "best" ? run.files.bestPath : run.files.lastPath
         do {
             try checkpoint().write(to: path, fault: run.faults?.inject(path))
