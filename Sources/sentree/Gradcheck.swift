@@ -21,19 +21,26 @@ struct Gradcheck: ParsableCommand {
     @Option(help: "Finite-difference step (default: 1e-4, 1e-3 for treelstm).") var epsilon: Double?
     @Option(help: "Dropout rate on the softmax input, with one fixed mask for every pass (default: 0).")
     var dropout: Double = 0
+    @Option(help: ArgumentHelp("Word dropout α, with one fixed choice of the leaves read as <unk> (default: 0).",
+                               valueName: "α"))
+    var wordDropout: Double = 0
 
     func validate() throws {
         if !Dropout.isValid(rate: dropout) {
             throw ValidationError("--" + Dropout.invalidRateMessage(dropout))
+        }
+        if !WordDropout.isValid(alpha: wordDropout) {
+            throw ValidationError("--word-dropout must be zero or a positive number (got \(wordDropout))")
         }
     }
 
     func run() throws {
         let x = model.defaultInputDim == nil ? nil : inputDim ?? max(1, dim - 2)
         let report = GradientCheck.run(kind: model, dim: dim, middle: middle, inputDim: x, trees: trees,
-                                       epsilon: epsilon, dropout: dropout, seed: seed)
+                                       epsilon: epsilon, dropout: dropout, wordDropout: wordDropout, seed: seed)
         let widths = "d=\(dim)" + (model == .rnn2 ? ", m=\(middle)" : "") + (x.map { ", x=\($0)" } ?? "")
             + (dropout > 0 ? ", dropout \(dropout) (fixed mask)" : "")
+            + (wordDropout > 0 ? ", word dropout \(wordDropout) (fixed leaves)" : "")
         print("gradient check: model \(model.rawValue), \(widths), \(trees) random trees, Float64")
         print("parameter   count   max relative error")
         for t in report.tensors {

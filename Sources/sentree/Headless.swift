@@ -39,7 +39,8 @@ enum Headless {
         print("sentree: \(c.shapeDescription)  \(trainer.layout.count) parameters  vocabulary \(trainer.vocabulary.count)  train \(train.count) trees  dev \(dev.count) trees")
         let threads = c.threads == 0 ? ProcessInfo.processInfo.activeProcessorCount : c.threads
         let optimizer = "\(c.optimizer.rawValue) lr \(c.learningRate)  \(c.l2Description)"
-            + c.dropoutDescription + c.adagradResetDescription + c.adagradEpsilonDescription
+            + c.dropoutDescription + c.wordDropoutDescription
+            + c.adagradResetDescription + c.adagradEpsilonDescription
         print("        \(optimizer)  batch \(c.batchSize)  seed \(c.seed)  threads \(threads)  "
               + "run \(TerminalText.sanitized(run.path))")
         print("        data \(TerminalText.sanitized(c.dataDirectory ?? "?"))")

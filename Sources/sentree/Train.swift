@@ -19,12 +19,17 @@ struct Train: ParsableCommand {
         --resume RUN takes the data, model and every setting from the run. With it, --epochs, \
         --threads, --save-interval, --lr and a moved --data apply; a different --model, \
         --dim, --middle, --batch-size, --optimizer, --l2, --l2-classifier, --l2-words, --dropout, \
-        --adagrad-reset, --adagrad-epsilon, --seed or --keep-case is refused.
+        --word-dropout, --adagrad-reset, --adagrad-epsilon, --seed or --keep-case is refused.
 
         --dropout P drops each unit of the vector every node's classifier reads with \
         probability P during training (inverted dropout: the kept ones are scaled by 1/(1−P)); \
         evaluation and predictions never drop. The masks follow from the seed, the step and \
         the node, so they are the same for any thread count.
+
+        --word-dropout α has a training leaf whose word occurs c times in the training trees \
+        read <unk> instead with probability α/(c + α): rare words mostly, frequent ones almost \
+        never. It trains the <unk> vector, which every word that training never saw reads at \
+        evaluation (5% of SST's dev words); without it that vector keeps its random start.
 
         --l2 sets the L2 strength of every weight matrix; --l2-classifier overrides it for \
         the classifier U, and --l2-words decays the word vectors a minibatch uses (only \
@@ -71,6 +76,10 @@ struct Train: ParsableCommand {
     @Option(help: ArgumentHelp("Dropout rate on the classifier input during training, 0 ≤ P < 1 "
                                + "(default: the model's, 0.5 for rntn, else 0)."))
     var dropout: Double?
+    @Option(help: ArgumentHelp("Word dropout: a training leaf of a word seen c times reads <unk> with "
+                               + "probability α/(c + α) (default: the model's, 1 for rntn, else 0).",
+                               valueName: "α"))
+    var wordDropout: Double?
     @Option(help: ArgumentHelp("Zero AdaGrad's sum of squared gradients every N epochs, 0 = never "
                                + "(default: the model's, 1 for rntn, else 0).", valueName: "n"))
     var adagradReset: Int?
@@ -112,6 +121,9 @@ struct Train: ParsableCommand {
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
         if let dropout, !Dropout.isValid(rate: dropout) {
             throw ValidationError("--" + Dropout.invalidRateMessage(dropout))
+        }
+        if let wordDropout, !WordDropout.isValid(alpha: wordDropout) {
+            throw ValidationError("--word-dropout must be zero or a positive number (got \(wordDropout))")
         }
         if let adagradReset, adagradReset < 0 {
             throw ValidationError("--adagrad-reset must be 0 (never) or a number of epochs")
@@ -213,6 +225,7 @@ struct Train: ParsableCommand {
         config.l2Classifier = l2Classifier ?? config.l2Classifier
         config.l2Words = l2Words ?? config.l2Words
         config.dropout = dropout ?? config.dropout
+        config.wordDropout = wordDropout ?? config.wordDropout
         // A model's default reset means nothing to SGD: it keeps no sums.
         config.adagradReset = config.optimizer == .sgd ? adagradReset : adagradReset ?? config.adagradReset
         config.adagradEpsilon = config.optimizer == .sgd ? nil : adagradEpsilon ?? config.adagradEpsilon
@@ -285,6 +298,7 @@ struct Train: ParsableCommand {
         check("--l2-classifier", l2Classifier, c.l2Classifier ?? c.l2)
         check("--l2-words", l2Words, c.l2Words ?? 0)
         check("--dropout", dropout, c.dropout ?? 0)
+        check("--word-dropout", wordDropout, c.wordDropout ?? 0)
         check("--adagrad-reset", adagradReset, c.adagradReset ?? 0)
         check("--adagrad-epsilon", adagradEpsilon, c.adagradEpsilon ?? TrainingConfig.defaultAdagradEpsilon)
         check("--seed", seed, c.seed)

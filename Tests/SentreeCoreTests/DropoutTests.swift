@@ -133,27 +133,19 @@ import Testing
     /// Dropout changes training, reproducibly; a run resumed at an epoch boundary draws the
     /// same masks as the uninterrupted run (they are keyed by the global step).
     @Test func trainingWithDropoutIsReproducibleAndResumesExactly() throws {
-        let train = try TestTreebanks.treebank(count: 60, seed: 1)
-        let dev = try TestTreebanks.treebank(count: 20, seed: 2)
+        let small = try SmallRun()
         func config(epochs: Int, dropout: Double?) -> TrainingConfig {
-            var c = TrainingConfig()
-            c.dim = 8; c.epochs = epochs; c.batchSize = 5; c.threads = 1; c.seed = 42; c.dropout = dropout
-            return c
+            small.config(epochs: epochs) { $0.dropout = dropout }
         }
-        func run(_ c: TrainingConfig, dir: String? = nil, resume: Checkpoint? = nil) throws -> [Float] {
-            let t = try Trainer(config: c, train: train, dev: dev, runDirectory: dir, resume: resume, onEvent: { _ in })
-            t.start(); t.wait()
-            return t.latestSnapshot!.parameters
-        }
-        let straight = try run(config(epochs: 4, dropout: 0.3))
-        #expect(try run(config(epochs: 4, dropout: 0.3)) == straight)
-        #expect(try run(config(epochs: 4, dropout: 0)) == run(config(epochs: 4, dropout: nil)))
-        #expect(try run(config(epochs: 4, dropout: nil)) != straight)
+        let straight = try small.run(config(epochs: 4, dropout: 0.3))
+        #expect(try small.run(config(epochs: 4, dropout: 0.3)) == straight)
+        #expect(try small.run(config(epochs: 4, dropout: 0)) == small.run(config(epochs: 4, dropout: nil)))
+        #expect(try small.run(config(epochs: 4, dropout: nil)) != straight)
         let dir = temporaryDirectory()
-        _ = try run(config(epochs: 2, dropout: 0.3), dir: dir)
+        _ = try small.run(config(epochs: 2, dropout: 0.3), dir: dir)
         let checkpoint = try Checkpoint.read(from: dir + "/last.safetensors")
         #expect(checkpoint.config.dropout == 0.3)
-        #expect(try run(config(epochs: 4, dropout: 0.3), dir: dir, resume: checkpoint) == straight)
+        #expect(try small.run(config(epochs: 4, dropout: 0.3), dir: dir, resume: checkpoint) == straight)
     }
 
     /// A rate outside [0, 1) from a hand-edited run is an error, not a trap.
@@ -164,5 +156,31 @@ import Testing
         #expect(throws: TrainerError.self) {
             try Trainer(config: c, train: train, dev: train, runDirectory: nil, onEvent: { _ in })
         }
+    }
+}
+
+/// The small training run the dropout tests share: 60 trees, d = 8, batches of 5, one
+/// thread, seed 42, judged on 20 other trees.
+struct SmallRun {
+    let train: Treebank, dev: Treebank
+
+    init() throws {
+        train = try TestTreebanks.treebank(count: 60, seed: 1)
+        dev = try TestTreebanks.treebank(count: 20, seed: 2)
+    }
+
+    /// The run's settings for `epochs` epochs, with `change` applied.
+    func config(epochs: Int, _ change: (inout TrainingConfig) -> Void) -> TrainingConfig {
+        var c = TrainingConfig()
+        c.dim = 8; c.epochs = epochs; c.batchSize = 5; c.threads = 1; c.seed = 42
+        change(&c)
+        return c
+    }
+
+    /// Trains `c` (in `dir`, resuming `resume` when given) and returns the final parameters.
+    func run(_ c: TrainingConfig, dir: String? = nil, resume: Checkpoint? = nil) throws -> [Float] {
+        let t = try Trainer(config: c, train: train, dev: dev, runDirectory: dir, resume: resume, onEvent: { _ in })
+        t.start(); t.wait()
+        return t.latestSnapshot!.parameters
     }
 }

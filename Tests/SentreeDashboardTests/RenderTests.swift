@@ -51,7 +51,11 @@ import Testing
         s.apply(.state(.running))
         #expect(render(s, width: 80, height: 24).line(0)
             .hasPrefix(" sentree   rnn d=30  adagrad  l2 0.001  dropout 0.5  batch 25  seed 1   RUNNING "))
+        setup.config.wordDropout = 1
+        #expect(render(DashboardState(setup: setup), width: 120, height: 40).line(0)
+            .contains("  l2 0.001  dropout 0.5  word dropout 1.0  batch 25  seed 1 "))
         setup.config.dropout = 0
+        setup.config.wordDropout = 0
         #expect(!render(DashboardState(setup: setup), width: 120, height: 40).line(0).contains("dropout"))
     }
 

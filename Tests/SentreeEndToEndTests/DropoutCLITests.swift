@@ -24,11 +24,13 @@ import SentreeCore
         let options = trainOptions + ["--data", data, "--model", "rntn", "--epochs", "1"]
         let byDefault = try sentree(["train", "--out", data + "/default"] + options)
         #expect(byDefault.status == 0, "\(byDefault.stderr)")
-        #expect(byDefault.stdout.contains("dropout 0.5  reset every epoch  ε 0.001  batch"),
+        #expect(byDefault.stdout.contains("dropout 0.5  word dropout 1.0  reset every epoch  ε 0.001  batch"),
                 "\(byDefault.stdout)")
         #expect(try stored(data + "/default") == 0.5)
-        let off = try sentree(["train", "--out", data + "/off", "--dropout", "0"] + options)
+        #expect(try storedConfig(data + "/default").wordDropout == 1)
+        let off = try sentree(["train", "--out", data + "/off", "--dropout", "0", "--word-dropout", "0"] + options)
         #expect(off.status == 0 && !off.stdout.contains("dropout"), "\(off.stdout)")
+        #expect(try storedConfig(data + "/off").wordDropout == 0)
         #expect(try stored(data + "/off") == 0)
         let a = try Checkpoint.read(from: data + "/default/last.safetensors").parameters
         let b = try Checkpoint.read(from: data + "/off/last.safetensors").parameters

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import SentreeCore
 
-/// `sentree train --adagrad-reset N --adagrad-epsilon E --l2-classifier λ --l2-words λ`:
+/// `sentree train --adagrad-reset N --adagrad-epsilon E --l2-classifier λ --l2-words λ --word-dropout α`:
 /// validation, the run's record of them, the header, and `--resume`.
 @Suite struct RegularizationCLITests {
     @Test(arguments: [
@@ -12,6 +12,8 @@ import SentreeCore
         (["--l2-words", "nan"], "--l2-words must be zero or positive"),
         (["--adagrad-epsilon", "0"], "--adagrad-epsilon must be a positive number"),
         (["--adagrad-epsilon", "1e-3", "--optimizer", "sgd"], "--adagrad-epsilon needs --optimizer adagrad"),
+        (["--word-dropout=-0.5"], "--word-dropout must be zero or a positive number (got -0.5)"),
+        (["--word-dropout", "inf"], "--word-dropout must be zero or a positive number (got inf)"),
     ])
     func badValuesAreClearErrors(_ flags: [String], _ message: String) throws {
         let data = try makeDataDirectory()
@@ -29,17 +31,22 @@ import SentreeCore
         let data = try makeDataDirectory()
         defer { try? FileManager.default.removeItem(atPath: data) }
         let flags = ["--adagrad-reset", "1", "--l2-classifier", "0.0001", "--l2-words", "0.01",
-                     "--adagrad-epsilon", "0.01"]
+                     "--word-dropout", "2", "--adagrad-epsilon", "0.01"]
         let options = trainOptions + ["--data", data, "--model", kind.rawValue, "--dropout", "0", "--l2", "0.001"]
             + (kind == .treelstm ? ["--input-dim", "8"] : [])
         let straight = try sentree(["train", "--out", data + "/straight", "--epochs", "4"] + flags + options)
         #expect(straight.status == 0, "\(straight.stderr)")
         #expect(straight.stdout.contains(
-            "l2 0.001 (U 0.0001, words 0.01)  reset every epoch  ε 0.01  batch"), "\(straight.stdout)")
+            "l2 0.001 (U 0.0001, words 0.01)  word dropout 2.0  reset every epoch  ε 0.01  batch"),
+                "\(straight.stdout)")
         let plain = try sentree(["train", "--out", data + "/plain", "--epochs", "4", "--adagrad-reset", "0",
-                                 "--adagrad-epsilon", "1e-8"] + options)
+                                 "--adagrad-epsilon", "1e-8", "--word-dropout", "0"] + options)
         #expect(plain.status == 0, "\(plain.stderr)")
-        #expect(!["reset", "words", "ε"].contains { plain.stdout.contains($0) }, "\(plain.stdout)")
+        #expect(!["reset", "words", "ε", "word dropout"].contains { plain.stdout.contains($0) }, "\(plain.stdout)")
+        // Word dropout alone changes training too.
+        let noWordDropout = try sentree(["train", "--out", data + "/nowd", "--epochs", "4"] + flags
+                                        + ["--word-dropout", "0"] + options)
+        #expect(noWordDropout.status == 0, "\(noWordDropout.stderr)")
         // ε alone changes training: the same run with only the default ε ends elsewhere.
         let onlyEpsilon = try sentree(["train", "--out", data + "/eps", "--epochs", "4",
                                        "--adagrad-epsilon", "1e-8"] + flags.dropLast(2) + options)
@@ -49,18 +56,18 @@ import SentreeCore
         #expect(try sentree(["train", "--out", run, "--epochs", "2"] + flags + options).status == 0)
         let stored = try storedConfig(run)
         #expect(stored.adagradReset == 1 && stored.l2Classifier == 0.0001 && stored.l2Words == 0.01)
-        #expect(stored.adagradEpsilon == 0.01)
+        #expect(stored.adagradEpsilon == 0.01 && stored.wordDropout == 2)
         let checkpoint = try Checkpoint.read(from: run + "/last.safetensors").config
         #expect(checkpoint.adagradReset == 1 && checkpoint.l2Classifier == 0.0001 && checkpoint.l2Words == 0.01)
-        #expect(checkpoint.adagradEpsilon == 0.01)
+        #expect(checkpoint.adagradEpsilon == 0.01 && checkpoint.wordDropout == 2)
 
         let changed = try sentree(["train", "--headless", "--resume", run, "--epochs", "4",
                                    "--adagrad-reset", "2", "--l2-classifier", "0.001", "--l2-words", "0",
-                                   "--adagrad-epsilon", "0.001"])
+                                   "--adagrad-epsilon", "0.001", "--word-dropout", "1"])
         #expect(changed.status == 1)
         #expect(changed.stderr.contains(
             "--l2-classifier 0.001 (the run has 0.0001), --l2-words 0.0 (the run has 0.01), "
-            + "--adagrad-reset 2 (the run has 1), --adagrad-epsilon 0.001 (the run has 0.01)"),
+            + "--word-dropout 1.0 (the run has 2.0), --adagrad-reset 2 (the run has 1), --adagrad-epsilon 0.001 (the run has 0.01)"),
                 "\(changed.stderr)")
         let resumed = try sentree(["train", "--headless", "--resume", run, "--epochs", "4"] + flags)
         #expect(resumed.status == 0, "\(resumed.stderr)")
@@ -68,6 +75,7 @@ import SentreeCore
         #expect(try bits(run + "/last.safetensors") == bits(data + "/straight/last.safetensors"))
         #expect(try bits(data + "/plain/last.safetensors") != bits(data + "/straight/last.safetensors"))
         #expect(try bits(data + "/eps/last.safetensors") != bits(data + "/straight/last.safetensors"))
+        #expect(try bits(data + "/nowd/last.safetensors") != bits(data + "/straight/last.safetensors"))
     }
 
     /// The RNTN resets AdaGrad every epoch and uses ε = 1e-3 unless told otherwise; SGD, which
@@ -102,7 +110,8 @@ import SentreeCore
         let first = try sentree(["train", "--out", run, "--epochs", "1", "--data", data, "--l2", "0.002"] + trainOptions)
         #expect(first.status == 0, "\(first.stderr)")
         let resumed = try sentree(["train", "--headless", "--resume", run, "--epochs", "2", "--adagrad-reset", "0",
-                                   "--l2-classifier", "0.002", "--l2-words", "0", "--adagrad-epsilon", "1e-8"])
+                                   "--l2-classifier", "0.002", "--l2-words", "0", "--adagrad-epsilon", "1e-8",
+                                   "--word-dropout", "0"])
         #expect(resumed.status == 0, "\(resumed.stderr)")
     }
 }

@@ -1,4 +1,5 @@
-/// Inverted dropout on the softmax input, for one training step.
+/// The training step's noise: inverted dropout on the softmax input, and word dropout on the
+/// leaves (`WordDropout`, when `words` is set).
 ///
 /// Every unit of the vector a node's classifier reads is kept with probability 1 − rate and
 /// then scaled by 1/(1 − rate), so its expectation is unchanged and evaluation needs no
@@ -15,6 +16,8 @@ public struct Dropout: Sendable, Equatable {
     public var seed: UInt64
     /// The training step (the run's global step, so a resumed run draws the same masks).
     public var step: UInt64
+    /// Word dropout on the leaves, or `nil` for none.
+    public var words: WordDropout?
 
     /// Whether `rate` is a dropout rate: at least 0 and below 1 (1 would drop everything).
     public static func isValid(rate: Double) -> Bool { rate >= 0 && rate < 1 }
@@ -24,15 +27,23 @@ public struct Dropout: Sendable, Equatable {
         "dropout must be at least 0 and below 1 (got \(rate))"
     }
 
-    public init(rate: Double, seed: UInt64, step: UInt64) {
+    public init(rate: Double, seed: UInt64, step: UInt64, words: WordDropout? = nil) {
         precondition(Self.isValid(rate: rate), Self.invalidRateMessage(rate))
         self.rate = rate
         self.seed = seed
         self.step = step
+        self.words = words
     }
 
     /// Whether any unit can be dropped (rate 0 runs the plain path, bit for bit).
     var isActive: Bool { rate > 0 }
+
+    /// The word leaf `node` reads this step: its own, or `<unk>` if word dropout replaces it.
+    @inline(__always)
+    func leafWord(_ word: Int32, node: Int) -> Int32 {
+        guard let words else { return word }
+        return words.leafWord(word, node: node, seed: seed, step: step)
+    }
 
     /// Writes node `node`'s mask for `width` units into `mask`: 0 (dropped) or 1/(1 − rate).
     func fillMask<T: ModelScalar>(node: Int, width: Int, into mask: UnsafeMutablePointer<T>) {

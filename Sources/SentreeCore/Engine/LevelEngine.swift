@@ -50,6 +50,7 @@ struct EngineWeights<M: LevelModel>: Sendable {
 ///   D3 [R × Cp] δ3 = ŷ − y            EO [R × op] error at each output vector
 ///   DX [K × xp] error at each leaf's word vector
 ///   MK [R × op] dropout mask           DO [R × op] outputs ⊙ mask (training with dropout only)
+///   LW [K] word each leaf read (its own, or `<unk>` under word dropout)
 /// Gradients: gUT [op × Cp], gbs [Cp], gL [touched × xp] (row k belongs to word
 /// `touchedRows[k]`); the model keeps its own.
 final class LevelEngine<M: LevelModel> {
@@ -62,6 +63,7 @@ final class LevelEngine<M: LevelModel> {
     var X: UnsafeMutablePointer<T>, Z: UnsafeMutablePointer<T>, D3: UnsafeMutablePointer<T>
     var EO: UnsafeMutablePointer<T>, DX: UnsafeMutablePointer<T>
     var MK: UnsafeMutablePointer<T>, DO: UnsafeMutablePointer<T>
+    var LW: UnsafeMutablePointer<Int32>
     /// Cross-entropy of each row's node (0 for unlabelled nodes), from `forward`.
     var rowLoss: UnsafeMutablePointer<T>
     let gUT: UnsafeMutablePointer<T>, gbs: UnsafeMutablePointer<T>
@@ -89,18 +91,21 @@ final class LevelEngine<M: LevelModel> {
         gUT = zeroed(g * op * Cp); gbs = zeroed(g * Cp); gL = zeroed(0)
         slotOfWord = Array(repeating: -1, count: g * cfg.vocabularySize)
         X = zeroed(0); Z = zeroed(0); D3 = zeroed(0); EO = zeroed(0); DX = zeroed(0); rowLoss = zeroed(0)
-        MK = zeroed(0); DO = zeroed(0)
+        MK = zeroed(0); DO = zeroed(0); LW = .allocate(capacity: 1)
         reserve(rows: capacity)
     }
 
     deinit {
         for p in [X, Z, D3, EO, DX, rowLoss, MK, DO, gUT, gbs, gL] { p.deallocate() }
+        LW.deallocate()
     }
 
     func reserve(rows: Int) {
         guard rows > capacity else { return }
         for p in [X, Z, D3, EO, DX, rowLoss] { p.deallocate() }
+        LW.deallocate()
         capacity = max(rows, capacity * 3 / 2)
+        LW = .allocate(capacity: capacity)
         X = zeroed(capacity * xp); Z = zeroed(capacity * Cp); D3 = zeroed(capacity * Cp)
         EO = zeroed(capacity * op); DX = zeroed(capacity * xp); rowLoss = zeroed(capacity)
         // The dropout buffers grow on first use: evaluation-only engines never need them.
@@ -125,7 +130,8 @@ final class LevelEngine<M: LevelModel> {
     ///
     /// Afterwards row `schedule.rowOfNode[k]` holds the k-th node of the given trees (tree
     /// by tree, post-order): its distribution in `probabilities(row:)`, its loss in `rowLoss`.
-    /// With an active `dropout` (training only) the softmax reads the masked outputs.
+    /// With an active `dropout` (training only) the softmax reads the masked outputs, and
+    /// with its word dropout some leaves read `<unk>`.
     @discardableResult
     func forward<S: Collection<Int>>(trees: S, data: EncodedTreebank, arrays t: TreeArrays,
                                      w: EngineWeights<M>, L: UnsafePointer<T>, dropout: Dropout? = nil) -> T {
@@ -134,7 +140,10 @@ final class LevelEngine<M: LevelModel> {
         reserve(rows: R)
         // Pads stay zero: rows of X are only ever written to width x.
         for row in schedule.level(0) {
-            copyExact(n: x, L + Int(t.words[Int(schedule.node[row])]) * x, X + row * xp)
+            let node = Int(schedule.node[row])
+            let word = dropout?.leafWord(t.words[node], node: node) ?? t.words[node]
+            LW[row] = word
+            copyExact(n: x, L + Int(word) * x, X + row * xp)
         }
         model.forwardLeaves(schedule, x: X, w: w.model)
         for h in 1 ..< max(1, schedule.levels) { model.forwardLevel(h, schedule, w: w.model) }
@@ -235,7 +244,7 @@ final class LevelEngine<M: LevelModel> {
         zero(n: leaves * xp, DX)
         model.backwardLeaves(schedule, x: X, dx: DX, w: w.model)
         for row in 0 ..< leaves {
-            let word = Int(t.words[Int(schedule.node[row])])
+            let word = Int(LW[row])
             var slot = Int(slotOfWord[word])
             if slot < 0 {
                 slot = touchedRows.count

@@ -38,10 +38,12 @@ public enum GradientCheck {
     /// far from the kink at 0 relative to ε (at a 0.01 init they would not; see notes).
     ///
     /// With `dropout` > 0 every pass uses the same mask (it depends on the seed, step and
-    /// node, never on the parameters), so it is a constant of the checked objective.
+    /// node, never on the parameters), so it is a constant of the checked objective; so is
+    /// the choice of leaves that `wordDropout` (α) replaces by `<unk>`.
     public static func run(kind: ModelKind, dim: Int = 7, middle: Int = 6, inputDim: Int? = nil,
                            vocabularySize: Int = 11,
                            trees: Int = 4, l2: Double = 1e-2, epsilon: Double? = nil, dropout: Double = 0,
+                           wordDropout: Double = 0,
                            threads: Int = 1, seed: UInt64 = 17, threshold: Double = 1e-6) -> Report {
         // ReLU models need a step that stays clear of the kink; the smooth models (tanh,
         // gates) take a larger one: the stencil's truncation stays tiny while the rounding
@@ -60,7 +62,10 @@ public enum GradientCheck {
         }
         let model = TreeModel<Double>(layout: layout, parameters: theta, threads: threads)
         let all = Array(0 ..< data.count)
-        let mask = dropout > 0 ? Dropout(rate: dropout, seed: seed, step: 0) : nil
+        let words = wordDropout > 0
+            ? WordDropout(alpha: wordDropout, train: data, vocabularySize: vocabularySize) : nil
+        let mask = dropout > 0 || words != nil
+            ? Dropout(rate: dropout, seed: seed, step: 0, words: words) : nil
 
         func objective(_ p: [Double]) -> Double {
             model.load(parameters: p)

@@ -62,6 +62,9 @@ public final class Trainer: TrainerControl {
         if let rate = config.dropout, !Dropout.isValid(rate: rate) {
             throw TrainerError(Dropout.invalidRateMessage(rate))
         }
+        if let alpha = config.wordDropout, !WordDropout.isValid(alpha: alpha) {
+            throw TrainerError(WordDropout.invalidAlphaMessage(alpha))
+        }
         for strength in [config.l2, config.l2Classifier ?? 0, config.l2Words ?? 0] where !(strength >= 0 && strength.isFinite) {
             throw TrainerError("L2 strengths must be zero or positive (got \(strength))")
         }

@@ -40,6 +40,10 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
     /// Inverted dropout rate on the softmax input during training (`nil`: 0, as in runs older
     /// than this field). See `Dropout`.
     public var dropout: Double? = nil
+    /// Word dropout's α: a training leaf whose word occurs c times in the training trees reads
+    /// `<unk>` with probability α/(c + α) (`nil`: 0, as in runs older than this field). See
+    /// `WordDropout`.
+    public var wordDropout: Double? = nil
     /// AdaGrad's Σg² is zeroed before every epoch after the first whose number is 1 more than a
     /// multiple of this (every epoch for 1), so the step sizes do not decay to nothing over a
     /// long run, as in CoreNLP's RNTN trainer. `nil` or 0: never (runs older than this field).
@@ -62,6 +66,12 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
     public var dropoutDescription: String {
         guard let dropout, dropout > 0 else { return "" }
         return "  dropout \(dropout)"
+    }
+
+    /// `  word dropout α` when leaves are replaced by `<unk>` in training, else nothing.
+    public var wordDropoutDescription: String {
+        guard let wordDropout, wordDropout > 0 else { return "" }
+        return "  word dropout \(wordDropout)"
     }
 
     /// `l2 λ`, followed by the strengths that differ from it: `l2 0.001 (U 0.0001, words 0.0001)`.

@@ -21,6 +21,8 @@ final class TrainingLoop {
     var lastSave = DispatchTime.now()
     /// Seconds between automatic saves of `last` (always on stop and at the end).
     let saveInterval: Double
+    /// The run's word dropout (`nil` without), its counts taken from `train` once.
+    let wordDropout: WordDropout?
     /// Failed writes to the run directory in a row.
     var writeFailures = 0
     /// What the run's files on disk hold, for the message if training diverges.
@@ -36,6 +38,10 @@ final class TrainingLoop {
         self.run = run
         log = run.map { MetricsLog(path: $0.files.metricsPath, faults: $0.faults) }
         saveInterval = config.saveInterval ?? TrainingConfig.defaultSaveInterval
+        wordDropout = config.wordDropout.flatMap { alpha in
+            alpha > 0
+                ? WordDropout(alpha: alpha, train: train, vocabularySize: layout.config.vocabularySize) : nil
+        }
         if let resume, let log {
             try log.truncate(afterEpoch: resume.progress.epochsCompleted, step: resume.progress.globalStep)
         }
@@ -145,7 +151,8 @@ final class TrainingLoop {
     func trainStep(_ batch: [Int]) -> (loss: Double, nodes: Int) {
         let rate = config.dropout ?? 0
         let step = UInt64(progress.globalStep)
-        let dropout = rate > 0 ? Dropout(rate: rate, seed: config.seed, step: step) : nil
+        let dropout = rate > 0 || wordDropout != nil
+            ? Dropout(rate: rate, seed: config.seed, step: step, words: wordDropout) : nil
         return model.trainStep(trees: batch, data: train, parameters: &parameters, optimizer: &optimizer,
                                learningRate: progress.learningRate, l2: Float(config.l2), dropout: dropout)
     }
