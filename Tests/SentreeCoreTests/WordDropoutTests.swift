@@ -69,7 +69,7 @@ import Testing
     /// and gradient up to summation order. Without word dropout `<unk>` (row 0 of `L`) gets
     /// no gradient from these trees, whose every word is in the vocabulary; with it, it does.
     @Test(arguments: allModels)
-    func threadsAgreeAndUnknownGetsTheReplacedLeavesGradient(kind: ModelKind) throws {
+    func threadsGiveTheSameGradientAndUnknownGetsTheReplacedLeaves(kind: ModelKind) throws {
         let (data, layout) = try DropoutTests.setup(kind)
         let theta = layout.initialParameters(seed: 3).map(Double.init)
         let trees = Array((0 ..< data.count).reversed())
