@@ -41,8 +41,7 @@ func renderViewHeader(_ s: DashboardState, _ grid: inout CellGrid, _ options: Re
     x += grid.put(run.name, x: x, y: 0, style: CellStyle(.bold), maxWidth: 30)
     // Settings that do not fit whole are left out (the runs panel lists them), not cut.
     var details = "  \(modelDescription(run))"
-    for setting in [conf.optimizer.rawValue, conf.l2Description, "batch \(conf.batchSize)", "seed \(conf.seed)"]
-    where x + details.count + 2 + setting.count <= grid.width {
+    for setting in conf.settingDescriptions where x + details.count + 2 + setting.count <= grid.width {
         details += "  " + setting
     }
     grid.put(details, x: x, y: 0)

@@ -81,11 +81,7 @@ func renderHeader(_ s: DashboardState, _ grid: inout CellGrid, _ options: Render
     // The settings, most telling first: the model always, each later one only if the state
     // label (and a save banner) still fit after it, so a narrow terminal drops the last
     // settings, never the state.
-    var settings = [model, c.optimizer.rawValue, c.l2Description,
-                    c.dropoutDescription, c.wordDropoutDescription,
-                    c.adagradResetDescription, c.adagradEpsilonDescription,
-                    "batch \(c.batchSize)", "seed \(c.seed)"]
-        .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    var settings = [model] + c.settingDescriptions
     if let e = s.setup.embeddings {
         // Which vectors, and how many words they cover.
         let name = ((e.file as NSString).lastPathComponent as NSString).deletingPathExtension

@@ -56,6 +56,7 @@ let runColumns: [RunColumn] = [
         compactRate($0.epochs.last?.learningRate ?? $0.config.learningRate)
     },
     RunColumn(title: "l2", width: 6, priority: 3) { compactRate($0.config.l2) },
+    RunColumn(title: "dropout", width: 9, priority: 4) { $0.config.dropoutCell },
     RunColumn(title: "batch", width: 5, priority: 4) { "\($0.config.batchSize)" },
     RunColumn(title: "seed", width: 4, priority: 4) { "\($0.config.seed)" },
     RunColumn(title: "epochs", width: 9, priority: 2) { "\($0.epochs.last?.epoch ?? 0)/\($0.config.epochs)" },

@@ -16,6 +16,7 @@ extension Fixture {
         config.learningRate = [0.02, 0.02, 0.01, 0.02, 0.05][k % 5]
         config.l2 = k % 5 == 2 ? 1e-4 : 1e-3
         config.seed = UInt64(1 + k)
+        if k % 5 == 2 { config.dropout = 0.5; config.wordDropout = 1 }
         config.epochs = 10
         let records = (1 ... max(1, epochs)).prefix(epochs).map { e -> EpochRecord in
             let t = Double(e), speed = 2 + Double(k)

@@ -25,6 +25,18 @@ import Testing
         #expect(grid.text.unicodeScalars.allSatisfy { $0.isASCII })
     }
 
+    /// The view header names the picked run's regularization as the train header does, and
+    /// the runs table has it in its dropout column (`-` for none).
+    @Test func viewShowsThePickedRunsDropoutAndWordDropout() throws {
+        var s = try Fixture.viewState(runs: 5)
+        s.compare?.cursor = 2
+        let grid = render(s, width: 140, height: 40)
+        #expect(grid.line(0).contains("rntn d=25  adagrad  l2 0.0001  dropout 0.5  word dropout 1.0  batch 25"),
+                "\(grid.line(0))")
+        #expect(grid.line(3).contains(" dropout "), "\(grid.line(3))")
+        #expect(grid.line(6).contains(" 0.5 w1 ") && grid.line(4).contains("      - "), "\(grid.line(6))")
+    }
+
     /// Rows of the screen from `top` on, left of the separator (the two charts).
     func chartText(_ grid: CellGrid, top: Int) -> String {
         (top ..< grid.height - 1).map { String(grid.line($0).prefix(grid.width * 9 / 20)) }.joined(separator: "\n")

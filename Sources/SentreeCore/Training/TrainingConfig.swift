@@ -1,3 +1,5 @@
+import Foundation
+
 /// Optimizer used for minibatch updates.
 public enum OptimizerKind: String, Codable, Sendable, CaseIterable {
     case adagrad
@@ -101,6 +103,23 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
             return ""
         }
         return "  ε \(e)"
+    }
+
+    /// The training settings as headers show them, most telling first: the optimizer, L2,
+    /// then dropout, word dropout and AdaGrad's reset and ε when set, then batch and seed.
+    public var settingDescriptions: [String] {
+        [optimizer.rawValue, l2Description, dropoutDescription, wordDropoutDescription,
+         adagradResetDescription, adagradEpsilonDescription, "batch \(batchSize)", "seed \(seed)"]
+            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
+
+    /// `0.5`, `0.5 w1` or `w1`: the dropout rate and word dropout's α, for tables; `-` for
+    /// neither.
+    public var dropoutCell: String {
+        var parts: [String] = []
+        if let p = dropout, p > 0 { parts.append(String(format: "%g", p)) }
+        if let alpha = wordDropout, alpha > 0 { parts.append("w" + String(format: "%g", alpha)) }
+        return parts.isEmpty ? "-" : parts.joined(separator: " ")
     }
 
     /// The model and its widths as people write them: `rnn d=30`, `rnn2 d=30 m=20`,
