@@ -91,12 +91,17 @@ func runLayout(width: Int, runs: [ComparedRun]) -> (columns: [RunColumn], name: 
 func renderRuns(_ s: DashboardState, _ grid: inout CellGrid, _ r: Rect, _ options: RenderOptions) {
     guard let c = s.compare else { return }
     let runs = s.comparedRuns
-    var detail = "\(runs.count - c.hidden.count) of \(runs.count) shown  best epoch by dev fine root"
-    if c.viewOnly { detail += "  trees from \(c.checkpoint.rawValue)" }
+    let explanation = "best epoch by dev fine root"
+    var parts = ["\(runs.count - c.hidden.count) of \(runs.count) shown", explanation]
+    if c.viewOnly { parts.append("trees from \(c.checkpoint.rawValue)") }
     if c.disagreeOnly, let (a, b) = s.disagreementPair {
-        detail += "  disagree: \(SeriesMark.letter(a)) vs \(SeriesMark.letter(b))"
+        parts.append("disagree: \(SeriesMark.letter(a)) vs \(SeriesMark.letter(b))")
     }
-    renderTitle("runs", detail: detail, focused: s.focus == .runs, &grid, r, options)
+    // A narrow panel leaves out the explanation rather than cut what the keys changed
+    // (at 80 columns the pair of the disagreement filter lost its second run).
+    let room = r.width - "runs".count - 4
+    if parts.joined(separator: "  ").count > room { parts.removeAll { $0 == explanation } }
+    renderTitle("runs", detail: parts.joined(separator: "  "), focused: s.focus == .runs, &grid, r, options)
     let layout = runLayout(width: r.width, runs: runs)
     func row(_ cells: [String], y: Int, style: CellStyle) {
         var x = r.x + 5

@@ -50,6 +50,9 @@ import Testing
         #expect(s.browserRows == [])
         #expect(s.message == "dev trees where rntn-tensor and rnn-base disagree at the root")
         #expect(render(s, width: 120, height: 40).line(2).contains("disagree: C vs A"))
+        // At 80 columns the title leaves out its explanation, not the pair.
+        let narrow = render(s, width: 80, height: 24).line(2)
+        #expect(narrow.contains("3 of 3 shown  trees from best  disagree: C vs A"), "\(narrow)")
         _ = s.handle(.char("d"))
         #expect(s.browserRows == [0, 1, 2, 3])
         var one = try Fixture.viewState(runs: 1)
