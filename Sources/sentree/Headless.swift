@@ -38,10 +38,9 @@ enum Headless {
         let c = trainer.config
         print("sentree: \(c.shapeDescription)  \(trainer.layout.count) parameters  vocabulary \(trainer.vocabulary.count)  train \(train.count) trees  dev \(dev.count) trees")
         let threads = c.threads == 0 ? ProcessInfo.processInfo.activeProcessorCount : c.threads
-        let optimizer = "\(c.optimizer.rawValue) lr \(c.learningRate)  \(c.l2Description)"
-            + c.dropoutDescription + c.wordDropoutDescription
-            + c.adagradResetDescription + c.adagradEpsilonDescription
-        print("        \(optimizer)  batch \(c.batchSize)  seed \(c.seed)  threads \(threads)  "
+        // The headers' settings, with the learning rate after the optimizer they start with.
+        let settings = ["\(c.optimizer.rawValue) lr \(c.learningRate)"] + c.settingDescriptions.dropFirst()
+        print("        \(settings.joined(separator: "  "))  threads \(threads)  "
               + "run \(TerminalText.sanitized(run.path))")
         print("        data \(TerminalText.sanitized(c.dataDirectory ?? "?"))")
         if let e = trainer.embeddingCoverage {

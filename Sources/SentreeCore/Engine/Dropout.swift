@@ -35,6 +35,12 @@ public struct Dropout: Sendable, Equatable {
         self.words = words
     }
 
+    /// The noise of one training step, or `nil` when there is none (no unit dropped, no word
+    /// replaced), so the engine runs its plain path.
+    public static func forStep(_ step: UInt64, rate: Double, seed: UInt64, words: WordDropout?) -> Dropout? {
+        rate > 0 || words != nil ? Dropout(rate: rate, seed: seed, step: step, words: words) : nil
+    }
+
     /// Whether any unit can be dropped (rate 0 runs the plain path, bit for bit).
     var isActive: Bool { rate > 0 }
 

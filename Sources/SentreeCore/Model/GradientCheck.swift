@@ -64,8 +64,7 @@ public enum GradientCheck {
         let all = Array(0 ..< data.count)
         let words = wordDropout > 0
             ? WordDropout(alpha: wordDropout, train: data, vocabularySize: vocabularySize) : nil
-        let mask = dropout > 0 || words != nil
-            ? Dropout(rate: dropout, seed: seed, step: 0, words: words) : nil
+        let mask = Dropout.forStep(0, rate: dropout, seed: seed, words: words)
 
         func objective(_ p: [Double]) -> Double {
             model.load(parameters: p)

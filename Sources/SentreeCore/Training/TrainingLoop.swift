@@ -151,8 +151,7 @@ final class TrainingLoop {
     func trainStep(_ batch: [Int]) -> (loss: Double, nodes: Int) {
         let rate = config.dropout ?? 0
         let step = UInt64(progress.globalStep)
-        let dropout = rate > 0 || wordDropout != nil
-            ? Dropout(rate: rate, seed: config.seed, step: step, words: wordDropout) : nil
+        let dropout = Dropout.forStep(step, rate: rate, seed: config.seed, words: wordDropout)
         return model.trainStep(trees: batch, data: train, parameters: &parameters, optimizer: &optimizer,
                                learningRate: progress.learningRate, l2: Float(config.l2), dropout: dropout)
     }
