@@ -68,12 +68,15 @@ import Testing
         var screen = try tmux.waitFor(30, "probe tree") { $0.contains("probe 1/1  pred") && $0.contains("approx") && $0.contains("a good plot") }
         #expect(screen.unicodeScalars.allSatisfy { $0.isASCII }, "non-ASCII under LC_ALL=C:\n\(screen)")
         try tmux.keys("c")
-        screen = try tmux.waitFor(10, "roots matrix") { $0.contains("confusion - roots  (c: all nodes)") }
+        // Waits for the rows too: a capture can land between the title and the body of a frame.
+        screen = try tmux.waitFor(10, "roots matrix") {
+            $0.contains("confusion - roots  (c: all nodes)") && $0.contains("roots  0--   1-   2o   3+  4++  rec")
+        }
         #expect(screen.contains("roots  0--   1-   2o   3+  4++  rec"))
         try tmux.keys("c")
         _ = try tmux.waitFor(10, "all-nodes matrix") { $0.contains("all    0--   1-   2o   3+  4++  rec") }
         try tmux.keys("c")
-        screen = try tmux.waitFor(10, "length view") { $0.contains("length - by words spanned") }
+        screen = try tmux.waitFor(10, "length view") { $0.contains("length - by words spanned") && $0.contains("  1-10 ") }
         #expect(screen.contains("  1-10 "))
         let colored = try tmux.run(["capture-pane", "-p", "-e", "-t", "s"])
         #expect(!colored.contains("\u{1B}[38;5;"), "256-color escapes despite NO_COLOR")
