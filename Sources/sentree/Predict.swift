@@ -129,7 +129,7 @@ private func forEachStandardInputLine(_ body: (String, Int) throws -> Void,
         if count == 0 { break }
         if count < 0 {
             if errno == EINTR { continue }
-            throw CLIError("cannot read standard input: \(String(cString: strerror(errno)))")
+            throw CLIError("cannot read standard input: \(errnoText())")
         }
         try buffer.withUnsafeBufferPointer { all in
             try splitter.consume(UnsafeBufferPointer(rebasing: all[..<count]), overlong: overlong, handle)

@@ -28,7 +28,6 @@ func reportingErrors<R>(_ body: () throws -> R) throws -> R {
 }
 
 /// Percent with two decimals, e.g. `81.23%`.
-func percent(_ fraction: Double) -> String { String(format: "%.2f%%", 100 * fraction) }
 
 /// Prints to standard error.
 func printError(_ message: String) {

@@ -112,7 +112,7 @@ public final class RunDirectory: Sendable {
                 try refuseOccupied(path)
                 throw CheckpointError(path, "another process created this directory first; choose another")
             }
-            throw CheckpointError(path, "cannot create the run directory: \(String(cString: strerror(code)))")
+            throw CheckpointError(path, "cannot create the run directory: \(errnoText(code))")
         }
         claimed = true
         AtomicFile.syncDirectory(parent.isEmpty ? "." : parent)
@@ -213,5 +213,3 @@ final class FileLock: Sendable {
     func unlock() { flock(fd, LOCK_UN) }
 }
 
-/// `strerror(errno)` as a String.
-func errnoText(_ code: Int32 = errno) -> String { String(cString: strerror(code)) }

@@ -204,7 +204,7 @@ public enum SSTData {
         if rename(staging, target.path) == 0 { return }
         let firstErrno = errno
         guard firstErrno == ENOTEMPTY || firstErrno == EEXIST else {
-            throw SSTDataError("cannot move the SST files into \(directory): \(String(cString: strerror(firstErrno)))")
+            throw SSTDataError("cannot move the SST files into \(directory): \(errnoText(firstErrno))")
         }
         let names = (optionalFiles + requiredFiles.reversed()).filter {
             FileManager.default.fileExists(atPath: (staging as NSString).appendingPathComponent($0))
@@ -213,7 +213,7 @@ public enum SSTData {
             let from = (staging as NSString).appendingPathComponent(name)
             let to = target.appendingPathComponent(name).path
             if rename(from, to) != 0 {
-                throw SSTDataError("cannot move \(name) into \(directory): \(String(cString: strerror(errno)))")
+                throw SSTDataError("cannot move \(name) into \(directory): \(errnoText())")
             }
         }
     }

@@ -318,5 +318,4 @@ public struct EmbeddingsReader {
         InputError(source: source, line: 0, column: 0, message: message)
     }
 
-    private func errnoText() -> String { String(cString: strerror(errno)) }
 }

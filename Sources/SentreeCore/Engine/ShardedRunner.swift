@@ -1,18 +1,6 @@
 import Dispatch
 import Synchronization
 
-/// What `TreeModel` needs of a model's engine, whatever the model: the type-erased face of
-/// `ShardedRunner`.
-protocol ModelRunner<T>: AnyObject, Sendable {
-    associatedtype T: ModelScalar
-    var threads: Int { get }
-    func load(parameters: [T])
-    func lossAndGradient(trees: [Int], data: EncodedTreebank, parameters: [T], dropout: Dropout?)
-        -> (loss: Double, nodes: Int, gradient: Gradient<T>)
-    func evaluate(_ data: EncodedTreebank, parameters: [T]) -> (metrics: Metrics, outcomes: [TreeOutcome])
-    func predict(tree t: Int, data: EncodedTreebank, parameters: [T]) -> TreePrediction
-}
-
 /// One worker's engine behind its own lock, so it can be handed to a concurrent worker.
 /// Each worker locks only its own slot (uncontended), and the reduce step runs alone.
 final class EngineSlot<M: LevelModel>: Sendable {
@@ -24,7 +12,7 @@ final class EngineSlot<M: LevelModel>: Sendable {
 /// contiguous shard per worker, each run level by level by that worker's `LevelEngine`,
 /// and results are combined in worker order, so a given thread count is deterministic and
 /// `threads: 1` is bit-for-bit reproducible.
-final class ShardedRunner<M: LevelModel>: ModelRunner {
+final class ShardedRunner<M: LevelModel>: Sendable {
     typealias T = M.T
     let layout: ParameterLayout
     let slots: [EngineSlot<M>]

@@ -32,7 +32,7 @@ struct RNNWeights<T: ModelScalar>: Sendable {
 /// gathered children [h_l | h_r] of each internal row, kept for ∂W; H2, D2 [R × mp] (rnn2);
 /// E [R × dp] error at each h; Δ [R × 2dp] errors a level sends its children.
 /// Gradients: gWx [2dp × dp] (as WTx), gb [dp], gW2T [d × mp], gb2 [mp].
-final class RNNModel<T: ModelScalar>: LevelModel {
+final class RNNModel<T: ModelScalar>: RegisteredModel {
     typealias Weights = RNNWeights<T>
     let layout: ParameterLayout
     let deep: Bool
@@ -79,6 +79,14 @@ final class RNNModel<T: ModelScalar>: LevelModel {
     }
 
     static var defaultDim: Int { 30 }
+
+    @_specialize(where T == Float, U == Float)
+    @_specialize(where T == Float, U == Double)
+    static func engine<U: ModelScalar>(_: U.Type, layout: ParameterLayout, parameters: [U], threads: Int,
+                                       capacity: Int, gradients: Bool) -> ModelEngine<U> {
+        ModelEngine(ShardedRunner<RNNModel<U>>(layout: layout, parameters: parameters, threads: threads,
+                                               capacity: capacity, gradients: gradients))
+    }
 
     static func pack(layout: ParameterLayout, parameters p: UnsafePointer<T>) -> RNNWeights<T> {
         let cfg = layout.config

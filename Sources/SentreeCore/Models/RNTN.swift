@@ -48,7 +48,7 @@ struct RNTNWeights<T: ModelScalar>: Sendable {
 ///   Δ [n × xw] errors a level sends its children
 ///   E [R × dp] error at each h (the engine's output error: h is the output).
 /// Gradients: gVp [n2 × qw] (as Vp), gWT [n2 × dp] (as WT), gb [dp].
-final class RNTNModel<T: ModelScalar>: LevelModel {
+final class RNTNModel<T: ModelScalar>: RegisteredModel {
     typealias Weights = RNTNWeights<T>
     let layout: ParameterLayout
     let d: Int, dp: Int, n2: Int, xw: Int, qw: Int
@@ -98,6 +98,24 @@ final class RNTNModel<T: ModelScalar>: LevelModel {
     }
 
     static var defaultDim: Int { 25 }
+
+    static var gradientCheckStep: Double { 1e-3 }
+
+    /// RESULTS.md, "RNTN and Tree-LSTM sweep on dev", "The RNTN with CoreNLP's initialization
+    /// and ε" and "Word dropout for the RNTN" (dev, seeds 1–9). lr 0.011 and above collapses
+    /// some seeds; a reset makes every next step ±lr, which lr 0.015 does not survive.
+    static var recommended: RecommendedSettings {
+        RecommendedSettings(learningRate: 0.008, l2: 1e-3, dropout: 0.5, wordDropout: 1, adagradReset: 1,
+                            adagradEpsilon: 1e-3)
+    }
+
+    @_specialize(where T == Float, U == Float)
+    @_specialize(where T == Float, U == Double)
+    static func engine<U: ModelScalar>(_: U.Type, layout: ParameterLayout, parameters: [U], threads: Int,
+                                       capacity: Int, gradients: Bool) -> ModelEngine<U> {
+        ModelEngine(ShardedRunner<RNTNModel<U>>(layout: layout, parameters: parameters, threads: threads,
+                                               capacity: capacity, gradients: gradients))
+    }
 
     static func shapes(_ d: Int) -> (dp: Int, xw: Int, qw: Int) {
         let xw = padded(2 * d)

@@ -83,7 +83,7 @@ private extension ParameterLayout {
 /// Gradients: gWT [xp × l3] (as WT), gUT [2d × l5] (as UT), gbLeaf [l3], gbNode [l5].
 /// Gate loops run over d in chunks of 16; a chunk's lanes past its gate are read (buffers
 /// have 16 lanes of slack) but never stored.
-final class TreeLSTMModel<T: ModelScalar>: LevelModel {
+final class TreeLSTMModel<T: ModelScalar>: RegisteredModel {
     typealias Weights = TreeLSTMWeights<T>
     let layout: ParameterLayout
     let d: Int, x: Int, dp: Int, xp: Int
@@ -123,6 +123,20 @@ final class TreeLSTMModel<T: ModelScalar>: LevelModel {
 
     static var defaultDim: Int { 150 }
     static var defaultInputDim: Int? { 300 }
+
+    static var gradientCheckStep: Double { 1e-3 }
+
+    /// The paper's settings; RESULTS.md, "RNTN and Tree-LSTM sweep on dev" (GloVe 50d, seeds
+    /// 1–3: better on every seed than lr 0.02, λ 1e-3; dropout did not help).
+    static var recommended: RecommendedSettings { RecommendedSettings(learningRate: 0.05, l2: 1e-4) }
+
+    @_specialize(where T == Float, U == Float)
+    @_specialize(where T == Float, U == Double)
+    static func engine<U: ModelScalar>(_: U.Type, layout: ParameterLayout, parameters: [U], threads: Int,
+                                       capacity: Int, gradients: Bool) -> ModelEngine<U> {
+        ModelEngine(ShardedRunner<TreeLSTMModel<U>>(layout: layout, parameters: parameters, threads: threads,
+                                               capacity: capacity, gradients: gradients))
+    }
 
     static func pack(layout: ParameterLayout, parameters p: UnsafePointer<T>) -> TreeLSTMWeights<T> {
         let cfg = layout.config

@@ -152,8 +152,12 @@ final class TrainingLoop {
         let rate = config.dropout ?? 0
         let step = UInt64(progress.globalStep)
         let dropout = Dropout.forStep(step, rate: rate, seed: config.seed, words: wordDropout)
-        return model.trainStep(trees: batch, data: train, parameters: &parameters, optimizer: &optimizer,
-                               learningRate: progress.learningRate, l2: Float(config.l2), dropout: dropout)
+        let (loss, nodes, shards) = model.shardGradients(trees: batch, data: train, parameters: parameters,
+                                                         dropout: dropout)
+        optimizer.step(&parameters, shards: shards, scale: 1 / Float(batch.count), l2: Float(config.l2),
+                       learningRate: progress.learningRate, pool: model.pool)
+        model.load(parameters: parameters)
+        return (loss, nodes)
     }
 
     /// Handles commands at a minibatch boundary; returns false when training must stop.

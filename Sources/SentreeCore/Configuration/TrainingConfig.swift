@@ -131,3 +131,22 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
         return text
     }
 }
+
+extension ModelKind {
+    /// What `train` uses where the user gives no flag: the model's width and the settings
+    /// that did best for it on dev (never test), which each model's file explains.
+    public var trainingDefaults: TrainingConfig {
+        var c = TrainingConfig()
+        c.model = self
+        c.dim = defaultDim
+        c.inputDim = defaultInputDim
+        let r = recommended
+        if let v = r.learningRate { c.learningRate = v }
+        if let v = r.l2 { c.l2 = v }
+        c.dropout = r.dropout ?? c.dropout
+        c.wordDropout = r.wordDropout ?? c.wordDropout
+        c.adagradReset = r.adagradReset ?? c.adagradReset
+        c.adagradEpsilon = r.adagradEpsilon ?? c.adagradEpsilon
+        return c
+    }
+}

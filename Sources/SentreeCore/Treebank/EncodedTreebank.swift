@@ -41,3 +41,12 @@ public struct EncodedTreebank: Sendable {
         }
     }
 }
+
+/// Raw views of an encoded treebank, valid while the arrays they point into are alive.
+public struct TreeArrays {
+    public let labels: UnsafePointer<UInt8>
+    public let left: UnsafePointer<Int32>
+    public let right: UnsafePointer<Int32>
+    /// Per node vocabulary id (leaves) or -1.
+    public let words: UnsafePointer<Int32>
+}

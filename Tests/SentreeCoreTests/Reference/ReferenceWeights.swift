@@ -1,3 +1,4 @@
+@testable import SentreeCore
 /// Padded copies of rnn/rnn2's dense weights for the per-node reference (`TreeWorkspace`).
 ///
 /// The canonical parameters stay in one flat buffer in `ParameterLayout` order (what the
@@ -13,15 +14,15 @@
 ///   W2T [d × mp]   W2 transposed (rnn2)          W2p [m × dp]  W2 row-major padded (rnn2)
 ///   b2  [mp]                                      Up  [C × op]  U row-major padded
 ///   bs  [C]
-public struct ReferenceWeights<T: ModelScalar>: Sendable {
-    public let layout: ParameterLayout
-    public let d: Int, m: Int, classes: Int
-    public let dp: Int, mp: Int, op: Int
+struct ReferenceWeights<T: ModelScalar>: Sendable {
+    let layout: ParameterLayout
+    let d: Int, m: Int, classes: Int
+    let dp: Int, mp: Int, op: Int
     let storage: [T]
     let offsets: [Int]  // WT, Wp, b, W2T, W2p, b2, Up, bs
 
     /// Packs the dense tensors of `params` (canonical layout).
-    public init<S: BinaryFloatingPoint>(layout: ParameterLayout, parameters params: UnsafePointer<S>) {
+    init<S: BinaryFloatingPoint>(layout: ParameterLayout, parameters params: UnsafePointer<S>) {
         self.layout = layout
         let cfg = layout.config
         let d = cfg.dim, m = cfg.kind == .rnn2 ? cfg.middle : 0, C = cfg.classes

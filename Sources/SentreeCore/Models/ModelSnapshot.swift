@@ -22,19 +22,6 @@ public final class ModelSnapshot: Sendable {
     ///
     /// Safe to call from any thread; costs one forward pass of the tree.
     public func predict(tree t: Int, in treebank: Treebank, wordIDs: [Int32]) -> TreePrediction {
-        runner.predict(tree: t, data: EncodedTreebank(treebank, words: wordIDs), parameters: parameters)
-    }
-}
-
-/// Per-node predictions for one tree.
-public struct TreePrediction: Sendable, Equatable {
-    /// Class distribution per node, in the tree's post-order.     [n][C]
-    public var probabilities: [[Float]]
-    /// argmax of each node's distribution.                          [n]
-    public var predicted: [UInt8]
-
-    public init(probabilities: [[Float]], predicted: [UInt8]) {
-        self.probabilities = probabilities
-        self.predicted = predicted
+        runner.predict(t, EncodedTreebank(treebank, words: wordIDs), parameters)
     }
 }

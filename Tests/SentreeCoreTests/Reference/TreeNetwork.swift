@@ -1,13 +1,5 @@
+@testable import SentreeCore
 import RealModule
-
-/// Raw views of an encoded treebank, valid while the arrays they point into are alive.
-public struct TreeArrays {
-    public let labels: UnsafePointer<UInt8>
-    public let left: UnsafePointer<Int32>
-    public let right: UnsafePointer<Int32>
-    /// Per node vocabulary id (leaves) or -1.
-    public let words: UnsafePointer<Int32>
-}
 
 /// The per-node reference implementation of rnn and rnn2: one tree, one node at a time.
 ///
@@ -19,7 +11,7 @@ public struct TreeArrays {
 /// probs [n × C] softmax outputs, err [n × dp] error arriving at each node's h.
 /// Gradients are accumulated in the packed layout (see `ReferenceWeights`); gL [V × dp] is
 /// dense but only rows listed in `touchedRows` are non-zero.
-public final class TreeWorkspace<T: ModelScalar> {
+final class TreeWorkspace<T: ModelScalar> {
     /// Shape-only reference for sizes; the weights used are passed to `forward`/`backward`.
     let layout: ParameterLayout
     let kind: ModelKind
@@ -42,7 +34,7 @@ public final class TreeWorkspace<T: ModelScalar> {
     var touchedRows: [Int32] = []
 
     /// `gradients: false` skips the gradient buffers (gL alone is V×dp) for forward-only use.
-    public init(layout: ParameterLayout, capacity: Int = 128, gradients: Bool = true) {
+    init(layout: ParameterLayout, capacity: Int = 128, gradients: Bool = true) {
         self.layout = layout
         let cfg = layout.config
         kind = cfg.kind
@@ -98,7 +90,7 @@ public final class TreeWorkspace<T: ModelScalar> {
     }
 
     /// Class distribution of node i after `forward`.                        [C]
-    public func probabilities(node i: Int) -> UnsafeBufferPointer<T> {
+    func probabilities(node i: Int) -> UnsafeBufferPointer<T> {
         UnsafeBufferPointer(start: probs + i * C, count: C)
     }
 
@@ -106,7 +98,7 @@ public final class TreeWorkspace<T: ModelScalar> {
     ///
     /// `L` points at the canonical embedding matrix [V × d].
     @discardableResult
-    public func forward(nodes: Range<Int>, arrays t: TreeArrays, weights: ReferenceWeights<T>,
+    func forward(nodes: Range<Int>, arrays t: TreeArrays, weights: ReferenceWeights<T>,
                         L: UnsafePointer<T>) -> T {
         weights.withPointers { forward(nodes: nodes, arrays: t, w: $0, L: L) }
     }
@@ -159,7 +151,7 @@ public final class TreeWorkspace<T: ModelScalar> {
     ///
     /// Follows gradients.md (with the deep-RNN correction: the error reaching h1 from the
     /// second layer is W2ᵀδ2). Errors flow root-to-leaves in reverse post-order.
-    public func backward(nodes: Range<Int>, arrays t: TreeArrays, weights: ReferenceWeights<T>) {
+    func backward(nodes: Range<Int>, arrays t: TreeArrays, weights: ReferenceWeights<T>) {
         weights.withPointers { backward(nodes: nodes, arrays: t, w: $0) }
     }
 
@@ -228,7 +220,7 @@ public final class TreeWorkspace<T: ModelScalar> {
     }
 
     /// Sets every gradient accumulator to zero (touching only used rows of gL).
-    public func clearGradients() {
+    func clearGradients() {
         zero(n: 2 * d * dp, gWT); zero(n: dp, gb)
         zero(n: d * mp, gW2T); zero(n: mp, gb2)
         zero(n: C * op, gU); zero(n: padded(C), gbs)
@@ -240,7 +232,7 @@ public final class TreeWorkspace<T: ModelScalar> {
     }
 
     /// Copies this workspace's gradient out as a value (dense tensors + touched L rows).
-    public func exportGradient() -> Gradient<T> {
+    func exportGradient() -> Gradient<T> {
         let layout = self.layout
         var g = Gradient<T>(layout: layout)
         g.dense.withUnsafeMutableBufferPointer { out in

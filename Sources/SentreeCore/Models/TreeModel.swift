@@ -15,7 +15,7 @@ public final class TreeModel<T: ModelScalar> {
     public var threads: Int { runner.threads }
 
     /// Refreshes the packed copies after the canonical parameters changed.
-    public func load(parameters: [T]) { runner.load(parameters: parameters) }
+    public func load(parameters: [T]) { runner.load(parameters) }
 
     /// Summed cross-entropy over `trees` and its (unscaled) gradient.
     ///
@@ -25,8 +25,19 @@ public final class TreeModel<T: ModelScalar> {
     @_specialize(where T == Float)
     public func lossAndGradient(trees: [Int], data: EncodedTreebank, parameters: [T], dropout: Dropout? = nil)
         -> (loss: Double, nodes: Int, gradient: Gradient<T>) {
-        runner.lossAndGradient(trees: trees, data: data, parameters: parameters, dropout: dropout)
+        runner.lossAndGradient(trees, data, parameters, dropout)
     }
+
+    /// Summed cross-entropy over `trees` and one unmerged gradient per worker, in worker
+    /// order, for an optimizer that merges them itself (see `Optimizer.step`).
+    @_specialize(where T == Float)
+    public func shardGradients(trees: [Int], data: EncodedTreebank, parameters: [T], dropout: Dropout? = nil)
+        -> (loss: Double, nodes: Int, shards: [Gradient<T>]) {
+        runner.shardGradients(trees, data, parameters, dropout)
+    }
+
+    /// The worker threads, which an optimizer's update may share.
+    var pool: WorkerPool { runner.pool }
 
     /// Evaluates every tree of `data` with the current weights: the SST metrics, confusion
     /// matrices and per-tree outcomes (independent of the thread count).
@@ -35,23 +46,6 @@ public final class TreeModel<T: ModelScalar> {
     /// the generic entry point, which would otherwise run every kernel unspecialized.
     @_specialize(where T == Float)
     public func evaluate(_ data: EncodedTreebank, parameters: [T]) -> (metrics: Metrics, outcomes: [TreeOutcome]) {
-        runner.evaluate(data, parameters: parameters)
-    }
-}
-
-extension TreeModel where T == Float {
-    /// One training step: loss and gradient of `trees`, then `optimizer`'s update of
-    /// `parameters` for the objective (mean over the trees plus the L2 term), then a repack.
-    ///
-    /// Returns the summed cross-entropy and the number of labelled nodes.
-    public func trainStep(trees: [Int], data: EncodedTreebank, parameters: inout [Float],
-                          optimizer: inout Optimizer, learningRate: Double, l2: Float,
-                          dropout: Dropout? = nil) -> (loss: Double, nodes: Int) {
-        let (loss, nodes, shards) = runner.shardGradients(trees: trees, data: data, parameters: parameters,
-                                                          dropout: dropout)
-        optimizer.step(&parameters, shards: shards, scale: 1 / Float(trees.count), l2: l2,
-                       learningRate: learningRate, pool: runner.pool)
-        runner.load(parameters: parameters)
-        return (loss, nodes)
+        runner.evaluate(data, parameters)
     }
 }

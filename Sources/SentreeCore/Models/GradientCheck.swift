@@ -45,10 +45,7 @@ public enum GradientCheck {
                            trees: Int = 4, l2: Double = 1e-2, epsilon: Double? = nil, dropout: Double = 0,
                            wordDropout: Double = 0,
                            threads: Int = 1, seed: UInt64 = 17, threshold: Double = 1e-6) -> Report {
-        // ReLU models need a step that stays clear of the kink; the smooth models (tanh,
-        // gates) take a larger one: the stencil's truncation stays tiny while the rounding
-        // noise ulp(J)/ε shrinks tenfold.
-        let epsilon = epsilon ?? (kind == .treelstm || kind == .rntn ? 1e-3 : 1e-4)
+        let epsilon = epsilon ?? kind.model.gradientCheckStep
         var g = SplitMix64(seed: seed)
         let config = ModelConfig(kind: kind, dim: dim, middle: middle, inputDim: inputDim,
                                  vocabularySize: vocabularySize)

@@ -64,7 +64,9 @@ public struct ParameterLayout: Sendable, Equatable {
     /// Total number of scalars.
     public let count: Int
 
-    public init(_ config: ModelConfig) {
+    /// The layout of `config` with the model's own tensors `modelTensors` (the catalog's
+    /// `init(_:)` supplies them).
+    public init(_ config: ModelConfig, modelTensors: [TensorSpec]) {
         self.config = config
         var list: [Tensor] = []
         var offset = 0
@@ -75,7 +77,7 @@ public struct ParameterLayout: Sendable, Equatable {
             return t
         }
         L = add(TensorSpec("L", [config.vocabularySize, config.inputWidth], regularized: false))
-        for spec in config.kind.tensors(config) { _ = add(spec) }
+        for spec in modelTensors { _ = add(spec) }
         U = add(TensorSpec("U", [config.classes, config.outputWidth], regularized: true))
         bs = add(TensorSpec("bs", [config.classes], regularized: false))
         tensors = list
