@@ -33,8 +33,6 @@ let package = Package(
                 .product(name: "RealModule", package: "swift-numerics"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],
-            // Each model's derivation lives beside its code.
-            exclude: ["Models/RNN.md", "Models/RNTN.md", "Models/TreeLSTM.md"],
             swiftSettings: cpuFlags
         ),
         // Cache prefetch and a vector square root, which Swift cannot express (header only).

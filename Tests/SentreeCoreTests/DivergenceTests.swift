@@ -17,7 +17,7 @@ import Testing
                 + "a lower --lr usually helps (best.safetensors keeps epoch 10)")
         #expect(Divergence.lossJumpWarning(previous: record(1, loss: 1.0), current: record(2, loss: 1.31),
                                            bestEpoch: 0)?.hasSuffix("a lower --lr usually helps") == true)
-        // The largest rise of a run that went on training, in the README's RNTN sweeps: 1.21×.
+        // The largest rise of a run that went on training, in RESULTS.md's RNTN sweeps: 1.21×.
         #expect(Divergence.lossJumpWarning(previous: record(25, loss: 0.40), current: record(26, loss: 0.485),
                                            bestEpoch: 20) == nil)
         #expect(Divergence.lossJumpWarning(previous: nil, current: record(1, loss: 9), bestEpoch: 0) == nil)

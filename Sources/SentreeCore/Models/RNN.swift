@@ -23,7 +23,7 @@ struct RNNWeights<T: ModelScalar>: Sendable {
     }
 }
 
-/// The recursive neural network and its deep variant (gradients.md; batched form in RNN.md).
+/// The recursive neural network and its deep variant (gradients.md; batched form in docs/models/RNN.md).
 ///
 ///     h = relu(W [h_left; h_right] + b)         h = L[word] at leaves
 ///     rnn2 only:  h2 = relu(W2 h + b2)          the softmax reads h (rnn) or h2 (rnn2)

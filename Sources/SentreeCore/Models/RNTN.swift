@@ -28,7 +28,7 @@ struct RNTNWeights<T: ModelScalar>: Sendable {
     }
 }
 
-/// The recursive neural tensor network (Socher et al. 2013; backward derived in RNTN.md).
+/// The recursive neural tensor network (Socher et al. 2013; backward derived in docs/models/RNTN.md).
 ///
 ///     h = tanh(xᵀ V[1:d] x + W x + b),   x = [h_left; h_right]      h = L[word] at leaves
 ///
@@ -69,7 +69,7 @@ final class RNTNModel<T: ModelScalar>: RegisteredModel {
     /// `W x` and the net begins as a tanh RNN that learns how much interaction it needs;
     /// `b = 0`. (Until 2026-11-25 sentree used `½[I I]` and normal draws of about the same
     /// scale; this one lifted dev binary root by about a point on seeds 1–6 of the sweep, not
-    /// on 7–9: README, "The RNTN with CoreNLP's initialization and ε".)
+    /// on 7–9: RESULTS.md, "The RNTN with CoreNLP's initialization and ε".)
     static func initialize(_ p: inout [Float], layout: ParameterLayout, generator g: inout SplitMix64) {
         let d = layout.config.dim, W = layout.W
         guard let V = layout.tensor(named: "V") else { preconditionFailure("rntn without V") }

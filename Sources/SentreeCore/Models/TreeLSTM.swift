@@ -73,7 +73,7 @@ private extension ParameterLayout {
 /// Tensors: `W_iou` [3d × x] (row blocks i, o, u), `U_iffou` [5d × 2d] (row blocks i, f_l,
 /// f_r, o, u; column blocks h_l, h_r), `b_ifou` [4d] (i, f, o, u) shared by leaves and
 /// internal nodes as in the paper's N-ary equations. L2 applies to `W_iou` and `U_iffou`.
-/// Backward derivation: TreeLSTM.md.
+/// Backward derivation: docs/models/TreeLSTM.md.
 ///
 /// Per worker, shapes (R rows, K leaves, n rows of a level; widths: `TreeLSTMShape`): A gate
 /// activations, leaf k at `A + k·l3` [l3] and internal row r at `A + K·l3 + (r − K)·l5` [l5];

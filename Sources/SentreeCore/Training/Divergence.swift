@@ -6,7 +6,7 @@
 /// parameters are never saved over the good files).
 public enum Divergence {
     /// An epoch's training loss above this multiple of the epoch before reads as a collapse.
-    /// Over the RNTN sweeps of the README, epochs of runs that went on training rose by at
+    /// Over the RNTN sweeps of RESULTS.md, epochs of runs that went on training rose by at
     /// most 1.21×; collapsing runs jumped by 1.48–1.88× in one epoch.
     public static let jumpRatio = 1.3
 
