@@ -15,28 +15,30 @@ struct Bench: ParsableCommand {
         percent_of_peak and eval_trees_per_second.
         """)
 
-    @Option(help: "Model: \(ModelKind.allCases.map(\.rawValue).joined(separator: ", ")).") var model: ModelKind = .rnn
-    @Option(help: "Width d (default: the model's).") var dim: Int?
-    @Option(help: "Width of word vectors, for models with input weights (default: the model's).")
-    var inputDim: Int?
-    @Option(help: "Width m of rnn2's second layer (default: d).") var middle: Int?
-    @Option(help: "Worker threads (default: all cores).") var threads: Int?
+    @OptionGroup var shape: ModelShapeOptions<ModelDefaults>
+    @OptionGroup var threadOptions: ThreadOptions
+    @OptionGroup var dataOptions: DataOptions
     @Option(help: "Timed epochs.") var epochs = 3
     @Option(help: "Minibatch size.") var batchSize = 25
-    @Option(help: "Directory with train.txt and dev.txt (default: data/sst, fetched if missing).") var data: String?
     @Flag(help: "Print one JSON object per row instead of a table.") var json = false
     @Flag(help: "Time only the engine's matrix-product kernel on the RNN's level shapes (d=30 and 300).")
     var kernels = false
     @Option(help: "Time only reading this vectors file (GloVe or word2vec text) for SST train's vocabulary.")
     var vectors: String?
 
+    var model: ModelKind { shape.model ?? .rnn }
+    var dim: Int? { shape.dim }
+    var inputDim: Int? { shape.inputDim }
+    var middle: Int? { shape.middle }
+    var threads: Int? { threadOptions.threads }
+    var data: String? { dataOptions.data }
+
     func validate() throws {
-        if let dim, dim < 1 { throw ValidationError("--dim must be at least 1") }
-        if let inputDim, inputDim < 1 { throw ValidationError("--input-dim must be at least 1") }
-        if let middle, middle < 1 { throw ValidationError("--middle must be at least 1") }
-        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
-        if epochs < 1 { throw ValidationError("--epochs must be at least 1") }
-        if batchSize < 1 { throw ValidationError("--batch-size must be at least 1") }
+        for (setting, value) in [(TrainingConfig.Setting.epochs, epochs), (.batchSize, batchSize)] {
+            if let problem = TrainingConfig.problem(setting, Double(value)) {
+                throw ValidationError(problem.flagDescription)
+            }
+        }
     }
 
     func run() throws {

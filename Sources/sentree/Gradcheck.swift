@@ -11,11 +11,7 @@ struct Gradcheck: ParsableCommand {
         fourth-order centered difference. Exits 0 only if every relative error is below 1e-6.
         """)
 
-    @Option(help: "Model to check: \(ModelKind.allCases.map(\.rawValue).joined(separator: ", ")).") var model: ModelKind = .rnn
-    @Option(help: "Width d (small keeps it fast; use >16 to cross SIMD lanes).") var dim = 7
-    @Option(help: "Width m of rnn2's second layer.") var middle = 6
-    @Option(help: "Word-vector width, for models with input weights (default: d − 2, so a mix-up shows).")
-    var inputDim: Int?
+    @OptionGroup var shape: ModelShapeOptions<GradcheckDefaults>
     @Option(help: "Number of random trees.") var trees = 4
     @Option(help: "Random seed.") var seed: UInt64 = 17
     @Option(help: "Finite-difference step (default: 1e-4, 1e-3 for treelstm).") var epsilon: Double?
@@ -24,6 +20,11 @@ struct Gradcheck: ParsableCommand {
     @Option(help: ArgumentHelp("Word dropout α, with one fixed choice of the leaves read as <unk> (default: 0).",
                                valueName: "α"))
     var wordDropout: Double = 0
+
+    var model: ModelKind { shape.model ?? .rnn }
+    var dim: Int { shape.dim ?? 7 }
+    var middle: Int { shape.middle ?? 6 }
+    var inputDim: Int? { shape.inputDim }
 
     func validate() throws {
         if !Dropout.isValid(rate: dropout) {
@@ -52,6 +53,13 @@ struct Gradcheck: ParsableCommand {
         print(report.passed ? "PASS" : "FAIL")
         if !report.passed { throw ExitCode(1) }
     }
+}
+
+/// Small widths keep the check fast; the input width differs from d so a mix-up shows.
+enum GradcheckDefaults: ShapeDefaults {
+    static let dimHelp = "Width d (default: 7; small keeps it fast, use >16 to cross SIMD lanes)."
+    static let middleHelp = "Width m of rnn2's second layer (default: 6)."
+    static let inputDimHelp = "Word-vector width, for models with input weights (default: d − 2, so a mix-up shows)."
 }
 
 extension String {

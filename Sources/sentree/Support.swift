@@ -27,8 +27,6 @@ func reportingErrors<R>(_ body: () throws -> R) throws -> R {
     }
 }
 
-/// Percent with two decimals, e.g. `81.23%`.
-
 /// Prints to standard error.
 func printError(_ message: String) {
     FileHandle.standardError.write(Data((message + "\n").utf8))

@@ -16,8 +16,8 @@ struct Train: ParsableCommand {
         A new run needs a new or empty --out directory; a directory that holds a run is \
         refused (continue it with --resume). One process at a time may write to a run.
 
-        --resume RUN takes the data, model and every setting from the run. With it, --epochs, \
-        --threads, --save-interval, --lr and a moved --data apply; a different --model, \
+        --resume RUN takes the data, model and every setting from the run, its thread count \
+        included. With it, --epochs, --threads, --save-interval, --lr and a moved --data apply; a different --model, \
         --dim, --middle, --batch-size, --optimizer, --l2, --l2-classifier, --l2-words, --dropout, \
         --word-dropout, --adagrad-reset, --adagrad-epsilon, --seed or --keep-case is refused.
 
@@ -49,18 +49,13 @@ struct Train: ParsableCommand {
         loss or parameters stopped being finite numbers, and are never saved).
         """)
 
-    @Option(help: "Directory with train.txt and dev.txt (default: data/sst, fetched if missing).")
-    var data: String?
+    @OptionGroup var dataOptions: DataOptions
+    @OptionGroup var shape: ModelShapeOptions<ModelDefaults>
+    @OptionGroup var threadOptions: ThreadOptions
     @Option(help: "New run directory for checkpoints and metrics (default: runs/<model>-<time>).")
     var out: String?
     @Option(help: "Continue the run in this directory, with its data and settings.")
     var resume: String?
-    @Option(help: "Model: rnn (one ReLU layer), rnn2 (two layers), rntn (tensor) or treelstm. (default: rnn)")
-    var model: ModelKind?
-    @Option(help: "Width d of node vectors (default: the model's, 30 for rnn and rnn2).") var dim: Int?
-    @Option(help: "Width of word vectors, for models with input weights (default: the model's).")
-    var inputDim: Int?
-    @Option(help: "Width m of rnn2's second layer (default: d).") var middle: Int?
     @Option(help: "Number of epochs (default: the model's, \(TrainingConfig().epochs) for rnn; with --resume, the run's).")
     var epochs: Int?
     @Option(help: "Trees per minibatch. (default: \(TrainingConfig().batchSize))") var batchSize: Int?
@@ -88,8 +83,6 @@ struct Train: ParsableCommand {
     var adagradEpsilon: Double?
     @Option(help: "Random seed (initialization, shuffling, dropout). (default: \(TrainingConfig().seed))")
     var seed: UInt64?
-    @Option(help: "Worker threads per minibatch (default: all cores; with --resume, the run's).")
-    var threads: Int?
     @Option(help: "Pretrained word vectors (GloVe or word2vec text) to start L from; sets the word width.")
     var embeddings: String?
     @Flag(help: "Keep the pretrained word vectors fixed.") var freezeEmbeddings = false
@@ -106,42 +99,22 @@ struct Train: ParsableCommand {
     @Option(parsing: .upToNextOption, help: "Earlier runs to show beside this one (read only; dashboard only).")
     var compare: [String] = []
 
+    var data: String? { dataOptions.data }
+    var model: ModelKind? { shape.model }
+    var dim: Int? { shape.dim }
+    var inputDim: Int? { shape.inputDim }
+    var middle: Int? { shape.middle }
+    var threads: Int? { threadOptions.threads }
+
     func validate() throws {
-        if let dim, dim < 1 { throw ValidationError("--dim must be at least 1") }
-        if let inputDim, inputDim < 1 { throw ValidationError("--input-dim must be at least 1") }
-        if let middle, middle < 1 { throw ValidationError("--middle must be at least 1") }
-        if let epochs, epochs < 1 { throw ValidationError("--epochs must be at least 1") }
-        if let batchSize, batchSize < 1 { throw ValidationError("--batch-size must be at least 1") }
-        if let learningRate, !(learningRate > 0 && learningRate.isFinite) {
-            throw ValidationError("--lr must be a positive number")
-        }
-        for (flag, value) in [("--l2", l2), ("--l2-classifier", l2Classifier), ("--l2-words", l2Words)] {
-            if let value, !(value >= 0 && value.isFinite) { throw ValidationError("\(flag) must be zero or positive") }
-        }
-        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
-        if let dropout, !Dropout.isValid(rate: dropout) {
-            throw ValidationError("--" + Dropout.invalidRateMessage(dropout))
-        }
-        if let wordDropout, !WordDropout.isValid(alpha: wordDropout) {
-            throw ValidationError("--word-dropout must be zero or a positive number (got \(wordDropout))")
-        }
-        if let adagradReset, adagradReset < 0 {
-            throw ValidationError("--adagrad-reset must be 0 (never) or a number of epochs")
+        for (setting, value) in givenSettings {
+            if let problem = TrainingConfig.problem(setting, value) { throw ValidationError(problem.flagDescription) }
         }
         if let adagradReset, adagradReset > 0, optimizer == .sgd {
             throw ValidationError("--adagrad-reset needs --optimizer adagrad (SGD keeps no sums to reset)")
         }
-        if let adagradEpsilon, !(adagradEpsilon > 0 && adagradEpsilon.isFinite) {
-            throw ValidationError("--adagrad-epsilon must be a positive number")
-        }
         if adagradEpsilon != nil, optimizer == .sgd {
             throw ValidationError("--adagrad-epsilon needs --optimizer adagrad (SGD does not use it)")
-        }
-        if let saveInterval, !(saveInterval >= 0 && saveInterval.isFinite) {
-            throw ValidationError("--save-interval must be zero or a positive number of seconds")
-        }
-        if let embeddingLrScale, !(embeddingLrScale >= 0 && embeddingLrScale.isFinite) {
-            throw ValidationError("--embedding-lr-scale must be zero or positive")
         }
         if freezeEmbeddings && embeddingLrScale != nil {
             throw ValidationError("--freeze-embeddings and --embedding-lr-scale contradict each other; give one")
@@ -152,6 +125,19 @@ struct Train: ParsableCommand {
         if out != nil && resume != nil {
             throw ValidationError("--out starts a new run and --resume continues one; give only one of them")
         }
+    }
+
+    /// The numeric settings given as flags, for the rules every run's settings meet (the
+    /// option groups check theirs).
+    var givenSettings: [(TrainingConfig.Setting, Double)] {
+        let given: [(TrainingConfig.Setting, Double?)] = [
+            (.epochs, epochs.map(Double.init)), (.batchSize, batchSize.map(Double.init)),
+            (.learningRate, learningRate), (.l2, l2), (.l2Classifier, l2Classifier), (.l2Words, l2Words),
+            (.dropout, dropout), (.wordDropout, wordDropout),
+            (.adagradReset, adagradReset.map(Double.init)), (.adagradEpsilon, adagradEpsilon),
+            (.saveInterval, saveInterval), (.embeddingLRScale, embeddingLrScale),
+        ]
+        return given.compactMap { setting, value in value.map { (setting, $0) } }
     }
 
     func run() throws {

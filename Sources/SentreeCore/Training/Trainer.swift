@@ -53,27 +53,9 @@ public final class Trainer: TrainerControl {
             config.saveInterval = given.saveInterval
             config.dataDirectory = given.dataDirectory ?? config.dataDirectory
         }
-        guard config.batchSize > 0 else { throw TrainerError("batch size must be at least 1") }
-        guard config.dim > 0, (config.middle ?? 1) > 0 else { throw TrainerError("dimensions must be positive") }
-        guard config.learningRate > 0, config.learningRate.isFinite else {
-            throw TrainerError("learning rate must be a positive finite number")
-        }
-        // Also guards run.json and checkpoints edited by hand (`Dropout` traps outside it).
-        if let rate = config.dropout, !Dropout.isValid(rate: rate) {
-            throw TrainerError(Dropout.invalidRateMessage(rate))
-        }
-        if let alpha = config.wordDropout, !WordDropout.isValid(alpha: alpha) {
-            throw TrainerError(WordDropout.invalidAlphaMessage(alpha))
-        }
-        for strength in [config.l2, config.l2Classifier ?? 0, config.l2Words ?? 0] where !(strength >= 0 && strength.isFinite) {
-            throw TrainerError("L2 strengths must be zero or positive (got \(strength))")
-        }
-        if let every = config.adagradReset, every < 0 {
-            throw TrainerError("the AdaGrad reset interval must be 0 (never) or a number of epochs (got \(every))")
-        }
-        if let epsilon = config.adagradEpsilon, !(epsilon > 0 && epsilon.isFinite) {
-            throw TrainerError("AdaGrad's ε must be a positive number (got \(epsilon))")
-        }
+        // Every source of settings meets the same rules: flags, run.json and checkpoints
+        // edited by hand (`Dropout` and `WordDropout` trap outside their range).
+        try config.validate()
         guard train.count > 0 else { throw TrainerError("\(train.source): no training trees") }
         self.config = config
         self.onEvent = onEvent
