@@ -57,9 +57,3 @@ func renderLoss(_ s: DashboardState, _ grid: inout CellGrid, _ r: Rect, _ option
     let right = "\(s.step)"
     grid.put(right, x: plot.x + plot.width - right.count, y: axisY, style: CellStyle(.dim))
 }
-
-extension String {
-    func leftPadded(_ width: Int) -> String {
-        count >= width ? self : String(repeating: " ", count: width - count) + self
-    }
-}
