@@ -1,9 +1,28 @@
 import Foundation
 import SentreeCore
 
+/// What the header of `train` shows.
+struct HeaderInput {
+    var config: TrainingConfig
+    var embeddings: EmbeddingCoverage? = nil
+    var runDirectory = ""
+    var stepsPerEpoch = 0
+    /// Epochs already done when the run started (non-zero when resuming).
+    var startEpoch = 0
+    var trainer = TrainerState.starting
+    var writeFailure: WriteFailure? = nil
+    var epoch = 0
+    var stepInEpoch = 0
+    /// Through the whole run, 0…1.
+    var progress = 0.0
+    var treesPerSecond = 0.0
+    var learningRate = 0.0
+    var elapsed = 0.0
+}
+
 /// The header of `train`: the model and its settings, the trainer's state, and progress.
-func renderHeader(_ s: DashboardState, _ grid: inout CellGrid, _ options: RenderOptions) {
-    let c = s.setup.config
+func renderHeader(_ s: HeaderInput, _ grid: inout CellGrid, _ options: RenderOptions) {
+    let c = s.config
     let model = c.shapeDescription
     var banner: String? = nil
     if let failure = s.writeFailure {
@@ -16,7 +35,7 @@ func renderHeader(_ s: DashboardState, _ grid: inout CellGrid, _ options: Render
     // label (and a save banner) still fit after it, so a narrow terminal drops the last
     // settings, never the state.
     var settings = [model] + c.settingDescriptions
-    if let e = s.setup.embeddings {
+    if let e = s.embeddings {
         // Which vectors, and how many words they cover.
         let name = ((e.file as NSString).lastPathComponent as NSString).deletingPathExtension
         settings.append(String(format: "%@ %.0f%% words", name, 100 * Double(e.wordsFound) / Double(max(e.words, 1))))
@@ -36,9 +55,10 @@ func renderHeader(_ s: DashboardState, _ grid: inout CellGrid, _ options: Render
     }
     x += grid.put(" \(s.trainer.rawValue) ", x: x, y: 0, style: CellStyle(stateTone, reverse: true))
     if let banner { x += 1 + grid.put(banner, x: x + 1, y: 0, style: CellStyle(.error, reverse: true)) }
-    grid.put("  run \(s.setup.runDirectory)", x: x, y: 0, style: CellStyle(.dim))
+    grid.put("  run \(s.runDirectory)", x: x, y: 0, style: CellStyle(.dim))
 
-    let epochText = "epoch \(max(s.epoch, s.setup.startEpoch))/\(c.epochs)  step \(s.stepInEpoch)/\(s.setup.stepsPerEpoch) "
+    let epochText = "epoch \(max(s.epoch, s.startEpoch))/\(c.epochs)  "
+        + "step \(s.stepInEpoch)/\(s.stepsPerEpoch) "
     let percent = String(format: " %3.0f%%", 100 * s.progress)
     let eta = " ETA \(etaText(s))"
     let rest = String(format: "  %.0f trees/s  lr %@  %@", s.treesPerSecond, formatRate(s.learningRate), duration(s.elapsed))
@@ -53,24 +73,30 @@ func renderHeader(_ s: DashboardState, _ grid: inout CellGrid, _ options: Render
 }
 
 /// Remaining time from the current throughput, or "--" before there is one.
-func etaText(_ s: DashboardState) -> String {
+func etaText(_ s: HeaderInput) -> String {
     if s.trainer.isFinal { return "0:00" }
     guard s.treesPerSecond > 0 else { return "--" }
-    let c = s.setup.config
-    let remainingSteps = (1 - s.progress) * Double(c.epochs * s.setup.stepsPerEpoch)
+    let c = s.config
+    let remainingSteps = (1 - s.progress) * Double(c.epochs * s.stepsPerEpoch)
     return duration(remainingSteps * Double(c.batchSize) / s.treesPerSecond)
 }
 
+/// What the header of `sentree view` shows: the runs and which one is picked.
+struct ViewHeaderInput {
+    var runs: [ComparedRun]
+    var picked = 0
+}
+
 /// The header of `sentree view`: the picked run, what it is and how far it got.
-func renderViewHeader(_ s: DashboardState, _ grid: inout CellGrid, _ options: RenderOptions) {
-    guard let c = s.compare, c.runs.indices.contains(c.cursor) else { return }
-    let run = c.runs[c.cursor]
+func renderViewHeader(_ s: ViewHeaderInput, _ grid: inout CellGrid, _ options: RenderOptions) {
+    guard s.runs.indices.contains(s.picked) else { return }
+    let run = s.runs[s.picked]
     let conf = run.config
     var x = grid.put(" sentree ", x: 0, y: 0, style: CellStyle(.accent, reverse: true))
     x += grid.put(" VIEW ", x: x + 2, y: 0, style: CellStyle(.warning, reverse: true)) + 2
-    x += grid.put("\(c.runs.count) run\(c.runs.count == 1 ? "" : "s")  ", x: x + 2, y: 0) + 2
-    x += grid.put(SeriesMark.key(c.cursor, unicode: options.unicode) + " ", x: x, y: 0,
-                  style: CellStyle(SeriesMark.tone(c.cursor)))
+    x += grid.put("\(s.runs.count) run\(s.runs.count == 1 ? "" : "s")  ", x: x + 2, y: 0) + 2
+    x += grid.put(SeriesMark.key(s.picked, unicode: options.unicode) + " ", x: x, y: 0,
+                  style: CellStyle(SeriesMark.tone(s.picked)))
     x += grid.put(run.name, x: x, y: 0, style: CellStyle(.bold), maxWidth: 30)
     // Settings that do not fit whole are left out (the runs panel lists them), not cut.
     var details = "  \(modelDescription(run))"

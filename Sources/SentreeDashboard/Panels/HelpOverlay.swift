@@ -62,12 +62,19 @@ func wrapWords(_ text: String, width: Int) -> [String] {
     return lines
 }
 
+/// What the help overlay needs besides the screen's size.
+struct HelpOverlayInput {
+    /// `sentree view`, whose help leaves out the training keys.
+    var viewOnly = false
+    var scroll = 0
+}
+
 /// Draws the help overlay: every key with its description wrapped, scrolled when it does
 /// not fit the screen.
-func renderHelp(_ s: DashboardState, _ grid: inout CellGrid, _ options: RenderOptions) {
-    let layout = HelpLayout(width: grid.width, height: grid.height, viewOnly: s.compare?.viewOnly == true)
+func renderHelp(_ s: HelpOverlayInput, _ grid: inout CellGrid, _ options: RenderOptions) {
+    let layout = HelpLayout(width: grid.width, height: grid.height, viewOnly: s.viewOnly)
     let b = layout.box
-    let scroll = max(0, min(s.views.helpScroll, layout.maxScroll))
+    let scroll = max(0, min(s.scroll, layout.maxScroll))
     grid.fill(x: b.x, y: b.y, width: b.width, height: b.height, style: CellStyle(.normal))
     var detail = "any other key closes"
     if layout.maxScroll > 0 {

@@ -1,11 +1,25 @@
 import SentreeCore
 
+/// What the status bar shows.
+struct StatusBarInput {
+    var input = InputMode.none
+    /// The probe being typed after `i`, which takes the line over.
+    var probeInput: String? = nil
+    var hasProbes = false
+    var message: String? = nil
+    var messageIsError = false
+    var quitting = false
+    /// `sentree view`, which lists its own keys.
+    var viewOnly = false
+    var paused = false
+}
+
 /// The bottom line: the line being typed, a question, a message, or the keys.
-func renderStatus(_ s: DashboardState, _ grid: inout CellGrid, _ options: RenderOptions) {
+func renderStatus(_ s: StatusBarInput, _ grid: inout CellGrid, _ options: RenderOptions) {
     let y = grid.height - 1
     grid.fill(x: 0, y: y, width: grid.width, height: 1, style: CellStyle(.normal, reverse: true))
     let style = CellStyle(.normal, reverse: true)
-    if let text = s.views.probeInput { return renderProbeInput(text, s, &grid, y: y) }
+    if let text = s.probeInput { return renderProbeInput(text, s, &grid, y: y) }
     switch s.input {
     case .learningRate(let text):
         var x = grid.put(" learning rate: \(text)_", x: 0, y: y, style: style)
@@ -21,10 +35,10 @@ func renderStatus(_ s: DashboardState, _ grid: inout CellGrid, _ options: Render
             grid.put(" stopping training and saving last … ", x: 0, y: y, style: CellStyle(.warning, reverse: true))
         } else if let m = s.message {
             grid.put(" " + m, x: 0, y: y, style: CellStyle(s.messageIsError ? .error : .normal, reverse: true))
-        } else if s.compare?.viewOnly == true {
+        } else if s.viewOnly {
             grid.put(viewStatusKeys(width: grid.width, unicode: options.unicode), x: 0, y: y, style: style)
         } else {
-            let pause = s.trainer == .paused ? "space resume" : "space pause"
+            let pause = s.paused ? "space resume" : "space pause"
             let arrows = options.unicode ? "↑↓" : "j/k"
             let keys = grid.width >= 110
                 ? " \(pause)  +/- lr  l set lr  e eval  s save  Tab focus  \(arrows) move  Enter open  n/N next  / search  ? help  q quit"
@@ -35,10 +49,10 @@ func renderStatus(_ s: DashboardState, _ grid: inout CellGrid, _ options: Render
 }
 
 /// The status line while a probe is typed.
-func renderProbeInput(_ text: String, _ s: DashboardState, _ grid: inout CellGrid, y: Int) {
+func renderProbeInput(_ text: String, _ s: StatusBarInput, _ grid: inout CellGrid, y: Int) {
     let style = CellStyle(.normal, reverse: true)
     let prompt = " probe (sentence or tree): "
-    let help = s.views.probes.isEmpty ? "   Enter add · Esc cancel" : "   Enter add (empty: show probes) · Esc cancel"
+    let help = !s.hasProbes ? "   Enter add · Esc cancel" : "   Enter add (empty: show probes) · Esc cancel"
     // The end of a long text stays visible, as in a shell.
     let room = max(10, grid.width - prompt.count - help.count - 1)
     let shown = text.count > room ? "…" + text.suffix(room - 1) : text

@@ -1,8 +1,12 @@
-/// The tree panel: a probe when one is shown, else the selected dev tree.
-func renderTreeArea(_ s: DashboardState, _ grid: inout CellGrid, _ r: Rect, _ options: RenderOptions) {
-    if s.views.shownProbe != nil, !s.views.probes.isEmpty {
-        renderProbeArea(s, &grid, r, options)
-    } else {
-        renderTree(s, &grid, r, options)
+/// What the tree panel shows: a probe when one is shown, else the selected dev tree.
+enum TreeAreaInput {
+    case devTree(TreePanelInput)
+    case probe(ProbePanelInput)
+}
+
+func renderTreeArea(_ input: TreeAreaInput, _ grid: inout CellGrid, _ r: Rect, _ options: RenderOptions) {
+    switch input {
+    case .devTree(let tree): renderTree(tree, &grid, r, options)
+    case .probe(let probe): renderProbeArea(probe, &grid, r, options)
     }
 }

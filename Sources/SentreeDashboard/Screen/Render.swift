@@ -19,25 +19,29 @@ public func render(_ state: DashboardState, width: Int, height: Int, options: Re
         if !options.unicode { grid.makeASCII() }
         return grid
     }
-    if state.compare?.viewOnly == true { renderViewHeader(state, &grid, options) } else { renderHeader(state, &grid, options) }
-    if state.compare?.showRuns == true {
-        renderCompareBody(state, &grid, top: 2, height: height - 3, options)
-        renderStatus(state, &grid, options)
-        if state.showHelp { renderHelp(state, &grid, options) }
+    if let c = state.compare, c.viewOnly {
+        renderViewHeader(state.viewHeaderInput(c), &grid, options)
+    } else {
+        renderHeader(state.headerInput, &grid, options)
+    }
+    if let c = state.compare, c.showRuns {
+        renderCompareBody(state, c, &grid, top: 2, height: height - 3, options)
+        renderStatus(state.statusBarInput, &grid, options)
+        if state.showHelp { renderHelp(state.helpOverlayInput, &grid, options) }
         if !options.unicode { grid.makeASCII() }
         return grid
     }
     let layout = DashboardLayout(width: width, height: height)
-    renderLoss(state, &grid, layout.loss, options)
+    renderLoss(state.lossPanelInput, &grid, layout.loss, options)
     renderAccuracyArea(state, &grid, layout.accuracy, options)
     let separator: Character = options.unicode ? "│" : "|"
     for row in layout.loss.y ..< layout.accuracy.y + layout.accuracy.height {
         grid.put(String(separator), x: layout.separatorX, y: row, style: CellStyle(.dim))
     }
-    renderTreeArea(state, &grid, layout.tree, options)
-    renderBrowser(state, &grid, layout.browser, options)
-    renderStatus(state, &grid, options)
-    if state.showHelp { renderHelp(state, &grid, options) }
+    renderTreeArea(state.treeAreaInput, &grid, layout.tree, options)
+    renderBrowser(state.browserPanelInput, &grid, layout.browser, options)
+    renderStatus(state.statusBarInput, &grid, options)
+    if state.showHelp { renderHelp(state.helpOverlayInput, &grid, options) }
     if !options.unicode { grid.makeASCII() }
     return grid
 }
@@ -57,8 +61,8 @@ func renderTooSmall(_ grid: inout CellGrid, training: Bool = true) {
 /// The accuracy panel in the view the user picked.
 func renderAccuracyArea(_ s: DashboardState, _ grid: inout CellGrid, _ r: Rect, _ options: RenderOptions) {
     switch s.views.accuracy {
-    case .chart: renderAccuracy(s, &grid, r, options)
-    case .confusion, .confusionNodes: renderConfusion(s, &grid, r, options)
-    case .length: renderLengths(s, &grid, r, options)
+    case .chart: renderAccuracy(s.accuracyPanelInput, &grid, r, options)
+    case .confusion, .confusionNodes: renderConfusion(s.confusionPanelInput, &grid, r, options)
+    case .length: renderLengths(s.lengthPanelInput, &grid, r, options)
     }
 }

@@ -54,7 +54,7 @@ extension DashboardState {
             focus = panel
             if panel == .browser { clickBrowser(row: event.y - rect.y - 1, rect) }
             if panel == .tree, views.shownProbe != nil, !views.probes.isEmpty {
-                clickProbeList(y: event.y, probeListRect(self, rect))
+                clickProbeList(y: event.y, probeListRect(probeCount: views.probes.count, rect))
             }
         }
         return []
