@@ -21,7 +21,8 @@ extension DashboardState {
     }
 
     var lossPanelInput: LossPanelInput {
-        LossPanelInput(loss: loss, logScale: logScale, epochEnds: epochEnds, step: step, focused: focus == .loss)
+        LossPanelInput(loss: loss, logScale: logScale, epochEnds: epochEnds, step: step,
+                       focused: focus == .loss)
     }
 
     var accuracyPanelInput: AccuracyPanelInput {
@@ -38,21 +39,23 @@ extension DashboardState {
     }
 
     var browserPanelInput: BrowserPanelInput {
-        let reference = compare?.disagreeOnly == true
-            ? disagreementPair.map { (run: $0.reference, outcomes: comparedRuns[$0.reference].outcomes) } : nil
-        return BrowserPanelInput(dev: setup.dev, rows: browserRows, outcomes: outcomes, selectedTree: selectedTree,
-                                 cursor: browserCursor, wrongOnly: wrongOnly, sortByLoss: sortByLoss,
-                                 search: search, reference: reference, focused: focus == .browser)
+        let pair = compare?.disagreeOnly == true ? disagreementPair : nil
+        let reference = pair.map { (run: $0.reference, outcomes: comparedRuns[$0.reference].outcomes) }
+        return BrowserPanelInput(dev: setup.dev, rows: browserRows, outcomes: outcomes,
+                                 selectedTree: selectedTree, cursor: browserCursor, wrongOnly: wrongOnly,
+                                 sortByLoss: sortByLoss, search: search, reference: reference,
+                                 focused: focus == .browser)
     }
 
     var treeAreaInput: TreeAreaInput {
         if views.shownProbe != nil, !views.probes.isEmpty {
             return .probe(ProbePanelInput(probes: views.probes, shown: views.shownProbe ?? 0,
-                                          drawing: views.drawing, scroll: treeScroll, focused: focus == .tree))
+                                          drawing: views.drawing, scroll: treeScroll,
+                                          focused: focus == .tree))
         }
         return .devTree(TreePanelInput(dev: setup.dev, selectedTree: selectedTree, prediction: prediction,
-                                       predictionStep: predictionStep, drawing: views.drawing, scroll: treeScroll,
-                                       focused: focus == .tree))
+                                       predictionStep: predictionStep, drawing: views.drawing,
+                                       scroll: treeScroll, focused: focus == .tree))
     }
 
     func viewHeaderInput(_ c: CompareState) -> ViewHeaderInput {
@@ -68,12 +71,13 @@ extension DashboardState {
     func overlayRuns(_ c: CompareState) -> OverlayRuns {
         let live = LiveLoss(loss: loss, stepsPerEpoch: setup.stepsPerEpoch, startEpoch: setup.startEpoch,
                             elapsed: elapsed)
-        return OverlayRuns(runs: comparedRuns, hidden: c.hidden, picked: c.cursor, alignByTime: c.alignByTime,
-                           live: live)
+        return OverlayRuns(runs: comparedRuns, hidden: c.hidden, picked: c.cursor,
+                           alignByTime: c.alignByTime, live: live)
     }
 
     func compareLossInput(_ c: CompareState) -> CompareLossInput {
-        CompareLossInput(overlay: overlayRuns(c), viewOnly: c.viewOnly, logScale: logScale, focused: focus == .loss)
+        CompareLossInput(overlay: overlayRuns(c), viewOnly: c.viewOnly, logScale: logScale,
+                         focused: focus == .loss)
     }
 
     func compareAccuracyInput(_ c: CompareState) -> CompareAccuracyInput {
@@ -81,7 +85,7 @@ extension DashboardState {
     }
 
     func compareLengthsInput(_ c: CompareState) -> CompareLengthsInput {
-        CompareLengthsInput(runs: comparedRuns, hidden: c.hidden, viewOnly: c.viewOnly, checkpoint: c.checkpoint,
-                            focused: focus == .accuracy)
+        CompareLengthsInput(runs: comparedRuns, hidden: c.hidden, viewOnly: c.viewOnly,
+                            checkpoint: c.checkpoint, focused: focus == .accuracy)
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import SentreeCore
 
 /// A key press, decoupled from ncurses codes so key handling is testable.
@@ -217,8 +218,6 @@ extension DashboardState {
         }
     }
 }
-
-import Foundation
 
 extension DashboardState {
     /// Scrolls the help overlay for movement keys; returns false for keys that close it.
