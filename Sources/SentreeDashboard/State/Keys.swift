@@ -1,3 +1,4 @@
+import Foundation
 import SentreeCore
 
 /// A key press, decoupled from ncurses codes so key handling is testable.
@@ -218,4 +219,22 @@ extension DashboardState {
     }
 }
 
-import Foundation
+extension DashboardState {
+    /// Scrolls the help overlay for movement keys; returns false for keys that close it.
+    mutating func scrollHelp(_ key: Key) -> Bool {
+        let layout = HelpLayout(width: views.screenWidth, height: views.screenHeight, viewOnly: compare?.viewOnly == true)
+        let page = max(1, layout.visible - 1)
+        let delta: Int
+        switch key {
+        case .up, .char("k"): delta = -1
+        case .down, .char("j"): delta = 1
+        case .pageUp: delta = -page
+        case .pageDown: delta = page
+        case .home: delta = -layout.rows.count
+        case .end: delta = layout.rows.count
+        default: return false
+        }
+        views.helpScroll = max(0, min(layout.maxScroll, views.helpScroll + delta))
+        return true
+    }
+}

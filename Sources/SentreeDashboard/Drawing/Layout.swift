@@ -1,3 +1,8 @@
+/// A panel's rectangle on screen.
+struct Rect {
+    var x, y, width, height: Int
+}
+
 /// Where each panel sits on a screen of a given size: shared by `render`, by views that
 /// adapt to their room (help, confusion) and by the mouse, which maps a click to a panel.
 struct DashboardLayout {
@@ -21,4 +26,10 @@ struct DashboardLayout {
 
 extension Rect {
     func contains(x px: Int, y py: Int) -> Bool { px >= x && px < x + width && py >= y && py < y + height }
+}
+
+/// First row shown of a list of `count` rows with `visible` on screen, keeping `cursor`
+/// near the middle: shared by the drawing and the mouse, so a click lands on what was drawn.
+func listWindowStart(cursor: Int, count: Int, visible: Int) -> Int {
+    max(0, min(cursor - visible / 2, count - visible))
 }

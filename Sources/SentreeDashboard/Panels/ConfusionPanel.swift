@@ -6,6 +6,15 @@ private let blockHeight = 6
 /// Columns a matrix block takes: row label, five cells, recall.
 private let blockWidth = 35
 
+/// What the confusion view draws: the latest evaluation's counts.
+struct ConfusionPanelInput {
+    var metrics: Metrics? = nil
+    var evaluatedStep: Int? = nil
+    /// Whether the all-nodes matrix is shown when only one fits (else the roots').
+    var allNodes = false
+    var focused = false
+}
+
 /// Whether both matrices fit the accuracy panel (stacked or side by side).
 func confusionFitsBoth(_ r: Rect) -> Bool {
     r.height >= 1 + 2 * blockHeight || (r.width >= 2 * blockWidth + 1 && r.height >= 1 + blockHeight)
@@ -13,19 +22,19 @@ func confusionFitsBoth(_ r: Rect) -> Bool {
 
 /// The confusion view: the latest evaluation's matrices, gold classes down, predictions
 /// across; each cell holds its count and is shaded by its share of the row.
-func renderConfusion(_ s: DashboardState, _ grid: inout CellGrid, _ r: Rect, _ options: RenderOptions) {
+func renderConfusion(_ s: ConfusionPanelInput, _ grid: inout CellGrid, _ r: Rect, _ options: RenderOptions) {
     let both = confusionFitsBoth(r)
     var detail = both ? "roots and all nodes"
-        : s.views.accuracy == .confusionNodes ? "all nodes  (c: length)" : "roots  (c: all nodes)"
+        : s.allNodes ? "all nodes  (c: length)" : "roots  (c: all nodes)"
     if let step = s.evaluatedStep { detail += "  step \(step)" }
-    renderTitle("confusion", detail: detail, focused: s.focus == .accuracy, &grid, r, options)
-    guard let metrics = s.views.metrics else {
+    renderTitle("confusion", detail: detail, focused: s.focused, &grid, r, options)
+    guard let metrics = s.metrics else {
         grid.put("appears after the first evaluation", x: r.x + 1, y: r.y + 2,
                  style: CellStyle(.dim), maxWidth: r.width - 1)
         return
     }
     var blocks: [(String, ConfusionTable)] = [("roots", metrics.rootNodes), ("all", metrics.allNodes)]
-    if !both { blocks = [s.views.accuracy == .confusionNodes ? blocks[1] : blocks[0]] }
+    if !both { blocks = [s.allNodes ? blocks[1] : blocks[0]] }
     let sideBySide = both && r.height < 1 + 2 * blockHeight
     for (k, (name, table)) in blocks.enumerated() {
         let x = sideBySide ? r.x + k * (blockWidth + 1) : r.x

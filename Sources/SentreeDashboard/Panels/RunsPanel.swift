@@ -86,22 +86,34 @@ func runLayout(width: Int, runs: [ComparedRun]) -> (columns: [RunColumn], name: 
     return (fitted.filter { chosen.contains($0.title) }, name)
 }
 
+/// What the runs table lists.
+struct RunsPanelInput {
+    var runs: [ComparedRun]
+    /// Indices of runs hidden from the curves.
+    var hidden: Set<Int> = []
+    var cursor = 0
+    var viewOnly = false
+    var checkpoint = CheckpointChoice.best
+    /// The picked run and the reference of the disagreement filter, when it is on.
+    var disagreement: (picked: Int, reference: Int)? = nil
+    var focused = false
+}
+
 /// The runs table: one row per run with its key (glyph, letter, colour), settings and the
 /// dev metrics of its best epoch. The cursor picks the run whose trees are shown in `view`.
-func renderRuns(_ s: DashboardState, _ grid: inout CellGrid, _ r: Rect, _ options: RenderOptions) {
-    guard let c = s.compare else { return }
-    let runs = s.comparedRuns
+func renderRuns(_ s: RunsPanelInput, _ grid: inout CellGrid, _ r: Rect, _ options: RenderOptions) {
+    let runs = s.runs
     let explanation = "best epoch by dev fine root"
-    var parts = ["\(runs.count - c.hidden.count) of \(runs.count) shown", explanation]
-    if c.viewOnly { parts.append("trees from \(c.checkpoint.rawValue)") }
-    if c.disagreeOnly, let (a, b) = s.disagreementPair {
+    var parts = ["\(runs.count - s.hidden.count) of \(runs.count) shown", explanation]
+    if s.viewOnly { parts.append("trees from \(s.checkpoint.rawValue)") }
+    if let (a, b) = s.disagreement {
         parts.append("disagree: \(SeriesMark.letter(a)) vs \(SeriesMark.letter(b))")
     }
     // A narrow panel leaves out the explanation rather than cut what the keys changed
     // (at 80 columns the pair of the disagreement filter lost its second run).
     let room = r.width - "runs".count - 4
     if parts.joined(separator: "  ").count > room { parts.removeAll { $0 == explanation } }
-    renderTitle("runs", detail: parts.joined(separator: "  "), focused: s.focus == .runs, &grid, r, options)
+    renderTitle("runs", detail: parts.joined(separator: "  "), focused: s.focused, &grid, r, options)
     let layout = runLayout(width: r.width, runs: runs)
     func row(_ cells: [String], y: Int, style: CellStyle) {
         var x = r.x + 5
@@ -117,11 +129,11 @@ func renderRuns(_ s: DashboardState, _ grid: inout CellGrid, _ r: Rect, _ option
         y: r.y + 1, style: CellStyle(.bold))
     let visible = r.height - 2
     guard visible > 0 else { return }
-    let cursor = min(c.cursor, runs.count - 1)
+    let cursor = min(s.cursor, runs.count - 1)
     let start = max(0, min(cursor - visible / 2, runs.count - visible))
     for (k, run) in runs.enumerated().dropFirst(start).prefix(visible) {
         let y = r.y + 2 + k - start
-        let hidden = c.hidden.contains(k)
+        let hidden = s.hidden.contains(k)
         let tone: Tone = hidden ? .dim : SeriesMark.tone(k)
         grid.put(k == cursor ? (options.unicode ? "▶" : ">") : " ", x: r.x, y: y, style: CellStyle(.accent))
         grid.put(SeriesMark.key(k, unicode: options.unicode), x: r.x + 1, y: y, style: CellStyle(tone))
@@ -130,7 +142,7 @@ func renderRuns(_ s: DashboardState, _ grid: inout CellGrid, _ r: Rect, _ option
         row([name] + layout.columns.map { $0.value(run) }, y: y, style: CellStyle(hidden ? .dim : .normal))
         if k == cursor {
             grid.restyle(x: r.x + 5, y: y, length: r.width - 5,
-                         style: CellStyle(s.focus == .runs ? .accent : .bold, reverse: s.focus == .runs))
+                         style: CellStyle(s.focused ? .accent : .bold, reverse: s.focused))
         }
     }
 }

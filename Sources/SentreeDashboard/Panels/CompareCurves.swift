@@ -1,24 +1,41 @@
 import Foundation
 import SentreeCore
 
-/// How the k-th compared run is told apart: a colour, a marker glyph and a letter, so runs
-/// stay distinguishable without colour (`NO_COLOR`) and without Unicode (letters only).
-enum SeriesMark {
-    static let glyphs: [Character] = ["●", "■", "▲", "◆", "★", "✚"]
-    /// Colours in the terminal's 256-color and 8-color palettes; `Terminal` defines a pair each.
-    static let colors256: [Int32] = [75, 214, 71, 170, 44, 203]
-    static let colors8: [Int32] = [6, 3, 2, 5, 4, 1]
+/// The runs whose curves the overlay charts draw, and how.
+struct OverlayRuns {
+    var runs: [ComparedRun]
+    /// Indices of runs left out.
+    var hidden: Set<Int> = []
+    /// The run drawn last, on top of the others.
+    var picked = 0
+    var alignByTime = false
+    /// The live run's per-step loss, which the loss chart draws instead of its epochs.
+    var live: LiveLoss? = nil
+}
 
-    static func tone(_ k: Int) -> Tone { .series(k % colors256.count) }
-    static func letter(_ k: Int) -> Character { Character(Unicode.Scalar(UInt8(65 + k % 26))) }
-    /// The point marker in charts: the glyph, or the letter without Unicode.
-    static func marker(_ k: Int, unicode: Bool) -> Character {
-        unicode && k < glyphs.count ? glyphs[k] : letter(k)
-    }
-    /// The legend key: glyph and letter (`●A`), or the letter alone without Unicode.
-    static func key(_ k: Int, unicode: Bool) -> String {
-        unicode && k < glyphs.count ? "\(glyphs[k])\(letter(k))" : " \(letter(k))"
-    }
+/// The per-step loss of the run being trained, and where it started.
+struct LiveLoss {
+    var loss: LossHistory
+    var stepsPerEpoch: Int
+    /// Epochs already done when the run started (non-zero when resuming).
+    var startEpoch: Int
+    /// Seconds since the dashboard started, for the epoch in progress before any ended.
+    var elapsed: Double
+}
+
+/// What the loss overlay draws.
+struct CompareLossInput {
+    var overlay: OverlayRuns
+    var viewOnly = false
+    var logScale = false
+    var focused = false
+}
+
+/// What the accuracy overlay draws.
+struct CompareAccuracyInput {
+    var overlay: OverlayRuns
+    var metric = CompareMetric.fineRoot
+    var focused = false
 }
 
 /// One curve of an overlay chart.
@@ -36,19 +53,21 @@ func cumulativeSeconds(_ epochs: [EpochRecord]) -> [Double] {
 }
 
 /// The runs' curves of one kind, for the visible runs; the picked run comes last (on top).
-func overlaySeries(_ s: DashboardState, value: (EpochRecord) -> Double, withSteps: Bool) -> [OverlaySeries] {
-    guard let c = s.compare else { return [] }
+func overlaySeries(_ c: OverlayRuns, value: (EpochRecord) -> Double, withSteps: Bool) -> [OverlaySeries] {
     var series: [OverlaySeries] = []
-    for (k, run) in s.comparedRuns.enumerated() where !c.hidden.contains(k) {
+    for (k, run) in c.runs.enumerated() where !c.hidden.contains(k) {
         let xs = c.alignByTime ? cumulativeSeconds(run.epochs) : run.epochs.map { Double($0.epoch) }
         let marks = zip(xs, run.epochs).map { (x: $0.0, y: value($0.1)) }
         var points = marks
-        if withSteps && run.isLive, let steps = liveStepCurve(s, epochs: run.epochs, byTime: c.alignByTime) {
+        if withSteps && run.isLive, let live = c.live,
+           let steps = liveStepCurve(live, epochs: run.epochs, byTime: c.alignByTime) {
             points = steps
         }
         series.append(OverlaySeries(run: k, points: points, marks: marks))
     }
-    if let picked = series.firstIndex(where: { $0.run == c.cursor }) { series.append(series.remove(at: picked)) }
+    if let picked = series.firstIndex(where: { $0.run == c.picked }) {
+        series.append(series.remove(at: picked))
+    }
     return series
 }
 
@@ -56,13 +75,13 @@ func overlaySeries(_ s: DashboardState, value: (EpochRecord) -> Double, withStep
 ///
 /// A step's time is interpolated inside its epoch from that epoch's seconds; the epoch in
 /// progress uses the previous epoch's length, or the elapsed time before the first one ends.
-func liveStepCurve(_ s: DashboardState, epochs: [EpochRecord], byTime: Bool) -> [(x: Double, y: Double)]? {
-    let history = s.loss, perEpoch = Double(max(1, s.setup.stepsPerEpoch))
+func liveStepCurve(_ s: LiveLoss, epochs: [EpochRecord], byTime: Bool) -> [(x: Double, y: Double)]? {
+    let history = s.loss, perEpoch = Double(max(1, s.stepsPerEpoch))
     guard history.count > 1 else { return nil }
-    let firstStep = Double(s.setup.startEpoch) * perEpoch
+    let firstStep = Double(s.startEpoch) * perEpoch
     let now = (firstStep + Double(history.count)) / perEpoch
     let ends = cumulativeSeconds(epochs)
-    let base = Double(s.setup.startEpoch)
+    let base = Double(s.startEpoch)
     func seconds(_ e: Double) -> Double {
         let k = max(0, Int((e - base).rounded(.down)))  // this session's epochs done before e
         let length = k < epochs.count ? epochs[k].seconds
@@ -138,15 +157,14 @@ func renderXAxis(_ range: ClosedRange<Double>, byTime: Bool, _ grid: inout CellG
 }
 
 /// The loss overlay: per-epoch train loss of every shown run, the live run per step.
-func renderCompareLoss(_ s: DashboardState, _ grid: inout CellGrid, _ r: Rect, _ options: RenderOptions) {
-    guard let c = s.compare else { return }
-    let live = !c.viewOnly ? "  live: smoothed per step" : ""
-    renderTitle("loss", detail: "train, per epoch\(live)\(s.logScale ? "  log" : "")", focused: s.focus == .loss,
+func renderCompareLoss(_ s: CompareLossInput, _ grid: inout CellGrid, _ r: Rect, _ options: RenderOptions) {
+    let live = !s.viewOnly ? "  live: smoothed per step" : ""
+    renderTitle("loss", detail: "train, per epoch\(live)\(s.logScale ? "  log" : "")", focused: s.focused,
                 &grid, r, options)
     let labelWidth = 7
     let plot = Rect(x: r.x + labelWidth, y: r.y + 1, width: r.width - labelWidth, height: r.height - 2)
     guard plot.width > 4, plot.height > 1 else { return }
-    let series = overlaySeries(s, value: \.trainLoss, withSteps: true)
+    let series = overlaySeries(s.overlay, value: \.trainLoss, withSteps: true)
     let transform: (Double) -> Double = s.logScale ? { log10(max($0, 1e-6)) } : { $0 }
     guard let ranges = drawOverlay(series, &grid, plot, options, transform: transform) else {
         grid.put("no epochs yet", x: plot.x + 1, y: plot.y + plot.height / 2, style: CellStyle(.dim))
@@ -157,18 +175,20 @@ func renderCompareLoss(_ s: DashboardState, _ grid: inout CellGrid, _ r: Rect, _
         grid.put(axisLabel(untransform(v)).leftPadded(labelWidth - 1), x: r.x, y: plot.y + row,
                  style: CellStyle(.dim), maxWidth: labelWidth - 1)
     }
-    renderXAxis(ranges.x, byTime: c.alignByTime, &grid, x: plot.x, y: r.y + r.height - 1, width: plot.width)
+    renderXAxis(ranges.x, byTime: s.overlay.alignByTime, &grid, x: plot.x, y: r.y + r.height - 1,
+                width: plot.width)
 }
 
 /// The accuracy overlay: one dev metric (`m`) per epoch for every shown run, and a legend.
-func renderCompareAccuracy(_ s: DashboardState, _ grid: inout CellGrid, _ r: Rect, _ options: RenderOptions) {
-    guard let c = s.compare else { return }
-    renderTitle("accuracy", detail: "dev \(c.metric.name) %\(c.alignByTime ? "  by time" : "")",
-                focused: s.focus == .accuracy, &grid, r, options)
+func renderCompareAccuracy(_ s: CompareAccuracyInput, _ grid: inout CellGrid, _ r: Rect,
+                           _ options: RenderOptions) {
+    let c = s.overlay
+    renderTitle("accuracy", detail: "dev \(s.metric.name) %\(c.alignByTime ? "  by time" : "")",
+                focused: s.focused, &grid, r, options)
     let labelWidth = 7
     let plot = Rect(x: r.x + labelWidth, y: r.y + 1, width: r.width - labelWidth, height: r.height - 3)
     guard plot.width > 4, plot.height > 1 else { return }
-    let series = overlaySeries(s, value: c.metric.value, withSteps: false)
+    let series = overlaySeries(c, value: s.metric.value, withSteps: false)
     if let ranges = drawOverlay(series, &grid, plot, options, yPadding: 0.005) {
         for (row, v) in [(0, ranges.y.upperBound), (plot.height - 1, ranges.y.lowerBound)] {
             grid.put(String(format: "%.1f%%", 100 * v).leftPadded(labelWidth - 1), x: r.x, y: plot.y + row,
@@ -181,7 +201,7 @@ func renderCompareAccuracy(_ s: DashboardState, _ grid: inout CellGrid, _ r: Rec
     // Legend: key and name of each shown run, names shortened to share the row.
     var x = r.x + 1
     let y = r.y + r.height - 1
-    let shown = s.comparedRuns.enumerated().filter { !c.hidden.contains($0.offset) }
+    let shown = c.runs.enumerated().filter { !c.hidden.contains($0.offset) }
     let full = shown.reduce(0) { $0 + $1.element.name.count + 5 }
     let nameWidth = full <= r.width - 1 ? Int.max : max(1, (r.width - 1) / max(1, shown.count) - 5)
     for (k, run) in shown {

@@ -24,19 +24,31 @@ func treeLines(_ dev: Treebank, tree t: Int) -> [TreeLine] {
     return out
 }
 
+/// What the tree panel draws for a dev tree.
+struct TreePanelInput {
+    var dev: Treebank
+    var selectedTree = 0
+    /// Predictions for `selectedTree`, from the snapshot at `predictionStep`.
+    var prediction: TreePrediction? = nil
+    var predictionStep: Int? = nil
+    var drawing = TreeDrawing.indented
+    var scroll = 0
+    var focused = false
+}
+
 /// The tree view: one node per line, indented by depth, colored by predicted class.
-func renderTree(_ s: DashboardState, _ grid: inout CellGrid, _ r: Rect, _ options: RenderOptions) {
-    let dev = s.setup.dev
+func renderTree(_ s: TreePanelInput, _ grid: inout CellGrid, _ r: Rect, _ options: RenderOptions) {
+    let dev = s.dev
     guard dev.count > 0 else {
-        renderTitle("tree", detail: "no dev trees", focused: s.focus == .tree, &grid, r, options)
+        renderTitle("tree", detail: "no dev trees", focused: s.focused, &grid, r, options)
         return
     }
     let t = min(s.selectedTree, dev.count - 1)
     let nodes = dev.nodes(of: t)
     let gold = dev.labels[nodes.upperBound - 1]
-    let body = treeBody(dev, tree: t, prediction: s.prediction, drawing: s.views.drawing, width: r.width, options)
+    let body = treeBody(dev, tree: t, prediction: s.prediction, drawing: s.drawing, width: r.width, options)
     let visible = r.height - 1
-    let scroll = max(0, min(s.treeScroll, body.rows - visible))
+    let scroll = max(0, min(s.scroll, body.rows - visible))
     var detail = "\(t + 1)/\(dev.count)  gold \(gold)"
     if let p = s.prediction, let root = p.predicted.last {
         detail += " pred \(root) \(root == gold ? (options.unicode ? "✓" : "ok") : (options.unicode ? "✗" : "X"))"
@@ -44,7 +56,7 @@ func renderTree(_ s: DashboardState, _ grid: inout CellGrid, _ r: Rect, _ option
     if let note = body.note { detail += "  \(note)" }
     if body.rows > visible { detail += "  lines \(scroll + 1)-\(min(body.rows, scroll + visible)) of \(body.rows)" }
     if let step = s.predictionStep, r.width > 70 { detail += "  (model at step \(step))" }
-    renderTitle("tree", detail: detail, focused: s.focus == .tree, &grid, r, options)
+    renderTitle("tree", detail: detail, focused: s.focused, &grid, r, options)
     body.draw(&grid, Rect(x: r.x, y: r.y + 1, width: r.width, height: visible), scroll)
 }
 

@@ -62,12 +62,19 @@ func wrapWords(_ text: String, width: Int) -> [String] {
     return lines
 }
 
+/// What the help overlay needs besides the screen's size.
+struct HelpOverlayInput {
+    /// `sentree view`, whose help leaves out the training keys.
+    var viewOnly = false
+    var scroll = 0
+}
+
 /// Draws the help overlay: every key with its description wrapped, scrolled when it does
 /// not fit the screen.
-func renderHelp(_ s: DashboardState, _ grid: inout CellGrid, _ options: RenderOptions) {
-    let layout = HelpLayout(width: grid.width, height: grid.height, viewOnly: s.compare?.viewOnly == true)
+func renderHelp(_ s: HelpOverlayInput, _ grid: inout CellGrid, _ options: RenderOptions) {
+    let layout = HelpLayout(width: grid.width, height: grid.height, viewOnly: s.viewOnly)
     let b = layout.box
-    let scroll = max(0, min(s.views.helpScroll, layout.maxScroll))
+    let scroll = max(0, min(s.scroll, layout.maxScroll))
     grid.fill(x: b.x, y: b.y, width: b.width, height: b.height, style: CellStyle(.normal))
     var detail = "any other key closes"
     if layout.maxScroll > 0 {
@@ -87,22 +94,31 @@ func renderHelp(_ s: DashboardState, _ grid: inout CellGrid, _ options: RenderOp
     }
 }
 
-extension DashboardState {
-    /// Scrolls the help overlay for movement keys; returns false for keys that close it.
-    mutating func scrollHelp(_ key: Key) -> Bool {
-        let layout = HelpLayout(width: views.screenWidth, height: views.screenHeight, viewOnly: compare?.viewOnly == true)
-        let page = max(1, layout.visible - 1)
-        let delta: Int
-        switch key {
-        case .up, .char("k"): delta = -1
-        case .down, .char("j"): delta = 1
-        case .pageUp: delta = -page
-        case .pageDown: delta = page
-        case .home: delta = -layout.rows.count
-        case .end: delta = layout.rows.count
-        default: return false
-        }
-        views.helpScroll = max(0, min(layout.maxScroll, views.helpScroll + delta))
-        return true
-    }
-}
+/// Every key, as the help overlay lists them.
+public let keyReference: [(String, String)] = [
+    ("space, p", "pause / resume training (takes effect at the next minibatch)"),
+    ("+ / -", "learning rate × 1.5 / ÷ 1.5"),
+    ("l", "type an exact learning rate (Enter sets, Esc cancels)"),
+    ("e", "evaluate dev now"),
+    ("s", "save last.safetensors now"),
+    ("Tab, Shift-Tab", "move focus: dev trees, tree, loss, accuracy"),
+    ("↑ ↓, j k, PgUp PgDn", "move in the focused list / scroll the tree"),
+    ("Enter", "open the dev tree under the cursor"),
+    ("n / N", "next / previous dev tree"),
+    ("/", "search dev sentences (Enter keeps the filter, empty clears)"),
+    ("w", "show wrong predictions only"),
+    ("o", "sort dev trees by loss"),
+    ("[ / ]", "less / more smoothing of the loss curve"),
+    ("g", "log-scale loss axis"),
+    ("i", "add a probe: type a sentence or a PTB tree; its tree follows the model as it trains"),
+    ("n / N (probe shown)", "next / previous probe; Enter on the dev trees goes back to them, i Enter to the probes"),
+    ("c", "accuracy panel: chart, confusion matrix of the latest evaluation, accuracy by length"),
+    ("t", "tree drawing: indented, or top-down when the tree fits the panel's width"),
+    ("mouse", "click a dev tree to open it; the wheel scrolls the list or tree under the pointer"),
+    ("Tab to runs, ↑↓", "runs panel (view, --compare): pick a run; view shows its trees"),
+    ("space (view), v", "show / hide the picked run's curves; r folds the runs away (train)"),
+    ("m  a  d  b", "compared runs: next dev metric; align by time; trees where runs disagree; best / last"),
+    ("c (runs)", "compared runs: curves, or each run's accuracy by sentence length side by side"),
+    ("?", "this help (↑↓ PgUp PgDn scroll it when it does not fit)"),
+    ("q", "quit (asks while training; saves last first)"),
+]

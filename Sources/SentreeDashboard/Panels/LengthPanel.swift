@@ -1,14 +1,21 @@
 import Foundation
 import SentreeCore
 
+/// What the length view draws: the latest evaluation's accuracy by length.
+struct LengthPanelInput {
+    var metrics: Metrics? = nil
+    var evaluatedStep: Int? = nil
+    var focused = false
+}
+
 /// The length view: fine accuracy of the latest evaluation by length, in buckets of ten
 /// words, as CoreNLP's `-printLengthAccuracies` counts it (every node under the number of
 /// words it spans), beside root accuracy by sentence length.
-func renderLengths(_ s: DashboardState, _ grid: inout CellGrid, _ r: Rect, _ options: RenderOptions) {
+func renderLengths(_ s: LengthPanelInput, _ grid: inout CellGrid, _ r: Rect, _ options: RenderOptions) {
     var detail = "by words spanned"
     if let step = s.evaluatedStep, r.width >= 50 { detail += "  step \(step)" }
-    renderTitle("length", detail: detail, focused: s.focus == .accuracy, &grid, r, options)
-    guard let metrics = s.views.metrics else {
+    renderTitle("length", detail: detail, focused: s.focused, &grid, r, options)
+    guard let metrics = s.metrics else {
         grid.put("appears after the first evaluation", x: r.x + 1, y: r.y + 2,
                  style: CellStyle(.dim), maxWidth: r.width - 1)
         return

@@ -17,12 +17,6 @@ public struct MouseEvent: Equatable, Sendable {
 /// Rows one wheel notch scrolls.
 let wheelStep = 3
 
-/// First row shown of a list of `count` rows with `visible` on screen, keeping `cursor`
-/// near the middle: shared by the drawing and the mouse, so a click lands on what was drawn.
-func listWindowStart(cursor: Int, count: Int, visible: Int) -> Int {
-    max(0, min(cursor - visible / 2, count - visible))
-}
-
 extension DashboardState {
     /// Applies a click or wheel turn, given the layout of the last frame's screen size.
     ///
@@ -60,7 +54,7 @@ extension DashboardState {
             focus = panel
             if panel == .browser { clickBrowser(row: event.y - rect.y - 1, rect) }
             if panel == .tree, views.shownProbe != nil, !views.probes.isEmpty {
-                clickProbeList(y: event.y, probeListRect(self, rect))
+                clickProbeList(y: event.y, probeListRect(probeCount: views.probes.count, rect))
             }
         }
         return []

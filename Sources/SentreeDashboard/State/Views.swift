@@ -55,12 +55,3 @@ extension DashboardState {
         views.accuracy = next
     }
 }
-
-/// The accuracy panel in the view the user picked.
-func renderAccuracyArea(_ s: DashboardState, _ grid: inout CellGrid, _ r: Rect, _ options: RenderOptions) {
-    switch s.views.accuracy {
-    case .chart: renderAccuracy(s, &grid, r, options)
-    case .confusion, .confusionNodes: renderConfusion(s, &grid, r, options)
-    case .length: renderLengths(s, &grid, r, options)
-    }
-}

@@ -1,9 +1,16 @@
 import Foundation
 
+/// What the accuracy chart draws: every epoch's dev figures and which epoch is best.
+struct AccuracyPanelInput {
+    var epochs: [EpochPoint] = []
+    var bestEpoch: Int? = nil
+    var focused = false
+}
+
 /// The accuracy panel: a compact table of the last epochs and a chart of all of them.
-func renderAccuracy(_ s: DashboardState, _ grid: inout CellGrid, _ r: Rect, _ options: RenderOptions) {
+func renderAccuracy(_ s: AccuracyPanelInput, _ grid: inout CellGrid, _ r: Rect, _ options: RenderOptions) {
     let best = s.bestEpoch.map { "best epoch \($0)" } ?? ""
-    renderTitle("accuracy", detail: "dev %  \(best)", focused: s.focus == .accuracy, &grid, r, options)
+    renderTitle("accuracy", detail: "dev %  \(best)", focused: s.focused, &grid, r, options)
     guard !s.epochs.isEmpty else {
         grid.put("dev metrics appear after the first epoch", x: r.x + 1, y: r.y + 2, style: CellStyle(.dim), maxWidth: r.width - 1)
         return

@@ -1,13 +1,24 @@
 import Foundation
 
+/// What the loss panel draws.
+struct LossPanelInput {
+    var loss: LossHistory
+    var logScale = false
+    /// Steps at which an epoch ended (x-axis marks).
+    var epochEnds: [Int] = []
+    /// The newest step, the x axis's right end.
+    var step = 0
+    var focused = false
+}
+
 /// The loss panel: raw per-step loss (dim, min–max per column) and its debiased EMA (bright).
 ///
 /// Works on `LossHistory`'s buckets, so a frame costs the same whatever the run's length.
-func renderLoss(_ s: DashboardState, _ grid: inout CellGrid, _ r: Rect, _ options: RenderOptions) {
+func renderLoss(_ s: LossPanelInput, _ grid: inout CellGrid, _ r: Rect, _ options: RenderOptions) {
     let history = s.loss
     let last = history.last.map { String(format: "%.4f", $0) } ?? "-"
     renderTitle("loss", detail: "\(last)  EMA \(String(format: "%.2f", history.smoothing))\(s.logScale ? " log" : "")  \(options.unicode ? "┴" : "|") epoch",
-                focused: s.focus == .loss, &grid, r, options)
+                focused: s.focused, &grid, r, options)
     let labelWidth = 8
     let plot = Rect(x: r.x + labelWidth, y: r.y + 1, width: r.width - labelWidth, height: r.height - 2)
     guard plot.width > 2, plot.height > 1 else { return }
@@ -56,10 +67,4 @@ func renderLoss(_ s: DashboardState, _ grid: inout CellGrid, _ r: Rect, _ option
     grid.put("step 1", x: plot.x, y: axisY, style: CellStyle(.dim))
     let right = "\(s.step)"
     grid.put(right, x: plot.x + plot.width - right.count, y: axisY, style: CellStyle(.dim))
-}
-
-extension String {
-    func leftPadded(_ width: Int) -> String {
-        count >= width ? self : String(repeating: " ", count: width - count) + self
-    }
 }

@@ -1,17 +1,27 @@
 import Foundation
 import SentreeCore
 
+/// What the length comparison tabulates.
+struct CompareLengthsInput {
+    var runs: [ComparedRun]
+    /// Indices of runs left out.
+    var hidden: Set<Int> = []
+    var viewOnly = false
+    var checkpoint = CheckpointChoice.best
+    var focused = false
+}
+
 /// The length comparison (`c` while runs are compared): for every shown run, root accuracy
 /// by sentence length and fine accuracy of the nodes by words spanned, in buckets of ten
 /// words, from each run's loaded checkpoint (the live run: its latest evaluation).
 ///
 /// `*` marks the best run of each row, so the table reads without colour too.
-func renderCompareLengths(_ s: DashboardState, _ grid: inout CellGrid, _ r: Rect, _ options: RenderOptions) {
-    guard let c = s.compare else { return }
-    let runs = s.comparedRuns.enumerated().filter { !c.hidden.contains($0.offset) }
-    let source = c.viewOnly ? "\(c.checkpoint.rawValue) checkpoints" : "latest"
+func renderCompareLengths(_ s: CompareLengthsInput, _ grid: inout CellGrid, _ r: Rect,
+                          _ options: RenderOptions) {
+    let runs = s.runs.enumerated().filter { !s.hidden.contains($0.offset) }
+    let source = s.viewOnly ? "\(s.checkpoint.rawValue) checkpoints" : "latest"
     renderTitle("length", detail: r.width >= 50 ? "dev % by words, \(source)" : "dev % by words",
-                focused: s.focus == .accuracy, &grid, r, options)
+                focused: s.focused, &grid, r, options)
     guard let reference = runs.lazy.compactMap(\.element.metrics).first else {
         grid.put("appears when a run has a checkpoint", x: r.x + 1, y: r.y + 2, style: CellStyle(.dim),
                  maxWidth: r.width - 1)

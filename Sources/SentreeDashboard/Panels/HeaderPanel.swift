@@ -1,0 +1,121 @@
+import Foundation
+import SentreeCore
+
+/// What the header of `train` shows.
+struct HeaderInput {
+    var config: TrainingConfig
+    var embeddings: EmbeddingCoverage? = nil
+    var runDirectory = ""
+    var stepsPerEpoch = 0
+    /// Epochs already done when the run started (non-zero when resuming).
+    var startEpoch = 0
+    var trainer = TrainerState.starting
+    var writeFailure: WriteFailure? = nil
+    var epoch = 0
+    var stepInEpoch = 0
+    /// Through the whole run, 0…1.
+    var progress = 0.0
+    var treesPerSecond = 0.0
+    var learningRate = 0.0
+    var elapsed = 0.0
+}
+
+/// The header of `train`: the model and its settings, the trainer's state, and progress.
+func renderHeader(_ s: HeaderInput, _ grid: inout CellGrid, _ options: RenderOptions) {
+    let c = s.config
+    let model = c.shapeDescription
+    var banner: String? = nil
+    if let failure = s.writeFailure {
+        // Stays up until a save succeeds: a full disk must not scroll out of sight.
+        let text = failure.consecutive > 1 ? " SAVE FAILING ×\(failure.consecutive) " : " SAVE FAILED "
+        banner = options.unicode ? text : text.replacing("×", with: "x")
+    }
+    var x = grid.put(" sentree ", x: 0, y: 0, style: CellStyle(.accent, reverse: true))
+    // The settings, most telling first: the model always, each later one only if the state
+    // label (and a save banner) still fit after it, so a narrow terminal drops the last
+    // settings, never the state.
+    var settings = [model] + c.settingDescriptions
+    if let e = s.embeddings {
+        // Which vectors, and how many words they cover.
+        let name = ((e.file as NSString).lastPathComponent as NSString).deletingPathExtension
+        settings.append(String(format: "%@ %.0f%% words", name, 100 * Double(e.wordsFound) / Double(max(e.words, 1))))
+    }
+    let reserved = x + s.trainer.rawValue.count + 2 + (banner?.count ?? 0)
+    var details = "  "
+    for (k, setting) in settings.enumerated() {
+        if k > 0 && reserved + details.count + setting.count + 2 > grid.width { break }
+        details += setting + "  "
+    }
+    x += grid.put(details, x: x, y: 0)
+    let stateTone: Tone = switch s.trainer {
+    case .running, .starting: .good
+    case .paused, .evaluating: .warning
+    case .done: .accent
+    case .stopped, .failed, .diverged: .error
+    }
+    x += grid.put(" \(s.trainer.rawValue) ", x: x, y: 0, style: CellStyle(stateTone, reverse: true))
+    if let banner { x += 1 + grid.put(banner, x: x + 1, y: 0, style: CellStyle(.error, reverse: true)) }
+    grid.put("  run \(s.runDirectory)", x: x, y: 0, style: CellStyle(.dim))
+
+    let epochText = "epoch \(max(s.epoch, s.startEpoch))/\(c.epochs)  "
+        + "step \(s.stepInEpoch)/\(s.stepsPerEpoch) "
+    let percent = String(format: " %3.0f%%", 100 * s.progress)
+    let eta = " ETA \(etaText(s))"
+    let rest = String(format: "  %.0f trees/s  lr %@  %@", s.treesPerSecond, formatRate(s.learningRate), duration(s.elapsed))
+    let barWidth = max(6, min(30, grid.width - epochText.count - percent.count - eta.count - rest.count - 3))
+    x = grid.put(" " + epochText, x: 0, y: 1, style: CellStyle(.bold))
+    let filled = Int((Double(barWidth) * s.progress).rounded(.down))
+    let full: Character = options.unicode ? "█" : "#", empty: Character = options.unicode ? "░" : "."
+    x += grid.put(String(repeating: full, count: filled), x: x, y: 1, style: CellStyle(.good))
+    x += grid.put(String(repeating: empty, count: barWidth - filled), x: x, y: 1, style: CellStyle(.dim))
+    x += grid.put(percent + eta, x: x, y: 1)
+    grid.put(rest, x: x, y: 1)
+}
+
+/// Remaining time from the current throughput, or "--" before there is one.
+func etaText(_ s: HeaderInput) -> String {
+    if s.trainer.isFinal { return "0:00" }
+    guard s.treesPerSecond > 0 else { return "--" }
+    let c = s.config
+    let remainingSteps = (1 - s.progress) * Double(c.epochs * s.stepsPerEpoch)
+    return duration(remainingSteps * Double(c.batchSize) / s.treesPerSecond)
+}
+
+/// What the header of `sentree view` shows: the runs and which one is picked.
+struct ViewHeaderInput {
+    var runs: [ComparedRun]
+    var picked = 0
+}
+
+/// The header of `sentree view`: the picked run, what it is and how far it got.
+func renderViewHeader(_ s: ViewHeaderInput, _ grid: inout CellGrid, _ options: RenderOptions) {
+    guard s.runs.indices.contains(s.picked) else { return }
+    let run = s.runs[s.picked]
+    let conf = run.config
+    var x = grid.put(" sentree ", x: 0, y: 0, style: CellStyle(.accent, reverse: true))
+    x += grid.put(" VIEW ", x: x + 2, y: 0, style: CellStyle(.warning, reverse: true)) + 2
+    x += grid.put("\(s.runs.count) run\(s.runs.count == 1 ? "" : "s")  ", x: x + 2, y: 0) + 2
+    x += grid.put(SeriesMark.key(s.picked, unicode: options.unicode) + " ", x: x, y: 0,
+                  style: CellStyle(SeriesMark.tone(s.picked)))
+    x += grid.put(run.name, x: x, y: 0, style: CellStyle(.bold), maxWidth: 30)
+    // Settings that do not fit whole are left out (the runs panel lists them), not cut.
+    var details = "  \(modelDescription(run))"
+    for setting in conf.settingDescriptions where x + details.count + 2 + setting.count <= grid.width {
+        details += "  " + setting
+    }
+    grid.put(details, x: x, y: 0)
+
+    let done = run.epochs.last?.epoch ?? 0
+    let progress = conf.epochs > 0 ? min(1, Double(done) / Double(conf.epochs)) : 0
+    x = grid.put(" epoch \(done)/\(conf.epochs) ", x: 0, y: 1, style: CellStyle(.bold))
+    // A shorter bar at 80 columns leaves room for which checkpoint the trees come from.
+    let barWidth = grid.width >= 100 ? 20 : 10, filled = Int((Double(barWidth) * progress).rounded(.down))
+    let full: Character = options.unicode ? "█" : "#", empty: Character = options.unicode ? "░" : "."
+    x += grid.put(String(repeating: full, count: filled), x: x, y: 1, style: CellStyle(.good))
+    x += grid.put(String(repeating: empty, count: barWidth - filled), x: x, y: 1, style: CellStyle(.dim))
+    let state = done >= conf.epochs ? "finished" : grid.width >= 100 ? "following metrics.jsonl" : "following"
+    let trained = duration(run.epochs.reduce(0) { $0 + $1.seconds })
+    let trees = run.checkpointNote.map { "  trees: \($0)" } ?? ""
+    grid.put(String(format: " %3.0f%%  %@  %@ trained%@  run %@", 100 * progress, state, trained, trees, run.path),
+             x: x, y: 1, style: CellStyle(.normal))
+}
