@@ -3,7 +3,7 @@ import Testing
 
 /// Inverted dropout on the softmax input (`Dropout`, applied in `LevelEngine`).
 @Suite struct DropoutTests {
-    static let allModels = [ModelKind.rnn, .rnn2, .rntn, .treelstm]
+    static let allModels = ModelKind.allCases
 
     /// A small real-text treebank, its encoding and a model's layout for `kind`.
     static func setup(_ kind: ModelKind, trees: Int = 30) throws -> (EncodedTreebank, ParameterLayout) {

@@ -5,7 +5,7 @@ import Testing
     /// Every parameter of every model against 4th-order centered differences in Float64,
     /// at widths below and above one SIMD chunk, with one and three worker threads. The
     /// second width doubles as the Tree-LSTM's word-vector width (≠ d, so a mix-up fails).
-    @Test(arguments: [ModelKind.rnn, .rnn2, .rntn, .treelstm], [(7, 6, 1), (18, 17, 3)])
+    @Test(arguments: ModelKind.allCases, [(7, 6, 1), (18, 17, 3)])
     func gradientCheck(kind: ModelKind, shape: (Int, Int, Int)) {
         let inputDim = kind.defaultInputDim == nil ? nil : shape.1
         let report = GradientCheck.run(kind: kind, dim: shape.0, middle: shape.1, inputDim: inputDim, threads: shape.2)

@@ -7,9 +7,9 @@
 /// children, and the way back. One instance per worker thread holds that worker's buffers
 /// and gradient accumulators; `Weights` is built once per parameter update and shared.
 ///
-/// To add a model: one file with a type conforming to this protocol (its tensors, packing,
-/// initialization, and the six passes), a markdown derivation of its backward in docs/models/,
-/// and a case in `ModelKind` (`Models/ModelCatalog.swift`): docs/models/README.md, "Adding a model".
+/// To add a model: one file with a type conforming to `RegisteredModel`, which refines this
+/// protocol, its derivation in docs/models/, and one registration in the catalog
+/// (docs/models/README.md, "Adding a model").
 ///
 /// Row conventions (R = schedule rows, op = padded output width, xp = padded input width):
 /// rows `s.level(0)` are the leaves, and leaf k (0-based) is row k.
