@@ -55,7 +55,7 @@ public final class Trainer: TrainerControl {
         }
         // Every source of settings meets the same rules: flags, run.json and checkpoints
         // edited by hand (`Dropout` and `WordDropout` trap outside their range).
-        try config.validate()
+        do { try config.validate() } catch { throw TrainerError(error.description) }
         guard train.count > 0 else { throw TrainerError("\(train.source): no training trees") }
         self.config = config
         self.onEvent = onEvent
