@@ -49,11 +49,11 @@ enum Headless {
         if trainer.startEpoch > 0 { print("        resuming after epoch \(trainer.startEpoch)") }
         fflush(nil)
 
-        // Ctrl-C / SIGTERM stop at the next minibatch and save `last`; a second one exits now.
-        signal(SIGINT, SIG_IGN)
-        signal(SIGTERM, SIG_IGN)
+        // Ctrl-C, SIGTERM and SIGHUP stop at the next minibatch and save `last`; a second
+        // one exits now.
+        for sig in StopSignals.all { signal(sig, SIG_IGN) }
         let caught = Locked<Int32?>(nil)
-        let sources = [SIGINT, SIGTERM].map { sig in
+        let sources = StopSignals.all.map { sig in
             let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
             source.setEventHandler { @Sendable in
                 let first = caught.withLock { c in defer { c = c ?? sig }; return c == nil }

@@ -45,7 +45,7 @@ struct Train: ParsableCommand {
         if it is missing it is copied from $SST_DIR or downloaded (see data/README.md).
 
         Exit status: 0 done, 1 error (also when saving kept failing, or when training diverged), \
-        130 Ctrl-C, 143 SIGTERM; `last` is saved before every exit but a diverged one (its \
+        129 SIGHUP (the terminal closed), 130 Ctrl-C, 143 SIGTERM; `last` is saved before every exit but a diverged one (its \
         loss or parameters stopped being finite numbers, and are never saved).
         """)
 

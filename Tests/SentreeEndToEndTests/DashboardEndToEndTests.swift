@@ -122,6 +122,25 @@ func stepCounter(_ screen: String) -> String? {
         #expect(FileManager.default.fileExists(atPath: run + "/last.safetensors"))
     }
 
+    /// Closing the terminal sends SIGHUP: the run stops the orderly way, saves `last` and
+    /// exits 129 (it used to die at once, losing every epoch since the last save).
+    @Test(.enabled(if: tmuxPath != nil && sentreeBinary != nil))
+    func hangupSavesLastAndExits129() throws {
+        let tmux = TmuxSession()
+        let run = try startTraining(tmux, width: 120, height: 40, environment: "",
+                                    arguments: "--save-interval 3600")
+        _ = try tmux.waitFor(60, "the dashboard") { $0.contains("RUNNING") }
+        #expect(!FileManager.default.fileExists(atPath: run + "/last.safetensors"))
+        // What a closing terminal does to the program in it, without closing the test's tmux.
+        let shell = try tmux.run(["display", "-p", "-t", "s", "#{pane_pid}"])
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        let children = try String(contentsOfFile: "/proc/\(shell)/task/\(shell)/children", encoding: .utf8)
+        let pid = try #require(children.split(separator: " ").first.flatMap { Int32($0) })
+        #expect(kill(pid, SIGHUP) == 0)
+        #expect(waitForExit(run)?.contains("EXIT=129") == true)
+        #expect(FileManager.default.fileExists(atPath: run + "/last.safetensors"))
+    }
+
     /// Starts `sentree train` on a small synthetic treebank in a fresh tmux session.
     func startTraining(_ tmux: TmuxSession, width: Int, height: Int, environment: String,
                        arguments: String = "") throws -> String {

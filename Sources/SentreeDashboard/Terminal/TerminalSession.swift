@@ -2,17 +2,16 @@ import Dispatch
 import Foundation
 import SentreeCore
 
-/// SIGINT and SIGTERM turned into a value the UI loop polls, so the terminal is restored
+/// SIGINT, SIGTERM and SIGHUP (`StopSignals`) turned into a value the UI loop polls, so the terminal is restored
 /// and cleanup runs on the UI thread rather than in a signal handler.
 final class SignalWatch {
     private let caught = Locked<Int32?>(nil)
     private let sources: [any DispatchSourceSignal]
 
     init() {
-        signal(SIGINT, SIG_IGN)
-        signal(SIGTERM, SIG_IGN)
+        for sig in StopSignals.all { signal(sig, SIG_IGN) }
         let caught = self.caught
-        sources = [SIGINT, SIGTERM].map { sig in
+        sources = StopSignals.all.map { sig in
             let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
             source.setEventHandler { @Sendable in caught.withLock { $0 = $0 ?? sig } }
             source.resume()
