@@ -31,4 +31,28 @@ import SentreeCore
         #expect(TerminalText.sanitized(once) == once)
         #expect(!once.unicodeScalars.contains(where: TerminalText.isControl))
     }
+
+    /// A right-to-left override makes `evil\u{202E}txt.exe` show as `evilexe.txt`; bidi
+    /// controls and invisible characters are escaped, joiners inside words kept.
+    @Test func bidiControlsAndInvisiblesAreEscaped() {
+        let cases: [(String, String)] = [
+            ("evil\u{202E}txt.exe", "evil\\u{202e}txt.exe"),
+            ("a\u{2066}b\u{2069}", "a\\u{2066}b\\u{2069}"),
+            ("\u{200F}x\u{200E}", "\\u{200f}x\\u{200e}"),
+            ("zero\u{200B}width", "zero\\u{200b}width"),
+            ("\u{FEFF}bom", "\\u{feff}bom"),
+            ("word\u{2060}joiner", "word\\u{2060}joiner"),
+            ("arabic\u{061C}mark", "arabic\\u{61c}mark"),
+            ("lone \u{200D} joiner", "lone \\u{200d} joiner"),
+            ("\u{200C}start", "\\u{200c}start"),
+        ]
+        for (raw, shown) in cases {
+            #expect(TerminalText.sanitized(raw) == shown, "\(shown)")
+            #expect(TerminalText.sanitized(shown) == shown)
+        }
+        // Joiners between letters or emoji are part of the word.
+        for kept in ["می\u{200C}خواهم", "👨\u{200D}👩\u{200D}👧", "क्\u{200D}ष"] {
+            #expect(TerminalText.sanitized(kept) == kept)
+        }
+    }
 }
