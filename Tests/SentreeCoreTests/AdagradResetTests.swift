@@ -96,7 +96,7 @@ import Testing
 
     @Test func aNegativeIntervalFromAHandEditedRunIsRefused() throws {
         let train = try TestTreebanks.treebank(count: 10, seed: 1)
-        #expect(throws: TrainerError.self) {
+        #expect(throws: ConfigProblem.self) {
             try Trainer(config: config(epochs: 1, reset: -1), train: train, dev: train, runDirectory: nil,
                         onEvent: { _ in })
         }
