@@ -51,6 +51,7 @@ let package = Package(
             name: "sentree",
             dependencies: [
                 "SentreeCore",
+                "CIntrinsics",
                 "SentreeDashboard",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],

@@ -24,7 +24,7 @@ enum Headless {
                     percent(m.binaryRoot), percent(m.binaryAll), r.seconds, r.treesPerSecond,
                     r.learningRate, r.isBest ? "  *best" : "")
                 print(line)
-                fflush(nil)
+                StandardStreams.flushStandardOutput()
             case .writeFailed(let failure):
                 printError(TerminalText.sanitized("error: \(failure.path): \(failure.summary)"))
             case .message(let text):
@@ -47,7 +47,7 @@ enum Headless {
             print("        embeddings \(TerminalText.sanitized(e.file)): \(e.dimension)-dimensional, \(e.summary)")
         }
         if trainer.startEpoch > 0 { print("        resuming after epoch \(trainer.startEpoch)") }
-        fflush(nil)
+        StandardStreams.flushStandardOutput()
 
         // Ctrl-C, SIGTERM and SIGHUP stop at the next minibatch and save `last`; a second
         // one exits now.

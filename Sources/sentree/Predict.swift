@@ -72,7 +72,7 @@ struct Predict: ParsableCommand {
                 for (k, input) in inputs.enumerated() { try take(input, source: "<argument \(k + 1)>") }
             }
             try flush()
-            fflush(nil)
+            StandardStreams.flushStandardOutput()
             if let summary = model.summary { printError(summary) }
         }
     }

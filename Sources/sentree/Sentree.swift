@@ -18,19 +18,25 @@ struct Sentree: ParsableCommand {
 
     /// ArgumentParser's default `main`, except that what it prints is sanitized: its parse
     /// errors quote option values as the user typed them, escape sequences included.
+    ///
+    /// A bad flag or value exits 1 like every other error (ArgumentParser's own status for
+    /// it is 64): scripts need one failure status, and the documentation promised 1.
     static func main() {
+        StandardStreams.prepare()
         do {
             var command = try parseAsRoot()
             try command.run()
+            Foundation.exit(StandardStreams.finish(0))
         } catch {
-            let code = exitCode(for: error)
+            var code = exitCode(for: error)
+            if code == .validationFailure { code = .failure }
             let message = fullMessage(for: error)
             if !message.isEmpty {
                 let shown = message.split(separator: "\n", omittingEmptySubsequences: false)
                     .map { TerminalText.sanitized(String($0)) }.joined(separator: "\n")
                 if code == .success { print(shown) } else { printError(shown) }
             }
-            Foundation.exit(code.rawValue)
+            Foundation.exit(StandardStreams.finish(code.rawValue))
         }
     }
 }

@@ -1,5 +1,8 @@
 import ArgumentParser
 import Foundation
+import CIntrinsics
+import Glibc
+import Synchronization
 import SentreeCore
 
 extension ModelKind: ExpressibleByArgument {}
@@ -27,9 +30,62 @@ func reportingErrors<R>(_ body: () throws -> R) throws -> R {
     }
 }
 
-/// Prints to standard error.
+/// Prints to standard error. A failed write cannot be reported where it failed, so it is
+/// remembered and the command ends with a failure status (`StandardStreams.finish`).
 func printError(_ message: String) {
-    FileHandle.standardError.write(Data((message + "\n").utf8))
+    let bytes = Array((message + "\n").utf8)
+    var done = 0
+    while done < bytes.count {
+        let n = bytes[done...].withUnsafeBytes { Glibc.write(STDERR_FILENO, $0.baseAddress, $0.count) }
+        if n < 0 && errno == EINTR { continue }
+        guard n > 0 else { return StandardStreams.failed(STDERR_FILENO, errno: errno) }
+        done += n
+    }
+}
+
+/// Standard output and error: a write that fails ends the command with status 1 (141 for a
+/// closed pipe, as the shell reports a death by SIGPIPE), never a trap and never a silent 0.
+enum StandardStreams {
+    /// The first failure: which stream and its errno.
+    private static let failure = Mutex<(fd: Int32, errno: Int32)?>(nil)
+    /// The streams the command started without (`>&-`).
+    private static let closed = Mutex<Set<Int32>>([])
+
+    /// Puts `/dev/full` where standard output or error is closed, so that writing there
+    /// fails, as it must, instead of landing in the next file the command opens, which the
+    /// kernel would give that lowest free descriptor. Closed standard input reads nothing.
+    static func prepare() {
+        for fd in [STDIN_FILENO, STDOUT_FILENO, STDERR_FILENO]
+        where fcntl(fd, F_GETFD) == -1 && errno == EBADF {
+            let input = fd == STDIN_FILENO
+            let stand = open(input ? "/dev/null" : "/dev/full", input ? O_RDONLY : O_WRONLY)
+            guard stand >= 0 else { continue }
+            if stand != fd { dup2(stand, fd); close(stand) }
+            if !input { closed.withLock { _ = $0.insert(fd) } }
+        }
+    }
+
+    /// Writes out what `print` buffered, remembering a failure now or since the last flush.
+    static func flushStandardOutput() {
+        let code = sentree_flush_stdout()
+        if code != 0 { failed(STDOUT_FILENO, errno: code) }
+    }
+
+    static func failed(_ fd: Int32, errno code: Int32) {
+        failure.withLock { if $0 == nil { $0 = (fd, code) } }
+    }
+
+    /// Flushes standard output; returns the exit status the command must end with instead
+    /// of `status` when a write failed, after saying so on standard error if it can.
+    static func finish(_ status: Int32) -> Int32 {
+        flushStandardOutput()
+        guard let (fd, code) = failure.withLock({ $0 }) else { return status }
+        let stream = fd == STDOUT_FILENO ? "standard output" : "standard error"
+        let isClosed = closed.withLock { $0.contains(fd) }
+        let why = isClosed ? "it is closed" : code > 0 ? errnoText(code) : "write error"
+        if fd == STDOUT_FILENO { printError("Error: cannot write \(stream): \(why)") }
+        return code == EPIPE ? 141 : status == 0 ? 1 : status
+    }
 }
 
 /// Loads a checkpoint given as a file, or as a run directory (its `best`, else `last`).

@@ -153,6 +153,14 @@ struct Train: ParsableCommand {
         let train = try Treebank.load(contentsOf: session.dataPath + "/train.txt")
         let dev = try Treebank.load(contentsOf: session.dataPath + "/dev.txt")
         let compared = try compare.map(RunRecord.open)
+        // Before a new run's directory exists: a run refused later would leave only run.json.
+        let vocabularySize = session.checkpoint?.vocabulary.count
+            ?? Vocabulary.build(from: train, lowercase: config.lowercase).count
+        do {
+            try Trainer.check(config: config, train: train, dev: dev, vocabularySize: vocabularySize)
+        } catch let problem as ConfigProblem where session.run == nil {
+            throw CLIError(problem.flagDescription)
+        }
         let run = try session.run ?? createRun(config)
         let probes = try runProbes(run.path, adding: given)
 

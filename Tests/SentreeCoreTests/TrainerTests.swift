@@ -135,6 +135,21 @@ func eventually(_ seconds: Double = 20, _ condition: () -> Bool) -> Bool {
         #expect(throws: TrainerError.self) {
             try Trainer(config: config(epochs: 1), train: Treebank(source: "empty"), dev: train, runDirectory: nil, onEvent: { _ in })
         }
+        // No dev trees: every epoch would score 0% and `best` be saved from nothing.
+        do {
+            _ = try Trainer(config: config(epochs: 1), train: train, dev: Treebank(source: "empty-dev"),
+                            runDirectory: nil, onEvent: { _ in })
+            Issue.record("an empty dev set was accepted")
+        } catch {
+            #expect("\(error)" == "empty-dev: no dev trees; the dev set picks the best epoch")
+        }
+        // Over the memory budget, whatever the source of the config (a checkpoint's included).
+        c = config(epochs: 1)
+        c.model = .rntn
+        c.dim = 2000
+        #expect(throws: TrainerError.self) {
+            try Trainer(config: c, train: train, dev: train, runDirectory: nil, onEvent: { _ in })
+        }
     }
 
     /// Real learning on SST (skipped where the shared copy is absent): 3 epochs of the

@@ -14,6 +14,24 @@ import Testing
         #expect(s.handle(.char("s")) == [.save])
     }
 
+    /// `Double("0x10")` is 16: a typo'd or pasted hex, `inf` or `nan` must not become a rate.
+    @Test(arguments: ["0x10", "0x1p-4", "inf", "nan", "1e", ".", "1,5", "0.0"])
+    func typedLearningRateIsPlainDecimalOnly(_ typed: String) throws {
+        var s = try Fixture.state()
+        _ = s.handle(.char("l"))
+        for c in typed { _ = s.handle(.char(c)) }
+        #expect(s.handle(.enter) == [])
+        #expect(s.messageIsError && s.message!.contains("is not a learning rate"), "\(s.message ?? "")")
+    }
+
+    @Test(arguments: [("1e-3", 0.001), (".5", 0.5), ("+2", 2.0), ("3.", 3.0), (" 0.25 ", 0.25)])
+    func typedLearningRateTakesDecimalForms(_ typed: String, _ rate: Double) throws {
+        var s = try Fixture.state()
+        _ = s.handle(.char("l"))
+        for c in typed { _ = s.handle(.char(c)) }
+        #expect(s.handle(.enter) == [.setLearningRate(rate)])
+    }
+
     @Test func typedLearningRateIsValidated() throws {
         var s = try Fixture.state()
         _ = s.handle(.char("l"))

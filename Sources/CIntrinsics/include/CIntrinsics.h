@@ -28,4 +28,19 @@ static inline void sentree_spin_pause(void) {
 #endif
 }
 
+#include <errno.h>
+#include <stdio.h>
+
+/// Writes out what standard output buffered; returns 0, or the errno of a write that failed
+/// now or earlier (-1 when earlier and unknown), and clears the stream's error flag. Swift 6
+/// cannot name the C global `stdout`, and glibc drops data a failed write could not write,
+/// keeping only that flag.
+static inline int sentree_flush_stdout(void) {
+    errno = 0;
+    int failed = fflush(stdout) != 0 || ferror(stdout);
+    int code = errno;
+    clearerr(stdout);
+    return failed ? (code != 0 ? code : -1) : 0;
+}
+
 #endif

@@ -122,6 +122,7 @@ public struct Checkpoint: Sendable, Equatable {
         let config = try field("training_config", TrainingConfig.self)
         let model = try field("model_config", ModelConfig.self)
         let progress = try field("progress", TrainingProgress.self)
+        if let problem = progress.problem { throw fail("metadata 'progress': \(problem)") }
         let history = try field("history", [EpochRecord].self)
         let vocabulary = try field("vocabulary", [String].self)
         guard model.dim > 0, model.middle > 0, model.classes > 0, model.vocabularySize > 0,
@@ -187,6 +188,43 @@ public struct TrainingProgress: Codable, Sendable, Equatable {
         self.epochsCompleted = epochsCompleted; self.stepInEpoch = stepInEpoch; self.globalStep = globalStep
         self.learningRate = learningRate; self.bestFineRoot = bestFineRoot; self.bestEpoch = bestEpoch
         self.elapsedSeconds = elapsedSeconds
+    }
+}
+
+extension TrainingProgress {
+    /// The largest `globalStep` a checkpoint may hold: far beyond any run (a million epochs
+    /// of a million steps is 2⁴⁰), far below where `+= 1` or a conversion could overflow.
+    public static let maximumGlobalStep = 1 << 48
+
+    /// Why these values cannot be a run's position, naming the key, or `nil`. A resumed run
+    /// counts on from them: out of range they trapped, trained at a negative rate or logged
+    /// epochs that never ran. (`stepInEpoch` is checked against the epoch's length by the
+    /// trainer, which knows it.)
+    public var problem: String? {
+        let epochs = TrainingConfig.maximum(.epochs)
+        if !(0 ... epochs).contains(epochsCompleted) {
+            return "epochsCompleted must be from 0 to \(epochs) (got \(epochsCompleted))"
+        }
+        if !(0 ... Self.maximumGlobalStep).contains(stepInEpoch) {
+            return "stepInEpoch must be from 0 to \(Self.maximumGlobalStep) (got \(stepInEpoch))"
+        }
+        if !(0 ... Self.maximumGlobalStep).contains(globalStep) {
+            return "globalStep must be from 0 to \(Self.maximumGlobalStep) (got \(globalStep))"
+        }
+        if let lr = TrainingConfig.problem(.learningRate, learningRate) {
+            return "learningRate \(lr.requirement) (got \(learningRate))"
+        }
+        // -1 before the first evaluation, else an accuracy.
+        if !(bestFineRoot == -1 || (0 ... 1).contains(bestFineRoot)) {
+            return "bestFineRoot must be -1 (none yet) or from 0 to 1 (got \(bestFineRoot))"
+        }
+        if !(0 ... epochsCompleted).contains(bestEpoch) {
+            return "bestEpoch must be from 0 to epochsCompleted (\(epochsCompleted)) (got \(bestEpoch))"
+        }
+        if !(elapsedSeconds >= 0 && elapsedSeconds.isFinite) {
+            return "elapsedSeconds must be zero or a positive number (got \(elapsedSeconds))"
+        }
+        return nil
     }
 }
 

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A setting of a run outside its range: which setting, and what it must be.
 ///
 /// The one set of rules for every source of settings: the command line names the setting
@@ -35,7 +37,8 @@ extension TrainingConfig {
         func must(_ requirement: String) -> ConfigProblem { ConfigProblem(setting: setting, requirement: requirement) }
         switch setting {
         case .dim, .inputDim, .middle, .epochs, .batchSize, .threads:
-            return value >= 1 ? nil : must("must be at least 1")
+            let limit = Double(maximum(setting))
+            return value >= 1 && value <= limit ? nil : must("must be from 1 to \(Int(limit))")
         case .learningRate:
             return value > 0 && value.isFinite ? nil : must("must be a positive number")
         case .l2, .l2Classifier, .l2Words, .embeddingLRScale:
@@ -53,6 +56,35 @@ extension TrainingConfig {
         }
     }
 
+    /// The largest value of an integer setting. Above these, sizes overflow `Int`
+    /// arithmetic or the `Int32` of a display long before they could mean anything: widths
+    /// match what a checkpoint may hold, and memory (`memoryBudget`) bounds them further.
+    public static func maximum(_ setting: Setting) -> Int {
+        switch setting {
+        case .epochs, .batchSize: 1_000_000
+        case .threads: 256
+        default: 65_535
+        }
+    }
+
+    /// What training may allocate: parameters, gradients, optimizer state and every
+    /// thread's workspace, estimated by `estimatedMemory(vocabularySize:)`.
+    public static let memoryBudget = 8 << 30
+
+    /// Bytes a run of this config allocates, roughly, for a vocabulary of `vocabularySize`
+    /// words: parameters, their gradient, AdaGrad's sums, and per worker thread a dense
+    /// gradient, a word-slot map and node buffers for a tree of 1,024 nodes. Only valid
+    /// once every width is in its range (the products then fit in `Int`).
+    public func estimatedMemory(vocabularySize: Int) -> (model: Int, threads: Int) {
+        let layout = ParameterLayout(ModelConfig(kind: model, dim: dim, middle: middle, inputDim: inputDim,
+                                                 vocabularySize: max(1, vocabularySize)))
+        let copies = optimizer == .adagrad ? 3 : 2
+        let workers = threads > 0 ? threads : ProcessInfo.processInfo.activeProcessorCount
+        let widest = max(dim, middle ?? dim, inputDim ?? dim)
+        let perThread = (layout.count - layout.L.count) + vocabularySize + 1024 * 8 * widest
+        return (4 * copies * layout.count, 4 * workers * perThread)
+    }
+
     /// The settings that are set, with their values, in `Setting` order.
     var numericSettings: [(Setting, Double)] {
         let all: [(Setting, Double?)] = [
@@ -66,11 +98,30 @@ extension TrainingConfig {
         return all.compactMap { setting, value in value.map { (setting, $0) } }
     }
 
-    /// Throws the first setting out of its range. The trainer calls it on every config,
-    /// whether from the command line, `run.json` or a checkpoint's metadata.
-    public func validate() throws(ConfigProblem) {
+    /// Throws the first setting out of its range, then refuses a run whose memory estimate
+    /// for `vocabularySize` words exceeds `memoryBudget` (before anything is allocated or
+    /// created on disk). The trainer calls it on every config, whether from the command
+    /// line, `run.json` or a checkpoint's metadata.
+    public func validate(vocabularySize: Int = 0) throws(ConfigProblem) {
         for (setting, value) in numericSettings {
             if let problem = Self.problem(setting, value) { throw problem }
         }
+        let (modelBytes, threadBytes) = estimatedMemory(vocabularySize: vocabularySize)
+        guard modelBytes + threadBytes > Self.memoryBudget else { return }
+        // Blame what dominates, so the message names the flag to lower.
+        let setting: Setting = threadBytes > modelBytes && threads > 0 ? .threads : .dim
+        let value = setting == .threads ? threads : dim
+        let shape = setting == .dim ? " (\(model.rawValue))" : ""
+        throw ConfigProblem(setting: setting, requirement: """
+            \(value)\(shape) needs an estimated \(Self.gibibytes(modelBytes + threadBytes)) of memory for \
+            parameters, gradients, optimizer state and \(threads > 0 ? threads : activeCores) threads' \
+            workspaces, more than the limit of \(Self.gibibytes(Self.memoryBudget))
+            """)
+    }
+
+    private var activeCores: Int { ProcessInfo.processInfo.activeProcessorCount }
+
+    static func gibibytes(_ bytes: Int) -> String {
+        String(format: "%.1f GiB", Double(bytes) / Double(1 << 30))
     }
 }

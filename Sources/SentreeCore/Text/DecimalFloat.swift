@@ -2,7 +2,16 @@
 ///
 /// Embeddings files hold hundreds of millions of numbers; building a `String` per number
 /// would dominate the reading time.
-enum DecimalFloat {
+public enum DecimalFloat {
+    /// The value of `text` when it is a plain decimal number (`0.01`, `-2`, `.5`, `1e-3`),
+    /// else nil. What a person types: Swift's `Double(_:)` also takes `0x10` (16), `inf`
+    /// and `nan`, which no one means as a learning rate.
+    public static func decimal(_ text: String) -> Double? {
+        let plain = /[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?/
+        guard text.wholeMatch(of: plain) != nil else { return nil }
+        return Double(text)
+    }
+
     /// The value of `text`, correctly rounded to `Float` (so `Float(description)` round-trips
     /// bit for bit), or nil if `text` is not a number. Infinities and NaN are returned, not
     /// rejected: the caller decides what a non-finite value means.

@@ -53,15 +53,12 @@ public final class Trainer: TrainerControl {
             config.saveInterval = given.saveInterval
             config.dataDirectory = given.dataDirectory ?? config.dataDirectory
         }
-        // Every source of settings meets the same rules: flags, run.json and checkpoints
-        // edited by hand (`Dropout` and `WordDropout` trap outside their range).
-        do { try config.validate() } catch { throw TrainerError(error.description) }
-        guard train.count > 0 else { throw TrainerError("\(train.source): no training trees") }
+        let vocabulary = resume.map { Vocabulary(words: $0.vocabulary, lowercase: $0.lowercase) }
+            ?? Vocabulary.build(from: train, lowercase: config.lowercase)
+        try Self.check(config: config, train: train, dev: dev, vocabularySize: vocabulary.count)
         self.config = config
         self.onEvent = onEvent
         self.stopAfterWriteFailures = stopAfterWriteFailures
-        let vocabulary = resume.map { Vocabulary(words: $0.vocabulary, lowercase: $0.lowercase) }
-            ?? Vocabulary.build(from: train, lowercase: config.lowercase)
         self.vocabulary = vocabulary
         let model = ModelConfig(kind: config.model, dim: config.dim, middle: config.middle, inputDim: config.inputDim,
                                 vocabularySize: vocabulary.count)
@@ -73,6 +70,13 @@ public final class Trainer: TrainerControl {
         let devData = EncodedTreebank(dev, words: vocabulary.encode(dev))
         devWordIDs = devData.words
         stepsPerEpoch = (train.count + config.batchSize - 1) / config.batchSize
+        // Past the epoch's end the loop would skip straight to scoring an epoch never trained.
+        // Equal is real: a save after the last step, before the epoch was scored.
+        if let resume, resume.progress.stepInEpoch > stepsPerEpoch {
+            let file = run?.files.lastPath ?? "checkpoint", step = resume.progress.stepInEpoch
+            throw TrainerError("\(file): metadata 'progress': stepInEpoch must be at most the "
+                               + "epoch's \(stepsPerEpoch) steps (got \(step))")
+        }
         startEpoch = resume?.progress.epochsCompleted ?? 0
         var pretrained: [Float]? = nil
         var coverage = resume?.embeddings
@@ -95,6 +99,22 @@ public final class Trainer: TrainerControl {
         loop = Mutex(trainingLoop)
         let initial = loop.withLock { $0.makeSnapshot() }
         snapshot.withLock { $0 = initial }
+    }
+
+    /// Refuses what cannot train: a setting out of its range, a run over the memory budget,
+    /// or no trees to train or select on. Every source of settings meets the same rules:
+    /// flags, run.json and checkpoints edited by hand (`Dropout` and `WordDropout` trap
+    /// outside their range). The command line calls it too, before it creates a run directory.
+    public static func check(config: TrainingConfig, train: Treebank, dev: Treebank,
+                             vocabularySize: Int) throws {
+        // Every source of settings meets the same rules: flags, run.json and checkpoints
+        // edited by hand (`Dropout` and `WordDropout` trap outside their range).
+        do { try config.validate(vocabularySize: vocabularySize) } catch { throw TrainerError(error.description) }
+        guard train.count > 0 else { throw TrainerError("\(train.source): no training trees") }
+        // With no dev trees every epoch scores 0% and `best` would be saved from nothing.
+        guard dev.count > 0 else {
+            throw TrainerError("\(dev.source): no dev trees; the dev set picks the best epoch")
+        }
     }
 
     /// A trainer that writes to the run at `runDirectory`: a new run there, or with

@@ -180,7 +180,8 @@ extension DashboardState {
         case .backspace:
             input = .learningRate(String(text.dropLast()))
         case .enter:
-            guard let rate = Double(text.trimmingCharacters(in: .whitespaces)), rate > 0, rate.isFinite else {
+            guard let rate = DecimalFloat.decimal(text.trimmingCharacters(in: .whitespaces)), rate > 0,
+                  rate.isFinite else {
                 message = "'\(text)' is not a learning rate: type a positive number such as 0.01"
                 messageIsError = true
                 input = .learningRate(text)
