@@ -1,0 +1,49 @@
+import ArgumentParser
+import Foundation
+import SentreeCore
+
+/// `sentree parser …`: train, score and check the bracketing parser that `parse` uses.
+struct ParserCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "parser",
+        abstract: "Train and measure the parser that turns plain sentences into binary trees.",
+        subcommands: [ParserCheckTokenizer.self])
+}
+
+/// The tokenizer's round trip over a treebank: tokens → plausible text → tokens.
+struct ParserCheckTokenizer: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check-tokenizer",
+        abstract: "Measure the tokenizer: how many sentences of a treebank survive tokens → text → tokens.",
+        discussion: """
+        Each tree's tokens are turned into text as a person would type it (`do n't` → `don't`, \
+        `-LRB-` → `(`, punctuation attached), tokenized again, and compared with the tree's tokens.
+        """)
+
+    @Option(help: "Treebank file (default: dev.txt of the SST directory).") var file: String?
+    @Option(help: "Directory with train.txt and dev.txt (default: data/sst, fetched if missing).") var data: String?
+    @Option(help: "Mismatches to show.") var show = 10
+
+    func run() throws {
+        try reportingErrors {
+            let path = try file ?? (SSTData.resolve(explicitDirectory: data) { printError($0) } + "/dev.txt")
+            let bank = try Treebank.load(contentsOf: path)
+            var same = 0
+            var shown = 0
+            for t in 0 ..< bank.count {
+                let gold = ParserData.tokens(of: t, in: bank)
+                let text = Detokenizer.text(of: gold)
+                let again = Tokenizer.tokens(of: text)
+                if again == gold { same += 1; continue }
+                if shown < show {
+                    shown += 1
+                    print("line \(bank.lines[t]): \(TerminalText.sanitized(text))")
+                    print("  gold:  \(TerminalText.sanitized(gold.joined(separator: " ")))")
+                    print("  ours:  \(TerminalText.sanitized(again.joined(separator: " ")))")
+                }
+            }
+            print("\(same) of \(bank.count) sentences (\(String(format: "%.2f", 100 * Double(same) / Double(bank.count)))%) "
+                  + "tokenized exactly as the treebank: \(TerminalText.sanitized(path))")
+        }
+    }
+}
