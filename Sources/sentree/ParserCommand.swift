@@ -7,7 +7,7 @@ struct ParserCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "parser",
         abstract: "Train and measure the parser that turns plain sentences into binary trees.",
-        subcommands: [ParserCheckTokenizer.self])
+        subcommands: [ParserCheckTokenizer.self, ParserGradcheck.self])
 }
 
 /// The tokenizer's round trip over a treebank: tokens → plausible text → tokens.
@@ -45,5 +45,39 @@ struct ParserCheckTokenizer: ParsableCommand {
             print("\(same) of \(bank.count) sentences (\(String(format: "%.2f", 100 * Double(same) / Double(bank.count)))%) "
                   + "tokenized exactly as the treebank: \(TerminalText.sanitized(path))")
         }
+    }
+}
+
+/// `sentree parser gradcheck`: the parser's backward pass against finite differences.
+struct ParserGradcheck: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "gradcheck",
+        abstract: "Check the parser's hand-written gradients against centred finite differences (Float64).",
+        discussion: "Exits 0 only if every relative error is below 1e-6.")
+
+    @Option(help: "LSTM width per direction (a multiple of 16).") var hidden = 16
+    @Option(help: "Span scorer width (a multiple of 16).") var spanHidden = 16
+    @Option(help: "Number of random sentences.") var sentences = 4
+    @Option(help: "Random seed.") var seed: UInt64 = 17
+
+    func validate() throws {
+        if hidden < 16 || hidden % 16 != 0 || spanHidden < 16 || spanHidden % 16 != 0 {
+            throw ValidationError("--hidden and --span-hidden must be positive multiples of 16")
+        }
+        if sentences < 1 { throw ValidationError("--sentences must be at least 1") }
+    }
+
+    func run() throws {
+        let report = ParserGradientCheck.run(hidden: hidden, spanHidden: spanHidden, sentences: sentences, seed: seed)
+        print("parser gradient check: h=\(hidden), H=\(spanHidden), \(sentences) random sentences, Float64")
+        print("parameter        count   max relative error")
+        for t in report.tensors {
+            print("\(t.name.padding(toLength: 15, withPad: " ", startingAt: 0))  \(String(t.count).leftPadded(to: 6))"
+                  + "   \(String(format: "%.3e", t.maxRelativeError))")
+        }
+        print("overall                  \(String(format: "%.3e", report.overall))  "
+              + "(threshold \(String(format: "%.0e", report.threshold)))")
+        print(report.passed ? "PASS" : "FAIL")
+        if !report.passed { throw ExitCode(1) }
     }
 }
