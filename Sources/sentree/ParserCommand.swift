@@ -7,7 +7,7 @@ struct ParserCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "parser",
         abstract: "Train and measure the parser that turns plain sentences into binary trees.",
-        subcommands: [ParserCheckTokenizer.self, ParserGradcheck.self])
+        subcommands: [ParserTrain.self, ParserCheckTokenizer.self, ParserGradcheck.self])
 }
 
 /// The tokenizer's round trip over a treebank: tokens → plausible text → tokens.
@@ -59,6 +59,7 @@ struct ParserGradcheck: ParsableCommand {
     @Option(help: "Span scorer width (a multiple of 16).") var spanHidden = 16
     @Option(help: "Number of random sentences.") var sentences = 4
     @Option(help: "Random seed.") var seed: UInt64 = 17
+    @Option(help: "Finite-difference step.") var epsilon = 1e-4
 
     func validate() throws {
         if hidden < 16 || hidden % 16 != 0 || spanHidden < 16 || spanHidden % 16 != 0 {
@@ -68,12 +69,14 @@ struct ParserGradcheck: ParsableCommand {
     }
 
     func run() throws {
-        let report = ParserGradientCheck.run(hidden: hidden, spanHidden: spanHidden, sentences: sentences, seed: seed)
+        let report = ParserGradientCheck.run(hidden: hidden, spanHidden: spanHidden, sentences: sentences, seed: seed,
+                                                epsilon: epsilon)
         print("parser gradient check: h=\(hidden), H=\(spanHidden), \(sentences) random sentences, Float64")
-        print("parameter        count   max relative error")
+        print("parameter        count   max relative error   at a ReLU kink (left out)")
         for t in report.tensors {
             print("\(t.name.padding(toLength: 15, withPad: " ", startingAt: 0))  \(String(t.count).leftPadded(to: 6))"
-                  + "   \(String(format: "%.3e", t.maxRelativeError))")
+                  + "   \(String(format: "%.3e", t.maxRelativeError))"
+                  + (t.atKinks > 0 ? "            \(t.atKinks)" : ""))
         }
         print("overall                  \(String(format: "%.3e", report.overall))  "
               + "(threshold \(String(format: "%.0e", report.threshold)))")
