@@ -53,14 +53,22 @@ func defaultParserPath(_ dataDirectory: String) -> String {
 
 /// Trains on `dataDirectory`'s train.txt (dev.txt picks the epoch), reporting on stdout,
 /// and writes the parser to `out`.
+///
+/// With `toStandardError` (for `parse`, whose standard output holds trees) everything goes
+/// to standard error, and the bar is drawn if that is a terminal.
 func trainParser(dataDirectory dir: String, options: ParserTrainingOptions, out: String,
-                 log: @escaping (String) -> Void = { print($0) }) throws -> SpanParser {
+                 toStandardError: Bool = false) throws -> SpanParser {
+    func write(_ text: String) {
+        if toStandardError { FileHandle.standardError.write(Data(text.utf8)) } else { print(text, terminator: "") }
+        fflush(nil)
+    }
+    func log(_ line: String) { write(line + "\n") }
     let train = try Treebank.load(contentsOf: (dir as NSString).appendingPathComponent("train.txt"))
     let dev = try Treebank.load(contentsOf: (dir as NSString).appendingPathComponent("dev.txt"))
-    let bar = isatty(STDOUT_FILENO) == 1
+    let bar = isatty(toStandardError ? STDERR_FILENO : STDOUT_FILENO) == 1
     var barShown = false
     func clearBar() {
-        if barShown { print("\r\u{1B}[K", terminator: ""); barShown = false }
+        if barShown { write("\r\u{1B}[K"); barShown = false }
     }
     log(TerminalText.sanitized("Training the parser on \(train.source) (dev: \(dev.source)), "
                                + "\(options.epochs) epochs, seed \(options.seed)"))
@@ -81,8 +89,7 @@ func trainParser(dataDirectory dir: String, options: ParserTrainingOptions, out:
             let line = "epoch \(epoch)/\(options.epochs) [" + String(repeating: "#", count: filled)
                 + String(repeating: ".", count: width - filled) + "] \(done)/\(total)  loss "
                 + String(format: "%.3f", loss) + "  ETA " + clock(eta)
-            print("\r\u{1B}[K" + line, terminator: "")
-            fflush(nil)
+            write("\r\u{1B}[K" + line)
             barShown = true
         case .epoch(let e):
             clearBar()
