@@ -24,9 +24,11 @@ struct ParserTrain: ParsableCommand {
     @Option(help: "Span scorer width (a multiple of 16).") var spanHidden = ParserConfig().spanHidden
     @Option(help: "Sentences per update.") var batchSize = ParserTrainingOptions().batchSize
     @Option(help: "Adam learning rate.") var lr: Float = ParserTrainingOptions().learningRate
+    @Option(help: "Dropout rate of the LSTM inputs and the fenceposts.") var dropout = ParserTrainingOptions().dropout
 
     func validate() throws {
         if epochs < 1 || epochs > 1000 { throw ValidationError("--epochs must be in 1...1000") }
+        if !(dropout >= 0 && dropout < 1) { throw ValidationError("--dropout must be in [0, 1)") }
         if batchSize < 1 { throw ValidationError("--batch-size must be at least 1") }
         if !(lr > 0 && lr.isFinite) { throw ValidationError("--lr must be a positive number") }
         var c = ParserConfig()
@@ -40,6 +42,7 @@ struct ParserTrain: ParsableCommand {
             var options = ParserTrainingOptions()
             options.epochs = epochs; options.seed = seed; options.batchSize = batchSize
             options.learningRate = lr; options.embeddings = embeddings
+            options.dropout = dropout
             options.config.hidden = hidden; options.config.spanHidden = spanHidden
             _ = try trainParser(dataDirectory: dir, options: options, out: out ?? defaultParserPath(dir))
         }

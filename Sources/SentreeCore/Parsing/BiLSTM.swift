@@ -11,6 +11,8 @@ final class LSTMPass<T: ModelScalar> {
     /// Set by the caller before `backward`: ∂loss/∂hidden from outside the LSTM.
     var dHidden: [T] = []
     var dCell: [T] = [], dGates: [T] = [], dX: [T] = []
+    /// Inverted-dropout mask of the input rows (0 or 1/(1−rate)), empty when nothing is dropped.
+    var inputMask: [T] = []
     private var whT: [T] = [], wxT: [T] = []
 
     init(hidden: Int, inputWidth: Int, reversed: Bool) {
@@ -23,11 +25,14 @@ final class LSTMPass<T: ModelScalar> {
     @inline(__always) func position(_ t: Int, length: Int) -> Int { reversed ? length - 1 - t : t }
 
     func forward(_ batch: SentenceBatch, _ p: UnsafePointer<T>, layout: ParserLayout,
-                 direction d: ParserLayout.Direction) {
+                 direction d: ParserLayout.Direction, dropout: Dropping? = nil) {
         let rows = batch.rows, h = self.h, xw = inputWidth, g4 = 4 * h
         resize(&x, rows * xw); resize(&gates, rows * g4)
         resize(&cell, rows * h); resize(&tanhCell, rows * h); resize(&hidden, rows * h)
         gatherInputs(batch, p, layout: layout)
+        var dropping = dropout
+        inputMask = dropping?.mask(count: rows * xw) ?? []
+        if !inputMask.isEmpty { multiply(&x, by: inputMask) }
         x.withUnsafeBufferPointer { x in
             gates.withUnsafeMutableBufferPointer { gates in
                 broadcastRows(m: rows, n: g4, v: p + d.b, y: gates.baseAddress!, ldy: g4)
@@ -126,6 +131,7 @@ final class LSTMPass<T: ModelScalar> {
             gemm(m: rows, n: xw, k: g4, a: dgb.baseAddress!, rowStride: g4, columnStride: 1,
                  b: wxt.baseAddress!, ldb: xw, c: dxb.baseAddress!, ldc: xw)
         }}}}
+        if !inputMask.isEmpty { multiply(&dX, by: inputMask) }
         scatterInputGradient(batch, grad, layout: layout)
     }
 
@@ -175,4 +181,22 @@ func resize<T: ModelScalar>(_ a: inout [T], _ n: Int, zeroed: Bool = false) {
         if a.count > n { a.removeLast(a.count - n) } else { a.append(contentsOf: repeatElement(0, count: n - a.count)) }
     }
     if zeroed { a.withUnsafeMutableBufferPointer { $0.update(repeating: 0) } }
+}
+
+/// A dropout rate and the generator of its masks.
+struct Dropping {
+    var rate: Double
+    var random: SplitMix64
+
+    /// `count` values, each 0 with probability `rate`, else 1/(1 − rate).
+    mutating func mask<T: ModelScalar>(count: Int) -> [T] {
+        let kept = T(1 / (1 - rate))
+        return (0 ..< count).map { _ in random.uniform() < rate ? 0 : kept }
+    }
+}
+
+/// a[i] *= m[i]
+func multiply<T: ModelScalar>(_ a: inout [T], by m: [T]) {
+    precondition(a.count == m.count)
+    for i in a.indices { a[i] *= m[i] }
 }

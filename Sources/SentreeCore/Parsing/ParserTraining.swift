@@ -11,6 +11,8 @@ public struct ParserTrainingOptions: Sendable {
     /// Word dropout α: a training word seen c times is read as `<unk>` with probability
     /// α / (α + c), so the network learns what to do with words it has never seen.
     public var wordDropout = 0.25
+    /// Dropout rate of the LSTM inputs and of the fenceposts.
+    public var dropout = 0.3
     /// A GloVe or word2vec text file to start the word vectors from (its width replaces `wordDim`).
     public var embeddings: String?
 
@@ -102,7 +104,8 @@ public enum ParserTraining {
                 gradient.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
                 let loss = parameters.withUnsafeBufferPointer { p in
                     gradient.withUnsafeMutableBufferPointer { g in
-                        network.run(batch, p.baseAddress!)
+                        let seed = options.seed &* 0x9E37_79B9 &+ UInt64(epoch) << 32 &+ UInt64(done)
+                        network.run(batch, p.baseAddress!, dropout: (options.dropout, seed))
                         return network.lossAndGradient(batch, gold: gold, scale: 1 / Float(members.count),
                                                        p.baseAddress!, g.baseAddress!)
                     }

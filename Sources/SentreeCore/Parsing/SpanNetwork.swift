@@ -15,10 +15,19 @@ final class SpanNetwork<T: ModelScalar> {
     }
 
     /// Runs both LSTMs and projects the fenceposts; spans can be scored afterwards.
-    func run(_ batch: SentenceBatch, _ p: UnsafePointer<T>) {
-        forwardLSTM.forward(batch, p, layout: layout, direction: layout.forward)
-        backwardLSTM.forward(batch, p, layout: layout, direction: layout.backward)
-        scorer.forward(batch, forward: forwardLSTM, backward: backwardLSTM, p, layout: layout)
+    ///
+    /// With `dropout`, the LSTM inputs and the fenceposts are dropped at that rate (training).
+    func run(_ batch: SentenceBatch, _ p: UnsafePointer<T>, dropout: (rate: Double, seed: UInt64)? = nil) {
+        // Each of the three masks from its own stream of the seed.
+        func dropping(_ k: UInt64) -> Dropping? {
+            guard let dropout, dropout.rate > 0 else { return nil }
+            return Dropping(rate: dropout.rate, random: SplitMix64.stream(seed: dropout.seed, k))
+        }
+        forwardLSTM.forward(batch, p, layout: layout, direction: layout.forward, dropout: dropping(1))
+        backwardLSTM.forward(batch, p, layout: layout, direction: layout.backward, dropout: dropping(2))
+        var fenceDropping = dropping(3)
+        scorer.forward(batch, forward: forwardLSTM, backward: backwardLSTM, p, layout: layout,
+                       dropout: &fenceDropping)
     }
 
     /// After `run`: the span loss times `scale`, with its gradient added to `grad`.

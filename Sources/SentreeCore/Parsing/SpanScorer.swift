@@ -14,6 +14,8 @@ final class SpanScorer<T: ModelScalar> {
     let width: Int
     var fence: [T] = [], projected: [T] = []
     var dProjected: [T] = [], dFence: [T] = []
+    /// Inverted-dropout mask of the fenceposts, empty when nothing is dropped.
+    var fenceMask: [T] = []
     private var w1T: [T] = []
 
     init(hidden: Int, spanHidden: Int) {
@@ -22,7 +24,7 @@ final class SpanScorer<T: ModelScalar> {
     }
 
     func forward(_ batch: SentenceBatch, forward fw: LSTMPass<T>, backward bw: LSTMPass<T>,
-                 _ p: UnsafePointer<T>, layout: ParserLayout) {
+                 _ p: UnsafePointer<T>, layout: ParserLayout, dropout: inout Dropping?) {
         let rows = batch.fenceRows, h = self.h
         resize(&fence, rows * 2 * h); resize(&projected, rows * width, zeroed: true)
         fence.withUnsafeMutableBufferPointer { fb in
@@ -42,6 +44,8 @@ final class SpanScorer<T: ModelScalar> {
                 }
             }
         }
+        fenceMask = dropout?.mask(count: rows * 2 * h) ?? []
+        if !fenceMask.isEmpty { multiply(&fence, by: fenceMask) }
         fence.withUnsafeBufferPointer { fb in
             projected.withUnsafeMutableBufferPointer { pb in
                 gemm(m: rows, n: width, k: 2 * h, a: fb.baseAddress!, rowStride: 2 * h, columnStride: 1,
@@ -158,6 +162,7 @@ final class SpanScorer<T: ModelScalar> {
                 }
             }
         }
+        if !fenceMask.isEmpty { multiply(&dFence, by: fenceMask) }
         resize(&fw.dHidden, batch.rows * h, zeroed: true)
         resize(&bw.dHidden, batch.rows * h, zeroed: true)
         dFence.withUnsafeBufferPointer { dfb in
