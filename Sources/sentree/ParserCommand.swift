@@ -7,7 +7,7 @@ struct ParserCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "parser",
         abstract: "Train and measure the parser that turns plain sentences into binary trees.",
-        subcommands: [ParserTrain.self, ParserCheckTokenizer.self, ParserGradcheck.self])
+        subcommands: [ParserTrain.self, ParserEval.self, ParserCheckTokenizer.self, ParserGradcheck.self])
 }
 
 /// The tokenizer's round trip over a treebank: tokens → plausible text → tokens.
