@@ -111,7 +111,7 @@ struct Predict: ParsableCommand {
 /// Memory holds one chunk (64 KiB) and one line, at most `InputText.maximumLineBytes`, not
 /// the whole input. As with `readLine`, a CR before the LF is dropped and invalid UTF-8
 /// becomes U+FFFD.
-private func forEachStandardInputLine(_ body: (String, Int) throws -> Void,
+func forEachStandardInputLine(_ body: (String, Int) throws -> Void,
                                       afterChunk: () throws -> Void) throws {
     var splitter = LineSplitter()
     var number = 0  // not splitter.lineCount: the splitter is being mutated while this runs

@@ -36,7 +36,7 @@ extension Treebank {
 
     /// Checks the raw text of a sentence before it is tokenized, so that positions are those
     /// the user typed.
-    private static func validate(_ sentence: String, line: Int, source: String) throws(TreebankError) {
+    static func validate(_ sentence: String, line: Int, source: String) throws(TreebankError) {
         var sentence = sentence
         let failure = sentence.withUTF8 { bytes -> TreebankError? in
             func fail(_ offset: Int, _ message: String) -> TreebankError {

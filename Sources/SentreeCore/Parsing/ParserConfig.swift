@@ -1,0 +1,29 @@
+/// The sizes of a span parser: what its file's metadata records and its layout follows.
+public struct ParserConfig: Sendable, Equatable {
+    /// Width of a word's own vector (the vectors file's width when one is given).
+    public var wordDim = 50
+    /// Width of the vector of a word's last three letters, which carries unknown words.
+    public var suffixDim = 16
+    /// Width of the vector of a word's shape (capitalized, number, punctuation, …).
+    public var shapeDim = 8
+    /// LSTM state width per direction (a multiple of 16).
+    public var hidden = 96
+    /// Hidden ReLU units of the span scorer (a multiple of 16).
+    public var spanHidden = 128
+
+    public init() {}
+
+    /// Width of one LSTM input row: the three vectors side by side, padded to SIMD width.
+    public var inputWidth: Int { padded(wordDim + suffixDim + shapeDim) }
+
+    /// Why these sizes cannot be used, or nil.
+    public var problem: String? {
+        if wordDim < 1 || suffixDim < 1 || shapeDim < 1 { return "embedding widths must be positive" }
+        if hidden < 16 || hidden % 16 != 0 || hidden > 1024 { return "LSTM width \(hidden) is not a multiple of 16 in 16...1024" }
+        if spanHidden < 16 || spanHidden % 16 != 0 || spanHidden > 4096 {
+            return "span scorer width \(spanHidden) is not a multiple of 16 in 16...4096"
+        }
+        if wordDim > 4096 || suffixDim > 1024 || shapeDim > 1024 { return "embedding width too large" }
+        return nil
+    }
+}

@@ -1,0 +1,111 @@
+import Foundation
+
+/// Why a parser file cannot be written or read.
+public struct ParserFileError: Error, CustomStringConvertible, Equatable {
+    public let message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}
+
+/// A span parser on disk: a safetensors file whose tensors are the weights (`ParserLayout`
+/// names) and whose metadata holds the format, sizes, vocabularies and `info`.
+///
+/// Written atomically (temp file, fsync, rename), so a crash leaves the old file or the new
+/// one. Reading checks the format tag and version, every size and shape, and the word lists,
+/// so a corrupt or foreign file gives an error naming what is wrong, never a crash.
+public enum ParserFile {
+    public static let format = "sentree-span-parser"
+    public static let version = 1
+
+    public static func write(_ parser: SpanParser, to path: String) throws {
+        let c = parser.layout.config
+        func json(_ words: [String]) throws -> String {
+            String(decoding: try JSONSerialization.data(withJSONObject: words), as: UTF8.self)
+        }
+        var metadata = parser.info
+        metadata["format"] = format
+        metadata["format_version"] = String(version)
+        metadata["word_dim"] = String(c.wordDim)
+        metadata["suffix_dim"] = String(c.suffixDim)
+        metadata["shape_dim"] = String(c.shapeDim)
+        metadata["hidden"] = String(c.hidden)
+        metadata["span_hidden"] = String(c.spanHidden)
+        metadata["words"] = try json(parser.features.words.words)
+        metadata["suffixes"] = try json(parser.features.suffixes.words)
+        let tensors = parser.layout.tensors.map { t in
+            let n = t.shape.reduce(1, *)
+            return (name: t.name, shape: t.shape, values: Array(parser.parameters[t.offset ..< t.offset + n]))
+        }
+        let data = try SafeTensors.encode(tensors: tensors, metadata: metadata)
+        do {
+            try AtomicFile.write(data, to: path)
+        } catch {
+            throw ParserFileError("cannot write the parser to \(path): \(error)")
+        }
+    }
+
+    public static func read(from path: String) throws -> SpanParser {
+        func fail(_ message: String) -> ParserFileError { ParserFileError("\(path): \(message)") }
+        guard FileManager.default.fileExists(atPath: path) else { throw fail("no such parser file") }
+        guard let data = FileManager.default.contents(atPath: path) else { throw fail("cannot read the file") }
+        let file: SafeTensors.File
+        do {
+            file = try SafeTensors.parse(data, path: path)
+        } catch {
+            throw ParserFileError("\(error) (not a sentree parser file?)")
+        }
+        let m = file.metadata
+        guard m["format"] == format else {
+            throw fail("not a sentree parser file (format \(m["format"].map { "'\($0)'" } ?? "missing"), "
+                       + "expected '\(format)'); a model checkpoint goes to --checkpoint, not --parser")
+        }
+        guard m["format_version"] == String(version) else {
+            throw fail("parser format version \(m["format_version"] ?? "missing") is not supported "
+                       + "(this sentree reads version \(version)); train a new one with `sentree parser train`")
+        }
+        func int(_ key: String) throws -> Int {
+            guard let s = m[key], let v = Int(s) else { throw fail("metadata '\(key)' is missing or not a number") }
+            return v
+        }
+        func list(_ key: String) throws -> [String] {
+            guard let s = m[key], let v = try? JSONSerialization.jsonObject(with: Data(s.utf8)) as? [String] else {
+                throw fail("metadata '\(key)' is missing or not a list of words")
+            }
+            return v
+        }
+        var config = ParserConfig()
+        config.wordDim = try int("word_dim")
+        config.suffixDim = try int("suffix_dim")
+        config.shapeDim = try int("shape_dim")
+        config.hidden = try int("hidden")
+        config.spanHidden = try int("span_hidden")
+        if let problem = config.problem { throw fail("invalid sizes: \(problem)") }
+        let features: ParserFeatures
+        do {
+            let words = try Vocabulary(validating: try list("words"), lowercase: true)
+            guard words.count > 2, words.words[1] == ParserFeatures.start, words.words[2] == ParserFeatures.end else {
+                throw fail("word list does not start with <unk>, <s>, </s>")
+            }
+            features = ParserFeatures(words: words,
+                                      suffixes: try Vocabulary(validating: try list("suffixes"), lowercase: true))
+        } catch let error as VocabularyError {
+            throw fail(error.message)
+        }
+        let layout = ParserLayout(config: config, wordCount: features.words.count,
+                                  suffixCount: features.suffixes.count)
+        var parameters = [Float](repeating: 0, count: layout.count)
+        for t in layout.tensors {
+            guard let entry = file.entry(t.name) else { throw fail("tensor '\(t.name)' is missing") }
+            guard entry.dtype == "F32", entry.shape == t.shape else {
+                throw fail("tensor '\(t.name)' is \(entry.dtype) \(entry.shape), expected F32 \(t.shape)")
+            }
+            let values = SafeTensors.floats(entry, in: file.data)
+            guard values.allSatisfy(\.isFinite) else { throw fail("tensor '\(t.name)' holds NaN or infinite values") }
+            parameters.replaceSubrange(t.offset ..< t.offset + values.count, with: values)
+        }
+        let known: Set<String> = ["format", "format_version", "word_dim", "suffix_dim", "shape_dim", "hidden",
+                                  "span_hidden", "words", "suffixes"]
+        return SpanParser(features: features, layout: layout, parameters: parameters,
+                          info: m.filter { !known.contains($0.key) })
+    }
+}

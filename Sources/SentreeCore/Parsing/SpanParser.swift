@@ -1,0 +1,65 @@
+import Foundation
+
+/// A trained span parser: features, sizes and weights, ready to bracket sentences.
+public struct SpanParser: Sendable {
+    public let features: ParserFeatures
+    public let layout: ParserLayout
+    public let parameters: [Float]
+    /// Facts about how it was made (dev F1, date, data), kept in its file.
+    public var info: [String: String]
+
+    public init(features: ParserFeatures, layout: ParserLayout, parameters: [Float], info: [String: String] = [:]) {
+        precondition(parameters.count == layout.count)
+        self.features = features
+        self.layout = layout
+        self.parameters = parameters
+        self.info = info
+    }
+
+    /// Sentences per BiLSTM batch when parsing.
+    static let batchSize = 64
+
+    /// The best binary tree of each sentence (tokens as the tokenizer gives them).
+    ///
+    /// Up to `ChartDecoder.exactLimit` words a sentence is decoded exactly (CKY), longer ones
+    /// greedily; an empty sentence gives an empty tree.
+    public func parse(_ sentences: [[String]]) -> [BinaryTree] {
+        var trees = [BinaryTree](repeating: BinaryTree(words: 0) { _, _ in 0 }, count: sentences.count)
+        let network = SpanNetwork<Float>(layout: layout)
+        // Similar lengths together keep the packed batches dense.
+        let order = sentences.indices.filter { !sentences[$0].isEmpty }.sorted {
+            sentences[$0].count != sentences[$1].count ? sentences[$0].count > sentences[$1].count : $0 < $1
+        }
+        for start in stride(from: 0, to: order.count, by: Self.batchSize) {
+            let chunk = Array(order[start ..< min(start + Self.batchSize, order.count)])
+            let batch = SentenceBatch(chunk.map { features.encode(sentences[$0]) })
+            parameters.withUnsafeBufferPointer { p in
+                network.run(batch, p.baseAddress!)
+                for s in 0 ..< batch.count {
+                    trees[chunk[batch.order[s]]] = decode(s, batch, network, p.baseAddress!)
+                }
+            }
+        }
+        return trees
+    }
+
+    private func decode(_ s: Int, _ batch: SentenceBatch, _ network: SpanNetwork<Float>,
+                        _ p: UnsafePointer<Float>) -> BinaryTree {
+        let n = batch.sentences[s].count
+        if n <= ChartDecoder.exactLimit {
+            return ChartDecoder.cky(words: n, scores: network.scorer.chart(s, in: batch, p, layout: layout)).tree
+        }
+        return ChartDecoder.greedy(words: n) { i, j in network.scorer.score(s, i, j, in: batch, p, layout: layout) }
+    }
+
+    /// Bracket F1 of the parser's trees for the sentences of `treebank` against its trees.
+    public func evaluate(_ treebank: Treebank) -> BracketScore {
+        let sentences = (0 ..< treebank.count).map { ParserData.tokens(of: $0, in: treebank) }
+        let trees = parse(sentences)
+        var score = BracketScore()
+        for t in 0 ..< treebank.count {
+            score.add(predicted: trees[t].scoredSpans, gold: BracketScore.spans(of: t, in: treebank))
+        }
+        return score
+    }
+}

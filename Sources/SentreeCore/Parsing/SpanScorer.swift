@@ -1,0 +1,189 @@
+import RealModule
+
+/// Scores every span of a batch's sentences from the BiLSTM's fenceposts, and backpropagates
+/// the span loss into them (derivation: docs/models/Parser.md, "Span scores").
+///
+/// Fencepost k of a sentence of n words sits between words k and k+1 (k = 0 … n):
+/// `F_k = [f_k ; −b_k]`, where f_k is the forward state after word k and b_k the backward
+/// state at word k+1. Span (i, j) is `F_j − F_i = [f_j − f_i ; b_i − b_j]`, and its score
+/// `s(i, j) = v · relu((F_j − F_i) W1 + b1) + c`. The first layer is linear, so
+/// `(F_j − F_i) W1 = P_j − P_i` with `P = F W1` computed once per fencepost: a span then
+/// costs one H-wide ReLU and dot product, not a matrix product.
+final class SpanScorer<T: ModelScalar> {
+    let h: Int
+    let width: Int
+    var fence: [T] = [], projected: [T] = []
+    var dProjected: [T] = [], dFence: [T] = []
+    /// Inverted-dropout mask of the fenceposts, empty when nothing is dropped.
+    var fenceMask: [T] = []
+    private var w1T: [T] = []
+
+    init(hidden: Int, spanHidden: Int) {
+        h = hidden
+        width = spanHidden
+    }
+
+    func forward(_ batch: SentenceBatch, forward fw: LSTMPass<T>, backward bw: LSTMPass<T>,
+                 _ p: UnsafePointer<T>, layout: ParserLayout, dropout: inout Dropping?) {
+        let rows = batch.fenceRows, h = self.h
+        resize(&fence, rows * 2 * h); resize(&projected, rows * width, zeroed: true)
+        fence.withUnsafeMutableBufferPointer { fb in
+            fw.hidden.withUnsafeBufferPointer { fh in
+                bw.hidden.withUnsafeBufferPointer { bh in
+                    for s in 0 ..< batch.count {
+                        let n = batch.sentences[s].count
+                        for k in 0 ... n {
+                            let out = fb.baseAddress! + (batch.fenceStart[s] + k) * 2 * h
+                            copyVector(n: h, fh.baseAddress! + batch.row(step: k, sentence: s) * h, out)
+                            // Backward step n − k read framed position k + 1, i.e. word k+1.
+                            let b = bh.baseAddress! + batch.row(step: n - k, sentence: s) * h
+                            var c = 0
+                            while c < h { store(-load(b, c), out + h, c); c += laneWidth }
+                        }
+                    }
+                }
+            }
+        }
+        fenceMask = dropout?.mask(count: rows * 2 * h) ?? []
+        if !fenceMask.isEmpty { multiply(&fence, by: fenceMask) }
+        fence.withUnsafeBufferPointer { fb in
+            projected.withUnsafeMutableBufferPointer { pb in
+                gemm(m: rows, n: width, k: 2 * h, a: fb.baseAddress!, rowStride: 2 * h, columnStride: 1,
+                     b: p + layout.w1, ldb: width, c: pb.baseAddress!, ldc: width)
+            }
+        }
+    }
+
+    /// s(i, j) of sentence `s` of the batch.
+    @inline(__always)
+    func score(_ s: Int, _ i: Int, _ j: Int, in batch: SentenceBatch, _ p: UnsafePointer<T>,
+               layout: ParserLayout) -> T {
+        projected.withUnsafeBufferPointer { pb in
+            let base = pb.baseAddress! + batch.fenceStart[s] * width
+            return spanScore(base + i * width, base + j * width, p, layout: layout)
+        }
+    }
+
+    @inline(__always)
+    func spanScore(_ pi: UnsafePointer<T>, _ pj: UnsafePointer<T>, _ p: UnsafePointer<T>,
+                   layout: ParserLayout) -> T {
+        var acc = SIMD16<T>()
+        let zero = SIMD16<T>()
+        var c = 0
+        while c < width {
+            let a = load(pj, c) - load(pi, c) + load(p + layout.b1, c)
+            acc = acc.addingProduct(pointwiseMax(a, zero), load(p + layout.v, c))
+            c += laneWidth
+        }
+        return acc.sum() + p[layout.c]
+    }
+
+    /// Scores of all spans of sentence `s` of length ≥ 2, at `i·(n+1) + j` (others 0).
+    func chart(_ s: Int, in batch: SentenceBatch, _ p: UnsafePointer<T>, layout: ParserLayout) -> [T] {
+        let n = batch.sentences[s].count
+        var out = [T](repeating: 0, count: (n + 1) * (n + 1))
+        projected.withUnsafeBufferPointer { pb in
+            let base = pb.baseAddress! + batch.fenceStart[s] * width
+            for i in 0 ..< n {
+                for j in i + 2 ..< n + 1 where j - i < n {
+                    out[i * (n + 1) + j] = spanScore(base + i * width, base + j * width, p, layout: layout)
+                }
+            }
+        }
+        return out
+    }
+
+    /// The logistic loss of every span of length 2 … n−1 (gold or not), times `scale`, and
+    /// its gradient: into `grad` for v, c, b1 and W1, and into the LSTMs' `dHidden`.
+    ///
+    /// `gold[s]` marks sentence s's gold spans at `i·(n+1) + j`.
+    func lossAndBackward(_ batch: SentenceBatch, gold: [[Bool]], scale: T, forward fw: LSTMPass<T>,
+                         backward bw: LSTMPass<T>, _ p: UnsafePointer<T>, _ grad: UnsafeMutablePointer<T>,
+                         layout: ParserLayout) -> T {
+        let rows = batch.fenceRows, width = self.width
+        resize(&dProjected, rows * width, zeroed: true)
+        var loss: T = 0
+        let zero = SIMD16<T>()
+        projected.withUnsafeBufferPointer { pb in
+            dProjected.withUnsafeMutableBufferPointer { db in
+                for s in 0 ..< batch.count {
+                    let n = batch.sentences[s].count
+                    let base = pb.baseAddress! + batch.fenceStart[s] * width
+                    let dBase = db.baseAddress! + batch.fenceStart[s] * width
+                    for i in 0 ..< n {
+                        for j in i + 2 ..< n + 1 where j - i < n {
+                            let pi = base + i * width, pj = base + j * width
+                            let score = spanScore(pi, pj, p, layout: layout)
+                            let y: T = gold[s][i * (n + 1) + j] ? 1 : 0
+                            // softplus(s) − y·s, computed without overflow for large |s|.
+                            loss += scale * (T.log(1 + T.exp(-Swift.abs(score))) + Swift.max(score, 0) - y * score)
+                            let ds = scale * (1 / (1 + T.exp(-score)) - y)
+                            grad[layout.c] += ds
+                            let dsv = SIMD16<T>(repeating: ds)
+                            let di = dBase + i * width, dj = dBase + j * width
+                            var c = 0
+                            while c < width {
+                                let a = load(pj, c) - load(pi, c) + load(p + layout.b1, c)
+                                let r = pointwiseMax(a, zero)
+                                store(load(grad + layout.v, c).addingProduct(dsv, r), grad + layout.v, c)
+                                let da = (dsv * load(p + layout.v, c)).replacing(with: zero, where: a .<= zero)
+                                store(load(grad + layout.b1, c) + da, grad + layout.b1, c)
+                                store(load(dj, c) + da, dj, c)
+                                store(load(di, c) - da, di, c)
+                                c += laneWidth
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        backward(batch, forward: fw, backward: bw, p, grad, layout: layout)
+        return loss
+    }
+
+    /// From `dProjected`: W1's gradient, and the fenceposts' into `dHidden`.
+    private func backward(_ batch: SentenceBatch, forward fw: LSTMPass<T>, backward bw: LSTMPass<T>,
+                          _ p: UnsafePointer<T>, _ grad: UnsafeMutablePointer<T>, layout: ParserLayout) {
+        let rows = batch.fenceRows, h = self.h, width = self.width
+        resize(&dFence, rows * 2 * h, zeroed: true)
+        resize(&w1T, width * 2 * h)
+        w1T.withUnsafeMutableBufferPointer {
+            transpose(rows: 2 * h, cols: width, from: p + layout.w1, stride: width, to: $0.baseAddress!, stride: 2 * h)
+        }
+        dProjected.withUnsafeBufferPointer { db in
+            fence.withUnsafeBufferPointer { fb in
+                dFence.withUnsafeMutableBufferPointer { dfb in
+                    w1T.withUnsafeBufferPointer { wt in
+                        gemm(m: 2 * h, n: width, k: rows, a: fb.baseAddress!, rowStride: 1, columnStride: 2 * h,
+                             b: db.baseAddress!, ldb: width, c: grad + layout.w1, ldc: width)
+                        gemm(m: rows, n: 2 * h, k: width, a: db.baseAddress!, rowStride: width, columnStride: 1,
+                             b: wt.baseAddress!, ldb: 2 * h, c: dfb.baseAddress!, ldc: 2 * h)
+                    }
+                }
+            }
+        }
+        if !fenceMask.isEmpty { multiply(&dFence, by: fenceMask) }
+        resize(&fw.dHidden, batch.rows * h, zeroed: true)
+        resize(&bw.dHidden, batch.rows * h, zeroed: true)
+        dFence.withUnsafeBufferPointer { dfb in
+            fw.dHidden.withUnsafeMutableBufferPointer { fd in
+                bw.dHidden.withUnsafeMutableBufferPointer { bd in
+                    for s in 0 ..< batch.count {
+                        let n = batch.sentences[s].count
+                        for k in 0 ... n {
+                            let d = dfb.baseAddress! + (batch.fenceStart[s] + k) * 2 * h
+                            let f = fd.baseAddress! + batch.row(step: k, sentence: s) * h
+                            let b = bd.baseAddress! + batch.row(step: n - k, sentence: s) * h
+                            var c = 0
+                            while c < h {
+                                store(load(f, c) + load(d, c), f, c)
+                                store(load(b, c) - load(d, h + c), b, c)
+                                c += laneWidth
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
