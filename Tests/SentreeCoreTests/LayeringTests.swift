@@ -17,7 +17,7 @@ import Testing
         ["Models"],
         ["Configuration"],
         ["Checkpoint"],
-        ["Training"],
+        ["Training", "Parsing"],
     ]
 
     static var coreRoot: URL {
