@@ -158,8 +158,8 @@ struct Train: ParsableCommand {
             ?? Vocabulary.build(from: train, lowercase: config.lowercase).count
         do {
             try Trainer.check(config: config, train: train, dev: dev, vocabularySize: vocabularySize)
-        } catch let problem as ConfigProblem where session.run == nil {
-            throw CLIError(problem.flagDescription)
+        } catch let error as TrainerError where session.run == nil && error.problem != nil {
+            throw CLIError(error.problem?.flagDescription ?? error.description)
         }
         let run = try session.run ?? createRun(config)
         let probes = try runProbes(run.path, adding: given)

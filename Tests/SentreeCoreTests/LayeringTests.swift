@@ -63,8 +63,12 @@ import Testing
         var found: [Violation] = []
         for source in sources {
             guard let own = rank[source.folder] else { continue }
-            let words = Set(source.code.matches(of: /[A-Za-z_]\w*/).map { String($0.0) })
-            for word in words {
+            // A member (`Self.resize`) or a name the file declares itself is not a use of
+            // another folder's declaration of the same name.
+            let local = Set(source.code.matches(of: /(?:func|struct|enum|class|protocol|typealias)\s+([A-Za-z_]\w*)/)
+                .map { String($0.1) })
+            let words = Set(source.code.matches(of: /(^|[^.\w])([A-Za-z_]\w*)/).map { String($0.2) })
+            for word in words where !local.contains(word) {
                 guard let folder = owner[word], folder != source.folder, let theirs = rank[folder] else { continue }
                 if theirs >= own { found.append(Violation(file: source.path, name: word, from: source.folder, to: folder)) }
             }

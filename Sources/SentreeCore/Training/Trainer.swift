@@ -109,7 +109,7 @@ public final class Trainer: TrainerControl {
                              vocabularySize: Int) throws {
         // Every source of settings meets the same rules: flags, run.json and checkpoints
         // edited by hand (`Dropout` and `WordDropout` trap outside their range).
-        do { try config.validate(vocabularySize: vocabularySize) } catch { throw TrainerError(error.description) }
+        do { try config.validate(vocabularySize: vocabularySize) } catch { throw TrainerError(error) }
         guard train.count > 0 else { throw TrainerError("\(train.source): no training trees") }
         // With no dev trees every epoch scores 0% and `best` would be saved from nothing.
         guard dev.count > 0 else {
@@ -177,5 +177,8 @@ public final class Trainer: TrainerControl {
 /// A configuration or data problem found before training starts.
 public struct TrainerError: Error, CustomStringConvertible {
     public let description: String
-    public init(_ description: String) { self.description = description }
+    /// The setting out of range, when that is the problem, so a front end can name its flag.
+    public let problem: ConfigProblem?
+    public init(_ description: String) { self.description = description; problem = nil }
+    public init(_ problem: ConfigProblem) { description = problem.description; self.problem = problem }
 }
