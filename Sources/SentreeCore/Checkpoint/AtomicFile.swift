@@ -11,7 +11,7 @@ enum AtomicFile {
     static func write(_ data: Data, to path: String, fault: Int32? = nil) throws {
         let directory = (path as NSString).deletingLastPathComponent
         let temp = (directory.isEmpty ? "." : directory) + "/.\((path as NSString).lastPathComponent).\(getpid()).tmp"
-        let fd = open(temp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        let fd = open(temp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0o644)
         guard fd >= 0 else { throw CheckpointError(path, "cannot create \(temp): \(errnoText())") }
         var ok = false
         defer { if !ok { unlink(temp) } }

@@ -53,7 +53,8 @@ public struct MetricsLog: Sendable {
 
     private func append(_ line: Data) throws {
         if let code = faults?.inject(path) { throw CheckpointError(path, "cannot append: \(errnoText(code))") }
-        let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+        // O_NOFOLLOW: a metrics.jsonl that is a link would append this run's lines elsewhere.
+        let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0o644)
         guard fd >= 0 else { throw CheckpointError(path, "cannot open: \(errnoText())") }
         defer { close(fd) }
         let bytes = line + Data([0x0A])

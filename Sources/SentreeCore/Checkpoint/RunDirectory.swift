@@ -141,6 +141,15 @@ public final class RunDirectory: Sendable {
     /// Fails with the holder's process id if another process is writing to the run.
     public static func openExisting(_ path: String, faults: WriteFaults? = nil) throws -> RunDirectory {
         let files = try RunFiles.existing(path)
+        // A run's own files are regular files: a link among them would have this process
+        // write into whatever it points at (the lock file and metrics log are also opened
+        // with O_NOFOLLOW, for a link planted later).
+        for name in RunFiles.runFileNames + ["sentree.lock", "probes.txt"] {
+            var info = stat()
+            if lstat(path + "/" + name, &info) == 0 && (info.st_mode & S_IFMT) == S_IFLNK {
+                throw CheckpointError(path + "/" + name, errnoText(ELOOP))
+            }
+        }
         let lock = try FileLock(path: files.lockPath)
         if let holder = try lock.tryLock() {
             throw CheckpointError(path, "is in use by another sentree process (\(holder)); stop it first, "
@@ -187,7 +196,9 @@ final class FileLock: Sendable {
 
     init(path: String) throws {
         self.path = path
-        fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        // O_NOFOLLOW: a sentree.lock that is a link would have this process truncate and
+        // write its pid into the link's target.
+        fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o644)
         guard fd >= 0 else { throw CheckpointError(path, "cannot open the lock file: \(errnoText())") }
     }
 
