@@ -166,6 +166,17 @@ private func crc32(_ data: Data) -> UInt32 {
 // MARK: - Corruption
 
 @Suite struct CheckpointCorruptionTests {
+    /// A checkpoint with a NaN or an infinity and a valid checksum (written by hand, or by
+    /// a tool) is refused by name, where `predict` used to print `nan` with exit 0.
+    @Test(arguments: [Float.nan, .infinity, -.infinity])
+    func nonFiniteWeightsAreRefused(_ value: Float) throws {
+        var checkpoint = makeCheckpoint(kind: .rnn)
+        let layout = ParameterLayout(checkpoint.model)
+        checkpoint.parameters[layout.U.offset + 1] = value
+        let error = decodeError(try checkpoint.encoded())
+        #expect(error?.message.contains("tensor 'U' holds 1 values that are not finite") == true, "\(String(describing: error))")
+    }
+
     let bytes: Data
     let n: Int
 

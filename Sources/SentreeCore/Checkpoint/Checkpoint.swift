@@ -156,7 +156,15 @@ public struct Checkpoint: Sendable, Equatable {
                 guard e.dtype == "F32", e.shape == t.shape else {
                     throw fail("tensor '\(e.name)' is \(e.dtype) \(e.shape), expected F32 \(t.shape)")
                 }
-                values += SafeTensors.floats(e, in: file.data)
+                let floats = SafeTensors.floats(e, in: file.data)
+                // Training never saves a NaN or an infinity (`TrainingLoop.save` refuses them),
+                // and a model that holds one predicts `nan` for everything.
+                let bad = floats.count { !$0.isFinite }
+                guard bad == 0 else {
+                    throw fail("tensor '\(e.name)' holds \(bad) values that are not finite numbers (NaN or "
+                               + "infinity); no finished training step writes such a file")
+                }
+                values += floats
             }
             return values
         }
