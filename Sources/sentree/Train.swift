@@ -87,7 +87,8 @@ struct Train: ParsableCommand {
     var embeddings: String?
     @Flag(help: "Keep the pretrained word vectors fixed.") var freezeEmbeddings = false
     @Option(help: "Learning-rate multiplier for the word vectors (default: 1).") var embeddingLrScale: Double?
-    @Option(help: "Seconds between automatic saves of last (default: \(Int(TrainingConfig.defaultSaveInterval))).")
+    @Option(help: ArgumentHelp("Seconds between automatic saves of last; 0 saves at every epoch end "
+                               + "(default: \(Int(TrainingConfig.defaultSaveInterval))).", valueName: "seconds"))
     var saveInterval: Double?
     @Flag(help: "Keep the case of words (default: lower-case).") var keepCase = false
     @Flag(help: "Print one line per epoch instead of opening the dashboard.") var headless = false

@@ -163,3 +163,15 @@ func eventually(_ seconds: Double = 20, _ condition: () -> Bool) -> Bool {
         #expect(best.fineAll > 0.77, "fine all \(best.fineAll)")
     }
 }
+
+@Suite struct SaveIntervalTests {
+    /// `--save-interval 0` saved `last` after every minibatch (two SST epochs took 30 s
+    /// instead of 0.55 s); it now means every epoch end and never mid-epoch.
+    @Test func zeroIntervalNeverSavesMidEpoch() {
+        for seconds in [0.0, 0.001, 5, 1e6] {
+            #expect(!TrainingLoop.savesMidEpoch(secondsSinceSave: seconds, interval: 0))
+        }
+        #expect(!TrainingLoop.savesMidEpoch(secondsSinceSave: 29, interval: 10))
+        #expect(TrainingLoop.savesMidEpoch(secondsSinceSave: 31, interval: 10))
+    }
+}
