@@ -112,6 +112,9 @@ public let keyReference: [(String, String)] = [
     ("g", "log-scale loss axis"),
     ("i", "add a probe: type a sentence or a PTB tree; its tree follows the model as it trains"),
     ("n / N (probe shown)", "next / previous probe; Enter on the dev trees goes back to them, i Enter to the probes"),
+    ("D (probe shown)", "delete the shown probe, from the run's probes.txt too"),
+    ("typing a line", "← → Ctrl-A Ctrl-E move; Ctrl-U Ctrl-W Ctrl-K delete to the start, a word, to the end; "
+        + "↑↓ earlier lines; Esc cancels"),
     ("c", "accuracy panel: chart, confusion matrix of the latest evaluation, accuracy by length"),
     ("t", "tree drawing: indented, or top-down when the tree fits the panel's width"),
     ("mouse", "click a dev tree to open it; the wheel scrolls the list or tree under the pointer"),
