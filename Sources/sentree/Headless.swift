@@ -69,8 +69,8 @@ enum Headless {
         sources.forEach { $0.cancel() }
         if let r = best.withLock({ $0 }) {
             let m = r.dev.metrics
-            print(runSummary(epoch: r.epoch, fineRoot: m.fineRoot, fineAll: m.fineAll, binaryRoot: m.binaryRoot,
-                             run: run.files))
+            print(runSummary(epoch: r.epoch, fineRoot: m.fineRoot, fineAll: m.fineAll,
+                             binaryRoot: m.binaryRoot, run: run.files))
         }
         if let sig = caught.withLock({ $0 }) { return 128 + sig }
         let final = finalState.withLock { $0 }

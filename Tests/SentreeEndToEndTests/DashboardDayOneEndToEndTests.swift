@@ -47,7 +47,8 @@ import Testing
         let line = try #require(screen.split(separator: "\n").first { $0.hasPrefix("best dev fine root") })
         #expect(line.range(of: #"^best dev fine root \d+\.\d\d% at epoch \d+ \(fine all \d+\.\d\d%, "#
                            + #"binary root \d+\.\d\d%\): "#, options: .regularExpression) != nil, "\(line)")
-        #expect(screen.replacingOccurrences(of: "\n", with: "").contains(run + "/best.safetensors"), "\(screen)")
+        let joined = screen.replacingOccurrences(of: "\n", with: "")
+        #expect(joined.contains(run + "/best.safetensors"), "\(screen)")
     }
 
     /// The probe and learning-rate lines edit like a shell's, and D deletes the shown probe
@@ -68,14 +69,21 @@ import Testing
         try tmux.run(["send-keys", "-t", "s", "-l", "bd"])
         try tmux.keys("Left")
         try tmux.run(["send-keys", "-t", "s", "-l", "a"])
-        _ = try tmux.waitFor(10, "inserted before the cursor") { $0.contains("probe (sentence or tree): bad ") }
+        _ = try tmux.waitFor(10, "inserted before the cursor") {
+            $0.contains("probe (sentence or tree): bad ")
+        }
         try tmux.keys("Enter")
-        _ = try tmux.waitFor(30, "the probe shown") { $0.contains("tree ─ probe 2/2") && $0.contains("probe added") }
-        #expect(try String(contentsOfFile: run + "/probes.txt", encoding: .utf8) == "(3 (2 not) (1 bad))\nbad\n")
+        _ = try tmux.waitFor(30, "the probe shown") {
+            $0.contains("tree ─ probe 2/2") && $0.contains("probe added")
+        }
+        let probes = { try String(contentsOfFile: run + "/probes.txt", encoding: .utf8) }
+        #expect(try probes() == "(3 (2 not) (1 bad))\nbad\n")
 
         try tmux.keys("D")
-        _ = try tmux.waitFor(10, "probe deleted") { $0.contains("probe deleted: bad") && $0.contains("probe 1/1") }
-        #expect(try String(contentsOfFile: run + "/probes.txt", encoding: .utf8) == "(3 (2 not) (1 bad))\n")
+        _ = try tmux.waitFor(10, "probe deleted") {
+            $0.contains("probe deleted: bad") && $0.contains("probe 1/1")
+        }
+        #expect(try probes() == "(3 (2 not) (1 bad))\n")
 
         try tmux.keys("l")
         try tmux.run(["send-keys", "-t", "s", "-l", "0.5"])
@@ -87,5 +95,43 @@ import Testing
         _ = try tmux.waitFor(10, "quit confirmation") { $0.contains("Quit?") }
         try tmux.keys("y")
         #expect(dashboard.waitForExit(run)?.contains("EXIT=0") == true)
+    }
+}
+
+extension DashboardDayOneEndToEndTests {
+    /// After DONE, pause says how to go on, a learning rate still takes, and `x` trains 10
+    /// more epochs, the log and run.json keeping count.
+    @Test(.enabled(if: tmuxPath != nil && sentreeBinary != nil))
+    func finishedRunIsSteeredOn() throws {
+        let data = try temporaryDirectory("sentree-dash-data")
+        try syntheticTreebank(trees: 30, seed: 13)
+            .write(toFile: data + "/train.txt", atomically: true, encoding: .utf8)
+        try syntheticTreebank(trees: 10, seed: 14)
+            .write(toFile: data + "/dev.txt", atomically: true, encoding: .utf8)
+        let run = try temporaryDirectory("sentree-dash-run")
+        let binary = try #require(sentreeBinary)
+        let tmux = TmuxSession()
+        let command = "\(binary) train --data \(data) --out \(run) --epochs 2 --batch-size 2 --lr 0.001 "
+            + "--dim 8 --threads 1; echo EXIT=$? > \(run)/exit; sleep 60"
+        try tmux.run(["new-session", "-d", "-x", "120", "-y", "40", "-s", "s", command])
+        _ = try tmux.waitFor(60, "the run done") { $0.contains(" DONE ") && $0.contains("epoch 2/2") }
+        try tmux.keys("Space")
+        _ = try tmux.waitFor(10, "pause refused") { $0.contains("training finished: x adds 10 epochs") }
+        try tmux.keys("l")
+        try tmux.run(["send-keys", "-t", "s", "-l", "0.01"])
+        try tmux.keys("Enter")
+        _ = try tmux.waitFor(10, "the new rate in the header") { $0.contains("lr 0.01 ") }
+        try tmux.keys("x")
+        _ = try tmux.waitFor(60, "ten more epochs") { $0.contains(" DONE ") && $0.contains("epoch 12/12") }
+        try tmux.keys("q")
+        #expect(dashboard.waitForExit(run)?.contains("EXIT=0") == true)
+        let log = try String(contentsOfFile: run + "/metrics.jsonl", encoding: .utf8)
+        let epochs = log.split(separator: "\n").filter { !$0.contains("\"event\"") }.compactMap { line in
+            line.firstMatch(of: /"epoch":(\d+)/).map { Int($0.1)! }
+        }
+        #expect(epochs == Array(1 ... 12))
+        #expect(log.contains("\"event\":\"extend\""))
+        let runJSON = try String(contentsOfFile: run + "/run.json", encoding: .utf8)
+        #expect(runJSON.contains("\"epochs\" : 12"), "\(runJSON)")
     }
 }

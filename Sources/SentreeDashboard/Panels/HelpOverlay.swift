@@ -101,6 +101,7 @@ public let keyReference: [(String, String)] = [
     ("l", "type an exact learning rate (Enter sets, Esc cancels)"),
     ("e", "evaluate dev now"),
     ("s", "save last.safetensors now"),
+    ("x", "add 10 epochs to the run, also after it finished (then steer on with + - l)"),
     ("Tab, Shift-Tab", "move focus: dev trees, tree, loss, accuracy"),
     ("↑ ↓, j k, PgUp PgDn", "move in the focused list / scroll the tree"),
     ("Enter", "open the dev tree under the cursor"),

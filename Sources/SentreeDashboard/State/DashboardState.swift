@@ -118,6 +118,10 @@ public struct DashboardState: Sendable {
             message = String(format: "dev now: fine all %.2f%%  fine root %.2f%%  binary root %.2f%%",
                              100 * report.metrics.fineAll, 100 * report.metrics.fineRoot, 100 * report.metrics.binaryRoot)
             messageIsError = false
+        case .extended(let total):
+            setup.config.epochs = total
+            message = "the run now has \(total) epochs"
+            messageIsError = false
         case .learningRateChanged(let rate):
             learningRate = rate
             message = "learning rate set to \(formatRate(rate))"

@@ -15,6 +15,8 @@ public enum Command: Equatable, Sendable {
     case pause, resume
     case setLearningRate(Double)
     case evaluate, save
+    /// Add epochs to the run, also once it is done (`x`).
+    case extend(Int)
     /// Stop training (saving `last`) and leave once it has stopped.
     case quit
     /// The probe list changed: the app writes `RUN/probes.txt`.
@@ -31,6 +33,7 @@ extension Command {
         case .setLearningRate(let rate): control.setLearningRate(rate)
         case .evaluate: control.evaluateNow()
         case .save: control.saveNow()
+        case .extend(let epochs): control.extend(by: epochs)
         case .quit: control.stop()
         case .saveProbes: break
         }
@@ -66,6 +69,7 @@ extension DashboardState {
             if key == .char("?") || key == .escape || key == .char("q") { return [] }
         }
         if let commands = handleCompareKey(key) { return commands }
+        if let commands = handleTrainingKeyAfterTheEnd(key) { return commands }
         switch key {
         case .char(" "), .char("p"):
             guard isTraining else { return [] }
@@ -78,6 +82,10 @@ extension DashboardState {
             input = .learningRate(LineEditor())
         case .char("e"): return [.evaluate]
         case .char("s"): return [.save]
+        case .char("x"):
+            message = "adding \(extensionEpochs) epochs"
+            messageIsError = false
+            return [.extend(extensionEpochs)]
         case .char("/"):
             input = .search(LineEditor(search))
             views.searchBeforeEdit = search

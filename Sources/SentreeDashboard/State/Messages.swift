@@ -24,3 +24,29 @@ extension DashboardState {
                           run: RunFiles(path: setup.runDirectory))
     }
 }
+
+/// Epochs `x` adds to the run.
+public let extensionEpochs = 10
+
+extension DashboardState {
+    /// Training keys once training is over, which would otherwise do nothing without a word.
+    ///
+    /// A finished run (DONE) is held open by its trainer: `e`, `s` and the learning-rate keys
+    /// still act (on the final parameters, and for epochs `x` adds), and pause says how to go
+    /// on. A run that stopped, failed or diverged has ended for good: every training key says
+    /// so. Nil for other keys and while training, which take the usual way.
+    mutating func handleTrainingKeyAfterTheEnd(_ key: Key) -> [Command]? {
+        guard trainer.isFinal, compare?.viewOnly != true else { return nil }
+        let training: [Key] = [.char(" "), .char("p"), .char("+"), .char("="), .char("-"), .char("_"),
+                               .char("l"), .char("e"), .char("s"), .char("x")]
+        guard training.contains(key) else { return nil }
+        if trainer == .done {
+            guard key == .char(" ") || key == .char("p") else { return nil }
+            message = "training finished: x adds \(extensionEpochs) epochs to the run"
+        } else {
+            message = "training has ended (\(trainer.rawValue)); sentree train --resume continues the run"
+        }
+        messageIsError = true
+        return []
+    }
+}

@@ -20,6 +20,8 @@ public enum Dashboard {
         var state = DashboardState(setup: setup)
         state.compare = watcher?.makeState(viewOnly: false)
         let started = Date()
+        // A finished run stays steerable: `x` adds epochs, `e` and `s` act on the final parameters.
+        control.holdWhenDone()
         var quitRequested: Date? = nil
         var signalled: Int32? = nil
         start()
