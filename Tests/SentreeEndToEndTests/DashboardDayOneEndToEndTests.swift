@@ -135,3 +135,26 @@ extension DashboardDayOneEndToEndTests {
         #expect(runJSON.contains("\"epochs\" : 12"), "\(runJSON)")
     }
 }
+
+extension DashboardDayOneEndToEndTests {
+    /// At 80×24 text cut at an edge says so: the run path ends in `…` (or is left out), the
+    /// accuracy table drops its loss column whole, and the quit question fits.
+    @Test(.enabled(if: tmuxPath != nil && sentreeBinary != nil))
+    func narrowScreenCutsTextVisibly() throws {
+        let tmux = TmuxSession()
+        let run = try dashboard.startTraining(tmux, width: 80, height: 24, environment: "")
+        let screen = try tmux.waitFor(60, "first epoch") {
+            $0.contains("best epoch") && $0.contains(" fine all ")
+        }
+        let rows = screen.split(separator: "\n").map(String.init)
+        let header = rows[0].trimmingCharacters(in: .whitespaces)
+        #expect(header.hasSuffix("…") || header.hasSuffix(run) || !header.contains("  run "), "\(header)")
+        let table = try #require(rows.first { $0.contains("   ep  fine all") })
+        #expect(table.range(of: #"bin root +│"#, options: .regularExpression) != nil, "\(table)")
+        try tmux.keys("q")
+        let question = try tmux.waitFor(10, "quit confirmation") { $0.contains("Quit?") }
+        #expect(question.contains("other key stays"), "\(question)")
+        try tmux.keys("y")
+        #expect(dashboard.waitForExit(run)?.contains("EXIT=0") == true)
+    }
+}

@@ -25,19 +25,24 @@ func renderStatus(_ s: StatusBarInput, _ grid: inout CellGrid, _ options: Render
         var x = grid.put(" learning rate: ", x: 0, y: y, style: style)
         x += putLine(line, &grid, x: x, y: y, room: 25)
         x += grid.put("   Enter set · Esc cancel", x: x, y: y, style: style)
-        if let m = s.message, s.messageIsError { grid.put("  " + m, x: x, y: y, style: CellStyle(.error, reverse: true)) }
+        if let m = s.message, s.messageIsError {
+            grid.put("  " + m, x: x, y: y, style: CellStyle(.error, reverse: true), maxWidth: grid.width - x)
+        }
     case .search(let line):
         var x = grid.put(" search dev trees: ", x: 0, y: y, style: style)
         x += putLine(line, &grid, x: x, y: y, room: 41)
         grid.put("   Enter keep · Esc cancel", x: x, y: y, style: style)
     case .confirmQuit:
-        grid.put(" Quit? Training stops and last.safetensors is saved.  y = quit, any other key = stay ", x: 0, y: y,
-                 style: CellStyle(.warning, reverse: true))
+        let question = grid.width >= 90
+            ? " Quit? Training stops and last.safetensors is saved.  y = quit, any other key = stay "
+            : " Quit? Training stops, last is saved.  y quit · other key stays "
+        grid.put(question, x: 0, y: y, style: CellStyle(.warning, reverse: true), maxWidth: grid.width)
     case .none:
         if s.quitting {
             grid.put(" stopping training and saving last … ", x: 0, y: y, style: CellStyle(.warning, reverse: true))
         } else if let m = s.message {
-            grid.put(" " + m, x: 0, y: y, style: CellStyle(s.messageIsError ? .error : .normal, reverse: true))
+            let tone: Tone = s.messageIsError ? .error : .normal
+            grid.put(" " + m, x: 0, y: y, style: CellStyle(tone, reverse: true), maxWidth: grid.width)
         } else if s.viewOnly {
             grid.put(viewStatusKeys(width: grid.width, unicode: options.unicode), x: 0, y: y, style: style)
         } else {
@@ -60,7 +65,7 @@ func renderProbeInput(_ line: LineEditor, _ s: StatusBarInput, _ grid: inout Cel
     x += putLine(line, &grid, x: x, y: y, room: max(10, grid.width - prompt.count - help.count - 1))
     x += grid.put(help, x: x, y: y, style: style)
     if let m = s.message, s.messageIsError {
-        grid.put("  " + m, x: x, y: y, style: CellStyle(.error, reverse: true))
+        grid.put("  " + m, x: x, y: y, style: CellStyle(.error, reverse: true), maxWidth: grid.width - x)
     }
 }
 
