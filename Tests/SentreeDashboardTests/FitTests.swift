@@ -35,3 +35,16 @@ import Testing
         #expect(grid.line(0) == "lovely~   ")
     }
 }
+
+@Suite struct StatusFitTests {
+    /// A long probe error ends in `…` one column before the edge, where ncurses still draws.
+    @Test func probeErrorIsCutVisibly() throws {
+        var s = try Fixture.state()
+        _ = s.handle(.char("i"))
+        for c in "(3 (2 not) (1 bad) and then more words here" { _ = s.handle(.char(c)) }
+        _ = s.handle(.enter)
+        let line = render(s, width: 120, height: 40).line(39)
+        #expect(line.contains("Esc cancel  probe:1:"), "\(line)")
+        #expect(line.hasSuffix("… "), "\(line)")
+    }
+}

@@ -19,6 +19,8 @@ func renderStatus(_ s: StatusBarInput, _ grid: inout CellGrid, _ options: Render
     let y = grid.height - 1
     grid.fill(x: 0, y: y, width: grid.width, height: 1, style: CellStyle(.normal, reverse: true))
     let style = CellStyle(.normal, reverse: true)
+    // ncurses never draws the bottom-right cell (see Terminal.draw): a cut must end before it.
+    let lastColumn = grid.width - 1
     if let line = s.probeInput { return renderProbeInput(line, s, &grid, y: y) }
     switch s.input {
     case .learningRate(let line):
@@ -26,7 +28,7 @@ func renderStatus(_ s: StatusBarInput, _ grid: inout CellGrid, _ options: Render
         x += putLine(line, &grid, x: x, y: y, room: 25)
         x += grid.put("   Enter set · Esc cancel", x: x, y: y, style: style)
         if let m = s.message, s.messageIsError {
-            grid.put("  " + m, x: x, y: y, style: CellStyle(.error, reverse: true), maxWidth: grid.width - x)
+            grid.put("  " + m, x: x, y: y, style: CellStyle(.error, reverse: true), maxWidth: lastColumn - x)
         }
     case .search(let line):
         var x = grid.put(" search dev trees: ", x: 0, y: y, style: style)
@@ -36,13 +38,13 @@ func renderStatus(_ s: StatusBarInput, _ grid: inout CellGrid, _ options: Render
         let question = grid.width >= 90
             ? " Quit? Training stops and last.safetensors is saved.  y = quit, any other key = stay "
             : " Quit? Training stops, last is saved.  y quit · other key stays "
-        grid.put(question, x: 0, y: y, style: CellStyle(.warning, reverse: true), maxWidth: grid.width)
+        grid.put(question, x: 0, y: y, style: CellStyle(.warning, reverse: true), maxWidth: lastColumn)
     case .none:
         if s.quitting {
             grid.put(" stopping training and saving last … ", x: 0, y: y, style: CellStyle(.warning, reverse: true))
         } else if let m = s.message {
             let tone: Tone = s.messageIsError ? .error : .normal
-            grid.put(" " + m, x: 0, y: y, style: CellStyle(tone, reverse: true), maxWidth: grid.width)
+            grid.put(" " + m, x: 0, y: y, style: CellStyle(tone, reverse: true), maxWidth: lastColumn)
         } else if s.viewOnly {
             grid.put(viewStatusKeys(width: grid.width, unicode: options.unicode), x: 0, y: y, style: style)
         } else {
@@ -65,7 +67,8 @@ func renderProbeInput(_ line: LineEditor, _ s: StatusBarInput, _ grid: inout Cel
     x += putLine(line, &grid, x: x, y: y, room: max(10, grid.width - prompt.count - help.count - 1))
     x += grid.put(help, x: x, y: y, style: style)
     if let m = s.message, s.messageIsError {
-        grid.put("  " + m, x: x, y: y, style: CellStyle(.error, reverse: true), maxWidth: grid.width - x)
+        // ncurses never draws the bottom-right cell (see Terminal.draw): a cut must end before it.
+        grid.put("  " + m, x: x, y: y, style: CellStyle(.error, reverse: true), maxWidth: grid.width - 1 - x)
     }
 }
 
