@@ -10,14 +10,14 @@ enum Headless {
 
     static func run(config: TrainingConfig, train: Treebank, dev: Treebank, run: RunDirectory,
                     resume: Checkpoint?) throws -> Int32 {
-        let best = Locked<(epoch: Int, fineRoot: Double)>((0, -1))
+        let best = Locked<EpochResult?>(nil)
         let finalState = Locked(TrainerState.starting)
         let trainer = try Trainer(config: config, train: train, dev: dev, run: run, resume: resume,
                                   stopAfterWriteFailures: writeFailureLimit) { event in
             switch event {
             case .epoch(let r):
                 let m = r.dev.metrics
-                if r.isBest { best.withLock { $0 = (r.epoch, m.fineRoot) } }
+                if r.isBest { best.withLock { $0 = r } }
                 let line = String(
                     format: "epoch %3d/%d  loss %.4f  fine all %@  fine root %@  binary root %@  binary all %@  %.2fs  %.0f trees/s  lr %g%@",
                     r.epoch, config.epochs, r.trainLoss, percent(m.fineAll), percent(m.fineRoot),
@@ -67,9 +67,10 @@ enum Headless {
         trainer.start()
         trainer.wait()
         sources.forEach { $0.cancel() }
-        let (epoch, fineRoot) = best.withLock { $0 }
-        if epoch > 0 {
-            print("best dev fine root \(percent(fineRoot)) at epoch \(epoch): \(TerminalText.sanitized(run.files.bestPath))")
+        if let r = best.withLock({ $0 }) {
+            let m = r.dev.metrics
+            print(runSummary(epoch: r.epoch, fineRoot: m.fineRoot, fineAll: m.fineAll,
+                             binaryRoot: m.binaryRoot, run: run.files))
         }
         if let sig = caught.withLock({ $0 }) { return 128 + sig }
         let final = finalState.withLock { $0 }

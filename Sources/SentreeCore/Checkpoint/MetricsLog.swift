@@ -20,9 +20,10 @@ public enum JSONScalar: Sendable, Equatable {
 /// Appends one JSON object per line to a run's `metrics.jsonl`.
 ///
 /// Epoch lines have the keys of `EpochRecord`; steering lines have `"event"` (`pause`,
-/// `resume`, `learning_rate`, or `diverged` when training stopped on it), the epoch and
-/// step, the learning rate and a UTC `time`. Each line is one `write` on an `O_APPEND`
-/// descriptor, so a crash never leaves a partial line between two whole ones.
+/// `resume`, `learning_rate`, `extend` with the run's new `epochs`, or `diverged` when
+/// training stopped on it), the epoch and step, the learning rate and a UTC `time`. Each
+/// line is one `write` on an `O_APPEND` descriptor, so a crash never leaves a partial line
+/// between two whole ones.
 public struct MetricsLog: Sendable {
     public let path: String
     /// Faults injected into appends (tests only).

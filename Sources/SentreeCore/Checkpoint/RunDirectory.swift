@@ -102,9 +102,8 @@ public final class RunDirectory: Sendable {
         let staged = RunFiles(path: stage)
         let lock = try FileLock(path: staged.lockPath)
         guard try lock.tryLock() == nil else { throw CheckpointError(stage, "staging directory is locked") }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
-        try AtomicFile.write(try encoder.encode(config), to: staged.configPath, fault: faults?.inject(staged.configPath))
+        try AtomicFile.write(try encode(config), to: staged.configPath,
+                             fault: faults?.inject(staged.configPath))
         // rename(2) replaces an empty directory but fails on a non-empty one: exactly the rule.
         guard rename(stage, path) == 0 else {
             let code = errno
@@ -156,6 +155,19 @@ public final class RunDirectory: Sendable {
                                   + "or wait for it to finish")
         }
         return RunDirectory(files: files, lock: lock, faults: faults)
+    }
+
+    /// `run.json`'s bytes for `config`.
+    static func encode(_ config: TrainingConfig) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
+        return try encoder.encode(config)
+    }
+
+    /// Rewrites `run.json` for settings that changed while training (more epochs).
+    public func writeConfig(_ config: TrainingConfig) throws {
+        try AtomicFile.write(try Self.encode(config), to: files.configPath,
+                             fault: faults?.inject(files.configPath))
     }
 
     /// Gives up ownership; nothing may be written afterwards.

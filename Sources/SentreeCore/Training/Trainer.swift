@@ -160,6 +160,13 @@ public final class Trainer: TrainerControl {
 
     public func stop() { command { $0.stopRequested = true } }
 
+    public func extend(by epochs: Int) {
+        guard epochs > 0 else { return }
+        command { $0.extraEpochs += epochs }
+    }
+
+    public func holdWhenDone() { pending.withLock { $0.holdWhenDone = true } }
+
     public var latestSnapshot: ModelSnapshot? { snapshot.withLock { $0 } }
 
     /// Applies a command and wakes a paused loop so it can act on it.

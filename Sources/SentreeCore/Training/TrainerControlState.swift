@@ -5,6 +5,10 @@ struct PendingCommands: Sendable {
     var evaluateRequested = false
     var saveRequested = false
     var learningRate: Double? = nil
+    /// Epochs to add to the run (`extend(by:)`).
+    var extraEpochs = 0
+    /// Whether the trainer, every epoch done, waits for more (`holdWhenDone()`).
+    var holdWhenDone = false
     /// Set by the trainer: whether it is blocked in a pause right now.
     var sleeping = false
 }

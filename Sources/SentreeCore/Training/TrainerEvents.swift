@@ -104,6 +104,8 @@ public enum TrainerEvent: Sendable {
     /// An evaluation requested with `evaluateNow()`.
     case evaluation(EvaluationReport)
     case learningRateChanged(Double)
+    /// More epochs were added to the run (`extend(by:)`); `epochs` is its new total.
+    case extended(epochs: Int)
     /// A checkpoint was written (path, and why: "last", "best", "manual").
     case saved(path: String, reason: String)
     /// A write to the run directory failed. Training goes on (unless the trainer was told
@@ -124,6 +126,13 @@ public protocol TrainerControl: AnyObject, Sendable {
     func saveNow()
     /// Stops training after the current minibatch; `last` is saved before the trainer ends.
     func stop()
+    /// Adds `epochs` to the run, while it trains or once it is done and held
+    /// (`holdWhenDone()`); the run's `epochs` setting grows in its checkpoints and `run.json`.
+    func extend(by epochs: Int)
+    /// Keeps the trainer, once every epoch is done, waiting with its run directory held: it
+    /// still evaluates, saves, takes a learning rate and `extend(by:)`, until `stop()`.
+    /// Call before `start()`; without it the trainer ends (and `wait()` returns) when done.
+    func holdWhenDone()
     /// The newest parameters published by the trainer (at least once per epoch and after
     /// every evaluation), for computing predictions off the training thread.
     var latestSnapshot: ModelSnapshot? { get }

@@ -3,7 +3,8 @@ import Foundation
 
 /// The state and loop of one training run; lives on the trainer's queue only.
 final class TrainingLoop {
-    let config: TrainingConfig
+    /// The run's settings; only `epochs` changes, when the run is extended.
+    var config: TrainingConfig
     let layout: ParameterLayout
     let train: EncodedTreebank
     let dev: EncodedTreebank
@@ -71,9 +72,21 @@ final class TrainingLoop {
                       step: progress.globalStep)
     }
 
-    /// Trains until all epochs are done or a stop is requested.
+    /// Trains until all epochs are done or a stop is requested; a trainer told to hold when
+    /// done then waits for more epochs (see `holdDone`).
     func run(trainer t: Trainer) {
         t.onEvent(.state(.running))
+        while true {
+            guard trainEpochs(t) else { return }
+            guard t.pending.withLock({ $0.holdWhenDone }) else { return finish(t, state: .done) }
+            guard holdDone(t) else { return finish(t, state: .done) }
+            t.onEvent(.state(.running))
+        }
+    }
+
+    /// Trains the epochs left; returns false when training ended early (stopped, failed or
+    /// diverged, with `finish` or `diverged` done).
+    func trainEpochs(_ t: Trainer) -> Bool {
         var epoch = progress.epochsCompleted + 1
         while epoch <= config.epochs {
             // At the epoch boundary only: a run resumed mid-epoch was reset when the epoch began,
@@ -89,11 +102,17 @@ final class TrainingLoop {
             var active = 0.0
             var step = progress.stepInEpoch
             while step < steps {
-                guard steer(t, epoch: epoch) else { return finish(t, state: tooManyFailures(t) ? .failed : .stopped) }
+                guard steer(t, epoch: epoch) else {
+                    finish(t, state: tooManyFailures(t) ? .failed : .stopped)
+                    return false
+                }
                 let started = DispatchTime.now()
                 let batch = Array(order[step * config.batchSize ..< min(train.count, (step + 1) * config.batchSize)])
                 let (loss, count) = trainStep(batch)
-                guard loss.isFinite else { return diverged(t, epoch: epoch, step: step + 1) }
+                guard loss.isFinite else {
+                    diverged(t, epoch: epoch, step: step + 1)
+                    return false
+                }
                 let seconds = started.secondsUntilNow
                 active += seconds
                 progress.elapsedSeconds += seconds
@@ -107,13 +126,17 @@ final class TrainingLoop {
                     treesPerSecond: Double(trees) / max(active, 1e-9))))
                 if Self.savesMidEpoch(secondsSinceSave: lastSave.secondsUntilNow, interval: saveInterval) {
                     guard parameters.allSatisfy(\.isFinite) else {
-                        return diverged(t, epoch: epoch, step: step)
+                        diverged(t, epoch: epoch, step: step)
+                        return false
                     }
                     save(t, reason: "last")
                 }
             }
             // A last update can break the parameters after a finite loss; never score or save them.
-            guard parameters.allSatisfy(\.isFinite) else { return diverged(t, epoch: epoch, step: step) }
+            guard parameters.allSatisfy(\.isFinite) else {
+                diverged(t, epoch: epoch, step: step)
+                return false
+            }
             let report = evaluate(t, epoch: epoch)
             let isBest = report.metrics.fineRoot > progress.bestFineRoot
             progress.epochsCompleted = epoch
@@ -142,7 +165,65 @@ final class TrainingLoop {
             if epoch == config.epochs || lastSave.secondsUntilNow > saveInterval { save(t, reason: "last") }
             epoch += 1
         }
-        finish(t, state: .done)
+        return true
+    }
+
+    /// Every epoch done, with a front end that may want more: publishes the parameters, says
+    /// DONE and serves commands until `extend` (returns true: train on) or `stop` (false).
+    func holdDone(_ t: Trainer) -> Bool {
+        guard parameters.allSatisfy(\.isFinite) else { return false }
+        t.publish(makeSnapshot())
+        t.onEvent(.state(.done))
+        let epoch = progress.epochsCompleted
+        while true {
+            let c = t.pending.withLock { p -> PendingCommands in
+                let copy = p
+                p.evaluateRequested = false
+                p.saveRequested = false
+                p.learningRate = nil
+                p.extraEpochs = 0
+                // Checked and set under the lock, so a command sent from now on wakes us.
+                p.sleeping = !copy.stopRequested && !copy.evaluateRequested && !copy.saveRequested
+                    && copy.learningRate == nil && copy.extraEpochs == 0
+                return copy
+            }
+            if c.stopRequested { return false }
+            if let rate = c.learningRate, rate != progress.learningRate {
+                progress.learningRate = rate
+                logEvent(t, "learning_rate", epoch: epoch)
+                t.onEvent(.learningRateChanged(rate))
+            }
+            if c.evaluateRequested { t.onEvent(.evaluation(evaluate(t, epoch: epoch, then: .done))) }
+            if c.saveRequested { save(t, reason: "manual") }
+            if c.extraEpochs > 0 {
+                extend(t, by: c.extraEpochs)
+                return true
+            }
+            if c.sleeping {
+                t.wake.wait()
+                t.pending.withLock { $0.sleeping = false }
+            }
+        }
+    }
+
+    /// Adds epochs to the run: its settings (in `run.json` and every later checkpoint) and
+    /// the metrics log say how many it now has.
+    func extend(_ t: Trainer, by epochs: Int) {
+        config.epochs += epochs
+        if let run {
+            do {
+                try run.writeConfig(config)
+            } catch {
+                failed(t, path: run.files.configPath, what: "run.json", error)
+            }
+        }
+        logging(t) {
+            try $0.appendEvent(name: "extend", fields: [
+                "epoch": .int(progress.epochsCompleted), "step": .int(progress.globalStep),
+                "learning_rate": .double(progress.learningRate), "epochs": .int(config.epochs),
+            ])
+        }
+        t.onEvent(.extended(epochs: config.epochs))
     }
 
     /// Whether `last` is saved in the middle of an epoch: once three save intervals have
@@ -175,8 +256,10 @@ final class TrainingLoop {
                 p.evaluateRequested = false
                 p.saveRequested = false
                 p.learningRate = nil
+                p.extraEpochs = 0
                 return copy
             }
+            if c.extraEpochs > 0 { extend(t, by: c.extraEpochs) }
             if let rate = c.learningRate, rate != progress.learningRate {
                 progress.learningRate = rate
                 logEvent(t, "learning_rate", epoch: epoch)
@@ -196,7 +279,7 @@ final class TrainingLoop {
                 }
                 let sleep = t.pending.withLock { p -> Bool in
                     guard p.paused, !p.stopRequested, !p.evaluateRequested, !p.saveRequested,
-                          p.learningRate == nil else { return false }
+                          p.learningRate == nil, p.extraEpochs == 0 else { return false }
                     p.sleeping = true
                     return true
                 }
@@ -216,12 +299,13 @@ final class TrainingLoop {
     }
 
     /// Scores dev with the current parameters and publishes them as the latest snapshot.
-    func evaluate(_ t: Trainer, epoch: Int) -> EvaluationReport {
+    /// `then` is the state to report afterwards (by default running, or paused).
+    func evaluate(_ t: Trainer, epoch: Int, then: TrainerState? = nil) -> EvaluationReport {
         t.onEvent(.state(.evaluating))
         let (metrics, outcomes) = model.evaluate(dev, parameters: parameters)
         let snapshot = makeSnapshot()
         t.publish(snapshot)
-        t.onEvent(.state(isPaused ? .paused : .running))
+        t.onEvent(.state(then ?? (isPaused ? .paused : .running)))
         return EvaluationReport(epoch: epoch, step: progress.globalStep, metrics: metrics,
                                 outcomes: outcomes, snapshot: snapshot)
     }

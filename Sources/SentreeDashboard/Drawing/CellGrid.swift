@@ -45,12 +45,16 @@ public struct CellGrid: Equatable, Sendable {
     ///
     /// Text passes through `TerminalText.sanitized` first: phrases, search text and paths
     /// come from files and users, and a control character would desynchronise the terminal.
+    /// Text longer than `maxWidth` (a field's edge, unlike the grid's, where rules and fills
+    /// simply stop) is cut by `fit`, so the cut shows.
     @discardableResult
     public mutating func put(_ text: String, x: Int, y: Int, style: CellStyle = CellStyle(), maxWidth: Int? = nil) -> Int {
         guard y >= 0, y < height else { return 0 }
         let limit = min(width, x + (maxWidth ?? width))
         var column = x
-        for ch in TerminalText.sanitized(text) {
+        var text = TerminalText.sanitized(text)
+        if maxWidth != nil { text = fit(text, width: limit - x) }
+        for ch in text {
             guard column < limit else { break }
             if column >= 0 {
                 characters[y * width + column] = ch
@@ -81,7 +85,7 @@ public struct CellGrid: Equatable, Sendable {
     /// UTF-8 locale (ncurses would otherwise emit bytes they cannot show).
     public mutating func makeASCII() {
         let replacements: [Character: Character] = [
-            "…": ".", "·": ".", "×": "x", "÷": "/", "↑": "^", "↓": "v", "→": ">", "←": "<",
+            "…": "~", "·": ".", "×": "x", "÷": "/", "↑": "^", "↓": "v", "→": ">", "←": "<",
             "─": "-", "│": "|", "✓": "+", "✗": "x", "▶": ">", "┴": "|", "━": "=", "é": "e", "è": "e",
             "á": "a", "à": "a", "ó": "o", "ö": "o", "ü": "u", "í": "i", "ñ": "n", "ç": "c", "\u{00A0}": " ",
         ]

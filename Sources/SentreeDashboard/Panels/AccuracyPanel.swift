@@ -17,15 +17,19 @@ func renderAccuracy(_ s: AccuracyPanelInput, _ grid: inout CellGrid, _ r: Rect, 
     }
     // Table: header + up to 4 newest epochs (the best one always shown).
     let tableRows = min(4, max(1, (r.height - 2) / 2 - 1))
-    grid.put("   ep  fine all  root  bin root   loss", x: r.x, y: r.y + 1, style: CellStyle(.bold), maxWidth: r.width)
+    // The loss column only whole: at 80 columns the panel has room for the accuracies alone.
+    let withLoss = r.width >= 39
+    grid.put("   ep  fine all  root  bin root" + (withLoss ? "   loss" : ""), x: r.x, y: r.y + 1,
+             style: CellStyle(.bold), maxWidth: r.width)
     var shown = Array(s.epochs.suffix(tableRows))
     if let b = s.bestEpoch, !shown.contains(where: { $0.epoch == b }), let point = s.epochs.first(where: { $0.epoch == b }) {
         shown[0] = point
     }
     for (k, p) in shown.enumerated() {
         let isBest = p.epoch == s.bestEpoch
-        let text = String(format: "%@%4d  %7.2f  %5.2f  %7.2f  %6.3f", isBest ? " *" : "  ", p.epoch,
-                          100 * p.fineAll, 100 * p.fineRoot, 100 * p.binaryRoot, p.trainLoss)
+        let text = String(format: "%@%4d  %7.2f  %5.2f  %7.2f", isBest ? " *" : "  ", p.epoch,
+                          100 * p.fineAll, 100 * p.fineRoot, 100 * p.binaryRoot)
+            + (withLoss ? String(format: "  %6.3f", p.trainLoss) : "")
         grid.put(text, x: r.x, y: r.y + 2 + k, style: CellStyle(isBest ? .good : .normal), maxWidth: r.width)
     }
     // Chart of every epoch: three series, shared auto-scaled axis.

@@ -55,7 +55,11 @@ func renderHeader(_ s: HeaderInput, _ grid: inout CellGrid, _ options: RenderOpt
     }
     x += grid.put(" \(s.trainer.rawValue) ", x: x, y: 0, style: CellStyle(stateTone, reverse: true))
     if let banner { x += 1 + grid.put(banner, x: x + 1, y: 0, style: CellStyle(.error, reverse: true)) }
-    grid.put("  run \(s.runDirectory)", x: x, y: 0, style: CellStyle(.dim))
+    // The path whole or cut with its ellipsis, and left out where only a stub would fit.
+    let path = "  run \(s.runDirectory)"
+    if grid.width - x >= min(path.count, 16) {
+        grid.put(path, x: x, y: 0, style: CellStyle(.dim), maxWidth: grid.width - x)
+    }
 
     let epochText = "epoch \(max(s.epoch, s.startEpoch))/\(c.epochs)  "
         + "step \(s.stepInEpoch)/\(s.stepsPerEpoch) "

@@ -101,6 +101,7 @@ public let keyReference: [(String, String)] = [
     ("l", "type an exact learning rate (Enter sets, Esc cancels)"),
     ("e", "evaluate dev now"),
     ("s", "save last.safetensors now"),
+    ("x", "add 10 epochs to the run, also after it finished (then steer on with + - l)"),
     ("Tab, Shift-Tab", "move focus: dev trees, tree, loss, accuracy"),
     ("↑ ↓, j k, PgUp PgDn", "move in the focused list / scroll the tree"),
     ("Enter", "open the dev tree under the cursor"),
@@ -112,6 +113,9 @@ public let keyReference: [(String, String)] = [
     ("g", "log-scale loss axis"),
     ("i", "add a probe: type a sentence or a PTB tree; its tree follows the model as it trains"),
     ("n / N (probe shown)", "next / previous probe; Enter on the dev trees goes back to them, i Enter to the probes"),
+    ("D (probe shown)", "delete the shown probe, from the run's probes.txt too"),
+    ("typing a line", "← → Ctrl-A Ctrl-E move; Ctrl-U Ctrl-W Ctrl-K delete to the start, a word, to the end; "
+        + "↑↓ earlier lines; Esc cancels"),
     ("c", "accuracy panel: chart, confusion matrix of the latest evaluation, accuracy by length"),
     ("t", "tree drawing: indented, or top-down when the tree fits the panel's width"),
     ("mouse", "click a dev tree to open it; the wheel scrolls the list or tree under the pointer"),

@@ -4,7 +4,7 @@ import SentreeCore
 struct StatusBarInput {
     var input = InputMode.none
     /// The probe being typed after `i`, which takes the line over.
-    var probeInput: String? = nil
+    var probeInput: LineEditor? = nil
     var hasProbes = false
     var message: String? = nil
     var messageIsError = false
@@ -19,22 +19,32 @@ func renderStatus(_ s: StatusBarInput, _ grid: inout CellGrid, _ options: Render
     let y = grid.height - 1
     grid.fill(x: 0, y: y, width: grid.width, height: 1, style: CellStyle(.normal, reverse: true))
     let style = CellStyle(.normal, reverse: true)
-    if let text = s.probeInput { return renderProbeInput(text, s, &grid, y: y) }
+    // ncurses never draws the bottom-right cell (see Terminal.draw): a cut must end before it.
+    let lastColumn = grid.width - 1
+    if let line = s.probeInput { return renderProbeInput(line, s, &grid, y: y) }
     switch s.input {
-    case .learningRate(let text):
-        var x = grid.put(" learning rate: \(text)_", x: 0, y: y, style: style)
+    case .learningRate(let line):
+        var x = grid.put(" learning rate: ", x: 0, y: y, style: style)
+        x += putLine(line, &grid, x: x, y: y, room: 25)
         x += grid.put("   Enter set · Esc cancel", x: x, y: y, style: style)
-        if let m = s.message, s.messageIsError { grid.put("  " + m, x: x, y: y, style: CellStyle(.error, reverse: true)) }
-    case .search(let text):
-        grid.put(" search dev trees: \(text)_   Enter keep · Esc close", x: 0, y: y, style: style)
+        if let m = s.message, s.messageIsError {
+            grid.put("  " + m, x: x, y: y, style: CellStyle(.error, reverse: true), maxWidth: lastColumn - x)
+        }
+    case .search(let line):
+        var x = grid.put(" search dev trees: ", x: 0, y: y, style: style)
+        x += putLine(line, &grid, x: x, y: y, room: 41)
+        grid.put("   Enter keep · Esc cancel", x: x, y: y, style: style)
     case .confirmQuit:
-        grid.put(" Quit? Training stops and last.safetensors is saved.  y = quit, any other key = stay ", x: 0, y: y,
-                 style: CellStyle(.warning, reverse: true))
+        let question = grid.width >= 90
+            ? " Quit? Training stops and last.safetensors is saved.  y = quit, any other key = stay "
+            : " Quit? Training stops, last is saved.  y quit · other key stays "
+        grid.put(question, x: 0, y: y, style: CellStyle(.warning, reverse: true), maxWidth: lastColumn)
     case .none:
         if s.quitting {
             grid.put(" stopping training and saving last … ", x: 0, y: y, style: CellStyle(.warning, reverse: true))
         } else if let m = s.message {
-            grid.put(" " + m, x: 0, y: y, style: CellStyle(s.messageIsError ? .error : .normal, reverse: true))
+            let tone: Tone = s.messageIsError ? .error : .normal
+            grid.put(" " + m, x: 0, y: y, style: CellStyle(tone, reverse: true), maxWidth: lastColumn)
         } else if s.viewOnly {
             grid.put(viewStatusKeys(width: grid.width, unicode: options.unicode), x: 0, y: y, style: style)
         } else {
@@ -49,18 +59,44 @@ func renderStatus(_ s: StatusBarInput, _ grid: inout CellGrid, _ options: Render
 }
 
 /// The status line while a probe is typed.
-func renderProbeInput(_ text: String, _ s: StatusBarInput, _ grid: inout CellGrid, y: Int) {
+func renderProbeInput(_ line: LineEditor, _ s: StatusBarInput, _ grid: inout CellGrid, y: Int) {
     let style = CellStyle(.normal, reverse: true)
     let prompt = " probe (sentence or tree): "
     let help = !s.hasProbes ? "   Enter add · Esc cancel" : "   Enter add (empty: show probes) · Esc cancel"
-    // The end of a long text stays visible, as in a shell.
-    let room = max(10, grid.width - prompt.count - help.count - 1)
-    let shown = text.count > room ? "…" + text.suffix(room - 1) : text
-    var x = grid.put(prompt + shown + "_", x: 0, y: y, style: style)
+    var x = grid.put(prompt, x: 0, y: y, style: style)
+    x += putLine(line, &grid, x: x, y: y, room: max(10, grid.width - prompt.count - help.count - 1))
     x += grid.put(help, x: x, y: y, style: style)
     if let m = s.message, s.messageIsError {
-        grid.put("  " + m, x: x, y: y, style: CellStyle(.error, reverse: true))
+        // ncurses never draws the bottom-right cell (see Terminal.draw): a cut must end before it.
+        grid.put("  " + m, x: x, y: y, style: CellStyle(.error, reverse: true), maxWidth: grid.width - 1 - x)
     }
+}
+
+/// Draws an edited line in at most `room` columns (the text and a cell for the cursor after
+/// it) on the reverse-video status bar; returns the columns used.
+///
+/// The cursor is a cell out of reverse video, or `_` after the text. A text longer than the
+/// room scrolls to keep the cursor in sight, the end in view while typing at it, as in a
+/// shell, and `…` marks a side that is cut.
+@discardableResult
+func putLine(_ line: LineEditor, _ grid: inout CellGrid, x: Int, y: Int, room: Int) -> Int {
+    let style = CellStyle(.normal, reverse: true)
+    let text = line.characters, cursor = line.cursor
+    let cells = text.count + 1
+    let room = max(2, room)
+    let start = cells <= room ? 0 : max(0, min(cells - room, cursor - room / 2))
+    let end = min(cells, start + room)
+    for k in start ..< end {
+        let column = x + k - start
+        var ch: Character = k < text.count ? text[k] : cursor == text.count ? "_" : " "
+        if (k == start && start > 0) || (k == end - 1 && end < cells) { ch = "…" }
+        if k == cursor && k < text.count {
+            grid.put(String(ch), x: column, y: y, style: CellStyle(.normal))
+        } else {
+            grid.put(String(ch), x: column, y: y, style: style)
+        }
+    }
+    return end - start
 }
 
 /// The status bar's key list in `sentree view`.

@@ -145,7 +145,8 @@ extension DashboardState {
         case .char(" ") where c.viewOnly, .char("v"):
             if c.hidden.contains(c.cursor) { c.hidden.remove(c.cursor) } else { c.hidden.insert(c.cursor) }
             note("\(comparedRuns[min(c.cursor, count - 1)].name) \(c.hidden.contains(c.cursor) ? "hidden" : "shown")")
-        case .char("p"), .char("+"), .char("="), .char("-"), .char("_"), .char("l"), .char("e"), .char("s"):
+        case .char("p"), .char("+"), .char("="), .char("-"), .char("_"), .char("l"), .char("e"), .char("s"),
+             .char("x"):
             guard c.viewOnly else { return nil }
             message = "view only: sentree view does not train (pause, learning rate, eval and save need sentree train)"
             messageIsError = true

@@ -6,11 +6,11 @@ public enum Panel: Int, CaseIterable, Sendable {
     var title: String { ["dev trees", "tree", "loss", "accuracy", "runs"][rawValue] }
 }
 
-/// A line of text the user is typing (learning rate or search).
+/// A line of text the user is typing (learning rate or search), or the quit question.
 public enum InputMode: Equatable, Sendable {
     case none
-    case learningRate(String)
-    case search(String)
+    case learningRate(LineEditor)
+    case search(LineEditor)
     case confirmQuit
 }
 
@@ -59,8 +59,16 @@ public struct DashboardState: Sendable {
     public var showHelp = false
     public var input: InputMode = .none
     /// A one-line message for the status bar (e.g. "saved last", or an input error).
-    public var message: String? = nil
+    ///
+    /// It covers the key hints, so it goes at the next key, and one that is not an error
+    /// also after `messageLifetime` seconds (see Messages.swift).
+    public var message: String? = nil { didSet { messageSince = clock } }
     public var messageIsError = false
+    /// `clock` when `message` was last set.
+    public var messageSince = 0.0
+    /// Seconds since the dashboard started, kept by the app loop also after training ends
+    /// (unlike `elapsed`), so that messages expire on a finished run too.
+    public var clock = 0.0
     /// Predictions for `selectedTree` from the snapshot at `predictionStep`.
     public var prediction: TreePrediction? = nil
     public var predictionStep: Int? = nil
@@ -109,6 +117,10 @@ public struct DashboardState: Sendable {
             takeEvaluation(report)
             message = String(format: "dev now: fine all %.2f%%  fine root %.2f%%  binary root %.2f%%",
                              100 * report.metrics.fineAll, 100 * report.metrics.fineRoot, 100 * report.metrics.binaryRoot)
+            messageIsError = false
+        case .extended(let total):
+            setup.config.epochs = total
+            message = "the run now has \(total) epochs"
             messageIsError = false
         case .learningRateChanged(let rate):
             learningRate = rate

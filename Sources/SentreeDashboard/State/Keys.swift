@@ -15,6 +15,8 @@ public enum Command: Equatable, Sendable {
     case pause, resume
     case setLearningRate(Double)
     case evaluate, save
+    /// Add epochs to the run, also once it is done (`x`).
+    case extend(Int)
     /// Stop training (saving `last`) and leave once it has stopped.
     case quit
     /// The probe list changed: the app writes `RUN/probes.txt`.
@@ -31,6 +33,7 @@ extension Command {
         case .setLearningRate(let rate): control.setLearningRate(rate)
         case .evaluate: control.evaluateNow()
         case .save: control.saveNow()
+        case .extend(let epochs): control.extend(by: epochs)
         case .quit: control.stop()
         case .saveProbes: break
         }
@@ -43,11 +46,15 @@ let learningRateFactor = 1.5
 extension DashboardState {
     /// Applies a key press; returns what the trainer or app must do.
     public mutating func handle(_ key: Key) -> [Command] {
+        // The user acted: what the last message said has been read (or was about the
+        // previous key), and the key hints it covers come back.
+        message = nil
+        messageIsError = false
         if case .mouse(let event) = key { return handleMouse(event) }
-        if let text = views.probeInput { return editProbe(text, key) }
+        if let line = views.probeInput { return editProbe(line, key) }
         switch input {
-        case .learningRate(let text): return editLearningRate(text, key)
-        case .search(let text): editSearch(text, key); return []
+        case .learningRate(let line): return editLearningRate(line, key)
+        case .search(let line): editSearch(line, key); return []
         case .confirmQuit:
             input = .none
             if key == .char("y") || key == .char("Y") || key == .char("q") { return quit() }
@@ -62,6 +69,7 @@ extension DashboardState {
             if key == .char("?") || key == .escape || key == .char("q") { return [] }
         }
         if let commands = handleCompareKey(key) { return commands }
+        if let commands = handleTrainingKeyAfterTheEnd(key) { return commands }
         switch key {
         case .char(" "), .char("p"):
             guard isTraining else { return [] }
@@ -71,11 +79,16 @@ extension DashboardState {
         case .char("-"), .char("_"):
             return [.setLearningRate(learningRate / learningRateFactor)]
         case .char("l"):
-            input = .learningRate("")
+            input = .learningRate(LineEditor())
         case .char("e"): return [.evaluate]
         case .char("s"): return [.save]
+        case .char("x"):
+            message = "adding \(extensionEpochs) epochs"
+            messageIsError = false
+            return [.extend(extensionEpochs)]
         case .char("/"):
-            input = .search(search)
+            input = .search(LineEditor(search))
+            views.searchBeforeEdit = search
             focus = .browser
         case .char("w"):
             wrongOnly.toggle()
@@ -91,8 +104,7 @@ extension DashboardState {
             views.drawing = views.drawing == .indented ? .topDown : .indented
             treeScroll = 0
         case .char("i"):
-            views.probeInput = ""
-            message = nil
+            views.probeInput = LineEditor()
         case .char("["):
             loss.setSmoothing(max(0, ((loss.smoothing - 0.05) * 100).rounded() / 100))
         case .char("]"):
@@ -104,6 +116,7 @@ extension DashboardState {
             focus = nextFocus(1)
         case .backTab:
             focus = nextFocus(-1)
+        case .char("D"): return deleteShownProbe()
         case .char("n"): views.shownProbe == nil ? openRelative(1) : showProbe(relative: 1)
         case .char("N"): views.shownProbe == nil ? openRelative(-1) : showProbe(relative: -1)
         case .enter:
@@ -173,49 +186,51 @@ extension DashboardState {
         predictionStep = nil
     }
 
-    mutating func editLearningRate(_ text: String, _ key: Key) -> [Command] {
-        switch key {
-        case .escape:
+    mutating func editLearningRate(_ line: LineEditor, _ key: Key) -> [Command] {
+        var line = line
+        switch line.handle(key, limit: 24, history: views.history.learningRates) {
+        case .cancel:
             input = .none
-        case .backspace:
-            input = .learningRate(String(text.dropLast()))
-        case .enter:
+        case .edited:
+            input = .learningRate(line)
+        case .submit:
+            let text = line.text
             guard let rate = DecimalFloat.decimal(text.trimmingCharacters(in: .whitespaces)), rate > 0,
                   rate.isFinite else {
                 message = "'\(text)' is not a learning rate: type a positive number such as 0.01"
                 messageIsError = true
-                input = .learningRate(text)
+                input = .learningRate(line)
                 return []
             }
+            InputHistory.remember(text, in: &views.history.learningRates)
             input = .none
             message = nil
             return [.setLearningRate(rate)]
-        case .char(let c) where text.count < 24 && !c.isNewline:
-            input = .learningRate(text + String(c))
-        default: break
         }
         return []
     }
 
-    mutating func editSearch(_ text: String, _ key: Key) {
-        switch key {
-        case .escape:
+    /// The search line filters the browser as it is typed; Esc puts the old filter back.
+    mutating func editSearch(_ line: LineEditor, _ key: Key) {
+        var line = line
+        switch line.handle(key, limit: 40, history: views.history.searches) {
+        case .cancel:
             input = .none
-        case .backspace:
-            input = .search(String(text.dropLast()))
-            search = String(text.dropLast())
+            search = views.searchBeforeEdit
             browserCursor = 0
-        case .enter:
+        case .edited:
+            input = .search(line)
+            if search != line.text {
+                search = line.text
+                browserCursor = 0
+            }
+        case .submit:
             input = .none
-            search = text
+            search = line.text
+            InputHistory.remember(search, in: &views.history.searches)
             browserCursor = 0
             message = search.isEmpty ? nil : "\(browserRows.count) trees contain '\(search)'"
             messageIsError = false
-        case .char(let c) where text.count < 40 && !c.isNewline:
-            input = .search(text + String(c))
-            search = text + String(c)
-            browserCursor = 0
-        default: break
         }
     }
 }

@@ -52,22 +52,19 @@ extension DashboardState {
     }
 
     /// Edits the probe input line (`i`); Enter parses the text and adds the probe.
-    mutating func editProbe(_ text: String, _ key: Key) -> [Command] {
-        switch key {
-        case .escape:
+    mutating func editProbe(_ line: LineEditor, _ key: Key) -> [Command] {
+        var line = line
+        switch line.handle(key, limit: maximumProbeLength, history: views.history.probes) {
+        case .cancel:
             views.probeInput = nil
-            message = nil
-        case .backspace:
-            views.probeInput = String(text.dropLast())
-        case .enter where text.trimmingCharacters(in: .whitespaces).isEmpty && !views.probes.isEmpty:
+        case .edited:
+            views.probeInput = line
+        case .submit where line.text.trimmingCharacters(in: .whitespaces).isEmpty && !views.probes.isEmpty:
             // An empty line is the way back to the probes after browsing dev trees.
             views.probeInput = nil
             showProbe(views.probes.count - 1)
-        case .enter:
-            return addProbe(text)
-        case .char(let c) where text.count < maximumProbeLength && !c.isNewline:
-            views.probeInput = text + String(c)
-        default: break
+        case .submit:
+            return addProbe(line.text)
         }
         return []
     }
@@ -83,6 +80,7 @@ extension DashboardState {
             return []
         }
         views.probeInput = nil
+        InputHistory.remember(text, in: &views.history.probes)
         if let existing = views.probes.firstIndex(where: { $0.probe.text == probe.text }) {
             showProbe(existing)
             message = "already a probe; shown"
@@ -94,6 +92,25 @@ extension DashboardState {
         let unknown = views.probes[views.probes.count - 1].unknownWords
         let words = "\(unknown) word\(unknown == 1 ? "" : "s")"
         message = "probe added" + (unknown > 0 ? "; \(words) not in the vocabulary read as <unk>" : "")
+        messageIsError = false
+        return [.saveProbes]
+    }
+
+    /// `D` while a probe is shown: takes it out of the list (and, through `.saveProbes`,
+    /// out of `RUN/probes.txt`); the next probe shows, or the dev tree after the last one.
+    mutating func deleteShownProbe() -> [Command] {
+        guard let k = views.shownProbe, views.probes.indices.contains(k) else {
+            message = "no probe shown: D deletes the probe in the tree panel"
+            messageIsError = true
+            return []
+        }
+        let removed = views.probes.remove(at: k)
+        if views.probes.isEmpty {
+            showDevTree()
+        } else {
+            showProbe(min(k, views.probes.count - 1))
+        }
+        message = "probe deleted: \(removed.probe.text)"
         messageIsError = false
         return [.saveProbes]
     }

@@ -33,7 +33,11 @@ public struct ViewState: Sendable {
     /// The probe the tree panel shows, or nil for the selected dev tree.
     public var shownProbe: Int? = nil
     /// The probe being typed after `i`, nil when the input line is closed.
-    public var probeInput: String? = nil
+    public var probeInput: LineEditor? = nil
+    /// What was typed into each input this session, for Up / Down.
+    public var history = InputHistory()
+    /// The search filter before `/`, which Esc puts back (typing filters as it goes).
+    public var searchBeforeEdit = ""
     /// The latest evaluation's counts, for the confusion and length views.
     public var metrics: Metrics? = nil
 

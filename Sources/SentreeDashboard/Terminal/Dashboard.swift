@@ -16,11 +16,12 @@ public enum Dashboard {
         let signals = SignalWatch()
 
         guard let terminal = Terminal.open(advice: "; use --headless", mouse: setup.mouse) else { return 1 }
-        defer { terminal.close() }
         let options = RenderOptions(unicode: terminal.unicode)
         var state = DashboardState(setup: setup)
         state.compare = watcher?.makeState(viewOnly: false)
         let started = Date()
+        // A finished run stays steerable: `x` adds epochs, `e` and `s` act on the final parameters.
+        control.holdWhenDone()
         var quitRequested: Date? = nil
         var signalled: Int32? = nil
         start()
@@ -28,6 +29,7 @@ public enum Dashboard {
         while true {
             for event in inbox.drain() { state.apply(event) }
             if state.isTraining { state.elapsed = Date().timeIntervalSince(started) }
+            state.tick(now: Date().timeIntervalSince(started))
             refreshPrediction(&state, control)
             watcher?.poll(&state)
 
@@ -54,6 +56,13 @@ public enum Dashboard {
                 }
                 command.send(to: control)
             }
+        }
+        terminal.close()
+        // After endwin, on the restored screen: what the session achieved stays in the
+        // scrollback, as after a headless run.
+        if let summary = state.exitSummary {
+            print(summary)
+            fflush(nil)
         }
         if let signalled { return 128 + signalled }
         return state.trainer == .failed || state.trainer == .diverged ? 1 : 0

@@ -17,9 +17,11 @@ extension Dashboard {
         state.compare = watcher.makeState(viewOnly: true, checkpoint: checkpoint)
         state.focus = .runs
         state.showPickedRun()
+        let started = Date()
 
         while true {
             if let sig = signals.received { return 128 + sig }
+            state.tick(now: Date().timeIntervalSince(started))
             watcher.poll(&state)
             refreshViewPrediction(&state)
             let (width, height) = terminal.size
@@ -31,7 +33,8 @@ extension Dashboard {
             if commands.contains(.quit) { return 0 }
             if commands.contains(.saveProbes) {
                 // view writes nothing into a run, so a probe typed here lasts for this session.
-                state.message = "probe added for this session (view writes nothing into runs; train --probe keeps one)"
+                state.message = "probes change for this session only (view writes nothing into runs; "
+                    + "train --probe keeps one)"
                 state.messageIsError = false
             }
         }

@@ -1,0 +1,52 @@
+import SentreeCore
+
+/// Seconds a message that is not an error stays in the status bar.
+public let messageLifetime = 5.0
+
+extension DashboardState {
+    /// Moves the dashboard's clock to `seconds`; a message that is not an error goes once it
+    /// is `messageLifetime` old. Errors stay until the next key: a failed save or a refused
+    /// input must not vanish before the user has read it.
+    public mutating func tick(now seconds: Double) {
+        clock = seconds
+        if message != nil, !messageIsError, clock - messageSince >= messageLifetime {
+            message = nil
+        }
+    }
+}
+
+extension DashboardState {
+    /// The line printed once the terminal is restored, worded as headless ends; nil before
+    /// any epoch of this session finished.
+    public var exitSummary: String? {
+        guard let best = bestEpoch, let e = epochs.last(where: { $0.epoch == best }) else { return nil }
+        return runSummary(epoch: best, fineRoot: e.fineRoot, fineAll: e.fineAll, binaryRoot: e.binaryRoot,
+                          run: RunFiles(path: setup.runDirectory))
+    }
+}
+
+/// Epochs `x` adds to the run.
+public let extensionEpochs = 10
+
+extension DashboardState {
+    /// Training keys once training is over, which would otherwise do nothing without a word.
+    ///
+    /// A finished run (DONE) is held open by its trainer: `e`, `s` and the learning-rate keys
+    /// still act (on the final parameters, and for epochs `x` adds), and pause says how to go
+    /// on. A run that stopped, failed or diverged has ended for good: every training key says
+    /// so. Nil for other keys and while training, which take the usual way.
+    mutating func handleTrainingKeyAfterTheEnd(_ key: Key) -> [Command]? {
+        guard trainer.isFinal, compare?.viewOnly != true else { return nil }
+        let training: [Key] = [.char(" "), .char("p"), .char("+"), .char("="), .char("-"), .char("_"),
+                               .char("l"), .char("e"), .char("s"), .char("x")]
+        guard training.contains(key) else { return nil }
+        if trainer == .done {
+            guard key == .char(" ") || key == .char("p") else { return nil }
+            message = "training finished: x adds \(extensionEpochs) epochs to the run"
+        } else {
+            message = "training has ended (\(trainer.rawValue)); sentree train --resume continues the run"
+        }
+        messageIsError = true
+        return []
+    }
+}
