@@ -13,30 +13,21 @@ struct Predict: ParsableCommand {
         approximate. Output: the tree, one node per line, with the predicted label, its \
         probability, the gold label if given, and the phrase.
 
-        For a run trained from a vectors file (--embeddings), words that training never saw \
-        but the file has are read with their pretrained vector instead of <unk>; standard \
-        error says how many. The file is read once per argument list or per chunk of standard \
-        input (a line typed at a terminal is answered at once).
+        Words that training never saw read <unk>, as in `eval` and the training-time dev \
+        evaluation. With --expand-vocabulary (the run's vectors file) or --unseen-vectors FILE, \
+        those the file has are read with their pretrained vector instead; standard error says \
+        how many. The file is read once per argument list or per chunk of standard input (a \
+        line typed at a terminal is answered at once).
         """)
 
     @Option(help: "Checkpoint file, or a run directory (uses its best, else last).") var checkpoint: String
     @Argument(help: "Trees or sentences (default: read lines from standard input).") var inputs: [String] = []
-    @Option(help: ArgumentHelp("Vectors file for words training never saw (default: the run's, if it had one).",
-                               discussion: "Such words get their pretrained vector instead of <unk>."))
-    var embeddings: String?
-    @Flag(help: "Read unseen words as <unk> even if the run was trained from a vectors file.") var noEmbeddings = false
-
-    func validate() throws {
-        if embeddings != nil && noEmbeddings {
-            throw ValidationError("--embeddings and --no-embeddings contradict each other; give one")
-        }
-    }
+    @OptionGroup var unseen: UnseenWordOptions
 
     func run() throws {
         try reportingErrors {
             let (ckpt, _) = try loadCheckpoint(checkpoint)
-            let model = PredictionModel(ckpt, vectorsFile: vectorsFile(for: ckpt, given: embeddings,
-                                                                       disabled: noEmbeddings))
+            let model = PredictionModel(ckpt, vectorsFile: try unseen.vectorsFile(for: ckpt))
             // Inputs parsed but not yet printed: they share one pass over the vectors file.
             var pending: [(treebank: Treebank, isTree: Bool)] = []
             var first = true
@@ -49,7 +40,7 @@ struct Predict: ParsableCommand {
                         if !first { print() }
                         first = false
                         printTree(t, of: treebank, words: words, snapshot: model.snapshot,
-                                  approximate: !isTree)
+                                  approximate: !isTree, lowercase: model.vocabulary.lowercase)
                     }
                 }
                 pending.removeAll()
@@ -77,12 +68,16 @@ struct Predict: ParsableCommand {
         }
     }
 
-    func printTree(_ t: Int, of treebank: Treebank, words: [Int32], snapshot: ModelSnapshot, approximate: Bool) {
+    func printTree(_ t: Int, of treebank: Treebank, words: [Int32], snapshot: ModelSnapshot,
+                   approximate: Bool, lowercase: Bool) {
         let prediction = snapshot.predict(tree: t, in: treebank, wordIDs: words)
         let r = treebank.nodes(of: t)
-        let unknown = (r).filter { treebank.left[$0] < 0 && words[$0] == 0 }.count
+        let unknown = UnknownWords(treebank, words: words, lowercase: lowercase, nodes: r).words
         if approximate { print("(structure approximate: sentence binarized without a parser)") }
-        if unknown > 0 { print("(\(unknown) word\(unknown == 1 ? "" : "s") not in the vocabulary, read as <unk>)") }
+        if !unknown.isEmpty {
+            print("(\(counted(unknown.count, "word")) not in the vocabulary, read as <unk>: "
+                  + TerminalText.sanitized(unknown.joined(separator: ", ")) + ")")
+        }
         // Depth-first from the root without recursion (user input may be deep).
         var stack: [(node: Int, depth: Int)] = [(r.count - 1, 0)]
         while let (i, depth) = stack.popLast() {
