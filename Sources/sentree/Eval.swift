@@ -114,10 +114,9 @@ struct Eval: ParsableCommand {
 func evaluationFile(_ given: String?, for checkpoint: Checkpoint) throws -> String {
     var isDirectory: ObjCBool = false
     if let given {
-        guard FileManager.default.fileExists(atPath: given, isDirectory: &isDirectory) else {
-            throw CLIError("--data \(given): no such file or directory")
-        }
-        guard isDirectory.boolValue else { return given }
+        // A missing file is reported by the reader, as FILE:0:0 like every input problem.
+        guard FileManager.default.fileExists(atPath: given, isDirectory: &isDirectory),
+              isDirectory.boolValue else { return given }
         let dev = (given.hasSuffix("/") ? given : given + "/") + "dev.txt"
         guard FileManager.default.fileExists(atPath: dev) else {
             throw CLIError("--data \(given) is a directory without dev.txt; give a treebank file")
