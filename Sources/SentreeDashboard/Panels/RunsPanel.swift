@@ -48,13 +48,19 @@ func compactRate(_ rate: Double) -> String {
     return tidy(String(format: "%.0e", rate))
 }
 
+/// The run's learning rate, `0.008`, or where a change took it, `0.008→0.005`: a rate set
+/// while training (keys, `--resume --lr`) is a change, never the run's setting.
+func learningRateCell(_ run: ComparedRun) -> String {
+    let start = run.config.learningRate
+    let now = run.epochs.last?.learningRate ?? start
+    return now == start ? compactRate(start) : compactRate(start) + "→" + compactRate(now)
+}
+
 /// The table's columns after the name, in display order.
 let runColumns: [RunColumn] = [
     RunColumn(title: "model", width: 34, priority: 0) { modelDescription($0) },
     RunColumn(title: "opt", width: 7, priority: 5) { $0.config.optimizer.rawValue },
-    RunColumn(title: "lr", width: 6, priority: 3) {
-        compactRate($0.epochs.last?.learningRate ?? $0.config.learningRate)
-    },
+    RunColumn(title: "lr", width: 13, priority: 3) { learningRateCell($0) },
     RunColumn(title: "l2", width: 6, priority: 3) { compactRate($0.config.l2) },
     RunColumn(title: "dropout", width: 9, priority: 4) { $0.config.dropoutCell },
     RunColumn(title: "batch", width: 5, priority: 4) { "\($0.config.batchSize)" },
