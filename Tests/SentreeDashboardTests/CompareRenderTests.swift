@@ -31,7 +31,7 @@ import Testing
         var s = try Fixture.viewState(runs: 5)
         s.compare?.cursor = 2
         let grid = render(s, width: 140, height: 40)
-        #expect(grid.line(0).contains("rntn d=25  adagrad  l2 0.0001  dropout 0.5  word dropout 1.0  batch 25"),
+        #expect(grid.line(0).contains("rntn d=25  lr 0.01  adagrad  l2 0.0001  dropout 0.5  word dropout 1.0"),
                 "\(grid.line(0))")
         #expect(grid.line(3).contains(" dropout "), "\(grid.line(3))")
         #expect(grid.line(6).contains(" 0.5 w1 ") && grid.line(4).contains("      - "), "\(grid.line(6))")

@@ -19,4 +19,15 @@ import Testing
         #expect(grid.line(3).contains(" 0.008→0.005 "), "\(grid.line(3))")
         #expect(!grid.line(3).contains(" 0.005 ") && !grid.line(2).contains("→"), "\(grid.line(2))")
     }
+
+    @Test func theViewHeaderShowsTheChange() {
+        var changed = Fixture.comparedRun(2, epochs: 4)
+        changed.config.learningRate = 0.008
+        for k in changed.epochs.indices { changed.epochs[k].learningRate = k < 2 ? 0.008 : 0.005 }
+        for width in [80, 120] {
+            var grid = CellGrid(width: width, height: 2)
+            renderViewHeader(ViewHeaderInput(runs: [changed]), &grid, RenderOptions())
+            #expect(grid.line(0).contains("  lr 0.008→0.005  "), "\(grid.line(0))")
+        }
+    }
 }
