@@ -10,53 +10,85 @@ struct Eval: ParsableCommand {
         binary root: roots whose gold label is not 2, predicted positive iff P(3)+P(4) > P(0)+P(1). \
         binary all: the same over all nodes whose gold label is not 2. Confusion matrices are \
         gold (rows) × predicted (columns).
+
+        Words that training never saw read <unk>, as in the dev evaluation during training, so \
+        `eval` of a run's best on its dev set gives the figures of metrics.jsonl's best epoch. \
+        --expand-vocabulary or --unseen-vectors FILE give such words pretrained vectors instead.
+
+        --json prints one object with the keys of a metrics.jsonl epoch row (epoch, train_loss, \
+        fine_all, fine_root, binary_root, binary_all, seconds, trees_per_second, learning_rate; \
+        seconds and trees_per_second time this evaluation, train_loss is the checkpoint's epoch's) \
+        plus checkpoint, data, trees, nodes, confusion_root, confusion_all and unseen_words.
         """)
 
     @Option(help: "Checkpoint file, or a run directory (uses its best, else last).") var checkpoint: String
-    @Option(help: "Labelled treebank file, e.g. data/sst/dev.txt or test.txt.") var data: String
+    @Option(help: ArgumentHelp("Labelled treebank file, or a directory (its dev.txt), e.g. data/sst or "
+                               + "data/sst/test.txt (default: the dev.txt of the run's data directory).",
+                               valueName: "file-or-dir"))
+    var data: String?
     @Flag(help: "Print one JSON object instead of text.") var json = false
     @Option(help: "Worker threads (default: all cores; results do not depend on it).") var threads: Int?
-    @Option(help: ArgumentHelp("Vectors file for words training never saw (default: the run's, if it had one).",
-                               discussion: "Such words get their pretrained vector instead of <unk>."))
-    var embeddings: String?
-    @Flag(help: "Read unseen words as <unk> even if the run was trained from a vectors file.") var noEmbeddings = false
+    @OptionGroup var unseen: UnseenWordOptions
 
     func run() throws {
         try reportingErrors {
             var (ckpt, file) = try loadCheckpoint(checkpoint)
-            let treebank = try Treebank.load(contentsOf: data)
+            let dataFile = try evaluationFile(data, for: ckpt)
+            let treebank = try Treebank.load(contentsOf: dataFile)
             var added: (file: String, words: Int, tokens: Int)? = nil
-            if let vectors = vectorsFile(for: ckpt, given: embeddings, disabled: noEmbeddings) {
+            if let vectors = try unseen.vectorsFile(for: ckpt) {
                 let extended = try PretrainedVectors.extend(ckpt, for: treebank, file: vectors)
                 ckpt = extended.checkpoint
                 added = (vectors, extended.words, extended.tokens)
             }
             let vocabulary = Vocabulary(words: ckpt.vocabulary, lowercase: ckpt.lowercase)
-            let encoded = EncodedTreebank(treebank, words: vocabulary.encode(treebank))
+            let words = vocabulary.encode(treebank)
+            let unknown = UnknownWords(treebank, words: words, lowercase: ckpt.lowercase)
+            let encoded = EncodedTreebank(treebank, words: words)
             let layout = ParameterLayout(ckpt.model)
             let model = TreeModel<Float>(layout: layout, parameters: ckpt.parameters,
                                          threads: threads ?? ProcessInfo.processInfo.activeProcessorCount,
                                          maxTreeSize: encoded.maxTreeSize)
+            let started = Date()
             let (m, _) = model.evaluate(encoded, parameters: ckpt.parameters)
+            let seconds = Date().timeIntervalSince(started)
+            let epoch = ckpt.progress.epochsCompleted
             if json {
+                // The keys of a metrics.jsonl epoch row first, so scripts read both alike.
                 var object: [String: Any] = [
-                    "fine_all": m.fineAll, "fine_root": m.fineRoot,
+                    "epoch": epoch, "fine_all": m.fineAll, "fine_root": m.fineRoot,
                     "binary_root": m.binaryRoot, "binary_all": m.binaryAll,
+                    "seconds": seconds, "trees_per_second": Double(m.trees) / max(seconds, 1e-9),
+                    "learning_rate": ckpt.progress.learningRate,
+                    "checkpoint": file, "data": dataFile,
                     "confusion_root": m.confusionRoot, "confusion_all": m.confusionAll,
                     "trees": m.trees, "nodes": m.nodes,
+                    "unseen_words": ["words": unknown.words.count, "tokens": unknown.tokens,
+                                     "read_as": Vocabulary.unknownToken],
                 ]
-                if let added { object["pretrained_words_added"] = added.words }
+                if let row = ckpt.history.last(where: { $0.epoch == epoch }) {
+                    object["train_loss"] = row.trainLoss
+                }
+                if let added {
+                    object["unseen_vectors"] = ["file": added.file, "words": added.words,
+                                                "tokens": added.tokens]
+                }
                 let out = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
                 print(String(decoding: out, as: UTF8.self))
                 return
             }
-            let summary = "\(ckpt.model.kind.rawValue) d=\(ckpt.model.dim), "
-                + "epoch \(ckpt.progress.epochsCompleted)"
+            let summary = "\(ckpt.model.kind.rawValue) d=\(ckpt.model.dim), epoch \(epoch)"
             print("checkpoint \(TerminalText.sanitized(file)) (\(summary))")
-            print("data       \(TerminalText.sanitized(data)): \(m.trees) trees, \(m.nodes) nodes")
+            print("data       \(TerminalText.sanitized(dataFile)): \(m.trees) trees, \(m.nodes) nodes")
             if let added {
-                print("vectors    \(TerminalText.sanitized(added.file)): \(added.words) words unseen in training "
-                      + "(\(added.tokens) tokens) read with their pretrained vector instead of <unk>")
+                print("vectors    \(TerminalText.sanitized(added.file)): \(counted(added.words, "word")) "
+                      + "unseen in training (\(counted(added.tokens, "token"))) read with their pretrained "
+                      + "vector instead of <unk>; these scores differ from the training-time dev evaluation")
+            }
+            if unknown.tokens > 0 {
+                let tokens = counted(unknown.tokens, "token")
+                print("unseen     \(counted(unknown.words.count, "word")) (\(tokens)) not in the vocabulary, "
+                      + "read as <unk>")
             }
             print("fine all     \(percent(m.fineAll))")
             print("fine root    \(percent(m.fineRoot))")
@@ -76,3 +108,46 @@ struct Eval: ParsableCommand {
         }
     }
 }
+
+/// The treebank file `eval` scores: `given` (a file, or a directory's dev.txt), else the dev
+/// set of the data directory the run was trained on.
+func evaluationFile(_ given: String?, for checkpoint: Checkpoint) throws -> String {
+    var isDirectory: ObjCBool = false
+    if let given {
+        // A missing file is reported by the reader, as FILE:0:0 like every input problem.
+        guard FileManager.default.fileExists(atPath: given, isDirectory: &isDirectory),
+              isDirectory.boolValue else { return given }
+        let dev = (given.hasSuffix("/") ? given : given + "/") + "dev.txt"
+        guard FileManager.default.fileExists(atPath: dev) else {
+            throw CLIError("--data \(given) is a directory without dev.txt; give a treebank file")
+        }
+        return dev
+    }
+    guard let directory = checkpoint.config.dataDirectory else {
+        throw CLIError("the checkpoint does not record its data directory; give --data FILE-OR-DIR")
+    }
+    let dev = directory + "/dev.txt"
+    guard FileManager.default.fileExists(atPath: dev) else {
+        throw CLIError("the run's dev set \(dev) is gone (moved?); give --data FILE-OR-DIR")
+    }
+    return dev
+}
+
+/// The leaves of a treebank that read `<unk>`: their words (in order of first use) and count.
+struct UnknownWords {
+    var words: [String] = []
+    var tokens = 0
+
+    init(_ treebank: Treebank, words ids: [Int32], lowercase: Bool, nodes: Range<Int>? = nil) {
+        var seen: Set<String> = []
+        for g in nodes ?? 0 ..< treebank.nodeCount where treebank.left[g] < 0 && ids[g] == 0 {
+            tokens += 1
+            let token = treebank.tokens[Int(treebank.leafToken[g])]
+            let word = lowercase ? token.lowercased() : token
+            if seen.insert(word).inserted { words.append(word) }
+        }
+    }
+}
+
+/// `n` and `noun`, plural unless `n` is 1.
+func counted(_ n: Int, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }

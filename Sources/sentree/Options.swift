@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import SentreeCore
 
 /// Where a command's model widths come from when the user gives none.
@@ -49,5 +50,35 @@ struct ThreadOptions: ParsableArguments {
         if let threads, let problem = TrainingConfig.problem(.threads, Double(threads)) {
             throw ValidationError(problem.flagDescription)
         }
+    }
+}
+
+/// How `eval` and `predict` read words that training never saw.
+///
+/// By default they read `<unk>`, as the dev evaluation during training does, so a score from
+/// `eval` is the score in `metrics.jsonl`. Pretrained vectors for them change the model being
+/// scored, so they are only used when asked for.
+struct UnseenWordOptions: ParsableArguments {
+    @Flag(help: ArgumentHelp("Read words training never saw with their vector from the run's vectors file "
+                             + "(train --embeddings) instead of <unk>.",
+                             discussion: "Scores then differ from the training-time dev evaluation."))
+    var expandVocabulary = false
+    @Option(help: ArgumentHelp("Like --expand-vocabulary, with this vectors file (GloVe or word2vec text).",
+                               valueName: "file"))
+    var unseenVectors: String?
+
+    /// The vectors file for words `checkpoint` never saw in training; `nil`: they read `<unk>`.
+    func vectorsFile(for checkpoint: Checkpoint) throws -> String? {
+        if let unseenVectors { return unseenVectors }
+        guard expandVocabulary else { return nil }
+        guard let trainedWith = checkpoint.config.embeddings else {
+            throw CLIError("--expand-vocabulary: the run was trained without a vectors file; "
+                           + "give one with --unseen-vectors FILE")
+        }
+        guard FileManager.default.fileExists(atPath: trainedWith) else {
+            throw CLIError("--expand-vocabulary: the run's vectors file \(trainedWith) is gone; "
+                           + "give one with --unseen-vectors FILE")
+        }
+        return trainedWith
     }
 }

@@ -78,7 +78,8 @@ struct Parse: ParsableCommand {
                     throw error
                 }
             } else if sentences.isEmpty {
-                try forEachStandardInputLine({ take($0, line: $1, source: "<stdin>", position: $1) }, afterChunk: flush)
+                try forEachLine(of: STDIN_FILENO, name: { _ in "<stdin>" }, prompt: false,
+                                { take($0, line: $1, source: "<stdin>", position: $1) }, afterChunk: flush)
             } else {
                 for (k, s) in sentences.enumerated() { take(s, line: 1, source: "<argument \(k + 1)>", position: k + 1) }
             }

@@ -2,117 +2,299 @@ import ArgumentParser
 import Foundation
 import SentreeCore
 
-struct Predict: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        abstract: "Show a checkpoint's prediction at every node of trees or sentences.",
-        discussion: """
-        Each input (an argument, or a line of standard input) is either a PTB tree such as \
-        `(3 (2 not) (3 bad))` (labels optional: `((not) (bad))`), or a plain sentence. A plain \
-        sentence is tokenized PTB-style and binarized by a fixed rule (final punctuation at the \
-        top, the rest right-branching) — not a real parse, so its inner nodes are marked \
-        approximate. Output: the tree, one node per line, with the predicted label, its \
-        probability, the gold label if given, and the phrase.
+/// How `predict` reads its inputs.
+enum InputMode: String, EnumerableFlag {
+    case text, trees
 
-        For a run trained from a vectors file (--embeddings), words that training never saw \
-        but the file has are read with their pretrained vector instead of <unk>; standard \
-        error says how many. The file is read once per argument list or per chunk of standard \
-        input (a line typed at a terminal is answered at once).
-        """)
-
-    @Option(help: "Checkpoint file, or a run directory (uses its best, else last).") var checkpoint: String
-    @Argument(help: "Trees or sentences (default: read lines from standard input).") var inputs: [String] = []
-    @Option(help: ArgumentHelp("Vectors file for words training never saw (default: the run's, if it had one).",
-                               discussion: "Such words get their pretrained vector instead of <unk>."))
-    var embeddings: String?
-    @Flag(help: "Read unseen words as <unk> even if the run was trained from a vectors file.") var noEmbeddings = false
-
-    func validate() throws {
-        if embeddings != nil && noEmbeddings {
-            throw ValidationError("--embeddings and --no-embeddings contradict each other; give one")
-        }
-    }
-
-    func run() throws {
-        try reportingErrors {
-            let (ckpt, _) = try loadCheckpoint(checkpoint)
-            let model = PredictionModel(ckpt, vectorsFile: vectorsFile(for: ckpt, given: embeddings,
-                                                                       disabled: noEmbeddings))
-            // Inputs parsed but not yet printed: they share one pass over the vectors file.
-            var pending: [(treebank: Treebank, isTree: Bool)] = []
-            var first = true
-            func flush() throws {
-                try model.cover(pending.map(\.treebank))
-                for (treebank, isTree) in pending {
-                    let words = model.vocabulary.encode(treebank)
-                    model.countPretrained(words)
-                    for t in 0 ..< treebank.count {
-                        if !first { print() }
-                        first = false
-                        printTree(t, of: treebank, words: words, snapshot: model.snapshot,
-                                  approximate: !isTree)
-                    }
-                }
-                pending.removeAll()
-            }
-            func take(_ raw: String, source: String) throws {
-                let line = raw.trimmingCharacters(in: .whitespaces)
-                if line.isEmpty { return }
-                let isTree = line.hasPrefix("(")
-                do {
-                    pending.append((isTree ? try Treebank.parse(line, source: source, requireLabels: false)
-                                           : try Treebank.fromSentences([line], source: source), isTree))
-                } catch {
-                    try flush()  // the inputs before a malformed one are still answered
-                    throw error
-                }
-            }
-            if inputs.isEmpty {
-                try forEachStandardInputLine({ try take($0, source: "<stdin line \($1)>") }, afterChunk: flush)
-            } else {
-                for (k, input) in inputs.enumerated() { try take(input, source: "<argument \(k + 1)>") }
-            }
-            try flush()
-            StandardStreams.flushStandardOutput()
-            if let summary = model.summary { printError(summary) }
-        }
-    }
-
-    func printTree(_ t: Int, of treebank: Treebank, words: [Int32], snapshot: ModelSnapshot, approximate: Bool) {
-        let prediction = snapshot.predict(tree: t, in: treebank, wordIDs: words)
-        let r = treebank.nodes(of: t)
-        let unknown = (r).filter { treebank.left[$0] < 0 && words[$0] == 0 }.count
-        if approximate { print("(structure approximate: sentence binarized without a parser)") }
-        if unknown > 0 { print("(\(unknown) word\(unknown == 1 ? "" : "s") not in the vocabulary, read as <unk>)") }
-        // Depth-first from the root without recursion (user input may be deep).
-        var stack: [(node: Int, depth: Int)] = [(r.count - 1, 0)]
-        while let (i, depth) = stack.popLast() {
-            let g = r.lowerBound + i
-            let p = prediction.probabilities[i]
-            let label = Int(prediction.predicted[i])
-            let gold = treebank.labels[g]
-            var text = String(repeating: "  ", count: depth)
-            text += "\(label) \(classNames[label].padding(toLength: 13, withPad: " ", startingAt: 0)) \(String(format: "%.2f", p[label]))"
-            if gold != Treebank.unlabeled {
-                text += gold == label ? "  gold \(gold)  " : "  gold \(gold) ✗"
-            }
-            text += "  " + TerminalText.sanitized(treebank.phrase(tree: t, node: i))
-            print(text)
-            if treebank.left[g] >= 0 {
-                stack.append((Int(treebank.right[g]), depth + 1))
-                stack.append((Int(treebank.left[g]), depth + 1))
-            }
+    static func help(for value: InputMode) -> ArgumentHelp? {
+        switch value {
+        case .text: "Read every input as a plain sentence, even one starting with '('."
+        case .trees: "Read every input as a PTB tree; one that does not parse is an error."
         }
     }
 }
 
-/// Calls `body` with each line of standard input and its 1-based number as soon as it is read,
-/// and `afterChunk` after the lines of each `read` (a line typed at a terminal is one chunk).
+struct Predict: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Show a checkpoint's prediction at every node of trees or sentences.",
+        discussion: """
+        Each input (an argument, a line of --input FILE, or a line of standard input) is either \
+        a PTB tree such as `(3 (2 not) (3 bad))` (labels optional: `((not) (bad))`), or a plain \
+        sentence. Without --text or --trees, an input starting with '(' is read as a tree, and \
+        as a sentence if it does not parse as one. A plain sentence is tokenized PTB-style and \
+        binarized by a fixed rule (final punctuation at the top, the rest right-branching) — not \
+        a real parse, so its inner nodes are marked approximate. Output: the tree, one node per \
+        line, with the predicted label, its probability, the gold label if given, and the phrase; \
+        --root-only prints one line per input, --json one JSON object per input.
+
+        A bad input is reported on standard error with its line and column and the others are \
+        still answered; the exit status is then 1. An empty input is an error.
+
+        Words that training never saw read <unk>, as in `eval` and the training-time dev \
+        evaluation. With --expand-vocabulary (the run's vectors file) or --unseen-vectors FILE, \
+        those the file has are read with their pretrained vector instead; standard error says \
+        how many. The file is read once per argument list or per chunk of standard input (a \
+        line typed at a terminal is answered at once).
+        """)
+
+    @Option(help: "Checkpoint file, or a run directory (uses its best, else last).") var checkpoint: String
+    @Argument(help: "Trees or sentences (default: lines of --input, else of standard input).")
+    var inputs: [String] = []
+    @Option(help: ArgumentHelp("Read inputs from this file, one per line.", valueName: "file"))
+    var input: String?
+    @Flag var mode: InputMode?
+    @Flag(help: ArgumentHelp("One JSON object per input: tokens, tree, root and every phrase with class "
+                             + "and probabilities, unknown words."))
+    var json = false
+    @Flag(help: "One line per input: the root's class, its probability and the sentence.")
+    var rootOnly = false
+    @OptionGroup var unseen: UnseenWordOptions
+
+    func validate() throws {
+        if json && rootOnly {
+            throw ValidationError("--json and --root-only contradict each other; give one")
+        }
+        if input != nil && !inputs.isEmpty {
+            throw ValidationError("give inputs as arguments or with --input FILE, not both")
+        }
+    }
+
+    func run() throws {
+        let failed = try reportingErrors { try predictAll() }
+        if failed { throw ExitCode(1) }
+    }
+
+    /// Answers every input; returns whether any of them failed.
+    func predictAll() throws -> Bool {
+        let (ckpt, _) = try loadCheckpoint(checkpoint)
+        let model = PredictionModel(ckpt, vectorsFile: try unseen.vectorsFile(for: ckpt))
+        // Inputs parsed but not yet printed: they share one pass over the vectors file.
+        var pending: [(treebank: Treebank, isTree: Bool)] = []
+        var first = true
+        var failed = false
+        func flush() throws {
+            try model.cover(pending.map(\.treebank))
+            for (treebank, isTree) in pending {
+                let words = model.vocabulary.encode(treebank)
+                model.countPretrained(words)
+                for t in 0 ..< treebank.count {
+                    let answer = Answer(tree: t, of: treebank, words: words, snapshot: model.snapshot,
+                                        approximate: !isTree, lowercase: model.vocabulary.lowercase)
+                    if json {
+                        print(try answer.json())
+                    } else if rootOnly {
+                        print(answer.nodeLine(answer.root, depth: 0))
+                    } else {
+                        if !first { print() }
+                        answer.printTree()
+                    }
+                    first = false
+                }
+            }
+            pending.removeAll()
+            StandardStreams.flushStandardOutput()
+        }
+        func take(_ raw: String, source: String, skipEmpty: Bool) throws {
+            let line = raw.trimmingCharacters(in: .whitespaces)
+            if line.isEmpty && skipEmpty { return }
+            do {
+                pending.append(try read(line, source: source))
+            } catch let error as InputError {
+                try flush()  // the inputs before a bad one are answered first, in order
+                failed = true
+                printError("Error: \(error)")
+            }
+        }
+        if !inputs.isEmpty {
+            for (k, input) in inputs.enumerated() {
+                try take(input, source: "<argument \(k + 1)>", skipEmpty: false)
+            }
+        } else if let input {
+            let fd = open(input, O_RDONLY | O_CLOEXEC)
+            guard fd >= 0 else { throw CLIError("--input \(input): cannot open: \(errnoText())") }
+            defer { close(fd) }
+            try forEachLine(of: fd, name: { "\(input):\($0)" }, prompt: false, {
+                try take($0, source: "\(input):\($1)", skipEmpty: true)
+            }, afterChunk: flush)
+        } else {
+            let interactive = isatty(STDIN_FILENO) == 1
+            if interactive {
+                printError("Type a sentence or a PTB tree and press Enter; Ctrl-D ends.")
+            }
+            try forEachLine(of: STDIN_FILENO, name: { "<stdin line \($0)>" }, prompt: interactive, {
+                try take($0, source: "<stdin line \($1)>", skipEmpty: true)
+            }, afterChunk: flush)
+        }
+        try flush()
+        if let summary = model.summary { printError(summary) }
+        return failed
+    }
+
+    /// One input as a treebank of one tree, and whether it was given as a tree.
+    ///
+    /// Errors of a file's line name the file and that line; others name the input.
+    func read(_ line: String, source: String) throws -> (Treebank, Bool) {
+        // `source` is "FILE:N" for a line of --input: locate errors as FILE:N:COLUMN.
+        let (name, lineNumber) = splitSource(source)
+        func located(_ error: InputError) -> InputError {
+            guard let lineNumber, error.line == 1 else { return error }
+            return InputError(source: name, line: lineNumber, column: error.column, message: error.message)
+        }
+        do {
+            if line.isEmpty {
+                throw InputError(source: name, line: 1, column: 1,
+                                 message: "empty input: give a sentence or a PTB tree")
+            }
+            let asTree = mode == .trees || (mode == nil && line.hasPrefix("("))
+            if !asTree { return try nonEmpty(sentenceTree(line, source: name), line: line, source: name) }
+            do {
+                return (try Treebank.parse(line, source: name, requireLabels: false), true)
+            } catch let treeError as InputError {
+                // Guessing: "(" may start a sentence ("(sic) a fine film"). If it is no
+                // sentence either, the tree's error says more.
+                guard mode == nil,
+                      let sentence = try? nonEmpty(sentenceTree(line, source: name), line: line, source: name)
+                else { throw treeError }
+                return sentence
+            }
+        } catch let error as InputError {
+            throw located(error)
+        }
+    }
+
+    private func nonEmpty(_ treebank: Treebank, line: String, source: String) throws -> (Treebank, Bool) {
+        guard treebank.count > 0 else {
+            throw InputError(source: source, line: 1, column: 1, message: "no words in the input")
+        }
+        return (treebank, false)
+    }
+
+    private func splitSource(_ source: String) -> (String, Int?) {
+        guard let input, source.hasPrefix(input + ":"), let n = Int(source.dropFirst(input.count + 1)) else {
+            return (source, nil)
+        }
+        return (input, n)
+    }
+}
+
+/// The tree `predict` reads a plain sentence as: PTB tokens, binarized by a fixed rule.
+///
+/// The one place a sentence becomes a tree, so that a real parser can take its place.
+func sentenceTree(_ sentence: String, source: String) throws -> Treebank {
+    try Treebank.fromSentences([sentence], source: source)
+}
+
+/// A checkpoint's prediction for one tree, printed as text or JSON.
+struct Answer {
+    let treebank: Treebank
+    let t: Int
+    let nodes: Range<Int>
+    let prediction: TreePrediction
+    let approximate: Bool
+    let unknown: [String]
+
+    init(tree t: Int, of treebank: Treebank, words: [Int32], snapshot: ModelSnapshot, approximate: Bool,
+         lowercase: Bool) {
+        self.treebank = treebank
+        self.t = t
+        nodes = treebank.nodes(of: t)
+        prediction = snapshot.predict(tree: t, in: treebank, wordIDs: words)
+        self.approximate = approximate
+        unknown = UnknownWords(treebank, words: words, lowercase: lowercase, nodes: nodes).words
+    }
+
+    /// The root's index within the tree (nodes are stored children first).
+    var root: Int { nodes.count - 1 }
+
+    func children(_ i: Int) -> (Int, Int)? {
+        let g = nodes.lowerBound + i
+        return treebank.left[g] < 0 ? nil : (Int(treebank.left[g]), Int(treebank.right[g]))
+    }
+
+    func nodeLine(_ i: Int, depth: Int) -> String {
+        let p = prediction.probabilities[i]
+        let label = Int(prediction.predicted[i])
+        let gold = treebank.labels[nodes.lowerBound + i]
+        var text = String(repeating: "  ", count: depth)
+        text += "\(label) \(classNames[label].padding(toLength: 13, withPad: " ", startingAt: 0)) "
+            + String(format: "%.2f", p[label])
+        if gold != Treebank.unlabeled {
+            text += gold == label ? "  gold \(gold)  " : "  gold \(gold) ✗"
+        }
+        return text + "  " + TerminalText.sanitized(treebank.phrase(tree: t, node: i))
+    }
+
+    func printTree() {
+        if approximate { print("(structure approximate: sentence binarized without a parser)") }
+        if !unknown.isEmpty {
+            print("(\(counted(unknown.count, "word")) not in the vocabulary, read as <unk>: "
+                  + TerminalText.sanitized(unknown.joined(separator: ", ")) + ")")
+        }
+        // Depth-first from the root without recursion (user input may be deep).
+        var stack: [(node: Int, depth: Int)] = [(root, 0)]
+        while let (i, depth) = stack.popLast() {
+            print(nodeLine(i, depth: depth))
+            if let (l, r) = children(i) {
+                stack.append((r, depth + 1))
+                stack.append((l, depth + 1))
+            }
+        }
+    }
+
+    /// One line of JSON: the tokens, the tree with predicted labels, the root, every phrase
+    /// (root first, then depth-first, left before right) and the words read as `<unk>`.
+    func json() throws -> String {
+        let base = nodes.lowerBound
+        let firstToken = Int(treebank.leafToken[base ..< nodes.upperBound].first { $0 >= 0 } ?? 0)
+        // Token spans and bracketed text, children before parents as the nodes are stored.
+        var span: [(Int, Int)] = [], bracketed: [String] = []
+        for i in 0 ..< nodes.count {
+            let label = prediction.predicted[i]
+            if let (l, r) = children(i) {
+                span.append((span[l].0, span[r].1))
+                bracketed.append("(\(label) \(bracketed[l]) \(bracketed[r]))")
+            } else {
+                let k = Int(treebank.leafToken[base + i]) - firstToken
+                span.append((k, k + 1))
+                bracketed.append("(\(label) \(treebank.tokens[firstToken + k]))")
+            }
+        }
+        func rounded(_ p: [Float]) -> [Double] { p.map { (Double($0) * 1e6).rounded() / 1e6 } }
+        func node(_ i: Int) -> [String: Any] {
+            let label = Int(prediction.predicted[i])
+            var object: [String: Any] = [
+                "class": label, "name": classNames[label],
+                "probabilities": rounded(prediction.probabilities[i]),
+                "text": treebank.phrase(tree: t, node: i), "start": span[i].0, "end": span[i].1,
+            ]
+            let gold = treebank.labels[base + i]
+            if gold != Treebank.unlabeled { object["gold"] = Int(gold) }
+            return object
+        }
+        var phrases: [[String: Any]] = []
+        var stack = [root]
+        while let i = stack.popLast() {
+            phrases.append(node(i))
+            if let (l, r) = children(i) { stack += [r, l] }
+        }
+        let tokens = Array(treebank.tokens[firstToken ..< firstToken + span[root].1])
+        let object: [String: Any] = [
+            "tokens": tokens, "tree": bracketed[root], "approximate": approximate,
+            "root": node(root), "phrases": phrases, "unknown_words": unknown,
+        ]
+        let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+        return String(decoding: data, as: UTF8.self)
+    }
+}
+
+/// Calls `body` with each line of `fd` and its 1-based number as soon as it is read, and
+/// `afterChunk` after the lines of each `read` (a line typed at a terminal is one chunk).
 ///
 /// Memory holds one chunk (64 KiB) and one line, at most `InputText.maximumLineBytes`, not
 /// the whole input. As with `readLine`, a CR before the LF is dropped and invalid UTF-8
-/// becomes U+FFFD.
-func forEachStandardInputLine(_ body: (String, Int) throws -> Void,
-                                      afterChunk: () throws -> Void) throws {
+/// becomes U+FFFD. With `prompt`, "> " goes to standard error before each read.
+func forEachLine(of fd: Int32, name: @escaping (Int) -> String, prompt: Bool,
+                 _ body: (String, Int) throws -> Void, afterChunk: () throws -> Void) throws {
     var splitter = LineSplitter()
     var number = 0  // not splitter.lineCount: the splitter is being mutated while this runs
     func handle(_ bytes: UnsafeBufferPointer<UInt8>) throws {
@@ -121,20 +303,24 @@ func forEachStandardInputLine(_ body: (String, Int) throws -> Void,
         try body(String(decoding: line, as: UTF8.self), number)
     }
     func overlong(_ number: Int, _ message: String) -> any Error {
-        InputError(source: "<stdin line \(number)>", line: 1, column: 1, message: message)
+        // A line too long to hold stops the input: its end, and so the next line, is unknown.
+        InputError(source: name(number), line: 1, column: 1, message: message)
     }
     var buffer = [UInt8](repeating: 0, count: 1 << 16)
     while true {
-        let count = buffer.withUnsafeMutableBytes { read(STDIN_FILENO, $0.baseAddress, $0.count) }
+        if prompt { FileHandle.standardError.write(Data("> ".utf8)) }
+        let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
         if count == 0 { break }
         if count < 0 {
             if errno == EINTR { continue }
-            throw CLIError("cannot read standard input: \(errnoText())")
+            let what = fd == STDIN_FILENO ? "standard input" : name(number + 1)
+            throw CLIError("cannot read \(what): \(errnoText())")
         }
         try buffer.withUnsafeBufferPointer { all in
             try splitter.consume(UnsafeBufferPointer(rebasing: all[..<count]), overlong: overlong, handle)
         }
         try afterChunk()
     }
+    if prompt { FileHandle.standardError.write(Data("\n".utf8)) }
     try splitter.finish(handle)
 }

@@ -48,7 +48,8 @@ final class PredictionModel {
 
     /// The line for standard error: how many words and tokens the file gave a vector.
     var summary: String? {
-        guard let vectorsFile else { return nil }
+        // Nothing was looked up or found: a count of zeros would only be noise.
+        guard let vectorsFile, wordsAdded > 0 else { return nil }
         let words = "\(wordsAdded) word\(wordsAdded == 1 ? "" : "s")"
         return TerminalText.sanitized("vectors \(vectorsFile): \(words) "
             + "unseen in training (\(tokensAdded) token\(tokensAdded == 1 ? "" : "s")) read with a "

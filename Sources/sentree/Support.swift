@@ -99,17 +99,5 @@ func loadCheckpoint(_ path: String) throws -> (Checkpoint, String) {
     return (try Checkpoint.read(from: file), file)
 }
 
-/// The vectors file for words a checkpoint never saw in training: `given`, else the file the
-/// run was trained from if it is still there; `nil` when `disabled` or there is none.
-func vectorsFile(for checkpoint: Checkpoint, given: String?, disabled: Bool) -> String? {
-    if disabled { return nil }
-    if let given { return given }
-    guard let trainedWith = checkpoint.config.embeddings else { return nil }
-    if FileManager.default.fileExists(atPath: trainedWith) { return trainedWith }
-    printError(TerminalText.sanitized("note: the run's vectors file \(trainedWith) is gone; "
-                                      + "words unseen in training are read as <unk> (see --embeddings)"))
-    return nil
-}
-
 /// The class names, 0 (very negative) … 4 (very positive).
 let classNames = ["very negative", "negative", "neutral", "positive", "very positive"]

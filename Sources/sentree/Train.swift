@@ -54,6 +54,9 @@ struct Train: ParsableCommand {
     @OptionGroup var threadOptions: ThreadOptions
     @Option(help: "New run directory for checkpoints and metrics (default: runs/<model>-<time>).")
     var out: String?
+    @Option(help: ArgumentHelp("Name of the new run: runs/NAME, or runs/NAME-<time> if that is taken.",
+                               valueName: "name"))
+    var name: String?
     @Option(help: "Continue the run in this directory, with its data and settings.")
     var resume: String?
     @Option(help: "Number of epochs (default: the model's, \(TrainingConfig().epochs) for rnn; with --resume, the run's).")
@@ -125,6 +128,13 @@ struct Train: ParsableCommand {
         }
         if out != nil && resume != nil {
             throw ValidationError("--out starts a new run and --resume continues one; give only one of them")
+        }
+        if let name {
+            if out != nil {
+                throw ValidationError("--name and --out both name the new run; give one of them")
+            }
+            if resume != nil { throw ValidationError("--name names a new run; --resume continues one") }
+            if let problem = runNameProblem(name) { throw ValidationError("--name \(name): \(problem)") }
         }
     }
 
@@ -331,16 +341,42 @@ struct Train: ParsableCommand {
     /// Creates the new run's directory: `--out`, or a fresh name under `runs/`.
     func createRun(_ config: TrainingConfig) throws -> RunDirectory {
         if let out { return try RunDirectory.create(at: out, config: config) }
-        return try RunDirectory.createUnique(base: defaultRunPath(model: config.model), config: config)
+        if let name {
+            let plain = "runs/" + name
+            if !FileManager.default.fileExists(atPath: plain) {
+                do {
+                    return try RunDirectory.create(at: plain, config: config)
+                } catch where FileManager.default.fileExists(atPath: plain) {
+                    // Another run took the name first: fall through to a timed name.
+                }
+            }
+            let run = try RunDirectory.createUnique(base: "runs/\(name)-\(runTimestamp())", config: config)
+            printError(TerminalText.sanitized("note: \(plain) is taken; this run is \(run.path)"))
+            return run
+        }
+        return try RunDirectory.createUnique(base: "runs/\(config.model.rawValue)-\(runTimestamp())",
+                                             config: config)
     }
 }
 
-/// `runs/<model>-<yyyyMMdd-HHmmss>`.
-func defaultRunPath(model: ModelKind) -> String {
+/// Why `name` cannot name a run directory under `runs/`, or `nil`.
+func runNameProblem(_ name: String) -> String? {
+    if name.isEmpty { return "a run name cannot be empty" }
+    if name.contains("/") { return "a run name cannot contain '/' (use --out DIR for a path)" }
+    if name.hasPrefix(".") { return "a run name cannot start with '.'" }
+    if name.utf8.count > 200 { return "a run name is at most 200 bytes" }
+    if name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+        return "a run name cannot contain control characters"
+    }
+    return nil
+}
+
+/// The time a run starts, as in `runs/rnn-20261204-231512`: sorts by time, and is readable.
+func runTimestamp() -> String {
     let f = DateFormatter()
     f.dateFormat = "yyyyMMdd-HHmmss"
     f.locale = Locale(identifier: "en_US_POSIX")
-    return "runs/\(model.rawValue)-\(f.string(from: Date()))"
+    return f.string(from: Date())
 }
 
 /// `path` made absolute against the working directory and standardized.

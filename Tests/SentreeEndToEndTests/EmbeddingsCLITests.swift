@@ -35,9 +35,10 @@ import SentreeCore
     }
 }
 
-/// `predict` and `eval` read words that training never saw with a vectors file's vector.
+/// `predict` and `eval` read words that training never saw as <unk> unless asked to give them
+/// a vectors file's vector (`--expand-vocabulary`, `--unseen-vectors FILE`).
 @Suite struct PredictEmbeddingsCLITests {
-    @Test func unseenWordsGetTheRunsPretrainedVector() throws {
+    @Test func unseenWordsGetPretrainedVectorsOnlyWhenAsked() throws {
         let shared = try trained()
         let dir = try temporaryDirectory("sentree-predict-emb")
         defer { try? FileManager.default.removeItem(atPath: dir) }
@@ -50,22 +51,24 @@ import SentreeCore
                                  "--embeddings", file, "--headless", "--batch-size", "8", "--threads", "1"])
         try #require(train.status == 0, "\(train.stderr)")
 
-        // Default: the run's file. "zebra" (twice) and "okapi" have vectors, "gnu" has none.
+        // Default: all four unseen tokens are <unk>, as in the training-time dev evaluation.
         let sentence = "the zebra is good zebra okapi gnu"
-        let with = try sentree(["predict", "--checkpoint", run, sentence])
+        let without = try sentree(["predict", "--checkpoint", run, sentence])
+        #expect(without.status == 0 && without.stderr.isEmpty, "\(without.stderr)")
+        #expect(without.stdout.contains("not in the vocabulary, read as <unk>: zebra, okapi, gnu"),
+                "\(without.stdout)")
+        // The run's file: "zebra" (twice) and "okapi" have vectors, "gnu" has none.
+        let with = try sentree(["predict", "--checkpoint", run, "--expand-vocabulary", sentence])
         #expect(with.status == 0, "\(with.stderr)")
-        #expect(with.stdout.contains("(1 word not in the vocabulary, read as <unk>)"), "\(with.stdout)")
+        #expect(with.stdout.contains("(1 word not in the vocabulary, read as <unk>: gnu)"), "\(with.stdout)")
         #expect(with.errorLines == ["vectors \(URL(fileURLWithPath: file).standardizedFileURL.path): 2 words unseen "
                                     + "in training (3 tokens) read with a pretrained vector instead of <unk>"],
                 "\(with.stderr)")
-        // Off: all four unseen tokens are <unk>, and the leaf "zebra" is predicted differently.
-        let without = try sentree(["predict", "--checkpoint", run, "--no-embeddings", sentence])
-        #expect(without.status == 0 && without.stderr.isEmpty, "\(without.stderr)")
-        #expect(without.stdout.contains("(4 words not in the vocabulary, read as <unk>)"), "\(without.stdout)")
         #expect(zebraLine(with.stdout) != nil && zebraLine(with.stdout) != zebraLine(without.stdout),
                 "\(with.stdout)\n\(without.stdout)")
         // Lines of standard input share the words found so far; the count covers all of them.
-        let stdin = try sentree(["predict", "--checkpoint", run], input: "a zebra\n(3 (2 okapi) (3 good))\nthe good\n")
+        let stdin = try sentree(["predict", "--checkpoint", run, "--expand-vocabulary"],
+                                input: "a zebra\n(3 (2 okapi) (3 good))\nthe good\n")
         #expect(stdin.status == 0, "\(stdin.stderr)")
         #expect(stdin.stderr.contains(": 2 words unseen in training (2 tokens)"), "\(stdin.stderr)")
         #expect(!stdin.stdout.contains("<unk>"), "\(stdin.stdout)")
@@ -73,33 +76,36 @@ import SentreeCore
         // An explicit file for a run trained without one; a width that does not fit is an error.
         let other = dir + "/other.txt"
         try "zebra 1 0 0 0 0 0 0 2\n".write(toFile: other, atomically: true, encoding: .utf8)
-        let given = try sentree(["predict", "--checkpoint", shared.run, "--embeddings", other, "a zebra"])
+        let given = try sentree(["predict", "--checkpoint", shared.run, "--unseen-vectors", other, "a zebra"])
         #expect(given.status == 0 && given.stderr.contains(": 1 word unseen in training (1 token)"), "\(given.stderr)")
-        let wrong = try sentree(["predict", "--checkpoint", run, "--embeddings", other, "a zebra"])
+        let wrong = try sentree(["predict", "--checkpoint", run, "--unseen-vectors", other, "a zebra"])
         #expect(wrong.status == 1 && wrong.stderr.contains("has 8-dimensional vectors"), "\(wrong.stderr)")
+        let none = try sentree(["predict", "--checkpoint", shared.run, "--expand-vocabulary", "a zebra"])
+        #expect(none.status == 1 && none.stderr.contains("trained without a vectors file"), "\(none.stderr)")
 
-        // `eval` makes the same choice of file (its JSON counts the words added).
+        // `eval` makes the same choice of file, and says so.
         let dev = dir + "/dev.txt"
         try "(3 (2 zebra) (3 good))\n(1 (2 okapi) (1 bad))\n".write(toFile: dev, atomically: true, encoding: .utf8)
         func evalJSON(_ extra: [String]) throws -> (Run, [String: Any]) {
             let r = try sentree(["eval", "--checkpoint", run, "--data", dev, "--json"] + extra)
-            return (r, try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any] ?? [:])
+            // A failed run prints nothing to parse.
+            return (r, (try? JSONSerialization.jsonObject(with: Data(r.stdout.utf8))) as? [String: Any] ?? [:])
         }
-        let (evalWith, scoresWith) = try evalJSON([])
-        #expect(evalWith.status == 0 && scoresWith["pretrained_words_added"] as? Int == 2, "\(evalWith.stdout)")
-        let (evalWithout, scoresWithout) = try evalJSON(["--no-embeddings"])
-        #expect(evalWithout.status == 0 && scoresWithout["pretrained_words_added"] == nil, "\(evalWithout.stdout)")
+        let (evalWith, scoresWith) = try evalJSON(["--expand-vocabulary"])
+        let added = scoresWith["unseen_vectors"] as? [String: Any]
+        #expect(evalWith.status == 0 && added?["words"] as? Int == 2, "\(evalWith.stdout)")
+        let (evalWithout, scoresWithout) = try evalJSON([])
+        #expect(evalWithout.status == 0 && scoresWithout["unseen_vectors"] == nil, "\(evalWithout.stdout)")
+        let unseen = scoresWithout["unseen_words"] as? [String: Any]
+        #expect(unseen?["words"] as? Int == 2, "\(evalWithout.stdout)")
 
-        // The run's file is gone: a note, and unseen words are <unk> again.
+        // The run's file is gone: asking for it is an error, not a silent <unk>.
         try FileManager.default.removeItem(atPath: file)
-        let gone = try sentree(["predict", "--checkpoint", run, sentence])
-        #expect(gone.status == 0, "\(gone.stderr)")
-        #expect(gone.stderr.contains("is gone; words unseen in training are read as <unk>"), "\(gone.stderr)")
-        #expect(gone.stdout == without.stdout)
-        let (evalGone, scoresGone) = try evalJSON([])
-        #expect(evalGone.stderr.contains("is gone") && scoresGone["pretrained_words_added"] == nil,
-                "\(evalGone.stderr)")
-        #expect(evalGone.stdout == evalWithout.stdout)
+        let gone = try sentree(["predict", "--checkpoint", run, "--expand-vocabulary", sentence])
+        #expect(gone.status == 1, "\(gone.stderr)")
+        #expect(gone.stderr.contains("is gone; give one with --unseen-vectors"), "\(gone.stderr)")
+        let (evalGone, _) = try evalJSON(["--expand-vocabulary"])
+        #expect(evalGone.status == 1 && evalGone.stderr.contains("is gone"), "\(evalGone.stderr)")
     }
 
     /// The line of the leaf "zebra" (its label and probability), from `predict` output.

@@ -204,8 +204,10 @@ func renderCompareAccuracy(_ s: CompareAccuracyInput, _ grid: inout CellGrid, _ 
     let shown = c.runs.enumerated().filter { !c.hidden.contains($0.offset) }
     let full = shown.reduce(0) { $0 + $1.element.name.count + 5 }
     let nameWidth = full <= r.width - 1 ? Int.max : max(1, (r.width - 1) / max(1, shown.count) - 5)
-    for (k, run) in shown {
-        let text = "\(SeriesMark.key(k, unicode: options.unicode)) \(run.name.prefix(nameWidth))  "
+    // Names cut to the same start (runs named by time) would look alike: runLabels keeps them apart.
+    let labels = runLabels(shown.map(\.element.name), width: nameWidth, ellipsis: "")
+    for ((k, _), label) in zip(shown, labels) {
+        let text = "\(SeriesMark.key(k, unicode: options.unicode)) \(label)  "
         x += grid.put(text, x: x, y: y, style: CellStyle(SeriesMark.tone(k)), maxWidth: max(0, r.x + r.width - x))
     }
 }

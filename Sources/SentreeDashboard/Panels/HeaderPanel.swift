@@ -104,7 +104,8 @@ func renderViewHeader(_ s: ViewHeaderInput, _ grid: inout CellGrid, _ options: R
     x += grid.put(run.name, x: x, y: 0, style: CellStyle(.bold), maxWidth: 30)
     // Settings that do not fit whole are left out (the runs panel lists them), not cut.
     var details = "  \(modelDescription(run))"
-    for setting in conf.settingDescriptions where x + details.count + 2 + setting.count <= grid.width {
+    // The rate comes first: a change made while training (`0.008→0.005`) explains the curves.
+    for setting in ["lr " + learningRateCell(run)] + conf.settingDescriptions where x + details.count + 2 + setting.count <= grid.width {
         details += "  " + setting
     }
     grid.put(details, x: x, y: 0)

@@ -48,42 +48,87 @@ func compactRate(_ rate: Double) -> String {
     return tidy(String(format: "%.0e", rate))
 }
 
+/// The run's learning rate, `0.008`, or where a change took it, `0.008→0.005`: a rate set
+/// while training (keys, `--resume --lr`) is a change, never the run's setting.
+func learningRateCell(_ run: ComparedRun) -> String {
+    let start = run.config.learningRate
+    let now = run.epochs.last?.learningRate ?? start
+    return now == start ? compactRate(start) : compactRate(start) + "→" + compactRate(now)
+}
+
 /// The table's columns after the name, in display order.
 let runColumns: [RunColumn] = [
     RunColumn(title: "model", width: 34, priority: 0) { modelDescription($0) },
     RunColumn(title: "opt", width: 7, priority: 5) { $0.config.optimizer.rawValue },
-    RunColumn(title: "lr", width: 6, priority: 3) {
-        compactRate($0.epochs.last?.learningRate ?? $0.config.learningRate)
-    },
+    RunColumn(title: "lr", width: 13, priority: 3) { learningRateCell($0) },
     RunColumn(title: "l2", width: 6, priority: 3) { compactRate($0.config.l2) },
     RunColumn(title: "dropout", width: 9, priority: 4) { $0.config.dropoutCell },
     RunColumn(title: "batch", width: 5, priority: 4) { "\($0.config.batchSize)" },
     RunColumn(title: "seed", width: 4, priority: 4) { "\($0.config.seed)" },
     RunColumn(title: "epochs", width: 9, priority: 2) { "\($0.epochs.last?.epoch ?? 0)/\($0.config.epochs)" },
     RunColumn(title: "best", width: 4, priority: 0) { $0.best.map { "\($0.epoch)" } ?? "-" },
-    RunColumn(title: "f.all", width: 6, priority: 0) { percentCell($0.best, \.fineAll) },
+    RunColumn(title: "f.all", width: 6, priority: 1) { percentCell($0.best, \.fineAll) },
     RunColumn(title: "f.root", width: 6, priority: 0) { percentCell($0.best, \.fineRoot) },
     RunColumn(title: "b.root", width: 6, priority: 0) { percentCell($0.best, \.binaryRoot) },
-    RunColumn(title: "b.all", width: 6, priority: 0) { percentCell($0.best, \.binaryAll) },
+    RunColumn(title: "b.all", width: 6, priority: 1) { percentCell($0.best, \.binaryAll) },
 ]
+
+/// The columns that hold a run's settings (the rest are results).
+let settingColumns: Set<String> = ["model", "opt", "lr", "l2", "dropout", "batch", "seed"]
 
 /// Which columns fit in `width` and how wide the name and model columns get. Columns are
 /// as narrow as their title and `runs`' values allow, up to their own width.
+///
+/// A setting in which the runs differ is what tells them apart (two seeds look identical
+/// without `seed`), so it is kept before any other column; then the headline metrics (fine
+/// root, binary root) and the best epoch; then the model, which gives up width (down to 8)
+/// rather than push those out; then fine all and binary all, and the other settings.
 func runLayout(width: Int, runs: [ComparedRun]) -> (columns: [RunColumn], name: Int) {
-    let markWidth = 5, nameMin = 12
+    let markWidth = 5, nameMin = 12, modelMin = 8
     let fitted = runColumns.map { column in
         let widest = runs.map { column.value($0).count }.max() ?? 0
         let narrow = min(column.width, max(column.title.count, widest))
-        return RunColumn(title: column.title, width: narrow, priority: column.priority, value: column.value)
+        let differs = runs.count > 1 && settingColumns.contains(column.title) && column.title != "model"
+            && Set(runs.map(column.value)).count > 1
+        return RunColumn(title: column.title, width: narrow, priority: differs ? -1 : column.priority,
+                         value: column.value)
     }
-    var chosen = Set<String>()
+    var chosen: [String: Int] = [:]
     var used = markWidth + nameMin
-    for column in fitted.sorted(by: { $0.priority < $1.priority }) where used + column.width + 1 <= width {
-        chosen.insert(column.title)
-        used += column.width + 1
+    func choose(_ columns: [RunColumn]) {
+        let ranked = columns.sorted { $0.priority < $1.priority }
+        for column in ranked where used + column.width + 1 <= width {
+            chosen[column.title] = column.width
+            used += column.width + 1
+        }
     }
+    choose(fitted.filter { $0.title != "model" && $0.priority <= 0 })
+    if let model = fitted.first(where: { $0.title == "model" }) {
+        let room = min(model.width, width - used - 1)
+        if room >= min(model.width, modelMin) {
+            chosen[model.title] = room
+            used += room + 1
+        }
+    }
+    choose(fitted.filter { $0.title != "model" && $0.priority > 0 })
     let name = nameMin + max(0, min(width - used, 16))
-    return (fitted.filter { chosen.contains($0.title) }, name)
+    let columns = fitted.compactMap { c in
+        chosen[c.title].map { RunColumn(title: c.title, width: $0, priority: c.priority, value: c.value) }
+    }
+    return (columns, name)
+}
+
+/// Labels for `names` in `width` columns that tell them apart: the names when they fit,
+/// else their starts, else their ends (runs named by time differ at the end), cut with
+/// `ellipsis`.
+func runLabels(_ names: [String], width: Int, ellipsis: String) -> [String] {
+    if names.allSatisfy({ $0.count <= width }) { return names }
+    let keep = max(1, width - ellipsis.count)
+    let distinct = Set(names).count
+    let starts = names.map { $0.count <= width ? $0 : String($0.prefix(keep)) + ellipsis }
+    if Set(starts).count == distinct { return starts }
+    let ends = names.map { $0.count <= width ? $0 : ellipsis + String($0.suffix(keep)) }
+    return Set(ends).count == distinct ? ends : starts
 }
 
 /// What the runs table lists.
@@ -129,6 +174,8 @@ func renderRuns(_ s: RunsPanelInput, _ grid: inout CellGrid, _ r: Rect, _ option
         y: r.y + 1, style: CellStyle(.bold))
     let visible = r.height - 2
     guard visible > 0 else { return }
+    let labels = runLabels(runs.map { $0.isLive ? $0.name + " (live)" : $0.name }, width: layout.name,
+                           ellipsis: options.unicode ? "…" : "~")
     let cursor = min(s.cursor, runs.count - 1)
     let start = max(0, min(cursor - visible / 2, runs.count - visible))
     for (k, run) in runs.enumerated().dropFirst(start).prefix(visible) {
@@ -138,8 +185,8 @@ func renderRuns(_ s: RunsPanelInput, _ grid: inout CellGrid, _ r: Rect, _ option
         grid.put(k == cursor ? (options.unicode ? "▶" : ">") : " ", x: r.x, y: y, style: CellStyle(.accent))
         grid.put(SeriesMark.key(k, unicode: options.unicode), x: r.x + 1, y: y, style: CellStyle(tone))
         if hidden { grid.put("-", x: r.x + 3, y: y, style: CellStyle(.dim)) }
-        let name = run.isLive ? run.name + " (live)" : run.name
-        row([name] + layout.columns.map { $0.value(run) }, y: y, style: CellStyle(hidden ? .dim : .normal))
+        row([labels[k]] + layout.columns.map { $0.value(run) }, y: y,
+            style: CellStyle(hidden ? .dim : .normal))
         if k == cursor {
             grid.restyle(x: r.x + 5, y: y, length: r.width - 5,
                          style: CellStyle(s.focused ? .accent : .bold, reverse: s.focused))
