@@ -14,7 +14,8 @@ struct SweepCommand: ParsableCommand {
 struct SweepRun: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
-        abstract: "Run the trials of SPEC (the default: `sentree sweep SPEC`), or finish a sweep with --resume.",
+        abstract: "Run the trials of SPEC (the default: `sentree sweep SPEC`), "
+            + "or finish a sweep with --resume.",
         discussion: """
         Creates a sweep directory with the spec as given, trials.json (one fixed configuration \
         per trial) and one ordinary run directory per trial under trials/, each trained by \
@@ -31,7 +32,8 @@ struct SweepRun: ParsableCommand {
 
     @Argument(help: "The sweep spec (YAML).") var spec: String?
     @Option(help: "New sweep directory (default: sweeps/<spec name>-<time>).") var out: String?
-    @Option(help: "Data directory for every trial, replacing the spec's (default: the spec's, else data/sst).")
+    @Option(help: ArgumentHelp("Data directory for every trial, replacing the spec's "
+                               + "(default: the spec's, else data/sst)."))
     var data: String?
     @Option(help: "Trials trained at once, each with one thread (default: one per core).") var jobs: Int?
     @Option(help: "Finish the sweep in this directory.") var resume: String?
@@ -39,7 +41,8 @@ struct SweepRun: ParsableCommand {
     func validate() throws {
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
         if resume != nil && (spec != nil || out != nil || data != nil) {
-            throw ValidationError("--resume DIR takes everything from the sweep; give no SPEC, --out or --data")
+            throw ValidationError("--resume DIR takes everything from the sweep; "
+                                  + "give no SPEC, --out or --data")
         }
         if resume == nil && spec == nil { throw ValidationError("give a SPEC file, or --resume DIR") }
     }
@@ -51,7 +54,8 @@ struct SweepRun: ParsableCommand {
             let progress = SweepProgress(interactive: isatty(STDOUT_FILENO) == 1)
             print("sweep \(TerminalText.sanitized(sweep.files.path))")
             fflush(nil)
-            let runner = SweepRunner(sweep: sweep, jobs: jobs, executable: ownExecutable(), progress: progress)
+            let runner = SweepRunner(sweep: sweep, jobs: jobs, executable: ownExecutable(),
+                                     progress: progress)
             return runner.run()
         }
         if status != 0 { throw ExitCode(status) }

@@ -23,8 +23,9 @@ struct SweepPlanCommand: ParsableCommand {
 
     static func render(_ spec: SweepSpec, _ plan: SweepPlan) -> String {
         let settings = plan.trials.count / max(spec.seeds.count, 1)
-        var text = "\(plan.trials.count) trial\(plan.trials.count == 1 ? "" : "s"): "
-            + "\(settings) setting\(settings == 1 ? "" : "s") × \(spec.seeds.count) seed\(spec.seeds.count == 1 ? "" : "s")\n"
+        func counted(_ n: Int, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }
+        var text = "\(counted(plan.trials.count, "trial")): "
+            + "\(counted(settings, "setting")) × \(counted(spec.seeds.count, "seed"))\n"
         let fixed = spec.base.map { "\($0.flag.name) \($0.value)" }
         text += "base: " + (fixed.isEmpty ? "train's defaults" : fixed.joined(separator: ", ")) + "\n"
         let header = ["trial"] + plan.varies + ["seed", "run"]

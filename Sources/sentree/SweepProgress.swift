@@ -34,7 +34,8 @@ final class SweepProgress {
         durations.append(seconds)
         var best = ""
         if let record = try? RunRecord.open(run), let b = record.best {
-            best = "  best fine root \(percent(b.fineRoot)) binary root \(percent(b.binaryRoot)) (epoch \(b.epoch))"
+            best = "  best fine root \(percent(b.fineRoot)) binary root \(percent(b.binaryRoot))"
+                + " (epoch \(b.epoch))"
         }
         line("done    \(trial.name)  \(String(format: "%.1f", seconds))s\(best)")
     }
@@ -45,7 +46,9 @@ final class SweepProgress {
         line("FAILED  \(trial.name)  exit \(status): \(TerminalText.sanitized(last))")
     }
 
-    func interrupted(_ trial: SweepTrial) { line("stopped \(trial.name) (saved; resumes with sweep --resume)") }
+    func interrupted(_ trial: SweepTrial) {
+        line("stopped \(trial.name) (saved; resumes with sweep --resume)")
+    }
 
     func stopping(signal: Int32, running: Int) {
         line("stopping: \(running) running trial\(running == 1 ? "" : "s") saving (signal \(signal))")

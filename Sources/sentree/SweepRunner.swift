@@ -35,7 +35,8 @@ final class SweepRunner {
     func run() -> Int32 {
         let files = sweep.files
         var queue = sweep.plan.trials.filter { files.state($0) != .done }
-        progress.start(total: sweep.plan.trials.count, done: sweep.plan.trials.count - queue.count, jobs: jobs)
+        let total = sweep.plan.trials.count
+        progress.start(total: total, done: total - queue.count, jobs: jobs)
         let stop = SignalCatcher()
         var running: [Running] = []
         var failed = 0
@@ -57,10 +58,12 @@ final class SweepRunner {
                     progress.started(trial, resumed: attempt.resumed)
                 } catch {
                     failed += 1
-                    record(trial, TrialOutcome(status: .failed, exitStatus: 127, error: "\(error)", seconds: 0))
+                    record(trial, TrialOutcome(status: .failed, exitStatus: 127, error: "\(error)",
+                                               seconds: 0))
                 }
             }
-            for trial in queue where signal == nil && running.count < jobs && !waitingNoted.contains(trial.index) {
+            let blocked = signal == nil && running.count < jobs ? queue : []
+            for trial in blocked where !waitingNoted.contains(trial.index) {
                 // A run still locked after a kill -9 of the sweep: its train process is saving.
                 waitingNoted.insert(trial.index)
                 progress.note("waiting for \(trial.name): another process still holds its run")
@@ -78,7 +81,8 @@ final class SweepRunner {
                 } else {
                     failed += 1
                     let tail = errorTail(files.errorLogPath(r.trial), from: r.errorOffset)
-                    record(r.trial, TrialOutcome(status: .failed, exitStatus: status, error: tail, seconds: seconds))
+                    record(r.trial, TrialOutcome(status: .failed, exitStatus: status, error: tail,
+                                                 seconds: seconds))
                     progress.failed(r.trial, status: status, error: tail)
                 }
             }
@@ -101,7 +105,8 @@ final class SweepRunner {
             : ["train", "--headless", "--out", run, "--threads", "1"] + trial.arguments
         let errorLog = files.errorLogPath(trial)
         let offset = (try? FileManager.default.attributesOfItem(atPath: errorLog)[.size] as? UInt64) ?? 0
-        let child = try SweepChild.spawn(executable, arguments, stdout: files.outputLogPath(trial), stderr: errorLog)
+        let child = try SweepChild.spawn(executable, arguments, stdout: files.outputLogPath(trial),
+                                         stderr: errorLog)
         return Running(trial: trial, child: child, started: Date(), errorOffset: offset, resumed: resumed)
     }
 

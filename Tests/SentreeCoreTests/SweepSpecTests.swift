@@ -37,7 +37,8 @@ let specMistakes: [SpecMistake] = [
     SpecMistake(name: "fractional width", yaml: "base:\n  dim: 2.5\n",
                 line: 2, column: 8, key: "base.dim", message: "must be a whole number (got '2.5')"),
     SpecMistake(name: "the seed as a flag", yaml: "base:\n  seed: 3\n",
-                line: 2, column: 3, key: "base.seed", message: "seeds are listed in the spec's top-level `seeds`"),
+                line: 2, column: 3, key: "base.seed",
+                message: "seeds are listed in the spec's top-level `seeds`"),
     SpecMistake(name: "threads", yaml: "grid:\n  threads: [1, 2]\n",
                 line: 2, column: 3, key: "grid.threads", message: "every trial trains with --threads 1"),
     SpecMistake(name: "a key given twice", yaml: "base:\n  lr: 0.1\n  lr: 0.2\n",
@@ -52,7 +53,8 @@ let specMistakes: [SpecMistake] = [
                 line: 1, column: 22, key: "seeds.to", message: "is below from (5)"),
     SpecMistake(name: "random draws without a count", yaml: "random:\n  lr: {uniform: [0.01, 0.1]}\n",
                 line: 2, column: 3, key: "random.count", message: "missing"),
-    SpecMistake(name: "a log-uniform range from 0", yaml: "random:\n  count: 2\n  l2: {log-uniform: [0, 0.1]}\n",
+    SpecMistake(name: "a log-uniform range from 0",
+                yaml: "random:\n  count: 2\n  l2: {log-uniform: [0, 0.1]}\n",
                 line: 3, column: 22, key: "random.l2.log-uniform", message: "must start above 0"),
     SpecMistake(name: "an unknown distribution", yaml: "random:\n  count: 2\n  lr: {normal: [0.01, 0.1]}\n",
                 line: 3, column: 8, key: "random.lr.normal", message: "unknown key"),
@@ -94,7 +96,8 @@ let specMistakes: [SpecMistake] = [
         #expect(plan.trials.count == 12)
         #expect(plan.trials.map(\.index) == Array(0 ..< 12))
         #expect(plan.trials.map(\.seed) == [1, 2, 3, 1, 2, 3, 1, 2, 3, 1, 2, 3])
-        #expect(plan.trials.map { $0.settings["lr"]! } == Array(repeating: "0.01", count: 6) + Array(repeating: "0.02", count: 6))
+        let lrs = plan.trials.map { $0.settings["lr"]! }
+        #expect(lrs == Array(repeating: "0.01", count: 6) + Array(repeating: "0.02", count: 6))
         #expect(plan.trials[4].name == "0004-lr0.01-dim30-seed2")
         #expect(plan.trials[4].arguments == ["--model", "rnn", "--dim", "30", "--epochs", "5", "--lr", "0.01",
                                              "--keep-case", "--seed", "2"])
@@ -110,7 +113,9 @@ let specMistakes: [SpecMistake] = [
         // A relative path is the spec's folder's, fixed when the spec is read.
         #expect(spec.base[0].value.hasPrefix("/") && spec.base[0].value.hasSuffix("/sst"))
         let plan = spec.plan(data: "/elsewhere/sst")
-        #expect(plan.trials.allSatisfy { $0.settings["data"] == "/elsewhere/sst" && $0.arguments.contains("/elsewhere/sst") })
+        #expect(plan.trials.allSatisfy {
+            $0.settings["data"] == "/elsewhere/sst" && $0.arguments.contains("/elsewhere/sst")
+        })
     }
 
     @Test func randomDrawsAreReproducibleAndStayInTheirRanges() throws {

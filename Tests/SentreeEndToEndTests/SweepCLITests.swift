@@ -38,7 +38,8 @@ private let smallBase = "  dim: 8\n  batch-size: 8\n"
     @Test func planPrintsEachTrialsVaryingSettingsAndSeed() throws {
         let dir = try temporaryDirectory("sentree-plan")
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let spec = try writeSpec("base:\n  model: rnn\n  epochs: 4\ngrid:\n  lr: [0.01, 0.02]\n  l2: [0.001]\n"
+        let spec = try writeSpec("base:\n  model: rnn\n  epochs: 4\n"
+                                 + "grid:\n  lr: [0.01, 0.02]\n  l2: [0.001]\n"
                                  + "seeds: [5, 6]\n", in: dir)
         let r = try sentree(["sweep", "plan", spec])
         #expect(r.status == 0, "\(r.stderr)")
@@ -51,7 +52,8 @@ private let smallBase = "  dim: 8\n  batch-size: 8\n"
             "    2  0.02  0.001     5  0002-lr0.02-l20.001-seed5",
             "    3  0.02  0.001     6  0003-lr0.02-l20.001-seed6",
         ])
-        #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == ["spec.yaml"], "plan creates nothing")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == ["spec.yaml"],
+                "plan creates nothing")
     }
 
     @Test func aSpecMistakeStopsTheSweepBeforeAnythingIsCreated() throws {
@@ -102,7 +104,8 @@ private let smallBase = "  dim: 8\n  batch-size: 8\n"
         // Each trial is an ordinary run: `train --resume` knows it is finished.
         let good = try #require(plan.trials.first { $0.settings["data"] == data })
         let resumed = try sentree(["train", "--resume", sweep + "/trials/" + good.name])
-        #expect(resumed.status == 0 && resumed.stdout.contains("has finished all 3 epochs"), "\(resumed.stdout)")
+        #expect(resumed.status == 0 && resumed.stdout.contains("has finished all 3 epochs"),
+                "\(resumed.stdout)")
 
         // Every CSV row is an epoch line of its run's metrics.jsonl, with the run's settings.
         let csv = data + "/epochs.csv"
@@ -115,7 +118,8 @@ private let smallBase = "  dim: 8\n  batch-size: 8\n"
             let mine = rows.filter { $0["trial"] == trial.name }
             #expect(mine.map { Int($0["epoch"]!)! } == metrics.map(\.epoch))
             for (row, e) in zip(mine, metrics) {
-                #expect(Double(row["fine_root"]!) == e.fineRoot && Double(row["binary_root"]!) == e.binaryRoot)
+                #expect(Double(row["fine_root"]!) == e.fineRoot)
+                #expect(Double(row["binary_root"]!) == e.binaryRoot)
                 #expect(Double(row["train_loss"]!) == e.trainLoss && Double(row["fine_all"]!) == e.fineAll)
                 #expect(row["seed"] == String(trial.seed) && row["model"] == "rnn" && row["dim"] == "8")
                 #expect(row["lr"] == "0.02" && row["data"] == data)
@@ -144,8 +148,10 @@ private let smallBase = "  dim: 8\n  batch-size: 8\n"
     @Test func aResumeAfterKill9FinishesEveryTrialExactlyOnce() throws {
         let data = try temporaryDirectory("sentree-sweep-kill")
         defer { try? FileManager.default.removeItem(atPath: data) }
-        try syntheticTreebank(trees: 300, seed: 1).write(toFile: data + "/train.txt", atomically: true, encoding: .utf8)
-        try syntheticTreebank(trees: 50, seed: 2).write(toFile: data + "/dev.txt", atomically: true, encoding: .utf8)
+        try syntheticTreebank(trees: 300, seed: 1)
+            .write(toFile: data + "/train.txt", atomically: true, encoding: .utf8)
+        try syntheticTreebank(trees: 50, seed: 2)
+            .write(toFile: data + "/dev.txt", atomically: true, encoding: .utf8)
         let epochs = 60
         let spec = try writeSpec("base:\n  epochs: \(epochs)\n\(smallBase)  save-interval: 0\n"
                                  + "seeds: {from: 1, to: 4}\n", in: data)
@@ -181,7 +187,45 @@ private let smallBase = "  dim: 8\n  batch-size: 8\n"
             }
         }
         // A part-way trial went on from its own checkpoint rather than from epoch 1.
-        let logs = try plan.trials.map { try String(contentsOfFile: files.outputLogPath($0), encoding: .utf8) }
+        let logs = try plan.trials.map {
+            try String(contentsOfFile: files.outputLogPath($0), encoding: .utf8)
+        }
         #expect(logs.contains { $0.contains("resuming after epoch") }, "no trial resumed from its checkpoint")
+    }
+    @Test func ctrlCIsPassedToTheTrialsWhichSaveAndResume() throws {
+        let data = try temporaryDirectory("sentree-sweep-int")
+        defer { try? FileManager.default.removeItem(atPath: data) }
+        try syntheticTreebank(trees: 300, seed: 3)
+            .write(toFile: data + "/train.txt", atomically: true, encoding: .utf8)
+        try syntheticTreebank(trees: 50, seed: 4)
+            .write(toFile: data + "/dev.txt", atomically: true, encoding: .utf8)
+        let epochs = 60
+        let spec = try writeSpec("base:\n  epochs: \(epochs)\n\(smallBase)seeds: [1, 2]\n", in: data)
+        let sweep = data + "/sweep"
+        let files = SweepFiles(path: sweep)
+        let first = try Background(["sweep", spec, "--out", sweep, "--data", data, "--jobs", "2"])
+        let bothTraining = waitFor(120) {
+            guard let plan = try? files.readPlan() else { return false }
+            return plan.trials.allSatisfy { ((try? loggedEpochs(files.runPath($0)).count) ?? 0) > 0 }
+        }
+        #expect(bothTraining)
+        first.signal(SIGINT)
+        let stopped = try first.finish()
+        #expect(stopped.status == 130, "\(stopped.stdout)\n\(stopped.stderr)")
+        let plan = try files.readPlan()
+        // Each trial got the signal once: it saved `last` and stopped (a second one would not save).
+        for trial in plan.trials where files.outcome(trial) == nil {
+            #expect(stopped.stdout.contains("stopped \(trial.name)"), "\(stopped.stdout)")
+            #expect(FileManager.default.fileExists(atPath: files.runPath(trial) + "/last.safetensors"))
+            #expect(!SweepDirectory.runIsBusy(files.runPath(trial)), "a trial outlived the sweep")
+        }
+        #expect(plan.trials.contains { files.outcome($0) == nil }, "the trials finished before the signal")
+
+        let second = try sentree(["sweep", "--resume", sweep])
+        #expect(second.status == 0, "\(second.stdout)\n\(second.stderr)")
+        for trial in plan.trials {
+            #expect(files.outcome(trial)?.status == .done)
+            #expect(try loggedEpochs(files.runPath(trial)) == Array(1 ... epochs), "\(trial.name)")
+        }
     }
 }

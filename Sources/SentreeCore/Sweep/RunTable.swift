@@ -79,7 +79,8 @@ public enum RunTable {
             }
             let metrics = [best.fineAll, best.fineRoot, best.binaryRoot, best.binaryAll]
             table.rows.append(["run"] + runCells(run) + configCells(run.record.config)
-                              + ["1", String(run.record.epochs.count), String(best.epoch), number(best.trainLoss)]
+                              + ["1", String(run.record.epochs.count), String(best.epoch),
+                                 number(best.trainLoss)]
                               + metrics.map(number) + Array(repeating: "", count: sd.count))
             guard let sweep = run.sweep else { continue }
             var config = configCells(run.record.config)
@@ -127,7 +128,9 @@ public struct CSVTable: Sendable, Equatable {
     }
 
     static func quoted(_ cell: String) -> String {
-        guard cell.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return cell }
+        guard cell.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else {
+            return cell
+        }
         return "\"" + cell.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 }

@@ -50,10 +50,8 @@ public struct SweepFiles: Sendable, Equatable {
 
     /// What is left to do for a trial.
     public func state(_ trial: SweepTrial) -> TrialState {
-        if let outcome = outcome(trial) {
-            if outcome.status == .done { return .done }
-            return RunFiles(path: runPath(trial)).holdsRun ? .resumable : .new
-        }
+        // A failed trial is tried again, from its run if it got as far as creating one.
+        if outcome(trial)?.status == .done { return .done }
         return RunFiles(path: runPath(trial)).holdsRun ? .resumable : .new
     }
 }
@@ -84,10 +82,13 @@ public final class SweepDirectory: Sendable {
         if manager.fileExists(atPath: path, isDirectory: &isDirectory) {
             guard isDirectory.boolValue else { throw CheckpointError(path, "exists and is not a directory") }
             if SweepFiles.isSweep(path) {
-                throw CheckpointError(path, "already holds a sweep; continue it with `sentree sweep --resume \(path)`")
+                throw CheckpointError(path, "already holds a sweep; continue it with "
+                                      + "`sentree sweep --resume \(path)`")
             }
             let entries = (try? manager.contentsOfDirectory(atPath: path)) ?? []
-            if !entries.isEmpty { throw CheckpointError(path, "is not empty; a new sweep needs a new or empty directory") }
+            if !entries.isEmpty {
+                throw CheckpointError(path, "is not empty; a new sweep needs a new or empty directory")
+            }
         }
         let files = SweepFiles(path: path)
         do {

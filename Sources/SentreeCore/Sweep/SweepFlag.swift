@@ -73,7 +73,9 @@ public struct SweepFlag: Sendable, Equatable {
     func canonical(_ text: String, relativeTo directory: String) -> Result<String, ValueProblem> {
         switch kind {
         case .integer:
-            guard let v = Int(text) else { return .failure(ValueProblem("must be a whole number (got '\(text)')")) }
+            guard let v = Int(text) else {
+                return .failure(ValueProblem("must be a whole number (got '\(text)')"))
+            }
             return checked(Double(v)).map { _ in String(v) }
         case .number:
             guard let v = Double(text), v.isFinite else {
@@ -142,7 +144,8 @@ func editDistance(_ a: String, _ b: String) -> Int {
     for i in 1 ... a.count {
         var current = [i] + Array(repeating: 0, count: b.count)
         for j in 1 ... b.count {
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+            let substitution = previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, substitution)
         }
         previous = current
     }

@@ -107,7 +107,8 @@ extension SweepRandom {
                         point[axis.flag.name] = Self.rounded(low + (high - low) * unit(), low, high)
                     }
                 case .logUniform(let low, let high):
-                    let v = Foundation.exp(Foundation.log(low) + (Foundation.log(high) - Foundation.log(low)) * unit())
+                    let (a, b) = (Foundation.log(low), Foundation.log(high))
+                    let v = Foundation.exp(a + (b - a) * unit())
                     point[axis.flag.name] = integer ? String(Int(v.rounded()))
                         : Self.rounded(v, low, high)
                 }

@@ -66,7 +66,8 @@ struct SweepSpecParser {
     /// keys outside it.
     func mapping(_ node: Node, _ key: String, allowed: [String]?) throws -> [(key: Node, value: Node)] {
         guard let map = node.mapping else {
-            throw fail(node, key, key.isEmpty ? "the spec must be a mapping of keys (base, grid, random, seeds)"
+            throw fail(node, key, key.isEmpty
+                       ? "the spec must be a mapping of keys (base, grid, random, seeds)"
                        : "must be a mapping of keys to values")
         }
         var seen: [String: Node] = [:]
@@ -93,7 +94,8 @@ struct SweepSpecParser {
         switch SweepFlag.named(name) {
         case .failure(.unknown(let suggestion)):
             let hint = suggestion.map { " (did you mean '\($0)'?)" } ?? ""
-            throw fail(keyNode, path, "unknown flag\(hint); a key is a `sentree train` flag without its dashes")
+            throw fail(keyNode, path,
+                       "unknown flag\(hint); a key is a `sentree train` flag without its dashes")
         case .failure(.reserved(let why)):
             throw fail(keyNode, path, "a sweep sets this itself: \(why)")
         case .success(let flag):
@@ -127,7 +129,9 @@ struct SweepSpecParser {
 
     func number(_ node: Node, _ key: String) throws -> Double {
         let text = try scalar(node, key)
-        guard let v = Double(text), v.isFinite else { throw fail(node, key, "must be a number (got '\(text)')") }
+        guard let v = Double(text), v.isFinite else {
+            throw fail(node, key, "must be a number (got '\(text)')")
+        }
         return v
     }
 
@@ -141,13 +145,15 @@ struct SweepSpecParser {
             if name == "count" {
                 let text = try scalar(valueNode, "random.count")
                 guard let n = Int(text), n >= 1 else {
-                    throw fail(valueNode, "random.count", "must be a whole number of draws, at least 1 (got '\(text)')")
+                    throw fail(valueNode, "random.count",
+                               "must be a whole number of draws, at least 1 (got '\(text)')")
                 }
                 count = n
             } else if name == "draw-seed" {
                 let text = try scalar(valueNode, "random.draw-seed")
                 guard let s = UInt64(text) else {
-                    throw fail(valueNode, "random.draw-seed", "must be a whole number, 0 or more (got '\(text)')")
+                    throw fail(valueNode, "random.draw-seed",
+                               "must be a whole number, 0 or more (got '\(text)')")
                 }
                 drawSeed = s
             } else {
@@ -163,7 +169,8 @@ struct SweepSpecParser {
     func distribution(_ node: Node, _ flag: SweepFlag) throws -> SweepDistribution {
         let key = "random.\(flag.name)"
         let pairs = try mapping(node, key, allowed: Self.distributions)
-        guard pairs.count == 1, let (kindNode, argument) = pairs.first, let kind = kindNode.scalar?.string else {
+        guard pairs.count == 1, let (kindNode, argument) = pairs.first,
+              let kind = kindNode.scalar?.string else {
             throw fail(node, key, "must name one distribution: {uniform: [low, high]}, "
                        + "{log-uniform: [low, high]} or {choice: [a, b, ...]}")
         }
@@ -192,7 +199,9 @@ struct SweepSpecParser {
     func parseSeeds(_ node: Node) throws -> [UInt64] {
         func seed(_ n: Node, _ key: String) throws -> UInt64 {
             let text = try scalar(n, key)
-            guard let s = UInt64(text) else { throw fail(n, key, "must be a whole number, 0 or more (got '\(text)')") }
+            guard let s = UInt64(text) else {
+                throw fail(n, key, "must be a whole number, 0 or more (got '\(text)')")
+            }
             return s
         }
         if node.sequence != nil {
@@ -211,7 +220,9 @@ struct SweepSpecParser {
         }
         let low = try seed(from.value, "seeds.from"), high = try seed(to.value, "seeds.to")
         guard low <= high else { throw fail(to.value, "seeds.to", "is below from (\(low))") }
-        guard high - low < UInt64(Self.maxTrials) else { throw fail(to.value, "seeds.to", "makes too many seeds") }
+        guard high - low < UInt64(Self.maxTrials) else {
+            throw fail(to.value, "seeds.to", "makes too many seeds")
+        }
         return Array(low ... high)
     }
 
@@ -223,7 +234,8 @@ struct SweepSpecParser {
             return SweepSpecError(file: file, line: mark.line, column: mark.column, key: "",
                                   message: "not valid YAML: \(text)")
         default:
-            return SweepSpecError(file: file, line: 0, column: 0, key: "", message: "not valid YAML: \(error)")
+            return SweepSpecError(file: file, line: 0, column: 0, key: "",
+                                  message: "not valid YAML: \(error)")
         }
     }
 }
