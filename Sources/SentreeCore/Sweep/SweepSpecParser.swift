@@ -1,5 +1,5 @@
 import Foundation
-import Yams
+internal import Yams
 
 /// Reads a sweep spec from YAML, checking every key and value before anything runs.
 ///
