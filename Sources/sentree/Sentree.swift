@@ -12,8 +12,8 @@ struct Sentree: ParsableCommand {
         and opens the live dashboard. `sentree <command> --help` explains each command.
         """,
         version: "0.1.0",
-        subcommands: [Train.self, View.self, Eval.self, Predict.self, Gradcheck.self, Bench.self, Parse.self,
-                      ParserCommand.self],
+        subcommands: [Train.self, View.self, Eval.self, Predict.self, Parse.self, ParserCommand.self,
+                      SweepCommand.self, Export.self, Gradcheck.self, Bench.self],
         defaultSubcommand: nil
     )
 

@@ -18,6 +18,7 @@ import Testing
         ["Configuration"],
         ["Checkpoint"],
         ["Training", "Parsing"],
+        ["Sweep"],
     ]
 
     static var coreRoot: URL {
