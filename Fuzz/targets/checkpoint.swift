@@ -37,18 +37,21 @@ private func decodeChecked(_ data: Data) {
     }
     let layout = ParameterLayout(checkpoint.model)
     invariant(checkpoint.parameters.count == layout.count, "parameters do not fill the layout")
-    invariant(checkpoint.optimizerState.isEmpty || checkpoint.optimizerState.count == layout.count,
-              "optimizer state does not fill the layout")
+    invariant(
+        checkpoint.optimizerState.isEmpty || checkpoint.optimizerState.count == layout.count,
+        "optimizer state does not fill the layout")
     invariant(checkpoint.vocabulary.count == checkpoint.model.vocabularySize, "vocabulary does not match L")
     // What `sentree predict` and `eval` do with a checkpoint; traps on an invalid vocabulary.
     let vocabulary = Vocabulary(words: checkpoint.vocabulary, lowercase: checkpoint.lowercase)
-    let snapshot = ModelSnapshot(layout: layout, parameters: checkpoint.parameters,
-                                 epoch: checkpoint.progress.epochsCompleted,
-                                 step: checkpoint.progress.globalStep)
+    let snapshot = ModelSnapshot(
+        layout: layout, parameters: checkpoint.parameters,
+        epoch: checkpoint.progress.epochsCompleted,
+        step: checkpoint.progress.globalStep)
     let tree = try! Treebank.parse("(3 (2 the) (4 film))", source: "probe")
     let prediction = snapshot.predict(tree: 0, in: tree, wordIDs: vocabulary.encode(tree))
-    invariant(prediction.predicted.count == 3 && prediction.predicted.allSatisfy { $0 < 5 },
-              "prediction outside the five classes: \(prediction.predicted)")
+    invariant(
+        prediction.predicted.count == 3 && prediction.predicted.allSatisfy { $0 < 5 },
+        "prediction outside the five classes: \(prediction.predicted)")
 
     let encoded: Data
     do { encoded = try checkpoint.encoded() } catch {
@@ -79,9 +82,11 @@ private func withMatchingChecksum(_ data: Data) -> Data? {
     }
     guard n <= UInt64(data.count - 8) else { return nil }
     let headerEnd = data.startIndex + 8 + Int(n)
-    guard var header = (try? JSONSerialization.jsonObject(with: data[(data.startIndex + 8) ..< headerEnd]))
+    guard
+        var header = (try? JSONSerialization.jsonObject(with: data[(data.startIndex + 8) ..< headerEnd]))
             as? [String: Any],
-          var metadata = header["__metadata__"] as? [String: String] else { return nil }
+        var metadata = header["__metadata__"] as? [String: String]
+    else { return nil }
     let section = data.subdata(in: headerEnd ..< data.endIndex)
     metadata["crc32"] = String(section.crc32(checksum: 0))
     header["__metadata__"] = metadata

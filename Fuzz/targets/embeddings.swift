@@ -27,7 +27,8 @@ public func fuzzEmbeddings(_ bytes: UnsafePointer<UInt8>, _ count: Int) -> CInt 
 
 private func read(_ data: Data, chunkBytes: Int) -> Result<Embeddings, InputError> {
     do {
-        return .success(try EmbeddingsReader.parse(data, source: "fuzz", words: words, chunkBytes: chunkBytes))
+        return .success(
+            try EmbeddingsReader.parse(data, source: "fuzz", words: words, chunkBytes: chunkBytes))
     } catch {
         invariant(error.source == "fuzz" && !error.message.isEmpty, "bad error \(error)")
         return .failure(error)
@@ -41,7 +42,8 @@ private func checkConsistent(_ e: Embeddings) {
     invariant(e.vectors.count == e.wordsFound * e.dimension, "vectors are not whole rows")
     invariant(e.rowsRead >= e.wordsFound, "more words found than rows read")
     let used = e.rows.filter { $0 >= 0 }
-    invariant(Set(used).count == used.count && used.allSatisfy { Int($0) < e.wordsFound },
-              "rows \(e.rows) do not map words to distinct vectors")
+    invariant(
+        Set(used).count == used.count && used.allSatisfy { Int($0) < e.wordsFound },
+        "rows \(e.rows) do not map words to distinct vectors")
     invariant(used.count == e.wordsFound, "a vector belongs to no word")
 }

@@ -18,8 +18,9 @@ public func fuzzMetrics(_ bytes: UnsafePointer<UInt8>, _ count: Int) -> CInt {
     } catch let error as CheckpointError {
         invariant(error.path == "fuzz.jsonl", "error names \(error.path)")
         let number = error.message.split(separator: ":").first.flatMap { Int($0.dropFirst("line ".count)) }
-        invariant(error.message.hasPrefix("line ") && number != nil && number! >= 1 && number! <= lines.count,
-                  "error does not name one of the \(lines.count) lines: \(error)")
+        invariant(
+            error.message.hasPrefix("line ") && number != nil && number! >= 1 && number! <= lines.count,
+            "error does not name one of the \(lines.count) lines: \(error)")
         return 0
     } catch {
         fatalError("readEpochs threw \(type(of: error)), not a CheckpointError: \(error)")
@@ -35,13 +36,16 @@ public func fuzzMetrics(_ bytes: UnsafePointer<UInt8>, _ count: Int) -> CInt {
     guard let again = try? MetricsLog.readEpochs(data: written, source: "written") else {
         fatalError("the records written back do not read:\n\(String(decoding: written, as: UTF8.self))")
     }
-    invariant(again.count == records.count && zip(again, records).allSatisfy(sameBits),
-              "round trip changed records")
+    invariant(
+        again.count == records.count && zip(again, records).allSatisfy(sameBits),
+        "round trip changed records")
     return 0
 }
 
 private func sameBits(_ a: EpochRecord, _ b: EpochRecord) -> Bool {
-    let fields: [(EpochRecord) -> Double] = [\.trainLoss, \.fineAll, \.fineRoot, \.binaryRoot, \.binaryAll,
-                                              \.seconds, \.treesPerSecond, \.learningRate]
+    let fields: [(EpochRecord) -> Double] = [
+        \.trainLoss, \.fineAll, \.fineRoot, \.binaryRoot, \.binaryAll,
+        \.seconds, \.treesPerSecond, \.learningRate,
+    ]
     return a.epoch == b.epoch && fields.allSatisfy { $0(a).bitPattern == $0(b).bitPattern }
 }

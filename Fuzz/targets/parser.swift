@@ -35,8 +35,9 @@ private func parseChecked(_ text: String, requireLabels: Bool) -> Treebank? {
         invariant(error.source == "fuzz" && !error.message.isEmpty, "bad error \(error)")
         invariant(error.line >= 1 && error.line <= lines.count, "error line outside the text: \(error)")
         let width = String(decoding: lines[error.line - 1], as: UTF8.self).count
-        invariant(error.column >= 1 && error.column <= width + 1,
-                  "error column outside the line (\(width) characters): \(error)")
+        invariant(
+            error.column >= 1 && error.column <= width + 1,
+            "error column outside the line (\(width) characters): \(error)")
         return nil
     } catch {
         fatalError("parse threw \(type(of: error)), not a TreebankError: \(error)")
@@ -54,8 +55,9 @@ private func checkLayout(_ tb: Treebank, requireLabels: Bool) {
     let n = tb.nodeCount
     invariant(tb.left.count == n && tb.right.count == n && tb.leafToken.count == n, "array lengths differ")
     invariant(tb.treeStart.first == 0 && Int(tb.treeStart.last!) == n, "treeStart does not span the nodes")
-    invariant(tb.lines.count == tb.count && zip(tb.lines, tb.lines.dropFirst()).allSatisfy { $0 < $1 }
-              && (tb.lines.first ?? 1) >= 1, "tree lines not increasing from 1: \(tb.lines)")
+    invariant(
+        tb.lines.count == tb.count && zip(tb.lines, tb.lines.dropFirst()).allSatisfy { $0 < $1 }
+            && (tb.lines.first ?? 1) >= 1, "tree lines not increasing from 1: \(tb.lines)")
     for label in tb.labels {
         invariant(label <= 4 || (!requireLabels && label == Treebank.unlabeled), "label \(label)")
     }
@@ -73,8 +75,9 @@ private func checkLayout(_ tb: Treebank, requireLabels: Bool) {
                 leaves += 1
             } else {
                 invariant(tb.leafToken[g] == -1, "internal node \(g) has a token")
-                invariant(tb.left[g] < tb.right[g] && Int(tb.right[g]) < local,
-                          "children of \(g) not before it")
+                invariant(
+                    tb.left[g] < tb.right[g] && Int(tb.right[g]) < local,
+                    "children of \(g) not before it")
                 parents[Int(tb.left[g])] += 1
                 parents[Int(tb.right[g])] += 1
             }
@@ -97,9 +100,10 @@ private func ptbText(_ tb: Treebank) -> String {
         for local in 0 ..< r.count {
             let g = r.lowerBound + local
             let label = tb.labels[g] == Treebank.unlabeled ? "" : "\(tb.labels[g]) "
-            text.append(tb.left[g] < 0
-                ? "(\(label)\(tb.tokens[Int(tb.leafToken[g])]))"
-                : "(\(label)\(text[Int(tb.left[g])]) \(text[Int(tb.right[g])]))")
+            text.append(
+                tb.left[g] < 0
+                    ? "(\(label)\(tb.tokens[Int(tb.leafToken[g])]))"
+                    : "(\(label)\(text[Int(tb.left[g])]) \(text[Int(tb.right[g])]))")
         }
         out += text.last! + "\n"
     }

@@ -6,14 +6,14 @@ struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Time training epochs on SST train and print throughput as a fraction of the CPU's peak.",
         discussion: """
-        Runs the trainer's own minibatch step (gradient, AdaGrad update, repack) over SST train \
-        after a warm-up, with no evaluation or saving, for one thread and for all threads. The \
-        peak is measured in the same run by a short FMA probe (FP32, one and all threads), \
-        since these machines are shared and absolute numbers drift. Also times forward-only \
-        evaluation of dev. --json prints one object per row with the keys model, dim, middle, \
-        threads, seconds_per_epoch, trees_per_second, nodes_per_second, gflops, peak_gflops, \
-        percent_of_peak and eval_trees_per_second.
-        """)
+            Runs the trainer's own minibatch step (gradient, AdaGrad update, repack) over SST train \
+            after a warm-up, with no evaluation or saving, for one thread and for all threads. The \
+            peak is measured in the same run by a short FMA probe (FP32, one and all threads), \
+            since these machines are shared and absolute numbers drift. Also times forward-only \
+            evaluation of dev. --json prints one object per row with the keys model, dim, middle, \
+            threads, seconds_per_epoch, trees_per_second, nodes_per_second, gflops, peak_gflops, \
+            percent_of_peak and eval_trees_per_second.
+            """)
 
     @OptionGroup var shape: ModelShapeOptions<ModelDefaults>
     @OptionGroup var threadOptions: ThreadOptions
@@ -50,7 +50,9 @@ struct Bench: ParsableCommand {
             for d in [30, 300] {
                 for rows in [256, 24, 3] {
                     for r in Benchmark.kernels(d: d, rows: rows) {
-                        print(String(format: "%@  %4d  %5d  %5d  %5d   %7.1f", r.name, d, r.m, r.n, r.k, r.gflops))
+                        print(
+                            String(
+                                format: "%@  %4d  %5d  %5d  %5d   %7.1f", r.name, d, r.m, r.n, r.k, r.gflops))
                     }
                 }
             }
@@ -65,10 +67,13 @@ struct Bench: ParsableCommand {
                 let start = Date()
                 let (dimension, found) = try PretrainedVectors.lookUp(vectors, vocabulary: vocabulary)
                 let seconds = Date().timeIntervalSince(start)
-                print(String(format: "read %@: %.1f MB in %.3f s (%.0f MB/s), %d-dimensional, %d of %d words found",
-                             TerminalText.sanitized(vectors), Double(bytes) / 1e6, seconds,
-                             Double(bytes) / 1e6 / seconds, dimension, found.lazy.filter { $0 != nil }.count,
-                             vocabulary.count - 1))
+                print(
+                    String(
+                        format:
+                            "read %@: %.1f MB in %.3f s (%.0f MB/s), %d-dimensional, %d of %d words found",
+                        TerminalText.sanitized(vectors), Double(bytes) / 1e6, seconds,
+                        Double(bytes) / 1e6 / seconds, dimension, found.lazy.filter { $0 != nil }.count,
+                        vocabulary.count - 1))
                 return
             }
             let dev = try Treebank.load(contentsOf: dir + "/dev.txt")
@@ -85,8 +90,14 @@ struct Bench: ParsableCommand {
             let peaks = counts.map { PeakProbe.gflops(threads: $0) }
             let shape = config.shapeDescription
             if !json {
-                print("bench: \(shape), batch \(batchSize), \(train.count) trees, \(train.nodeCount) nodes, \(epochs) timed epochs, \(cores) cores")
-                print("peak (FP32 FMA probe): " + zip(counts, peaks).map { String(format: "%d thread%@ %.1f GFLOP/s", $0, $0 == 1 ? "" : "s", $1) }.joined(separator: ", "))
+                print(
+                    "bench: \(shape), batch \(batchSize), \(train.count) trees, \(train.nodeCount) nodes, \(epochs) timed epochs, \(cores) cores"
+                )
+                print(
+                    "peak (FP32 FMA probe): "
+                        + zip(counts, peaks).map {
+                            String(format: "%d thread%@ %.1f GFLOP/s", $0, $0 == 1 ? "" : "s", $1)
+                        }.joined(separator: ", "))
                 print("threads   s/epoch   trees/s    nodes/s   GFLOP/s   % of peak   eval trees/s")
             }
             var results: [Benchmark.Result] = []
@@ -99,21 +110,29 @@ struct Bench: ParsableCommand {
                     let row: [String: Any] = [
                         "model": model.rawValue, "dim": dim, "middle": model == .rnn2 ? middle ?? dim : 0,
                         "input_dim": config.inputDim ?? dim,
-                        "threads": t, "seconds_per_epoch": r.secondsPerEpoch, "trees_per_second": r.treesPerSecond,
+                        "threads": t, "seconds_per_epoch": r.secondsPerEpoch,
+                        "trees_per_second": r.treesPerSecond,
                         "nodes_per_second": r.nodesPerSecond, "gflops": r.gflops, "peak_gflops": peak,
                         "percent_of_peak": percent, "eval_trees_per_second": r.evaluationTreesPerSecond,
                     ]
                     let data = try JSONSerialization.data(withJSONObject: row, options: [.sortedKeys])
                     print(String(decoding: data, as: UTF8.self))
                 } else {
-                    print(String(format: "%7d   %7.3f   %7.0f   %8.0f   %7.2f   %8.1f%%   %12.0f", t, r.secondsPerEpoch,
-                                 r.treesPerSecond, r.nodesPerSecond, r.gflops, percent, r.evaluationTreesPerSecond))
+                    print(
+                        String(
+                            format: "%7d   %7.3f   %7.0f   %8.0f   %7.2f   %8.1f%%   %12.0f", t,
+                            r.secondsPerEpoch,
+                            r.treesPerSecond, r.nodesPerSecond, r.gflops, percent, r.evaluationTreesPerSecond)
+                    )
                 }
             }
             if !json {
                 print(String(format: "arithmetic per epoch: %.2f GFLOP", results[0].flopsPerEpoch / 1e9))
                 if results.count == 2 {
-                    print(String(format: "speed-up %d threads vs 1: %.2fx", n, results[0].secondsPerEpoch / results[1].secondsPerEpoch))
+                    print(
+                        String(
+                            format: "speed-up %d threads vs 1: %.2fx", n,
+                            results[0].secondsPerEpoch / results[1].secondsPerEpoch))
                 }
             }
         }

@@ -6,25 +6,27 @@ struct Eval: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Score a checkpoint on a labelled treebank (fine all, fine root, binary root, binary all).",
         discussion: """
-        fine all: 5-class accuracy over all nodes. fine root: 5-class accuracy over roots. \
-        binary root: roots whose gold label is not 2, predicted positive iff P(3)+P(4) > P(0)+P(1). \
-        binary all: the same over all nodes whose gold label is not 2. Confusion matrices are \
-        gold (rows) × predicted (columns).
+            fine all: 5-class accuracy over all nodes. fine root: 5-class accuracy over roots. \
+            binary root: roots whose gold label is not 2, predicted positive iff P(3)+P(4) > P(0)+P(1). \
+            binary all: the same over all nodes whose gold label is not 2. Confusion matrices are \
+            gold (rows) × predicted (columns).
 
-        Words that training never saw read <unk>, as in the dev evaluation during training, so \
-        `eval` of a run's best on its dev set gives the figures of metrics.jsonl's best epoch. \
-        --expand-vocabulary or --unseen-vectors FILE give such words pretrained vectors instead.
+            Words that training never saw read <unk>, as in the dev evaluation during training, so \
+            `eval` of a run's best on its dev set gives the figures of metrics.jsonl's best epoch. \
+            --expand-vocabulary or --unseen-vectors FILE give such words pretrained vectors instead.
 
-        --json prints one object with the keys of a metrics.jsonl epoch row (epoch, train_loss, \
-        fine_all, fine_root, binary_root, binary_all, seconds, trees_per_second, learning_rate; \
-        seconds and trees_per_second time this evaluation, train_loss is the checkpoint's epoch's) \
-        plus checkpoint, data, trees, nodes, confusion_root, confusion_all and unseen_words.
-        """)
+            --json prints one object with the keys of a metrics.jsonl epoch row (epoch, train_loss, \
+            fine_all, fine_root, binary_root, binary_all, seconds, trees_per_second, learning_rate; \
+            seconds and trees_per_second time this evaluation, train_loss is the checkpoint's epoch's) \
+            plus checkpoint, data, trees, nodes, confusion_root, confusion_all and unseen_words.
+            """)
 
     @Option(help: "Checkpoint file, or a run directory (uses its best, else last).") var checkpoint: String
-    @Option(help: ArgumentHelp("Labelled treebank file, or a directory (its dev.txt), e.g. data/sst or "
-                               + "data/sst/test.txt (default: the dev.txt of the run's data directory).",
-                               valueName: "file-or-dir"))
+    @Option(
+        help: ArgumentHelp(
+            "Labelled treebank file, or a directory (its dev.txt), e.g. data/sst or "
+                + "data/sst/test.txt (default: the dev.txt of the run's data directory).",
+            valueName: "file-or-dir"))
     var data: String?
     @Flag(help: "Print one JSON object instead of text.") var json = false
     @Option(help: "Worker threads (default: all cores; results do not depend on it).") var threads: Int?
@@ -46,9 +48,10 @@ struct Eval: ParsableCommand {
             let unknown = UnknownWords(treebank, words: words, lowercase: ckpt.lowercase)
             let encoded = EncodedTreebank(treebank, words: words)
             let layout = ParameterLayout(ckpt.model)
-            let model = TreeModel<Float>(layout: layout, parameters: ckpt.parameters,
-                                         threads: threads ?? ProcessInfo.processInfo.activeProcessorCount,
-                                         maxTreeSize: encoded.maxTreeSize)
+            let model = TreeModel<Float>(
+                layout: layout, parameters: ckpt.parameters,
+                threads: threads ?? ProcessInfo.processInfo.activeProcessorCount,
+                maxTreeSize: encoded.maxTreeSize)
             let started = Date()
             let (m, _) = model.evaluate(encoded, parameters: ckpt.parameters)
             let seconds = Date().timeIntervalSince(started)
@@ -63,15 +66,19 @@ struct Eval: ParsableCommand {
                     "checkpoint": file, "data": dataFile,
                     "confusion_root": m.confusionRoot, "confusion_all": m.confusionAll,
                     "trees": m.trees, "nodes": m.nodes,
-                    "unseen_words": ["words": unknown.words.count, "tokens": unknown.tokens,
-                                     "read_as": Vocabulary.unknownToken],
+                    "unseen_words": [
+                        "words": unknown.words.count, "tokens": unknown.tokens,
+                        "read_as": Vocabulary.unknownToken,
+                    ],
                 ]
                 if let row = ckpt.history.last(where: { $0.epoch == epoch }) {
                     object["train_loss"] = row.trainLoss
                 }
                 if let added {
-                    object["unseen_vectors"] = ["file": added.file, "words": added.words,
-                                                "tokens": added.tokens]
+                    object["unseen_vectors"] = [
+                        "file": added.file, "words": added.words,
+                        "tokens": added.tokens,
+                    ]
                 }
                 let out = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
                 print(String(decoding: out, as: UTF8.self))
@@ -81,14 +88,17 @@ struct Eval: ParsableCommand {
             print("checkpoint \(TerminalText.sanitized(file)) (\(summary))")
             print("data       \(TerminalText.sanitized(dataFile)): \(m.trees) trees, \(m.nodes) nodes")
             if let added {
-                print("vectors    \(TerminalText.sanitized(added.file)): \(counted(added.words, "word")) "
-                      + "unseen in training (\(counted(added.tokens, "token"))) read with their pretrained "
-                      + "vector instead of <unk>; these scores differ from the training-time dev evaluation")
+                print(
+                    "vectors    \(TerminalText.sanitized(added.file)): \(counted(added.words, "word")) "
+                        + "unseen in training (\(counted(added.tokens, "token"))) read with their pretrained "
+                        + "vector instead of <unk>; these scores differ from the training-time dev evaluation"
+                )
             }
             if unknown.tokens > 0 {
                 let tokens = counted(unknown.tokens, "token")
-                print("unseen     \(counted(unknown.words.count, "word")) (\(tokens)) not in the vocabulary, "
-                      + "read as <unk>")
+                print(
+                    "unseen     \(counted(unknown.words.count, "word")) (\(tokens)) not in the vocabulary, "
+                        + "read as <unk>")
             }
             print("fine all     \(percent(m.fineAll))")
             print("fine root    \(percent(m.fineRoot))")
@@ -116,7 +126,8 @@ func evaluationFile(_ given: String?, for checkpoint: Checkpoint) throws -> Stri
     if let given {
         // A missing file is reported by the reader, as FILE:0:0 like every input problem.
         guard FileManager.default.fileExists(atPath: given, isDirectory: &isDirectory),
-              isDirectory.boolValue else { return given }
+            isDirectory.boolValue
+        else { return given }
         let dev = (given.hasSuffix("/") ? given : given + "/") + "dev.txt"
         guard FileManager.default.fileExists(atPath: dev) else {
             throw CLIError("--data \(given) is a directory without dev.txt; give a treebank file")

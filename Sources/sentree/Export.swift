@@ -7,13 +7,13 @@ struct Export: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Write runs' settings and metrics as CSV (one row per run and epoch, or --summary).",
         discussion: """
-        Each PATH is a run directory or a sweep directory (all its trials that have a run). \
-        Without --summary: one row per run and epoch, with the run's settings (model, dim, lr, \
-        l2, seed, dropout, …) and the epoch's metrics from metrics.jsonl. With --summary: one \
-        row per run at its best epoch (by dev fine root), and for a sweep one row per group of \
-        trials that differ only in the seed, with the mean and standard deviation. The columns \
-        are listed in docs/sweeps.md.
-        """)
+            Each PATH is a run directory or a sweep directory (all its trials that have a run). \
+            Without --summary: one row per run and epoch, with the run's settings (model, dim, lr, \
+            l2, seed, dropout, …) and the epoch's metrics from metrics.jsonl. With --summary: one \
+            row per run at its best epoch (by dev fine root), and for a sweep one row per group of \
+            trials that differ only in the seed, with the mean and standard deviation. The columns \
+            are listed in docs/sweeps.md.
+            """)
 
     @Argument(help: "Run or sweep directories.") var paths: [String]
     @Option(help: "The CSV file to write (- for standard output).") var csv: String

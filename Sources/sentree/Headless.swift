@@ -8,18 +8,23 @@ enum Headless {
     /// watching to free the disk, and every further epoch would be lost anyway.
     static let writeFailureLimit = 3
 
-    static func run(config: TrainingConfig, train: Treebank, dev: Treebank, run: RunDirectory,
-                    resume: Checkpoint?) throws -> Int32 {
+    static func run(
+        config: TrainingConfig, train: Treebank, dev: Treebank, run: RunDirectory,
+        resume: Checkpoint?
+    ) throws -> Int32 {
         let best = Locked<EpochResult?>(nil)
         let finalState = Locked(TrainerState.starting)
-        let trainer = try Trainer(config: config, train: train, dev: dev, run: run, resume: resume,
-                                  stopAfterWriteFailures: writeFailureLimit) { event in
+        let trainer = try Trainer(
+            config: config, train: train, dev: dev, run: run, resume: resume,
+            stopAfterWriteFailures: writeFailureLimit
+        ) { event in
             switch event {
             case .epoch(let r):
                 let m = r.dev.metrics
                 if r.isBest { best.withLock { $0 = r } }
                 let line = String(
-                    format: "epoch %3d/%d  loss %.4f  fine all %@  fine root %@  binary root %@  binary all %@  %.2fs  %.0f trees/s  lr %g%@",
+                    format:
+                        "epoch %3d/%d  loss %.4f  fine all %@  fine root %@  binary root %@  binary all %@  %.2fs  %.0f trees/s  lr %g%@",
                     r.epoch, config.epochs, r.trainLoss, percent(m.fineAll), percent(m.fineRoot),
                     percent(m.binaryRoot), percent(m.binaryAll), r.seconds, r.treesPerSecond,
                     r.learningRate, r.isBest ? "  *best" : "")
@@ -36,15 +41,20 @@ enum Headless {
             }
         }
         let c = trainer.config
-        print("sentree: \(c.shapeDescription)  \(trainer.layout.count) parameters  vocabulary \(trainer.vocabulary.count)  train \(train.count) trees  dev \(dev.count) trees")
+        print(
+            "sentree: \(c.shapeDescription)  \(trainer.layout.count) parameters  vocabulary \(trainer.vocabulary.count)  train \(train.count) trees  dev \(dev.count) trees"
+        )
         let threads = c.threads == 0 ? ProcessInfo.processInfo.activeProcessorCount : c.threads
         // The headers' settings, with the learning rate after the optimizer they start with.
         let settings = ["\(c.optimizer.rawValue) lr \(c.learningRate)"] + c.settingDescriptions.dropFirst()
-        print("        \(settings.joined(separator: "  "))  threads \(threads)  "
-              + "run \(TerminalText.sanitized(run.path))")
+        print(
+            "        \(settings.joined(separator: "  "))  threads \(threads)  "
+                + "run \(TerminalText.sanitized(run.path))")
         print("        data \(TerminalText.sanitized(c.dataDirectory ?? "?"))")
         if let e = trainer.embeddingCoverage {
-            print("        embeddings \(TerminalText.sanitized(e.file)): \(e.dimension)-dimensional, \(e.summary)")
+            print(
+                "        embeddings \(TerminalText.sanitized(e.file)): \(e.dimension)-dimensional, \(e.summary)"
+            )
         }
         if trainer.startEpoch > 0 { print("        resuming after epoch \(trainer.startEpoch)") }
         StandardStreams.flushStandardOutput()
@@ -56,9 +66,12 @@ enum Headless {
         let sources = StopSignals.all.map { sig in
             let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
             source.setEventHandler { @Sendable in
-                let first = caught.withLock { c in defer { c = c ?? sig }; return c == nil }
+                let first = caught.withLock { c in
+                    defer { c = c ?? sig }; return c == nil
+                }
                 if !first { exit(128 + sig) }
-                printError("stopping after the current minibatch (saving last); press Ctrl-C again to quit now")
+                printError(
+                    "stopping after the current minibatch (saving last); press Ctrl-C again to quit now")
                 trainer.stop()
             }
             source.resume()
@@ -69,8 +82,10 @@ enum Headless {
         sources.forEach { $0.cancel() }
         if let r = best.withLock({ $0 }) {
             let m = r.dev.metrics
-            print(runSummary(epoch: r.epoch, fineRoot: m.fineRoot, fineAll: m.fineAll,
-                             binaryRoot: m.binaryRoot, run: run.files))
+            print(
+                runSummary(
+                    epoch: r.epoch, fineRoot: m.fineRoot, fineAll: m.fineAll,
+                    binaryRoot: m.binaryRoot, run: run.files))
         }
         if let sig = caught.withLock({ $0 }) { return 128 + sig }
         let final = finalState.withLock { $0 }
@@ -79,8 +94,9 @@ enum Headless {
             return 1
         }
         if final == .failed {
-            printError("error: stopped: writing to \(TerminalText.sanitized(run.path)) failed \(writeFailureLimit) times in a row "
-                       + "(disk full or directory unwritable?); the files saved before are intact")
+            printError(
+                "error: stopped: writing to \(TerminalText.sanitized(run.path)) failed \(writeFailureLimit) times in a row "
+                    + "(disk full or directory unwritable?); the files saved before are intact")
             return 1
         }
         return 0

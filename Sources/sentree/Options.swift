@@ -26,12 +26,15 @@ struct ModelShapeOptions<Defaults: ShapeDefaults>: ParsableArguments {
 
     /// The given widths, for the rules every run's settings meet.
     var givenSettings: [(TrainingConfig.Setting, Double)] {
-        [(.dim, dim), (.inputDim, inputDim), (.middle, middle)].compactMap { s, v in v.map { (s, Double($0)) } }
+        [(.dim, dim), (.inputDim, inputDim), (.middle, middle)].compactMap { s, v in v.map { (s, Double($0)) }
+        }
     }
 
     func validate() throws {
         for (setting, value) in givenSettings {
-            if let problem = TrainingConfig.problem(setting, value) { throw ValidationError(problem.flagDescription) }
+            if let problem = TrainingConfig.problem(setting, value) {
+                throw ValidationError(problem.flagDescription)
+            }
         }
     }
 }
@@ -59,12 +62,16 @@ struct ThreadOptions: ParsableArguments {
 /// `eval` is the score in `metrics.jsonl`. Pretrained vectors for them change the model being
 /// scored, so they are only used when asked for.
 struct UnseenWordOptions: ParsableArguments {
-    @Flag(help: ArgumentHelp("Read words training never saw with their vector from the run's vectors file "
-                             + "(train --embeddings) instead of <unk>.",
-                             discussion: "Scores then differ from the training-time dev evaluation."))
+    @Flag(
+        help: ArgumentHelp(
+            "Read words training never saw with their vector from the run's vectors file "
+                + "(train --embeddings) instead of <unk>.",
+            discussion: "Scores then differ from the training-time dev evaluation."))
     var expandVocabulary = false
-    @Option(help: ArgumentHelp("Like --expand-vocabulary, with this vectors file (GloVe or word2vec text).",
-                               valueName: "file"))
+    @Option(
+        help: ArgumentHelp(
+            "Like --expand-vocabulary, with this vectors file (GloVe or word2vec text).",
+            valueName: "file"))
     var unseenVectors: String?
 
     /// The vectors file for words `checkpoint` never saw in training; `nil`: they read `<unk>`.
@@ -72,12 +79,14 @@ struct UnseenWordOptions: ParsableArguments {
         if let unseenVectors { return unseenVectors }
         guard expandVocabulary else { return nil }
         guard let trainedWith = checkpoint.config.embeddings else {
-            throw CLIError("--expand-vocabulary: the run was trained without a vectors file; "
-                           + "give one with --unseen-vectors FILE")
+            throw CLIError(
+                "--expand-vocabulary: the run was trained without a vectors file; "
+                    + "give one with --unseen-vectors FILE")
         }
         guard FileManager.default.fileExists(atPath: trainedWith) else {
-            throw CLIError("--expand-vocabulary: the run's vectors file \(trainedWith) is gone; "
-                           + "give one with --unseen-vectors FILE")
+            throw CLIError(
+                "--expand-vocabulary: the run's vectors file \(trainedWith) is gone; "
+                    + "give one with --unseen-vectors FILE")
         }
         return trainedWith
     }

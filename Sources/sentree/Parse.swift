@@ -7,20 +7,21 @@ struct Parse: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Tokenize and parse plain sentences into binary trees (PTB notation or JSON).",
         discussion: """
-        Each argument, each line of --input FILE, or each line of standard input is one \
-        sentence. It is tokenized as SST is (`don't` → `do n't`, `(` → `-LRB-`) and bracketed \
-        by the span parser; one tree is printed per line, every node labelled 2 so that \
-        `sentree eval`, `predict` and any SST reader accept it. Sentences over \
-        \(ChartDecoder.exactLimit) tokens are bracketed greedily (top-down) instead of exactly.
+            Each argument, each line of --input FILE, or each line of standard input is one \
+            sentence. It is tokenized as SST is (`don't` → `do n't`, `(` → `-LRB-`) and bracketed \
+            by the span parser; one tree is printed per line, every node labelled 2 so that \
+            `sentree eval`, `predict` and any SST reader accept it. Sentences over \
+            \(ChartDecoder.exactLimit) tokens are bracketed greedily (top-down) instead of exactly.
 
-        The parser is --parser FILE, else parser.safetensors in the data directory; if there \
-        is none it is trained first (about two minutes, progress on standard error) and cached \
-        there. A line that breaks the input rules (control characters, over-long words or \
-        lines) is reported as source:line:column on standard error and skipped; the exit \
-        status is then 1.
-        """)
+            The parser is --parser FILE, else parser.safetensors in the data directory; if there \
+            is none it is trained first (about two minutes, progress on standard error) and cached \
+            there. A line that breaks the input rules (control characters, over-long words or \
+            lines) is reported as source:line:column on standard error and skipped; the exit \
+            status is then 1.
+            """)
 
-    @Argument(help: "Sentences (default: lines of --input, else of standard input).") var sentences: [String] = []
+    @Argument(help: "Sentences (default: lines of --input, else of standard input).") var sentences:
+        [String] = []
     @Option(help: "File with one sentence per line.") var input: String?
     @Option(help: "Directory with train.txt and dev.txt, where the parser is cached (default: data/sst).")
     var data: String?
@@ -28,7 +29,9 @@ struct Parse: ParsableCommand {
     @Flag(help: "Print one JSON object per sentence: line, tokens, tree, spans.") var json = false
 
     func validate() throws {
-        if input != nil && !sentences.isEmpty { throw ValidationError("give sentences or --input FILE, not both") }
+        if input != nil && !sentences.isEmpty {
+            throw ValidationError("give sentences or --input FILE, not both")
+        }
     }
 
     func run() throws {
@@ -55,14 +58,19 @@ struct Parse: ParsableCommand {
             }
             if let input {
                 guard let data = FileManager.default.contents(atPath: input) else {
-                    throw CLIError(TerminalText.sanitized("\(input): "
-                        + (FileManager.default.fileExists(atPath: input) ? "cannot read the file" : "no such file")))
+                    throw CLIError(
+                        TerminalText.sanitized(
+                            "\(input): "
+                                + (FileManager.default.fileExists(atPath: input)
+                                    ? "cannot read the file" : "no such file")))
                 }
                 var splitter = LineSplitter()
                 var number = 0
                 func handle(_ bytes: UnsafeBufferPointer<UInt8>) throws(InputError) {
                     number += 1
-                    let line = bytes.last == UInt8(ascii: "\r") ? UnsafeBufferPointer(rebasing: bytes.dropLast()) : bytes
+                    let line =
+                        bytes.last == UInt8(ascii: "\r")
+                        ? UnsafeBufferPointer(rebasing: bytes.dropLast()) : bytes
                     take(String(decoding: line, as: UTF8.self), line: number, source: input, position: number)
                 }
                 func overlong(_ line: Int, _ message: String) -> InputError {
@@ -78,10 +86,13 @@ struct Parse: ParsableCommand {
                     throw error
                 }
             } else if sentences.isEmpty {
-                try forEachLine(of: STDIN_FILENO, name: { _ in "<stdin>" }, prompt: false,
-                                { take($0, line: $1, source: "<stdin>", position: $1) }, afterChunk: flush)
+                try forEachLine(
+                    of: STDIN_FILENO, name: { _ in "<stdin>" }, prompt: false,
+                    { take($0, line: $1, source: "<stdin>", position: $1) }, afterChunk: flush)
             } else {
-                for (k, s) in sentences.enumerated() { take(s, line: 1, source: "<argument \(k + 1)>", position: k + 1) }
+                for (k, s) in sentences.enumerated() {
+                    take(s, line: 1, source: "<argument \(k + 1)>", position: k + 1)
+                }
             }
             flush()
         }
@@ -108,7 +119,8 @@ struct Parse: ParsableCommand {
         if FileManager.default.fileExists(atPath: cached) { return try ParserFile.read(from: cached) }
         let dir = try SSTData.resolve(explicitDirectory: data) { printError($0) }
         printError(TerminalText.sanitized("No parser at \(cached) yet: training one (cached for next time)"))
-        return try trainParser(dataDirectory: dir, options: ParserTrainingOptions(), out: defaultParserPath(dir),
-                               toStandardError: true)
+        return try trainParser(
+            dataDirectory: dir, options: ParserTrainingOptions(), out: defaultParserPath(dir),
+            toStandardError: true)
     }
 }

@@ -16,12 +16,13 @@ struct ParserCheckTokenizer: ParsableCommand {
         commandName: "check-tokenizer",
         abstract: "Measure the tokenizer: how many sentences of a treebank survive tokens → text → tokens.",
         discussion: """
-        Each tree's tokens are turned into text as a person would type it (`do n't` → `don't`, \
-        `-LRB-` → `(`, punctuation attached), tokenized again, and compared with the tree's tokens.
-        """)
+            Each tree's tokens are turned into text as a person would type it (`do n't` → `don't`, \
+            `-LRB-` → `(`, punctuation attached), tokenized again, and compared with the tree's tokens.
+            """)
 
     @Option(help: "Treebank file (default: dev.txt of the SST directory).") var file: String?
-    @Option(help: "Directory with train.txt and dev.txt (default: data/sst, fetched if missing).") var data: String?
+    @Option(help: "Directory with train.txt and dev.txt (default: data/sst, fetched if missing).") var data:
+        String?
     @Option(help: "Mismatches to show.") var show = 10
 
     func run() throws {
@@ -42,8 +43,9 @@ struct ParserCheckTokenizer: ParsableCommand {
                     print("  ours:  \(TerminalText.sanitized(again.joined(separator: " ")))")
                 }
             }
-            print("\(same) of \(bank.count) sentences (\(String(format: "%.2f", 100 * Double(same) / Double(bank.count)))%) "
-                  + "tokenized exactly as the treebank: \(TerminalText.sanitized(path))")
+            print(
+                "\(same) of \(bank.count) sentences (\(String(format: "%.2f", 100 * Double(same) / Double(bank.count)))%) "
+                    + "tokenized exactly as the treebank: \(TerminalText.sanitized(path))")
         }
     }
 }
@@ -69,17 +71,20 @@ struct ParserGradcheck: ParsableCommand {
     }
 
     func run() throws {
-        let report = ParserGradientCheck.run(hidden: hidden, spanHidden: spanHidden, sentences: sentences, seed: seed,
-                                                epsilon: epsilon)
+        let report = ParserGradientCheck.run(
+            hidden: hidden, spanHidden: spanHidden, sentences: sentences, seed: seed,
+            epsilon: epsilon)
         print("parser gradient check: h=\(hidden), H=\(spanHidden), \(sentences) random sentences, Float64")
         print("parameter        count   max relative error   at a ReLU kink (left out)")
         for t in report.tensors {
-            print("\(t.name.padding(toLength: 15, withPad: " ", startingAt: 0))  \(String(t.count).leftPadded(to: 6))"
-                  + "   \(String(format: "%.3e", t.maxRelativeError))"
-                  + (t.atKinks > 0 ? "            \(t.atKinks)" : ""))
+            print(
+                "\(t.name.padding(toLength: 15, withPad: " ", startingAt: 0))  \(String(t.count).leftPadded(to: 6))"
+                    + "   \(String(format: "%.3e", t.maxRelativeError))"
+                    + (t.atKinks > 0 ? "            \(t.atKinks)" : ""))
         }
-        print("overall                  \(String(format: "%.3e", report.overall))  "
-              + "(threshold \(String(format: "%.0e", report.threshold)))")
+        print(
+            "overall                  \(String(format: "%.3e", report.overall))  "
+                + "(threshold \(String(format: "%.0e", report.threshold)))")
         print(report.passed ? "PASS" : "FAIL")
         if !report.passed { throw ExitCode(1) }
     }

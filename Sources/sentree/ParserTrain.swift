@@ -8,14 +8,15 @@ struct ParserTrain: ParsableCommand {
         commandName: "train",
         abstract: "Train the span parser on the trees of train.txt, choosing the epoch by dev bracket F1.",
         discussion: """
-        The parser (BiLSTM over words, endings and shapes; span scores; CKY) learns only the \
-        bracketing, not the labels. On a terminal a progress bar with ETA is shown and each \
-        epoch's dev F1 is printed; otherwise one line per epoch. The weights of the best epoch \
-        are written atomically to --out (default: parser.safetensors in the data directory), \
-        which `sentree parse` then uses.
-        """)
+            The parser (BiLSTM over words, endings and shapes; span scores; CKY) learns only the \
+            bracketing, not the labels. On a terminal a progress bar with ETA is shown and each \
+            epoch's dev F1 is printed; otherwise one line per epoch. The weights of the best epoch \
+            are written atomically to --out (default: parser.safetensors in the data directory), \
+            which `sentree parse` then uses.
+            """)
 
-    @Option(help: "Directory with train.txt and dev.txt (default: data/sst, fetched if missing).") var data: String?
+    @Option(help: "Directory with train.txt and dev.txt (default: data/sst, fetched if missing).") var data:
+        String?
     @Option(help: "GloVe or word2vec text file to start the word vectors from.") var embeddings: String?
     @Option(help: "Parser file to write (default: DATA/parser.safetensors).") var out: String?
     @Option(help: "Passes over the training sentences.") var epochs = ParserTrainingOptions().epochs
@@ -24,7 +25,8 @@ struct ParserTrain: ParsableCommand {
     @Option(help: "Span scorer width (a multiple of 16).") var spanHidden = ParserConfig().spanHidden
     @Option(help: "Sentences per update.") var batchSize = ParserTrainingOptions().batchSize
     @Option(help: "Adam learning rate.") var lr: Float = ParserTrainingOptions().learningRate
-    @Option(help: "Dropout rate of the LSTM inputs and the fenceposts.") var dropout = ParserTrainingOptions().dropout
+    @Option(help: "Dropout rate of the LSTM inputs and the fenceposts.") var dropout = ParserTrainingOptions()
+        .dropout
 
     func validate() throws {
         if epochs < 1 || epochs > 1000 { throw ValidationError("--epochs must be in 1...1000") }
@@ -59,10 +61,16 @@ func defaultParserPath(_ dataDirectory: String) -> String {
 ///
 /// With `toStandardError` (for `parse`, whose standard output holds trees) everything goes
 /// to standard error, and the bar is drawn if that is a terminal.
-func trainParser(dataDirectory dir: String, options: ParserTrainingOptions, out: String,
-                 toStandardError: Bool = false) throws -> SpanParser {
+func trainParser(
+    dataDirectory dir: String, options: ParserTrainingOptions, out: String,
+    toStandardError: Bool = false
+) throws -> SpanParser {
     func write(_ text: String) {
-        if toStandardError { FileHandle.standardError.write(Data(text.utf8)) } else { print(text, terminator: "") }
+        if toStandardError {
+            FileHandle.standardError.write(Data(text.utf8))
+        } else {
+            print(text, terminator: "")
+        }
         fflush(nil)
     }
     func log(_ line: String) { write(line + "\n") }
@@ -73,8 +81,10 @@ func trainParser(dataDirectory dir: String, options: ParserTrainingOptions, out:
     func clearBar() {
         if barShown { write("\r\u{1B}[K"); barShown = false }
     }
-    log(TerminalText.sanitized("Training the parser on \(train.source) (dev: \(dev.source)), "
-                               + "\(options.epochs) epochs, seed \(options.seed)"))
+    log(
+        TerminalText.sanitized(
+            "Training the parser on \(train.source) (dev: \(dev.source)), "
+                + "\(options.epochs) epochs, seed \(options.seed)"))
     var evalSeconds = 0.0, lastEpochEnd = 0.0, lastBatchSeconds = 0.0
     let (parser, epochs) = try ParserTraining.train(train: train, dev: dev, options: options) { event in
         switch event {
@@ -89,7 +99,8 @@ func trainParser(dataDirectory dir: String, options: ParserTrainingOptions, out:
             let perEval = epoch > 1 ? evalSeconds / Double(epoch - 1) : perBatch * Double(total) * 0.1
             let eta = perBatch * (all - finished) + perEval * Double(options.epochs - epoch + 1)
             let width = 30, filled = Int(Double(width) * finished / all)
-            let line = "epoch \(epoch)/\(options.epochs) [" + String(repeating: "#", count: filled)
+            let line =
+                "epoch \(epoch)/\(options.epochs) [" + String(repeating: "#", count: filled)
                 + String(repeating: ".", count: width - filled) + "] \(done)/\(total)  loss "
                 + String(format: "%.3f", loss) + "  ETA " + clock(eta)
             write("\r\u{1B}[K" + line)
@@ -98,22 +109,26 @@ func trainParser(dataDirectory dir: String, options: ParserTrainingOptions, out:
             clearBar()
             evalSeconds += e.seconds - lastBatchSeconds
             lastEpochEnd = e.seconds
-            log("epoch \(e.epoch)  loss \(String(format: "%.4f", e.loss))  dev F1 \(String(format: "%.2f", e.dev.f1))"
-                + " (P \(String(format: "%.2f", e.dev.precision)), R \(String(format: "%.2f", e.dev.recall)))"
-                + "  \(String(format: "%.1f", e.seconds)) s" + (e.isBest ? "  best" : ""))
+            log(
+                "epoch \(e.epoch)  loss \(String(format: "%.4f", e.loss))  dev F1 \(String(format: "%.2f", e.dev.f1))"
+                    + " (P \(String(format: "%.2f", e.dev.precision)), R \(String(format: "%.2f", e.dev.recall)))"
+                    + "  \(String(format: "%.1f", e.seconds)) s" + (e.isBest ? "  best" : ""))
         }
     }
     _ = lastEpochEnd
     try ParserFile.write(parser, to: out)
     let best = epochs.first { $0.isBest && String(format: "%.2f", $0.dev.f1) == parser.info["dev_f1"] }
-    log(TerminalText.sanitized("Parser written to \(out): dev F1 \(parser.info["dev_f1"] ?? "?") "
-                               + "(epoch \(best?.epoch ?? 0)), trained in \(parser.info["training_seconds"] ?? "?") s"))
+    log(
+        TerminalText.sanitized(
+            "Parser written to \(out): dev F1 \(parser.info["dev_f1"] ?? "?") "
+                + "(epoch \(best?.epoch ?? 0)), trained in \(parser.info["training_seconds"] ?? "?") s"))
     return parser
 }
 
 /// `1:05` or `1:02:05`.
 func clock(_ seconds: Double) -> String {
     let s = max(0, Int(seconds.rounded()))
-    return s >= 3600 ? String(format: "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60)
+    return s >= 3600
+        ? String(format: "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60)
         : String(format: "%d:%02d", s / 60, s % 60)
 }

@@ -18,24 +18,24 @@ struct Predict: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Show a checkpoint's prediction at every node of trees or sentences.",
         discussion: """
-        Each input (an argument, a line of --input FILE, or a line of standard input) is either \
-        a PTB tree such as `(3 (2 not) (3 bad))` (labels optional: `((not) (bad))`), or a plain \
-        sentence. Without --text or --trees, an input starting with '(' is read as a tree, and \
-        as a sentence if it does not parse as one. A plain sentence is tokenized PTB-style and \
-        binarized by a fixed rule (final punctuation at the top, the rest right-branching) — not \
-        a real parse, so its inner nodes are marked approximate. Output: the tree, one node per \
-        line, with the predicted label, its probability, the gold label if given, and the phrase; \
-        --root-only prints one line per input, --json one JSON object per input.
+            Each input (an argument, a line of --input FILE, or a line of standard input) is either \
+            a PTB tree such as `(3 (2 not) (3 bad))` (labels optional: `((not) (bad))`), or a plain \
+            sentence. Without --text or --trees, an input starting with '(' is read as a tree, and \
+            as a sentence if it does not parse as one. A plain sentence is tokenized PTB-style and \
+            binarized by a fixed rule (final punctuation at the top, the rest right-branching) — not \
+            a real parse, so its inner nodes are marked approximate. Output: the tree, one node per \
+            line, with the predicted label, its probability, the gold label if given, and the phrase; \
+            --root-only prints one line per input, --json one JSON object per input.
 
-        A bad input is reported on standard error with its line and column and the others are \
-        still answered; the exit status is then 1. An empty input is an error.
+            A bad input is reported on standard error with its line and column and the others are \
+            still answered; the exit status is then 1. An empty input is an error.
 
-        Words that training never saw read <unk>, as in `eval` and the training-time dev \
-        evaluation. With --expand-vocabulary (the run's vectors file) or --unseen-vectors FILE, \
-        those the file has are read with their pretrained vector instead; standard error says \
-        how many. The file is read once per argument list or per chunk of standard input (a \
-        line typed at a terminal is answered at once).
-        """)
+            Words that training never saw read <unk>, as in `eval` and the training-time dev \
+            evaluation. With --expand-vocabulary (the run's vectors file) or --unseen-vectors FILE, \
+            those the file has are read with their pretrained vector instead; standard error says \
+            how many. The file is read once per argument list or per chunk of standard input (a \
+            line typed at a terminal is answered at once).
+            """)
 
     @Option(help: "Checkpoint file, or a run directory (uses its best, else last).") var checkpoint: String
     @Argument(help: "Trees or sentences (default: lines of --input, else of standard input).")
@@ -43,8 +43,10 @@ struct Predict: ParsableCommand {
     @Option(help: ArgumentHelp("Read inputs from this file, one per line.", valueName: "file"))
     var input: String?
     @Flag var mode: InputMode?
-    @Flag(help: ArgumentHelp("One JSON object per input: tokens, tree, root and every phrase with class "
-                             + "and probabilities, unknown words."))
+    @Flag(
+        help: ArgumentHelp(
+            "One JSON object per input: tokens, tree, root and every phrase with class "
+                + "and probabilities, unknown words."))
     var json = false
     @Flag(help: "One line per input: the root's class, its probability and the sentence.")
     var rootOnly = false
@@ -78,8 +80,9 @@ struct Predict: ParsableCommand {
                 let words = model.vocabulary.encode(treebank)
                 model.countPretrained(words)
                 for t in 0 ..< treebank.count {
-                    let answer = Answer(tree: t, of: treebank, words: words, snapshot: model.snapshot,
-                                        approximate: !isTree, lowercase: model.vocabulary.lowercase)
+                    let answer = Answer(
+                        tree: t, of: treebank, words: words, snapshot: model.snapshot,
+                        approximate: !isTree, lowercase: model.vocabulary.lowercase)
                     if json {
                         print(try answer.json())
                     } else if rootOnly {
@@ -113,17 +116,21 @@ struct Predict: ParsableCommand {
             let fd = open(input, O_RDONLY | O_CLOEXEC)
             guard fd >= 0 else { throw CLIError("--input \(input): cannot open: \(errnoText())") }
             defer { close(fd) }
-            try forEachLine(of: fd, name: { "\(input):\($0)" }, prompt: false, {
-                try take($0, source: "\(input):\($1)", skipEmpty: true)
-            }, afterChunk: flush)
+            try forEachLine(
+                of: fd, name: { "\(input):\($0)" }, prompt: false,
+                {
+                    try take($0, source: "\(input):\($1)", skipEmpty: true)
+                }, afterChunk: flush)
         } else {
             let interactive = isatty(STDIN_FILENO) == 1
             if interactive {
                 printError("Type a sentence or a PTB tree and press Enter; Ctrl-D ends.")
             }
-            try forEachLine(of: STDIN_FILENO, name: { "<stdin line \($0)>" }, prompt: interactive, {
-                try take($0, source: "<stdin line \($1)>", skipEmpty: true)
-            }, afterChunk: flush)
+            try forEachLine(
+                of: STDIN_FILENO, name: { "<stdin line \($0)>" }, prompt: interactive,
+                {
+                    try take($0, source: "<stdin line \($1)>", skipEmpty: true)
+                }, afterChunk: flush)
         }
         try flush()
         if let summary = model.summary { printError(summary) }
@@ -142,8 +149,9 @@ struct Predict: ParsableCommand {
         }
         do {
             if line.isEmpty {
-                throw InputError(source: name, line: 1, column: 1,
-                                 message: "empty input: give a sentence or a PTB tree")
+                throw InputError(
+                    source: name, line: 1, column: 1,
+                    message: "empty input: give a sentence or a PTB tree")
             }
             let asTree = mode == .trees || (mode == nil && line.hasPrefix("("))
             if !asTree { return try nonEmpty(sentenceTree(line, source: name), line: line, source: name) }
@@ -153,7 +161,7 @@ struct Predict: ParsableCommand {
                 // Guessing: "(" may start a sentence ("(sic) a fine film"). If it is no
                 // sentence either, the tree's error says more.
                 guard mode == nil,
-                      let sentence = try? nonEmpty(sentenceTree(line, source: name), line: line, source: name)
+                    let sentence = try? nonEmpty(sentenceTree(line, source: name), line: line, source: name)
                 else { throw treeError }
                 return sentence
             }
@@ -193,8 +201,10 @@ struct Answer {
     let approximate: Bool
     let unknown: [String]
 
-    init(tree t: Int, of treebank: Treebank, words: [Int32], snapshot: ModelSnapshot, approximate: Bool,
-         lowercase: Bool) {
+    init(
+        tree t: Int, of treebank: Treebank, words: [Int32], snapshot: ModelSnapshot, approximate: Bool,
+        lowercase: Bool
+    ) {
         self.treebank = treebank
         self.t = t
         nodes = treebank.nodes(of: t)
@@ -216,7 +226,8 @@ struct Answer {
         let label = Int(prediction.predicted[i])
         let gold = treebank.labels[nodes.lowerBound + i]
         var text = String(repeating: "  ", count: depth)
-        text += "\(label) \(classNames[label].padding(toLength: 13, withPad: " ", startingAt: 0)) "
+        text +=
+            "\(label) \(classNames[label].padding(toLength: 13, withPad: " ", startingAt: 0)) "
             + String(format: "%.2f", p[label])
         if gold != Treebank.unlabeled {
             text += gold == label ? "  gold \(gold)  " : "  gold \(gold) ✗"
@@ -227,8 +238,9 @@ struct Answer {
     func printTree() {
         if approximate { print("(structure approximate: sentence binarized without a parser)") }
         if !unknown.isEmpty {
-            print("(\(counted(unknown.count, "word")) not in the vocabulary, read as <unk>: "
-                  + TerminalText.sanitized(unknown.joined(separator: ", ")) + ")")
+            print(
+                "(\(counted(unknown.count, "word")) not in the vocabulary, read as <unk>: "
+                    + TerminalText.sanitized(unknown.joined(separator: ", ")) + ")")
         }
         // Depth-first from the root without recursion (user input may be deep).
         var stack: [(node: Int, depth: Int)] = [(root, 0)]
@@ -293,8 +305,10 @@ struct Answer {
 /// Memory holds one chunk (64 KiB) and one line, at most `InputText.maximumLineBytes`, not
 /// the whole input. As with `readLine`, a CR before the LF is dropped and invalid UTF-8
 /// becomes U+FFFD. With `prompt`, "> " goes to standard error before each read.
-func forEachLine(of fd: Int32, name: @escaping (Int) -> String, prompt: Bool,
-                 _ body: (String, Int) throws -> Void, afterChunk: () throws -> Void) throws {
+func forEachLine(
+    of fd: Int32, name: @escaping (Int) -> String, prompt: Bool,
+    _ body: (String, Int) throws -> Void, afterChunk: () throws -> Void
+) throws {
     var splitter = LineSplitter()
     var number = 0  // not splitter.lineCount: the splitter is being mutated while this runs
     func handle(_ bytes: UnsafeBufferPointer<UInt8>) throws {

@@ -25,15 +25,17 @@ final class PredictionModel {
     }
 
     private static func snapshot(of c: Checkpoint) -> ModelSnapshot {
-        ModelSnapshot(layout: ParameterLayout(c.model), parameters: c.parameters,
-                      epoch: c.progress.epochsCompleted, step: c.progress.globalStep)
+        ModelSnapshot(
+            layout: ParameterLayout(c.model), parameters: c.parameters,
+            epoch: c.progress.epochsCompleted, step: c.progress.globalStep)
     }
 
     /// Adds the unseen words of `treebanks` that the file has, in one pass over the file.
     func cover(_ treebanks: [Treebank]) throws {
         guard let vectorsFile, !treebanks.isEmpty else { return }
-        let extended = try PretrainedVectors.extend(checkpoint, forTokens: treebanks.lazy.flatMap(\.tokens),
-                                                    file: vectorsFile)
+        let extended = try PretrainedVectors.extend(
+            checkpoint, forTokens: treebanks.lazy.flatMap(\.tokens),
+            file: vectorsFile)
         guard extended.words > 0 else { return }
         checkpoint = extended.checkpoint
         wordsAdded += extended.words
@@ -51,8 +53,9 @@ final class PredictionModel {
         // Nothing was looked up or found: a count of zeros would only be noise.
         guard let vectorsFile, wordsAdded > 0 else { return nil }
         let words = "\(wordsAdded) word\(wordsAdded == 1 ? "" : "s")"
-        return TerminalText.sanitized("vectors \(vectorsFile): \(words) "
-            + "unseen in training (\(tokensAdded) token\(tokensAdded == 1 ? "" : "s")) read with a "
-            + "pretrained vector instead of <unk>")
+        return TerminalText.sanitized(
+            "vectors \(vectorsFile): \(words) "
+                + "unseen in training (\(tokensAdded) token\(tokensAdded == 1 ? "" : "s")) read with a "
+                + "pretrained vector instead of <unk>")
     }
 }

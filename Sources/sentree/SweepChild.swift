@@ -14,8 +14,10 @@ struct SweepChild {
     /// Starts `executable arguments…` with stdin from /dev/null and stdout and stderr appended
     /// to the given files. Where `setpriv` exists the child gets SIGTERM when the sweep dies
     /// (even by `kill -9`), so it saves its checkpoint instead of training on unowned.
-    static func spawn(_ executable: String, _ arguments: [String],
-                      stdout: String, stderr: String) throws -> SweepChild {
+    static func spawn(
+        _ executable: String, _ arguments: [String],
+        stdout: String, stderr: String
+    ) throws -> SweepChild {
         var argv = [executable] + arguments
         if FileManager.default.isExecutableFile(atPath: setpriv) {
             argv = [setpriv, "--pdeathsig", "TERM", "--"] + argv

@@ -24,7 +24,8 @@ struct SweepPlanCommand: ParsableCommand {
     static func render(_ spec: SweepSpec, _ plan: SweepPlan) -> String {
         let settings = plan.trials.count / max(spec.seeds.count, 1)
         func counted(_ n: Int, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }
-        var text = "\(counted(plan.trials.count, "trial")): "
+        var text =
+            "\(counted(plan.trials.count, "trial")): "
             + "\(counted(settings, "setting")) × \(counted(spec.seeds.count, "seed"))\n"
         let fixed = spec.base.map { "\($0.flag.name) \($0.value)" }
         text += "base: " + (fixed.isEmpty ? "train's defaults" : fixed.joined(separator: ", ")) + "\n"

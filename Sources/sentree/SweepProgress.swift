@@ -34,7 +34,8 @@ final class SweepProgress {
         durations.append(seconds)
         var best = ""
         if let record = try? RunRecord.open(run), let b = record.best {
-            best = "  best fine root \(percent(b.fineRoot)) binary root \(percent(b.binaryRoot))"
+            best =
+                "  best fine root \(percent(b.fineRoot)) binary root \(percent(b.binaryRoot))"
                 + " (epoch \(b.epoch))"
         }
         line("done    \(trial.name)  \(String(format: "%.1f", seconds))s\(best)")
@@ -74,8 +75,9 @@ final class SweepProgress {
     func end(failed: Int, stopped: Int32?) {
         let elapsed = clock(Date().timeIntervalSince(began))
         if let stopped {
-            line("sweep stopped by signal \(stopped) after \(elapsed): \(done)/\(total) done; "
-                 + "finish it with `sentree sweep --resume DIR`")
+            line(
+                "sweep stopped by signal \(stopped) after \(elapsed): \(done)/\(total) done; "
+                    + "finish it with `sentree sweep --resume DIR`")
         } else {
             line("sweep finished in \(elapsed): \(done)/\(total) done, \(failed) failed")
         }
@@ -89,7 +91,8 @@ final class SweepProgress {
 
     private func clock(_ seconds: Double) -> String {
         let s = Int(seconds.rounded())
-        return s >= 3600 ? String(format: "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60)
+        return s >= 3600
+            ? String(format: "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60)
             : String(format: "%d:%02d", s / 60, s % 60)
     }
 }

@@ -50,7 +50,8 @@ final class SweepRunner {
                 progress.stopping(signal: signal, running: running.count)
             }
             while signal == nil, running.count < jobs,
-                  let i = queue.firstIndex(where: { !SweepDirectory.runIsBusy(files.runPath($0)) }) {
+                let i = queue.firstIndex(where: { !SweepDirectory.runIsBusy(files.runPath($0)) })
+            {
                 let trial = queue.remove(at: i)
                 do {
                     let attempt = try start(trial)
@@ -58,8 +59,11 @@ final class SweepRunner {
                     progress.started(trial, resumed: attempt.resumed)
                 } catch {
                     failed += 1
-                    record(trial, TrialOutcome(status: .failed, exitStatus: 127, error: "\(error)",
-                                               seconds: 0))
+                    record(
+                        trial,
+                        TrialOutcome(
+                            status: .failed, exitStatus: 127, error: "\(error)",
+                            seconds: 0))
                 }
             }
             let blocked = signal == nil && running.count < jobs ? queue : []
@@ -75,14 +79,19 @@ final class SweepRunner {
                 if status == 0 {
                     record(r.trial, TrialOutcome(status: .done, exitStatus: 0, error: nil, seconds: seconds))
                     progress.finished(r.trial, seconds: seconds, run: files.runPath(r.trial))
-                } else if signal != nil && (status == 130 || status == 143 || status == 128 + SIGINT
-                                            || status == 128 + SIGTERM) {
+                } else if signal != nil
+                    && (status == 130 || status == 143 || status == 128 + SIGINT
+                        || status == 128 + SIGTERM)
+                {
                     progress.interrupted(r.trial)  // no outcome: the next --resume continues it
                 } else {
                     failed += 1
                     let tail = errorTail(files.errorLogPath(r.trial), from: r.errorOffset)
-                    record(r.trial, TrialOutcome(status: .failed, exitStatus: status, error: tail,
-                                                 seconds: seconds))
+                    record(
+                        r.trial,
+                        TrialOutcome(
+                            status: .failed, exitStatus: status, error: tail,
+                            seconds: seconds))
                     progress.failed(r.trial, status: status, error: tail)
                 }
             }
@@ -100,13 +109,15 @@ final class SweepRunner {
         let files = sweep.files
         let run = files.runPath(trial)
         let resumed = files.state(trial) == .resumable
-        let arguments = resumed
+        let arguments =
+            resumed
             ? ["train", "--headless", "--resume", run]
             : ["train", "--headless", "--out", run, "--threads", "1"] + trial.arguments
         let errorLog = files.errorLogPath(trial)
         let offset = (try? FileManager.default.attributesOfItem(atPath: errorLog)[.size] as? UInt64) ?? 0
-        let child = try SweepChild.spawn(executable, arguments, stdout: files.outputLogPath(trial),
-                                         stderr: errorLog)
+        let child = try SweepChild.spawn(
+            executable, arguments, stdout: files.outputLogPath(trial),
+            stderr: errorLog)
         return Running(trial: trial, child: child, started: Date(), errorOffset: offset, resumed: resumed)
     }
 

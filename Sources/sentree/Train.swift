@@ -8,81 +8,97 @@ struct Train: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Train a tree RNN on SST, with a live dashboard in a terminal.",
         discussion: """
-        Opens the dashboard when standard output is a terminal; prints one line per epoch \
-        otherwise, or with --headless. Each run directory holds `run.json` (the settings), \
-        `best.safetensors` (best dev fine root), `last.safetensors` (resume point) and \
-        `metrics.jsonl` (one JSON object per epoch, plus pause and learning-rate events).
+            Opens the dashboard when standard output is a terminal; prints one line per epoch \
+            otherwise, or with --headless. Each run directory holds `run.json` (the settings), \
+            `best.safetensors` (best dev fine root), `last.safetensors` (resume point) and \
+            `metrics.jsonl` (one JSON object per epoch, plus pause and learning-rate events).
 
-        A new run needs a new or empty --out directory; a directory that holds a run is \
-        refused (continue it with --resume). One process at a time may write to a run.
+            A new run needs a new or empty --out directory; a directory that holds a run is \
+            refused (continue it with --resume). One process at a time may write to a run.
 
-        --resume RUN takes the data, model and every setting from the run, its thread count \
-        included. With it, --epochs, --threads, --save-interval, --lr and a moved --data apply; a different --model, \
-        --dim, --middle, --batch-size, --optimizer, --l2, --l2-classifier, --l2-words, --dropout, \
-        --word-dropout, --adagrad-reset, --adagrad-epsilon, --seed or --keep-case is refused.
+            --resume RUN takes the data, model and every setting from the run, its thread count \
+            included. With it, --epochs, --threads, --save-interval, --lr and a moved --data apply; a different --model, \
+            --dim, --middle, --batch-size, --optimizer, --l2, --l2-classifier, --l2-words, --dropout, \
+            --word-dropout, --adagrad-reset, --adagrad-epsilon, --seed or --keep-case is refused.
 
-        --dropout P drops each unit of the vector every node's classifier reads with \
-        probability P during training (inverted dropout: the kept ones are scaled by 1/(1−P)); \
-        evaluation and predictions never drop. The masks follow from the seed, the step and \
-        the node, so they are the same for any thread count.
+            --dropout P drops each unit of the vector every node's classifier reads with \
+            probability P during training (inverted dropout: the kept ones are scaled by 1/(1−P)); \
+            evaluation and predictions never drop. The masks follow from the seed, the step and \
+            the node, so they are the same for any thread count.
 
-        --word-dropout α has a training leaf whose word occurs c times in the training trees \
-        read <unk> instead with probability α/(c + α): rare words mostly, frequent ones almost \
-        never. It trains the <unk> vector, which every word that training never saw reads at \
-        evaluation (5% of SST's dev words); without it that vector keeps its random start.
+            --word-dropout α has a training leaf whose word occurs c times in the training trees \
+            read <unk> instead with probability α/(c + α): rare words mostly, frequent ones almost \
+            never. It trains the <unk> vector, which every word that training never saw reads at \
+            evaluation (5% of SST's dev words); without it that vector keeps its random start.
 
-        --l2 sets the L2 strength of every weight matrix; --l2-classifier overrides it for \
-        the classifier U, and --l2-words decays the word vectors a minibatch uses (only \
-        those: a word's vector is pulled towards 0 when its sentences train, as in CoreNLP).
+            --l2 sets the L2 strength of every weight matrix; --l2-classifier overrides it for \
+            the classifier U, and --l2-words decays the word vectors a minibatch uses (only \
+            those: a word's vector is pulled towards 0 when its sentences train, as in CoreNLP).
 
-        --adagrad-reset N zeroes AdaGrad's sum of squared gradients before epochs N+1, 2N+1, \
-        …, so the steps grow back to the full learning rate (CoreNLP's RNTN trainer does it \
-        every epoch); 0 never does. --adagrad-epsilon E is the ε added to the root of that \
-        sum: a larger one (CoreNLP's RNTN uses 1e-3) shrinks the steps of parameters whose \
-        gradients stay small.
+            --adagrad-reset N zeroes AdaGrad's sum of squared gradients before epochs N+1, 2N+1, \
+            …, so the steps grow back to the full learning rate (CoreNLP's RNTN trainer does it \
+            every epoch); 0 never does. --adagrad-epsilon E is the ε added to the root of that \
+            sum: a larger one (CoreNLP's RNTN uses 1e-3) shrinks the steps of parameters whose \
+            gradients stay small.
 
-        Data: --data DIR must contain train.txt and dev.txt. Without --data, data/sst is used; \
-        if it is missing it is copied from $SST_DIR or downloaded (see data/README.md).
+            Data: --data DIR must contain train.txt and dev.txt. Without --data, data/sst is used; \
+            if it is missing it is copied from $SST_DIR or downloaded (see data/README.md).
 
-        Exit status: 0 done, 1 error (also when saving kept failing, or when training diverged), \
-        129 SIGHUP (the terminal closed), 130 Ctrl-C, 143 SIGTERM; `last` is saved before every exit but a diverged one (its \
-        loss or parameters stopped being finite numbers, and are never saved).
-        """)
+            Exit status: 0 done, 1 error (also when saving kept failing, or when training diverged), \
+            129 SIGHUP (the terminal closed), 130 Ctrl-C, 143 SIGTERM; `last` is saved before every exit but a diverged one (its \
+            loss or parameters stopped being finite numbers, and are never saved).
+            """)
 
     @OptionGroup var dataOptions: DataOptions
     @OptionGroup var shape: ModelShapeOptions<ModelDefaults>
     @OptionGroup var threadOptions: ThreadOptions
     @Option(help: "New run directory for checkpoints and metrics (default: runs/<model>-<time>).")
     var out: String?
-    @Option(help: ArgumentHelp("Name of the new run: runs/NAME, or runs/NAME-<time> if that is taken.",
-                               valueName: "name"))
+    @Option(
+        help: ArgumentHelp(
+            "Name of the new run: runs/NAME, or runs/NAME-<time> if that is taken.",
+            valueName: "name"))
     var name: String?
     @Option(help: "Continue the run in this directory, with its data and settings.")
     var resume: String?
-    @Option(help: "Number of epochs (default: the model's, \(TrainingConfig().epochs) for rnn; with --resume, the run's).")
+    @Option(
+        help:
+            "Number of epochs (default: the model's, \(TrainingConfig().epochs) for rnn; with --resume, the run's)."
+    )
     var epochs: Int?
     @Option(help: "Trees per minibatch. (default: \(TrainingConfig().batchSize))") var batchSize: Int?
-    @Option(name: [.customLong("lr"), .long], help: "Learning rate (default: the model's, \(TrainingConfig().learningRate) for rnn).")
+    @Option(
+        name: [.customLong("lr"), .long],
+        help: "Learning rate (default: the model's, \(TrainingConfig().learningRate) for rnn).")
     var learningRate: Double?
     @Option(help: "Optimizer: adagrad or sgd. (default: adagrad)") var optimizer: OptimizerKind?
-    @Option(help: "L2 strength on the weight matrices (default: the model's, \(TrainingConfig().l2) for rnn).")
+    @Option(
+        help: "L2 strength on the weight matrices (default: the model's, \(TrainingConfig().l2) for rnn).")
     var l2: Double?
     @Option(help: "L2 strength on the classifier U (default: --l2).")
     var l2Classifier: Double?
     @Option(help: "L2 strength on the word vectors a minibatch uses (default: 0).")
     var l2Words: Double?
-    @Option(help: ArgumentHelp("Dropout rate on the classifier input during training, 0 ≤ P < 1 "
-                               + "(default: the model's, 0.5 for rntn, else 0)."))
+    @Option(
+        help: ArgumentHelp(
+            "Dropout rate on the classifier input during training, 0 ≤ P < 1 "
+                + "(default: the model's, 0.5 for rntn, else 0)."))
     var dropout: Double?
-    @Option(help: ArgumentHelp("Word dropout: a training leaf of a word seen c times reads <unk> with "
-                               + "probability α/(c + α) (default: the model's, 1 for rntn, else 0).",
-                               valueName: "α"))
+    @Option(
+        help: ArgumentHelp(
+            "Word dropout: a training leaf of a word seen c times reads <unk> with "
+                + "probability α/(c + α) (default: the model's, 1 for rntn, else 0).",
+            valueName: "α"))
     var wordDropout: Double?
-    @Option(help: ArgumentHelp("Zero AdaGrad's sum of squared gradients every N epochs, 0 = never "
-                               + "(default: the model's, 1 for rntn, else 0).", valueName: "n"))
+    @Option(
+        help: ArgumentHelp(
+            "Zero AdaGrad's sum of squared gradients every N epochs, 0 = never "
+                + "(default: the model's, 1 for rntn, else 0).", valueName: "n"))
     var adagradReset: Int?
-    @Option(help: ArgumentHelp("AdaGrad's ε, added to the root of the sum of squared gradients "
-                               + "(default: the model's, 0.001 for rntn, else 1e-08).", valueName: "e"))
+    @Option(
+        help: ArgumentHelp(
+            "AdaGrad's ε, added to the root of the sum of squared gradients "
+                + "(default: the model's, 0.001 for rntn, else 1e-08).", valueName: "e"))
     var adagradEpsilon: Double?
     @Option(help: "Random seed (initialization, shuffling, dropout). (default: \(TrainingConfig().seed))")
     var seed: UInt64?
@@ -90,17 +106,22 @@ struct Train: ParsableCommand {
     var embeddings: String?
     @Flag(help: "Keep the pretrained word vectors fixed.") var freezeEmbeddings = false
     @Option(help: "Learning-rate multiplier for the word vectors (default: 1).") var embeddingLrScale: Double?
-    @Option(help: ArgumentHelp("Seconds between automatic saves of last; 0 saves at every epoch end "
-                               + "(default: \(Int(TrainingConfig.defaultSaveInterval))).", valueName: "seconds"))
+    @Option(
+        help: ArgumentHelp(
+            "Seconds between automatic saves of last; 0 saves at every epoch end "
+                + "(default: \(Int(TrainingConfig.defaultSaveInterval))).", valueName: "seconds"))
     var saveInterval: Double?
     @Flag(help: "Keep the case of words (default: lower-case).") var keepCase = false
     @Flag(help: "Print one line per epoch instead of opening the dashboard.") var headless = false
-    @Option(help: ArgumentHelp("A sentence or PTB tree to watch in the dashboard (repeatable); kept in RUN/probes.txt.",
-                               valueName: "text"))
+    @Option(
+        help: ArgumentHelp(
+            "A sentence or PTB tree to watch in the dashboard (repeatable); kept in RUN/probes.txt.",
+            valueName: "text"))
     var probe: [String] = []
     @Flag(help: "Do not read the mouse in the dashboard (clicks and the wheel then reach the terminal).")
     var noMouse = false
-    @Option(parsing: .upToNextOption, help: "Earlier runs to show beside this one (read only; dashboard only).")
+    @Option(
+        parsing: .upToNextOption, help: "Earlier runs to show beside this one (read only; dashboard only).")
     var compare: [String] = []
 
     var data: String? { dataOptions.data }
@@ -112,7 +133,9 @@ struct Train: ParsableCommand {
 
     func validate() throws {
         for (setting, value) in givenSettings {
-            if let problem = TrainingConfig.problem(setting, value) { throw ValidationError(problem.flagDescription) }
+            if let problem = TrainingConfig.problem(setting, value) {
+                throw ValidationError(problem.flagDescription)
+            }
         }
         if let adagradReset, adagradReset > 0, optimizer == .sgd {
             throw ValidationError("--adagrad-reset needs --optimizer adagrad (SGD keeps no sums to reset)")
@@ -121,7 +144,8 @@ struct Train: ParsableCommand {
             throw ValidationError("--adagrad-epsilon needs --optimizer adagrad (SGD does not use it)")
         }
         if freezeEmbeddings && embeddingLrScale != nil {
-            throw ValidationError("--freeze-embeddings and --embedding-lr-scale contradict each other; give one")
+            throw ValidationError(
+                "--freeze-embeddings and --embedding-lr-scale contradict each other; give one")
         }
         if (freezeEmbeddings || embeddingLrScale != nil) && embeddings == nil && resume == nil {
             throw ValidationError("--freeze-embeddings and --embedding-lr-scale need --embeddings FILE")
@@ -165,7 +189,8 @@ struct Train: ParsableCommand {
         let dev = try Treebank.load(contentsOf: session.dataPath + "/dev.txt")
         let compared = try compare.map(RunRecord.open)
         // Before a new run's directory exists: a run refused later would leave only run.json.
-        let vocabularySize = session.checkpoint?.vocabulary.count
+        let vocabularySize =
+            session.checkpoint?.vocabulary.count
             ?? Vocabulary.build(from: train, lowercase: config.lowercase).count
         do {
             try Trainer.check(config: config, train: train, dev: dev, vocabularySize: vocabularySize)
@@ -176,18 +201,23 @@ struct Train: ParsableCommand {
         let probes = try runProbes(run.path, adding: given)
 
         let interactive = !headless && isatty(STDOUT_FILENO) == 1 && isatty(STDIN_FILENO) == 1
-        if !interactive && !compared.isEmpty { printError("note: --compare shows in the dashboard only; ignored") }
+        if !interactive && !compared.isEmpty {
+            printError("note: --compare shows in the dashboard only; ignored")
+        }
         if interactive {
             let inbox = EventInbox()
-            let trainer = try Trainer(config: config, train: train, dev: dev, run: run,
-                                      resume: session.checkpoint, onEvent: { inbox.post($0) })
-            let setup = DashboardSetup(config: trainer.config, dev: dev, devWordIDs: trainer.devWordIDs,
-                                       runDirectory: run.path, stepsPerEpoch: trainer.stepsPerEpoch,
-                                       startEpoch: trainer.startEpoch, embeddings: trainer.embeddingCoverage,
-                                       vocabulary: trainer.vocabulary, probes: probes, mouse: !noMouse)
+            let trainer = try Trainer(
+                config: config, train: train, dev: dev, run: run,
+                resume: session.checkpoint, onEvent: { inbox.post($0) })
+            let setup = DashboardSetup(
+                config: trainer.config, dev: dev, devWordIDs: trainer.devWordIDs,
+                runDirectory: run.path, stepsPerEpoch: trainer.stepsPerEpoch,
+                startEpoch: trainer.startEpoch, embeddings: trainer.embeddingCoverage,
+                vocabulary: trainer.vocabulary, probes: probes, mouse: !noMouse)
             let watcher = compared.isEmpty ? nil : RunWatcher(records: compared, dev: dev)
-            return Dashboard.run(setup: setup, control: trainer, inbox: inbox, watcher: watcher,
-                                 start: { trainer.start() })
+            return Dashboard.run(
+                setup: setup, control: trainer, inbox: inbox, watcher: watcher,
+                start: { trainer.start() })
         }
         return try Headless.run(config: config, train: train, dev: dev, run: run, resume: session.checkpoint)
     }
@@ -200,7 +230,9 @@ struct Train: ParsableCommand {
         var probes = loaded.probes
         for p in given where !probes.contains(p) { probes.append(p) }
         if probes.count > loaded.probes.count {
-            if !loaded.problems.isEmpty { printError("note: the skipped lines are left out of the rewritten \(Probes.fileName)") }
+            if !loaded.problems.isEmpty {
+                printError("note: the skipped lines are left out of the rewritten \(Probes.fileName)")
+            }
             try Probes.save(probes, runDirectory: runPath)
         }
         return probes
@@ -278,12 +310,18 @@ struct Train: ParsableCommand {
         }
         let done = checkpoint?.progress.epochsCompleted ?? 0
         if done >= config.epochs {
-            print("\(TerminalText.sanitized(path)) has finished all \(done) epochs; nothing to do (pass --epochs N, N > \(done), to go on)")
+            print(
+                "\(TerminalText.sanitized(path)) has finished all \(done) epochs; nothing to do (pass --epochs N, N > \(done), to go on)"
+            )
             return nil
         }
         let dataPath = try resumeData(stored: config.dataDirectory)
         config.dataDirectory = absolutePath(dataPath)
-        if checkpoint == nil { printError("note: \(TerminalText.sanitized(path)) stopped before its first checkpoint; starting it from epoch 1") }
+        if checkpoint == nil {
+            printError(
+                "note: \(TerminalText.sanitized(path)) stopped before its first checkpoint; starting it from epoch 1"
+            )
+        }
         return Session(config: config, dataPath: dataPath, run: run, checkpoint: checkpoint)
     }
 
@@ -313,8 +351,9 @@ struct Train: ParsableCommand {
         }
         check("--embedding-lr-scale", freezeEmbeddings ? 0 : embeddingLrScale, c.embeddingLRScale ?? 1)
         guard conflicts.isEmpty else {
-            throw CLIError("\(path): cannot change what a run is on --resume: \(conflicts.joined(separator: ", ")). "
-                           + "Start a new run with --out DIR instead.")
+            throw CLIError(
+                "\(path): cannot change what a run is on --resume: \(conflicts.joined(separator: ", ")). "
+                    + "Start a new run with --out DIR instead.")
         }
     }
 
@@ -323,7 +362,9 @@ struct Train: ParsableCommand {
         if let data {
             let given = try SSTData.resolve(explicitDirectory: data) { printError($0) }
             if let stored, stored != absolutePath(given) {
-                printError(TerminalText.sanitized("note: reading the data from \(absolutePath(given)) (--data), not \(stored)"))
+                printError(
+                    TerminalText.sanitized(
+                        "note: reading the data from \(absolutePath(given)) (--data), not \(stored)"))
             }
             return given
         }
@@ -331,9 +372,12 @@ struct Train: ParsableCommand {
             // Runs from before run.json did not record their data: use the default place.
             return try SSTData.resolve(explicitDirectory: nil) { printError($0) }
         }
-        if let missing = SSTData.requiredFiles.first(where: { !FileManager.default.fileExists(atPath: stored + "/" + $0) }) {
-            throw CLIError("the run's data directory \(stored) has no \(missing) (moved?); "
-                           + "pass --data DIR with train.txt and dev.txt")
+        if let missing = SSTData.requiredFiles.first(where: {
+            !FileManager.default.fileExists(atPath: stored + "/" + $0)
+        }) {
+            throw CLIError(
+                "the run's data directory \(stored) has no \(missing) (moved?); "
+                    + "pass --data DIR with train.txt and dev.txt")
         }
         return stored
     }
@@ -346,7 +390,7 @@ struct Train: ParsableCommand {
             if !FileManager.default.fileExists(atPath: plain) {
                 do {
                     return try RunDirectory.create(at: plain, config: config)
-                } catch where FileManager.default.fileExists(atPath: plain) {
+                } catch  where FileManager.default.fileExists(atPath: plain) {
                     // Another run took the name first: fall through to a timed name.
                 }
             }
@@ -354,8 +398,9 @@ struct Train: ParsableCommand {
             printError(TerminalText.sanitized("note: \(plain) is taken; this run is \(run.path)"))
             return run
         }
-        return try RunDirectory.createUnique(base: "runs/\(config.model.rawValue)-\(runTimestamp())",
-                                             config: config)
+        return try RunDirectory.createUnique(
+            base: "runs/\(config.model.rawValue)-\(runTimestamp())",
+            config: config)
     }
 }
 

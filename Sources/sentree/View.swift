@@ -7,17 +7,17 @@ struct View: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Open one or more runs in the dashboard without training them.",
         discussion: """
-        Read-only: takes no lock and writes nothing into the runs, so it works on finished runs \
-        and on runs another process is training, whose new epochs and checkpoints it follows \
-        (it re-reads metrics.jsonl and the checkpoints every second).
+            Read-only: takes no lock and writes nothing into the runs, so it works on finished runs \
+            and on runs another process is training, whose new epochs and checkpoints it follows \
+            (it re-reads metrics.jsonl and the checkpoints every second).
 
-        The runs panel lists every run with its settings and the dev metrics of its best epoch; \
-        the loss and accuracy charts overlay the runs, each with its own colour and marker. \
-        The tree view and the dev-tree browser show the predictions of the run under the cursor, \
-        from its best checkpoint (b switches to last).
+            The runs panel lists every run with its settings and the dev metrics of its best epoch; \
+            the loss and accuracy charts overlay the runs, each with its own colour and marker. \
+            The tree view and the dev-tree browser show the predictions of the run under the cursor, \
+            from its best checkpoint (b switches to last).
 
-        The dev set comes from the data directory recorded in the first run (--data overrides it).
-        """)
+            The dev set comes from the data directory recorded in the first run (--data overrides it).
+            """)
 
     @Argument(help: "Run directories (written by sentree train).") var runs: [String]
     @Option(help: "Directory with dev.txt (default: the data directory the first run recorded).")
@@ -47,10 +47,12 @@ struct View: ParsableCommand {
             loaded.problems.forEach { printError("note: \($0)") }
             for p in loaded.probes where !probes.contains(where: { $0.text == p.text }) { probes.append(p) }
         }
-        let setup = DashboardSetup(config: records[0].config, dev: dev, devWordIDs: [],
-                                   runDirectory: records[0].files.path, stepsPerEpoch: 0, startEpoch: 0,
-                                   probes: probes, mouse: !noMouse)
-        let watcher = RunWatcher(records: records, dev: dev, threads: ProcessInfo.processInfo.activeProcessorCount)
+        let setup = DashboardSetup(
+            config: records[0].config, dev: dev, devWordIDs: [],
+            runDirectory: records[0].files.path, stepsPerEpoch: 0, startEpoch: 0,
+            probes: probes, mouse: !noMouse)
+        let watcher = RunWatcher(
+            records: records, dev: dev, threads: ProcessInfo.processInfo.activeProcessorCount)
         return Dashboard.view(setup: setup, watcher: watcher, checkpoint: last ? .last : .best)
     }
 
@@ -58,17 +60,21 @@ struct View: ParsableCommand {
     func devPath(_ record: RunRecord) throws -> String {
         if let data {
             let path = data + "/dev.txt"
-            guard FileManager.default.fileExists(atPath: path) else { throw CLIError("\(path): no such file (--data)") }
+            guard FileManager.default.fileExists(atPath: path) else {
+                throw CLIError("\(path): no such file (--data)")
+            }
             return path
         }
         guard let stored = record.config.dataDirectory else {
-            throw CLIError("\(record.files.path) does not record its data directory (an older run); "
-                           + "pass --data DIR with dev.txt")
+            throw CLIError(
+                "\(record.files.path) does not record its data directory (an older run); "
+                    + "pass --data DIR with dev.txt")
         }
         let path = stored + "/dev.txt"
         guard FileManager.default.fileExists(atPath: path) else {
-            throw CLIError("the data directory of \(record.files.path), \(stored), has no dev.txt (moved?); "
-                           + "pass --data DIR with dev.txt")
+            throw CLIError(
+                "the data directory of \(record.files.path), \(stored), has no dev.txt (moved?); "
+                    + "pass --data DIR with dev.txt")
         }
         return path
     }

@@ -10,11 +10,14 @@ import Testing
         return c
     }
 
-    func run(_ c: TrainingConfig, dir: String? = nil, resume: Checkpoint? = nil,
-             onEvent: @escaping @Sendable (TrainerEvent) -> Void = { _ in }) throws -> Trainer {
+    func run(
+        _ c: TrainingConfig, dir: String? = nil, resume: Checkpoint? = nil,
+        onEvent: @escaping @Sendable (TrainerEvent) -> Void = { _ in }
+    ) throws -> Trainer {
         let train = try TestTreebanks.treebank(count: 60, seed: 1)
         let dev = try TestTreebanks.treebank(count: 20, seed: 2)
-        let t = try Trainer(config: c, train: train, dev: dev, runDirectory: dir, resume: resume, onEvent: onEvent)
+        let t = try Trainer(
+            config: c, train: train, dev: dev, runDirectory: dir, resume: resume, onEvent: onEvent)
         t.start(); t.wait()
         return t
     }
@@ -33,8 +36,9 @@ import Testing
 
     @Test func resetZeroesTheSumsAndNothingElse() {
         let layout = ParameterLayout(ModelConfig(kind: .rntn, dim: 4, middle: 0, vocabularySize: 10))
-        var optimizer = Optimizer(kind: .adagrad, layout: layout,
-                                  accumulator: (0 ..< layout.count).map { Float($0 + 1) })
+        var optimizer = Optimizer(
+            kind: .adagrad, layout: layout,
+            accumulator: (0 ..< layout.count).map { Float($0 + 1) })
         optimizer.embeddingScale = 0.5
         optimizer.resetAccumulator()
         #expect(optimizer.accumulator == [Float](repeating: 0, count: layout.count))
@@ -50,7 +54,8 @@ import Testing
     @Test func theResetHappensAtTheEpochBoundaryOnly() throws {
         let straight = try run(config(epochs: 3, reset: 2)).latestSnapshot!.parameters
         #expect(try run(config(epochs: 3, reset: nil)).latestSnapshot!.parameters != straight)
-        #expect(try run(config(epochs: 2, reset: 2)).latestSnapshot!.parameters
+        #expect(
+            try run(config(epochs: 2, reset: 2)).latestSnapshot!.parameters
                 == run(config(epochs: 2, reset: nil)).latestSnapshot!.parameters)
 
         let dir = temporaryDirectory()
@@ -73,7 +78,8 @@ import Testing
         _ = try run(config(epochs: 2, reset: 1), dir: boundary)
         let atBoundary = try Checkpoint.read(from: boundary + "/last.safetensors")
         #expect(atBoundary.config.adagradReset == 1 && atBoundary.progress.stepInEpoch == 0)
-        #expect(try run(config(epochs: 4, reset: 1), dir: boundary, resume: atBoundary).latestSnapshot!.parameters
+        #expect(
+            try run(config(epochs: 4, reset: 1), dir: boundary, resume: atBoundary).latestSnapshot!.parameters
                 == straight)
 
         let middle = temporaryDirectory()
@@ -84,21 +90,24 @@ import Testing
         }
         let train = try TestTreebanks.treebank(count: 60, seed: 1)
         let dev = try TestTreebanks.treebank(count: 20, seed: 2)
-        let first = try Trainer(config: config(epochs: 4, reset: 1), train: train, dev: dev, runDirectory: middle,
-                                onEvent: stopper)
+        let first = try Trainer(
+            config: config(epochs: 4, reset: 1), train: train, dev: dev, runDirectory: middle,
+            onEvent: stopper)
         trainer.withLock { $0 = first }
         first.start(); first.wait()
         let inEpoch = try Checkpoint.read(from: middle + "/last.safetensors")
         #expect(inEpoch.progress.epochsCompleted == 2 && inEpoch.progress.stepInEpoch == 4)
-        #expect(try run(config(epochs: 4, reset: 1), dir: middle, resume: inEpoch).latestSnapshot!.parameters
+        #expect(
+            try run(config(epochs: 4, reset: 1), dir: middle, resume: inEpoch).latestSnapshot!.parameters
                 == straight)
     }
 
     @Test func aNegativeIntervalFromAHandEditedRunIsRefused() throws {
         let train = try TestTreebanks.treebank(count: 10, seed: 1)
         #expect(throws: TrainerError.self) {
-            try Trainer(config: config(epochs: 1, reset: -1), train: train, dev: train, runDirectory: nil,
-                        onEvent: { _ in })
+            try Trainer(
+                config: config(epochs: 1, reset: -1), train: train, dev: train, runDirectory: nil,
+                onEvent: { _ in })
         }
     }
 }

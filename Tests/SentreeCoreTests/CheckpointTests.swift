@@ -10,8 +10,10 @@ import Glibc
 /// Deterministic, varied parameter values, including the awkward ones (signed zero,
 /// subnormals, extremes) that a lossy encoding would change.
 private func parameterValues(_ count: Int, seed: UInt32) -> [Float] {
-    let special: [Float] = [-0.0, 0, .leastNonzeroMagnitude, -.leastNormalMagnitude, .greatestFiniteMagnitude,
-                            -.greatestFiniteMagnitude, 1e-30, 0.1, -1 / 3]
+    let special: [Float] = [
+        -0.0, 0, .leastNonzeroMagnitude, -.leastNormalMagnitude, .greatestFiniteMagnitude,
+        -.greatestFiniteMagnitude, 1e-30, 0.1, -1 / 3,
+    ]
     var state = seed
     return (0 ..< count).map { i in
         if i < special.count { return special[i] }
@@ -20,10 +22,14 @@ private func parameterValues(_ count: Int, seed: UInt32) -> [Float] {
     }
 }
 
-private let testVocabulary = ["<unk>", "the", "café", "8\u{00A0}1\\/2", "naïve", "日本語", "😀", "-LRB-", "Ünïcode"]
+private let testVocabulary = [
+    "<unk>", "the", "café", "8\u{00A0}1\\/2", "naïve", "日本語", "😀", "-LRB-", "Ünïcode",
+]
 
 /// A small but complete checkpoint.
-private func makeCheckpoint(kind: ModelKind, optimizer: OptimizerKind = .adagrad, lowercase: Bool = true) -> Checkpoint {
+private func makeCheckpoint(
+    kind: ModelKind, optimizer: OptimizerKind = .adagrad, lowercase: Bool = true
+) -> Checkpoint {
     var config = TrainingConfig()
     config.model = kind
     config.dim = 3
@@ -35,18 +41,22 @@ private func makeCheckpoint(kind: ModelKind, optimizer: OptimizerKind = .adagrad
     config.lowercase = lowercase
     let model = ModelConfig(kind: kind, dim: 3, middle: config.middle, vocabularySize: testVocabulary.count)
     let layout = ParameterLayout(model)
-    let progress = TrainingProgress(epochsCompleted: 2, stepInEpoch: 3, globalStep: 17, learningRate: 0.0125,
-                                    bestFineRoot: 0.3141592653589793, bestEpoch: 1, elapsedSeconds: 12.345678901234)
+    let progress = TrainingProgress(
+        epochsCompleted: 2, stepInEpoch: 3, globalStep: 17, learningRate: 0.0125,
+        bestFineRoot: 0.3141592653589793, bestEpoch: 1, elapsedSeconds: 12.345678901234)
     let history = [
-        EpochRecord(epoch: 1, trainLoss: 1.6094379124341003, fineAll: 0.7, fineRoot: 0.3141592653589793,
-                    binaryRoot: 0.55, binaryAll: 0.8000000000000002, seconds: 1.25, treesPerSecond: 1234.5,
-                    learningRate: 0.0125),
-        EpochRecord(epoch: 2, trainLoss: 1.1, fineAll: 0.71, fineRoot: 0.3, binaryRoot: 0.5, binaryAll: 0.81,
-                    seconds: 1.5, treesPerSecond: 999.9, learningRate: 0.0125),
+        EpochRecord(
+            epoch: 1, trainLoss: 1.6094379124341003, fineAll: 0.7, fineRoot: 0.3141592653589793,
+            binaryRoot: 0.55, binaryAll: 0.8000000000000002, seconds: 1.25, treesPerSecond: 1234.5,
+            learningRate: 0.0125),
+        EpochRecord(
+            epoch: 2, trainLoss: 1.1, fineAll: 0.71, fineRoot: 0.3, binaryRoot: 0.5, binaryAll: 0.81,
+            seconds: 1.5, treesPerSecond: 999.9, learningRate: 0.0125),
     ]
-    return Checkpoint(config: config, model: model, parameters: parameterValues(layout.count, seed: 1),
-                      optimizerState: optimizer == .adagrad ? parameterValues(layout.count, seed: 2).map(abs) : [],
-                      vocabulary: testVocabulary, lowercase: lowercase, progress: progress, history: history)
+    return Checkpoint(
+        config: config, model: model, parameters: parameterValues(layout.count, seed: 1),
+        optimizerState: optimizer == .adagrad ? parameterValues(layout.count, seed: 2).map(abs) : [],
+        vocabulary: testVocabulary, lowercase: lowercase, progress: progress, history: history)
 }
 
 /// The decoding error for `bytes`, or nil if they decode (a crash fails the whole run).
@@ -69,13 +79,17 @@ private func headerLength(_ bytes: Data) -> Int {
 
 /// Re-encodes a file after editing its tensors' shapes and metadata (the data section, and so
 /// the CRC, stays the same).
-private func reencode(_ bytes: Data, shapes: [String: [Int]] = [:],
-                      metadata edit: (inout [String: String]) -> Void = { _ in }) throws -> Data {
+private func reencode(
+    _ bytes: Data, shapes: [String: [Int]] = [:],
+    metadata edit: (inout [String: String]) -> Void = { _ in }
+) throws -> Data {
     let file = try SafeTensors.parse(bytes, path: "x")
     var metadata = file.metadata
     edit(&metadata)
     return try SafeTensors.encode(
-        tensors: file.entries.map { ($0.name, shapes[$0.name] ?? $0.shape, SafeTensors.floats($0, in: file.data)) },
+        tensors: file.entries.map {
+            ($0.name, shapes[$0.name] ?? $0.shape, SafeTensors.floats($0, in: file.data))
+        },
         metadata: metadata)
 }
 
@@ -174,7 +188,9 @@ private func crc32(_ data: Data) -> UInt32 {
         let layout = ParameterLayout(checkpoint.model)
         checkpoint.parameters[layout.U.offset + 1] = value
         let error = decodeError(try checkpoint.encoded())
-        #expect(error?.message.contains("tensor 'U' holds 1 values that are not finite") == true, "\(String(describing: error))")
+        #expect(
+            error?.message.contains("tensor 'U' holds 1 values that are not finite") == true,
+            "\(String(describing: error))")
     }
 
     let bytes: Data
@@ -191,7 +207,9 @@ private func crc32(_ data: Data) -> UInt32 {
 
     @Test func truncationAtAnyPointIsAnError() throws {
         let dataLength = bytes.count - 8 - n
-        let cuts = [0, 1, 4, 7, 8, 9, 8 + n / 2, 8 + n - 1, 8 + n, 8 + n + 1, 8 + n + dataLength / 2, bytes.count - 1]
+        let cuts = [
+            0, 1, 4, 7, 8, 9, 8 + n / 2, 8 + n - 1, 8 + n, 8 + n + 1, 8 + n + dataLength / 2, bytes.count - 1,
+        ]
         for cut in cuts {
             let error = decodeError(bytes.prefix(cut))
             #expect(error != nil, "truncated to \(cut) of \(bytes.count) bytes")
@@ -281,7 +299,8 @@ private func crc32(_ data: Data) -> UInt32 {
         var metadata = file.metadata
         metadata["crc32"] = String(crc32(data))
         let withoutU = try SafeTensors.encode(
-            tensors: kept.map { ($0.name, $0.shape, SafeTensors.floats($0, in: file.data)) }, metadata: metadata)
+            tensors: kept.map { ($0.name, $0.shape, SafeTensors.floats($0, in: file.data)) },
+            metadata: metadata)
         let error = try #require(decodeError(withoutU))
         #expect(error.message == "missing tensor 'U'", "\(error)")
     }
@@ -294,7 +313,8 @@ private func crc32(_ data: Data) -> UInt32 {
 
     @Test func vocabularySizeNotMatchingLIsAnError() throws {
         let shorter = try reencode(bytes) { m in
-            m["vocabulary"] = String(decoding: try! JSONEncoder().encode(Array(testVocabulary.dropLast())), as: UTF8.self)
+            m["vocabulary"] = String(
+                decoding: try! JSONEncoder().encode(Array(testVocabulary.dropLast())), as: UTF8.self)
         }
         let error = try #require(decodeError(shorter))
         #expect(error.message.contains("vocabulary has \(testVocabulary.count - 1) words"), "\(error)")
@@ -319,11 +339,16 @@ private func crc32(_ data: Data) -> UInt32 {
     }
 
     @Test func absurdModelSizesAreErrorsNotCrashes() throws {
-        for (key, value) in [("classes", 1 << 62), ("classes", 1 << 40), ("dim", 1 << 62), ("dim", 60000), ("middle", 65535), ("vocabularySize", -1)] {
+        for (key, value) in [
+            ("classes", 1 << 62), ("classes", 1 << 40), ("dim", 1 << 62), ("dim", 60000), ("middle", 65535),
+            ("vocabularySize", -1),
+        ] {
             let broken = try reencode(bytes) { m in
-                var model = try! JSONSerialization.jsonObject(with: Data(m["model_config"]!.utf8)) as! [String: Any]
+                var model =
+                    try! JSONSerialization.jsonObject(with: Data(m["model_config"]!.utf8)) as! [String: Any]
                 model[key] = value
-                m["model_config"] = String(decoding: try! JSONSerialization.data(withJSONObject: model), as: UTF8.self)
+                m["model_config"] = String(
+                    decoding: try! JSONSerialization.data(withJSONObject: model), as: UTF8.self)
             }
             #expect(decodeError(broken) != nil, "\(key) = \(value)")
         }
@@ -338,7 +363,9 @@ private func crc32(_ data: Data) -> UInt32 {
         checkpoint.parameters = parameterValues(layout.count, seed: 3)
         checkpoint.optimizerState = []
         let error = decodeError(try checkpoint.encoded())
-        #expect(error?.message == "model_config has \(classes) classes; sentree models have the 5 SST sentiment classes")
+        #expect(
+            error?.message
+                == "model_config has \(classes) classes; sentree models have the 5 SST sentiment classes")
     }
 
     @Test func hostileTensorHeadersAreErrorsNotCrashes() throws {
@@ -451,7 +478,9 @@ private func crc32(_ data: Data) -> UInt32 {
         return (process.terminationStatus, stdout, String(decoding: stderr, as: UTF8.self))
     }
 
-    @Test(.enabled(if: numpyAvailable, "python3 with numpy is not installed"), arguments: [ModelKind.rnn, .rnn2])
+    @Test(
+        .enabled(if: numpyAvailable, "python3 with numpy is not installed"),
+        arguments: [ModelKind.rnn, .rnn2])
     func numpyReadsTheDocumentedFormat(kind: ModelKind) throws {
         let ckpt = makeCheckpoint(kind: kind)
         let dir = try makeTemporaryDirectory()
@@ -460,22 +489,22 @@ private func crc32(_ data: Data) -> UInt32 {
         try ckpt.write(to: path)
         // The reader from Checkpoint.swift's documentation, verbatim apart from the path.
         let script = """
-        import json, struct, sys, numpy as np
-        raw = open(sys.argv[1], "rb").read()
-        n = struct.unpack("<Q", raw[:8])[0]; header = json.loads(raw[8:8 + n]); data = raw[8 + n:]
-        def tensor(name):
-            t = header[name]; a, b = t["data_offsets"]
-            return np.frombuffer(data[a:b], dtype="<f4").reshape(t["shape"])
-        vocab = json.loads(header["__metadata__"]["vocabulary"])
-        L, W, b, U, bs = (tensor(k) for k in ["L", "W", "b", "U", "bs"])
-        out = {"vocab": vocab, "L_shape": list(L.shape), "W_shape": list(W.shape),
-               "W": [float(x) for x in W.flatten()], "W_1_4": float(W[1, 4]),
-               "L_bits": [int(x) for x in L.view("<u4").flatten()], "U_shape": list(U.shape),
-               "crc": int(header["__metadata__"]["crc32"])}
-        import zlib
-        out["crc_ok"] = zlib.crc32(data) == out["crc"]
-        sys.stdout.write(json.dumps(out))
-        """
+            import json, struct, sys, numpy as np
+            raw = open(sys.argv[1], "rb").read()
+            n = struct.unpack("<Q", raw[:8])[0]; header = json.loads(raw[8:8 + n]); data = raw[8 + n:]
+            def tensor(name):
+                t = header[name]; a, b = t["data_offsets"]
+                return np.frombuffer(data[a:b], dtype="<f4").reshape(t["shape"])
+            vocab = json.loads(header["__metadata__"]["vocabulary"])
+            L, W, b, U, bs = (tensor(k) for k in ["L", "W", "b", "U", "bs"])
+            out = {"vocab": vocab, "L_shape": list(L.shape), "W_shape": list(W.shape),
+                   "W": [float(x) for x in W.flatten()], "W_1_4": float(W[1, 4]),
+                   "L_bits": [int(x) for x in L.view("<u4").flatten()], "U_shape": list(U.shape),
+                   "crc": int(header["__metadata__"]["crc32"])}
+            import zlib
+            out["crc_ok"] = zlib.crc32(data) == out["crc"]
+            sys.stdout.write(json.dumps(out))
+            """
         let result = try Self.runPython(["-c", script, path])
         #expect(result.status == 0, "\(result.stderr)")
         let object = try #require(try JSONSerialization.jsonObject(with: result.stdout) as? [String: Any])

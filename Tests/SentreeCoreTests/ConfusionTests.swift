@@ -21,7 +21,8 @@ import Testing
 
     /// Hand-made trees and predictions: each node counts under the number of words it spans.
     @Test func lengthsAreWordSpans() throws {
-        let tb = try Treebank.parse("""
+        let tb = try Treebank.parse(
+            """
             (3 (2 not) (3 (2 very) (4 good)))
             (1 (1 dull) (2 .))
             """, source: "hand")
@@ -38,8 +39,11 @@ import Testing
         #expect(buckets.map(\.lengths) == [1 ... 2, 3 ... 4])
         #expect(buckets[0].nodeAccuracy == 6.0 / 7 && buckets[0].rootAccuracy == 1)
         #expect(buckets[1].nodeAccuracy == 0 && buckets[1].rootAccuracy == 0)
-        #expect(lengths.report(size: 1) == ["Label accuracy at various lengths:", "     1: 0.800", "     2: 1.000",
-                                            "     3: 0.000"])
+        #expect(
+            lengths.report(size: 1) == [
+                "Label accuracy at various lengths:", "     1: 0.800", "     2: 1.000",
+                "     3: 0.000",
+            ])
         #expect(lengths.report() == ["Label accuracy at various lengths:", "  1-10: 0.750"])
         // Merging two halves gives the whole.
         var first = LengthAccuracy(), second = LengthAccuracy()
@@ -76,7 +80,9 @@ import Testing
         var lengths = LengthAccuracy()
         for t in 0 ..< tb.count {
             let predicted = snapshot.predict(tree: t, in: tb, wordIDs: words).predicted
-            for (k, i) in tb.nodes(of: t).enumerated() { confusion[Int(tb.labels[i])][Int(predicted[k])] += 1 }
+            for (k, i) in tb.nodes(of: t).enumerated() {
+                confusion[Int(tb.labels[i])][Int(predicted[k])] += 1
+            }
             lengths.count(tree: t, of: tb, predicted: predicted)
         }
         #expect(metrics.allNodes.counts == confusion)

@@ -11,8 +11,10 @@ import Testing
         let vocabulary = Vocabulary.build(from: tb, lowercase: true)
         let data = EncodedTreebank(tb, words: vocabulary.encode(tb))
         let inputDim = kind.defaultInputDim == nil ? nil : 7
-        let layout = ParameterLayout(ModelConfig(kind: kind, dim: 9, middle: 5, inputDim: inputDim,
-                                                 vocabularySize: vocabulary.count))
+        let layout = ParameterLayout(
+            ModelConfig(
+                kind: kind, dim: 9, middle: 5, inputDim: inputDim,
+                vocabularySize: vocabulary.count))
         return (data, layout)
     }
 
@@ -21,8 +23,9 @@ import Testing
     @Test(arguments: allModels, [(7, 6, 1), (18, 17, 3)])
     func gradientCheckPassesWithAFixedMask(kind: ModelKind, shape: (Int, Int, Int)) {
         let inputDim = kind.defaultInputDim == nil ? nil : shape.1
-        let report = GradientCheck.run(kind: kind, dim: shape.0, middle: shape.1, inputDim: inputDim,
-                                       dropout: 0.4, threads: shape.2)
+        let report = GradientCheck.run(
+            kind: kind, dim: shape.0, middle: shape.1, inputDim: inputDim,
+            dropout: 0.4, threads: shape.2)
         for t in report.tensors {
             #expect(t.maxRelativeError < 1e-6, "\(kind) \(t.name): \(t.maxRelativeError)")
         }
@@ -62,8 +65,9 @@ import Testing
         let model = TreeModel<Float>(layout: layout, parameters: theta, threads: 2)
         let trees = Array(0 ..< data.count)
         let plain = model.lossAndGradient(trees: trees, data: data, parameters: theta)
-        let zero = model.lossAndGradient(trees: trees, data: data, parameters: theta,
-                                         dropout: Dropout(rate: 0, seed: 1, step: 4))
+        let zero = model.lossAndGradient(
+            trees: trees, data: data, parameters: theta,
+            dropout: Dropout(rate: 0, seed: 1, step: 4))
         #expect(plain.loss.bitPattern == zero.loss.bitPattern)
         #expect(plain.gradient.densified().map(\.bitPattern) == zero.gradient.densified().map(\.bitPattern))
     }
@@ -102,8 +106,9 @@ import Testing
         let (data, layout) = try Self.setup(kind)
         let theta = layout.initialParameters(seed: 4)
         let used = TreeModel<Float>(layout: layout, parameters: theta, threads: 1)
-        _ = used.lossAndGradient(trees: Array(0 ..< 10), data: data, parameters: theta,
-                                 dropout: Dropout(rate: 0.5, seed: 2, step: 0))
+        _ = used.lossAndGradient(
+            trees: Array(0 ..< 10), data: data, parameters: theta,
+            dropout: Dropout(rate: 0.5, seed: 2, step: 0))
         let fresh = TreeModel<Float>(layout: layout, parameters: theta, threads: 1)
         let (m1, o1) = used.evaluate(data, parameters: theta)
         let (m2, o2) = fresh.evaluate(data, parameters: theta)
@@ -179,7 +184,8 @@ struct SmallRun {
 
     /// Trains `c` (in `dir`, resuming `resume` when given) and returns the final parameters.
     func run(_ c: TrainingConfig, dir: String? = nil, resume: Checkpoint? = nil) throws -> [Float] {
-        let t = try Trainer(config: c, train: train, dev: dev, runDirectory: dir, resume: resume, onEvent: { _ in })
+        let t = try Trainer(
+            config: c, train: train, dev: dev, runDirectory: dir, resume: resume, onEvent: { _ in })
         t.start(); t.wait()
         return t.latestSnapshot!.parameters
     }

@@ -8,8 +8,10 @@ import Testing
     @Test(arguments: [ModelKind.rnn, .rnn2])
     func fewerTreesThanThreadsGiveTheSingleThreadResult(kind: ModelKind) throws {
         let data = EngineTests.trees
-        let layout = ParameterLayout(ModelConfig(kind: kind, dim: 6, middle: 5,
-                                                 vocabularySize: data.words.max().map { Int($0) + 1 }!))
+        let layout = ParameterLayout(
+            ModelConfig(
+                kind: kind, dim: 6, middle: 5,
+                vocabularySize: data.words.max().map { Int($0) + 1 }!))
         let theta = EngineTests.parameters(layout, Double.self)
         for trees in [[3], [5, 8]] {
             let one = TreeModel<Double>(layout: layout, parameters: theta, threads: 1)

@@ -5,7 +5,8 @@ import Testing
     /// SST train trees when the shared copy is there (deep, long, real), else synthetic ones.
     static let trees: EncodedTreebank = {
         let tb: Treebank
-        if let dir = TestTreebanks.sstDirectory, let sst = try? Treebank.load(contentsOf: dir + "/train.txt") {
+        if let dir = TestTreebanks.sstDirectory, let sst = try? Treebank.load(contentsOf: dir + "/train.txt")
+        {
             tb = sst
         } else {
             tb = try! TestTreebanks.treebank(count: 400, seed: 3)
@@ -29,16 +30,22 @@ import Testing
 
     /// Checks a batched Float64 loss and gradient against a per-node reference to 1e-12
     /// relative, tensor by tensor; every tensor must have a non-zero gradient to compare.
-    static func expectMatchesReference(_ batched: (loss: Double, nodes: Int, gradient: Gradient<Double>),
-                                       _ reference: (loss: Double, gradient: [Double]), layout: ParameterLayout,
-                                       _ context: String, sourceLocation: SourceLocation = #_sourceLocation) {
-        #expect(abs(batched.loss - reference.loss) <= 1e-12 * abs(reference.loss), sourceLocation: sourceLocation)
+    static func expectMatchesReference(
+        _ batched: (loss: Double, nodes: Int, gradient: Gradient<Double>),
+        _ reference: (loss: Double, gradient: [Double]), layout: ParameterLayout,
+        _ context: String, sourceLocation: SourceLocation = #_sourceLocation
+    ) {
+        #expect(
+            abs(batched.loss - reference.loss) <= 1e-12 * abs(reference.loss), sourceLocation: sourceLocation)
         let b = batched.gradient.densified()
         for t in layout.tensors {
             let r = Array(reference.gradient[t.range])
-            #expect(r.contains { $0 != 0 }, "\(t.name) has no gradient to compare", sourceLocation: sourceLocation)
-            #expect(relativeDifference(Array(b[t.range]), r) < 1e-12, "\(context) \(t.name)",
-                    sourceLocation: sourceLocation)
+            #expect(
+                r.contains { $0 != 0 }, "\(t.name) has no gradient to compare", sourceLocation: sourceLocation
+            )
+            #expect(
+                relativeDifference(Array(b[t.range]), r) < 1e-12, "\(context) \(t.name)",
+                sourceLocation: sourceLocation)
         }
     }
 
@@ -55,19 +62,23 @@ import Testing
     @Test(arguments: [ModelKind.rnn, .rnn2], [(30, 30, 1), (18, 37, 2)])
     func batchedGradientMatchesThePerNodeReferenceInDouble(kind: ModelKind, shape: (Int, Int, Int)) {
         let data = Self.trees
-        let layout = ParameterLayout(ModelConfig(kind: kind, dim: shape.0, middle: shape.1,
-                                                 vocabularySize: data.words.max().map { Int($0) + 1 }!))
+        let layout = ParameterLayout(
+            ModelConfig(
+                kind: kind, dim: shape.0, middle: shape.1,
+                vocabularySize: data.words.max().map { Int($0) + 1 }!))
         let theta = Self.parameters(layout, Double.self)
         let trees = Self.batch(50, seed: 1)
-        let reference = TreeWorkspace<Double>.referenceLossAndGradient(layout: layout, parameters: theta,
-                                                                        trees: trees, data: data)
+        let reference = TreeWorkspace<Double>.referenceLossAndGradient(
+            layout: layout, parameters: theta,
+            trees: trees, data: data)
         let model = TreeModel<Double>(layout: layout, parameters: theta, threads: shape.2)
         let batched = model.lossAndGradient(trees: trees, data: data, parameters: theta)
         #expect(abs(batched.loss - reference.loss) <= 1e-12 * abs(reference.loss))
         let r = reference.gradient.densified(), b = batched.gradient.densified()
         #expect(Self.relativeDifference(b, r) < 1e-12, "\(kind) \(shape)")
         for t in layout.tensors {
-            #expect(Self.relativeDifference(Array(b[t.range]), Array(r[t.range])) < 1e-12, "\(kind) \(t.name)")
+            #expect(
+                Self.relativeDifference(Array(b[t.range]), Array(r[t.range])) < 1e-12, "\(kind) \(t.name)")
         }
     }
 
@@ -75,11 +86,13 @@ import Testing
     @Test(arguments: [ModelKind.rnn, .rnn2])
     func batchedGradientMatchesThePerNodeReferenceInFloat(kind: ModelKind) {
         let data = Self.trees
-        let layout = ParameterLayout(ModelConfig(kind: kind, dim: 30, vocabularySize: data.words.max().map { Int($0) + 1 }!))
+        let layout = ParameterLayout(
+            ModelConfig(kind: kind, dim: 30, vocabularySize: data.words.max().map { Int($0) + 1 }!))
         let theta = Self.parameters(layout, Float.self)
         let trees = Self.batch(25, seed: 2)
-        let reference = TreeWorkspace<Float>.referenceLossAndGradient(layout: layout, parameters: theta,
-                                                                       trees: trees, data: data)
+        let reference = TreeWorkspace<Float>.referenceLossAndGradient(
+            layout: layout, parameters: theta,
+            trees: trees, data: data)
         let batched = TreeModel<Float>(layout: layout, parameters: theta, threads: 2)
             .lossAndGradient(trees: trees, data: data, parameters: theta)
         #expect(abs(batched.loss - reference.loss) <= 1e-4 * abs(reference.loss))
@@ -92,8 +105,10 @@ import Testing
     /// Batched evaluation predicts what the per-node forward predicts, node for node.
     @Test func batchedEvaluationMatchesPerNodePredictions() {
         let data = Self.trees
-        let layout = ParameterLayout(ModelConfig(kind: .rnn2, dim: 20, middle: 24,
-                                                 vocabularySize: data.words.max().map { Int($0) + 1 }!))
+        let layout = ParameterLayout(
+            ModelConfig(
+                kind: .rnn2, dim: 20, middle: 24,
+                vocabularySize: data.words.max().map { Int($0) + 1 }!))
         let theta = Self.parameters(layout, Float.self)
         let subset = Array(Self.batch(300, seed: 4).sorted())
         let tb = data.treebank

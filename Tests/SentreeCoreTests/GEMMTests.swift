@@ -33,11 +33,13 @@ struct GEMMTests {
                         c.withUnsafeMutableBufferPointer { c in
                             let (a, b, c) = (a.baseAddress!, b.baseAddress!, c.baseAddress!)
                             if n % 16 == 0 {
-                                gemm(m: m, n: n, k: k, a: a, rowStride: rowStride, columnStride: columnStride,
-                                     b: b, ldb: ldb, c: c, ldc: ldc)
+                                gemm(
+                                    m: m, n: n, k: k, a: a, rowStride: rowStride, columnStride: columnStride,
+                                    b: b, ldb: ldb, c: c, ldc: ldc)
                             } else {
-                                blockedProduct(SIMD8<Double>.self, m: m, n: n, k: k, a: a, rowStride: rowStride,
-                                               columnStride: columnStride, b: b, ldb: ldb, c: c, ldc: ldc)
+                                blockedProduct(
+                                    SIMD8<Double>.self, m: m, n: n, k: k, a: a, rowStride: rowStride,
+                                    columnStride: columnStride, b: b, ldb: ldb, c: c, ldc: ldc)
                             }
                         }
                     }

@@ -54,13 +54,16 @@ import Testing
             let x = random(rows * k, &g), v = random(rows * n, &g), start = random(k * n, &g)
             let xIndex: [Int32] = [3, 0, 8, 3, 5], vIndex: [Int32] = [1, 2, 0, 7, 7]
             var a = start
-            addOuterSum(k: k, n: n, count: xIndex.count, x: x, xStride: k, xIndex: xIndex,
-                        v: v, vStride: n, vIndex: vIndex, a: &a)
+            addOuterSum(
+                k: k, n: n, count: xIndex.count, x: x, xStride: k, xIndex: xIndex,
+                v: v, vStride: n, vIndex: vIndex, a: &a)
             for j in 0 ..< k {
                 for c in 0 ..< n {
-                    let expected = start[j * n + c] + zip(xIndex, vIndex).reduce(0.0) {
-                        $0 + x[Int($1.0) * k + j] * v[Int($1.1) * n + c]
-                    }
+                    let expected =
+                        start[j * n + c]
+                        + zip(xIndex, vIndex).reduce(0.0) {
+                            $0 + x[Int($1.0) * k + j] * v[Int($1.1) * n + c]
+                        }
                     #expect(abs(a[j * n + c] - expected) < 1e-12)
                 }
             }

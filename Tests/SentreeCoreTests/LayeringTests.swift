@@ -36,7 +36,8 @@ import Testing
     /// Names declared at the top level of `text` and visible to other files: types, type
     /// aliases and free functions.
     static func declarations(_ text: String) -> [String] {
-        let pattern = /(?m)^((?:(?:public|internal|private|fileprivate|final|indirect)\s+)*)(?:struct|enum|class|protocol|actor|typealias|func)\s+([A-Za-z_]\w*)/
+        let pattern =
+            /(?m)^((?:(?:public|internal|private|fileprivate|final|indirect)\s+)*)(?:struct|enum|class|protocol|actor|typealias|func)\s+([A-Za-z_]\w*)/
         return text.matches(of: pattern).filter { !$0.1.contains("private") }.map { String($0.2) }
     }
 
@@ -46,7 +47,8 @@ import Testing
     }
 
     static func violations() throws -> (files: Int, found: [Violation], unknown: [String]) {
-        let rank = Dictionary(uniqueKeysWithValues: layers.enumerated().flatMap { k, row in row.map { ($0, k) } })
+        let rank = Dictionary(
+            uniqueKeysWithValues: layers.enumerated().flatMap { k, row in row.map { ($0, k) } })
         var owner: [String: String] = [:]
         var sources: [(path: String, folder: String, code: String)] = []
         var unknown: Set<String> = []
@@ -66,12 +68,17 @@ import Testing
             guard let own = rank[source.folder] else { continue }
             // A member (`Self.resize`) or a name the file declares itself is not a use of
             // another folder's declaration of the same name.
-            let local = Set(source.code.matches(of: /(?:func|struct|enum|class|protocol|typealias)\s+([A-Za-z_]\w*)/)
-                .map { String($0.1) })
+            let local = Set(
+                source.code.matches(of: /(?:func|struct|enum|class|protocol|typealias)\s+([A-Za-z_]\w*)/)
+                    .map { String($0.1) })
             let words = Set(source.code.matches(of: /(^|[^.\w])([A-Za-z_]\w*)/).map { String($0.2) })
             for word in words where !local.contains(word) {
-                guard let folder = owner[word], folder != source.folder, let theirs = rank[folder] else { continue }
-                if theirs >= own { found.append(Violation(file: source.path, name: word, from: source.folder, to: folder)) }
+                guard let folder = owner[word], folder != source.folder, let theirs = rank[folder] else {
+                    continue
+                }
+                if theirs >= own {
+                    found.append(Violation(file: source.path, name: word, from: source.folder, to: folder))
+                }
             }
         }
         return (sources.count, found.sorted { "\($0)" < "\($1)" }, unknown.sorted())
@@ -90,7 +97,8 @@ import Testing
 
     /// The checker itself: a use of a higher folder's type is found, a comment is not.
     @Test func checkerSeesUpwardUseAndIgnoresComments() {
-        let code = Self.code("""
+        let code = Self.code(
+            """
             // TrainingConfig in a comment
             let s = "Trainer in a string"
             struct Local { var x: Trainer }
@@ -98,7 +106,8 @@ import Testing
         #expect(code.contains("Trainer"))
         #expect(!code.contains("TrainingConfig"))
         #expect(!code.contains("in a string"))
-        let declared = "public final class Trainer {}\nfunc errnoText() {}\n  struct Nested {}\nprivate func add() {}"
+        let declared =
+            "public final class Trainer {}\nfunc errnoText() {}\n  struct Nested {}\nprivate func add() {}"
         #expect(Self.declarations(declared) == ["Trainer", "errnoText"])
     }
 }

@@ -14,8 +14,9 @@ import SentreeCore
                 var start = 0
                 while start < all.count {
                     let end = min(start + chunk, all.count)
-                    try splitter.consume(UnsafeBufferPointer(rebasing: all[start ..< end]),
-                                         overlong: { InputError(source: "s", line: $0, column: 1, message: $1) }, take)
+                    try splitter.consume(
+                        UnsafeBufferPointer(rebasing: all[start ..< end]),
+                        overlong: { InputError(source: "s", line: $0, column: 1, message: $1) }, take)
                     start = end
                 }
             }

@@ -21,20 +21,25 @@ import Testing
         try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
     }
 
-    static let epochKeys: Set<String> = ["epoch", "train_loss", "fine_all", "fine_root", "binary_root", "binary_all",
-                                         "seconds", "trees_per_second", "learning_rate"]
+    static let epochKeys: Set<String> = [
+        "epoch", "train_loss", "fine_all", "fine_root", "binary_root", "binary_all",
+        "seconds", "trees_per_second", "learning_rate",
+    ]
 
     func record(_ epoch: Int, _ x: Double) -> EpochRecord {
-        EpochRecord(epoch: epoch, trainLoss: x, fineAll: 0.1 + 0.2, fineRoot: 1.0 / 3.0, binaryRoot: 5e-324,
-                    binaryAll: 0.8000000000000002, seconds: 1e300, treesPerSecond: Double.greatestFiniteMagnitude,
-                    learningRate: 0.02)
+        EpochRecord(
+            epoch: epoch, trainLoss: x, fineAll: 0.1 + 0.2, fineRoot: 1.0 / 3.0, binaryRoot: 5e-324,
+            binaryAll: 0.8000000000000002, seconds: 1e300, treesPerSecond: Double.greatestFiniteMagnitude,
+            learningRate: 0.02)
     }
 
     @Test func epochRecordIsOneLineWithExactKeys() throws {
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let log = MetricsLog(path: path)
-        try log.appendEpoch(EpochRecord(epoch: 3, trainLoss: 1.5, fineAll: 0.75, fineRoot: 0.4, binaryRoot: 0.8,
-                                        binaryAll: 0.85, seconds: 2.5, treesPerSecond: 3400, learningRate: 0.01))
+        try log.appendEpoch(
+            EpochRecord(
+                epoch: 3, trainLoss: 1.5, fineAll: 0.75, fineRoot: 0.4, binaryRoot: 0.8,
+                binaryAll: 0.85, seconds: 2.5, treesPerSecond: 3400, learningRate: 0.01))
         let all = try lines()
         #expect(all.count == 1)
         let o = try object(all[0])
@@ -54,8 +59,12 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let log = MetricsLog(path: path)
         let before = Date().addingTimeInterval(-2)
-        try log.appendEvent(name: "pause", fields: ["epoch": .int(2), "step": .int(41), "learning_rate": .double(0.005),
-                                                   "note": .string("naïve \"quoted\"\nline"), "manual": .bool(true)])
+        try log.appendEvent(
+            name: "pause",
+            fields: [
+                "epoch": .int(2), "step": .int(41), "learning_rate": .double(0.005),
+                "note": .string("naïve \"quoted\"\nline"), "manual": .bool(true),
+            ])
         try log.appendEvent(name: "learning_rate", fields: [:])
         let all = try lines()
         #expect(all.count == 2)
@@ -78,7 +87,10 @@ import Testing
     @Test func readEpochsSkipsEventsAndRoundTripsDoublesExactly() throws {
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let log = MetricsLog(path: path)
-        let records = [record(1, 1.6094379124341003), record(2, 0.1 + 0.7), record(3, 1.0000000000000002e-7), record(4, 2.2250738585072014e-308)]
+        let records = [
+            record(1, 1.6094379124341003), record(2, 0.1 + 0.7), record(3, 1.0000000000000002e-7),
+            record(4, 2.2250738585072014e-308),
+        ]
         try log.appendEpoch(records[0])
         try log.appendEvent(name: "pause", fields: ["epoch": .int(2), "learning_rate": .double(0.02)])
         try log.appendEpoch(records[1])
@@ -89,8 +101,10 @@ import Testing
         let read = try MetricsLog.readEpochs(from: path)
         #expect(read.map(\.epoch) == [1, 2, 3, 4])
         for (a, b) in zip(read, records) {
-            let fields: [(EpochRecord) -> Double] = [\.trainLoss, \.fineAll, \.fineRoot, \.binaryRoot, \.binaryAll,
-                                                      \.seconds, \.treesPerSecond, \.learningRate]
+            let fields: [(EpochRecord) -> Double] = [
+                \.trainLoss, \.fineAll, \.fineRoot, \.binaryRoot, \.binaryAll,
+                \.seconds, \.treesPerSecond, \.learningRate,
+            ]
             for f in fields {
                 #expect(f(a).bitPattern == f(b).bitPattern, "epoch \(a.epoch): \(f(a)) != \(f(b))")
             }

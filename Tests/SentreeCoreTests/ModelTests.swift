@@ -8,13 +8,18 @@ import Testing
     @Test(arguments: ModelKind.allCases, [(7, 6, 1), (18, 17, 3)])
     func gradientCheck(kind: ModelKind, shape: (Int, Int, Int)) {
         let inputDim = kind.defaultInputDim == nil ? nil : shape.1
-        let report = GradientCheck.run(kind: kind, dim: shape.0, middle: shape.1, inputDim: inputDim, threads: shape.2)
+        let report = GradientCheck.run(
+            kind: kind, dim: shape.0, middle: shape.1, inputDim: inputDim, threads: shape.2)
         for t in report.tensors {
             #expect(t.maxRelativeError < 1e-6, "\(kind) \(t.name): \(t.maxRelativeError)")
         }
         #expect(report.passed)
-        #expect(report.tensors.map(\.name) == ParameterLayout(ModelConfig(
-            kind: kind, dim: shape.0, middle: shape.1, inputDim: inputDim, vocabularySize: 11)).tensors.map(\.name))
+        #expect(
+            report.tensors.map(\.name)
+                == ParameterLayout(
+                    ModelConfig(
+                        kind: kind, dim: shape.0, middle: shape.1, inputDim: inputDim, vocabularySize: 11)
+                ).tensors.map(\.name))
     }
 
     /// The check is able to fail: a gradient that is off by the L2 term is caught.
@@ -30,7 +35,8 @@ import Testing
         let i = layout.W.offset, eps = 1e-4
         func objective(_ p: [Double]) -> Double {
             model.load(parameters: p)
-            return model.lossAndGradient(trees: [0, 1], data: data, parameters: p).loss + layout.l2Penalty(p, l2: 0.1)
+            return model.lossAndGradient(trees: [0, 1], data: data, parameters: p).loss
+                + layout.l2Penalty(p, l2: 0.1)
         }
         var plus = theta, minus = theta
         plus[i] += eps; minus[i] -= eps
@@ -43,7 +49,8 @@ import Testing
         let tb = try TestTreebanks.treebank(count: 30, seed: 9)
         let vocabulary = Vocabulary.build(from: tb, lowercase: true)
         let data = EncodedTreebank(tb, words: vocabulary.encode(tb))
-        let layout = ParameterLayout(ModelConfig(kind: .rnn2, dim: 9, middle: 5, vocabularySize: vocabulary.count))
+        let layout = ParameterLayout(
+            ModelConfig(kind: .rnn2, dim: 9, middle: 5, vocabularySize: vocabulary.count))
         let theta = layout.initialParameters(seed: 3).map(Double.init)
         let one = TreeModel<Double>(layout: layout, parameters: theta, threads: 1)
         let three = TreeModel<Double>(layout: layout, parameters: theta, threads: 3)
@@ -58,10 +65,10 @@ import Testing
     /// Metrics follow the definitions: fine = argmax, binary = P(3)+P(4) > P(0)+P(1), gold 2 skipped.
     @Test func metricsCounting() {
         var m = Metrics()
-        m.count(gold: 4, predicted: 3, positive: true, isRoot: true)   // fine wrong, binary right
-        m.count(gold: 2, predicted: 2, positive: false, isRoot: false) // fine right, no binary
+        m.count(gold: 4, predicted: 3, positive: true, isRoot: true)  // fine wrong, binary right
+        m.count(gold: 2, predicted: 2, positive: false, isRoot: false)  // fine right, no binary
         m.count(gold: 0, predicted: 0, positive: true, isRoot: false)  // fine right, binary wrong
-        m.count(gold: Treebank.unlabeled, predicted: 1, positive: true, isRoot: false) // ignored
+        m.count(gold: Treebank.unlabeled, predicted: 1, positive: true, isRoot: false)  // ignored
         #expect(m.nodes == 3 && m.roots == 1)
         #expect(m.fineAll == 2.0 / 3 && m.fineRoot == 0)
         #expect(m.binaryRoot == 1 && m.binaryRootTotal == 1)
@@ -76,8 +83,10 @@ import Testing
         let data = EncodedTreebank(tb, words: vocabulary.encode(tb))
         let layout = ParameterLayout(ModelConfig(kind: .rnn, dim: 8, vocabularySize: vocabulary.count))
         let p = layout.initialParameters(seed: 2)
-        let (m1, o1) = TreeModel<Float>(layout: layout, parameters: p, threads: 1).evaluate(data, parameters: p)
-        let (m2, o2) = TreeModel<Float>(layout: layout, parameters: p, threads: 4).evaluate(data, parameters: p)
+        let (m1, o1) = TreeModel<Float>(layout: layout, parameters: p, threads: 1).evaluate(
+            data, parameters: p)
+        let (m2, o2) = TreeModel<Float>(layout: layout, parameters: p, threads: 4).evaluate(
+            data, parameters: p)
         #expect(m1.confusionAll == m2.confusionAll && m1.confusionRoot == m2.confusionRoot)
         #expect(o1 == o2)
         #expect(m1.trees == 25 && m1.nodes == tb.nodeCount)

@@ -20,8 +20,10 @@ import Testing
     }
 
     /// The update written out per parameter: scaled gradient plus `strength(tensor) · θ`.
-    func expected(kind: OptimizerKind, epsilon: Float = Optimizer.defaultEpsilon,
-                  strength: (String) -> Float) -> [Float] {
+    func expected(
+        kind: OptimizerKind, epsilon: Float = Optimizer.defaultEpsilon,
+        strength: (String) -> Float
+    ) -> [Float] {
         let (start, shard) = setup()
         let (scale, lr): (Float, Float) = (0.5, 0.1)
         let full = shard.densified()
@@ -33,18 +35,23 @@ import Testing
                 var g = full[i] * scale
                 g += strength(t.name) * start[i]
                 // Σg² starts at 1: from 0, AdaGrad's first step would be ±lr whatever the L2 term.
-                p[i] = kind == .adagrad ? start[i] - lr * g / ((1 + g * g).squareRoot() + epsilon)
-                                        : start[i] - lr * g
+                p[i] =
+                    kind == .adagrad
+                    ? start[i] - lr * g / ((1 + g * g).squareRoot() + epsilon)
+                    : start[i] - lr * g
             }
         }
         return p
     }
 
-    func step(kind: OptimizerKind, l2: Float, classifier: Float?, words: Float,
-              epsilon: Float = Optimizer.defaultEpsilon) -> [Float] {
+    func step(
+        kind: OptimizerKind, l2: Float, classifier: Float?, words: Float,
+        epsilon: Float = Optimizer.defaultEpsilon
+    ) -> [Float] {
         var (p, shard) = setup()
-        var optimizer = Optimizer(kind: kind, layout: layout,
-                                  accumulator: [Float](repeating: 1, count: layout.count))
+        var optimizer = Optimizer(
+            kind: kind, layout: layout,
+            accumulator: [Float](repeating: 1, count: layout.count))
         optimizer.classifierL2 = classifier
         optimizer.wordL2 = words
         optimizer.epsilon = epsilon
@@ -55,7 +62,8 @@ import Testing
     @Test(arguments: [OptimizerKind.adagrad, .sgd])
     func eachTensorGetsItsOwnStrength(kind: OptimizerKind) {
         let strengths: [String: Float] = ["V": 0.01, "W": 0.01, "U": 0.002, "L": 0.003]
-        #expect(step(kind: kind, l2: 0.01, classifier: 0.002, words: 0.003)
+        #expect(
+            step(kind: kind, l2: 0.01, classifier: 0.002, words: 0.003)
                 == expected(kind: kind) { strengths[$0] ?? 0 })
     }
 
@@ -63,8 +71,10 @@ import Testing
     /// the classifier's own strength still applies.
     @Test func defaultsKeepTheOldUpdateAndZeroL2KeepsTheClassifierTerm() {
         let old: [String: Float] = ["V": 0.01, "W": 0.01, "U": 0.01]
-        #expect(step(kind: .sgd, l2: 0.01, classifier: nil, words: 0) == expected(kind: .sgd) { old[$0] ?? 0 })
-        #expect(step(kind: .sgd, l2: 0, classifier: 0.002, words: 0)
+        #expect(
+            step(kind: .sgd, l2: 0.01, classifier: nil, words: 0) == expected(kind: .sgd) { old[$0] ?? 0 })
+        #expect(
+            step(kind: .sgd, l2: 0, classifier: 0.002, words: 0)
                 == expected(kind: .sgd) { $0 == "U" ? 0.002 : 0 })
     }
 
@@ -74,7 +84,8 @@ import Testing
         let large = step(kind: .adagrad, l2: 0.01, classifier: nil, words: 0, epsilon: 0.01)
         #expect(large == expected(kind: .adagrad, epsilon: 0.01) { strengths[$0] ?? 0 })
         #expect(large != expected(kind: .adagrad) { strengths[$0] ?? 0 })
-        #expect(step(kind: .sgd, l2: 0.01, classifier: nil, words: 0, epsilon: 0.01)
+        #expect(
+            step(kind: .sgd, l2: 0.01, classifier: nil, words: 0, epsilon: 0.01)
                 == expected(kind: .sgd) { strengths[$0] ?? 0 })
     }
 
@@ -86,8 +97,9 @@ import Testing
         var object = try #require(JSONSerialization.jsonObject(with: json) as? [String: Any])
         #expect(object["adagradEpsilon"] == nil)
         object["adagradEpsilon"] = 0.001
-        let decoded = try JSONDecoder().decode(TrainingConfig.self,
-                                               from: JSONSerialization.data(withJSONObject: object))
+        let decoded = try JSONDecoder().decode(
+            TrainingConfig.self,
+            from: JSONSerialization.data(withJSONObject: object))
         #expect(decoded.adagradEpsilon == 0.001 && decoded.adagradEpsilonDescription == "  ε 0.001")
         #expect(c.adagradEpsilon == nil && c.adagradEpsilonDescription == "")
         #expect(ModelKind.rntn.trainingDefaults.adagradEpsilon == 0.001)

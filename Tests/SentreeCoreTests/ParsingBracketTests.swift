@@ -39,8 +39,9 @@ struct ParsingBracketTests {
         let dev = try Treebank.load(contentsOf: dir + "/dev.txt")
         var score = BracketScore()
         for t in 0 ..< dev.count {
-            score.add(predicted: BracketScore.rightBranchingSpans(ParserData.tokens(of: t, in: dev)),
-                      gold: BracketScore.spans(of: t, in: dev))
+            score.add(
+                predicted: BracketScore.rightBranchingSpans(ParserData.tokens(of: t, in: dev)),
+                gold: BracketScore.spans(of: t, in: dev))
         }
         // The design notes say 33.4; with the gold tokens this definition gives 33.51.
         #expect(abs(score.f1 - 33.51) < 0.005, "F1 \(score.f1)")

@@ -17,9 +17,14 @@ struct ParsingDecoderTests {
         for n in 2 ... 7 {
             for _ in 0 ..< 20 {
                 var scores = [Float](repeating: 0, count: (n + 1) * (n + 1))
-                for i in 0 ..< n { for j in stride(from: i + 2, through: n, by: 1) { scores[i * (n + 1) + j] = Float(g.symmetric(3)) } }
+                for i in 0 ..< n {
+                    for j in stride(from: i + 2, through: n, by: 1) {
+                        scores[i * (n + 1) + j] = Float(g.symmetric(3))
+                    }
+                }
                 func s(_ span: Span) -> Float {
-                    span.length >= 2 && span.length < n ? scores[Int(span.start) * (n + 1) + Int(span.end)] : 0
+                    span.length >= 2 && span.length < n
+                        ? scores[Int(span.start) * (n + 1) + Int(span.end)] : 0
                 }
                 let trees = allTrees(0, n)
                 let best = trees.map { $0.reduce(0) { $0 + s($1) } }.max()!

@@ -16,7 +16,8 @@ struct ParsingModelTests {
         config.hidden = 16; config.spanHidden = 16; config.wordDim = 5
         let sentences = [["a", "b", "c"], ["d", "e", "f", "g", "h"], ["a", "x"], ["b", "c", "d", "e"]]
         let features = ParserFeatures.build(from: sentences)
-        let layout = ParserLayout(config: config, wordCount: features.words.count, suffixCount: features.suffixes.count)
+        let layout = ParserLayout(
+            config: config, wordCount: features.words.count, suffixCount: features.suffixes.count)
         let p = layout.initialParameters(seed: 3)
         let batch = SentenceBatch(sentences.map(features.encode))
         let together = SpanNetwork<Float>(layout: layout)
@@ -37,9 +38,11 @@ struct ParsingModelTests {
         var config = ParserConfig()
         config.hidden = 16; config.spanHidden = 16
         let features = ParserFeatures.build(from: [["The", "film", "is", "good", "."], ["Bad", "!"]])
-        let layout = ParserLayout(config: config, wordCount: features.words.count, suffixCount: features.suffixes.count)
-        return SpanParser(features: features, layout: layout, parameters: layout.initialParameters(seed: 9),
-                          info: ["dev_f1": "12.34"])
+        let layout = ParserLayout(
+            config: config, wordCount: features.words.count, suffixCount: features.suffixes.count)
+        return SpanParser(
+            features: features, layout: layout, parameters: layout.initialParameters(seed: 9),
+            info: ["dev_f1": "12.34"])
     }
 
     func temporaryPath(_ name: String) -> String {
@@ -101,13 +104,15 @@ struct ParsingModelTests {
             try SentenceInput.tokens(of: "good \u{1B}[31mbad", line: 4, source: "<stdin>")
         }
         #expect(error?.line == 4 && error?.column == 6)
-        #expect((try? SentenceInput.tokens(of: "It's fine.", line: 1, source: "x")) == ["It", "'s", "fine", "."])
+        #expect(
+            (try? SentenceInput.tokens(of: "It's fine.", line: 1, source: "x")) == ["It", "'s", "fine", "."])
     }
 
     /// Needs the SST (SST_DIR or ../shared/data/sst): a short run must beat right-branching
     /// (33.5 F1 on dev) by far.
     @Test func learnsSSTBracketing() throws {
-        guard let dir = TestTreebanks.sstDirectory, ProcessInfo.processInfo.environment["SST_DIR"] != nil else { return }
+        guard let dir = TestTreebanks.sstDirectory, ProcessInfo.processInfo.environment["SST_DIR"] != nil
+        else { return }
         let train = try Treebank.load(contentsOf: dir + "/train.txt")
         let dev = try Treebank.load(contentsOf: dir + "/dev.txt")
         var options = ParserTrainingOptions()

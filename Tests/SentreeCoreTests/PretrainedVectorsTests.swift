@@ -31,17 +31,22 @@ import Testing
         func vector(_ w: String) -> [Float]? { vectors[Int(vocabulary.id(of: w))] }
         #expect(vector("Good") == [4, 5, 6])
         #expect(vector("-LRB-") == [7, 8, 9])
-        #expect(vector("BAD") == [-1, -2, -3])      // lower-case fallback
+        #expect(vector("BAD") == [-1, -2, -3])  // lower-case fallback
         #expect(vector("bad") == [-1, -2, -3])
         #expect(vector("film") == nil)
-        #expect(vectors[0] == nil)                   // <unk> never takes a vector
+        #expect(vectors[0] == nil)  // <unk> never takes a vector
 
         let layout = ParameterLayout(ModelConfig(kind: .rnn, dim: 3, vocabularySize: vocabulary.count))
         var p = layout.initialParameters(seed: 1)
         let before = p
-        let coverage = PretrainedVectors.apply(vectors, to: &p, offset: layout.L.offset, dimension: 3, file: file,
-                                               tokens: vocabulary.encode(tb))
-        #expect(Array(p[layout.L.offset + 3 * Int(vocabulary.id(of: "Good")) ..< layout.L.offset + 3 * Int(vocabulary.id(of: "Good")) + 3]) == [4, 5, 6])
+        let coverage = PretrainedVectors.apply(
+            vectors, to: &p, offset: layout.L.offset, dimension: 3, file: file,
+            tokens: vocabulary.encode(tb))
+        #expect(
+            Array(
+                p[
+                    layout.L.offset + 3 * Int(vocabulary.id(of: "Good")) ..< layout.L.offset + 3
+                        * Int(vocabulary.id(of: "Good")) + 3]) == [4, 5, 6])
         let film = layout.L.offset + 3 * Int(vocabulary.id(of: "film"))
         #expect(p[film ..< film + 3] == before[film ..< film + 3])
         #expect(coverage.words == 5 && coverage.wordsFound == 4)
@@ -58,14 +63,16 @@ import Testing
         let vocabulary = Vocabulary.build(from: train, lowercase: true)
         let file = dir + "/v.txt"
         let lines = vocabulary.words.dropFirst().enumerated().map { k, w in "\(w) \(k) 0.5 -1 2" }
-        try (["\(lines.count) 4"] + lines).joined(separator: "\n").write(toFile: file, atomically: true, encoding: .utf8)
+        try (["\(lines.count) 4"] + lines).joined(separator: "\n").write(
+            toFile: file, atomically: true, encoding: .utf8)
         var c = TrainingConfig()
         c.dim = 4
         c.epochs = 2
         c.threads = 1
         c.embeddings = file
         c.embeddingLRScale = 0
-        let t = try Trainer(config: c, train: train, dev: train, runDirectory: dir + "/run", onEvent: { _ in })
+        let t = try Trainer(
+            config: c, train: train, dev: train, runDirectory: dir + "/run", onEvent: { _ in })
         #expect(t.embeddingCoverage?.wordsFound == vocabulary.count - 1)
         t.start(); t.wait()
         let last = try Checkpoint.read(from: dir + "/run/last.safetensors")
@@ -73,7 +80,9 @@ import Testing
         let good = Int(Vocabulary(words: last.vocabulary, lowercase: true).id(of: last.vocabulary[3]))
         #expect(Array(last.parameters[4 * good ..< 4 * good + 4]) == [2, 0.5, -1, 2])
         c.dim = 5
-        #expect { try Trainer(config: c, train: train, dev: train, runDirectory: nil, onEvent: { _ in }) } throws: {
+        #expect {
+            try Trainer(config: c, train: train, dev: train, runDirectory: nil, onEvent: { _ in })
+        } throws: {
             "\($0)".contains("has 4-dimensional vectors but the model reads 5-dimensional words")
         }
     }
@@ -88,13 +97,16 @@ import Testing
         let vocabulary = Vocabulary.build(from: train, lowercase: true)
         let layout = ParameterLayout(ModelConfig(kind: .rnn, dim: 2, vocabularySize: vocabulary.count))
         let p = layout.initialParameters(seed: 2)
-        let ckpt = Checkpoint(config: TrainingConfig(), model: layout.config, parameters: p, optimizerState: p,
-                              vocabulary: vocabulary.words, lowercase: true,
-                              progress: TrainingProgress(epochsCompleted: 1, stepInEpoch: 0, globalStep: 1,
-                                                         learningRate: 0.1, bestFineRoot: 0, bestEpoch: 1,
-                                                         elapsedSeconds: 1),
-                              history: [])
-        let dev = try Treebank.parse("(4 (4 Superb) (2 (2 good) (2 zzz)))\n(0 (0 awful) (0 superb))\n", source: "dev")
+        let ckpt = Checkpoint(
+            config: TrainingConfig(), model: layout.config, parameters: p, optimizerState: p,
+            vocabulary: vocabulary.words, lowercase: true,
+            progress: TrainingProgress(
+                epochsCompleted: 1, stepInEpoch: 0, globalStep: 1,
+                learningRate: 0.1, bestFineRoot: 0, bestEpoch: 1,
+                elapsedSeconds: 1),
+            history: [])
+        let dev = try Treebank.parse(
+            "(4 (4 Superb) (2 (2 good) (2 zzz)))\n(0 (0 awful) (0 superb))\n", source: "dev")
         let (out, words, tokens) = try PretrainedVectors.extend(ckpt, for: dev, file: file)
         #expect(words == 2 && tokens == 3)
         #expect(out.vocabulary == vocabulary.words + ["superb", "awful"])

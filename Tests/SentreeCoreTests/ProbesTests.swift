@@ -23,11 +23,17 @@ import Testing
     }
 
     @Test func badProbesNameTheirColumn() {
-        #expect(throws: InputError(source: "p", line: 1, column: 1, message: "empty probe: type a sentence or a tree")) {
+        #expect(
+            throws: InputError(
+                source: "p", line: 1, column: 1, message: "empty probe: type a sentence or a tree")
+        ) {
             try Probe(parsing: "   ", source: "p")
         }
-        #expect(throws: InputError(source: "p", line: 1, column: 8,
-                                   message: "unexpected text after the end of the tree: '(bad)'")) {
+        #expect(
+            throws: InputError(
+                source: "p", line: 1, column: 8,
+                message: "unexpected text after the end of the tree: '(bad)'")
+        ) {
             try Probe(parsing: "(good) (bad)", source: "p")
         }
         // The InputText rules: a control character is an error at its own column.
@@ -39,7 +45,9 @@ import Testing
         let run = try temporaryRun()
         defer { try? FileManager.default.removeItem(atPath: run) }
         #expect(Probes.load(runDirectory: run).probes.isEmpty)
-        let probes = try ["not bad", "(3 (2 not) (3 bad))", "a triumph !"].map { try Probe(parsing: $0, source: "t") }
+        let probes = try ["not bad", "(3 (2 not) (3 bad))", "a triumph !"].map {
+            try Probe(parsing: $0, source: "t")
+        }
         try Probes.save(probes, runDirectory: run)
         let text = try String(contentsOfFile: run + "/probes.txt", encoding: .utf8)
         #expect(text == "not bad\n(3 (2 not) (3 bad))\na triumph !\n")
@@ -53,13 +61,16 @@ import Testing
 
     /// Bad lines are skipped with `file:line:column`; the good ones still load.
     @Test func badLinesAreSkippedWithTheirPosition() {
-        let text = "# watched sentences\nnot bad\n\n  (3 (2 not) (3 bad)\nfine \u{7}again\n(good) (bad)\nnot bad\r\nsuperb\n"
+        let text =
+            "# watched sentences\nnot bad\n\n  (3 (2 not) (3 bad)\nfine \u{7}again\n(good) (bad)\nnot bad\r\nsuperb\n"
         let loaded = Probes.parse(text, source: "runs/r/probes.txt")
         #expect(loaded.probes.map(\.text) == ["not bad", "superb"])
         #expect(loaded.problems.count == 3, "\(loaded.problems)")
         #expect(loaded.problems[0].hasPrefix("runs/r/probes.txt:4:"))
         #expect(loaded.problems[1].hasPrefix("runs/r/probes.txt:5:6: "), "\(loaded.problems[1])")
-        #expect(loaded.problems[2] == "runs/r/probes.txt:6:8: unexpected text after the end of the tree: '(bad)' (line skipped)")
+        #expect(
+            loaded.problems[2]
+                == "runs/r/probes.txt:6:8: unexpected text after the end of the tree: '(bad)' (line skipped)")
         // Escape sequences in a message are shown escaped, never raw.
         let hostile = Probes.parse("bad \u{1B}]0;pwned\u{7}\n", source: "p")
         #expect(hostile.probes.isEmpty && !hostile.problems[0].contains("\u{1B}"))
@@ -68,7 +79,8 @@ import Testing
     @Test func unreadableFileIsAProblemNotACrash() throws {
         let run = try temporaryRun()
         defer { try? FileManager.default.removeItem(atPath: run) }
-        try FileManager.default.createDirectory(atPath: run + "/probes.txt", withIntermediateDirectories: false)
+        try FileManager.default.createDirectory(
+            atPath: run + "/probes.txt", withIntermediateDirectories: false)
         let loaded = Probes.load(runDirectory: run)
         #expect(loaded.probes.isEmpty && loaded.problems.count == 1)
         #expect(throws: (any Error).self) { try Probes.save([], runDirectory: run) }

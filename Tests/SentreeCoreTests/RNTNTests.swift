@@ -6,8 +6,10 @@ import Testing
 /// level-batched engine is checked against.
 enum RNTNReference {
     /// Summed cross-entropy of `trees` and its gradient, indexed like the parameters.
-    static func lossAndGradient(layout: ParameterLayout, parameters p: [Double], trees: [Int],
-                                data: EncodedTreebank) -> (loss: Double, gradient: [Double]) {
+    static func lossAndGradient(
+        layout: ParameterLayout, parameters p: [Double], trees: [Int],
+        data: EncodedTreebank
+    ) -> (loss: Double, gradient: [Double]) {
         let cfg = layout.config, d = cfg.dim, n2 = 2 * d, C = cfg.classes, tb = data.treebank
         let V = layout.tensor(named: "V")!.offset, W = layout.W.offset, b = layout.b.offset
         let L = layout.L.offset, U = layout.U.offset, bs = layout.bs.offset
@@ -100,12 +102,15 @@ enum RNTNReference {
     @Test(arguments: [(25, 1), (18, 2)])
     func batchedGradientMatchesThePerNodeReference(shape: (dim: Int, threads: Int)) {
         let data = EngineTests.trees
-        let layout = ParameterLayout(ModelConfig(kind: .rntn, dim: shape.dim,
-                                                 vocabularySize: data.words.max().map { Int($0) + 1 }!))
+        let layout = ParameterLayout(
+            ModelConfig(
+                kind: .rntn, dim: shape.dim,
+                vocabularySize: data.words.max().map { Int($0) + 1 }!))
         let theta = Self.parameters(layout)
         let trees = EngineTests.batch(30, seed: 7)
-        let reference = RNTNReference.lossAndGradient(layout: layout, parameters: theta, trees: trees,
-                                                      data: data)
+        let reference = RNTNReference.lossAndGradient(
+            layout: layout, parameters: theta, trees: trees,
+            data: data)
         let model = TreeModel<Double>(layout: layout, parameters: theta, threads: shape.threads)
         let batched = model.lossAndGradient(trees: trees, data: data, parameters: theta)
         EngineTests.expectMatchesReference(batched, reference, layout: layout, "\(shape)")
@@ -115,12 +120,15 @@ enum RNTNReference {
     /// same (Float-rounded) parameters to 1e-4 relative.
     @Test func batchedGradientInFloatMatchesTheReference() {
         let data = EngineTests.trees
-        let layout = ParameterLayout(ModelConfig(kind: .rntn, dim: 25,
-                                                 vocabularySize: data.words.max().map { Int($0) + 1 }!))
+        let layout = ParameterLayout(
+            ModelConfig(
+                kind: .rntn, dim: 25,
+                vocabularySize: data.words.max().map { Int($0) + 1 }!))
         let single = Self.parameters(layout).map { Float($0) }
         let trees = EngineTests.batch(25, seed: 8)
-        let reference = RNTNReference.lossAndGradient(layout: layout, parameters: single.map { Double($0) },
-                                                      trees: trees, data: data)
+        let reference = RNTNReference.lossAndGradient(
+            layout: layout, parameters: single.map { Double($0) },
+            trees: trees, data: data)
         let batched = TreeModel<Float>(layout: layout, parameters: single, threads: 2)
             .lossAndGradient(trees: trees, data: data, parameters: single)
         #expect(abs(batched.loss - reference.loss) <= 1e-4 * abs(reference.loss))

@@ -33,7 +33,9 @@ import Testing
         try Data().write(to: URL(fileURLWithPath: old + "/metrics.jsonl"))
         #expect(throws: CheckpointError.self) { try RunDirectory.create(at: old, config: TrainingConfig()) }
         try "x".write(toFile: dir + "/file", atomically: true, encoding: .utf8)
-        #expect(throws: CheckpointError.self) { try RunDirectory.create(at: dir + "/file", config: TrainingConfig()) }
+        #expect(throws: CheckpointError.self) {
+            try RunDirectory.create(at: dir + "/file", config: TrainingConfig())
+        }
         #expect(throws: CheckpointError.self) { try RunDirectory.openExisting(dir + "/missing") }
         #expect(throws: CheckpointError.self) { try RunDirectory.openExisting(dir) }
         // Nothing was left behind by the refusals: no staging folders, no lock files.
@@ -70,7 +72,7 @@ import Testing
         c.epochs = epochs
         c.batchSize = 5
         c.threads = 1
-        c.saveInterval = 0
+        c.saveInterval = 1e-6  // as often as it can: after every minibatch (0 means every epoch end)
         return c
     }
 
@@ -91,13 +93,20 @@ import Testing
         let (train, dev) = try Self.data()
         let c = Self.config(epochs: 1000)
         let writes = Mutex(0)
-        let faults = WriteFaults { _ in writes.withLock { $0 += 1; return $0 > 6 ? ENOSPC : nil } }
+        let faults = WriteFaults { _ in
+            writes.withLock {
+                $0 += 1; return $0 > 6 ? ENOSPC : nil
+            }
+        }
         let run = try RunDirectory.create(at: temporaryDirectory() + "/run", config: c, faults: faults)
         let log = EventLog()
-        let t = try Trainer(config: c, train: train, dev: dev, run: run, stopAfterWriteFailures: 3, onEvent: log.post)
+        let t = try Trainer(
+            config: c, train: train, dev: dev, run: run, stopAfterWriteFailures: 3, onEvent: log.post)
         t.start()
         t.wait()
-        let failures = log.events.withLock { $0.compactMap { if case .writeFailed(let f) = $0 { f } else { nil } } }
+        let failures = log.events.withLock {
+            $0.compactMap { if case .writeFailed(let f) = $0 { f } else { nil } }
+        }
         #expect(log.states.last == .failed)
         #expect(failures.map(\.consecutive).prefix(3) == [1, 2, 3])
         #expect(failures.allSatisfy { $0.error.contains("No space left on device") })
@@ -115,7 +124,11 @@ import Testing
         let c = Self.config(epochs: 6)
         let writes = Mutex(0)
         // Writes 3 to 30 fail, later ones succeed.
-        let faults = WriteFaults { _ in writes.withLock { $0 += 1; return (3 ... 30).contains($0) ? EIO : nil } }
+        let faults = WriteFaults { _ in
+            writes.withLock {
+                $0 += 1; return (3 ... 30).contains($0) ? EIO : nil
+            }
+        }
         let run = try RunDirectory.create(at: temporaryDirectory() + "/run", config: c, faults: faults)
         let log = EventLog()
         let t = try Trainer(config: c, train: train, dev: dev, run: run, onEvent: log.post)

@@ -9,14 +9,16 @@ import Testing
     init() throws { dir = try makeTemporaryDirectory("sentree-runrecord") }
 
     func epoch(_ e: Int, root: Double) -> EpochRecord {
-        EpochRecord(epoch: e, trainLoss: 1.0 / Double(e), fineAll: 0.7, fineRoot: root, binaryRoot: 0.8,
-                    binaryAll: 0.85, seconds: 0.5, treesPerSecond: 1000, learningRate: 0.02)
+        EpochRecord(
+            epoch: e, trainLoss: 1.0 / Double(e), fineAll: 0.7, fineRoot: root, binaryRoot: 0.8,
+            binaryAll: 0.85, seconds: 0.5, treesPerSecond: 1000, learningRate: 0.02)
     }
 
     func line(_ record: EpochRecord) throws -> Data { try MetricsLog.line(for: record) + Data([0x0A]) }
 
     /// A run folder as `train` leaves it: run.json and a metrics log.
-    func makeRun(_ name: String, epochs: Int = 2, config: TrainingConfig = TrainingConfig()) throws -> String {
+    func makeRun(_ name: String, epochs: Int = 2, config: TrainingConfig = TrainingConfig()) throws -> String
+    {
         let path = dir + "/" + name
         let run = try RunDirectory.create(at: path, config: config)
         let log = MetricsLog(path: run.files.metricsPath)
@@ -41,23 +43,30 @@ import Testing
         #expect(throws: CheckpointError(file, "is a file, not a run directory")) { try RunRecord.open(file) }
         let empty = dir + "/empty"
         try FileManager.default.createDirectory(atPath: empty, withIntermediateDirectories: false)
-        #expect(throws: CheckpointError(empty, "holds no sentree run (no run.json, last.safetensors or metrics.jsonl)")) {
+        #expect(
+            throws: CheckpointError(
+                empty, "holds no sentree run (no run.json, last.safetensors or metrics.jsonl)")
+        ) {
             try RunRecord.open(empty)
         }
         let garbled = dir + "/garbled"
         try FileManager.default.createDirectory(atPath: garbled, withIntermediateDirectories: false)
         try Data("{not json".utf8).write(to: URL(fileURLWithPath: garbled + "/run.json"))
         let error = try #require(throws: CheckpointError.self) { try RunRecord.open(garbled) }
-        #expect(error.path == garbled + "/run.json" && error.message.contains("not a valid run configuration"))
+        #expect(
+            error.path == garbled + "/run.json" && error.message.contains("not a valid run configuration"))
         // A log with a line that is neither an epoch nor an event names its line.
         let bad = try makeRun("bad")
         try append(Data("{\"epoch\": \"three\"}\n".utf8), to: bad + "/metrics.jsonl")
-        #expect(throws: CheckpointError(bad + "/metrics.jsonl", "line 3: not an epoch record")) { try RunRecord.open(bad) }
+        #expect(throws: CheckpointError(bad + "/metrics.jsonl", "line 3: not an epoch record")) {
+            try RunRecord.open(bad)
+        }
         // Metrics only (no run.json, no checkpoint): nothing says what the run is.
         let bare = dir + "/bare"
         try FileManager.default.createDirectory(atPath: bare, withIntermediateDirectories: false)
         try line(epoch(1, root: 0.4)).write(to: URL(fileURLWithPath: bare + "/metrics.jsonl"))
-        #expect(throws: CheckpointError(bare, "has neither run.json nor a checkpoint to say what the run is")) {
+        #expect(throws: CheckpointError(bare, "has neither run.json nor a checkpoint to say what the run is"))
+        {
             try RunRecord.open(bare)
         }
     }
@@ -71,7 +80,9 @@ import Testing
         try FileManager.default.removeItem(atPath: path + "/sentree.lock")
         try append(Data("{\"event\":\"pause\",\"step\":3}\n".utf8), to: path + "/metrics.jsonl")
         let before = try FileManager.default.contentsOfDirectory(atPath: path).sorted()
-        let stamp = try FileManager.default.attributesOfItem(atPath: path + "/metrics.jsonl")[.modificationDate] as? Date
+        let stamp =
+            try FileManager.default.attributesOfItem(atPath: path + "/metrics.jsonl")[.modificationDate]
+            as? Date
 
         var record = try RunRecord.open(path)
         #expect(record.name == "run")
@@ -82,7 +93,9 @@ import Testing
         #expect(record.refresh() == nil)
         // No lock file appears and nothing is touched: the run may belong to another process.
         #expect(try FileManager.default.contentsOfDirectory(atPath: path).sorted() == before)
-        #expect(try FileManager.default.attributesOfItem(atPath: path + "/metrics.jsonl")[.modificationDate] as? Date == stamp)
+        #expect(
+            try FileManager.default.attributesOfItem(atPath: path + "/metrics.jsonl")[.modificationDate]
+                as? Date == stamp)
     }
 
     @Test func aHalfWrittenLastLineWaitsForItsEnd() throws {

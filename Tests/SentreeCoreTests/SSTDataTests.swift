@@ -16,7 +16,9 @@ struct Scratch {
     func directory(_ dir: String, files: [String: String]) throws -> String {
         let d = sub(dir)
         try FileManager.default.createDirectory(atPath: d, withIntermediateDirectories: true)
-        for (name, text) in files { try Data(text.utf8).write(to: URL(fileURLWithPath: (d as NSString).appendingPathComponent(name))) }
+        for (name, text) in files {
+            try Data(text.utf8).write(to: URL(fileURLWithPath: (d as NSString).appendingPathComponent(name)))
+        }
         return d
     }
 
@@ -26,8 +28,10 @@ struct Scratch {
         let archive = try Archive(url: URL(fileURLWithPath: zipPath), accessMode: .create)
         for (entryPath, text) in entries.sorted(by: { $0.key < $1.key }) {
             let data = Data(text.utf8)
-            try archive.addEntry(with: entryPath, type: .file, uncompressedSize: Int64(data.count),
-                                 compressionMethod: .deflate) { position, size in
+            try archive.addEntry(
+                with: entryPath, type: .file, uncompressedSize: Int64(data.count),
+                compressionMethod: .deflate
+            ) { position, size in
                 data.subdata(in: Int(position) ..< Int(position) + size)
             }
         }
@@ -46,8 +50,10 @@ final class LogLines {
 }
 
 private let sstFiles = ["train.txt": "(3 (2 a) (3 b))\n", "dev.txt": "(1 c)\n", "test.txt": "(2 d)\n"]
-private let sstEntries = ["trees/": "", "trees/train.txt": "(3 (2 a) (3 b))\n", "trees/dev.txt": "(1 c)\n",
-                          "trees/test.txt": "(2 d)\n", "README.txt": "readme"]
+private let sstEntries = [
+    "trees/": "", "trees/train.txt": "(3 (2 a) (3 b))\n", "trees/dev.txt": "(1 c)\n",
+    "trees/test.txt": "(2 d)\n", "README.txt": "readme",
+]
 
 @Suite struct SSTDataTests {
     func noDownload(_ destination: String) throws { Issue.record("unexpected download to \(destination)") }
@@ -56,16 +62,24 @@ private let sstEntries = ["trees/": "", "trees/train.txt": "(3 (2 a) (3 b))\n", 
         let s = try Scratch(); defer { s.cleanUp() }
         let good = try s.directory("good", files: sstFiles)
         let log = LogLines()
-        #expect(try SSTData.resolve(explicitDirectory: good, defaultDirectory: s.sub("default"), environment: [:],
-                                    log: log.add, download: noDownload) == good)
+        #expect(
+            try SSTData.resolve(
+                explicitDirectory: good, defaultDirectory: s.sub("default"), environment: [:],
+                log: log.add, download: noDownload) == good)
         let partial = try s.directory("partial", files: ["train.txt": "(2 a)\n"])
-        #expect(throws: SSTDataError("--data \(partial): the directory has no dev.txt (it must hold the SST files train.txt and dev.txt)")) {
-            try SSTData.resolve(explicitDirectory: partial, defaultDirectory: s.sub("default"), environment: [:],
-                                log: log.add, download: noDownload)
+        #expect(
+            throws: SSTDataError(
+                "--data \(partial): the directory has no dev.txt (it must hold the SST files train.txt and dev.txt)"
+            )
+        ) {
+            try SSTData.resolve(
+                explicitDirectory: partial, defaultDirectory: s.sub("default"), environment: [:],
+                log: log.add, download: noDownload)
         }
         #expect(throws: SSTDataError("--data \(s.sub("nowhere")): no such directory")) {
-            try SSTData.resolve(explicitDirectory: s.sub("nowhere"), defaultDirectory: s.sub("default"), environment: [:],
-                                log: log.add, download: noDownload)
+            try SSTData.resolve(
+                explicitDirectory: s.sub("nowhere"), defaultDirectory: s.sub("default"), environment: [:],
+                log: log.add, download: noDownload)
         }
     }
 
@@ -74,8 +88,10 @@ private let sstEntries = ["trees/": "", "trees/train.txt": "(3 (2 a) (3 b))\n", 
         let def = try s.directory("data/sst", files: sstFiles)
         let shared = try s.directory("shared", files: ["train.txt": "other", "dev.txt": "other"])
         let log = LogLines()
-        #expect(try SSTData.resolve(explicitDirectory: nil, defaultDirectory: def, environment: ["SST_DIR": shared],
-                                    log: log.add, download: noDownload) == def)
+        #expect(
+            try SSTData.resolve(
+                explicitDirectory: nil, defaultDirectory: def, environment: ["SST_DIR": shared],
+                log: log.add, download: noDownload) == def)
         #expect(s.read(def + "/train.txt") == sstFiles["train.txt"])
     }
 
@@ -84,8 +100,10 @@ private let sstEntries = ["trees/": "", "trees/train.txt": "(3 (2 a) (3 b))\n", 
         let shared = try s.directory("shared", files: ["train.txt": "T", "dev.txt": "D"])
         let def = s.sub("data/sst")
         let log = LogLines()
-        #expect(try SSTData.resolve(explicitDirectory: nil, defaultDirectory: def, environment: ["SST_DIR": shared],
-                                    log: log.add, download: noDownload) == def)
+        #expect(
+            try SSTData.resolve(
+                explicitDirectory: nil, defaultDirectory: def, environment: ["SST_DIR": shared],
+                log: log.add, download: noDownload) == def)
         #expect(s.read(def + "/train.txt") == "T" && s.read(def + "/dev.txt") == "D")
         #expect(!FileManager.default.fileExists(atPath: def + "/test.txt"))
         #expect(log.lines == ["Copying the SST files from SST_DIR=\(shared) to \(def)"])
@@ -97,8 +115,10 @@ private let sstEntries = ["trees/": "", "trees/train.txt": "(3 (2 a) (3 b))\n", 
         let s = try Scratch(); defer { s.cleanUp() }
         let def = try s.directory("data/sst", files: ["dev.txt": "old", "notes.md": "mine"])
         let shared = try s.directory("shared", files: sstFiles)
-        #expect(try SSTData.resolve(explicitDirectory: nil, defaultDirectory: def, environment: ["SST_DIR": shared],
-                                    log: { _ in }, download: noDownload) == def)
+        #expect(
+            try SSTData.resolve(
+                explicitDirectory: nil, defaultDirectory: def, environment: ["SST_DIR": shared],
+                log: { _ in }, download: noDownload) == def)
         #expect(s.read(def + "/dev.txt") == sstFiles["dev.txt"])
         #expect(s.read(def + "/test.txt") == sstFiles["test.txt"])
         #expect(s.read(def + "/notes.md") == "mine")
@@ -111,13 +131,20 @@ private let sstEntries = ["trees/": "", "trees/train.txt": "(3 (2 a) (3 b))\n", 
         let zip = try s.zip("sst.zip", entries: sstEntries)
         let def = s.sub("data/sst")
         let log = LogLines()
-        let result = try SSTData.resolve(explicitDirectory: nil, defaultDirectory: def, environment: ["SST_DIR": shared],
-                                         log: log.add, download: { destination in
-                                             try FileManager.default.copyItem(atPath: zip, toPath: destination)
-                                         })
+        let result = try SSTData.resolve(
+            explicitDirectory: nil, defaultDirectory: def, environment: ["SST_DIR": shared],
+            log: log.add,
+            download: { destination in
+                try FileManager.default.copyItem(atPath: zip, toPath: destination)
+            })
         #expect(result == def)
-        #expect(log.lines.first == "note: SST_DIR=\(shared) has no dev.txt; downloading the official archive instead")
-        #expect(try FileManager.default.contentsOfDirectory(atPath: def).sorted() == ["dev.txt", "test.txt", "train.txt"])
+        #expect(
+            log.lines.first
+                == "note: SST_DIR=\(shared) has no dev.txt; downloading the official archive instead")
+        #expect(
+            try FileManager.default.contentsOfDirectory(atPath: def).sorted() == [
+                "dev.txt", "test.txt", "train.txt",
+            ])
         #expect(try Treebank.load(contentsOf: def + "/train.txt").count == 1)
     }
 
@@ -125,13 +152,18 @@ private let sstEntries = ["trees/": "", "trees/train.txt": "(3 (2 a) (3 b))\n", 
         let s = try Scratch(); defer { s.cleanUp() }
         let def = s.sub("data/sst")
         do {
-            // Port 1 on the loopback interface refuses connections: exercises the real URLSession path offline.
-            _ = try SSTData.resolve(explicitDirectory: nil, defaultDirectory: def, environment: [:], log: { _ in },
-                                    download: { try SSTData.downloadArchive(from: "http://127.0.0.1:1/sst.zip", to: $0) })
+            // Port 1 on the loopback interface refuses connections: exercises the real
+            // URLSession path offline.
+            _ = try SSTData.resolve(
+                explicitDirectory: nil, defaultDirectory: def, environment: [:], log: { _ in },
+                download: { try SSTData.downloadArchive(from: "http://127.0.0.1:1/sst.zip", to: $0) })
             Issue.record("expected the download to fail")
         } catch let error as SSTDataError {
             #expect(error.message.hasPrefix("could not download the SST from \(SSTData.archiveURL): "))
-            #expect(error.message.hasSuffix("Check the network connection, or set SST_DIR=/dir/with/train.txt,dev.txt (a directory that holds train.txt and dev.txt), or pass --data DIR."))
+            #expect(
+                error.message.hasSuffix(
+                    "Check the network connection, or set SST_DIR=/dir/with/train.txt,dev.txt (a directory that holds train.txt and dev.txt), or pass --data DIR."
+                ))
         }
         #expect(!FileManager.default.fileExists(atPath: def))
         #expect(try FileManager.default.contentsOfDirectory(atPath: s.sub("data")).isEmpty)
@@ -139,10 +171,15 @@ private let sstEntries = ["trees/": "", "trees/train.txt": "(3 (2 a) (3 b))\n", 
 
     @Test func extractArchiveTakesOnlyTheTreeFiles() throws {
         let s = try Scratch(); defer { s.cleanUp() }
-        let zip = try s.zip("sst.zip", entries: sstEntries.merging(["other/train.txt": "wrong", "trees/evil.txt": "x"]) { a, _ in a })
+        let zip = try s.zip(
+            "sst.zip",
+            entries: sstEntries.merging(["other/train.txt": "wrong", "trees/evil.txt": "x"]) { a, _ in a })
         let out = s.sub("out")
         try SSTData.extractArchive(zip, into: out)
-        #expect(try FileManager.default.contentsOfDirectory(atPath: out).sorted() == ["dev.txt", "test.txt", "train.txt"])
+        #expect(
+            try FileManager.default.contentsOfDirectory(atPath: out).sorted() == [
+                "dev.txt", "test.txt", "train.txt",
+            ])
         #expect(s.read(out + "/train.txt") == sstFiles["train.txt"])
         // Extracting again replaces the files instead of failing.
         try SSTData.extractArchive(zip, into: out)
@@ -152,12 +189,17 @@ private let sstEntries = ["trees/": "", "trees/train.txt": "(3 (2 a) (3 b))\n", 
     @Test func extractArchiveRejectsWrongArchives() throws {
         let s = try Scratch(); defer { s.cleanUp() }
         let zip = try s.zip("other.zip", entries: ["trees/train.txt": "T"])
-        #expect(throws: SSTDataError("\(zip) has no trees/dev.txt; is it the SST archive trainDevTestTrees_PTB.zip?")) {
+        #expect(
+            throws: SSTDataError(
+                "\(zip) has no trees/dev.txt; is it the SST archive trainDevTestTrees_PTB.zip?")
+        ) {
             try SSTData.extractArchive(zip, into: s.sub("out"))
         }
         let notZip = s.sub("not.zip")
         try Data("hello".utf8).write(to: URL(fileURLWithPath: notZip))
-        let error = #expect(throws: SSTDataError.self) { try SSTData.extractArchive(notZip, into: s.sub("out2")) }
+        let error = #expect(throws: SSTDataError.self) {
+            try SSTData.extractArchive(notZip, into: s.sub("out2"))
+        }
         #expect(error?.message.hasPrefix("cannot open \(notZip) as a ZIP archive: ZIP error ") == true)
     }
 }

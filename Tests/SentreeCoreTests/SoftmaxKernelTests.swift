@@ -36,7 +36,9 @@ import Testing
                 let label = UInt8(trial % (classes + 1))  // `classes` means unlabelled
                 // z − max as Float rounds it: the input error no exp can undo.
                 let shifted = z.prefix(classes).map { Double($0 - z.prefix(classes).max()!) }
-                let loss = z.withUnsafeMutableBufferPointer { softmaxRow($0.baseAddress!, lanes, label: label) }
+                let loss = z.withUnsafeMutableBufferPointer {
+                    softmaxRow($0.baseAddress!, lanes, label: label)
+                }
                 let top = logits.max()!
                 let total = logits.reduce(0.0) { $0 + Foundation.exp($1 - top) }
                 let shiftedTotal = shifted.reduce(0.0) { $0 + Foundation.exp($1) }
@@ -66,9 +68,15 @@ import Testing
                 }
                 var first = Array(pair[0 ..< 16]), second = Array(pair[16 ..< 32])
                 let labels = (UInt8(trial % (classes + 1)), UInt8((trial / 3) % (classes + 1)))
-                let (l0, l1) = pair.withUnsafeMutableBufferPointer { softmaxPair($0.baseAddress!, lanes, labels: labels) }
-                let s0 = first.withUnsafeMutableBufferPointer { softmaxRow($0.baseAddress!, lanes, label: labels.0) }
-                let s1 = second.withUnsafeMutableBufferPointer { softmaxRow($0.baseAddress!, lanes, label: labels.1) }
+                let (l0, l1) = pair.withUnsafeMutableBufferPointer {
+                    softmaxPair($0.baseAddress!, lanes, labels: labels)
+                }
+                let s0 = first.withUnsafeMutableBufferPointer {
+                    softmaxRow($0.baseAddress!, lanes, label: labels.0)
+                }
+                let s1 = second.withUnsafeMutableBufferPointer {
+                    softmaxRow($0.baseAddress!, lanes, label: labels.1)
+                }
                 #expect(l0.bitPattern == s0.bitPattern && l1.bitPattern == s1.bitPattern)
                 #expect(pair.map(\.bitPattern) == (first + second).map(\.bitPattern))
             }

@@ -24,44 +24,62 @@ struct SpecMistake: Sendable, CustomTestStringConvertible {
 }
 
 let specMistakes: [SpecMistake] = [
-    SpecMistake(name: "typo in a flag", yaml: "base:\n  model: rnn\ngrid:\n  lrr: [0.01, 0.02]\n",
-                line: 4, column: 3, key: "grid.lrr", message: "unknown flag (did you mean 'lr'?)"),
-    SpecMistake(name: "unknown top-level key", yaml: "base:\n  model: rnn\nseed: [1, 2]\n",
-                line: 3, column: 1, key: "seed", message: "unknown key (did you mean 'seeds'?)"),
-    SpecMistake(name: "invalid base value", yaml: "base:\n  model: rnn\n  lr: -1\n",
-                line: 3, column: 7, key: "base.lr", message: "must be a positive number (got -1.0)"),
-    SpecMistake(name: "invalid grid value", yaml: "grid:\n  dropout: [0.1, 1.0]\n",
-                line: 2, column: 18, key: "grid.dropout", message: "must be at least 0 and below 1"),
-    SpecMistake(name: "unknown model", yaml: "base:\n  model: lstm\n",
-                line: 2, column: 10, key: "base.model", message: "must be one of rnn"),
-    SpecMistake(name: "fractional width", yaml: "base:\n  dim: 2.5\n",
-                line: 2, column: 8, key: "base.dim", message: "must be a whole number (got '2.5')"),
-    SpecMistake(name: "the seed as a flag", yaml: "base:\n  seed: 3\n",
-                line: 2, column: 3, key: "base.seed",
-                message: "seeds are listed in the spec's top-level `seeds`"),
-    SpecMistake(name: "threads", yaml: "grid:\n  threads: [1, 2]\n",
-                line: 2, column: 3, key: "grid.threads", message: "every trial trains with --threads 1"),
-    SpecMistake(name: "a key given twice", yaml: "base:\n  lr: 0.1\n  lr: 0.2\n",
-                line: 3, column: 3, key: "base.lr", message: "set twice (first on line 2)"),
-    SpecMistake(name: "a flag in base and grid", yaml: "base:\n  lr: 0.1\ngrid:\n  lr: [0.2, 0.3]\n",
-                line: 4, column: 3, key: "grid.lr", message: "is already set in base"),
-    SpecMistake(name: "a grid value that is no list", yaml: "grid:\n  lr: 0.1\n",
-                line: 2, column: 7, key: "grid.lr", message: "must be a non-empty list"),
-    SpecMistake(name: "a repeated seed", yaml: "seeds: [1, 2, 1]\n",
-                line: 1, column: 8, key: "seeds", message: "lists seed 1 twice"),
-    SpecMistake(name: "a reversed seed range", yaml: "seeds: {from: 5, to: 2}\n",
-                line: 1, column: 22, key: "seeds.to", message: "is below from (5)"),
-    SpecMistake(name: "random draws without a count", yaml: "random:\n  lr: {uniform: [0.01, 0.1]}\n",
-                line: 2, column: 3, key: "random.count", message: "missing"),
-    SpecMistake(name: "a log-uniform range from 0",
-                yaml: "random:\n  count: 2\n  l2: {log-uniform: [0, 0.1]}\n",
-                line: 3, column: 22, key: "random.l2.log-uniform", message: "must start above 0"),
-    SpecMistake(name: "an unknown distribution", yaml: "random:\n  count: 2\n  lr: {normal: [0.01, 0.1]}\n",
-                line: 3, column: 8, key: "random.lr.normal", message: "unknown key"),
-    SpecMistake(name: "a range for a model", yaml: "random:\n  count: 2\n  model: {uniform: [1, 2]}\n",
-                line: 3, column: 11, key: "random.model.uniform", message: "takes no range"),
-    SpecMistake(name: "broken YAML", yaml: "base:\n  lr: [0.1\n  dim: 3\n",
-                line: 3, column: 6, key: "", message: "not valid YAML"),
+    SpecMistake(
+        name: "typo in a flag", yaml: "base:\n  model: rnn\ngrid:\n  lrr: [0.01, 0.02]\n",
+        line: 4, column: 3, key: "grid.lrr", message: "unknown flag (did you mean 'lr'?)"),
+    SpecMistake(
+        name: "unknown top-level key", yaml: "base:\n  model: rnn\nseed: [1, 2]\n",
+        line: 3, column: 1, key: "seed", message: "unknown key (did you mean 'seeds'?)"),
+    SpecMistake(
+        name: "invalid base value", yaml: "base:\n  model: rnn\n  lr: -1\n",
+        line: 3, column: 7, key: "base.lr", message: "must be a positive number (got -1.0)"),
+    SpecMistake(
+        name: "invalid grid value", yaml: "grid:\n  dropout: [0.1, 1.0]\n",
+        line: 2, column: 18, key: "grid.dropout", message: "must be at least 0 and below 1"),
+    SpecMistake(
+        name: "unknown model", yaml: "base:\n  model: lstm\n",
+        line: 2, column: 10, key: "base.model", message: "must be one of rnn"),
+    SpecMistake(
+        name: "fractional width", yaml: "base:\n  dim: 2.5\n",
+        line: 2, column: 8, key: "base.dim", message: "must be a whole number (got '2.5')"),
+    SpecMistake(
+        name: "the seed as a flag", yaml: "base:\n  seed: 3\n",
+        line: 2, column: 3, key: "base.seed",
+        message: "seeds are listed in the spec's top-level `seeds`"),
+    SpecMistake(
+        name: "threads", yaml: "grid:\n  threads: [1, 2]\n",
+        line: 2, column: 3, key: "grid.threads", message: "every trial trains with --threads 1"),
+    SpecMistake(
+        name: "a key given twice", yaml: "base:\n  lr: 0.1\n  lr: 0.2\n",
+        line: 3, column: 3, key: "base.lr", message: "set twice (first on line 2)"),
+    SpecMistake(
+        name: "a flag in base and grid", yaml: "base:\n  lr: 0.1\ngrid:\n  lr: [0.2, 0.3]\n",
+        line: 4, column: 3, key: "grid.lr", message: "is already set in base"),
+    SpecMistake(
+        name: "a grid value that is no list", yaml: "grid:\n  lr: 0.1\n",
+        line: 2, column: 7, key: "grid.lr", message: "must be a non-empty list"),
+    SpecMistake(
+        name: "a repeated seed", yaml: "seeds: [1, 2, 1]\n",
+        line: 1, column: 8, key: "seeds", message: "lists seed 1 twice"),
+    SpecMistake(
+        name: "a reversed seed range", yaml: "seeds: {from: 5, to: 2}\n",
+        line: 1, column: 22, key: "seeds.to", message: "is below from (5)"),
+    SpecMistake(
+        name: "random draws without a count", yaml: "random:\n  lr: {uniform: [0.01, 0.1]}\n",
+        line: 2, column: 3, key: "random.count", message: "missing"),
+    SpecMistake(
+        name: "a log-uniform range from 0",
+        yaml: "random:\n  count: 2\n  l2: {log-uniform: [0, 0.1]}\n",
+        line: 3, column: 22, key: "random.l2.log-uniform", message: "must start above 0"),
+    SpecMistake(
+        name: "an unknown distribution", yaml: "random:\n  count: 2\n  lr: {normal: [0.01, 0.1]}\n",
+        line: 3, column: 8, key: "random.lr.normal", message: "unknown key"),
+    SpecMistake(
+        name: "a range for a model", yaml: "random:\n  count: 2\n  model: {uniform: [1, 2]}\n",
+        line: 3, column: 11, key: "random.model.uniform", message: "takes no range"),
+    SpecMistake(
+        name: "broken YAML", yaml: "base:\n  lr: [0.1\n  dim: 3\n",
+        line: 3, column: 6, key: "", message: "not valid YAML"),
 ]
 
 @Suite struct SweepSpecTests {
@@ -81,7 +99,8 @@ let specMistakes: [SpecMistake] = [
     }
 
     @Test func aGridTimesSeedsPlansEveryCombinationSeedFastest() throws {
-        let spec = try load("""
+        let spec = try load(
+            """
             base:
               model: rnn
               epochs: 5
@@ -99,8 +118,11 @@ let specMistakes: [SpecMistake] = [
         let lrs = plan.trials.map { $0.settings["lr"]! }
         #expect(lrs == Array(repeating: "0.01", count: 6) + Array(repeating: "0.02", count: 6))
         #expect(plan.trials[4].name == "0004-lr0.01-dim30-seed2")
-        #expect(plan.trials[4].arguments == ["--model", "rnn", "--dim", "30", "--epochs", "5", "--lr", "0.01",
-                                             "--keep-case", "--seed", "2"])
+        #expect(
+            plan.trials[4].arguments == [
+                "--model", "rnn", "--dim", "30", "--epochs", "5", "--lr", "0.01",
+                "--keep-case", "--seed", "2",
+            ])
         // Trials of one setting share their settings: the seed is kept apart.
         #expect(Set(plan.trials[3 ..< 6].map(\.settings)).count == 1)
         #expect(Set(plan.trials.map(\.name)).count == 12)
@@ -113,9 +135,10 @@ let specMistakes: [SpecMistake] = [
         // A relative path is the spec's folder's, fixed when the spec is read.
         #expect(spec.base[0].value.hasPrefix("/") && spec.base[0].value.hasSuffix("/sst"))
         let plan = spec.plan(data: "/elsewhere/sst")
-        #expect(plan.trials.allSatisfy {
-            $0.settings["data"] == "/elsewhere/sst" && $0.arguments.contains("/elsewhere/sst")
-        })
+        #expect(
+            plan.trials.allSatisfy {
+                $0.settings["data"] == "/elsewhere/sst" && $0.arguments.contains("/elsewhere/sst")
+            })
     }
 
     @Test func randomDrawsAreReproducibleAndStayInTheirRanges() throws {

@@ -20,7 +20,9 @@ import SentreeCore
     }
 
     @Test func printableTextIsUnchanged() {
-        for text in ["", "plain text", "8\u{00A0}1\\/2", "café ¢ ¿ Â", "👍🏽 family 👨‍👩‍👧", "-LRB- \\* ✓ →", "\u{A0}\u{A1}"] {
+        for text in [
+            "", "plain text", "8\u{00A0}1\\/2", "café ¢ ¿ Â", "👍🏽 family 👨‍👩‍👧", "-LRB- \\* ✓ →", "\u{A0}\u{A1}",
+        ] {
             #expect(TerminalText.sanitized(text) == text)
         }
     }

@@ -15,7 +15,9 @@ enum TestTreebanks {
             let leaves = 2 + Int(g.next() % 7)
             var nodes: [(text: String, score: Int)] = (0 ..< leaves).map { _ in
                 let r = g.next() % 10
-                let (word, score) = r < 3 ? (positive[Int(g.next() % 5)], 1)
+                let (word, score) =
+                    r < 3
+                    ? (positive[Int(g.next() % 5)], 1)
                     : r < 6 ? (negative[Int(g.next() % 5)], -1) : (neutral[Int(g.next() % 8)], 0)
                 return ("(\(2 + score) \(word))", score)
             }
@@ -23,7 +25,8 @@ enum TestTreebanks {
                 let i = Int(g.next() % UInt64(nodes.count - 1))
                 let score = nodes[i].score + nodes[i + 1].score
                 let label = 2 + max(-2, min(2, score))
-                nodes.replaceSubrange(i ... i + 1, with: [("(\(label) \(nodes[i].text) \(nodes[i + 1].text))", score)])
+                nodes.replaceSubrange(
+                    i ... i + 1, with: [("(\(label) \(nodes[i].text) \(nodes[i + 1].text))", score)])
             }
             lines.append(nodes[0].text)
         }
@@ -36,9 +39,12 @@ enum TestTreebanks {
 
     /// The shared SST directory, if this machine has it.
     static var sstDirectory: String? {
-        let candidates = [ProcessInfo.processInfo.environment["SST_DIR"], "../shared/data/sst", "/work/shared/data/sst"]
+        let candidates = [
+            ProcessInfo.processInfo.environment["SST_DIR"], "../shared/data/sst", "/work/shared/data/sst",
+        ]
         return candidates.compactMap { $0 }.first {
-            FileManager.default.fileExists(atPath: $0 + "/train.txt") && FileManager.default.fileExists(atPath: $0 + "/dev.txt")
+            FileManager.default.fileExists(atPath: $0 + "/train.txt")
+                && FileManager.default.fileExists(atPath: $0 + "/dev.txt")
         }
     }
 }

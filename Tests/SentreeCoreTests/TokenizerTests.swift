@@ -13,7 +13,8 @@ struct TokenizerTests {
 
     @Test func splitsOtherCliticsAndPossessives() {
         #expect(tokens("it's fine") == "it 's fine")
-        #expect(tokens("we're here, you've gone, they'll stay, I'd go, I'm out")
+        #expect(
+            tokens("we're here, you've gone, they'll stay, I'd go, I'm out")
                 == "we 're here , you 've gone , they 'll stay , I 'd go , I 'm out")
         #expect(tokens("the director's cut") == "the director 's cut")
         #expect(tokens("the critics' darling") == "the critics ' darling")
@@ -21,7 +22,8 @@ struct TokenizerTests {
     }
 
     @Test func escapesBracketsAndSlashes() {
-        #expect(tokens("a remake (of sorts) [sic] {x}")
+        #expect(
+            tokens("a remake (of sorts) [sic] {x}")
                 == "a remake -LRB- of sorts -RRB- -LSB- sic -RSB- -LCB- x -RCB-")
         #expect(tokens("the writer/director and 2*3") == "the writer\\/director and 2\\*3")
     }
@@ -40,7 +42,8 @@ struct TokenizerTests {
 
     @Test func keepsEllipsesAndDoubleDashesWhole() {
         #expect(tokens("well... maybe") == "well ... maybe")
-        #expect(tokens("good--really good -- and more ... much more")
+        #expect(
+            tokens("good--really good -- and more ... much more")
                 == "good -- really good -- and more ... much more")
         #expect(tokens("wait…") == "wait ...")
     }
@@ -51,14 +54,18 @@ struct TokenizerTests {
     }
 
     @Test func keepsAbbreviations() {
-        #expect(tokens("Mr. Smith vs. the U.S. and A.I., etc. too") == "Mr. Smith vs. the U.S. and A.I. , etc. too")
+        #expect(
+            tokens("Mr. Smith vs. the U.S. and A.I., etc. too")
+                == "Mr. Smith vs. the U.S. and A.I. , etc. too")
         #expect(tokens("directed by J. Smith") == "directed by J. Smith")
         #expect(tokens("Ocean's No. 1 fan") == "Ocean 's No. 1 fan")
         #expect(tokens("The answer is no.") == "The answer is no .")
     }
 
     @Test func keepsNumbersWhole() {
-        #expect(tokens("It cost 1,000 dollars and scored 3.5 of 10.") == "It cost 1,000 dollars and scored 3.5 of 10 .")
+        #expect(
+            tokens("It cost 1,000 dollars and scored 3.5 of 10.")
+                == "It cost 1,000 dollars and scored 3.5 of 10 .")
         #expect(tokens("only $9 or 50%") == "only $ 9 or 50 %")
     }
 
@@ -85,9 +92,12 @@ struct TokenizerTests {
 
     /// The detokenizer is the other half of `parser check-tokenizer`.
     @Test func detokenizerWritesPlausibleText() {
-        let tokens = ["I", "ca", "n't", "say", "-LRB-", "or", "write", "-RRB-", "``", "it", "''", "in", "a",
-                      "`", "small", "'", "way", "--", "the", "critics", "'", "view", "\\/", "$", "9", "..."]
-        #expect(Detokenizer.text(of: tokens)
+        let tokens = [
+            "I", "ca", "n't", "say", "-LRB-", "or", "write", "-RRB-", "``", "it", "''", "in", "a",
+            "`", "small", "'", "way", "--", "the", "critics", "'", "view", "\\/", "$", "9", "...",
+        ]
+        #expect(
+            Detokenizer.text(of: tokens)
                 == "I can't say (or write) \"it\" in a 'small' way -- the critics' view / $9...")
         #expect(Tokenizer.tokens(of: Detokenizer.text(of: tokens)) == tokens)
     }

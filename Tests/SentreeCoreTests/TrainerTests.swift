@@ -6,9 +6,15 @@ import Testing
 final class EventLog: Sendable {
     let events = Locked<[TrainerEvent]>([])
     func post(_ e: TrainerEvent) { events.withLock { $0.append(e) } }
-    var steps: [StepEvent] { events.withLock { $0.compactMap { if case .step(let s) = $0 { s } else { nil } } } }
-    var epochs: [EpochResult] { events.withLock { $0.compactMap { if case .epoch(let r) = $0 { r } else { nil } } } }
-    var states: [TrainerState] { events.withLock { $0.compactMap { if case .state(let s) = $0 { s } else { nil } } } }
+    var steps: [StepEvent] {
+        events.withLock { $0.compactMap { if case .step(let s) = $0 { s } else { nil } } }
+    }
+    var epochs: [EpochResult] {
+        events.withLock { $0.compactMap { if case .epoch(let r) = $0 { r } else { nil } } }
+    }
+    var states: [TrainerState] {
+        events.withLock { $0.compactMap { if case .state(let s) = $0 { s } else { nil } } }
+    }
 }
 
 func temporaryDirectory() -> String {
@@ -42,7 +48,8 @@ func eventually(_ seconds: Double = 20, _ condition: () -> Bool) -> Bool {
         let train = try TestTreebanks.treebank(count: 60, seed: 1)
         let dev = try TestTreebanks.treebank(count: 20, seed: 2)
         func run() throws -> [Float] {
-            let t = try Trainer(config: config(epochs: 3), train: train, dev: dev, runDirectory: nil, onEvent: { _ in })
+            let t = try Trainer(
+                config: config(epochs: 3), train: train, dev: dev, runDirectory: nil, onEvent: { _ in })
             t.start()
             t.wait()
             return t.latestSnapshot!.parameters
@@ -53,16 +60,19 @@ func eventually(_ seconds: Double = 20, _ condition: () -> Bool) -> Bool {
     @Test func resumingFromAnEpochBoundaryContinuesExactly() throws {
         let train = try TestTreebanks.treebank(count: 60, seed: 1)
         let dev = try TestTreebanks.treebank(count: 20, seed: 2)
-        let straight = try Trainer(config: config(epochs: 4), train: train, dev: dev, runDirectory: nil, onEvent: { _ in })
+        let straight = try Trainer(
+            config: config(epochs: 4), train: train, dev: dev, runDirectory: nil, onEvent: { _ in })
         straight.start(); straight.wait()
         let dir = temporaryDirectory()
-        let first = try Trainer(config: config(epochs: 2), train: train, dev: dev, runDirectory: dir, onEvent: { _ in })
+        let first = try Trainer(
+            config: config(epochs: 2), train: train, dev: dev, runDirectory: dir, onEvent: { _ in })
         first.start(); first.wait()
         let checkpoint = try Checkpoint.read(from: dir + "/last.safetensors")
         #expect(checkpoint.progress.epochsCompleted == 2)
         let log = EventLog()
-        let second = try Trainer(config: config(epochs: 4), train: train, dev: dev, runDirectory: dir,
-                                 resume: checkpoint, onEvent: log.post)
+        let second = try Trainer(
+            config: config(epochs: 4), train: train, dev: dev, runDirectory: dir,
+            resume: checkpoint, onEvent: log.post)
         second.start(); second.wait()
         #expect(log.epochs.map(\.epoch) == [3, 4])
         #expect(second.latestSnapshot!.parameters == straight.latestSnapshot!.parameters)
@@ -102,10 +112,13 @@ func eventually(_ seconds: Double = 20, _ condition: () -> Bool) -> Bool {
         usleep(300_000)
         #expect(log.steps.count == frozen, "steps advanced while paused")
         t.setLearningRate(0.123)
-        t.setLearningRate(-1)      // ignored
-        t.setLearningRate(.nan)    // ignored
+        t.setLearningRate(-1)  // ignored
+        t.setLearningRate(.nan)  // ignored
         t.evaluateNow()
-        #expect(eventually { log.events.withLock { $0.contains { if case .evaluation = $0 { true } else { false } } } })
+        #expect(
+            eventually {
+                log.events.withLock { $0.contains { if case .evaluation = $0 { true } else { false } } }
+            })
         t.saveNow()
         #expect(eventually { FileManager.default.fileExists(atPath: dir + "/last.safetensors") })
         #expect(log.steps.count == frozen, "commands while paused must not train")
@@ -128,17 +141,24 @@ func eventually(_ seconds: Double = 20, _ condition: () -> Bool) -> Bool {
         let train = try TestTreebanks.treebank(count: 5, seed: 1)
         var c = config(epochs: 1)
         c.learningRate = 0
-        #expect(throws: TrainerError.self) { try Trainer(config: c, train: train, dev: train, runDirectory: nil, onEvent: { _ in }) }
+        #expect(throws: TrainerError.self) {
+            try Trainer(config: c, train: train, dev: train, runDirectory: nil, onEvent: { _ in })
+        }
         c = config(epochs: 1)
         c.batchSize = 0
-        #expect(throws: TrainerError.self) { try Trainer(config: c, train: train, dev: train, runDirectory: nil, onEvent: { _ in }) }
         #expect(throws: TrainerError.self) {
-            try Trainer(config: config(epochs: 1), train: Treebank(source: "empty"), dev: train, runDirectory: nil, onEvent: { _ in })
+            try Trainer(config: c, train: train, dev: train, runDirectory: nil, onEvent: { _ in })
+        }
+        #expect(throws: TrainerError.self) {
+            try Trainer(
+                config: config(epochs: 1), train: Treebank(source: "empty"), dev: train, runDirectory: nil,
+                onEvent: { _ in })
         }
         // No dev trees: every epoch would score 0% and `best` be saved from nothing.
         do {
-            _ = try Trainer(config: config(epochs: 1), train: train, dev: Treebank(source: "empty-dev"),
-                            runDirectory: nil, onEvent: { _ in })
+            _ = try Trainer(
+                config: config(epochs: 1), train: train, dev: Treebank(source: "empty-dev"),
+                runDirectory: nil, onEvent: { _ in })
             Issue.record("an empty dev set was accepted")
         } catch {
             #expect("\(error)" == "empty-dev: no dev trees; the dev set picks the best epoch")

@@ -8,8 +8,10 @@ enum TreeLSTMReference {
     static func sigmoid(_ v: Double) -> Double { 1 / (1 + Double.exp(-v)) }
 
     /// Summed cross-entropy of `trees` and its gradient, dense in layout order.
-    static func lossAndGradient(layout: ParameterLayout, parameters p: [Double], trees: [Int],
-                                data: EncodedTreebank) -> (loss: Double, gradient: [Double]) {
+    static func lossAndGradient(
+        layout: ParameterLayout, parameters p: [Double], trees: [Int],
+        data: EncodedTreebank
+    ) -> (loss: Double, gradient: [Double]) {
         let cfg = layout.config, d = cfg.dim, x = cfg.inputWidth, C = cfg.classes
         let L = layout.L.offset, U = layout.U.offset, bs = layout.bs.offset
         let W = layout.tensor(named: "W_iou")!.offset, V = layout.tensor(named: "U_iffou")!.offset
@@ -122,12 +124,15 @@ enum TreeLSTMReference {
     @Test(arguments: [(30, 20, 1), (18, 37, 2)])
     func batchedGradientMatchesThePerNodeReference(shape: (Int, Int, Int)) {
         let data = EngineTests.trees
-        let layout = ParameterLayout(ModelConfig(kind: .treelstm, dim: shape.0, inputDim: shape.1,
-                                                 vocabularySize: data.words.max().map { Int($0) + 1 }!))
+        let layout = ParameterLayout(
+            ModelConfig(
+                kind: .treelstm, dim: shape.0, inputDim: shape.1,
+                vocabularySize: data.words.max().map { Int($0) + 1 }!))
         let theta = EngineTests.parameters(layout, Double.self)
         let trees = EngineTests.batch(40, seed: 6)
-        let reference = TreeLSTMReference.lossAndGradient(layout: layout, parameters: theta, trees: trees,
-                                                          data: data)
+        let reference = TreeLSTMReference.lossAndGradient(
+            layout: layout, parameters: theta, trees: trees,
+            data: data)
         let batched = TreeModel<Double>(layout: layout, parameters: theta, threads: shape.2)
             .lossAndGradient(trees: trees, data: data, parameters: theta)
         EngineTests.expectMatchesReference(batched, reference, layout: layout, "\(shape)")
@@ -136,12 +141,15 @@ enum TreeLSTMReference {
     /// Training runs in Float with the rational tanh: the same gradient to 1e-4 relative.
     @Test func floatGradientMatchesTheReference() {
         let data = EngineTests.trees
-        let layout = ParameterLayout(ModelConfig(kind: .treelstm, dim: 20, inputDim: 24,
-                                                 vocabularySize: data.words.max().map { Int($0) + 1 }!))
+        let layout = ParameterLayout(
+            ModelConfig(
+                kind: .treelstm, dim: 20, inputDim: 24,
+                vocabularySize: data.words.max().map { Int($0) + 1 }!))
         let theta = EngineTests.parameters(layout, Double.self)
         let trees = EngineTests.batch(25, seed: 7)
-        let reference = TreeLSTMReference.lossAndGradient(layout: layout, parameters: theta, trees: trees,
-                                                          data: data)
+        let reference = TreeLSTMReference.lossAndGradient(
+            layout: layout, parameters: theta, trees: trees,
+            data: data)
         let batched = TreeModel<Float>(layout: layout, parameters: theta.map(Float.init), threads: 2)
             .lossAndGradient(trees: trees, data: data, parameters: theta.map(Float.init))
         #expect(abs(batched.loss - reference.loss) <= 1e-4 * abs(reference.loss))

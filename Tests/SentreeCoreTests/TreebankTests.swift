@@ -20,7 +20,8 @@ func parseError(_ text: String, requireLabels: Bool = true) -> String? {
 
 @Suite struct TreebankParserTests {
     @Test func parsesPostOrderWithLocalIndices() throws {
-        let tb = try Treebank.parse("(3 (2 (2 The) (2 Rock)) (4 rules))\n(1 (0 bad) (2 film))\n", source: "mem")
+        let tb = try Treebank.parse(
+            "(3 (2 (2 The) (2 Rock)) (4 rules))\n(1 (0 bad) (2 film))\n", source: "mem")
         #expect(tb.source == "mem")
         #expect(tb.count == 2)
         #expect(tb.nodeCount == 8)
@@ -66,8 +67,11 @@ func parseError(_ text: String, requireLabels: Bool = true) -> String? {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("tb-\(UUID()).txt").path
         defer { try? FileManager.default.removeItem(atPath: path) }
         try Data("(2 (2 a) (2 b))\n(2 oops\n".utf8).write(to: URL(fileURLWithPath: path))
-        #expect(throws: TreebankError(source: path, line: 2, column: 8,
-                                      message: "expected ')' to close the node opened at column 1, found end of line")) {
+        #expect(
+            throws: TreebankError(
+                source: path, line: 2, column: 8,
+                message: "expected ')' to close the node opened at column 1, found end of line")
+        ) {
             try Treebank.load(contentsOf: path)
         }
         try Data("\u{FEFF}(2 (2 a) (2 b))\n".utf8).write(to: URL(fileURLWithPath: path))
@@ -75,7 +79,9 @@ func parseError(_ text: String, requireLabels: Bool = true) -> String? {
     }
 
     @Test func missingFileIsAnError() {
-        #expect(throws: TreebankError(source: "/nonexistent/x.txt", line: 0, column: 0, message: "no such file")) {
+        #expect(
+            throws: TreebankError(source: "/nonexistent/x.txt", line: 0, column: 0, message: "no such file")
+        ) {
             try Treebank.load(contentsOf: "/nonexistent/x.txt")
         }
     }
@@ -87,14 +93,20 @@ func parseError(_ text: String, requireLabels: Bool = true) -> String? {
         bytes += [0xFF]
         bytes += Array(") (2 b))\n".utf8)
         try Data(bytes).write(to: URL(fileURLWithPath: path))
-        #expect(throws: TreebankError(source: path, line: 2, column: 8,
-                                      message: "invalid UTF-8 (byte 0xFF); the file must be UTF-8 text")) {
+        #expect(
+            throws: TreebankError(
+                source: path, line: 2, column: 8,
+                message: "invalid UTF-8 (byte 0xFF); the file must be UTF-8 text")
+        ) {
             try Treebank.load(contentsOf: path)
         }
         // A truncated multi-byte sequence at the very end of the file.
         try Data(Array("(2 a)\n(2 ".utf8) + [0xC3]).write(to: URL(fileURLWithPath: path))
-        #expect(throws: TreebankError(source: path, line: 2, column: 4,
-                                      message: "invalid UTF-8 (byte 0xC3); the file must be UTF-8 text")) {
+        #expect(
+            throws: TreebankError(
+                source: path, line: 2, column: 4,
+                message: "invalid UTF-8 (byte 0xC3); the file must be UTF-8 text")
+        ) {
             try Treebank.load(contentsOf: path)
         }
     }
@@ -107,12 +119,18 @@ func parseError(_ text: String, requireLabels: Bool = true) -> String? {
     }
 
     @Test func unclosedNode() {
-        #expect(parseError("(3 (2 a) (2 b)") == "t.txt:1:15: expected ')' to close the node opened at column 1, found end of line")
-        #expect(parseError("(2 a)\n(3 (2 a) (2 b\n") == "t.txt:2:14: expected ')' to close the node opened at column 10, found end of line")
+        #expect(
+            parseError("(3 (2 a) (2 b)")
+                == "t.txt:1:15: expected ')' to close the node opened at column 1, found end of line")
+        #expect(
+            parseError("(2 a)\n(3 (2 a) (2 b\n")
+                == "t.txt:2:14: expected ')' to close the node opened at column 10, found end of line")
     }
 
     @Test func columnsCountCharactersNotBytes() {
-        #expect(parseError("(2 (2 été) (2 à) x)") == "t.txt:1:18: expected '(' or ')' after a child node, found 'x'")
+        #expect(
+            parseError("(2 (2 été) (2 à) x)")
+                == "t.txt:1:18: expected '(' or ')' after a child node, found 'x'")
     }
 
     @Test func labelNotANumber() {
@@ -135,7 +153,9 @@ func parseError(_ text: String, requireLabels: Bool = true) -> String? {
     }
 
     @Test func threeChildren() {
-        #expect(parseError("(2 (2 a) (2 (2 b) (2 c) (2 d)))") == "t.txt:1:10: a node needs exactly two children, found 3")
+        #expect(
+            parseError("(2 (2 a) (2 (2 b) (2 c) (2 d)))")
+                == "t.txt:1:10: a node needs exactly two children, found 3")
     }
 
     @Test func emptyWord() {
@@ -209,9 +229,15 @@ func parseError(_ text: String, requireLabels: Bool = true) -> String? {
     }
 
     @Test func labelsStillValidatedWhereTheyAre() {
-        #expect(parseError("(2 a b c)", requireLabels: false) == "t.txt:1:1: a node needs exactly two children, found 3")
-        #expect(parseError("(2 ())", requireLabels: false) == "t.txt:1:5: empty node: expected a word or two children, found ')'")
-        #expect(parseError("(a b", requireLabels: false) == "t.txt:1:5: expected ')' to close the node opened at column 1, found end of line")
+        #expect(
+            parseError("(2 a b c)", requireLabels: false)
+                == "t.txt:1:1: a node needs exactly two children, found 3")
+        #expect(
+            parseError("(2 ())", requireLabels: false)
+                == "t.txt:1:5: empty node: expected a word or two children, found ')'")
+        #expect(
+            parseError("(a b", requireLabels: false)
+                == "t.txt:1:5: expected ')' to close the node opened at column 1, found end of line")
     }
 
     @Test func requiredLabelsRejectTheSameInput() {
@@ -244,16 +270,19 @@ func parseError(_ text: String, requireLabels: Bool = true) -> String? {
 
 @Suite struct TokenTextTests {
     @Test func undoesPTBEscapes() {
-        let cases = ["-LRB-": "(", "-RRB-": ")", "-LSB-": "[", "-RSB-": "]", "-LCB-": "{", "-RCB-": "}",
-                     "1\\/2": "1/2", "\\*\\*\\*": "***", "and\\/or": "and/or", "film": "film",
-                     "-LRB-x": "-LRB-x", "--": "--", "8\u{00A0}1\\/2": "8\u{00A0}1/2"]
+        let cases = [
+            "-LRB-": "(", "-RRB-": ")", "-LSB-": "[", "-RSB-": "]", "-LCB-": "{", "-RCB-": "}",
+            "1\\/2": "1/2", "\\*\\*\\*": "***", "and\\/or": "and/or", "film": "film",
+            "-LRB-x": "-LRB-x", "--": "--", "8\u{00A0}1\\/2": "8\u{00A0}1/2",
+        ]
         for (raw, shown) in cases {
             #expect(Treebank.displayText(ofToken: raw) == shown, "token \(raw)")
         }
     }
 
     @Test func phraseCoversExactlyTheLeavesUnderANode() throws {
-        let tb = try Treebank.parse("""
+        let tb = try Treebank.parse(
+            """
             (2 (2 a) (2 b))
             (3 (2 (2 -LRB-) (2 (2 very) (2 -RRB-))) (3 (2 good) (2 1\\/2)))
             """, source: "mem")
@@ -271,7 +300,9 @@ func parseError(_ text: String, requireLabels: Bool = true) -> String? {
         let tb = try Treebank.load(contentsOf: sstDirectory + "/dev.txt")
         for t in 0 ..< tb.count {
             let r = tb.nodes(of: t)
-            let words = r.filter { tb.leafToken[$0] >= 0 }.map { Treebank.displayText(ofToken: tb.tokens[Int(tb.leafToken[$0])]) }
+            let words = r.filter { tb.leafToken[$0] >= 0 }.map {
+                Treebank.displayText(ofToken: tb.tokens[Int(tb.leafToken[$0])])
+            }
             #expect(tb.sentence(tree: t) == words.joined(separator: " "))
         }
     }
@@ -279,13 +310,21 @@ func parseError(_ text: String, requireLabels: Bool = true) -> String? {
 
 @Suite struct SentenceBinarizerTests {
     @Test func tokenizesLikeSST() {
-        #expect(Treebank.ptbTokens(of: "It isn't bad (at all), I'd say... \"Great\" film!") ==
-                ["It", "is", "n't", "bad", "-LRB-", "at", "all", "-RRB-", ",", "I", "'d", "say", "...",
-                 "``", "Great", "''", "film", "!"])
-        #expect(Treebank.ptbTokens(of: "The students' U.S. co-writer/director can’t -- 'til 2:30; 5* ok?") ==
-                ["The", "students", "'", "U.S.", "co-writer\\/director", "ca", "n't", "--", "'til", "2:30", ";",
-                 "5\\*", "ok", "?"])
-        #expect(Treebank.ptbTokens(of: "8\u{00A0}1/2 weeks\tWE'RE  here") == ["8\u{00A0}1\\/2", "weeks", "WE", "'RE", "here"])
+        #expect(
+            Treebank.ptbTokens(of: "It isn't bad (at all), I'd say... \"Great\" film!") == [
+                "It", "is", "n't", "bad", "-LRB-", "at", "all", "-RRB-", ",", "I", "'d", "say", "...",
+                "``", "Great", "''", "film", "!",
+            ])
+        #expect(
+            Treebank.ptbTokens(of: "The students' U.S. co-writer/director can’t -- 'til 2:30; 5* ok?") == [
+                "The", "students", "'", "U.S.", "co-writer\\/director", "ca", "n't", "--", "'til", "2:30",
+                ";",
+                "5\\*", "ok", "?",
+            ])
+        #expect(
+            Treebank.ptbTokens(of: "8\u{00A0}1/2 weeks\tWE'RE  here") == [
+                "8\u{00A0}1\\/2", "weeks", "WE", "'RE", "here",
+            ])
         #expect(Treebank.ptbTokens(of: "  \t ").isEmpty)
     }
 
@@ -320,7 +359,8 @@ func parseError(_ text: String, requireLabels: Bool = true) -> String? {
     }
 
     @Test func outputIsAValidTreebank() throws {
-        let tb = try Treebank.fromSentences(["A long, winding -- and finally (!) satisfying film."], source: "input")
+        let tb = try Treebank.fromSentences(
+            ["A long, winding -- and finally (!) satisfying film."], source: "input")
         #expect(tb.count == 1)
         let r = tb.nodes(of: 0)
         #expect(r.count == 2 * tb.tokens.count - 1)
@@ -357,7 +397,9 @@ func parseError(_ text: String, requireLabels: Bool = true) -> String? {
     }
 
     @Test func randomInputEitherParsesConsistentlyOrFailsWithOneError() {
-        let alphabet: [String] = ["(", "(", ")", ")", " ", "2", "4", "7", "x", "é", "\u{00A0}", "\t", "\n", "\r\n", "(2 a)"]
+        let alphabet: [String] = [
+            "(", "(", ")", ")", " ", "2", "4", "7", "x", "é", "\u{00A0}", "\t", "\n", "\r\n", "(2 a)",
+        ]
         var state: UInt64 = 0x9E37_79B9_7F4A_7C15
         var parsed = 0, failed = 0
         for _ in 0 ..< 20_000 {

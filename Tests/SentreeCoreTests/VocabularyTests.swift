@@ -3,7 +3,8 @@ import Testing
 @testable import SentreeCore
 
 @Suite struct VocabularyTests {
-    let bank = try! Treebank.parse("""
+    let bank = try! Treebank.parse(
+        """
         (3 (2 (2 The) (2 film)) (3 (2 the) (4 rocks)))
         (1 (2 film) (1 (2 The) (1 sucks)))
         """, source: "mem")

@@ -12,8 +12,9 @@ import Testing
     @Test(arguments: allModels, [(7, 6, 1, 0.0), (18, 17, 3, 0.3)])
     func gradientCheckPassesWithFixedReplacements(kind: ModelKind, shape: (Int, Int, Int, Double)) {
         let inputDim = kind.defaultInputDim == nil ? nil : shape.1
-        let report = GradientCheck.run(kind: kind, dim: shape.0, middle: shape.1, inputDim: inputDim,
-                                       trees: 6, dropout: shape.3, wordDropout: 2, threads: shape.2)
+        let report = GradientCheck.run(
+            kind: kind, dim: shape.0, middle: shape.1, inputDim: inputDim,
+            trees: 6, dropout: shape.3, wordDropout: 2, threads: shape.2)
         for t in report.tensors {
             #expect(t.maxRelativeError < 1e-6, "\(kind) \(t.name): \(t.maxRelativeError)")
         }
@@ -99,8 +100,10 @@ import Testing
         }
         let c = config(epochs: 4, alpha: 1)
         let vocabulary = Vocabulary.build(from: small.train, lowercase: true)
-        let layout = ParameterLayout(ModelConfig(kind: .rnn, dim: 8, middle: 8, inputDim: nil,
-                                                 vocabularySize: vocabulary.count))
+        let layout = ParameterLayout(
+            ModelConfig(
+                kind: .rnn, dim: 8, middle: 8, inputDim: nil,
+                vocabularySize: vocabulary.count))
         let initial = layout.initialParameters(seed: 42)
         let unknown = layout.L.offset ..< layout.L.offset + 8
         let straight = try small.run(c)

@@ -11,7 +11,9 @@ import Testing
                 for _ in 0 ..< 200 {
                     pool.run(parts: parts) { part in counts.withLock { $0[part] += 1 } }
                 }
-                #expect(counts.withLock { $0 } == [Int](repeating: 200, count: parts), "size \(size) parts \(parts)")
+                #expect(
+                    counts.withLock { $0 } == [Int](repeating: 200, count: parts),
+                    "size \(size) parts \(parts)")
             }
         }
     }
@@ -67,8 +69,9 @@ import Testing
         for threads in 1 ... 3 {
             var parameters = start
             var optimizer = Optimizer(kind: kind, layout: layout)
-            optimizer.step(&parameters, shards: shards, scale: scale, l2: l2, learningRate: lr,
-                           pool: WorkerPool(size: threads))
+            optimizer.step(
+                &parameters, shards: shards, scale: scale, l2: l2, learningRate: lr,
+                pool: WorkerPool(size: threads))
             #expect(parameters == expected, "threads \(threads)")
             if kind == .adagrad { #expect(optimizer.accumulator == sums, "threads \(threads)") }
             #expect(optimizer.rowSlot.allSatisfy { $0 == -1 }, "the row map is left clean")
@@ -85,8 +88,9 @@ import Testing
         var parameters = start
         var optimizer = Optimizer(kind: .adagrad, layout: layout)
         optimizer.embeddingScale = 0
-        optimizer.step(&parameters, shards: [shard, shard], scale: 1, l2: 0, learningRate: 0.1,
-                       pool: WorkerPool(size: 2))
+        optimizer.step(
+            &parameters, shards: [shard, shard], scale: 1, l2: 0, learningRate: 0.1,
+            pool: WorkerPool(size: 2))
         #expect(parameters[..<layout.L.count].allSatisfy { $0 == 0.5 })
         #expect(optimizer.accumulator[..<layout.L.count].allSatisfy { $0 == 0 })
         #expect(parameters[layout.L.count...].allSatisfy { $0 < 0.5 })

@@ -10,13 +10,18 @@ import Testing
         s.views.screenWidth = size.0
         s.views.screenHeight = size.1
         var m = Metrics()
-        m.confusionAll = [[812, 1204, 160, 41, 3], [402, 3310, 1630, 301, 12], [95, 1420, 15234, 1560, 90],
-                          [8, 220, 1805, 4130, 690], [1, 30, 190, 1302, 1402]]
-        m.confusionRoot = [[40, 90, 6, 3, 0], [25, 190, 40, 30, 4], [8, 80, 60, 70, 11],
-                           [2, 30, 30, 150, 67], [0, 4, 8, 90, 63]]
+        m.confusionAll = [
+            [812, 1204, 160, 41, 3], [402, 3310, 1630, 301, 12], [95, 1420, 15234, 1560, 90],
+            [8, 220, 1805, 4130, 690], [1, 30, 190, 1302, 1402],
+        ]
+        m.confusionRoot = [
+            [40, 90, 6, 3, 0], [25, 190, 40, 30, 4], [8, 80, 60, 70, 11],
+            [2, 30, 30, 150, 67], [0, 4, 8, 90, 63],
+        ]
         for words in [3, 7, 12, 18, 27] {
             let leaves = (1 ... words).map { "(\($0 % 5) w\($0))" }
-            let tb = try Treebank.parse(leaves.dropFirst().reduce(leaves[0]) { "(3 \($0) \($1))" }, source: "len")
+            let tb = try Treebank.parse(
+                leaves.dropFirst().reduce(leaves[0]) { "(3 \($0) \($1))" }, source: "len")
             // Right on every other node: 50% at every length but the root's.
             let predicted: [UInt8] = (0 ..< tb.nodeCount).map { i in
                 let gold: UInt8 = tb.labels[i]
@@ -78,7 +83,8 @@ import Testing
         let buckets = s.views.metrics!.byLength.buckets()
         #expect(buckets.map(\.lengths) == [1 ... 10, 11 ... 20, 21 ... 30])
         for b in buckets {
-            let line = "\(b.lengths.lowerBound)-\(b.lengths.upperBound)".leftPadded(6)
+            let line =
+                "\(b.lengths.lowerBound)-\(b.lengths.upperBound)".leftPadded(6)
                 + String(format: " %6d %5.1f%%", b.nodesTotal, 100 * b.nodeAccuracy!)
             #expect(text.contains(line), "missing \(line)")
         }
@@ -92,8 +98,9 @@ import Testing
         s.views.accuracy = .length
         expectSnapshot(render(s, width: size.0, height: size.1), "length-\(size.0)x\(size.1)")
         s.views.accuracy = .confusion
-        expectSnapshot(render(s, width: size.0, height: size.1, options: RenderOptions(unicode: false)),
-                       "confusion-ascii-\(size.0)x\(size.1)")
+        expectSnapshot(
+            render(s, width: size.0, height: size.1, options: RenderOptions(unicode: false)),
+            "confusion-ascii-\(size.0)x\(size.1)")
     }
 
     @Test func beforeAnEvaluationTheViewsSaySo() throws {
@@ -113,9 +120,13 @@ extension AccuracyViewTests {
         _ = s.handle(.char("c"))
         let grid = render(s, width: 170, height: 24)
         let header = try #require((0 ..< 24).first { grid.line($0).contains("roots  0--") })
-        #expect(grid.line(header).contains("roots  0--   1-   2o   3+  4++  rec all    0--   1-   2o   3+  4++  rec"),
-                "\(grid.text)")
-        #expect(grid.line(header + 2).contains(" 1-     25  190   40   30    4  66%  1-    402 3310 1630  301   12  59%"))
+        #expect(
+            grid.line(header).contains(
+                "roots  0--   1-   2o   3+  4++  rec all    0--   1-   2o   3+  4++  rec"),
+            "\(grid.text)")
+        #expect(
+            grid.line(header + 2).contains(
+                " 1-     25  190   40   30    4  66%  1-    402 3310 1630  301   12  59%"))
         _ = s.handle(.char("c"))
         #expect(s.views.accuracy == .length)
     }

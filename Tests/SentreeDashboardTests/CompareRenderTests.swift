@@ -20,7 +20,8 @@ import Testing
 
     /// Without Unicode (and so whatever the colours), letters tell the runs apart.
     @Test func asciiUsesLetters() throws {
-        let grid = render(try Fixture.viewState(runs: 5), width: 80, height: 24, options: RenderOptions(unicode: false))
+        let grid = render(
+            try Fixture.viewState(runs: 5), width: 80, height: 24, options: RenderOptions(unicode: false))
         expectSnapshot(grid.text, named: "view-5runs-80x24-ascii")
         #expect(grid.text.unicodeScalars.allSatisfy { $0.isASCII })
     }
@@ -31,15 +32,17 @@ import Testing
         var s = try Fixture.viewState(runs: 5)
         s.compare?.cursor = 2
         let grid = render(s, width: 140, height: 40)
-        #expect(grid.line(0).contains("rntn d=25  lr 0.01  adagrad  l2 0.0001  dropout 0.5  word dropout 1.0"),
-                "\(grid.line(0))")
+        #expect(
+            grid.line(0).contains("rntn d=25  lr 0.01  adagrad  l2 0.0001  dropout 0.5  word dropout 1.0"),
+            "\(grid.line(0))")
         #expect(grid.line(3).contains(" dropout "), "\(grid.line(3))")
         #expect(grid.line(6).contains(" 0.5 w1 ") && grid.line(4).contains("      - "), "\(grid.line(6))")
     }
 
     /// Rows of the screen from `top` on, left of the separator (the two charts).
     func chartText(_ grid: CellGrid, top: Int) -> String {
-        (top ..< grid.height - 1).map { String(grid.line($0).prefix(grid.width * 9 / 20)) }.joined(separator: "\n")
+        (top ..< grid.height - 1).map { String(grid.line($0).prefix(grid.width * 9 / 20)) }.joined(
+            separator: "\n")
     }
 
     @Test(arguments: [(80, 24), (120, 40)])
@@ -102,7 +105,9 @@ import Testing
         _ = s.handle(.down)
         _ = s.handle(.down)
         let grid = render(s, width: 120, height: 40)
-        #expect(grid.line(0).contains("VIEW   5 runs  ◆D treelstm-glove  treelstm d=150 x=50 +glove 92%"), "\(grid.line(0))")
+        #expect(
+            grid.line(0).contains("VIEW   5 runs  ◆D treelstm-glove  treelstm d=150 x=50 +glove 92%"),
+            "\(grid.line(0))")
         #expect(grid.line(1).hasPrefix(" epoch 5/10 "))
         #expect(grid.line(1).contains("following metrics.jsonl"))
         #expect(grid.line(39).hasPrefix(" space show/hide  Tab focus"))

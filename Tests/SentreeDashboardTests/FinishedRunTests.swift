@@ -55,8 +55,9 @@ import Testing
         let dir = NSTemporaryDirectory() + "sentree-held-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let inbox = EventInbox()
-        let trainer = try Trainer(config: config, train: train, dev: setup.dev, runDirectory: dir,
-                                  onEvent: inbox.post)
+        let trainer = try Trainer(
+            config: config, train: train, dev: setup.dev, runDirectory: dir,
+            onEvent: inbox.post)
         var state = DashboardState(setup: setup)
         trainer.holdWhenDone()
 

@@ -26,7 +26,8 @@ import Testing
             for k in 0 ..< layout.visible where first + k >= rows.count {
                 let line = Array(grid.line(b.y + 2 + k))
                 let key = String(line[b.x ..< b.x + keyWidth]).trimmingCharacters(in: .whitespaces)
-                let text = String(line[(b.x + keyWidth) ..< (b.x + b.width)]).trimmingCharacters(in: .whitespaces)
+                let text = String(line[(b.x + keyWidth) ..< (b.x + b.width)]).trimmingCharacters(
+                    in: .whitespaces)
                 // The column right of the box is the dashboard again: the text must end inside.
                 #expect(line[b.x + b.width - 1] == " ", "row touches the overlay's edge: \(String(line))")
                 rows.append((key, text))
@@ -46,10 +47,12 @@ import Testing
                 entries[entries.count - 1].1 += " " + text
             }
         }
-        #expect(whole[(blank + 1)...].filter { !$0.isEmpty }.joined(separator: " ")
+        #expect(
+            whole[(blank + 1)...].filter { !$0.isEmpty }.joined(separator: " ")
                 == "colors: -- very negative, - negative, o neutral, + positive, ++ very positive")
         for (key, what) in keyReference {
-            #expect(entries.contains { $0.0 == key && $0.1 == what }, "\(key): '\(what)' not readable in full")
+            #expect(
+                entries.contains { $0.0 == key && $0.1 == what }, "\(key): '\(what)' not readable in full")
         }
         // Scrolling stops at the end, and any other key closes the overlay.
         _ = s.handle(.pageDown)

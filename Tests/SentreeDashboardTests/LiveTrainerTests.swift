@@ -17,8 +17,9 @@ import Testing
         let dir = NSTemporaryDirectory() + "sentree-live-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let inbox = EventInbox()
-        let trainer = try Trainer(config: config, train: train, dev: setup.dev, runDirectory: dir,
-                                  onEvent: inbox.post)
+        let trainer = try Trainer(
+            config: config, train: train, dev: setup.dev, runDirectory: dir,
+            onEvent: inbox.post)
         var state = DashboardState(setup: setup)
 
         /// One frame of the dashboard loop, then `key` if any; polls until `done` (10 s at most).

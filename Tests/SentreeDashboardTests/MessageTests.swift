@@ -55,7 +55,8 @@ import Testing
     @Test func summaryNamesTheBestEpochItsFiguresAndTheRun() throws {
         var s = try Fixture.state()
         // Fixture's epoch 1: roots 3 of 4 right, nodes 13 of 15, binary roots 2 of 3.
-        #expect(s.exitSummary == "best dev fine root 75.00% at epoch 1 (fine all 86.67%, "
+        #expect(
+            s.exitSummary == "best dev fine root 75.00% at epoch 1 (fine all 86.67%, "
                 + "binary root 66.67%): runs/test/best.safetensors")
         var later = Fixture.epochResult(s.setup, epoch: 2)
         later.isBest = false

@@ -14,7 +14,8 @@ import Testing
     /// The screen row on which `sentence` is drawn, found on the rendered screen itself.
     static func row(of sentence: String, _ s: DashboardState) throws -> Int {
         let grid = render(s, width: s.views.screenWidth, height: s.views.screenHeight)
-        return try #require((0 ..< grid.height).first { grid.line($0).contains(sentence) && grid.line($0).contains("→") })
+        return try #require(
+            (0 ..< grid.height).first { grid.line($0).contains(sentence) && grid.line($0).contains("→") })
     }
 
     @Test(arguments: [(80, 24), (120, 40)])
@@ -61,9 +62,11 @@ import Testing
             _ = s.handle(.enter)
         }
         let grid = render(s, width: 120, height: 40)
-        let y = try #require((0 ..< 40).first { row in
-            grid.line(row).trimmingCharacters(in: .whitespaces).hasSuffix(" bad") && grid.line(row).contains("?  ")
-        })
+        let y = try #require(
+            (0 ..< 40).first { row in
+                grid.line(row).trimmingCharacters(in: .whitespaces).hasSuffix(" bad")
+                    && grid.line(row).contains("?  ")
+            })
         _ = s.handle(.mouse(MouseEvent(.click, x: 80, y: y)))
         #expect(s.views.shownProbe == 1)
         // A click in the browser goes back to the dev trees.

@@ -43,8 +43,9 @@ import Testing
     @Test func accuracyPanelTabulatesEpochsAndStarsTheBest() {
         let epochs = [
             EpochPoint(epoch: 1, trainLoss: 1.2, fineAll: 0.5, fineRoot: 0.4, binaryRoot: 0.8, seconds: 1),
-            EpochPoint(epoch: 2, trainLoss: 0.9, fineAll: 0.55, fineRoot: 0.35, binaryRoot: 0.82,
-                       seconds: 1),
+            EpochPoint(
+                epoch: 2, trainLoss: 0.9, fineAll: 0.55, fineRoot: 0.35, binaryRoot: 0.82,
+                seconds: 1),
         ]
         let input = AccuracyPanelInput(epochs: epochs, bestEpoch: 1)
         let grid = Self.draw(50, 14) { renderAccuracy(input, &$0, $1, RenderOptions()) }
@@ -99,8 +100,9 @@ import Testing
     }
 
     @Test func browserListsItsRowsInTheGivenOrder() {
-        var input = BrowserPanelInput(dev: Self.dev, rows: [1, 0], outcomes: Self.outcomes, selectedTree: 0,
-                                      cursor: 1, wrongOnly: true, focused: true)
+        var input = BrowserPanelInput(
+            dev: Self.dev, rows: [1, 0], outcomes: Self.outcomes, selectedTree: 0,
+            cursor: 1, wrongOnly: true, focused: true)
         var grid = Self.draw(60, 5) { renderBrowser(input, &$0, $1, RenderOptions()) }
         #expect(grid.line(0).hasPrefix(" dev trees ─ 2 of 4  wrong only "), "\(grid.line(0))")
         #expect(grid.line(1).hasPrefix(" ✗ 1→3   6.25 It is dull ."), "\(grid.line(1))")
@@ -171,9 +173,10 @@ import Testing
     @Test func headerShowsSettingsStateAndProgress() {
         var config = TrainingConfig()
         config.epochs = 5
-        var input = HeaderInput(config: config, runDirectory: "runs/x", stepsPerEpoch: 4, trainer: .paused,
-                                epoch: 2, stepInEpoch: 2, progress: 0.3, treesPerSecond: 1000,
-                                learningRate: 0.02, elapsed: 65)
+        var input = HeaderInput(
+            config: config, runDirectory: "runs/x", stepsPerEpoch: 4, trainer: .paused,
+            epoch: 2, stepInEpoch: 2, progress: 0.3, treesPerSecond: 1000,
+            learningRate: 0.02, elapsed: 65)
         var grid = CellGrid(width: 120, height: 2)
         renderHeader(input, &grid, RenderOptions())
         let settings = " sentree   rnn d=30  adagrad  l2 0.001  batch 25  seed 1 "
@@ -181,8 +184,9 @@ import Testing
         #expect(grid.style(x: grid.line(0).column(of: "PAUSED"), y: 0) == CellStyle(.warning, reverse: true))
         #expect(grid.line(1).hasPrefix(" epoch 2/5  step 2/4 "), "\(grid.line(1))")
         #expect(grid.line(1).contains(" 30% ETA 0:00  1000 trees/s  lr 0.02  1:05"), "\(grid.line(1))")
-        input.writeFailure = WriteFailure(path: "runs/x/last.safetensors", what: "last", error: "full",
-                                          consecutive: 3)
+        input.writeFailure = WriteFailure(
+            path: "runs/x/last.safetensors", what: "last", error: "full",
+            consecutive: 3)
         grid = CellGrid(width: 120, height: 2)
         renderHeader(input, &grid, RenderOptions())
         #expect(grid.line(0).contains(" PAUSED   SAVE FAILING ×3   run runs/x"), "\(grid.line(0))")
@@ -215,8 +219,9 @@ import Testing
         #expect(view.hasPrefix(" space hide Tab focus ↑↓ m metric"))
         let search = status(StatusBarInput(input: .search("dull"))).line(0)
         #expect(search.hasPrefix(" search dev trees: dull_ "))
-        let typing = StatusBarInput(probeInput: "a film", hasProbes: true, message: "bad",
-                                    messageIsError: true)
+        let typing = StatusBarInput(
+            probeInput: "a film", hasProbes: true, message: "bad",
+            messageIsError: true)
         let probe = status(typing, width: 120)
         let prompt = " probe (sentence or tree): a film_   Enter add (empty: show probes) · Esc"
         #expect(probe.line(0).hasPrefix(prompt), "\(probe.line(0))")
@@ -244,12 +249,15 @@ import Testing
     static let runs = (0 ..< 3).map { Fixture.comparedRun($0, epochs: 8 - $0) }
 
     @Test func runsPanelMarksHiddenRunsTheCursorAndTheDisagreement() {
-        let input = RunsPanelInput(runs: Self.runs, hidden: [1], cursor: 2, viewOnly: true,
-                                   checkpoint: .last, disagreement: (picked: 2, reference: 0), focused: true)
+        let input = RunsPanelInput(
+            runs: Self.runs, hidden: [1], cursor: 2, viewOnly: true,
+            checkpoint: .last, disagreement: (picked: 2, reference: 0), focused: true)
         let grid = Self.draw(120, 6) { renderRuns(input, &$0, $1, RenderOptions()) }
         let title = grid.line(0)
-        #expect(title.hasPrefix(" runs ─ 2 of 3 shown  best epoch by dev fine root  trees from last  "
-            + "disagree: C vs A "), "\(title)")
+        #expect(
+            title.hasPrefix(
+                " runs ─ 2 of 3 shown  best epoch by dev fine root  trees from last  "
+                    + "disagree: C vs A "), "\(title)")
         #expect(grid.line(1).hasPrefix("     run "))
         #expect(grid.line(2).hasPrefix(" ●A  rnn-base "), "\(grid.line(2))")
         #expect(grid.line(3).hasPrefix(" ■B- rnn2-deep "), "\(grid.line(3))")

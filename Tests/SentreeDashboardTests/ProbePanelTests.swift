@@ -5,8 +5,10 @@ import Testing
 @Suite struct ProbePanelTests {
     /// A snapshot over the fixture's whole vocabulary whose output bias favours `favoured`,
     /// so every node predicts that class: a stand-in for a model that changes its mind.
-    static func snapshot(_ s: DashboardState, favouring favoured: Int, epoch: Int, step: Int) -> ModelSnapshot {
-        let layout = ParameterLayout(ModelConfig(kind: .rnn, dim: 4, vocabularySize: s.setup.vocabulary!.count))
+    static func snapshot(_ s: DashboardState, favouring favoured: Int, epoch: Int, step: Int) -> ModelSnapshot
+    {
+        let layout = ParameterLayout(
+            ModelConfig(kind: .rnn, dim: 4, vocabularySize: s.setup.vocabulary!.count))
         var p = layout.initialParameters(seed: 1)
         let bias = try! #require(layout.tensors.first { $0.name == "bs" })
         for c in 0 ..< 5 { p[bias.range.lowerBound + c] = c == favoured ? 20 : 0 }
@@ -63,7 +65,9 @@ import Testing
         #expect(s.views.probeInput == "(3 (2 not) (3 bad)")
         #expect(s.messageIsError && s.message!.hasPrefix("probe:1:"))
         let status = render(s, width: 120, height: 40).line(39)
-        #expect(status.hasPrefix(" probe (sentence or tree): (3 (2 not) (3 bad)_   Enter add · Esc cancel  probe:1:"))
+        #expect(
+            status.hasPrefix(
+                " probe (sentence or tree): (3 (2 not) (3 bad)_   Enter add · Esc cancel  probe:1:"))
         _ = s.handle(.escape)
         #expect(s.views.probeInput == nil && s.views.probes.isEmpty)
         // Keys typed into the line are text, not commands.
@@ -124,7 +128,8 @@ import Testing
             _ = Self.type(text, into: &s)
         }
         for (epoch, favoured) in [1, 2, 3, 3, 4].enumerated() {
-            s.updateProbes(from: Self.snapshot(s, favouring: favoured, epoch: epoch + 1, step: 4 * (epoch + 1)))
+            s.updateProbes(
+                from: Self.snapshot(s, favouring: favoured, epoch: epoch + 1, step: 4 * (epoch + 1)))
         }
         _ = s.handle(.char("N"))
         s.message = nil
@@ -156,8 +161,9 @@ import Testing
         for epoch in 1 ... 3 {
             var result = Fixture.epochResult(setup, epoch: epoch)
             let snap = ProbePanelTests.snapshot(s, favouring: epoch, epoch: epoch, step: 4 * epoch)
-            result.dev = EvaluationReport(epoch: epoch, step: 4 * epoch, metrics: result.dev.metrics,
-                                          outcomes: result.dev.outcomes, snapshot: snap)
+            result.dev = EvaluationReport(
+                epoch: epoch, step: 4 * epoch, metrics: result.dev.metrics,
+                outcomes: result.dev.outcomes, snapshot: snap)
             s.apply(.epoch(result))
         }
         #expect(s.views.probes[0].history.map(\.root) == [1, 2, 3])

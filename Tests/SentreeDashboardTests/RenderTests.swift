@@ -7,7 +7,9 @@ import Testing
     @Test(arguments: [(79, 24), (80, 23), (60, 20)])
     func tooSmallShowsEnlargeMessage(size: (Int, Int)) throws {
         let grid = render(try Fixture.state(), width: size.0, height: size.1)
-        let lines = grid.text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        let lines = grid.text.split(separator: "\n", omittingEmptySubsequences: false).map {
+            $0.trimmingCharacters(in: .whitespaces)
+        }
         #expect(lines.contains("Terminal too small: \(size.0)x\(size.1)."))
         #expect(lines.contains("Enlarge it to at least 80x24."))
         #expect(lines.contains("Training continues; q quits."))
@@ -26,7 +28,9 @@ import Testing
         #expect(grid.line(1).contains(" 30% ETA 0:00"))
         #expect(grid.line(1).contains("1000 trees/s  lr 0.02"))
         let text = grid.text
-        for title in [" loss ", " accuracy ", " tree ", " dev trees "] { #expect(text.contains(title), "missing \(title)") }
+        for title in [" loss ", " accuracy ", " tree ", " dev trees "] {
+            #expect(text.contains(title), "missing \(title)")
+        }
         #expect(grid.line(size.1 - 1).hasPrefix(" space pause"))
         // Accuracy table: the best epoch is starred.
         #expect(text.contains(" *   1    "))
@@ -51,11 +55,14 @@ import Testing
         setup.config.dropout = 0.5
         var s = DashboardState(setup: setup)
         s.apply(.state(.running))
-        #expect(render(s, width: 80, height: 24).line(0)
-            .hasPrefix(" sentree   rnn d=30  adagrad  l2 0.001  dropout 0.5  batch 25  seed 1   RUNNING "))
+        #expect(
+            render(s, width: 80, height: 24).line(0)
+                .hasPrefix(" sentree   rnn d=30  adagrad  l2 0.001  dropout 0.5  batch 25  seed 1   RUNNING ")
+        )
         setup.config.wordDropout = 1
-        #expect(render(DashboardState(setup: setup), width: 120, height: 40).line(0)
-            .contains("  l2 0.001  dropout 0.5  word dropout 1.0  batch 25  seed 1 "))
+        #expect(
+            render(DashboardState(setup: setup), width: 120, height: 40).line(0)
+                .contains("  l2 0.001  dropout 0.5  word dropout 1.0  batch 25  seed 1 "))
         setup.config.dropout = 0
         setup.config.wordDropout = 0
         #expect(!render(DashboardState(setup: setup), width: 120, height: 40).line(0).contains("dropout"))
@@ -71,8 +78,10 @@ import Testing
         setup.config.adagradEpsilon = 0.001
         var s = DashboardState(setup: setup)
         s.apply(.state(.running))
-        #expect(render(s, width: 130, height: 24).line(0).hasPrefix(" sentree   rnn d=30  adagrad  "
-            + "l2 0.001 (U 0.0001, words 0.0001)  reset every epoch  ε 0.001  batch 25  seed 1 "))
+        #expect(
+            render(s, width: 130, height: 24).line(0).hasPrefix(
+                " sentree   rnn d=30  adagrad  "
+                    + "l2 0.001 (U 0.0001, words 0.0001)  reset every epoch  ε 0.001  batch 25  seed 1 "))
         setup.config.adagradReset = 0
         setup.config.adagradEpsilon = 1e-8
         let plain = render(DashboardState(setup: setup), width: 120, height: 40).line(0)
@@ -89,21 +98,27 @@ import Testing
         var s = DashboardState(setup: setup)
         s.apply(.state(.running))
         let line = render(s, width: 80, height: 24).line(0)
-        #expect(line.hasPrefix(" sentree   rnn d=30  adagrad  l2 0.001  dropout 0.5   RUNNING   run "), "\(line)")
-        s.writeFailure = WriteFailure(path: "runs/test/last.safetensors", what: "last",
-                                      error: "No space left on device", consecutive: 1)
+        #expect(
+            line.hasPrefix(" sentree   rnn d=30  adagrad  l2 0.001  dropout 0.5   RUNNING   run "), "\(line)")
+        s.writeFailure = WriteFailure(
+            path: "runs/test/last.safetensors", what: "last",
+            error: "No space left on device", consecutive: 1)
         let failing = render(s, width: 80, height: 24).line(0)
-        #expect(failing.hasPrefix(" sentree   rnn d=30  adagrad  l2 0.001  dropout 0.5   RUNNING   SAVE FAILED "),
-                "\(failing)")
+        #expect(
+            failing.hasPrefix(" sentree   rnn d=30  adagrad  l2 0.001  dropout 0.5   RUNNING   SAVE FAILED "),
+            "\(failing)")
         // Wide enough, nothing is left out.
-        #expect(render(s, width: 140, height: 40).line(0).contains("reset every epoch  batch 25  seed 1   RUNNING"))
+        #expect(
+            render(s, width: 140, height: 40).line(0).contains(
+                "reset every epoch  batch 25  seed 1   RUNNING"))
     }
 
     /// A failing disk stays in the header until a save succeeds, and the status bar says why.
     @Test func writeFailuresShowUntilASaveSucceeds() throws {
         var s = try Fixture.state()
-        let failure = WriteFailure(path: "runs/test/last.safetensors", what: "last",
-                                   error: "No space left on device", consecutive: 1)
+        let failure = WriteFailure(
+            path: "runs/test/last.safetensors", what: "last",
+            error: "No space left on device", consecutive: 1)
         s.apply(.writeFailed(failure))
         var grid = render(s, width: 120, height: 40)
         #expect(grid.line(0).contains(" RUNNING   SAVE FAILED "), "\(grid.line(0))")
@@ -136,13 +151,16 @@ import Testing
             guard let bar = line.firstIndex(of: "│") else { return nil }
             return line[line.index(after: bar)...]
         }
-        let expected = [("A great film !", 0), ("A great film", 1), ("A", 2), ("great film", 2),
-                        ("great", 3), ("film", 3), ("!", 1)]
+        let expected = [
+            ("A great film !", 0), ("A great film", 1), ("A", 2), ("great film", 2),
+            ("great", 3), ("film", 3), ("!", 1),
+        ]
         var next = 0
         for (phrase, depth) in expected {
             let match = treeLines[next...].firstIndex { line in
                 let indent = line.prefix { $0 == " " }.count
-                return indent == 2 * depth && line.dropFirst(indent).first?.isNumber == true && line.hasSuffix(" " + phrase)
+                return indent == 2 * depth && line.dropFirst(indent).first?.isNumber == true
+                    && line.hasSuffix(" " + phrase)
             }
             let found = try #require(match, "no line for '\(phrase)' at depth \(depth) after line \(next)")
             next = found + 1
@@ -164,8 +182,11 @@ import Testing
         let nonASCII = grid.text.unicodeScalars.filter { !$0.isASCII }
         // Sentences are the only text that may carry non-ASCII; this fixture has none.
         #expect(nonASCII.isEmpty, "non-ASCII: \(String(String.UnicodeScalarView(nonASCII)))")
-        #expect(render(s, width: 100, height: 30).text.unicodeScalars.contains { (0x2800 ... 0x28FF).contains($0.value) },
-                "braille expected in unicode mode")
+        #expect(
+            render(s, width: 100, height: 30).text.unicodeScalars.contains {
+                (0x2800 ... 0x28FF).contains($0.value)
+            },
+            "braille expected in unicode mode")
     }
 
     @Test func helpOverlayListsEveryKey() throws {

@@ -25,8 +25,9 @@ import Testing
     @Test(arguments: [80, 120])
     func twoSeedsDifferInTheRunsTable(width: Int) {
         var grid = CellGrid(width: width, height: 4)
-        renderRuns(RunsPanelInput(runs: Self.seeds()), &grid, Rect(x: 0, y: 0, width: width, height: 4),
-                   RenderOptions())
+        renderRuns(
+            RunsPanelInput(runs: Self.seeds()), &grid, Rect(x: 0, y: 0, width: width, height: 4),
+            RenderOptions())
         let header = grid.line(1), a = grid.line(2), b = grid.line(3)
         #expect(header.contains(" seed "), "\(header)")
         #expect(a != b, "\(a)\n\(b)")

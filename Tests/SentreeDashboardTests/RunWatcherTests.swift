@@ -18,16 +18,19 @@ import Testing
         let vocabulary = Vocabulary.build(from: dev, lowercase: true)
         let model = ModelConfig(kind: .rnn, dim: 4, vocabularySize: vocabulary.words.count)
         let layout = ParameterLayout(model)
-        let progress = TrainingProgress(epochsCompleted: epoch, stepInEpoch: 0, globalStep: 4 * epoch, learningRate: 0.02,
-                                        bestFineRoot: 0.5, bestEpoch: epoch, elapsedSeconds: 1)
-        return Checkpoint(config: TrainingConfig(), model: model, parameters: layout.initialParameters(seed: seed),
-                          optimizerState: [], vocabulary: vocabulary.words, lowercase: true, progress: progress,
-                          history: [])
+        let progress = TrainingProgress(
+            epochsCompleted: epoch, stepInEpoch: 0, globalStep: 4 * epoch, learningRate: 0.02,
+            bestFineRoot: 0.5, bestEpoch: epoch, elapsedSeconds: 1)
+        return Checkpoint(
+            config: TrainingConfig(), model: model, parameters: layout.initialParameters(seed: seed),
+            optimizerState: [], vocabulary: vocabulary.words, lowercase: true, progress: progress,
+            history: [])
     }
 
     func epoch(_ e: Int) -> EpochRecord {
-        EpochRecord(epoch: e, trainLoss: 1, fineAll: 0.7, fineRoot: 0.4, binaryRoot: 0.8, binaryAll: 0.85, seconds: 1,
-                    treesPerSecond: 100, learningRate: 0.02)
+        EpochRecord(
+            epoch: e, trainLoss: 1, fineAll: 0.7, fineRoot: 0.4, binaryRoot: 0.8, binaryAll: 0.85, seconds: 1,
+            treesPerSecond: 100, learningRate: 0.02)
     }
 
     /// A run with one epoch logged and a `best` checkpoint.
@@ -85,7 +88,9 @@ import Testing
         try handle.close()
         try MetricsLog(path: path + "/metrics.jsonl").appendEpoch(epoch(3))
         watcher.poll(&s)
-        #expect(s.messageIsError && s.message == "\(path)/metrics.jsonl: line 3: not a JSON object (line skipped)")
+        #expect(
+            s.messageIsError && s.message == "\(path)/metrics.jsonl: line 3: not a JSON object (line skipped)"
+        )
         #expect(s.compare?.runs.first?.epochs.map(\.epoch) == [1, 2, 3])
     }
 

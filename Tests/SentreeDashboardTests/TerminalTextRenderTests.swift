@@ -14,8 +14,9 @@ import Testing
     @Test func searchTextAndRunPathAreSanitizedOnScreen() throws {
         var s = try Fixture.state()
         s.search = "zz\u{1B}]0;x\u{7}"
-        s.setup = DashboardSetup(config: s.setup.config, dev: s.setup.dev, devWordIDs: s.setup.devWordIDs,
-                                 runDirectory: "runs/\u{1B}[2J", stepsPerEpoch: 4, startEpoch: 0)
+        s.setup = DashboardSetup(
+            config: s.setup.config, dev: s.setup.dev, devWordIDs: s.setup.devWordIDs,
+            runDirectory: "runs/\u{1B}[2J", stepsPerEpoch: 4, startEpoch: 0)
         let grid = render(s, width: 200, height: 40)
         #expect(grid.text.contains("no dev sentence contains 'zz\\x1b]0;x\\x07'"))
         #expect(grid.line(0).contains("run runs/\\x1b[2J"))

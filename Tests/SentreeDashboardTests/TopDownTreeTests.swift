@@ -12,16 +12,18 @@ import Testing
     @Test func nodesSitOverTheirChildrenAndWordsAlongTheBottom() throws {
         let tb = try Treebank.parse("(3 (2 not) (3 (2 very) (4 good)))", source: "t")
         // Post-order: not, very, good, (very good), root.
-        let prediction = TreePrediction(probabilities: Array(repeating: [0.2, 0.2, 0.2, 0.2, 0.2], count: 5),
-                                        predicted: [2, 2, 4, 3, 1])
+        let prediction = TreePrediction(
+            probabilities: Array(repeating: [0.2, 0.2, 0.2, 0.2, 0.2], count: 5),
+            predicted: [2, 2, 4, 3, 1])
         let d = TopDownDrawing(tb, tree: 0, prediction: prediction, unicode: true)
         #expect(d.width == TopDownDrawing.width(of: tb, tree: 0) && d.width == 13)
-        #expect(rows(d) == [
-            " ┌──1──┐     ",
-            " 2   ┌─3──┐  ",
-            " │   2    4  ",
-            "not very good",
-        ])
+        #expect(
+            rows(d) == [
+                " ┌──1──┐     ",
+                " 2   ┌─3──┐  ",
+                " │   2    4  ",
+                "not very good",
+            ])
         // Each node's mark is coloured by its predicted class.
         var grid = CellGrid(width: 13, height: 4)
         d.draw(into: &grid, Rect(x: 0, y: 0, width: 13, height: 4), scroll: 0)
@@ -35,8 +37,9 @@ import Testing
     @Test func tTogglesAndFallsBackWhenTooWide() throws {
         var s = try Fixture.state()
         s.selectedTree = 2
-        s.prediction = TreePrediction(probabilities: Array(repeating: [0, 0, 0, 0, 1], count: 7),
-                                      predicted: [2, 4, 2, 4, 4, 2, 4])
+        s.prediction = TreePrediction(
+            probabilities: Array(repeating: [0, 0, 0, 0, 1], count: 7),
+            predicted: [2, 4, 2, 4, 4, 2, 4])
         _ = s.handle(.char("t"))
         #expect(s.views.drawing == .topDown)
         var text = render(s, width: 120, height: 40).text
@@ -45,7 +48,8 @@ import Testing
         // The tree panel at 120x40 is 65 columns; a longer sentence does not fit.
         var long = try Fixture.setup()
         let words = (1 ... 12).map { "(2 word\($0))" }
-        long.dev = try Treebank.parse(words.dropFirst().reduce(words[0]) { "(2 \($0) \($1))" }, source: "long")
+        long.dev = try Treebank.parse(
+            words.dropFirst().reduce(words[0]) { "(2 \($0) \($1))" }, source: "long")
         long.devWordIDs = Array(repeating: 0, count: long.dev.nodeCount)
         var wide = DashboardState(setup: long)
         wide.views.drawing = .topDown
@@ -60,8 +64,9 @@ import Testing
     func snapshots(size: (Int, Int)) throws {
         var s = try Fixture.state()
         s.selectedTree = 0
-        s.prediction = TreePrediction(probabilities: Array(repeating: [0, 0, 0, 1, 0], count: 7),
-                                      predicted: [2, 2, 3, 3, 2, 3, 3])
+        s.prediction = TreePrediction(
+            probabilities: Array(repeating: [0, 0, 0, 1, 0], count: 7),
+            predicted: [2, 2, 3, 3, 2, 3, 3])
         s.views.drawing = .topDown
         expectSnapshot(render(s, width: size.0, height: size.1), "topdown-\(size.0)x\(size.1)")
     }

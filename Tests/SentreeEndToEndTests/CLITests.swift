@@ -9,15 +9,19 @@ import SentreeCore
 
 /// The built `sentree` executable: the first directory above the test bundle that holds it.
 let sentreeBinary: String? = {
-    var starts = [URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath(), Bundle.main.bundleURL]
+    var starts = [
+        URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath(), Bundle.main.bundleURL,
+    ]
     if let override = ProcessInfo.processInfo.environment["SENTREE_BINARY"] { return override }
     while let start = starts.popLast() {
         var dir = start
         for _ in 0 ..< 6 {
             let candidate = dir.appendingPathComponent("sentree").path
             var isDirectory: ObjCBool = false
-            if FileManager.default.fileExists(atPath: candidate, isDirectory: &isDirectory), !isDirectory.boolValue,
-               FileManager.default.isExecutableFile(atPath: candidate) {
+            if FileManager.default.fileExists(atPath: candidate, isDirectory: &isDirectory),
+                !isDirectory.boolValue,
+                FileManager.default.isExecutableFile(atPath: candidate)
+            {
                 return candidate
             }
             dir = dir.deletingLastPathComponent()
@@ -40,7 +44,9 @@ struct Run: Sendable {
 /// through files so that neither pipe can fill up and block the child. `directory` is its
 /// working directory (default: the test's).
 func sentree(_ arguments: [String], input: String? = nil, directory: String? = nil) throws -> Run {
-    let binary = try #require(sentreeBinary, "sentree executable not found next to the test bundle; run `swift build -c release` first")
+    let binary = try #require(
+        sentreeBinary,
+        "sentree executable not found next to the test bundle; run `swift build -c release` first")
     let dir = try temporaryDirectory("sentree-run")
     defer { try? FileManager.default.removeItem(atPath: dir) }
     let outPath = dir + "/stdout", errPath = dir + "/stderr"
@@ -64,9 +70,10 @@ func sentree(_ arguments: [String], input: String? = nil, directory: String? = n
     process.waitUntilExit()
     try out.close()
     try err.close()
-    return Run(status: process.terminationStatus,
-               stdout: try String(contentsOfFile: outPath, encoding: .utf8),
-               stderr: try String(contentsOfFile: errPath, encoding: .utf8))
+    return Run(
+        status: process.terminationStatus,
+        stdout: try String(contentsOfFile: outPath, encoding: .utf8),
+        stderr: try String(contentsOfFile: errPath, encoding: .utf8))
 }
 
 func temporaryDirectory(_ tag: String) throws -> String {
@@ -102,14 +109,17 @@ func syntheticTreebank(trees: Int, seed: UInt64) -> String {
 
 /// The settings a run recorded in its `run.json`.
 func storedConfig(_ run: String) throws -> TrainingConfig {
-    try JSONDecoder().decode(TrainingConfig.self, from: Data(contentsOf: URL(fileURLWithPath: run + "/run.json")))
+    try JSONDecoder().decode(
+        TrainingConfig.self, from: Data(contentsOf: URL(fileURLWithPath: run + "/run.json")))
 }
 
 /// A data directory with train.txt (40 trees) and dev.txt (15 trees).
 func makeDataDirectory() throws -> String {
     let dir = try temporaryDirectory("sentree-data")
-    try syntheticTreebank(trees: 40, seed: 1).write(toFile: dir + "/train.txt", atomically: true, encoding: .utf8)
-    try syntheticTreebank(trees: 15, seed: 2).write(toFile: dir + "/dev.txt", atomically: true, encoding: .utf8)
+    try syntheticTreebank(trees: 40, seed: 1).write(
+        toFile: dir + "/train.txt", atomically: true, encoding: .utf8)
+    try syntheticTreebank(trees: 15, seed: 2).write(
+        toFile: dir + "/dev.txt", atomically: true, encoding: .utf8)
     return dir
 }
 
@@ -152,18 +162,28 @@ let badTrees: [BadTree] = [
     BadTree(name: "unbalanced (extra ')')", line: "(2 (2 a) (2 b)))", column: 16, message: "unexpected ')'"),
     BadTree(name: "label outside 0-4", line: "(2 (7 a) (2 b))", column: 5, message: "label 7 is outside 0-4"),
     BadTree(name: "negative label", line: "(-1 (2 a) (2 b))", column: 2, message: "outside 0-4"),
-    BadTree(name: "non-integer label", line: "(x (2 a) (2 b))", column: 2, message: "expected a label 0-4, found 'x'"),
+    BadTree(
+        name: "non-integer label", line: "(x (2 a) (2 b))", column: 2,
+        message: "expected a label 0-4, found 'x'"),
     BadTree(name: "one child", line: "(2 (2 a))", column: 1, message: "exactly two children, found 1"),
-    BadTree(name: "three children", line: "(2 (2 a) (2 b) (2 c))", column: 1, message: "exactly two children, found 3"),
+    BadTree(
+        name: "three children", line: "(2 (2 a) (2 b) (2 c))", column: 1,
+        message: "exactly two children, found 3"),
     BadTree(name: "empty word", line: "(2 (2 a) (2 ))", column: 13, message: "empty word"),
-    BadTree(name: "trailing junk", line: "(2 (2 a) (2 b)) junk", column: 17, message: "unexpected text after the end of the tree"),
-    BadTree(name: "absurd depth", line: String(repeating: "(2 ", count: 1500) + "a" + String(repeating: ")", count: 1500),
-            column: 3 * 1000 + 1, message: "nested deeper than 1000"),
+    BadTree(
+        name: "trailing junk", line: "(2 (2 a) (2 b)) junk", column: 17,
+        message: "unexpected text after the end of the tree"),
+    BadTree(
+        name: "absurd depth",
+        line: String(repeating: "(2 ", count: 1500) + "a" + String(repeating: ")", count: 1500),
+        column: 3 * 1000 + 1, message: "nested deeper than 1000"),
 ]
 
 /// Checks that a run failed with exactly one stderr line `file:line:column: message`.
-func expectLocatedError(_ r: Run, file: String, line: Int, column: Int, message: String,
-                        sourceLocation: SourceLocation = #_sourceLocation) {
+func expectLocatedError(
+    _ r: Run, file: String, line: Int, column: Int, message: String,
+    sourceLocation: SourceLocation = #_sourceLocation
+) {
     #expect(r.status == 1, "exit status", sourceLocation: sourceLocation)
     #expect(r.errorLines.count == 1, "stderr: \(r.stderr)", sourceLocation: sourceLocation)
     let first = r.errorLines.first ?? ""
@@ -181,7 +201,8 @@ func expectLocatedError(_ r: Run, file: String, line: Int, column: Int, message:
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let file = dir + "/bad.txt"
         // The bad tree is on line 3, after a good tree and a blank line.
-        try "(3 (2 a) (3 good))\n\n\(bad.line)\n(2 fine)\n".write(toFile: file, atomically: true, encoding: .utf8)
+        try "(3 (2 a) (3 good))\n\n\(bad.line)\n(2 fine)\n".write(
+            toFile: file, atomically: true, encoding: .utf8)
         let r = try sentree(["eval", "--checkpoint", shared.run + "/best.safetensors", "--data", file])
         expectLocatedError(r, file: file, line: 3, column: bad.column, message: bad.message)
         #expect(r.stdout.isEmpty)
@@ -194,7 +215,8 @@ func expectLocatedError(_ r: Run, file: String, line: Int, column: Int, message:
         let train = data + "/train.txt"
         let good = try String(contentsOfFile: train, encoding: .utf8)
         try (good + bad.line + "\n").write(toFile: train, atomically: true, encoding: .utf8)
-        let r = try sentree(["train", "--data", data, "--out", data + "/run", "--epochs", "1"] + trainOptions)
+        let r = try sentree(
+            ["train", "--data", data, "--out", data + "/run", "--epochs", "1"] + trainOptions)
         expectLocatedError(r, file: train, line: 41, column: bad.column, message: bad.message)
         #expect(!FileManager.default.fileExists(atPath: data + "/run/last.safetensors"))
     }
@@ -226,13 +248,18 @@ func expectLocatedError(_ r: Run, file: String, line: Int, column: Int, message:
         duplicated.vocabulary[duplicated.vocabulary.count - 1] = duplicated.vocabulary[1]
         try duplicated.write(to: dir + "/dup.safetensors")
         for command in ["eval", "predict"] {
-            let r = try sentree([command, "--checkpoint", dir + "/dup.safetensors"]
-                                + (command == "eval" ? ["--data", shared.data + "/dev.txt"] : ["(2 good)"]))
+            let r = try sentree(
+                [command, "--checkpoint", dir + "/dup.safetensors"]
+                    + (command == "eval" ? ["--data", shared.data + "/dev.txt"] : ["(2 good)"]))
             #expect(r.status == 1, "\(command): \(r.stderr)")
-            #expect(r.errorLines.count == 1 && r.stderr.contains(dir + "/dup.safetensors") && r.stderr.contains("twice"),
-                    "\(command): \(r.stderr)")
+            #expect(
+                r.errorLines.count == 1 && r.stderr.contains(dir + "/dup.safetensors")
+                    && r.stderr.contains("twice"),
+                "\(command): \(r.stderr)")
         }
-        let missing = try sentree(["eval", "--checkpoint", dir + "/nope.safetensors", "--data", shared.data + "/dev.txt"])
+        let missing = try sentree([
+            "eval", "--checkpoint", dir + "/nope.safetensors", "--data", shared.data + "/dev.txt",
+        ])
         #expect(missing.status == 1)
         #expect(missing.errorLines.count == 1 && missing.stderr.contains(dir + "/nope.safetensors"))
     }
@@ -252,7 +279,9 @@ func expectLocatedError(_ r: Run, file: String, line: Int, column: Int, message:
             let fields = line.split(separator: " ").map(String.init)
             guard let name = fields.first else { continue }
             // "name  count   error" per tensor; "overall  error  (threshold 1e-06)".
-            if tensors.contains(name), fields.count == 3, Int(fields[1]) != nil { errors[name] = Double(fields[2]) }
+            if tensors.contains(name), fields.count == 3, Int(fields[1]) != nil {
+                errors[name] = Double(fields[2])
+            }
             if name == "overall", fields.count > 1 { errors[name] = Double(fields[1]) }
         }
         #expect(Set(errors.keys) == Set(tensors + ["overall"]), "\(r.stdout)")
@@ -278,7 +307,8 @@ func expectLocatedError(_ r: Run, file: String, line: Int, column: Int, message:
         }
         let records = try MetricsLog.readEpochs(from: shared.run + "/metrics.jsonl")
         #expect(records.map(\.epoch) == [1, 2, 3, 4])
-        let lines = try String(contentsOfFile: shared.run + "/metrics.jsonl", encoding: .utf8).split(separator: "\n")
+        let lines = try String(contentsOfFile: shared.run + "/metrics.jsonl", encoding: .utf8).split(
+            separator: "\n")
         #expect(lines.count == 4)
         for name in ["best.safetensors", "last.safetensors"] {
             #expect(FileManager.default.fileExists(atPath: shared.run + "/" + name))
@@ -287,21 +317,30 @@ func expectLocatedError(_ r: Run, file: String, line: Int, column: Int, message:
         #expect(last.progress.epochsCompleted == 4)
         #expect(last.history == records)
         let entries = try FileManager.default.contentsOfDirectory(atPath: shared.run).sorted()
-        #expect(entries == ["best.safetensors", "last.safetensors", "metrics.jsonl", "run.json", "sentree.lock"])
+        #expect(
+            entries == ["best.safetensors", "last.safetensors", "metrics.jsonl", "run.json", "sentree.lock"])
     }
 
     @Test func evalJSONMatchesTheBestLoggedEpochExactly() throws {
         let shared = try trained()
-        let r = try sentree(["eval", "--checkpoint", shared.run + "/best.safetensors", "--data", shared.data + "/dev.txt", "--json"])
+        let r = try sentree([
+            "eval", "--checkpoint", shared.run + "/best.safetensors", "--data", shared.data + "/dev.txt",
+            "--json",
+        ])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.outputLines.count == 1)
-        let object = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
-        #expect(Set(object.keys).isSuperset(of: ["fine_all", "fine_root", "binary_root", "binary_all",
-                                                 "confusion_root", "confusion_all", "trees", "nodes"]))
+        let object = try #require(
+            try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        #expect(
+            Set(object.keys).isSuperset(of: [
+                "fine_all", "fine_root", "binary_root", "binary_all",
+                "confusion_root", "confusion_all", "trees", "nodes",
+            ]))
         #expect(object["trees"] as? Int == 15)
         let records = try MetricsLog.readEpochs(from: shared.run + "/metrics.jsonl")
         // The best epoch is the first with the highest fine root (later ties do not replace it).
-        let best = try #require(records.reduce(nil as EpochRecord?) { b, r in b.map { r.fineRoot > $0.fineRoot ? r : $0 } ?? r })
+        let best = try #require(
+            records.reduce(nil as EpochRecord?) { b, r in b.map { r.fineRoot > $0.fineRoot ? r : $0 } ?? r })
         // JSONDecoder, not JSONSerialization: on Linux the latter parses some doubles 1 ulp off.
         struct Scores: Decodable {
             let fine_all, fine_root, binary_root, binary_all: Double
@@ -324,11 +363,13 @@ func expectLocatedError(_ r: Run, file: String, line: Int, column: Int, message:
         let dir = try temporaryDirectory("sentree-resume")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let run = dir + "/run"
-        let first = try sentree(["train", "--data", shared.data, "--out", run, "--epochs", "2"] + trainOptions)
+        let first = try sentree(
+            ["train", "--data", shared.data, "--out", run, "--epochs", "2"] + trainOptions)
         #expect(first.status == 0, "\(first.stderr)")
         #expect(try MetricsLog.readEpochs(from: run + "/metrics.jsonl").map(\.epoch) == [1, 2])
 
-        let second = try sentree(["train", "--data", shared.data, "--resume", run, "--epochs", "4"] + trainOptions)
+        let second = try sentree(
+            ["train", "--data", shared.data, "--resume", run, "--epochs", "4"] + trainOptions)
         #expect(second.status == 0, "\(second.stderr)")
         #expect(second.stdout.contains("resuming after epoch 2"))
         let epochLines = second.outputLines.filter { $0.hasPrefix("epoch ") }
@@ -350,8 +391,13 @@ func expectLocatedError(_ r: Run, file: String, line: Int, column: Int, message:
     /// Lines of `predict` output that describe a node: indentation, label, class name, probability.
     func nodeLines(_ output: String) -> [(label: Int, probability: Double, line: String)] {
         output.split(separator: "\n").compactMap { line in
-            guard let m = line.firstMatch(of: /^ *([0-4]) (very negative|negative|neutral|positive|very positive) +([01]\.[0-9][0-9])(?=  )/),
-                  let label = Int(m.1), let p = Double(m.3) else { return nil }
+            guard
+                let m = line.firstMatch(
+                    of:
+                        /^ *([0-4]) (very negative|negative|neutral|positive|very positive) +([01]\.[0-9][0-9])(?=  )/
+                ),
+                let label = Int(m.1), let p = Double(m.3)
+            else { return nil }
             return (label, p, String(line))
         }
     }
@@ -387,8 +433,10 @@ func expectLocatedError(_ r: Run, file: String, line: Int, column: Int, message:
         let line = r.errorLines.first ?? ""
         #expect(line.contains("<argument 1>:1:22: "), "\(line)")
         #expect(line.contains("expected ')'"))
-        let three = try sentree(["predict", "--checkpoint", shared.run, "--trees",
-                                 "(2 fine)", "((a) (b) (c))"])
+        let three = try sentree([
+            "predict", "--checkpoint", shared.run, "--trees",
+            "(2 fine)", "((a) (b) (c))",
+        ])
         #expect(three.status == 1)
         #expect(three.errorLines.count == 1 && three.stderr.contains("<argument 2>:1:1: "), "\(three.stderr)")
         // The first input is still answered.

@@ -71,4 +71,3 @@ private func oneEpochRun(_ tag: String) throws -> (dir: String, run: String) {
         #expect(r.stderr.contains("threads must be from 1 to 256"), "\(r.stderr)")
     }
 }
-

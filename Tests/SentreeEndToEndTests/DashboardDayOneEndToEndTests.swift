@@ -45,8 +45,10 @@ import Testing
         #expect(dashboard.waitForExit(run)?.contains("EXIT=0") == true)
         let screen = try tmux.waitFor(10, "summary after the dashboard") { $0.contains("best dev fine root") }
         let line = try #require(screen.split(separator: "\n").first { $0.hasPrefix("best dev fine root") })
-        #expect(line.range(of: #"^best dev fine root \d+\.\d\d% at epoch \d+ \(fine all \d+\.\d\d%, "#
-                           + #"binary root \d+\.\d\d%\): "#, options: .regularExpression) != nil, "\(line)")
+        #expect(
+            line.range(
+                of: #"^best dev fine root \d+\.\d\d% at epoch \d+ \(fine all \d+\.\d\d%, "#
+                    + #"binary root \d+\.\d\d%\): "#, options: .regularExpression) != nil, "\(line)")
         let joined = screen.replacingOccurrences(of: "\n", with: "")
         #expect(joined.contains(run + "/best.safetensors"), "\(screen)")
     }
@@ -56,8 +58,9 @@ import Testing
     @Test(.enabled(if: tmuxPath != nil && sentreeBinary != nil))
     func linesEditLikeAShellAndDDeletesAProbe() throws {
         let tmux = TmuxSession()
-        let run = try dashboard.startTraining(tmux, width: 120, height: 40, environment: "",
-                                              arguments: "--probe '(3 (2 not) (1 bad))'")
+        let run = try dashboard.startTraining(
+            tmux, width: 120, height: 40, environment: "",
+            arguments: "--probe '(3 (2 not) (1 bad))'")
         _ = try tmux.waitFor(60, "first epoch") { $0.contains("best epoch") }
         try tmux.keys("i")
         try tmux.run(["send-keys", "-t", "s", "-l", "a dull movie"])
@@ -111,7 +114,8 @@ extension DashboardDayOneEndToEndTests {
         let run = try temporaryDirectory("sentree-dash-run")
         let binary = try #require(sentreeBinary)
         let tmux = TmuxSession()
-        let command = "\(binary) train --data \(data) --out \(run) --epochs 2 --batch-size 2 --lr 0.001 "
+        let command =
+            "\(binary) train --data \(data) --out \(run) --epochs 2 --batch-size 2 --lr 0.001 "
             + "--dim 8 --threads 1; echo EXIT=$? > \(run)/exit; sleep 60"
         try tmux.run(["new-session", "-d", "-x", "120", "-y", "40", "-s", "s", command])
         _ = try tmux.waitFor(60, "the run done") { $0.contains(" DONE ") && $0.contains("epoch 2/2") }

@@ -61,7 +61,8 @@ final class TmuxSession {
 /// "step N/M" from the header: the step counter inside the current epoch and the epoch.
 func stepCounter(_ screen: String) -> String? {
     guard let line = screen.split(separator: "\n").dropFirst().first,
-          let range = line.range(of: #"epoch \d+/\d+  step \d+"#, options: .regularExpression) else { return nil }
+        let range = line.range(of: #"epoch \d+/\d+  step \d+"#, options: .regularExpression)
+    else { return nil }
     return String(line[range])
 }
 
@@ -69,17 +70,21 @@ func stepCounter(_ screen: String) -> String? {
     @Test(.enabled(if: tmuxPath != nil && sentreeBinary != nil))
     func personDrivesTheDashboard() throws {
         let data = try temporaryDirectory("sentree-dash-data")
-        try syntheticTreebank(trees: 60, seed: 11).write(toFile: data + "/train.txt", atomically: true, encoding: .utf8)
-        try syntheticTreebank(trees: 20, seed: 12).write(toFile: data + "/dev.txt", atomically: true, encoding: .utf8)
+        try syntheticTreebank(trees: 60, seed: 11).write(
+            toFile: data + "/train.txt", atomically: true, encoding: .utf8)
+        try syntheticTreebank(trees: 20, seed: 12).write(
+            toFile: data + "/dev.txt", atomically: true, encoding: .utf8)
         let run = try temporaryDirectory("sentree-dash-run")
         let binary = try #require(sentreeBinary)
         let tmux = TmuxSession()
-        let command = "\(binary) train --data \(data) --out \(run) --epochs 1000000 --batch-size 2 --lr 0.001 --dim 8 --threads 1; echo EXIT=$? > \(run)/exit; sleep 60"
+        let command =
+            "\(binary) train --data \(data) --out \(run) --epochs 1000000 --batch-size 2 --lr 0.001 --dim 8 --threads 1; echo EXIT=$? > \(run)/exit; sleep 60"
         try tmux.run(["new-session", "-d", "-x", "120", "-y", "40", "-s", "s", command])
 
         // Every panel appears, with dev metrics after the first epoch.
         var screen = try tmux.waitFor(60, "all panels") {
-            $0.contains(" sentree ") && $0.contains("RUNNING") && $0.contains(" loss ") && $0.contains(" accuracy ")
+            $0.contains(" sentree ") && $0.contains("RUNNING") && $0.contains(" loss ")
+                && $0.contains(" accuracy ")
                 && $0.contains(" tree ") && $0.contains(" dev trees ") && $0.contains("best epoch")
         }
         #expect(screen.contains("rnn d=8"))
@@ -103,7 +108,9 @@ func stepCounter(_ screen: String) -> String? {
         try tmux.keys("p")
         screen = try tmux.waitFor(30, "RUNNING again") { $0.contains("RUNNING") }
         try tmux.keys("j", "j", "Enter")
-        screen = try tmux.waitFor(30, "tree 3 in the tree view") { $0.contains(" tree ") && $0.contains("3/20") }
+        screen = try tmux.waitFor(30, "tree 3 in the tree view") {
+            $0.contains(" tree ") && $0.contains("3/20")
+        }
 
         // Help overlay opens and closes.
         try tmux.keys("?")
@@ -118,7 +125,9 @@ func stepCounter(_ screen: String) -> String? {
         while Date() < deadline && !FileManager.default.fileExists(atPath: run + "/exit") { usleep(100_000) }
         let exit = try String(contentsOfFile: run + "/exit", encoding: .utf8)
         #expect(exit.trimmingCharacters(in: .whitespacesAndNewlines) == "EXIT=0")
-        #expect(try tmux.run(["display", "-p", "-t", "s", "#{alternate_on}"]).trimmingCharacters(in: .whitespacesAndNewlines) == "0")
+        #expect(
+            try tmux.run(["display", "-p", "-t", "s", "#{alternate_on}"]).trimmingCharacters(
+                in: .whitespacesAndNewlines) == "0")
         #expect(FileManager.default.fileExists(atPath: run + "/last.safetensors"))
     }
 
@@ -127,8 +136,9 @@ func stepCounter(_ screen: String) -> String? {
     @Test(.enabled(if: tmuxPath != nil && sentreeBinary != nil))
     func hangupSavesLastAndExits129() throws {
         let tmux = TmuxSession()
-        let run = try startTraining(tmux, width: 120, height: 40, environment: "",
-                                    arguments: "--save-interval 3600")
+        let run = try startTraining(
+            tmux, width: 120, height: 40, environment: "",
+            arguments: "--save-interval 3600")
         _ = try tmux.waitFor(60, "the dashboard") { $0.contains("RUNNING") }
         #expect(!FileManager.default.fileExists(atPath: run + "/last.safetensors"))
         // What a closing terminal does to the program in it, without closing the test's tmux.
@@ -142,14 +152,19 @@ func stepCounter(_ screen: String) -> String? {
     }
 
     /// Starts `sentree train` on a small synthetic treebank in a fresh tmux session.
-    func startTraining(_ tmux: TmuxSession, width: Int, height: Int, environment: String,
-                       arguments: String = "") throws -> String {
+    func startTraining(
+        _ tmux: TmuxSession, width: Int, height: Int, environment: String,
+        arguments: String = ""
+    ) throws -> String {
         let data = try temporaryDirectory("sentree-dash-data")
-        try syntheticTreebank(trees: 30, seed: 13).write(toFile: data + "/train.txt", atomically: true, encoding: .utf8)
-        try syntheticTreebank(trees: 10, seed: 14).write(toFile: data + "/dev.txt", atomically: true, encoding: .utf8)
+        try syntheticTreebank(trees: 30, seed: 13).write(
+            toFile: data + "/train.txt", atomically: true, encoding: .utf8)
+        try syntheticTreebank(trees: 10, seed: 14).write(
+            toFile: data + "/dev.txt", atomically: true, encoding: .utf8)
         let run = try temporaryDirectory("sentree-dash-run")
         let binary = try #require(sentreeBinary)
-        let command = "\(environment) \(binary) train --data \(data) --out \(run) --epochs 1000000 --batch-size 2 --lr 0.001 --dim 8 --threads 1 \(arguments); echo EXIT=$? > \(run)/exit; sleep 60"
+        let command =
+            "\(environment) \(binary) train --data \(data) --out \(run) --epochs 1000000 --batch-size 2 --lr 0.001 --dim 8 --threads 1 \(arguments); echo EXIT=$? > \(run)/exit; sleep 60"
         try tmux.run(["new-session", "-d", "-x", String(width), "-y", String(height), "-s", "s", command])
         return run
     }
@@ -164,24 +179,34 @@ func stepCounter(_ screen: String) -> String? {
     func tooSmallTerminalKeepsTrainingAndCtrlCRestores() throws {
         let tmux = TmuxSession()
         let run = try startTraining(tmux, width: 70, height: 20, environment: "")
-        _ = try tmux.waitFor(60, "enlarge message") { $0.contains("Terminal too small: 70x20") && $0.contains("Training continues") }
+        _ = try tmux.waitFor(60, "enlarge message") {
+            $0.contains("Terminal too small: 70x20") && $0.contains("Training continues")
+        }
         // Training goes on behind the message: epochs reach the metrics log.
         let deadline = Date().addingTimeInterval(30)
-        while Date() < deadline && ((try? String(contentsOfFile: run + "/metrics.jsonl", encoding: .utf8)) ?? "").isEmpty { usleep(100_000) }
-        #expect(((try? String(contentsOfFile: run + "/metrics.jsonl", encoding: .utf8)) ?? "").contains("fine_root"))
+        while Date() < deadline
+            && ((try? String(contentsOfFile: run + "/metrics.jsonl", encoding: .utf8)) ?? "").isEmpty
+        { usleep(100_000) }
+        #expect(
+            ((try? String(contentsOfFile: run + "/metrics.jsonl", encoding: .utf8)) ?? "").contains(
+                "fine_root"))
         // Ctrl-C stops training, saves last and restores the terminal (status 130).
         try tmux.keys("C-c")
         #expect(waitForExit(run)?.contains("EXIT=130") == true)
         #expect(FileManager.default.fileExists(atPath: run + "/last.safetensors"))
-        #expect(try tmux.run(["display", "-p", "-t", "s", "#{alternate_on}"]).trimmingCharacters(in: .whitespacesAndNewlines) == "0")
+        #expect(
+            try tmux.run(["display", "-p", "-t", "s", "#{alternate_on}"]).trimmingCharacters(
+                in: .whitespacesAndNewlines) == "0")
     }
 
     @Test(.enabled(if: tmuxPath != nil && sentreeBinary != nil))
     func asciiAndNoColorWithoutAUTF8Locale() throws {
         let tmux = TmuxSession()
-        let run = try startTraining(tmux, width: 80, height: 24, environment: "LC_ALL=C NO_COLOR=1 TERM=xterm")
+        let run = try startTraining(
+            tmux, width: 80, height: 24, environment: "LC_ALL=C NO_COLOR=1 TERM=xterm")
         let screen = try tmux.waitFor(60, "dashboard") { $0.contains(" loss ") && $0.contains("best epoch") }
-        #expect(screen.unicodeScalars.allSatisfy { $0.isASCII }, "non-ASCII output under LC_ALL=C:\n\(screen)")
+        #expect(
+            screen.unicodeScalars.allSatisfy { $0.isASCII }, "non-ASCII output under LC_ALL=C:\n\(screen)")
         // Without color, the class symbols still tell predictions apart.
         #expect(screen.contains("++") || screen.contains("--") || screen.contains("o "))
         let colored = try tmux.run(["capture-pane", "-p", "-e", "-t", "s"])

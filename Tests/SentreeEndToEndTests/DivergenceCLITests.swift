@@ -9,8 +9,11 @@ import SentreeCore
         let data = try makeDataDirectory()
         defer { try? FileManager.default.removeItem(atPath: data) }
         let run = data + "/run"
-        let r = try sentree(["train", "--out", run, "--data", data, "--epochs", "2", "--optimizer", "sgd",
-                             "--lr", "1e12"] + trainOptions)
+        let r = try sentree(
+            [
+                "train", "--out", run, "--data", data, "--epochs", "2", "--optimizer", "sgd",
+                "--lr", "1e12",
+            ] + trainOptions)
         #expect(r.status == 1, "\(r.stdout)\(r.stderr)")
         #expect(r.stderr.contains("warning: training diverged at epoch 1, step "), "\(r.stderr)")
         #expect(r.stderr.contains("nothing had been saved yet, so start a new run with a lower --lr."))
@@ -23,7 +26,8 @@ import SentreeCore
 
         let again = try sentree(["train", "--headless", "--resume", run, "--lr", "0.01"])
         #expect(again.status == 0, "\(again.stderr)")
-        #expect(again.stdout.contains("sgd lr 0.01  ") && again.stdout.contains("epoch   2/2"),
-                "\(again.stdout)")
+        #expect(
+            again.stdout.contains("sgd lr 0.01  ") && again.stdout.contains("epoch   2/2"),
+            "\(again.stdout)")
     }
 }

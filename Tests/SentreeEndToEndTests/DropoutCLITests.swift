@@ -8,7 +8,8 @@ import SentreeCore
     func aRateOutsideZeroToOneIsAClearError(_ rate: String) throws {
         let data = try makeDataDirectory()
         defer { try? FileManager.default.removeItem(atPath: data) }
-        let r = try sentree(["train", "--data", data, "--out", data + "/run", "--dropout", rate] + trainOptions)
+        let r = try sentree(
+            ["train", "--data", data, "--out", data + "/run", "--dropout", rate] + trainOptions)
         #expect(r.status == 1, "\(r.stderr)")
         #expect(r.stderr.contains("--dropout must be at least 0 and below 1 (got \(rate))"), "\(r.stderr)")
         #expect(!FileManager.default.fileExists(atPath: data + "/run"))
@@ -24,11 +25,13 @@ import SentreeCore
         let options = trainOptions + ["--data", data, "--model", "rntn", "--epochs", "1"]
         let byDefault = try sentree(["train", "--out", data + "/default"] + options)
         #expect(byDefault.status == 0, "\(byDefault.stderr)")
-        #expect(byDefault.stdout.contains("dropout 0.5  word dropout 1.0  reset every epoch  ε 0.001  batch"),
-                "\(byDefault.stdout)")
+        #expect(
+            byDefault.stdout.contains("dropout 0.5  word dropout 1.0  reset every epoch  ε 0.001  batch"),
+            "\(byDefault.stdout)")
         #expect(try stored(data + "/default") == 0.5)
         #expect(try storedConfig(data + "/default").wordDropout == 1)
-        let off = try sentree(["train", "--out", data + "/off", "--dropout", "0", "--word-dropout", "0"] + options)
+        let off = try sentree(
+            ["train", "--out", data + "/off", "--dropout", "0", "--word-dropout", "0"] + options)
         #expect(off.status == 0 && !off.stdout.contains("dropout"), "\(off.stdout)")
         #expect(try storedConfig(data + "/off").wordDropout == 0)
         #expect(try stored(data + "/off") == 0)
@@ -52,20 +55,27 @@ import SentreeCore
         #expect(stored.dropout == 0.25)
         #expect(try Checkpoint.read(from: run + "/last.safetensors").config.dropout == 0.25)
 
-        let changed = try sentree(["train", "--headless", "--resume", run, "--epochs", "4", "--dropout", "0.5"])
+        let changed = try sentree([
+            "train", "--headless", "--resume", run, "--epochs", "4", "--dropout", "0.5",
+        ])
         #expect(changed.status == 1)
         #expect(changed.stderr.contains("--dropout 0.5 (the run has 0.25)"), "\(changed.stderr)")
         // Without the flag, or with the same value, the run goes on with its own rate.
-        let resumed = try sentree(["train", "--headless", "--resume", run, "--epochs", "4", "--dropout", "0.25"])
+        let resumed = try sentree([
+            "train", "--headless", "--resume", run, "--epochs", "4", "--dropout", "0.25",
+        ])
         #expect(resumed.status == 0, "\(resumed.stderr)")
         let a = try Checkpoint.read(from: run + "/last.safetensors")
         let b = try Checkpoint.read(from: data + "/straight/last.safetensors")
         #expect(a.parameters.map(\.bitPattern) == b.parameters.map(\.bitPattern))
 
         // Dropout 0 is not shown; a run without the flag is not refused a --dropout 0.
-        let plain = try sentree(["train", "--out", data + "/plain", "--epochs", "1"] + trainOptions + ["--data", data])
+        let plain = try sentree(
+            ["train", "--out", data + "/plain", "--epochs", "1"] + trainOptions + ["--data", data])
         #expect(plain.status == 0 && !plain.stdout.contains("dropout"), "\(plain.stdout)")
-        let zero = try sentree(["train", "--headless", "--resume", data + "/plain", "--epochs", "2", "--dropout", "0"])
+        let zero = try sentree([
+            "train", "--headless", "--resume", data + "/plain", "--epochs", "2", "--dropout", "0",
+        ])
         #expect(zero.status == 0, "\(zero.stderr)")
     }
 }

@@ -31,13 +31,17 @@ import SentreeCore
         defer { try? FileManager.default.removeItem(atPath: data) }
         let run = data + "/run"
         let extra = embeddings ? ["--embeddings", vectors] : ["--dim", "6"]
-        let train = try sentree(["train", "--data", data, "--out", run, "--epochs", "4", "--headless",
-                                 "--batch-size", "8", "--threads", "1", "--seed", "3"] + extra)
+        let train = try sentree(
+            [
+                "train", "--data", data, "--out", run, "--epochs", "4", "--headless",
+                "--batch-size", "8", "--threads", "1", "--seed", "3",
+            ] + extra)
         try #require(train.status == 0, "\(train.stderr)")
         let rows = try MetricsLog.readEpochs(from: run + "/metrics.jsonl")
         let best = try #require(rows.max { ($0.fineRoot, -$0.epoch) < ($1.fineRoot, -$1.epoch) })
-        let rowObject = try #require(try JSONSerialization.jsonObject(
-            with: MetricsLog.line(for: best)) as? [String: Any])
+        let rowObject = try #require(
+            try JSONSerialization.jsonObject(
+                with: MetricsLog.line(for: best)) as? [String: Any])
 
         let eval = try sentree(["eval", "--checkpoint", run, "--json"])
         let scores = try Self.json(eval)
@@ -64,8 +68,11 @@ import SentreeCore
         }
 
         // Pretrained vectors for unseen words only when asked, and then said.
-        let expand = try sentree(["eval", "--checkpoint", run] + (embeddings ? ["--expand-vocabulary"]
-                                                                             : ["--unseen-vectors", vectors]))
+        let expand = try sentree(
+            ["eval", "--checkpoint", run]
+                + (embeddings
+                    ? ["--expand-vocabulary"]
+                    : ["--unseen-vectors", vectors]))
         #expect(expand.status == 0, "\(expand.stderr)")
         let said = "2 words unseen in training (2 tokens) read with their pretrained vector"
         #expect(expand.stdout.contains(said), "\(expand.stdout)")
@@ -85,8 +92,9 @@ import SentreeCore
         #expect(noDev.status == 1, "\(noDev.stderr)")
         #expect(noDev.stderr.contains("is a directory without dev.txt"), "\(noDev.stderr)")
         let missing = try sentree(["eval", "--checkpoint", shared.run, "--data", empty + "/nope.txt"])
-        #expect(missing.status == 1 && missing.stderr.contains("nope.txt:0:0: no such file"),
-                "\(missing.stderr)")
+        #expect(
+            missing.status == 1 && missing.stderr.contains("nope.txt:0:0: no such file"),
+            "\(missing.stderr)")
         let help = try sentree(["eval", "--help"])
         #expect(help.stdout.contains("or a directory (its dev.txt)"), "\(help.stdout)")
     }

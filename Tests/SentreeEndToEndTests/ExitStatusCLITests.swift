@@ -32,8 +32,9 @@ func sentreeInShell(_ arguments: [String], redirections: String) throws -> Int32
     /// Before: exit 132 in printError; now the failed command keeps its status 1.
     @Test(arguments: ["2>/dev/full", "2>&-"])
     func anErrorThatCannotBeWrittenStillExits1(_ redirection: String) throws {
-        let status = try sentreeInShell(["eval", "--checkpoint", "/nonexistent", "--data", "/nonexistent"],
-                                        redirections: redirection)
+        let status = try sentreeInShell(
+            ["eval", "--checkpoint", "/nonexistent", "--data", "/nonexistent"],
+            redirections: redirection)
         #expect(status == 1)
     }
 
@@ -43,7 +44,8 @@ func sentreeInShell(_ arguments: [String], redirections: String) throws -> Int32
         let shared = try trained()
         let dir = try temporaryDirectory("sentree-lost-output")
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let arguments = command == "eval"
+        let arguments =
+            command == "eval"
             ? ["eval", "--checkpoint", shared.run, "--data", shared.data + "/dev.txt"]
             : ["predict", "--checkpoint", shared.run, "a good movie"]
         let status = try sentreeInShell(arguments, redirections: redirection + " 2>'\(dir)/stderr'")
@@ -63,8 +65,11 @@ func sentreeInShell(_ arguments: [String], redirections: String) throws -> Int32
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/sh")
         // POSIX sh has no PIPESTATUS: the status of the pipe's writer goes through a file.
-        process.arguments = ["-c", "{ \"$0\" predict --checkpoint \"$1\" <\"$2\"; echo $? >\"$3\"; } "
-                             + "| head -c 1 >/dev/null", binary, shared.run, dir + "/in", dir + "/status"]
+        process.arguments = [
+            "-c",
+            "{ \"$0\" predict --checkpoint \"$1\" <\"$2\"; echo $? >\"$3\"; } "
+                + "| head -c 1 >/dev/null", binary, shared.run, dir + "/in", dir + "/status",
+        ]
         try process.run()
         process.waitUntilExit()
         let status = try String(contentsOfFile: dir + "/status", encoding: .utf8)

@@ -3,21 +3,28 @@ import Testing
 import SentreeCore
 
 /// Checks that no control character other than the line feeds between lines reached `text`.
-func expectNoRawControls(_ text: String, _ stream: String, sourceLocation: SourceLocation = #_sourceLocation) {
+func expectNoRawControls(_ text: String, _ stream: String, sourceLocation: SourceLocation = #_sourceLocation)
+{
     let raw = text.unicodeScalars.filter { TerminalText.isControl($0) && $0 != "\n" }
-    #expect(raw.isEmpty, "raw control characters \(raw.map { $0.value }) on \(stream)", sourceLocation: sourceLocation)
+    #expect(
+        raw.isEmpty, "raw control characters \(raw.map { $0.value }) on \(stream)",
+        sourceLocation: sourceLocation)
 }
 
 /// Treebank lines with control characters or an over-long word, for the malformed-input tests.
 let hostileTrees: [BadTree] = [
-    BadTree(name: "NUL in a word", line: "(2 (2 a\u{0}b) (2 c))", column: 8,
-            message: "control character U+0000 (NUL) is not allowed in a word"),
-    BadTree(name: "escape sequence in a word", line: "(2 (2 bad\u{1B}[31mword) (2 c))", column: 10,
-            message: "control character U+001B (ESC) is not allowed in a word"),
-    BadTree(name: "C1 control in a word", line: "(2 (2 é\u{85}) (2 c))", column: 8,
-            message: "control character U+0085 is not allowed in a word"),
-    BadTree(name: "5,000-byte word", line: "(2 (2 \(String(repeating: "w", count: 5000))) (2 c))", column: 7,
-            message: "word of 5000 bytes is longer than the limit of 1000 bytes"),
+    BadTree(
+        name: "NUL in a word", line: "(2 (2 a\u{0}b) (2 c))", column: 8,
+        message: "control character U+0000 (NUL) is not allowed in a word"),
+    BadTree(
+        name: "escape sequence in a word", line: "(2 (2 bad\u{1B}[31mword) (2 c))", column: 10,
+        message: "control character U+001B (ESC) is not allowed in a word"),
+    BadTree(
+        name: "C1 control in a word", line: "(2 (2 é\u{85}) (2 c))", column: 8,
+        message: "control character U+0085 is not allowed in a word"),
+    BadTree(
+        name: "5,000-byte word", line: "(2 (2 \(String(repeating: "w", count: 5000))) (2 c))", column: 7,
+        message: "word of 5000 bytes is longer than the limit of 1000 bytes"),
 ]
 
 @Suite struct CLIHostileTextTests {
@@ -55,11 +62,13 @@ let hostileTrees: [BadTree] = [
 
     @Test func predictStopsAtAnOverlongStandardInputLine() throws {
         let shared = try trained()
-        let r = try sentree(["predict", "--checkpoint", shared.run],
-                            input: "good\n" + String(repeating: "a", count: 3_000_000) + "\nbad\n")
+        let r = try sentree(
+            ["predict", "--checkpoint", shared.run],
+            input: "good\n" + String(repeating: "a", count: 3_000_000) + "\nbad\n")
         #expect(r.status == 1)
-        #expect(r.errorLines == ["Error: <stdin line 2>:1:1: line is longer than the limit of 1048576 bytes"],
-                "\(r.stderr)")
+        #expect(
+            r.errorLines == ["Error: <stdin line 2>:1:1: line is longer than the limit of 1048576 bytes"],
+            "\(r.stderr)")
         #expect(r.stdout.contains("good") && !r.stdout.contains("bad"), "\(r.stdout)")
     }
 

@@ -26,8 +26,10 @@ import SentreeCore
     }
 
     /// Before: an abort allocating tens of GB, leaving a run directory with only run.json.
-    @Test(arguments: [(["--model", "rntn", "--dim", "2000"], "--dim 2000 (rntn) needs an estimated"),
-                      (["--dim", "20000"], "--dim 20000 (rnn) needs an estimated")])
+    @Test(arguments: [
+        (["--model", "rntn", "--dim", "2000"], "--dim 2000 (rntn) needs an estimated"),
+        (["--dim", "20000"], "--dim 20000 (rnn) needs an estimated"),
+    ])
     func aRunOverTheMemoryBudgetIsRefusedBeforeItsDirectory(_ flags: [String], _ start: String) throws {
         let shared = try trained()
         let dir = try temporaryDirectory("sentree-memory")
@@ -51,4 +53,3 @@ import SentreeCore
         #expect(!FileManager.default.fileExists(atPath: dir + "/run"))
     }
 }
-

@@ -6,8 +6,10 @@ import SentreeCore
 @Suite struct PredictCLITests {
     @Test func jsonGivesTokensTreeRootPhrasesAndUnknownWords() throws {
         let shared = try trained()
-        let r = try sentree(["predict", "--checkpoint", shared.run, "--json", "the movie is zebra",
-                             "(3 (2 not) (1 bad))"])
+        let r = try sentree([
+            "predict", "--checkpoint", shared.run, "--json", "the movie is zebra",
+            "(3 (2 not) (1 bad))",
+        ])
         #expect(r.status == 0, "\(r.stderr)")
         let objects = try r.outputLines.map {
             try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any], "\($0)")
@@ -35,8 +37,10 @@ import SentreeCore
 
     @Test func rootOnlyPrintsOneLinePerInput() throws {
         let shared = try trained()
-        let r = try sentree(["predict", "--checkpoint", shared.run, "--root-only",
-                             "a good movie", "(2 (2 a) (4 great))"])
+        let r = try sentree([
+            "predict", "--checkpoint", shared.run, "--root-only",
+            "a good movie", "(2 (2 a) (4 great))",
+        ])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.outputLines.count == 2, "\(r.stdout)")
         #expect(r.outputLines.first?.hasSuffix("  a good movie") == true, "\(r.stdout)")
@@ -71,8 +75,9 @@ import SentreeCore
         #expect(second?.hasSuffix("( 2 ( 2 a ) ( 2 b )") == true, "\(text.stdout)")
 
         // Standard input: the line with a control character fails, the next one is answered.
-        let stdin = try sentree(["predict", "--checkpoint", shared.run, "--root-only"],
-                                input: "a fine movie\nnot\u{0} bad\nthe plot\n")
+        let stdin = try sentree(
+            ["predict", "--checkpoint", shared.run, "--root-only"],
+            input: "a fine movie\nnot\u{0} bad\nthe plot\n")
         #expect(stdin.status == 1 && stdin.errorLines.count == 1, "\(stdin.stderr)")
         #expect(stdin.stdout.contains("the plot") && stdin.outputLines.count == 2, "\(stdin.stdout)")
     }

@@ -30,26 +30,39 @@ import SentreeCore
     func theRunRecordsTheSettingsAndResumeContinuesExactly(_ kind: ModelKind) throws {
         let data = try makeDataDirectory()
         defer { try? FileManager.default.removeItem(atPath: data) }
-        let flags = ["--adagrad-reset", "1", "--l2-classifier", "0.0001", "--l2-words", "0.01",
-                     "--word-dropout", "2", "--adagrad-epsilon", "0.01"]
-        let options = trainOptions + ["--data", data, "--model", kind.rawValue, "--dropout", "0", "--l2", "0.001"]
+        let flags = [
+            "--adagrad-reset", "1", "--l2-classifier", "0.0001", "--l2-words", "0.01",
+            "--word-dropout", "2", "--adagrad-epsilon", "0.01",
+        ]
+        let options =
+            trainOptions + ["--data", data, "--model", kind.rawValue, "--dropout", "0", "--l2", "0.001"]
             + (kind == .treelstm ? ["--input-dim", "8"] : [])
         let straight = try sentree(["train", "--out", data + "/straight", "--epochs", "4"] + flags + options)
         #expect(straight.status == 0, "\(straight.stderr)")
-        #expect(straight.stdout.contains(
-            "l2 0.001 (U 0.0001, words 0.01)  word dropout 2.0  reset every epoch  ε 0.01  batch"),
-                "\(straight.stdout)")
-        let plain = try sentree(["train", "--out", data + "/plain", "--epochs", "4", "--adagrad-reset", "0",
-                                 "--adagrad-epsilon", "1e-8", "--word-dropout", "0"] + options)
+        #expect(
+            straight.stdout.contains(
+                "l2 0.001 (U 0.0001, words 0.01)  word dropout 2.0  reset every epoch  ε 0.01  batch"),
+            "\(straight.stdout)")
+        let plain = try sentree(
+            [
+                "train", "--out", data + "/plain", "--epochs", "4", "--adagrad-reset", "0",
+                "--adagrad-epsilon", "1e-8", "--word-dropout", "0",
+            ] + options)
         #expect(plain.status == 0, "\(plain.stderr)")
-        #expect(!["reset", "words", "ε", "word dropout"].contains { plain.stdout.contains($0) }, "\(plain.stdout)")
+        #expect(
+            !["reset", "words", "ε", "word dropout"].contains { plain.stdout.contains($0) }, "\(plain.stdout)"
+        )
         // Word dropout alone changes training too.
-        let noWordDropout = try sentree(["train", "--out", data + "/nowd", "--epochs", "4"] + flags
-                                        + ["--word-dropout", "0"] + options)
+        let noWordDropout = try sentree(
+            ["train", "--out", data + "/nowd", "--epochs", "4"] + flags
+                + ["--word-dropout", "0"] + options)
         #expect(noWordDropout.status == 0, "\(noWordDropout.stderr)")
         // ε alone changes training: the same run with only the default ε ends elsewhere.
-        let onlyEpsilon = try sentree(["train", "--out", data + "/eps", "--epochs", "4",
-                                       "--adagrad-epsilon", "1e-8"] + flags.dropLast(2) + options)
+        let onlyEpsilon = try sentree(
+            [
+                "train", "--out", data + "/eps", "--epochs", "4",
+                "--adagrad-epsilon", "1e-8",
+            ] + flags.dropLast(2) + options)
         #expect(onlyEpsilon.status == 0, "\(onlyEpsilon.stderr)")
 
         let run = data + "/run"
@@ -58,17 +71,22 @@ import SentreeCore
         #expect(stored.adagradReset == 1 && stored.l2Classifier == 0.0001 && stored.l2Words == 0.01)
         #expect(stored.adagradEpsilon == 0.01 && stored.wordDropout == 2)
         let checkpoint = try Checkpoint.read(from: run + "/last.safetensors").config
-        #expect(checkpoint.adagradReset == 1 && checkpoint.l2Classifier == 0.0001 && checkpoint.l2Words == 0.01)
+        #expect(
+            checkpoint.adagradReset == 1 && checkpoint.l2Classifier == 0.0001 && checkpoint.l2Words == 0.01)
         #expect(checkpoint.adagradEpsilon == 0.01 && checkpoint.wordDropout == 2)
 
-        let changed = try sentree(["train", "--headless", "--resume", run, "--epochs", "4",
-                                   "--adagrad-reset", "2", "--l2-classifier", "0.001", "--l2-words", "0",
-                                   "--adagrad-epsilon", "0.001", "--word-dropout", "1"])
+        let changed = try sentree([
+            "train", "--headless", "--resume", run, "--epochs", "4",
+            "--adagrad-reset", "2", "--l2-classifier", "0.001", "--l2-words", "0",
+            "--adagrad-epsilon", "0.001", "--word-dropout", "1",
+        ])
         #expect(changed.status == 1)
-        #expect(changed.stderr.contains(
-            "--l2-classifier 0.001 (the run has 0.0001), --l2-words 0.0 (the run has 0.01), "
-            + "--word-dropout 1.0 (the run has 2.0), --adagrad-reset 2 (the run has 1), --adagrad-epsilon 0.001 (the run has 0.01)"),
-                "\(changed.stderr)")
+        #expect(
+            changed.stderr.contains(
+                "--l2-classifier 0.001 (the run has 0.0001), --l2-words 0.0 (the run has 0.01), "
+                    + "--word-dropout 1.0 (the run has 2.0), --adagrad-reset 2 (the run has 1), --adagrad-epsilon 0.001 (the run has 0.01)"
+            ),
+            "\(changed.stderr)")
         let resumed = try sentree(["train", "--headless", "--resume", run, "--epochs", "4"] + flags)
         #expect(resumed.status == 0, "\(resumed.stderr)")
         let bits = { (path: String) in try Checkpoint.read(from: path).parameters.map(\.bitPattern) }
@@ -89,15 +107,19 @@ import SentreeCore
         }
         let options = trainOptions + ["--data", data, "--model", "rntn", "--epochs", "1"]
         let byDefault = try sentree(["train", "--out", data + "/default"] + options)
-        #expect(byDefault.status == 0 && byDefault.stdout.contains("reset every epoch  ε 0.001"), "\(byDefault.stdout)")
+        #expect(
+            byDefault.status == 0 && byDefault.stdout.contains("reset every epoch  ε 0.001"),
+            "\(byDefault.stdout)")
         #expect(try stored(data + "/default") == (1, 0.001))
         let sgd = try sentree(["train", "--out", data + "/sgd", "--optimizer", "sgd"] + options)
-        #expect(sgd.status == 0 && !sgd.stdout.contains("reset") && !sgd.stdout.contains("ε"), "\(sgd.stdout)")
+        #expect(
+            sgd.status == 0 && !sgd.stdout.contains("reset") && !sgd.stdout.contains("ε"), "\(sgd.stdout)")
         #expect(try stored(data + "/sgd") == (nil, nil))
         let off = try sentree(["train", "--out", data + "/off", "--adagrad-reset", "0"] + options)
         #expect(off.status == 0 && !off.stdout.contains("reset"), "\(off.stdout)")
         #expect(try stored(data + "/off") == (0, 0.001))
-        let rnn = try sentree(["train", "--out", data + "/rnn", "--data", data, "--epochs", "1"] + trainOptions)
+        let rnn = try sentree(
+            ["train", "--out", data + "/rnn", "--data", data, "--epochs", "1"] + trainOptions)
         #expect(rnn.status == 0 && !rnn.stdout.contains("ε"), "\(rnn.stdout)")
         #expect(try stored(data + "/rnn") == (nil, nil))
     }
@@ -107,11 +129,14 @@ import SentreeCore
         let data = try makeDataDirectory()
         defer { try? FileManager.default.removeItem(atPath: data) }
         let run = data + "/run"
-        let first = try sentree(["train", "--out", run, "--epochs", "1", "--data", data, "--l2", "0.002"] + trainOptions)
+        let first = try sentree(
+            ["train", "--out", run, "--epochs", "1", "--data", data, "--l2", "0.002"] + trainOptions)
         #expect(first.status == 0, "\(first.stderr)")
-        let resumed = try sentree(["train", "--headless", "--resume", run, "--epochs", "2", "--adagrad-reset", "0",
-                                   "--l2-classifier", "0.002", "--l2-words", "0", "--adagrad-epsilon", "1e-8",
-                                   "--word-dropout", "0"])
+        let resumed = try sentree([
+            "train", "--headless", "--resume", run, "--epochs", "2", "--adagrad-reset", "0",
+            "--l2-classifier", "0.002", "--l2-words", "0", "--adagrad-epsilon", "1e-8",
+            "--word-dropout", "0",
+        ])
         #expect(resumed.status == 0, "\(resumed.stderr)")
     }
 }

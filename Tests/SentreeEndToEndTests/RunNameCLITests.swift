@@ -25,7 +25,9 @@ import SentreeCore
         #expect(try String(contentsOfFile: named + "/metrics.jsonl", encoding: .utf8) == log)
     }
 
-    static let badNames = [["--name", "a/b"], ["--name", ""], ["--name", ".hidden"], ["--name", "x", "--out", "y"]]
+    static let badNames = [
+        ["--name", "a/b"], ["--name", ""], ["--name", ".hidden"], ["--name", "x", "--out", "y"],
+    ]
 
     @Test(arguments: badNames)
     func badNamesAreRefused(_ flags: [String]) throws {

@@ -13,7 +13,8 @@ final class Background {
     private let dir: String
 
     init(_ arguments: [String]) throws {
-        let binary = try #require(sentreeBinary, "sentree executable not found; run `swift build -c release` first")
+        let binary = try #require(
+            sentreeBinary, "sentree executable not found; run `swift build -c release` first")
         dir = try temporaryDirectory("sentree-bg")
         outPath = dir + "/stdout"
         errPath = dir + "/stderr"
@@ -35,10 +36,13 @@ final class Background {
     func finish() throws -> Run {
         process.waitUntilExit()
         // A process killed by a signal has no exit status; report it the shell's way.
-        let status = process.terminationReason == .uncaughtSignal ? 128 + process.terminationStatus
+        let status =
+            process.terminationReason == .uncaughtSignal
+            ? 128 + process.terminationStatus
             : process.terminationStatus
-        return Run(status: status, stdout: try String(contentsOfFile: outPath, encoding: .utf8),
-                   stderr: try String(contentsOfFile: errPath, encoding: .utf8))
+        return Run(
+            status: status, stdout: try String(contentsOfFile: outPath, encoding: .utf8),
+            stderr: try String(contentsOfFile: errPath, encoding: .utf8))
     }
 }
 
@@ -67,26 +71,32 @@ let safetyOptions = ["--headless", "--dim", "8", "--batch-size", "8", "--threads
         let dir = try temporaryDirectory("sentree-out")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let run = dir + "/run"
-        let first = try sentree(["train", "--data", shared.data, "--out", run, "--epochs", "2"] + safetyOptions)
+        let first = try sentree(
+            ["train", "--data", shared.data, "--out", run, "--epochs", "2"] + safetyOptions)
         #expect(first.status == 0, "\(first.stderr)")
         let names = ["best.safetensors", "last.safetensors", "metrics.jsonl", "run.json"]
         let before = names.map { FileManager.default.contents(atPath: run + "/" + $0) }
 
-        let again = try sentree(["train", "--data", shared.data, "--out", run, "--epochs", "3"] + safetyOptions)
+        let again = try sentree(
+            ["train", "--data", shared.data, "--out", run, "--epochs", "3"] + safetyOptions)
         #expect(again.status == 1)
-        #expect(again.stderr.contains("already holds a run") && again.stderr.contains("--resume \(run)"), "\(again.stderr)")
+        #expect(
+            again.stderr.contains("already holds a run") && again.stderr.contains("--resume \(run)"),
+            "\(again.stderr)")
         #expect(names.map { FileManager.default.contents(atPath: run + "/" + $0) } == before)
 
         // A directory with other files is not a place for a run either; an empty one is.
         let other = dir + "/notes"
         try FileManager.default.createDirectory(atPath: other, withIntermediateDirectories: true)
         try "mine".write(toFile: other + "/todo.txt", atomically: true, encoding: .utf8)
-        let refused = try sentree(["train", "--data", shared.data, "--out", other, "--epochs", "1"] + safetyOptions)
+        let refused = try sentree(
+            ["train", "--data", shared.data, "--out", other, "--epochs", "1"] + safetyOptions)
         #expect(refused.status == 1 && refused.stderr.contains("is not empty"), "\(refused.stderr)")
         #expect(try FileManager.default.contentsOfDirectory(atPath: other) == ["todo.txt"])
         let empty = dir + "/empty"
         try FileManager.default.createDirectory(atPath: empty, withIntermediateDirectories: true)
-        let accepted = try sentree(["train", "--data", shared.data, "--out", empty, "--epochs", "1"] + safetyOptions)
+        let accepted = try sentree(
+            ["train", "--data", shared.data, "--out", empty, "--epochs", "1"] + safetyOptions)
         #expect(accepted.status == 0, "\(accepted.stderr)")
         #expect(try loggedEpochs(empty) == [1])
     }
@@ -109,12 +119,16 @@ let safetyOptions = ["--headless", "--dim", "8", "--batch-size", "8", "--threads
         #expect(waitFor { (try? loggedEpochs(run).count) ?? 0 > 3 })
         let intruder = try sentree(["train", "--resume", run, "--epochs", "100001"])
         #expect(intruder.status == 1)
-        #expect(intruder.stderr.contains("in use by another sentree process (pid \(long.process.processIdentifier)"),
-                "\(intruder.stderr)")
+        #expect(
+            intruder.stderr.contains(
+                "in use by another sentree process (pid \(long.process.processIdentifier)"),
+            "\(intruder.stderr)")
         long.signal(SIGTERM)
         #expect(try long.finish().status == 143)
         // The lock went with the process: the run can be resumed again.
-        let resumed = try sentree(["train", "--resume", run, "--epochs", String(try loggedEpochs(run).count + 1)])
+        let resumed = try sentree([
+            "train", "--resume", run, "--epochs", String(try loggedEpochs(run).count + 1),
+        ])
         #expect(resumed.status == 0, "\(resumed.stderr)")
     }
 
@@ -123,7 +137,8 @@ let safetyOptions = ["--headless", "--dim", "8", "--batch-size", "8", "--threads
         let dir = try temporaryDirectory("sentree-resume-only")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let run = dir + "/run"
-        let first = try sentree(["train", "--data", shared.data, "--out", run, "--epochs", "2"] + safetyOptions)
+        let first = try sentree(
+            ["train", "--data", shared.data, "--out", run, "--epochs", "2"] + safetyOptions)
         #expect(first.status == 0, "\(first.stderr)")
 
         // No --data and no SST_DIR: the data directory comes from the run, not a download.
@@ -158,7 +173,8 @@ let safetyOptions = ["--headless", "--dim", "8", "--batch-size", "8", "--threads
         let dir = try temporaryDirectory("sentree-signal")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let run = dir + "/run"
-        let p = try Background(["train", "--data", shared.data, "--out", run, "--epochs", "100000"] + safetyOptions)
+        let p = try Background(
+            ["train", "--data", shared.data, "--out", run, "--epochs", "100000"] + safetyOptions)
         #expect(waitFor { (try? loggedEpochs(run).count) ?? 0 >= 2 })
         p.signal(sig)
         let r = try p.finish()
@@ -180,8 +196,12 @@ let safetyOptions = ["--headless", "--dim", "8", "--batch-size", "8", "--threads
         var rng = SystemRandomNumberGenerator()
         var step = 0
         for k in 0 ..< 20 {
-            let args = k == 0
-                ? ["train", "--data", shared.data, "--out", run, "--epochs", String(epochs), "--save-interval", "0"]
+            let args =
+                k == 0
+                ? [
+                    "train", "--data", shared.data, "--out", run, "--epochs", String(epochs),
+                    "--save-interval", "0.000001",  // every minibatch; 0 is every epoch end
+                ]
                     + safetyOptions
                 : ["train", "--headless", "--resume", run]
             let p = try Background(args)
@@ -192,8 +212,11 @@ let safetyOptions = ["--headless", "--dim", "8", "--batch-size", "8", "--threads
             let r = try p.finish()
             #expect(r.status == 137 || r.status == 0, "kill \(k + 1): \(r.stderr)")
             #expect(!r.stderr.contains("Error"), "kill \(k + 1): \(r.stderr)")
-            for name in ["last.safetensors", "best.safetensors"] where FileManager.default.fileExists(atPath: run + "/" + name) {
-                #expect(throws: Never.self, "kill \(k + 1): \(name)") { try Checkpoint.read(from: run + "/" + name) }
+            for name in ["last.safetensors", "best.safetensors"]
+            where FileManager.default.fileExists(atPath: run + "/" + name) {
+                #expect(throws: Never.self, "kill \(k + 1): \(name)") {
+                    try Checkpoint.read(from: run + "/" + name)
+                }
             }
             // Each resume goes on from where the previous process got to, never back.
             if let last = try? Checkpoint.read(from: run + "/last.safetensors") {
@@ -246,14 +269,23 @@ struct TmpfsMount {
 @Suite struct DiskFullTests {
     /// A full disk mid-run: headless reports each failure, stops after three in a row with
     /// exit 1, and the checkpoints saved before stay loadable; once there is room, it resumes.
-    @Test(.enabled(if: TmpfsMount.available)) func aFullDiskStopsHeadlessTrainingWithoutLosingTheRun() throws {
+    @Test(.enabled(if: TmpfsMount.available)) func aFullDiskStopsHeadlessTrainingWithoutLosingTheRun() throws
+    {
         let shared = try trained()
         let disk = try TmpfsMount(kilobytes: 2048)
         defer { disk.unmount() }
         let run = disk.path + "/run"
-        let p = try Background(["train", "--data", shared.data, "--out", run, "--epochs", "100000",
-                                "--save-interval", "0"] + safetyOptions)
-        #expect(waitFor { ["last", "best"].allSatisfy { FileManager.default.fileExists(atPath: "\(run)/\($0).safetensors") } })
+        let p = try Background(
+            [
+                "train", "--data", shared.data, "--out", run, "--epochs", "100000",
+                "--save-interval", "0.000001",  // every minibatch; 0 is every epoch end
+            ] + safetyOptions)
+        #expect(
+            waitFor {
+                ["last", "best"].allSatisfy {
+                    FileManager.default.fileExists(atPath: "\(run)/\($0).safetensors")
+                }
+            })
         // Fill what is left of the disk.
         let filler = disk.path + "/filler"
         _ = FileManager.default.createFile(atPath: filler, contents: nil)

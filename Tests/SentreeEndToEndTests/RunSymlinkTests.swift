@@ -9,8 +9,10 @@ import Testing
     func resumeRefusesToWriteThroughALink(_ name: String) throws {
         let data = try makeDataDirectory()
         let run = try temporaryDirectory("sentree-link-run") + "/run"
-        let first = try sentree(["train", "--headless", "--data", data, "--out", run, "--epochs", "1",
-                                 "--dim", "4", "--threads", "1"])
+        let first = try sentree([
+            "train", "--headless", "--data", data, "--out", run, "--epochs", "1",
+            "--dim", "4", "--threads", "1",
+        ])
         #expect(first.status == 0, "\(first.stderr)")
         let victim = try temporaryDirectory("sentree-link-victim") + "/precious.txt"
         try "precious\n".write(toFile: victim, atomically: true, encoding: .utf8)
@@ -19,7 +21,8 @@ import Testing
 
         let resumed = try sentree(["train", "--headless", "--resume", run, "--epochs", "3"])
         #expect(resumed.status == 1, "\(resumed.stdout)\n\(resumed.stderr)")
-        #expect(resumed.stderr.contains(name) && resumed.stderr.contains("symbolic link"), "\(resumed.stderr)")
+        #expect(
+            resumed.stderr.contains(name) && resumed.stderr.contains("symbolic link"), "\(resumed.stderr)")
         #expect(try String(contentsOfFile: victim, encoding: .utf8) == "precious\n")
     }
 }

@@ -38,22 +38,25 @@ private let smallBase = "  dim: 8\n  batch-size: 8\n"
     @Test func planPrintsEachTrialsVaryingSettingsAndSeed() throws {
         let dir = try temporaryDirectory("sentree-plan")
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let spec = try writeSpec("base:\n  model: rnn\n  epochs: 4\n"
-                                 + "grid:\n  lr: [0.01, 0.02]\n  l2: [0.001]\n"
-                                 + "seeds: [5, 6]\n", in: dir)
+        let spec = try writeSpec(
+            "base:\n  model: rnn\n  epochs: 4\n"
+                + "grid:\n  lr: [0.01, 0.02]\n  l2: [0.001]\n"
+                + "seeds: [5, 6]\n", in: dir)
         let r = try sentree(["sweep", "plan", spec])
         #expect(r.status == 0, "\(r.stderr)")
-        #expect(r.outputLines == [
-            "4 trials: 2 settings × 2 seeds",
-            "base: model rnn, epochs 4",
-            "trial    lr     l2  seed  run",
-            "    0  0.01  0.001     5  0000-lr0.01-l20.001-seed5",
-            "    1  0.01  0.001     6  0001-lr0.01-l20.001-seed6",
-            "    2  0.02  0.001     5  0002-lr0.02-l20.001-seed5",
-            "    3  0.02  0.001     6  0003-lr0.02-l20.001-seed6",
-        ])
-        #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == ["spec.yaml"],
-                "plan creates nothing")
+        #expect(
+            r.outputLines == [
+                "4 trials: 2 settings × 2 seeds",
+                "base: model rnn, epochs 4",
+                "trial    lr     l2  seed  run",
+                "    0  0.01  0.001     5  0000-lr0.01-l20.001-seed5",
+                "    1  0.01  0.001     6  0001-lr0.01-l20.001-seed6",
+                "    2  0.02  0.001     5  0002-lr0.02-l20.001-seed5",
+                "    3  0.02  0.001     6  0003-lr0.02-l20.001-seed6",
+            ])
+        #expect(
+            try FileManager.default.contentsOfDirectory(atPath: dir) == ["spec.yaml"],
+            "plan creates nothing")
     }
 
     @Test func aSpecMistakeStopsTheSweepBeforeAnythingIsCreated() throws {
@@ -75,12 +78,14 @@ private let smallBase = "  dim: 8\n  batch-size: 8\n"
         // The second data directory has no train.txt: its trials fail when they start.
         let missing = data + "/moved"
         try FileManager.default.createDirectory(atPath: missing, withIntermediateDirectories: true)
-        let spec = try writeSpec("base:\n  epochs: 3\n\(smallBase)grid:\n  data: [\(data), \(missing)]\n"
-                                 + "seeds: [1, 2]\n", in: data)
+        let spec = try writeSpec(
+            "base:\n  epochs: 3\n\(smallBase)grid:\n  data: [\(data), \(missing)]\n"
+                + "seeds: [1, 2]\n", in: data)
         let sweep = data + "/sweep"
         let r = try sentree(["sweep", spec, "--out", sweep, "--jobs", "2"])
         #expect(r.status == 1, "\(r.stdout)\n\(r.stderr)")
-        #expect(try String(contentsOfFile: sweep + "/spec.yaml", encoding: .utf8)
+        #expect(
+            try String(contentsOfFile: sweep + "/spec.yaml", encoding: .utf8)
                 == String(contentsOfFile: spec, encoding: .utf8))
         let plan = try SweepFiles(path: sweep).readPlan()
         #expect(plan.trials.count == 4)
@@ -104,8 +109,9 @@ private let smallBase = "  dim: 8\n  batch-size: 8\n"
         // Each trial is an ordinary run: `train --resume` knows it is finished.
         let good = try #require(plan.trials.first { $0.settings["data"] == data })
         let resumed = try sentree(["train", "--resume", sweep + "/trials/" + good.name])
-        #expect(resumed.status == 0 && resumed.stdout.contains("has finished all 3 epochs"),
-                "\(resumed.stdout)")
+        #expect(
+            resumed.status == 0 && resumed.stdout.contains("has finished all 3 epochs"),
+            "\(resumed.stdout)")
 
         // Every CSV row is an epoch line of its run's metrics.jsonl, with the run's settings.
         let csv = data + "/epochs.csv"
@@ -153,8 +159,9 @@ private let smallBase = "  dim: 8\n  batch-size: 8\n"
         try syntheticTreebank(trees: 50, seed: 2)
             .write(toFile: data + "/dev.txt", atomically: true, encoding: .utf8)
         let epochs = 60
-        let spec = try writeSpec("base:\n  epochs: \(epochs)\n\(smallBase)  save-interval: 0\n"
-                                 + "seeds: {from: 1, to: 4}\n", in: data)
+        let spec = try writeSpec(
+            "base:\n  epochs: \(epochs)\n\(smallBase)  save-interval: 0.000001\n"
+                + "seeds: {from: 1, to: 4}\n", in: data)
         let sweep = data + "/sweep"
         let files = SweepFiles(path: sweep)
         let first = try Background(["sweep", spec, "--out", sweep, "--data", data, "--jobs", "2"])

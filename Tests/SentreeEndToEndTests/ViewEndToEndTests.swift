@@ -8,7 +8,8 @@ func runFingerprint(_ path: String) throws -> [String: String] {
     var result: [String: String] = [:]
     for name in try FileManager.default.contentsOfDirectory(atPath: path) {
         let attributes = try FileManager.default.attributesOfItem(atPath: path + "/" + name)
-        result[name] = "\(attributes[.size] ?? 0) \((attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0)"
+        result[name] =
+            "\(attributes[.size] ?? 0) \((attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0)"
     }
     return result
 }
@@ -16,7 +17,8 @@ func runFingerprint(_ path: String) throws -> [String: String] {
 /// The epoch count in `sentree view`'s second header line.
 func viewedEpoch(_ screen: String) -> Int? {
     guard let line = screen.split(separator: "\n").dropFirst().first,
-          let range = line.range(of: #"^ epoch \d+"#, options: .regularExpression) else { return nil }
+        let range = line.range(of: #"^ epoch \d+"#, options: .regularExpression)
+    else { return nil }
     return Int(line[range].dropFirst(7))
 }
 
@@ -25,23 +27,31 @@ func quitsCleanly(_ tmux: TmuxSession, exitFile: String) throws {
     try tmux.keys("q")
     let deadline = Date().addingTimeInterval(20)
     while Date() < deadline && !FileManager.default.fileExists(atPath: exitFile) { usleep(100_000) }
-    #expect((try? String(contentsOfFile: exitFile, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) == "EXIT=0")
-    #expect(try tmux.run(["display", "-p", "-t", "s", "#{alternate_on}"]).trimmingCharacters(in: .whitespacesAndNewlines) == "0")
+    #expect(
+        (try? String(contentsOfFile: exitFile, encoding: .utf8))?.trimmingCharacters(
+            in: .whitespacesAndNewlines) == "EXIT=0")
+    #expect(
+        try tmux.run(["display", "-p", "-t", "s", "#{alternate_on}"]).trimmingCharacters(
+            in: .whitespacesAndNewlines) == "0")
 }
 
 @Suite(.serialized) struct ViewEndToEndTests {
     /// A data folder with a small synthetic treebank.
     func makeData() throws -> String {
         let data = try temporaryDirectory("sentree-view-data")
-        try syntheticTreebank(trees: 40, seed: 21).write(toFile: data + "/train.txt", atomically: true, encoding: .utf8)
-        try syntheticTreebank(trees: 12, seed: 22).write(toFile: data + "/dev.txt", atomically: true, encoding: .utf8)
+        try syntheticTreebank(trees: 40, seed: 21).write(
+            toFile: data + "/train.txt", atomically: true, encoding: .utf8)
+        try syntheticTreebank(trees: 12, seed: 22).write(
+            toFile: data + "/dev.txt", atomically: true, encoding: .utf8)
         return data
     }
 
     /// Trains a short run headless and returns its folder.
     func trainedRun(_ name: String, data: String, _ flags: [String]) throws -> String {
         let run = try temporaryDirectory("sentree-view-runs") + "/" + name
-        let result = try sentree(["train", "--headless", "--data", data, "--out", run, "--threads", "1", "--batch-size", "4"] + flags)
+        let result = try sentree(
+            ["train", "--headless", "--data", data, "--out", run, "--threads", "1", "--batch-size", "4"]
+                + flags)
         #expect(result.status == 0, "\(result.stderr)")
         return run
     }
@@ -50,13 +60,16 @@ func quitsCleanly(_ tmux: TmuxSession, exitFile: String) throws {
     func viewsTwoFinishedRunsAndLeavesThemAlone() throws {
         let data = try makeData()
         let first = try trainedRun("alpha-run", data: data, ["--epochs", "4", "--dim", "6"])
-        let second = try trainedRun("beta-run", data: data, ["--epochs", "6", "--dim", "10", "--model", "rnn2", "--seed", "3"])
+        let second = try trainedRun(
+            "beta-run", data: data, ["--epochs", "6", "--dim", "10", "--model", "rnn2", "--seed", "3"])
         let before = try [runFingerprint(first), runFingerprint(second)]
         let binary = try #require(sentreeBinary)
         let tmux = TmuxSession()
         let exit = try temporaryDirectory("sentree-view-exit") + "/exit"
-        try tmux.run(["new-session", "-d", "-x", "120", "-y", "40", "-s", "s",
-                      "\(binary) view \(first) \(second); echo EXIT=$? > \(exit); sleep 60"])
+        try tmux.run([
+            "new-session", "-d", "-x", "120", "-y", "40", "-s", "s",
+            "\(binary) view \(first) \(second); echo EXIT=$? > \(exit); sleep 60",
+        ])
         // The charts of a screen: left of the separator, below the runs panel.
         func charts(_ screen: String) -> String {
             screen.split(separator: "\n").dropFirst(6).map { String($0.prefix(54)) }.joined(separator: "\n")
@@ -64,12 +77,17 @@ func quitsCleanly(_ tmux: TmuxSession, exitFile: String) throws {
         // Waits for the curves too: the names show a frame before the runs' epochs are drawn.
         var screen = try tmux.waitFor(30, "both runs and their curves") {
             $0.contains("alpha-run") && $0.contains("beta-run") && $0.contains(" VIEW ")
-                && charts($0).components(separatedBy: "●").count > 4 && charts($0).components(separatedBy: "■").count > 4
+                && charts($0).components(separatedBy: "●").count > 4
+                && charts($0).components(separatedBy: "■").count > 4
         }
         let lines = screen.split(separator: "\n").map(String.init)
         // Both rows of the runs panel, with their keys, models and epochs.
-        #expect(lines.contains { $0.contains("●A  alpha-run") && $0.contains("rnn d=6") && $0.contains("4/4") })
-        #expect(lines.contains { $0.contains("■B  beta-run") && $0.contains("rnn2 d=10 m=10") && $0.contains("6/6") })
+        #expect(
+            lines.contains { $0.contains("●A  alpha-run") && $0.contains("rnn d=6") && $0.contains("4/4") })
+        #expect(
+            lines.contains {
+                $0.contains("■B  beta-run") && $0.contains("rnn2 d=10 m=10") && $0.contains("6/6")
+            })
         // Both curves: each run's marker in the loss and accuracy charts (left of the separator).
         let charts = charts(screen)
         #expect(charts.components(separatedBy: "●").count > 4, "run A's markers missing:\n\(screen)")
@@ -78,7 +96,9 @@ func quitsCleanly(_ tmux: TmuxSession, exitFile: String) throws {
 
         // The cursor picks run B: header and trees follow; training keys are refused by name.
         try tmux.keys("j")
-        screen = try tmux.waitFor(10, "run B picked") { $0.split(separator: "\n").first?.contains("■B beta-run") == true }
+        screen = try tmux.waitFor(10, "run B picked") {
+            $0.split(separator: "\n").first?.contains("■B beta-run") == true
+        }
         try tmux.keys("p")
         screen = try tmux.waitFor(10, "view only") { $0.contains("view only: sentree view does not train") }
         try tmux.keys("d")
@@ -91,28 +111,38 @@ func quitsCleanly(_ tmux: TmuxSession, exitFile: String) throws {
     @Test(.enabled(if: tmuxPath != nil && sentreeBinary != nil))
     func followsARunAnotherProcessIsTraining() throws {
         let data = try temporaryDirectory("sentree-view-data")
-        try syntheticTreebank(trees: 600, seed: 23).write(toFile: data + "/train.txt", atomically: true, encoding: .utf8)
-        try syntheticTreebank(trees: 20, seed: 24).write(toFile: data + "/dev.txt", atomically: true, encoding: .utf8)
+        try syntheticTreebank(trees: 600, seed: 23).write(
+            toFile: data + "/train.txt", atomically: true, encoding: .utf8)
+        try syntheticTreebank(trees: 20, seed: 24).write(
+            toFile: data + "/dev.txt", atomically: true, encoding: .utf8)
         let run = try temporaryDirectory("sentree-view-runs") + "/live-run"
         let binary = try #require(sentreeBinary)
         let trainer = Process()
         trainer.executableURL = URL(fileURLWithPath: binary)
-        trainer.arguments = ["train", "--headless", "--data", data, "--out", run, "--epochs", "100000", "--dim", "24",
-                             "--batch-size", "1", "--threads", "1"]
+        trainer.arguments = [
+            "train", "--headless", "--data", data, "--out", run, "--epochs", "100000", "--dim", "24",
+            "--batch-size", "1", "--threads", "1",
+        ]
         trainer.standardOutput = FileHandle.nullDevice
         trainer.standardError = FileHandle.nullDevice
         try trainer.run()
         defer { if trainer.isRunning { trainer.terminate() }; trainer.waitUntilExit() }
         // Open it once its first epoch is logged.
         let start = Date().addingTimeInterval(60)
-        while Date() < start && ((try? String(contentsOfFile: run + "/metrics.jsonl", encoding: .utf8)) ?? "").isEmpty {
+        while Date() < start
+            && ((try? String(contentsOfFile: run + "/metrics.jsonl", encoding: .utf8)) ?? "").isEmpty
+        {
             usleep(100_000)
         }
         let tmux = TmuxSession()
         let exit = try temporaryDirectory("sentree-view-exit") + "/exit"
-        try tmux.run(["new-session", "-d", "-x", "80", "-y", "24", "-s", "s",
-                      "\(binary) view \(run); echo EXIT=$? > \(exit); sleep 60"])
-        var screen = try tmux.waitFor(30, "the live run") { $0.contains("live-run") && viewedEpoch($0) != nil }
+        try tmux.run([
+            "new-session", "-d", "-x", "80", "-y", "24", "-s", "s",
+            "\(binary) view \(run); echo EXIT=$? > \(exit); sleep 60",
+        ])
+        var screen = try tmux.waitFor(30, "the live run") {
+            $0.contains("live-run") && viewedEpoch($0) != nil
+        }
         let first = try #require(viewedEpoch(screen))
         #expect(screen.contains("  following  "), "\(screen)")
         // New epochs written by the trainer reach the screen.
@@ -132,9 +162,11 @@ func quitsCleanly(_ tmux: TmuxSession, exitFile: String) throws {
         let binary = try #require(sentreeBinary)
         let tmux = TmuxSession()
         let live = try temporaryDirectory("sentree-view-runs") + "/live-now"
-        try tmux.run(["new-session", "-d", "-x", "120", "-y", "40", "-s", "s",
-                      "\(binary) train --data \(data) --out \(live) --epochs 1000000 --dim 6 --batch-size 2 "
-                        + "--lr 0.001 --threads 1 --compare \(earlier); echo EXIT=$? > \(live)-exit; sleep 60"])
+        try tmux.run([
+            "new-session", "-d", "-x", "120", "-y", "40", "-s", "s",
+            "\(binary) train --data \(data) --out \(live) --epochs 1000000 --dim 6 --batch-size 2 "
+                + "--lr 0.001 --threads 1 --compare \(earlier); echo EXIT=$? > \(live)-exit; sleep 60",
+        ])
         let screen = try tmux.waitFor(60, "both runs") {
             $0.contains("live-now (live)") && $0.contains("■B  earlier-run") && $0.contains("RUNNING")
         }
@@ -165,10 +197,13 @@ func quitsCleanly(_ tmux: TmuxSession, exitFile: String) throws {
         #expect(result.status == 1)
         #expect(result.stderr.contains("has no dev.txt (moved?); pass --data DIR"), "\(result.stderr)")
         result = try sentree(["view", run, "--data", dir])
-        #expect(result.status == 1 && result.stderr.contains("\(dir)/dev.txt: no such file (--data)"), "\(result.stderr)")
+        #expect(
+            result.status == 1 && result.stderr.contains("\(dir)/dev.txt: no such file (--data)"),
+            "\(result.stderr)")
         // With its data, but no terminal: view says it needs one.
         let other = try makeData()
         result = try sentree(["view", run, "--data", other])
-        #expect(result.status == 1 && result.stderr.contains("sentree view needs a terminal"), "\(result.stderr)")
+        #expect(
+            result.status == 1 && result.stderr.contains("sentree view needs a terminal"), "\(result.stderr)")
     }
 }

@@ -10,7 +10,9 @@ enum AtomicFile {
     /// `errno`, as a full disk would.
     static func write(_ data: Data, to path: String, fault: Int32? = nil) throws {
         let directory = (path as NSString).deletingLastPathComponent
-        let temp = (directory.isEmpty ? "." : directory) + "/.\((path as NSString).lastPathComponent).\(getpid()).tmp"
+        let temp =
+            (directory.isEmpty ? "." : directory)
+            + "/.\((path as NSString).lastPathComponent).\(getpid()).tmp"
         let fd = open(temp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0o644)
         guard fd >= 0 else { throw CheckpointError(path, "cannot create \(temp): \(errnoText())") }
         var ok = false

@@ -51,8 +51,10 @@ public struct Checkpoint: Sendable, Equatable {
     /// The pretrained vectors `L` started from and how much of the vocabulary they covered.
     public var embeddings: EmbeddingCoverage? = nil
 
-    public init(config: TrainingConfig, model: ModelConfig, parameters: [Float], optimizerState: [Float],
-                vocabulary: [String], lowercase: Bool, progress: TrainingProgress, history: [EpochRecord]) {
+    public init(
+        config: TrainingConfig, model: ModelConfig, parameters: [Float], optimizerState: [Float],
+        vocabulary: [String], lowercase: Bool, progress: TrainingProgress, history: [EpochRecord]
+    ) {
         self.config = config; self.model = model; self.parameters = parameters
         self.optimizerState = optimizerState; self.vocabulary = vocabulary; self.lowercase = lowercase
         self.progress = progress; self.history = history
@@ -66,11 +68,15 @@ public struct Checkpoint: Sendable, Equatable {
             ($0.name, $0.shape, Array(parameters[$0.range]))
         }
         if !optimizerState.isEmpty {
-            tensors += layout.tensors.map { ("adagrad." + $0.name, $0.shape, Array(optimizerState[$0.range])) }
+            tensors += layout.tensors.map {
+                ("adagrad." + $0.name, $0.shape, Array(optimizerState[$0.range]))
+            }
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        func json<T: Encodable>(_ value: T) throws -> String { String(decoding: try encoder.encode(value), as: UTF8.self) }
+        func json<T: Encodable>(_ value: T) throws -> String {
+            String(decoding: try encoder.encode(value), as: UTF8.self)
+        }
         var metadata = [
             "format": Self.format, "format_version": String(Self.version),
             "training_config": try json(config), "model_config": try json(model),
@@ -98,7 +104,8 @@ public struct Checkpoint: Sendable, Equatable {
     /// Reads and fully validates a checkpoint.
     public static func read(from path: String) throws -> Checkpoint {
         guard let bytes = FileManager.default.contents(atPath: path) else {
-            throw CheckpointError(path, FileManager.default.fileExists(atPath: path) ? "cannot read the file" : "no such file")
+            throw CheckpointError(
+                path, FileManager.default.fileExists(atPath: path) ? "cannot read the file" : "no such file")
         }
         return try decode(bytes, path: path)
     }
@@ -108,16 +115,26 @@ public struct Checkpoint: Sendable, Equatable {
         func fail(_ message: String) -> CheckpointError { CheckpointError(path, message) }
         let file = try SafeTensors.parse(bytes, path: path)
         let meta = file.metadata
-        guard meta["format"] == format else { throw fail("not a sentree checkpoint (metadata format is \(meta["format"].map { "'\($0)'" } ?? "missing"))") }
+        guard meta["format"] == format else {
+            throw fail(
+                "not a sentree checkpoint (metadata format is \(meta["format"].map { "'\($0)'" } ?? "missing"))"
+            )
+        }
         guard let v = meta["format_version"].flatMap(Int.init) else { throw fail("missing format_version") }
-        guard v <= version else { throw fail("checkpoint format version \(v) is newer than this sentree reads (\(version)); upgrade sentree") }
+        guard v <= version else {
+            throw fail(
+                "checkpoint format version \(v) is newer than this sentree reads (\(version)); upgrade sentree"
+            )
+        }
         guard let crc = meta["crc32"].flatMap(UInt32.init), crc == file.data.crc32(checksum: 0) else {
             throw fail("checksum mismatch: the tensor data is corrupted")
         }
         let decoder = JSONDecoder()
         func field<T: Decodable>(_ key: String, _ type: T.Type) throws -> T {
             guard let text = meta[key] else { throw fail("metadata is missing '\(key)'") }
-            do { return try decoder.decode(T.self, from: Data(text.utf8)) } catch { throw fail("metadata '\(key)' is malformed") }
+            do { return try decoder.decode(T.self, from: Data(text.utf8)) } catch {
+                throw fail("metadata '\(key)' is malformed")
+            }
         }
         let config = try field("training_config", TrainingConfig.self)
         let model = try field("model_config", ModelConfig.self)
@@ -126,18 +143,22 @@ public struct Checkpoint: Sendable, Equatable {
         let history = try field("history", [EpochRecord].self)
         let vocabulary = try field("vocabulary", [String].self)
         guard model.dim > 0, model.middle > 0, model.classes > 0, model.vocabularySize > 0,
-              model.inputWidth > 0, model.inputWidth < 1 << 16,
-              model.dim < 1 << 16, model.middle < 1 << 16, model.classes < 1 << 16,
-              model.vocabularySize < 1 << 28 else {
+            model.inputWidth > 0, model.inputWidth < 1 << 16,
+            model.dim < 1 << 16, model.middle < 1 << 16, model.classes < 1 << 16,
+            model.vocabularySize < 1 << 28
+        else {
             throw fail("model_config has impossible sizes")
         }
         // Whatever shows a prediction (predict, eval, the dashboard) knows the 5 SST labels, and
         // sentree never writes another count: `predict` trapped on a 7-class file (found by fuzzing).
         guard model.classes == 5 else {
-            throw fail("model_config has \(model.classes) classes; sentree models have the 5 SST sentiment classes")
+            throw fail(
+                "model_config has \(model.classes) classes; sentree models have the 5 SST sentiment classes")
         }
         guard vocabulary.count == model.vocabularySize, vocabulary.first == Vocabulary.unknownToken else {
-            throw fail("vocabulary has \(vocabulary.count) words, L has \(model.vocabularySize) rows (or <unk> is not first)")
+            throw fail(
+                "vocabulary has \(vocabulary.count) words, L has \(model.vocabularySize) rows (or <unk> is not first)"
+            )
         }
         // `Vocabulary(words:)`, which every user of a checkpoint calls, traps on duplicates.
         do { _ = try Vocabulary(validating: vocabulary, lowercase: meta["lowercase"] != "false") } catch {
@@ -152,7 +173,9 @@ public struct Checkpoint: Sendable, Equatable {
             var values: [Float] = []
             values.reserveCapacity(layout.count)
             for t in layout.tensors {
-                guard let e = file.entry(prefix + t.name) else { throw fail("missing tensor '\(prefix + t.name)'") }
+                guard let e = file.entry(prefix + t.name) else {
+                    throw fail("missing tensor '\(prefix + t.name)'")
+                }
                 guard e.dtype == "F32", e.shape == t.shape else {
                     throw fail("tensor '\(e.name)' is \(e.dtype) \(e.shape), expected F32 \(t.shape)")
                 }
@@ -161,8 +184,9 @@ public struct Checkpoint: Sendable, Equatable {
                 // and a model that holds one predicts `nan` for everything.
                 let bad = floats.count { !$0.isFinite }
                 guard bad == 0 else {
-                    throw fail("tensor '\(e.name)' holds \(bad) values that are not finite numbers (NaN or "
-                               + "infinity); no finished training step writes such a file")
+                    throw fail(
+                        "tensor '\(e.name)' holds \(bad) values that are not finite numbers (NaN or "
+                            + "infinity); no finished training step writes such a file")
                 }
                 values += floats
             }
@@ -170,10 +194,13 @@ public struct Checkpoint: Sendable, Equatable {
         }
         let parameters = try tensors(prefix: "")
         let optimizerState = file.entry("adagrad.L") == nil ? [] : try tensors(prefix: "adagrad.")
-        var checkpoint = Checkpoint(config: config, model: model, parameters: parameters,
-                                    optimizerState: optimizerState, vocabulary: vocabulary,
-                                    lowercase: meta["lowercase"] != "false", progress: progress, history: history)
-        if meta["embeddings"] != nil { checkpoint.embeddings = try field("embeddings", EmbeddingCoverage.self) }
+        var checkpoint = Checkpoint(
+            config: config, model: model, parameters: parameters,
+            optimizerState: optimizerState, vocabulary: vocabulary,
+            lowercase: meta["lowercase"] != "false", progress: progress, history: history)
+        if meta["embeddings"] != nil {
+            checkpoint.embeddings = try field("embeddings", EmbeddingCoverage.self)
+        }
         return checkpoint
     }
 }
@@ -191,8 +218,10 @@ public struct TrainingProgress: Codable, Sendable, Equatable {
     /// Seconds spent training (pauses and evaluations excluded).
     public var elapsedSeconds: Double
 
-    public init(epochsCompleted: Int, stepInEpoch: Int, globalStep: Int, learningRate: Double,
-                bestFineRoot: Double, bestEpoch: Int, elapsedSeconds: Double) {
+    public init(
+        epochsCompleted: Int, stepInEpoch: Int, globalStep: Int, learningRate: Double,
+        bestFineRoot: Double, bestEpoch: Int, elapsedSeconds: Double
+    ) {
         self.epochsCompleted = epochsCompleted; self.stepInEpoch = stepInEpoch; self.globalStep = globalStep
         self.learningRate = learningRate; self.bestFineRoot = bestFineRoot; self.bestEpoch = bestEpoch
         self.elapsedSeconds = elapsedSeconds
@@ -256,8 +285,10 @@ public struct EpochRecord: Codable, Sendable, Equatable {
         case treesPerSecond = "trees_per_second", learningRate = "learning_rate"
     }
 
-    public init(epoch: Int, trainLoss: Double, fineAll: Double, fineRoot: Double, binaryRoot: Double,
-                binaryAll: Double, seconds: Double, treesPerSecond: Double, learningRate: Double) {
+    public init(
+        epoch: Int, trainLoss: Double, fineAll: Double, fineRoot: Double, binaryRoot: Double,
+        binaryAll: Double, seconds: Double, treesPerSecond: Double, learningRate: Double
+    ) {
         self.epoch = epoch; self.trainLoss = trainLoss; self.fineAll = fineAll; self.fineRoot = fineRoot
         self.binaryRoot = binaryRoot; self.binaryAll = binaryAll; self.seconds = seconds
         self.treesPerSecond = treesPerSecond; self.learningRate = learningRate

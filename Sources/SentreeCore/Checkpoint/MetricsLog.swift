@@ -53,7 +53,9 @@ public struct MetricsLog: Sendable {
     }
 
     private func append(_ line: Data) throws {
-        if let code = faults?.inject(path) { throw CheckpointError(path, "cannot append: \(errnoText(code))") }
+        if let code = faults?.inject(path) {
+            throw CheckpointError(path, "cannot append: \(errnoText(code))")
+        }
         // O_NOFOLLOW: a metrics.jsonl that is a link would append this run's lines elsewhere.
         let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0o644)
         guard fd >= 0 else { throw CheckpointError(path, "cannot open: \(errnoText())") }
@@ -87,7 +89,9 @@ public struct MetricsLog: Sendable {
 
     /// Reads the epoch lines, skipping steering events.
     public static func readEpochs(from path: String) throws -> [EpochRecord] {
-        guard let data = FileManager.default.contents(atPath: path) else { throw CheckpointError(path, "no such file") }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw CheckpointError(path, "no such file")
+        }
         return try readEpochs(data: data, source: path)
     }
 
@@ -96,7 +100,8 @@ public struct MetricsLog: Sendable {
     /// number of the first line in the whole file, for a reader that tails the log in pieces.
     public static func readEpochs(data: Data, source: String, firstLine: Int = 1) throws -> [EpochRecord] {
         var records: [EpochRecord] = []
-        for (i, line) in data.split(separator: 0x0A, omittingEmptySubsequences: false).enumerated() where !line.isEmpty {
+        for (i, line) in data.split(separator: 0x0A, omittingEmptySubsequences: false).enumerated()
+        where !line.isEmpty {
             guard let object = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any] else {
                 throw CheckpointError(source, "line \(i + firstLine): not a JSON object")
             }

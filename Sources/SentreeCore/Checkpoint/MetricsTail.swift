@@ -70,7 +70,8 @@ public struct MetricsTail: Sendable {
             linesRead += 1
             guard !line.isEmpty else { continue }
             do {
-                update.records += try MetricsLog.readEpochs(data: Data(line), source: path, firstLine: linesRead)
+                update.records += try MetricsLog.readEpochs(
+                    data: Data(line), source: path, firstLine: linesRead)
             } catch let error as CheckpointError {
                 update.problem = update.problem ?? error
             } catch {

@@ -44,8 +44,9 @@ public enum Probes {
             } catch let error as InputError {
                 // Columns count from the line's own start, before trimming.
                 let indent = line.prefix { $0 == " " || $0 == "\t" }.count
-                let located = InputError(source: source, line: k + 1, column: error.column + indent,
-                                         message: error.message)
+                let located = InputError(
+                    source: source, line: k + 1, column: error.column + indent,
+                    message: error.message)
                 loaded.problems.append(located.description + " (line skipped)")
             } catch {
                 loaded.problems.append("\(source):\(k + 1):1: \(error) (line skipped)")

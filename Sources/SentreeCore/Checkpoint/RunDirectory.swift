@@ -41,7 +41,8 @@ public struct RunFiles: Sendable, Equatable {
         guard isDirectory.boolValue else { throw CheckpointError(path, "is a file, not a run directory") }
         let files = RunFiles(path: path)
         guard files.holdsRun else {
-            throw CheckpointError(path, "holds no sentree run (no run.json, last.safetensors or metrics.jsonl)")
+            throw CheckpointError(
+                path, "holds no sentree run (no run.json, last.safetensors or metrics.jsonl)")
         }
         return files
     }
@@ -81,8 +82,10 @@ public final class RunDirectory: Sendable {
     ///
     /// Refuses a directory that already holds a run (continue it with `--resume`) or
     /// anything else, so no earlier run is ever overwritten or mixed into this one.
-    public static func create(at path: String, config: TrainingConfig,
-                              faults: WriteFaults? = nil) throws -> RunDirectory {
+    public static func create(
+        at path: String, config: TrainingConfig,
+        faults: WriteFaults? = nil
+    ) throws -> RunDirectory {
         try refuseOccupied(path)
         let parent = (path as NSString).deletingLastPathComponent
         if !parent.isEmpty {
@@ -93,7 +96,8 @@ public final class RunDirectory: Sendable {
             }
         }
         let name = (path as NSString).lastPathComponent
-        let stage = (parent.isEmpty ? "." : parent) + "/.\(name).staging-\(getpid())-\(UInt32.random(in: 0 ... .max))"
+        let stage =
+            (parent.isEmpty ? "." : parent) + "/.\(name).staging-\(getpid())-\(UInt32.random(in: 0 ... .max))"
         guard mkdir(stage, 0o755) == 0 else {
             throw CheckpointError(stage, "cannot create the run directory: \(errnoText())")
         }
@@ -102,8 +106,9 @@ public final class RunDirectory: Sendable {
         let staged = RunFiles(path: stage)
         let lock = try FileLock(path: staged.lockPath)
         guard try lock.tryLock() == nil else { throw CheckpointError(stage, "staging directory is locked") }
-        try AtomicFile.write(try encode(config), to: staged.configPath,
-                             fault: faults?.inject(staged.configPath))
+        try AtomicFile.write(
+            try encode(config), to: staged.configPath,
+            fault: faults?.inject(staged.configPath))
         // rename(2) replaces an empty directory but fails on a non-empty one: exactly the rule.
         guard rename(stage, path) == 0 else {
             let code = errno
@@ -120,8 +125,10 @@ public final class RunDirectory: Sendable {
 
     /// Creates a new run at `base`, or at `base-2`, `base-3`, … if that name is taken, so
     /// default run names never collide, even for runs started in the same second.
-    public static func createUnique(base: String, config: TrainingConfig,
-                                    faults: WriteFaults? = nil) throws -> RunDirectory {
+    public static func createUnique(
+        base: String, config: TrainingConfig,
+        faults: WriteFaults? = nil
+    ) throws -> RunDirectory {
         var lastError: Error? = nil
         for n in 1 ... 1000 {
             let candidate = n == 1 ? base : "\(base)-\(n)"
@@ -151,8 +158,10 @@ public final class RunDirectory: Sendable {
         }
         let lock = try FileLock(path: files.lockPath)
         if let holder = try lock.tryLock() {
-            throw CheckpointError(path, "is in use by another sentree process (\(holder)); stop it first, "
-                                  + "or wait for it to finish")
+            throw CheckpointError(
+                path,
+                "is in use by another sentree process (\(holder)); stop it first, "
+                    + "or wait for it to finish")
         }
         return RunDirectory(files: files, lock: lock, faults: faults)
     }
@@ -166,8 +175,9 @@ public final class RunDirectory: Sendable {
 
     /// Rewrites `run.json` for settings that changed while training (more epochs).
     public func writeConfig(_ config: TrainingConfig) throws {
-        try AtomicFile.write(try Self.encode(config), to: files.configPath,
-                             fault: faults?.inject(files.configPath))
+        try AtomicFile.write(
+            try Self.encode(config), to: files.configPath,
+            fault: faults?.inject(files.configPath))
     }
 
     /// Gives up ownership; nothing may be written afterwards.
@@ -181,13 +191,17 @@ public final class RunDirectory: Sendable {
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return }
         guard isDirectory.boolValue else { throw CheckpointError(path, "exists and is not a directory") }
         if RunFiles(path: path).holdsRun {
-            throw CheckpointError(path, "already holds a run; continue it with --resume \(path), "
-                                  + "or choose a new --out directory")
+            throw CheckpointError(
+                path,
+                "already holds a run; continue it with --resume \(path), "
+                    + "or choose a new --out directory")
         }
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
         if !entries.isEmpty {
-            throw CheckpointError(path, "is not empty (\(entries.count) entr\(entries.count == 1 ? "y" : "ies")); "
-                                  + "a new run needs a new or empty directory")
+            throw CheckpointError(
+                path,
+                "is not empty (\(entries.count) entr\(entries.count == 1 ? "y" : "ies")); "
+                    + "a new run needs a new or empty directory")
         }
     }
 }
@@ -221,7 +235,8 @@ final class FileLock: Sendable {
     func tryLock() throws -> String? {
         guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
             guard errno == EWOULDBLOCK else { throw CheckpointError(path, "cannot lock: \(errnoText())") }
-            let text = (try? String(contentsOfFile: path, encoding: .utf8))?
+            let text =
+                (try? String(contentsOfFile: path, encoding: .utf8))?
                 .trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
             return text.isEmpty ? "process unknown" : text
         }
@@ -235,4 +250,3 @@ final class FileLock: Sendable {
 
     func unlock() { flock(fd, LOCK_UN) }
 }
-

@@ -3,8 +3,10 @@
 ///
 /// `epoch` is the best epoch of the session, with its dev figures; `run` is the run's folder,
 /// whose `best.safetensors` holds that epoch's parameters.
-public func runSummary(epoch: Int, fineRoot: Double, fineAll: Double, binaryRoot: Double,
-                       run: RunFiles) -> String {
+public func runSummary(
+    epoch: Int, fineRoot: Double, fineAll: Double, binaryRoot: Double,
+    run: RunFiles
+) -> String {
     "best dev fine root \(percent(fineRoot)) at epoch \(epoch) (fine all \(percent(fineAll)), "
         + "binary root \(percent(binaryRoot))): \(TerminalText.sanitized(run.bestPath))"
 }

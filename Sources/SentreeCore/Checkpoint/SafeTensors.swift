@@ -30,13 +30,16 @@ public enum SafeTensors {
     static let dtypeSizes = ["F32": 4, "F64": 8, "I64": 8, "I32": 4, "U8": 1]
 
     /// Encodes Float32 tensors and string metadata.
-    public static func encode(tensors: [(name: String, shape: [Int], values: [Float])],
-                              metadata: [String: String]) throws -> Data {
+    public static func encode(
+        tensors: [(name: String, shape: [Int], values: [Float])],
+        metadata: [String: String]
+    ) throws -> Data {
         var header: [String: Any] = [:]
         var offset = 0
         for t in tensors {
             let bytes = t.values.count * 4
-            header[t.name] = ["dtype": "F32", "shape": t.shape, "data_offsets": [offset, offset + bytes]] as [String: Any]
+            header[t.name] =
+                ["dtype": "F32", "shape": t.shape, "data_offsets": [offset, offset + bytes]] as [String: Any]
             offset += bytes
         }
         header["__metadata__"] = metadata
@@ -48,8 +51,10 @@ public enum SafeTensors {
         for t in tensors {
             t.values.withUnsafeBufferPointer { buf in
                 // Stored little-endian; every platform Swift runs on here is little-endian.
-                out.append(UnsafeBufferPointer(start: UnsafeRawPointer(buf.baseAddress!).assumingMemoryBound(to: UInt8.self),
-                                               count: buf.count * 4))
+                out.append(
+                    UnsafeBufferPointer(
+                        start: UnsafeRawPointer(buf.baseAddress!).assumingMemoryBound(to: UInt8.self),
+                        count: buf.count * 4))
             }
         }
         return out
@@ -61,40 +66,58 @@ public enum SafeTensors {
         guard bytes.count >= 8 else {
             throw fail("not a safetensors file: \(bytes.count) bytes, expected at least 8 (file truncated?)")
         }
-        let n = bytes.prefix(8).enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) }
+        let n = bytes.prefix(8).enumerated().reduce(UInt64(0)) {
+            $0 | UInt64($1.element) << (8 * UInt64($1.offset))
+        }
         guard n <= UInt64(bytes.count - 8) else {
-            throw fail("header length \(n) exceeds the file size \(bytes.count) (file truncated or not a checkpoint)")
+            throw fail(
+                "header length \(n) exceeds the file size \(bytes.count) (file truncated or not a checkpoint)"
+            )
         }
         let headerBytes = bytes.subdata(in: (bytes.startIndex + 8) ..< (bytes.startIndex + 8 + Int(n)))
         guard let object = try? JSONSerialization.jsonObject(with: headerBytes),
-              let header = object as? [String: Any] else {
+            let header = object as? [String: Any]
+        else {
             throw fail("header is not a JSON object (file corrupted?)")
         }
         let data = bytes.subdata(in: (bytes.startIndex + 8 + Int(n)) ..< bytes.endIndex)
         var metadata: [String: String] = [:]
         if let m = header["__metadata__"] {
-            guard let m = m as? [String: String] else { throw fail("__metadata__ must map strings to strings") }
+            guard let m = m as? [String: String] else {
+                throw fail("__metadata__ must map strings to strings")
+            }
             metadata = m
         }
         var entries: [Entry] = []
         for (name, value) in header where name != "__metadata__" {
             guard let info = value as? [String: Any],
-                  let dtype = info["dtype"] as? String,
-                  let shape = info["shape"] as? [Int],
-                  let offsets = info["data_offsets"] as? [Int], offsets.count == 2 else {
+                let dtype = info["dtype"] as? String,
+                let shape = info["shape"] as? [Int],
+                let offsets = info["data_offsets"] as? [Int], offsets.count == 2
+            else {
                 throw fail("tensor '\(name)': expected dtype, shape and data_offsets [begin, end]")
             }
-            guard let size = dtypeSizes[dtype] else { throw fail("tensor '\(name)': unsupported dtype \(dtype)") }
-            guard shape.allSatisfy({ $0 >= 0 && $0 < 1 << 31 }) else { throw fail("tensor '\(name)': invalid shape \(shape)") }
+            guard let size = dtypeSizes[dtype] else {
+                throw fail("tensor '\(name)': unsupported dtype \(dtype)")
+            }
+            guard shape.allSatisfy({ $0 >= 0 && $0 < 1 << 31 }) else {
+                throw fail("tensor '\(name)': invalid shape \(shape)")
+            }
             let (begin, end) = (offsets[0], offsets[1])
             guard begin >= 0, begin <= end, end <= data.count else {
-                throw fail("tensor '\(name)': data_offsets [\(begin), \(end)] outside the \(data.count)-byte data section (file truncated?)")
+                throw fail(
+                    "tensor '\(name)': data_offsets [\(begin), \(end)] outside the \(data.count)-byte data section (file truncated?)"
+                )
             }
             // Overflow-checked: a hostile shape must give an error, not a trap.
             let elements = shape.reduce(Int?(1)) { n, s in
-                n.flatMap { let (p, o) = $0.multipliedReportingOverflow(by: s); return o ? nil : p }
+                n.flatMap {
+                    let (p, o) = $0.multipliedReportingOverflow(by: s); return o ? nil : p
+                }
             }
-            let byteCount = elements.flatMap { let (p, o) = $0.multipliedReportingOverflow(by: size); return o ? nil : p }
+            let byteCount = elements.flatMap {
+                let (p, o) = $0.multipliedReportingOverflow(by: size); return o ? nil : p
+            }
             guard let byteCount, end - begin == byteCount else {
                 throw fail("tensor '\(name)': \(end - begin) bytes do not hold shape \(shape) of \(dtype)")
             }

@@ -34,7 +34,9 @@ extension TrainingConfig {
     /// Why `value` is no valid `setting`, or `nil` when it is valid. Integer settings take
     /// their value as a Double (exactly, in their range).
     public static func problem(_ setting: Setting, _ value: Double) -> ConfigProblem? {
-        func must(_ requirement: String) -> ConfigProblem { ConfigProblem(setting: setting, requirement: requirement) }
+        func must(_ requirement: String) -> ConfigProblem {
+            ConfigProblem(setting: setting, requirement: requirement)
+        }
         switch setting {
         case .dim, .inputDim, .middle, .epochs, .batchSize, .threads:
             let limit = Double(maximum(setting))
@@ -46,7 +48,8 @@ extension TrainingConfig {
         case .dropout:
             return Dropout.isValid(rate: value) ? nil : must("must be at least 0 and below 1 (got \(value))")
         case .wordDropout:
-            return WordDropout.isValid(alpha: value) ? nil : must("must be zero or a positive number (got \(value))")
+            return WordDropout.isValid(alpha: value)
+                ? nil : must("must be zero or a positive number (got \(value))")
         case .adagradReset:
             return value >= 0 ? nil : must("must be 0 (never) or a number of epochs")
         case .adagradEpsilon:
@@ -76,8 +79,10 @@ extension TrainingConfig {
     /// gradient, a word-slot map and node buffers for a tree of 1,024 nodes. Only valid
     /// once every width is in its range (the products then fit in `Int`).
     public func estimatedMemory(vocabularySize: Int) -> (model: Int, threads: Int) {
-        let layout = ParameterLayout(ModelConfig(kind: model, dim: dim, middle: middle, inputDim: inputDim,
-                                                 vocabularySize: max(1, vocabularySize)))
+        let layout = ParameterLayout(
+            ModelConfig(
+                kind: model, dim: dim, middle: middle, inputDim: inputDim,
+                vocabularySize: max(1, vocabularySize)))
         let copies = optimizer == .adagrad ? 3 : 2
         let workers = threads > 0 ? threads : ProcessInfo.processInfo.activeProcessorCount
         let widest = max(dim, middle ?? dim, inputDim ?? dim)
@@ -93,7 +98,8 @@ extension TrainingConfig {
             (.l2, l2), (.l2Classifier, l2Classifier), (.l2Words, l2Words),
             (.threads, threads == 0 ? nil : Double(threads)),  // 0: all cores
             (.dropout, dropout), (.wordDropout, wordDropout), (.adagradReset, adagradReset.map(Double.init)),
-            (.adagradEpsilon, adagradEpsilon), (.saveInterval, saveInterval), (.embeddingLRScale, embeddingLRScale),
+            (.adagradEpsilon, adagradEpsilon), (.saveInterval, saveInterval),
+            (.embeddingLRScale, embeddingLRScale),
         ]
         return all.compactMap { setting, value in value.map { (setting, $0) } }
     }
@@ -112,11 +118,13 @@ extension TrainingConfig {
         let setting: Setting = threadBytes > modelBytes && threads > 0 ? .threads : .dim
         let value = setting == .threads ? threads : dim
         let shape = setting == .dim ? " (\(model.rawValue))" : ""
-        throw ConfigProblem(setting: setting, requirement: """
-            \(value)\(shape) needs an estimated \(Self.gibibytes(modelBytes + threadBytes)) of memory for \
-            parameters, gradients, optimizer state and \(threads > 0 ? threads : activeCores) threads' \
-            workspaces, more than the limit of \(Self.gibibytes(Self.memoryBudget))
-            """)
+        throw ConfigProblem(
+            setting: setting,
+            requirement: """
+                \(value)\(shape) needs an estimated \(Self.gibibytes(modelBytes + threadBytes)) of memory for \
+                parameters, gradients, optimizer state and \(threads > 0 ? threads : activeCores) threads' \
+                workspaces, more than the limit of \(Self.gibibytes(Self.memoryBudget))
+                """)
     }
 
     private var activeCores: Int { ProcessInfo.processInfo.activeProcessorCount }

@@ -108,9 +108,11 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
     /// The training settings as headers show them, most telling first: the optimizer, L2,
     /// then dropout, word dropout and AdaGrad's reset and ε when set, then batch and seed.
     public var settingDescriptions: [String] {
-        [optimizer.rawValue, l2Description, dropoutDescription, wordDropoutDescription,
-         adagradResetDescription, adagradEpsilonDescription, "batch \(batchSize)", "seed \(seed)"]
-            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        [
+            optimizer.rawValue, l2Description, dropoutDescription, wordDropoutDescription,
+            adagradResetDescription, adagradEpsilonDescription, "batch \(batchSize)", "seed \(seed)",
+        ]
+        .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     }
 
     /// `0.5`, `0.5 w1` or `w1`: the dropout rate and word dropout's α, for tables; `-` for

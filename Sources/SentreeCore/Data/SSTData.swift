@@ -42,9 +42,10 @@ public enum SSTData {
         environment: [String: String] = ProcessInfo.processInfo.environment,
         log: (String) -> Void
     ) throws -> String {
-        try resolve(explicitDirectory: explicitDirectory, defaultDirectory: defaultDirectory,
-                    environment: environment, log: log,
-                    download: { try downloadArchive(from: archiveURL, to: $0) })
+        try resolve(
+            explicitDirectory: explicitDirectory, defaultDirectory: defaultDirectory,
+            environment: environment, log: log,
+            download: { try downloadArchive(from: archiveURL, to: $0) })
     }
 
     /// `resolve` with the download step replaceable, so tests can run without a network.
@@ -71,7 +72,8 @@ public enum SSTData {
                         let from = (shared as NSString).appendingPathComponent(name)
                         guard FileManager.default.fileExists(atPath: from) else { continue }
                         do {
-                            try FileManager.default.copyItem(atPath: from, toPath: (stage as NSString).appendingPathComponent(name))
+                            try FileManager.default.copyItem(
+                                atPath: from, toPath: (stage as NSString).appendingPathComponent(name))
                         } catch {
                             throw SSTDataError("cannot copy \(from) to \(defaultDirectory): \(reason(error))")
                         }
@@ -87,7 +89,8 @@ public enum SSTData {
             do {
                 try download(zip)
             } catch {
-                throw SSTDataError("""
+                throw SSTDataError(
+                    """
                     could not download the SST from \(archiveURL): \(reason(error)). \
                     Check the network connection, or set SST_DIR=/dir/with/train.txt,dev.txt \
                     (a directory that holds train.txt and dev.txt), or pass --data DIR.
@@ -128,7 +131,8 @@ public enum SSTData {
             extracted.insert(name)
         }
         if let missing = requiredFiles.first(where: { !extracted.contains($0) }) {
-            throw SSTDataError("\(zipPath) has no trees/\(missing); is it the SST archive trainDevTestTrees_PTB.zip?")
+            throw SSTDataError(
+                "\(zipPath) has no trees/\(missing); is it the SST archive trainDevTestTrees_PTB.zip?")
         }
     }
 
@@ -172,17 +176,22 @@ public enum SSTData {
         requiredFiles.first { name in
             var isDirectory: ObjCBool = false
             let path = (directory as NSString).appendingPathComponent(name)
-            return !FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) || isDirectory.boolValue
+            return !FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
+                || isDirectory.boolValue
         }
     }
 
     private static func validate(_ directory: String, origin: String) throws {
         var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory),
+            isDirectory.boolValue
+        else {
             throw SSTDataError("\(origin) \(directory): no such directory")
         }
         if let missing = missingFile(in: directory) {
-            throw SSTDataError("\(origin) \(directory): the directory has no \(missing) (it must hold the SST files train.txt and dev.txt)")
+            throw SSTDataError(
+                "\(origin) \(directory): the directory has no \(missing) (it must hold the SST files train.txt and dev.txt)"
+            )
         }
     }
 
@@ -242,7 +251,9 @@ private final class DownloadOutcome: Sendable {
     func set(_ value: Result<Data, SSTDataError>) { result.withLock { $0 = value } }
 
     func get() throws -> Data {
-        guard let value = result.withLock({ $0 }) else { throw SSTDataError("the download ended without a result") }
+        guard let value = result.withLock({ $0 }) else {
+            throw SSTDataError("the download ended without a result")
+        }
         return try value.get()
     }
 }

@@ -66,8 +66,10 @@ public struct EmbeddingsReader {
 
     /// Reads the file at `path` in chunks of `chunkBytes`; memory stays bounded by the
     /// vocabulary, one line and one chunk, whatever the size of the file.
-    public static func read(contentsOf path: String, words: [String],
-                            chunkBytes: Int = 1 << 20) throws(InputError) -> Embeddings {
+    public static func read(
+        contentsOf path: String, words: [String],
+        chunkBytes: Int = 1 << 20
+    ) throws(InputError) -> Embeddings {
         var reader = EmbeddingsReader(source: path, words: words)
         try reader.consume(contentsOf: path, chunkBytes: chunkBytes)
         return try reader.finish()
@@ -75,8 +77,10 @@ public struct EmbeddingsReader {
 
     /// Parses in-memory text through the same code as files, `chunkBytes` at a time (tests
     /// and fuzzing use small chunks to exercise lines that span chunks).
-    public static func parse(_ data: Data, source: String, words: [String],
-                             chunkBytes: Int = Int.max) throws(InputError) -> Embeddings {
+    public static func parse(
+        _ data: Data, source: String, words: [String],
+        chunkBytes: Int = Int.max
+    ) throws(InputError) -> Embeddings {
         var reader = EmbeddingsReader(source: source, words: words)
         let failure = data.withUnsafeBytes { raw -> InputError? in
             let all = raw.bindMemory(to: UInt8.self)
@@ -111,8 +115,10 @@ public struct EmbeddingsReader {
             if count == 0 { return }
             if count < 0 {
                 if errno == EINTR { continue }
-                throw wholeFileError(errno == EISDIR ? "is a directory, not an embeddings file"
-                                     : "cannot read: " + errnoText())
+                throw wholeFileError(
+                    errno == EISDIR
+                        ? "is a directory, not an embeddings file"
+                        : "cannot read: " + errnoText())
             }
             try consume(UnsafeBufferPointer(rebasing: buffer[0 ..< count]))
         }
@@ -125,8 +131,9 @@ public struct EmbeddingsReader {
         lines = LineSplitter()
         defer { lines = splitter }
         let source = source
-        try splitter.consume(chunk, overlong: { InputError(source: source, line: $0, column: 1, message: $1) },
-                             { line throws(InputError) in try parseLine(line) })
+        try splitter.consume(
+            chunk, overlong: { InputError(source: source, line: $0, column: 1, message: $1) },
+            { line throws(InputError) in try parseLine(line) })
     }
 
     /// Parses a last line without a newline and checks the file as a whole.
@@ -136,12 +143,15 @@ public struct EmbeddingsReader {
         try splitter.finish { line throws(InputError) in try parseLine(line) }
         if lineNumber == 0 { throw wholeFileError("empty file: expected GloVe or word2vec text vectors") }
         if announcedRows >= 0 && announcedRows != rowsRead {
-            throw InputError(source: source, line: 1, column: 1, message:
-                "the header announces \(announcedRows) rows, but the file has \(rowsRead)")
+            throw InputError(
+                source: source, line: 1, column: 1,
+                message:
+                    "the header announces \(announcedRows) rows, but the file has \(rowsRead)")
         }
         if rowsRead == 0 { throw wholeFileError("no vectors in the file") }
-        return Embeddings(format: format, dimension: dimension, vectors: vectors, rows: rows,
-                          rowsRead: rowsRead)
+        return Embeddings(
+            format: format, dimension: dimension, vectors: vectors, rows: rows,
+            rowsRead: rowsRead)
     }
 
     // MARK: - Lines
@@ -152,9 +162,12 @@ public struct EmbeddingsReader {
         if to > 0 && raw[to - 1] == UInt8(ascii: "\r") { to -= 1 }
         if lineNumber == 1 && to >= 3 && raw[0] == 0xEF && raw[1] == 0xBB && raw[2] == 0xBF { from = 3 }
         let line = UnsafeBufferPointer(rebasing: raw[from ..< to])
-        if let problem = InputText.lineProblem(byteCount: line.count) { throw error(in: line, at: 0, problem) }
+        if let problem = InputText.lineProblem(byteCount: line.count) {
+            throw error(in: line, at: 0, problem)
+        }
         if dimension > 0,
-           let wordEnd = scratch.withUnsafeMutableBufferPointer({ Self.plainRow(line, values: $0) }) {
+            let wordEnd = scratch.withUnsafeMutableBufferPointer({ Self.plainRow(line, values: $0) })
+        {
             try keepRow(line, word: 0 ..< wordEnd)
         } else {
             try parseUnusualLine(line)
@@ -164,8 +177,10 @@ public struct EmbeddingsReader {
     /// The common row, `word v1 … vd` with single-field word and plain decimal values, read
     /// in one pass: fills `values` and returns the end of the word, or nil for anything else.
     @inline(__always)
-    private static func plainRow(_ line: UnsafeBufferPointer<UInt8>,
-                                 values: UnsafeMutableBufferPointer<Float>) -> Int? {
+    private static func plainRow(
+        _ line: UnsafeBufferPointer<UInt8>,
+        values: UnsafeMutableBufferPointer<Float>
+    ) -> Int? {
         let n = line.count
         var i = 0
         while i < n && line[i] != UInt8(ascii: " ") && line[i] != UInt8(ascii: "\t") { i += 1 }
@@ -176,7 +191,8 @@ public struct EmbeddingsReader {
             while i < n && (line[i] == UInt8(ascii: " ") || line[i] == UInt8(ascii: "\t")) { i += 1 }
             if i == n { break }
             guard count < values.count, let (value, end) = DecimalFloat.scan(line, from: i),
-                  end == n || line[end] == UInt8(ascii: " ") || line[end] == UInt8(ascii: "\t") else {
+                end == n || line[end] == UInt8(ascii: " ") || line[end] == UInt8(ascii: "\t")
+            else {
                 return nil
             }
             values[count] = value
@@ -194,7 +210,9 @@ public struct EmbeddingsReader {
         if fieldCount == 0 { return }
         if lineNumber == 1 && fieldCount == 2, try readHeader(line) { return }
         if dimension == 0 {
-            guard fieldCount > 1 else { throw error(in: line, at: line.count, "expected values after the word") }
+            guard fieldCount > 1 else {
+                throw error(in: line, at: line.count, "expected values after the word")
+            }
             setDimension(fieldCount - 1)
         }
         let wordFields = try wordFieldCount(line, fieldCount: fieldCount)
@@ -210,13 +228,16 @@ public struct EmbeddingsReader {
     }
 
     /// Counts the row whose values are in `scratch`, and keeps it if its word is wanted.
-    private mutating func keepRow(_ line: UnsafeBufferPointer<UInt8>, word: Range<Int>,
-                                  checked: Bool = false) throws(InputError) {
+    private mutating func keepRow(
+        _ line: UnsafeBufferPointer<UInt8>, word: Range<Int>,
+        checked: Bool = false
+    ) throws(InputError) {
         if !checked { try checkWord(line, word) }
         rowsRead += 1
         if announcedRows >= 0 && rowsRead > announcedRows {
-            throw error(in: line, at: 0,
-                        "the header at line 1 announces \(announcedRows) rows; this is row \(rowsRead)")
+            throw error(
+                in: line, at: 0,
+                "the header at line 1 announces \(announcedRows) rows; this is row \(rowsRead)")
         }
         let wanted = index(String(decoding: UnsafeBufferPointer(rebasing: line[word]), as: UTF8.self))
         if let wanted, wanted >= 0, wanted < vocabularySize, rows[wanted] < 0 {
@@ -246,8 +267,9 @@ public struct EmbeddingsReader {
         guard let count = unsigned(0), let dim = unsigned(1) else { return false }
         // Each value takes at least two bytes of a line, so larger dimensions cannot fit one.
         guard dim >= 1 && dim <= InputText.maximumLineBytes / 2 else {
-            throw error(in: line, at: fields[2],
-                        "dimension \(dim) in the header is outside 1-\(InputText.maximumLineBytes / 2)")
+            throw error(
+                in: line, at: fields[2],
+                "dimension \(dim) in the header is outside 1-\(InputText.maximumLineBytes / 2)")
         }
         format = .word2vec
         announcedRows = count
@@ -256,9 +278,12 @@ public struct EmbeddingsReader {
     }
 
     /// How many leading fields form the word: 1, or more for a word with spaces in it.
-    private func wordFieldCount(_ line: UnsafeBufferPointer<UInt8>, fieldCount: Int) throws(InputError) -> Int {
+    private func wordFieldCount(_ line: UnsafeBufferPointer<UInt8>, fieldCount: Int) throws(InputError) -> Int
+    {
         let values = fieldCount - 1
-        let expected = format == .word2vec ? "expected \(dimension) values (as the header says)"
+        let expected =
+            format == .word2vec
+            ? "expected \(dimension) values (as the header says)"
             : "expected \(dimension) values (as on the first row)"
         if values < dimension {
             throw error(in: line, at: fields[2 * fieldCount - 1], "\(expected), found \(values)")
@@ -305,8 +330,9 @@ public struct EmbeddingsReader {
     // MARK: - Errors
 
     private func error(in line: UnsafeBufferPointer<UInt8>, at offset: Int, _ message: String) -> InputError {
-        InputError(source: source, line: lineNumber, column: InputText.column(ofByte: offset, in: line),
-                   message: message)
+        InputError(
+            source: source, line: lineNumber, column: InputText.column(ofByte: offset, in: line),
+            message: message)
     }
 
     private func invalidUTF8(in line: UnsafeBufferPointer<UInt8>, at offset: Int) -> InputError {

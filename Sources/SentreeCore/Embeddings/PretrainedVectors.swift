@@ -21,7 +21,8 @@ public struct EmbeddingCoverage: Codable, Sendable, Equatable {
     /// `GloVe: 15,802 of 16,581 words (95.3%), 98.9% of tokens`.
     public var summary: String {
         func pct(_ a: Int, _ b: Int) -> String { percent(Double(a) / Double(max(b, 1)), digits: 1) }
-        return "\(wordsFound) of \(words) words (\(pct(wordsFound, words))), \(pct(tokensFound, tokens)) of tokens"
+        return
+            "\(wordsFound) of \(words) words (\(pct(wordsFound, words))), \(pct(tokensFound, tokens)) of tokens"
     }
 }
 
@@ -35,9 +36,10 @@ public enum PretrainedVectors {
     public static func spellings(of word: String) -> [String] {
         var list = [word]
         func add(_ s: String) { if !list.contains(s) { list.append(s) } }
-        let plain = Treebank.displayText(ofToken: Treebank.bracketEscapes.keys.first {
-            $0.caseInsensitiveCompare(word) == .orderedSame
-        } ?? word)
+        let plain = Treebank.displayText(
+            ofToken: Treebank.bracketEscapes.keys.first {
+                $0.caseInsensitiveCompare(word) == .orderedSame
+            } ?? word)
         add(plain)
         add(word.lowercased())
         add(plain.lowercased())
@@ -48,7 +50,9 @@ public enum PretrainedVectors {
     /// none of the word's spellings; always nil for `<unk>`), and the file's dimension.
     ///
     /// Streams the file; memory grows with the vocabulary, not with the file.
-    public static func lookUp(_ path: String, vocabulary: Vocabulary) throws -> (dimension: Int, vectors: [[Float]?]) {
+    public static func lookUp(
+        _ path: String, vocabulary: Vocabulary
+    ) throws -> (dimension: Int, vectors: [[Float]?]) {
         var candidates: [String] = []
         var position: [String: Int] = [:]
         let spellings = vocabulary.words.map(Self.spellings(of:))
@@ -69,8 +73,10 @@ public enum PretrainedVectors {
 
     /// Writes the found vectors into rows of `L` (a flat [V × dimension] block of `p` at
     /// `offset`) and measures the coverage over `tokens` (training word ids).
-    public static func apply(_ vectors: [[Float]?], to p: inout [Float], offset: Int, dimension: Int,
-                             file: String, tokens: [Int32]) -> EmbeddingCoverage {
+    public static func apply(
+        _ vectors: [[Float]?], to p: inout [Float], offset: Int, dimension: Int,
+        file: String, tokens: [Int32]
+    ) -> EmbeddingCoverage {
         for (id, v) in vectors.enumerated() {
             guard let v else { continue }
             for j in 0 ..< dimension { p[offset + id * dimension + j] = v[j] }
@@ -78,25 +84,30 @@ public enum PretrainedVectors {
         let found = vectors.lazy.filter { $0 != nil }.count
         let tokensFound = tokens.lazy.filter { $0 >= 0 && vectors[Int($0)] != nil }.count
         let tokenCount = tokens.lazy.filter { $0 >= 0 }.count
-        return EmbeddingCoverage(file: file, dimension: dimension, wordsFound: found, words: vectors.count - 1,
-                                 tokensFound: tokensFound, tokens: tokenCount)
+        return EmbeddingCoverage(
+            file: file, dimension: dimension, wordsFound: found, words: vectors.count - 1,
+            tokensFound: tokensFound, tokens: tokenCount)
     }
 
     /// The width of the vectors in `path`, from its first line (the header of a word2vec
     /// file, or the number of values of a GloVe row), without reading the rest.
     public static func dimension(of path: String) throws -> Int {
         guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw InputError(source: path, line: 0, column: 0,
-                             message: FileManager.default.fileExists(atPath: path) ? "cannot read the file" : "no such file")
+            throw InputError(
+                source: path, line: 0, column: 0,
+                message: FileManager.default.fileExists(atPath: path)
+                    ? "cannot read the file" : "no such file")
         }
         defer { try? handle.close() }
         let head = (try? handle.read(upToCount: 1 << 16)) ?? Data()
-        let firstLine = head.split(separator: 0x0A, maxSplits: 1, omittingEmptySubsequences: false).first ?? Data()
+        let firstLine =
+            head.split(separator: 0x0A, maxSplits: 1, omittingEmptySubsequences: false).first ?? Data()
         let fields = String(decoding: firstLine, as: UTF8.self)
             .split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" })
         if fields.count == 2, let dim = Int(fields[1]), Int(fields[0]) != nil, dim > 0 { return dim }
         guard fields.count >= 2 else {
-            throw InputError(source: path, line: 1, column: 1, message: "expected `word v1 … vd` or a `count dim` header")
+            throw InputError(
+                source: path, line: 1, column: 1, message: "expected `word v1 … vd` or a `count dim` header")
         }
         return fields.count - 1
     }

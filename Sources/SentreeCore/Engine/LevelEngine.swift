@@ -23,7 +23,9 @@ struct SoftmaxWeights<T: ModelScalar>: Sendable {
         storage = s
     }
 
-    func withPointers<R>(_ body: (_ UT: UnsafePointer<T>, _ Up: UnsafePointer<T>, _ bs: UnsafePointer<T>) -> R) -> R {
+    func withPointers<R>(
+        _ body: (_ UT: UnsafePointer<T>, _ Up: UnsafePointer<T>, _ bs: UnsafePointer<T>) -> R
+    ) -> R {
         storage.withUnsafeBufferPointer { b in
             let p = b.baseAddress!
             return body(p, p + op * Cp, p + op * Cp + C * op)
@@ -38,7 +40,10 @@ struct EngineWeights<M: LevelModel>: Sendable {
 
     init(layout: ParameterLayout, parameters: [M.T]) {
         (model, softmax) = parameters.withUnsafeBufferPointer {
-            (M.pack(layout: layout, parameters: $0.baseAddress!), SoftmaxWeights(layout: layout, parameters: $0.baseAddress!))
+            (
+                M.pack(layout: layout, parameters: $0.baseAddress!),
+                SoftmaxWeights(layout: layout, parameters: $0.baseAddress!)
+            )
         }
     }
 }
@@ -114,7 +119,9 @@ final class LevelEngine<M: LevelModel> {
     }
 
     /// Class distribution of row `row` after `forward`.                     [C]
-    func probabilities(row: Int) -> UnsafeBufferPointer<T> { UnsafeBufferPointer(start: Z + row * Cp, count: C) }
+    func probabilities(row: Int) -> UnsafeBufferPointer<T> {
+        UnsafeBufferPointer(start: Z + row * Cp, count: C)
+    }
 
     /// Rows the dropout buffers `MK`, `DO` hold (0 until a forward pass uses dropout).
     private var dropoutCapacity = 0
@@ -133,8 +140,10 @@ final class LevelEngine<M: LevelModel> {
     /// With an active `dropout` (training only) the softmax reads the masked outputs, and
     /// with its word dropout some leaves read `<unk>`.
     @discardableResult
-    func forward<S: Collection<Int>>(trees: S, data: EncodedTreebank, arrays t: TreeArrays,
-                                     w: EngineWeights<M>, L: UnsafePointer<T>, dropout: Dropout? = nil) -> T {
+    func forward<S: Collection<Int>>(
+        trees: S, data: EncodedTreebank, arrays t: TreeArrays,
+        w: EngineWeights<M>, L: UnsafePointer<T>, dropout: Dropout? = nil
+    ) -> T {
         schedule.build(trees: trees, data: data)
         let R = schedule.rows
         reserve(rows: R)
@@ -239,7 +248,9 @@ final class LevelEngine<M: LevelModel> {
         // Through the mask: the error at the model's outputs is (Uᵀδ3) ⊙ mask.
         if dropped { for i in 0 ..< R * op { EO[i] *= MK[i] } }
         model.backwardOutputs(schedule, error: EO, w: w.model)
-        for h in stride(from: schedule.levels - 1, through: 1, by: -1) { model.backwardLevel(h, schedule, w: w.model) }
+        for h in stride(from: schedule.levels - 1, through: 1, by: -1) {
+            model.backwardLevel(h, schedule, w: w.model)
+        }
         let leaves = schedule.leafCount
         zero(n: leaves * xp, DX)
         model.backwardLeaves(schedule, x: X, dx: DX, w: w.model)
@@ -260,14 +271,18 @@ final class LevelEngine<M: LevelModel> {
 
     /// `gemm` into a product whose columns are the classes (B and C [· × Cp]): in 8-column
     /// strips when the classes fit (SST's 5), where half of a 16-column strip multiplied zeros.
-    private func classProduct(m: Int, k: Int, a: UnsafePointer<T>, rowStride: Int, columnStride: Int,
-                              b: UnsafePointer<T>, c: UnsafeMutablePointer<T>) {
+    private func classProduct(
+        m: Int, k: Int, a: UnsafePointer<T>, rowStride: Int, columnStride: Int,
+        b: UnsafePointer<T>, c: UnsafeMutablePointer<T>
+    ) {
         if C <= 8 {
-            blockedProduct(SIMD8<T>.self, m: m, n: 8, k: k, a: a, rowStride: rowStride, columnStride: columnStride,
-                           b: b, ldb: Cp, c: c, ldc: Cp)
+            blockedProduct(
+                SIMD8<T>.self, m: m, n: 8, k: k, a: a, rowStride: rowStride, columnStride: columnStride,
+                b: b, ldb: Cp, c: c, ldc: Cp)
         } else {
-            gemm(m: m, n: Cp, k: k, a: a, rowStride: rowStride, columnStride: columnStride, b: b, ldb: Cp,
-                 c: c, ldc: Cp)
+            gemm(
+                m: m, n: Cp, k: k, a: a, rowStride: rowStride, columnStride: columnStride, b: b, ldb: Cp,
+                c: c, ldc: Cp)
         }
     }
 
@@ -322,7 +337,8 @@ struct ClassLanes {
     init(classes: Int) {
         self.classes = classes
         keep = SIMD16((0 ..< 16).map { $0 < classes ? -1 : 0 })
-        fill = unsafeBitCast(SIMD16<Float>((0 ..< 16).map { $0 < classes ? 0 : -1e4 }), to: SIMD16<Int32>.self)
+        fill = unsafeBitCast(
+            SIMD16<Float>((0 ..< 16).map { $0 < classes ? 0 : -1e4 }), to: SIMD16<Int32>.self)
     }
 }
 
@@ -352,13 +368,16 @@ func softmaxRow(_ z: UnsafeMutablePointer<Float>, _ lanes: ClassLanes, label: UI
         let keep = lanes.keep.lowHalf, fill = lanes.fill.lowHalf
         let raw = UnsafeRawPointer(z).loadUnaligned(as: SIMD8<Int32>.self)
         let v = unsafeBitCast((raw & keep) | fill, to: SIMD8<Float>.self)
-        let e = unsafeBitCast(unsafeBitCast(fastExp(v - top), to: SIMD8<Int32>.self) & keep, to: SIMD8<Float>.self)
+        let e = unsafeBitCast(
+            unsafeBitCast(fastExp(v - top), to: SIMD8<Int32>.self) & keep, to: SIMD8<Float>.self)
         for c in 0 ..< C { total += e[c] }
         UnsafeMutableRawPointer(z).storeBytes(of: e * (1 / total), as: SIMD8<Float>.self)
     } else {
         let keep = lanes.keep, fill = lanes.fill
-        let v = unsafeBitCast((unsafeBitCast(load(z, 0), to: SIMD16<Int32>.self) & keep) | fill, to: SIMD16<Float>.self)
-        let e = unsafeBitCast(unsafeBitCast(fastExp(v - top), to: SIMD16<Int32>.self) & keep, to: SIMD16<Float>.self)
+        let v = unsafeBitCast(
+            (unsafeBitCast(load(z, 0), to: SIMD16<Int32>.self) & keep) | fill, to: SIMD16<Float>.self)
+        let e = unsafeBitCast(
+            unsafeBitCast(fastExp(v - top), to: SIMD16<Int32>.self) & keep, to: SIMD16<Float>.self)
         for c in 0 ..< C { total += e[c] }
         store(e * (1 / total), z, 0)
     }
@@ -369,7 +388,9 @@ func softmaxRow(_ z: UnsafeMutablePointer<Float>, _ lanes: ClassLanes, label: UI
 /// share one 16-lane exp, with the same operations on each lane as `softmaxRow`, so the
 /// results are the same bits.
 @inline(__always)
-func softmaxPair(_ z: UnsafeMutablePointer<Float>, _ lanes: ClassLanes, labels: (UInt8, UInt8)) -> (Float, Float) {
+func softmaxPair(
+    _ z: UnsafeMutablePointer<Float>, _ lanes: ClassLanes, labels: (UInt8, UInt8)
+) -> (Float, Float) {
     let C = lanes.classes, y = z + 16
     var top0 = -Float.infinity, bottom0 = Float.infinity, top1 = -Float.infinity, bottom1 = Float.infinity
     for c in 0 ..< C {
@@ -382,14 +403,19 @@ func softmaxPair(_ z: UnsafeMutablePointer<Float>, _ lanes: ClassLanes, labels: 
     let gold0 = labels.0 < C ? z[Int(labels.0)] : 0, gold1 = labels.1 < C ? y[Int(labels.1)] : 0
     let keep8 = lanes.keep.lowHalf, keep = SIMD16(lowHalf: keep8, highHalf: keep8)
     let fill8 = lanes.fill.lowHalf, fill = SIMD16(lowHalf: fill8, highHalf: fill8)
-    let raw = SIMD16(lowHalf: UnsafeRawPointer(z).loadUnaligned(as: SIMD8<Int32>.self),
-                     highHalf: UnsafeRawPointer(y).loadUnaligned(as: SIMD8<Int32>.self))
+    let raw = SIMD16(
+        lowHalf: UnsafeRawPointer(z).loadUnaligned(as: SIMD8<Int32>.self),
+        highHalf: UnsafeRawPointer(y).loadUnaligned(as: SIMD8<Int32>.self))
     let v = unsafeBitCast((raw & keep) | fill, to: SIMD16<Float>.self)
     let tops = SIMD16(lowHalf: SIMD8(repeating: top0), highHalf: SIMD8(repeating: top1))
-    let e = unsafeBitCast(unsafeBitCast(fastExp(v - tops), to: SIMD16<Int32>.self) & keep, to: SIMD16<Float>.self)
+    let e = unsafeBitCast(
+        unsafeBitCast(fastExp(v - tops), to: SIMD16<Int32>.self) & keep, to: SIMD16<Float>.self)
     var total0: Float = 0, total1: Float = 0
     for c in 0 ..< C { total0 += e[c]; total1 += e[8 + c] }
     UnsafeMutableRawPointer(z).storeBytes(of: e.lowHalf * (1 / total0), as: SIMD8<Float>.self)
     UnsafeMutableRawPointer(y).storeBytes(of: e.highHalf * (1 / total1), as: SIMD8<Float>.self)
-    return (labels.0 < C ? Float.log(total0) + top0 - gold0 : 0, labels.1 < C ? Float.log(total1) + top1 - gold1 : 0)
+    return (
+        labels.0 < C ? Float.log(total0) + top0 - gold0 : 0,
+        labels.1 < C ? Float.log(total1) + top1 - gold1 : 0
+    )
 }

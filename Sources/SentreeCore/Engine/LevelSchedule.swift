@@ -40,7 +40,9 @@ struct LevelSchedule {
             let r = tb.nodes(of: t)
             // The root is the tallest node of its tree.
             let top = Int(data.heights[r.upperBound - 1])
-            if cursor.count <= top { cursor.append(contentsOf: repeatElement(0, count: top + 1 - cursor.count)) }
+            if cursor.count <= top {
+                cursor.append(contentsOf: repeatElement(0, count: top + 1 - cursor.count))
+            }
             total += r.count
             treeOffset.append(total)
         }
@@ -62,30 +64,37 @@ struct LevelSchedule {
         Self.resize(&node, total); Self.resize(&leftRow, total); Self.resize(&rightRow, total)
         Self.resize(&rowOfNode, total)
         tb.left.withUnsafeBufferPointer { left in
-        tb.right.withUnsafeBufferPointer { right in
-        data.heights.withUnsafeBufferPointer { heights in
-        cursor.withUnsafeMutableBufferPointer { cursor in
-        node.withUnsafeMutableBufferPointer { node in
-        leftRow.withUnsafeMutableBufferPointer { leftRow in
-        rightRow.withUnsafeMutableBufferPointer { rightRow in
-        rowOfNode.withUnsafeMutableBufferPointer { rowOfNode in
-            var base = 0
-            for t in trees {
-                let r = tb.nodes(of: t)
-                for g in r {
-                    let h = Int(heights[g])
-                    let row = cursor[h]
-                    cursor[h] = row + 1
-                    rowOfNode[base + g - r.lowerBound] = Int32(row)
-                    node[row] = Int32(g)
-                    let l = Int(left[g])
-                    // Children precede their parent in post-order, so their rows are known.
-                    leftRow[row] = l < 0 ? -1 : rowOfNode[base + l]
-                    rightRow[row] = l < 0 ? -1 : rowOfNode[base + Int(right[g])]
+            tb.right.withUnsafeBufferPointer { right in
+                data.heights.withUnsafeBufferPointer { heights in
+                    cursor.withUnsafeMutableBufferPointer { cursor in
+                        node.withUnsafeMutableBufferPointer { node in
+                            leftRow.withUnsafeMutableBufferPointer { leftRow in
+                                rightRow.withUnsafeMutableBufferPointer { rightRow in
+                                    rowOfNode.withUnsafeMutableBufferPointer { rowOfNode in
+                                        var base = 0
+                                        for t in trees {
+                                            let r = tb.nodes(of: t)
+                                            for g in r {
+                                                let h = Int(heights[g])
+                                                let row = cursor[h]
+                                                cursor[h] = row + 1
+                                                rowOfNode[base + g - r.lowerBound] = Int32(row)
+                                                node[row] = Int32(g)
+                                                let l = Int(left[g])
+                                                // Children precede parents in post-order: their rows are known.
+                                                leftRow[row] = l < 0 ? -1 : rowOfNode[base + l]
+                                                rightRow[row] = l < 0 ? -1 : rowOfNode[base + Int(right[g])]
+                                            }
+                                            base += r.count
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
                 }
-                base += r.count
             }
-        }}}}}}}}
+        }
     }
 
     private static func resize(_ a: inout [Int32], _ n: Int) {
@@ -100,8 +109,10 @@ struct LevelSchedule {
 extension LevelSchedule {
     /// Places the children of each row of `rows` side by side, for one product per level:
     /// g[k] = [v[left] | v[right]] for the k-th row.        v: [R × p], g: [rows.count × 2p]
-    func gatherChildren<T: ModelScalar>(of rows: Range<Int>, from v: UnsafePointer<T>, width p: Int,
-                                        into g: UnsafeMutablePointer<T>) {
+    func gatherChildren<T: ModelScalar>(
+        of rows: Range<Int>, from v: UnsafePointer<T>, width p: Int,
+        into g: UnsafeMutablePointer<T>
+    ) {
         for (k, row) in rows.enumerated() {
             copyVector(n: p, v + Int(leftRow[row]) * p, g + k * 2 * p)
             copyVector(n: p, v + Int(rightRow[row]) * p, g + k * 2 * p + p)
@@ -110,8 +121,10 @@ extension LevelSchedule {
 
     /// Adds the errors each row of `rows` sends its children: e[left] += δ[k, :p] and
     /// e[right] += δ[k, p:] for the k-th row.             δ: [rows.count × 2p], e: [R × p]
-    func sendToChildren<T: ModelScalar>(of rows: Range<Int>, from delta: UnsafePointer<T>, width p: Int,
-                                        into e: UnsafeMutablePointer<T>) {
+    func sendToChildren<T: ModelScalar>(
+        of rows: Range<Int>, from delta: UnsafePointer<T>, width p: Int,
+        into e: UnsafeMutablePointer<T>
+    ) {
         for (k, row) in rows.enumerated() {
             axpy(n: p, alpha: 1, x: delta + k * 2 * p, y: e + Int(leftRow[row]) * p)
             axpy(n: p, alpha: 1, x: delta + k * 2 * p + p, y: e + Int(rightRow[row]) * p)
@@ -134,8 +147,9 @@ extension LevelSchedule {
         addColumnSums(m: n, n: m, x: delta, ldx: m, y: gb)
         zero(n: n * 2 * p, scratch)
         gemm(m: 2 * p, n: m, k: n, a: g, rowStride: 1, columnStride: 2 * p, b: delta, ldb: m, c: gWT, ldc: m)
-        gemm(m: n, n: 2 * p, k: used, a: delta, rowStride: m, columnStride: 1, b: Wp, ldb: 2 * p,
-             c: scratch, ldc: 2 * p)
+        gemm(
+            m: n, n: 2 * p, k: used, a: delta, rowStride: m, columnStride: 1, b: Wp, ldb: 2 * p,
+            c: scratch, ldc: 2 * p)
         sendToChildren(of: rows, from: scratch, width: p, into: e)
     }
 }

@@ -40,9 +40,13 @@ final class ShardedRunner<M: LevelModel>: Sendable {
         weights.withLock { $0 = packed }
     }
 
-    func lossAndGradient(trees: [Int], data: EncodedTreebank, parameters: [T], dropout: Dropout?)
-        -> (loss: Double, nodes: Int, gradient: Gradient<T>) {
-        let (loss, nodes, shards) = shardGradients(trees: trees, data: data, parameters: parameters, dropout: dropout)
+    func lossAndGradient(
+        trees: [Int], data: EncodedTreebank, parameters: [T], dropout: Dropout?
+    )
+        -> (loss: Double, nodes: Int, gradient: Gradient<T>)
+    {
+        let (loss, nodes, shards) = shardGradients(
+            trees: trees, data: data, parameters: parameters, dropout: dropout)
         var gradient = shards[0]
         if shards.count > 1 {
             rowSlot.withLock { rowSlot in
@@ -55,8 +59,11 @@ final class ShardedRunner<M: LevelModel>: Sendable {
     }
 
     /// Summed loss, labelled nodes, and one unmerged gradient per worker, in worker order.
-    func shardGradients(trees: [Int], data: EncodedTreebank, parameters: [T], dropout: Dropout?)
-        -> (loss: Double, nodes: Int, shards: [Gradient<T>]) {
+    func shardGradients(
+        trees: [Int], data: EncodedTreebank, parameters: [T], dropout: Dropout?
+    )
+        -> (loss: Double, nodes: Int, shards: [Gradient<T>])
+    {
         let weights = self.weights.withLock { $0 }, layout = self.layout
         // Trees range from 3 to 100+ nodes: split by node count, not tree count, so no
         // worker idles at the end of a minibatch.
@@ -69,11 +76,15 @@ final class ShardedRunner<M: LevelModel>: Sendable {
             let classes = UInt8(layout.config.classes)
             parameters.withUnsafeBufferPointer { params in
                 data.withArrays { arrays in
-                    loss = Double(engine.forward(trees: trees[range], data: data, arrays: arrays, w: weights,
-                                                 L: params.baseAddress! + layout.L.offset, dropout: dropout))
+                    loss = Double(
+                        engine.forward(
+                            trees: trees[range], data: data, arrays: arrays, w: weights,
+                            L: params.baseAddress! + layout.L.offset, dropout: dropout))
                     engine.backward(arrays: arrays, w: weights)
                     for k in range {
-                        for i in data.treebank.nodes(of: trees[k]) where arrays.labels[i] < classes { nodes += 1 }
+                        for i in data.treebank.nodes(of: trees[k]) where arrays.labels[i] < classes {
+                            nodes += 1
+                        }
                     }
                 }
             }
@@ -98,10 +109,13 @@ final class ShardedRunner<M: LevelModel>: Sendable {
             var nodePredictions: [UInt8] = []
             parameters.withUnsafeBufferPointer { params in
                 data.withArrays { arrays in
-                    for chunk in stride(from: range.lowerBound, to: range.upperBound, by: Self.evaluationChunk) {
+                    for chunk in stride(
+                        from: range.lowerBound, to: range.upperBound, by: Self.evaluationChunk)
+                    {
                         let trees = chunk ..< min(range.upperBound, chunk + Self.evaluationChunk)
-                        engine.forward(trees: trees, data: data, arrays: arrays, w: weights,
-                                       L: params.baseAddress! + layout.L.offset)
+                        engine.forward(
+                            trees: trees, data: data, arrays: arrays, w: weights,
+                            L: params.baseAddress! + layout.L.offset)
                         let s = engine.schedule
                         for (k, t) in trees.enumerated() {
                             let r = data.treebank.nodes(of: t)
@@ -115,15 +129,18 @@ final class ShardedRunner<M: LevelModel>: Sendable {
                                 let isRoot = i == r.upperBound - 1
                                 if isRoot { rootPrediction = predicted }
                                 loss += engine.rowLoss[row]
-                                metrics.count(gold: arrays.labels[i], predicted: predicted,
-                                              positive: p[3] + p[4] > p[0] + p[1], isRoot: isRoot)
+                                metrics.count(
+                                    gold: arrays.labels[i], predicted: predicted,
+                                    positive: p[3] + p[4] > p[0] + p[1], isRoot: isRoot)
                                 nodePredictions.append(predicted)
                             }
                             metrics.byLength.count(tree: t, of: data.treebank, predicted: nodePredictions)
                             metrics.lossSum += Double(loss)
                             metrics.trees += 1
-                            outcomes.append(TreeOutcome(tree: t, goldRoot: arrays.labels[r.upperBound - 1],
-                                                        predictedRoot: rootPrediction, loss: Float(loss)))
+                            outcomes.append(
+                                TreeOutcome(
+                                    tree: t, goldRoot: arrays.labels[r.upperBound - 1],
+                                    predictedRoot: rootPrediction, loss: Float(loss)))
                         }
                     }
                 }
@@ -144,8 +161,9 @@ final class ShardedRunner<M: LevelModel>: Sendable {
         return slots[0].engine.withLock { engine in
             _ = parameters.withUnsafeBufferPointer { params in
                 data.withArrays { arrays in
-                    engine.forward(trees: CollectionOfOne(t), data: data, arrays: arrays, w: weights,
-                                   L: params.baseAddress! + layout.L.offset)
+                    engine.forward(
+                        trees: CollectionOfOne(t), data: data, arrays: arrays, w: weights,
+                        L: params.baseAddress! + layout.L.offset)
                 }
             }
             var prediction = TreePrediction(probabilities: [], predicted: [])

@@ -33,7 +33,8 @@ public struct WordDropout: Sendable, Equatable {
         precondition(Self.isValid(alpha: alpha), Self.invalidAlphaMessage(alpha))
         self.alpha = alpha
         thresholds = counts.indices.map { word in
-            word == 0 || alpha == 0 ? 0 : UInt64((alpha / (Double(counts[word]) + alpha) * 0x1.0p32).rounded())
+            word == 0 || alpha == 0
+                ? 0 : UInt64((alpha / (Double(counts[word]) + alpha) * 0x1.0p32).rounded())
         }
     }
 

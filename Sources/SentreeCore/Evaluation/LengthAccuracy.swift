@@ -37,11 +37,15 @@ public struct LengthAccuracy: Equatable, Sendable {
             let local = i - r.lowerBound
             let correct = treebank.labels[i] == predicted[local]
             Self.add(&nodesCorrect, &nodesTotal, at: span[local], correct: correct)
-            if i == r.upperBound - 1 { Self.add(&rootsCorrect, &rootsTotal, at: span[local], correct: correct) }
+            if i == r.upperBound - 1 {
+                Self.add(&rootsCorrect, &rootsTotal, at: span[local], correct: correct)
+            }
         }
     }
 
-    private static func add(_ correct: inout [Int], _ total: inout [Int], at length: Int, correct isCorrect: Bool) {
+    private static func add(
+        _ correct: inout [Int], _ total: inout [Int], at length: Int, correct isCorrect: Bool
+    ) {
         if total.count <= length {
             total += Array(repeating: 0, count: length + 1 - total.count)
             correct += Array(repeating: 0, count: length + 1 - correct.count)
@@ -56,7 +60,9 @@ public struct LengthAccuracy: Equatable, Sendable {
         Self.add(&rootsCorrect, &rootsTotal, other.rootsCorrect, other.rootsTotal)
     }
 
-    private static func add(_ correct: inout [Int], _ total: inout [Int], _ moreCorrect: [Int], _ moreTotal: [Int]) {
+    private static func add(
+        _ correct: inout [Int], _ total: inout [Int], _ moreCorrect: [Int], _ moreTotal: [Int]
+    ) {
         if total.count < moreTotal.count {
             correct += Array(repeating: 0, count: moreTotal.count - total.count)
             total += Array(repeating: 0, count: moreTotal.count - total.count)
@@ -94,10 +100,12 @@ public struct LengthAccuracy: Equatable, Sendable {
     /// Lines like CoreNLP's printout: its header, then one line per bucket, the length range
     /// padded to the left and the node accuracy with three decimals (`  1-10: 0.812`).
     public func report(size: Int = 10) -> [String] {
-        ["Label accuracy at various lengths:"] + buckets(size: size).map { b in
-            let name = size == 1 ? "\(b.lengths.lowerBound)" : "\(b.lengths.lowerBound)-\(b.lengths.upperBound)"
-            let accuracy = b.nodeAccuracy.map { String(format: "%.3f", $0) } ?? "-"
-            return String(repeating: " ", count: max(0, 6 - name.count)) + name + ": " + accuracy
-        }
+        ["Label accuracy at various lengths:"]
+            + buckets(size: size).map { b in
+                let name =
+                    size == 1 ? "\(b.lengths.lowerBound)" : "\(b.lengths.lowerBound)-\(b.lengths.upperBound)"
+                let accuracy = b.nodeAccuracy.map { String(format: "%.3f", $0) } ?? "-"
+                return String(repeating: " ", count: max(0, 6 - name.count)) + name + ": " + accuracy
+            }
     }
 }

@@ -17,14 +17,17 @@ public struct Probe: Sendable, Equatable {
     public init(parsing raw: String, source: String) throws {
         let text = raw.trimmingCharacters(in: .whitespaces)
         guard !text.isEmpty else {
-            throw InputError(source: source, line: 1, column: 1, message: "empty probe: type a sentence or a tree")
+            throw InputError(
+                source: source, line: 1, column: 1, message: "empty probe: type a sentence or a tree")
         }
-        let treebank = text.hasPrefix("(")
+        let treebank =
+            text.hasPrefix("(")
             ? try Treebank.parse(text, source: source, requireLabels: false)
             : try Treebank.fromSentences([text], source: source)
         guard treebank.count == 1 else {
-            throw InputError(source: source, line: 1, column: 1,
-                             message: "a probe is one tree; this line holds \(treebank.count)")
+            throw InputError(
+                source: source, line: 1, column: 1,
+                message: "a probe is one tree; this line holds \(treebank.count)")
         }
         self.text = text
         self.treebank = treebank

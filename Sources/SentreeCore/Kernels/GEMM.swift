@@ -20,8 +20,9 @@ func gemm<T: ModelScalar>(
     b: UnsafePointer<T>, ldb: Int,
     c: UnsafeMutablePointer<T>, ldc: Int
 ) {
-    blockedProduct(SIMD16<T>.self, m: m, n: n, k: k, a: a, rowStride: rowStride, columnStride: columnStride,
-                   b: b, ldb: ldb, c: c, ldc: ldc)
+    blockedProduct(
+        SIMD16<T>.self, m: m, n: n, k: k, a: a, rowStride: rowStride, columnStride: columnStride,
+        b: b, ldb: ldb, c: c, ldc: ldc)
 }
 
 /// `gemm` over strips as wide as `V` (n a multiple of its lanes): SIMD16 for `gemm`, SIMD8
@@ -112,7 +113,8 @@ func blockedProduct<T: ModelScalar, V: SIMD>(
 
 /// Sums rows into `y`: y += Σ_i X[i, :]      X: [m × ldx], y: [n] (the bias gradients)
 @inlinable
-func addColumnSums<T: ModelScalar>(m: Int, n: Int, x: UnsafePointer<T>, ldx: Int, y: UnsafeMutablePointer<T>) {
+func addColumnSums<T: ModelScalar>(m: Int, n: Int, x: UnsafePointer<T>, ldx: Int, y: UnsafeMutablePointer<T>)
+{
     var col = 0
     while col < n {
         var acc0 = load(y, col), acc1 = SIMD16<T>()
@@ -130,6 +132,7 @@ func addColumnSums<T: ModelScalar>(m: Int, n: Int, x: UnsafePointer<T>, ldx: Int
 
 /// Sets each of `m` rows of Y to `v`:  Y[i, :] = v      Y: [m × ldy], v: [n]
 @inlinable
-func broadcastRows<T: ModelScalar>(m: Int, n: Int, v: UnsafePointer<T>, y: UnsafeMutablePointer<T>, ldy: Int) {
+func broadcastRows<T: ModelScalar>(m: Int, n: Int, v: UnsafePointer<T>, y: UnsafeMutablePointer<T>, ldy: Int)
+{
     for i in 0 ..< m { copyVector(n: n, v, y + i * ldy) }
 }

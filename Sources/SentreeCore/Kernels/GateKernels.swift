@@ -77,7 +77,8 @@ func fastExp(_ a: SIMD8<Float>) -> SIMD8<Float> {
     let magic: Float = 12_582_912
     let t = x * 1.44269504088896341 + magic
     let n = t - magic
-    let r = x.addingProduct(n, SIMD8(repeating: -0.693359375)).addingProduct(n, SIMD8(repeating: 2.12194440e-4))
+    let r = x.addingProduct(n, SIMD8(repeating: -0.693359375)).addingProduct(
+        n, SIMD8(repeating: 2.12194440e-4))
     var p = SIMD8<Float>(repeating: 1.9875691500e-4)
     p = SIMD8(repeating: 1.3981999507e-3).addingProduct(p, r)
     p = SIMD8(repeating: 8.3334519073e-3).addingProduct(p, r)

@@ -121,8 +121,9 @@ func addOuterSum<T: ModelScalar>(
         while j < k {
             var a0 = load(a, j * n + c)
             for t in 0 ..< count {
-                a0 = a0.addingProduct(SIMD16(repeating: x[Int(xIndex[t]) * xStride + j]),
-                                      load(v + Int(vIndex[t]) * vStride, c))
+                a0 = a0.addingProduct(
+                    SIMD16(repeating: x[Int(xIndex[t]) * xStride + j]),
+                    load(v + Int(vIndex[t]) * vStride, c))
             }
             store(a0, a, j * n + c)
             j += 1
@@ -169,9 +170,11 @@ func reluInPlace<T: ModelScalar>(n: Int, _ x: UnsafeMutablePointer<T>) {
 @inlinable @inline(__always)
 func maskByPositive<T: ModelScalar>(n: Int, _ e: UnsafeMutablePointer<T>, _ h: UnsafePointer<T>) {
     if T.self == Float.self {
-        maskByPositiveBits(n: n, UnsafeMutableRawPointer(e), UnsafeRawPointer(h), SIMD16<Int32>.self, shift: 31)
+        maskByPositiveBits(
+            n: n, UnsafeMutableRawPointer(e), UnsafeRawPointer(h), SIMD16<Int32>.self, shift: 31)
     } else if T.self == Double.self {
-        maskByPositiveBits(n: n, UnsafeMutableRawPointer(e), UnsafeRawPointer(h), SIMD16<Int64>.self, shift: 63)
+        maskByPositiveBits(
+            n: n, UnsafeMutableRawPointer(e), UnsafeRawPointer(h), SIMD16<Int64>.self, shift: 63)
     } else {
         let zero = SIMD16<T>()
         var c = 0
@@ -183,8 +186,10 @@ func maskByPositive<T: ModelScalar>(n: Int, _ e: UnsafeMutablePointer<T>, _ h: U
 }
 
 @inlinable @inline(__always)
-func maskByPositiveBits<V: SIMD>(n: Int, _ e: UnsafeMutableRawPointer, _ h: UnsafeRawPointer, _: V.Type,
-                                 shift: V.Scalar) where V.Scalar: FixedWidthInteger & SignedInteger {
+func maskByPositiveBits<V: SIMD>(
+    n: Int, _ e: UnsafeMutableRawPointer, _ h: UnsafeRawPointer, _: V.Type,
+    shift: V.Scalar
+) where V.Scalar: FixedWidthInteger & SignedInteger {
     let size = MemoryLayout<V.Scalar>.size, zero = V()
     var c = 0
     while c < n {
@@ -243,8 +248,10 @@ func copyExact<T: ModelScalar>(n: Int, _ x: UnsafePointer<T>, _ y: UnsafeMutable
 
 /// dst[j·dstStride + i] = src[i·srcStride + j] for i < rows, j < cols, in 16 × 16 tiles, so
 /// reads and writes both move whole cache lines (packing and exporting run every minibatch).
-func transpose<T>(rows: Int, cols: Int, from src: UnsafePointer<T>, stride srcStride: Int,
-                  to dst: UnsafeMutablePointer<T>, stride dstStride: Int) {
+func transpose<T>(
+    rows: Int, cols: Int, from src: UnsafePointer<T>, stride srcStride: Int,
+    to dst: UnsafeMutablePointer<T>, stride dstStride: Int
+) {
     for i0 in stride(from: 0, to: rows, by: 16) {
         for j0 in stride(from: 0, to: cols, by: 16) {
             for j in j0 ..< min(j0 + 16, cols) {

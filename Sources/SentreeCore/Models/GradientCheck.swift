@@ -40,15 +40,18 @@ public enum GradientCheck {
     /// With `dropout` > 0 every pass uses the same mask (it depends on the seed, step and
     /// node, never on the parameters), so it is a constant of the checked objective; so is
     /// the choice of leaves that `wordDropout` (α) replaces by `<unk>`.
-    public static func run(kind: ModelKind, dim: Int = 7, middle: Int = 6, inputDim: Int? = nil,
-                           vocabularySize: Int = 11,
-                           trees: Int = 4, l2: Double = 1e-2, epsilon: Double? = nil, dropout: Double = 0,
-                           wordDropout: Double = 0,
-                           threads: Int = 1, seed: UInt64 = 17, threshold: Double = 1e-6) -> Report {
+    public static func run(
+        kind: ModelKind, dim: Int = 7, middle: Int = 6, inputDim: Int? = nil,
+        vocabularySize: Int = 11,
+        trees: Int = 4, l2: Double = 1e-2, epsilon: Double? = nil, dropout: Double = 0,
+        wordDropout: Double = 0,
+        threads: Int = 1, seed: UInt64 = 17, threshold: Double = 1e-6
+    ) -> Report {
         let epsilon = epsilon ?? kind.model.gradientCheckStep
         var g = SplitMix64(seed: seed)
-        let config = ModelConfig(kind: kind, dim: dim, middle: middle, inputDim: inputDim,
-                                 vocabularySize: vocabularySize)
+        let config = ModelConfig(
+            kind: kind, dim: dim, middle: middle, inputDim: inputDim,
+            vocabularySize: vocabularySize)
         let layout = ParameterLayout(config)
         let data = randomTreebank(trees: trees, vocabularySize: vocabularySize, generator: &g)
         var theta = (0 ..< layout.count).map { _ in 0.5 * g.normal() }
@@ -59,7 +62,8 @@ public enum GradientCheck {
         }
         let model = TreeModel<Double>(layout: layout, parameters: theta, threads: threads)
         let all = Array(0 ..< data.count)
-        let words = wordDropout > 0
+        let words =
+            wordDropout > 0
             ? WordDropout(alpha: wordDropout, train: data, vocabularySize: vocabularySize) : nil
         let mask = Dropout.forStep(0, rate: dropout, seed: seed, words: words)
 
@@ -95,7 +99,9 @@ public enum GradientCheck {
     }
 
     /// Random binary trees with random labels (a few nodes left unlabelled) and words.
-    static func randomTreebank(trees: Int, vocabularySize: Int, generator g: inout SplitMix64) -> EncodedTreebank {
+    static func randomTreebank(
+        trees: Int, vocabularySize: Int, generator g: inout SplitMix64
+    ) -> EncodedTreebank {
         var tb = Treebank(source: "<gradcheck>")
         var words: [Int32] = []
         for t in 0 ..< trees {

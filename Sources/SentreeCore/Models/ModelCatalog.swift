@@ -4,19 +4,24 @@
 protocol RegisteredModel: LevelModel {
     /// Fills the classifier `U` with fresh training values (default: `N(0, 1/o)` for a fan-in
     /// of o).
-    static func initializeClassifier(_ p: inout [Float], layout: ParameterLayout, generator g: inout SplitMix64)
+    static func initializeClassifier(
+        _ p: inout [Float], layout: ParameterLayout, generator g: inout SplitMix64)
     /// The settings `train` uses where the user gives no flag, beyond `TrainingConfig`'s own.
     static var recommended: RecommendedSettings { get }
     /// The finite-difference step of the gradient check: ReLU models need one that stays clear
     /// of the kink; smooth models take a larger one, which shrinks the rounding noise ulp(J)/ε.
     static var gradientCheckStep: Double { get }
     /// This model's engine in precision `U` with `threads` workers.
-    static func engine<U: ModelScalar>(_: U.Type, layout: ParameterLayout, parameters: [U], threads: Int,
-                                       capacity: Int, gradients: Bool) -> ModelEngine<U>
+    static func engine<U: ModelScalar>(
+        _: U.Type, layout: ParameterLayout, parameters: [U], threads: Int,
+        capacity: Int, gradients: Bool
+    ) -> ModelEngine<U>
 }
 
 extension RegisteredModel {
-    static func initializeClassifier(_ p: inout [Float], layout: ParameterLayout, generator g: inout SplitMix64) {
+    static func initializeClassifier(
+        _ p: inout [Float], layout: ParameterLayout, generator g: inout SplitMix64
+    ) {
         let sd = (1 / Double(layout.config.outputWidth)).squareRoot()
         for i in layout.U.range { p[i] = Float(g.normal() * sd) }
     }
@@ -75,10 +80,13 @@ extension ModelKind {
     }
 
     /// The engine of this model in precision `T` with `threads` workers.
-    func engine<T: ModelScalar>(_: T.Type, layout: ParameterLayout, parameters: [T], threads: Int,
-                                capacity: Int, gradients: Bool) -> ModelEngine<T> {
-        model.engine(T.self, layout: layout, parameters: parameters, threads: threads, capacity: capacity,
-                     gradients: gradients)
+    func engine<T: ModelScalar>(
+        _: T.Type, layout: ParameterLayout, parameters: [T], threads: Int,
+        capacity: Int, gradients: Bool
+    ) -> ModelEngine<T> {
+        model.engine(
+            T.self, layout: layout, parameters: parameters, threads: threads, capacity: capacity,
+            gradients: gradients)
     }
 }
 

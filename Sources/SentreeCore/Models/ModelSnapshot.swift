@@ -14,8 +14,9 @@ public final class ModelSnapshot: Sendable {
         self.parameters = parameters
         self.epoch = epoch
         self.step = step
-        runner = layout.config.kind.engine(Float.self, layout: layout, parameters: parameters, threads: 1,
-                                           capacity: 256, gradients: false)
+        runner = layout.config.kind.engine(
+            Float.self, layout: layout, parameters: parameters, threads: 1,
+            capacity: 256, gradients: false)
     }
 
     /// Per-node predictions for tree `t` of `treebank`, whose leaves have ids `wordIDs`.

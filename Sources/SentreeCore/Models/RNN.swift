@@ -17,8 +17,10 @@ struct RNNWeights<T: ModelScalar>: Sendable {
         storage.withUnsafeBufferPointer { buf in
             var p = buf.baseAddress!
             func take(_ n: Int) -> UnsafePointer<T> { defer { p += n }; return p }
-            return body(Pointers(WTx: take(2 * dp * dp), Wp: take(d * 2 * dp), b: take(dp),
-                                 W2T: take(d * mp), W2p: take(m * dp), b2: take(mp)))
+            return body(
+                Pointers(
+                    WTx: take(2 * dp * dp), Wp: take(d * 2 * dp), b: take(dp),
+                    W2T: take(d * mp), W2p: take(m * dp), b2: take(mp)))
         }
     }
 }
@@ -46,9 +48,15 @@ final class RNNModel<T: ModelScalar>: RegisteredModel {
     let gW2T: UnsafeMutablePointer<T>, gb2: UnsafeMutablePointer<T>
 
     static func tensors(_ c: ModelConfig) -> [TensorSpec] {
-        var list = [TensorSpec("W", [c.dim, 2 * c.dim], regularized: true), TensorSpec("b", [c.dim], regularized: false)]
+        var list = [
+            TensorSpec("W", [c.dim, 2 * c.dim], regularized: true),
+            TensorSpec("b", [c.dim], regularized: false),
+        ]
         if c.kind == .rnn2 {
-            list += [TensorSpec("W2", [c.middle, c.dim], regularized: true), TensorSpec("b2", [c.middle], regularized: false)]
+            list += [
+                TensorSpec("W2", [c.middle, c.dim], regularized: true),
+                TensorSpec("b2", [c.middle], regularized: false),
+            ]
         }
         return list
     }
@@ -82,10 +90,14 @@ final class RNNModel<T: ModelScalar>: RegisteredModel {
 
     @_specialize(where T == Float, U == Float)
     @_specialize(where T == Float, U == Double)
-    static func engine<U: ModelScalar>(_: U.Type, layout: ParameterLayout, parameters: [U], threads: Int,
-                                       capacity: Int, gradients: Bool) -> ModelEngine<U> {
-        ModelEngine(ShardedRunner<RNNModel<U>>(layout: layout, parameters: parameters, threads: threads,
-                                               capacity: capacity, gradients: gradients))
+    static func engine<U: ModelScalar>(
+        _: U.Type, layout: ParameterLayout, parameters: [U], threads: Int,
+        capacity: Int, gradients: Bool
+    ) -> ModelEngine<U> {
+        ModelEngine(
+            ShardedRunner<RNNModel<U>>(
+                layout: layout, parameters: parameters, threads: threads,
+                capacity: capacity, gradients: gradients))
     }
 
     static func pack(layout: ParameterLayout, parameters p: UnsafePointer<T>) -> RNNWeights<T> {
@@ -152,7 +164,9 @@ final class RNNModel<T: ModelScalar>: RegisteredModel {
         let y = H + rows.lowerBound * dp
         w.withPointers { w in
             broadcastRows(m: n, n: dp, v: w.b, y: y, ldy: dp)
-            gemm(m: n, n: dp, k: 2 * dp, a: g, rowStride: 2 * dp, columnStride: 1, b: w.WTx, ldb: dp, c: y, ldc: dp)
+            gemm(
+                m: n, n: dp, k: 2 * dp, a: g, rowStride: 2 * dp, columnStride: 1, b: w.WTx, ldb: dp, c: y,
+                ldc: dp)
         }
         reluInPlace(n: n * dp, y)
     }
@@ -191,13 +205,16 @@ final class RNNModel<T: ModelScalar>: RegisteredModel {
         let g = G + (rows.lowerBound - s.leafCount) * 2 * dp
         maskByPositive(n: n * dp, e, H + rows.lowerBound * dp)
         w.withPointers { w in
-            s.backwardChildrenProduct(of: rows, delta: e, width: dp, used: d, children: g, weights: w.Wp,
-                                      gradient: gWx, bias: gb, scratch: Delta, childWidth: dp, into: E)
+            s.backwardChildrenProduct(
+                of: rows, delta: e, width: dp, used: d, children: g, weights: w.Wp,
+                gradient: gWx, bias: gb, scratch: Delta, childWidth: dp, into: E)
         }
     }
 
     /// A leaf's h is its word vector: the error at it is the error at h.
-    func backwardLeaves(_ s: LevelSchedule, x: UnsafePointer<T>, dx: UnsafeMutablePointer<T>, w: RNNWeights<T>) {
+    func backwardLeaves(
+        _ s: LevelSchedule, x: UnsafePointer<T>, dx: UnsafeMutablePointer<T>, w: RNNWeights<T>
+    ) {
         copyVector(n: s.leafCount * dp, E, dx)
     }
 

@@ -22,8 +22,10 @@ struct RNTNWeights<T: ModelScalar>: Sendable {
         storage.withUnsafeBufferPointer { buf in
             var p = buf.baseAddress!
             func take(_ n: Int) -> UnsafePointer<T> { defer { p += n }; return p }
-            return body(Pointers(Vp: take(2 * d * qw), VS: take(d * 2 * d * xw), WT: take(2 * d * dp),
-                                 Wp: take(d * xw), b: take(dp)))
+            return body(
+                Pointers(
+                    Vp: take(2 * d * qw), VS: take(d * 2 * d * xw), WT: take(2 * d * dp),
+                    Wp: take(d * xw), b: take(dp)))
         }
     }
 }
@@ -60,8 +62,10 @@ final class RNTNModel<T: ModelScalar>: RegisteredModel {
 
     static func tensors(_ c: ModelConfig) -> [TensorSpec] {
         let d = c.dim
-        return [TensorSpec("V", [d, 2 * d, 2 * d], regularized: true),
-                TensorSpec("W", [d, 2 * d], regularized: true), TensorSpec("b", [d], regularized: false)]
+        return [
+            TensorSpec("V", [d, 2 * d, 2 * d], regularized: true),
+            TensorSpec("W", [d, 2 * d], regularized: true), TensorSpec("b", [d], regularized: false),
+        ]
     }
 
     /// CoreNLP's RNTN initialization: `W = [I I] + U(±1/(2√d))`, so a parent starts near
@@ -83,8 +87,10 @@ final class RNTNModel<T: ModelScalar>: RegisteredModel {
     }
 
     /// CoreNLP's classifier: `U ~ U(±1/√d)`.
-    static func initializeClassifier(_ p: inout [Float], layout: ParameterLayout,
-                                     generator g: inout SplitMix64) {
+    static func initializeClassifier(
+        _ p: inout [Float], layout: ParameterLayout,
+        generator g: inout SplitMix64
+    ) {
         let range = 1 / Double.sqrt(Double(layout.config.outputWidth))
         for i in layout.U.range { p[i] = Float(g.symmetric(range)) }
     }
@@ -105,16 +111,21 @@ final class RNTNModel<T: ModelScalar>: RegisteredModel {
     /// and ε" and "Word dropout for the RNTN" (dev, seeds 1–9). lr 0.011 and above collapses
     /// some seeds; a reset makes every next step ±lr, which lr 0.015 does not survive.
     static var recommended: RecommendedSettings {
-        RecommendedSettings(learningRate: 0.008, l2: 1e-3, dropout: 0.5, wordDropout: 1, adagradReset: 1,
-                            adagradEpsilon: 1e-3)
+        RecommendedSettings(
+            learningRate: 0.008, l2: 1e-3, dropout: 0.5, wordDropout: 1, adagradReset: 1,
+            adagradEpsilon: 1e-3)
     }
 
     @_specialize(where T == Float, U == Float)
     @_specialize(where T == Float, U == Double)
-    static func engine<U: ModelScalar>(_: U.Type, layout: ParameterLayout, parameters: [U], threads: Int,
-                                       capacity: Int, gradients: Bool) -> ModelEngine<U> {
-        ModelEngine(ShardedRunner<RNTNModel<U>>(layout: layout, parameters: parameters, threads: threads,
-                                               capacity: capacity, gradients: gradients))
+    static func engine<U: ModelScalar>(
+        _: U.Type, layout: ParameterLayout, parameters: [U], threads: Int,
+        capacity: Int, gradients: Bool
+    ) -> ModelEngine<U> {
+        ModelEngine(
+            ShardedRunner<RNTNModel<U>>(
+                layout: layout, parameters: parameters, threads: threads,
+                capacity: capacity, gradients: gradients))
     }
 
     static func shapes(_ d: Int) -> (dp: Int, xw: Int, qw: Int) {
@@ -237,8 +248,9 @@ final class RNTNModel<T: ModelScalar>: RegisteredModel {
         zero(n: n * xw, Delta)
         w.withPointers { w in
             gemm(m: n, n: xw, k: d, a: e, rowStride: dp, columnStride: 1, b: w.Wp, ldb: xw, c: Delta, ldc: xw)
-            gemm(m: n, n: xw, k: d * n2, a: Q, rowStride: qw, columnStride: 1, b: w.VS, ldb: xw,
-                 c: Delta, ldc: xw)
+            gemm(
+                m: n, n: xw, k: d * n2, a: Q, rowStride: qw, columnStride: 1, b: w.VS, ldb: xw,
+                c: Delta, ldc: xw)
         }
         for (k, row) in rows.enumerated() {
             let delta = Delta + k * xw, l = E + Int(s.leftRow[row]) * dp, r = E + Int(s.rightRow[row]) * dp
@@ -252,15 +264,19 @@ final class RNTNModel<T: ModelScalar>: RegisteredModel {
     /// A leaf's h is its word vector: the error at it is the error at h. Also, now that every
     /// level has left its δ in E and δ ⊗ x in Q, over all internal rows at once:
     /// ∂b += Σ δ;  ∂Wᵀ += Gᵀ·δ;  ∂V += Gᵀ·Q.
-    func backwardLeaves(_ s: LevelSchedule, x: UnsafePointer<T>, dx: UnsafeMutablePointer<T>,
-                        w: RNTNWeights<T>) {
+    func backwardLeaves(
+        _ s: LevelSchedule, x: UnsafePointer<T>, dx: UnsafeMutablePointer<T>,
+        w: RNTNWeights<T>
+    ) {
         copyVector(n: s.leafCount * dp, E, dx)
         let internalRows = s.rows - s.leafCount, delta = E + s.leafCount * dp
         addColumnSums(m: internalRows, n: dp, x: delta, ldx: dp, y: gb)
-        gemm(m: n2, n: dp, k: internalRows, a: G, rowStride: 1, columnStride: xw, b: delta, ldb: dp,
-             c: gWT, ldc: dp)
-        gemm(m: n2, n: qw, k: internalRows, a: G, rowStride: 1, columnStride: xw, b: Q, ldb: qw,
-             c: gVp, ldc: qw)
+        gemm(
+            m: n2, n: dp, k: internalRows, a: G, rowStride: 1, columnStride: xw, b: delta, ldb: dp,
+            c: gWT, ldc: dp)
+        gemm(
+            m: n2, n: qw, k: internalRows, a: G, rowStride: 1, columnStride: xw, b: Q, ldb: qw,
+            c: gVp, ldc: qw)
     }
 
     func clearGradients() {

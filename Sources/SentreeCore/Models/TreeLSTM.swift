@@ -41,8 +41,10 @@ struct TreeLSTMWeights<T: ModelScalar>: Sendable {
         return storage.withUnsafeBufferPointer { buf in
             var p = buf.baseAddress!
             func take(_ n: Int) -> UnsafePointer<T> { defer { p += n }; return p }
-            return body(Pointers(WT: take(s.xp * s.l3), Wp: take(3 * s.d * s.xp), UT: take(2 * s.d * s.l5),
-                                 Up: take(5 * s.d * s.gs), bLeaf: take(s.l3), bNode: take(s.l5)))
+            return body(
+                Pointers(
+                    WT: take(s.xp * s.l3), Wp: take(3 * s.d * s.xp), UT: take(2 * s.d * s.l5),
+                    Up: take(5 * s.d * s.gs), bLeaf: take(s.l3), bNode: take(s.l5)))
         }
     }
 }
@@ -98,9 +100,11 @@ final class TreeLSTMModel<T: ModelScalar>: RegisteredModel {
     let gbLeaf: UnsafeMutablePointer<T>, gbNode: UnsafeMutablePointer<T>
 
     static func tensors(_ c: ModelConfig) -> [TensorSpec] {
-        [TensorSpec("W_iou", [3 * c.dim, c.inputWidth], regularized: true),
-         TensorSpec("U_iffou", [5 * c.dim, 2 * c.dim], regularized: true),
-         TensorSpec("b_ifou", [4 * c.dim], regularized: false)]
+        [
+            TensorSpec("W_iou", [3 * c.dim, c.inputWidth], regularized: true),
+            TensorSpec("U_iffou", [5 * c.dim, 2 * c.dim], regularized: true),
+            TensorSpec("b_ifou", [4 * c.dim], regularized: false),
+        ]
     }
 
     /// Weights N(0, 1/fan-in) (x for `W_iou`, 2d for `U_iffou`), so every pre-activation
@@ -132,10 +136,14 @@ final class TreeLSTMModel<T: ModelScalar>: RegisteredModel {
 
     @_specialize(where T == Float, U == Float)
     @_specialize(where T == Float, U == Double)
-    static func engine<U: ModelScalar>(_: U.Type, layout: ParameterLayout, parameters: [U], threads: Int,
-                                       capacity: Int, gradients: Bool) -> ModelEngine<U> {
-        ModelEngine(ShardedRunner<TreeLSTMModel<U>>(layout: layout, parameters: parameters, threads: threads,
-                                               capacity: capacity, gradients: gradients))
+    static func engine<U: ModelScalar>(
+        _: U.Type, layout: ParameterLayout, parameters: [U], threads: Int,
+        capacity: Int, gradients: Bool
+    ) -> ModelEngine<U> {
+        ModelEngine(
+            ShardedRunner<TreeLSTMModel<U>>(
+                layout: layout, parameters: parameters, threads: threads,
+                capacity: capacity, gradients: gradients))
     }
 
     static func pack(layout: ParameterLayout, parameters p: UnsafePointer<T>) -> TreeLSTMWeights<T> {
@@ -156,8 +164,9 @@ final class TreeLSTMModel<T: ModelScalar>: RegisteredModel {
             }
             for g in 0 ..< 5 {
                 for side in 0 ..< 2 {
-                    transpose(rows: d, cols: d, from: u + g * d * 2 * d + side * d, stride: 2 * d,
-                              to: UT + side * d * s.l5 + g * d, stride: s.l5)
+                    transpose(
+                        rows: d, cols: d, from: u + g * d * 2 * d + side * d, stride: 2 * d,
+                        to: UT + side * d * s.l5 + g * d, stride: s.l5)
                 }
                 for i in 0 ..< d {
                     (Up + (g * d + i) * s.gs).update(from: u + (g * d + i) * 2 * d, count: 2 * d)
@@ -235,7 +244,8 @@ final class TreeLSTMModel<T: ModelScalar>: RegisteredModel {
         let a0 = A + nodeGates(rows.lowerBound, leaves: K)
         w.withPointers { w in
             broadcastRows(m: n, n: ld, v: w.bNode, y: a0, ldy: ld)
-            gemm(m: n, n: ld, k: 2 * d, a: g, rowStride: gs, columnStride: 1, b: w.UT, ldb: ld, c: a0, ldc: ld)
+            gemm(
+                m: n, n: ld, k: 2 * d, a: g, rowStride: gs, columnStride: 1, b: w.UT, ldb: ld, c: a0, ldc: ld)
         }
         for (k, row) in rows.enumerated() {
             let a = a0 + k * ld, l = Int(s.leftRow[row]) * dp, r = Int(s.rightRow[row]) * dp, p = row * dp
@@ -295,7 +305,9 @@ final class TreeLSTMModel<T: ModelScalar>: RegisteredModel {
         gemm(m: 2 * d, n: ld, k: n, a: g, rowStride: 1, columnStride: gs, b: da0, ldb: ld, c: gUT, ldc: ld)
         zero(n: n * gs, DG)
         w.withPointers { w in
-            gemm(m: n, n: gs, k: 5 * d, a: da0, rowStride: ld, columnStride: 1, b: w.Up, ldb: gs, c: DG, ldc: gs)
+            gemm(
+                m: n, n: gs, k: 5 * d, a: da0, rowStride: ld, columnStride: 1, b: w.Up, ldb: gs, c: DG,
+                ldc: gs)
         }
         for (k, row) in rows.enumerated() {
             addExact(n: d, DG + k * gs, E + Int(s.leftRow[row]) * dp)
@@ -305,8 +317,10 @@ final class TreeLSTMModel<T: ModelScalar>: RegisteredModel {
 
     /// Per leaf: dc and the errors at i, o, u as for internal rows (no forget gates, no
     /// children); then ∂W += Xᵀ·DA, ∂b += Σ DA, and dx = DA·W_iou for the engine to scatter.
-    func backwardLeaves(_ s: LevelSchedule, x X: UnsafePointer<T>, dx: UnsafeMutablePointer<T>,
-                        w: TreeLSTMWeights<T>) {
+    func backwardLeaves(
+        _ s: LevelSchedule, x X: UnsafePointer<T>, dx: UnsafeMutablePointer<T>,
+        w: TreeLSTMWeights<T>
+    ) {
         let K = s.leafCount, ld = shape.l3, d = self.d
         let one = SIMD16<T>(repeating: 1)
         for k in 0 ..< K {
@@ -326,7 +340,9 @@ final class TreeLSTMModel<T: ModelScalar>: RegisteredModel {
         addColumnSums(m: K, n: ld, x: DA, ldx: ld, y: gbLeaf)
         w.withPointers { w in
             gemm(m: x, n: ld, k: K, a: X, rowStride: 1, columnStride: xp, b: DA, ldb: ld, c: gWT, ldc: ld)
-            gemm(m: K, n: xp, k: 3 * d, a: DA, rowStride: ld, columnStride: 1, b: w.Wp, ldb: xp, c: dx, ldc: xp)
+            gemm(
+                m: K, n: xp, k: 3 * d, a: DA, rowStride: ld, columnStride: 1, b: w.Wp, ldb: xp, c: dx, ldc: xp
+            )
         }
     }
 
@@ -346,8 +362,9 @@ final class TreeLSTMModel<T: ModelScalar>: RegisteredModel {
         }
         for g in 0 ..< 5 {
             for side in 0 ..< 2 {
-                transpose(rows: d, cols: d, from: gUT + side * d * l5 + g * d, stride: l5,
-                          to: u + g * d * 2 * d + side * d, stride: 2 * d)
+                transpose(
+                    rows: d, cols: d, from: gUT + side * d * l5 + g * d, stride: l5,
+                    to: u + g * d * 2 * d + side * d, stride: 2 * d)
             }
             for i in 0 ..< d { b[nodeBiasBlock[g] * d + i] += gbNode[g * d + i] }
         }

@@ -8,8 +8,9 @@ public final class TreeModel<T: ModelScalar> {
 
     public init(layout: ParameterLayout, parameters: [T], threads: Int = 1, maxTreeSize: Int = 128) {
         self.layout = layout
-        runner = layout.config.kind.engine(T.self, layout: layout, parameters: parameters, threads: threads,
-                                           capacity: 32 * maxTreeSize, gradients: true)
+        runner = layout.config.kind.engine(
+            T.self, layout: layout, parameters: parameters, threads: threads,
+            capacity: 32 * maxTreeSize, gradients: true)
     }
 
     public var threads: Int { runner.threads }
@@ -23,16 +24,22 @@ public final class TreeModel<T: ModelScalar> {
     /// the trees, combined across workers in worker order. With `dropout` (training only),
     /// the softmax at every node reads its masked input (see `Dropout`).
     @_specialize(where T == Float)
-    public func lossAndGradient(trees: [Int], data: EncodedTreebank, parameters: [T], dropout: Dropout? = nil)
-        -> (loss: Double, nodes: Int, gradient: Gradient<T>) {
+    public func lossAndGradient(
+        trees: [Int], data: EncodedTreebank, parameters: [T], dropout: Dropout? = nil
+    )
+        -> (loss: Double, nodes: Int, gradient: Gradient<T>)
+    {
         runner.lossAndGradient(trees, data, parameters, dropout)
     }
 
     /// Summed cross-entropy over `trees` and one unmerged gradient per worker, in worker
     /// order, for an optimizer that merges them itself (see `Optimizer.step`).
     @_specialize(where T == Float)
-    public func shardGradients(trees: [Int], data: EncodedTreebank, parameters: [T], dropout: Dropout? = nil)
-        -> (loss: Double, nodes: Int, shards: [Gradient<T>]) {
+    public func shardGradients(
+        trees: [Int], data: EncodedTreebank, parameters: [T], dropout: Dropout? = nil
+    )
+        -> (loss: Double, nodes: Int, shards: [Gradient<T>])
+    {
         runner.shardGradients(trees, data, parameters, dropout)
     }
 
@@ -45,7 +52,9 @@ public final class TreeModel<T: ModelScalar> {
     /// Specialized for Float here: a caller in another module (`sentree eval`) reaches only
     /// the generic entry point, which would otherwise run every kernel unspecialized.
     @_specialize(where T == Float)
-    public func evaluate(_ data: EncodedTreebank, parameters: [T]) -> (metrics: Metrics, outcomes: [TreeOutcome]) {
+    public func evaluate(
+        _ data: EncodedTreebank, parameters: [T]
+    ) -> (metrics: Metrics, outcomes: [TreeOutcome]) {
         runner.evaluate(data, parameters)
     }
 }

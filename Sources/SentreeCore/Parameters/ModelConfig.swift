@@ -13,8 +13,10 @@ public struct ModelConfig: Codable, Sendable, Equatable {
     /// Number of sentiment classes (5 for SST).
     public var classes: Int
 
-    public init(kind: ModelKind, dim: Int, middle: Int? = nil, inputDim: Int? = nil, vocabularySize: Int,
-                classes: Int = 5) {
+    public init(
+        kind: ModelKind, dim: Int, middle: Int? = nil, inputDim: Int? = nil, vocabularySize: Int,
+        classes: Int = 5
+    ) {
         self.kind = kind
         self.dim = dim
         self.inputDim = inputDim

@@ -24,8 +24,10 @@ final class LSTMPass<T: ModelScalar> {
     /// Framed-sentence position read at step `t` by sentence `s` of length `length`.
     @inline(__always) func position(_ t: Int, length: Int) -> Int { reversed ? length - 1 - t : t }
 
-    func forward(_ batch: SentenceBatch, _ p: UnsafePointer<T>, layout: ParserLayout,
-                 direction d: ParserLayout.Direction, dropout: Dropping? = nil) {
+    func forward(
+        _ batch: SentenceBatch, _ p: UnsafePointer<T>, layout: ParserLayout,
+        direction d: ParserLayout.Direction, dropout: Dropping? = nil
+    ) {
         let rows = batch.rows, h = self.h, xw = inputWidth, g4 = 4 * h
         resize(&x, rows * xw); resize(&gates, rows * g4)
         resize(&cell, rows * h); resize(&tanhCell, rows * h); resize(&hidden, rows * h)
@@ -36,20 +38,23 @@ final class LSTMPass<T: ModelScalar> {
         x.withUnsafeBufferPointer { x in
             gates.withUnsafeMutableBufferPointer { gates in
                 broadcastRows(m: rows, n: g4, v: p + d.b, y: gates.baseAddress!, ldy: g4)
-                gemm(m: rows, n: g4, k: xw, a: x.baseAddress!, rowStride: xw, columnStride: 1,
-                     b: p + d.wx, ldb: g4, c: gates.baseAddress!, ldc: g4)
+                gemm(
+                    m: rows, n: g4, k: xw, a: x.baseAddress!, rowStride: xw, columnStride: 1,
+                    b: p + d.wx, ldb: g4, c: gates.baseAddress!, ldc: g4)
             }
         }
         gates.withUnsafeMutableBufferPointer { gb in
             cell.withUnsafeMutableBufferPointer { cb in
                 tanhCell.withUnsafeMutableBufferPointer { tb in
                     hidden.withUnsafeMutableBufferPointer { hb in
-                        let gp = gb.baseAddress!, cp = cb.baseAddress!, tp = tb.baseAddress!, hp = hb.baseAddress!
+                        let gp = gb.baseAddress!, cp = cb.baseAddress!, tp = tb.baseAddress!,
+                            hp = hb.baseAddress!
                         for t in 0 ..< batch.steps {
                             let m = batch.active[t], base = batch.offset[t]
                             if t > 0 {
-                                gemm(m: m, n: g4, k: h, a: hp + batch.offset[t - 1] * h, rowStride: h,
-                                     columnStride: 1, b: p + d.wh, ldb: g4, c: gp + base * g4, ldc: g4)
+                                gemm(
+                                    m: m, n: g4, k: h, a: hp + batch.offset[t - 1] * h, rowStride: h,
+                                    columnStride: 1, b: p + d.wh, ldb: g4, c: gp + base * g4, ldc: g4)
                             }
                             for s in 0 ..< m {
                                 let row = base + s, prev = t > 0 ? batch.offset[t - 1] + s : -1
@@ -57,12 +62,15 @@ final class LSTMPass<T: ModelScalar> {
                                 var c = 0
                                 while c < h {
                                     let i = sigmoidChunk(load(gr, c)), f = sigmoidChunk(load(gr, h + c))
-                                    let o = sigmoidChunk(load(gr, 2 * h + c)), g = tanhChunk(load(gr, 3 * h + c))
-                                    store(i, gr, c); store(f, gr, h + c); store(o, gr, 2 * h + c); store(g, gr, 3 * h + c)
+                                    let o = sigmoidChunk(load(gr, 2 * h + c)),
+                                        g = tanhChunk(load(gr, 3 * h + c))
+                                    store(i, gr, c); store(f, gr, h + c); store(o, gr, 2 * h + c);
+                                    store(g, gr, 3 * h + c)
                                     let before = prev >= 0 ? load(cp, prev * h + c) : SIMD16<T>()
                                     let cc = (i * g).addingProduct(f, before)
                                     let tc = tanhChunk(cc)
-                                    store(cc, cp, row * h + c); store(tc, tp, row * h + c); store(o * tc, hp, row * h + c)
+                                    store(cc, cp, row * h + c); store(tc, tp, row * h + c);
+                                    store(o * tc, hp, row * h + c)
                                     c += laneWidth
                                 }
                             }
@@ -74,63 +82,97 @@ final class LSTMPass<T: ModelScalar> {
     }
 
     /// Adds this direction's gradient to `g`, given `dHidden`.
-    func backward(_ batch: SentenceBatch, _ p: UnsafePointer<T>, _ grad: UnsafeMutablePointer<T>,
-                  layout: ParserLayout, direction d: ParserLayout.Direction) {
+    func backward(
+        _ batch: SentenceBatch, _ p: UnsafePointer<T>, _ grad: UnsafeMutablePointer<T>,
+        layout: ParserLayout, direction d: ParserLayout.Direction
+    ) {
         let rows = batch.rows, h = self.h, xw = inputWidth, g4 = 4 * h
-        resize(&dCell, rows * h, zeroed: true); resize(&dGates, rows * g4); resize(&dX, rows * xw, zeroed: true)
+        resize(&dCell, rows * h, zeroed: true); resize(&dGates, rows * g4);
+        resize(&dX, rows * xw, zeroed: true)
         resize(&whT, g4 * h); resize(&wxT, g4 * xw)
-        whT.withUnsafeMutableBufferPointer { transpose(rows: h, cols: g4, from: p + d.wh, stride: g4, to: $0.baseAddress!, stride: h) }
-        wxT.withUnsafeMutableBufferPointer { transpose(rows: xw, cols: g4, from: p + d.wx, stride: g4, to: $0.baseAddress!, stride: xw) }
+        whT.withUnsafeMutableBufferPointer {
+            transpose(rows: h, cols: g4, from: p + d.wh, stride: g4, to: $0.baseAddress!, stride: h)
+        }
+        wxT.withUnsafeMutableBufferPointer {
+            transpose(rows: xw, cols: g4, from: p + d.wx, stride: g4, to: $0.baseAddress!, stride: xw)
+        }
         gates.withUnsafeBufferPointer { gb in
-        cell.withUnsafeBufferPointer { cb in
-        tanhCell.withUnsafeBufferPointer { tb in
-        hidden.withUnsafeBufferPointer { hb in
-        dHidden.withUnsafeMutableBufferPointer { dhb in
-        dCell.withUnsafeMutableBufferPointer { dcb in
-        dGates.withUnsafeMutableBufferPointer { dgb in
-        whT.withUnsafeBufferPointer { wht in
-            let gp = gb.baseAddress!, cp = cb.baseAddress!, tp = tb.baseAddress!, hp = hb.baseAddress!
-            let dhp = dhb.baseAddress!, dcp = dcb.baseAddress!, dgp = dgb.baseAddress!
-            let one = SIMD16<T>(repeating: 1)
-            for t in stride(from: batch.steps - 1, through: 0, by: -1) {
-                let m = batch.active[t], base = batch.offset[t]
-                for s in 0 ..< m {
-                    let row = base + s, prev = t > 0 ? batch.offset[t - 1] + s : -1
-                    let gr = gp + row * g4, dgr = dgp + row * g4
-                    var c = 0
-                    while c < h {
-                        let i = load(gr, c), f = load(gr, h + c), o = load(gr, 2 * h + c), g = load(gr, 3 * h + c)
-                        let tc = load(tp, row * h + c), dh = load(dhp, row * h + c)
-                        let dc = load(dcp, row * h + c) + dh * o * (one - tc * tc)
-                        let before = prev >= 0 ? load(cp, prev * h + c) : SIMD16<T>()
-                        store(dc * g * i * (one - i), dgr, c)
-                        store(dc * before * f * (one - f), dgr, h + c)
-                        store(dh * tc * o * (one - o), dgr, 2 * h + c)
-                        store(dc * i * (one - g * g), dgr, 3 * h + c)
-                        if prev >= 0 { store(load(dcp, prev * h + c) + dc * f, dcp, prev * h + c) }
-                        c += laneWidth
+            cell.withUnsafeBufferPointer { cb in
+                tanhCell.withUnsafeBufferPointer { tb in
+                    hidden.withUnsafeBufferPointer { hb in
+                        dHidden.withUnsafeMutableBufferPointer { dhb in
+                            dCell.withUnsafeMutableBufferPointer { dcb in
+                                dGates.withUnsafeMutableBufferPointer { dgb in
+                                    whT.withUnsafeBufferPointer { wht in
+                                        let gp = gb.baseAddress!, cp = cb.baseAddress!, tp = tb.baseAddress!,
+                                            hp = hb.baseAddress!
+                                        let dhp = dhb.baseAddress!, dcp = dcb.baseAddress!,
+                                            dgp = dgb.baseAddress!
+                                        let one = SIMD16<T>(repeating: 1)
+                                        for t in stride(from: batch.steps - 1, through: 0, by: -1) {
+                                            let m = batch.active[t], base = batch.offset[t]
+                                            for s in 0 ..< m {
+                                                let row = base + s,
+                                                    prev = t > 0 ? batch.offset[t - 1] + s : -1
+                                                let gr = gp + row * g4, dgr = dgp + row * g4
+                                                var c = 0
+                                                while c < h {
+                                                    let i = load(gr, c), f = load(gr, h + c),
+                                                        o = load(gr, 2 * h + c), g = load(gr, 3 * h + c)
+                                                    let tc = load(tp, row * h + c),
+                                                        dh = load(dhp, row * h + c)
+                                                    let dc = load(dcp, row * h + c) + dh * o * (one - tc * tc)
+                                                    let before =
+                                                        prev >= 0 ? load(cp, prev * h + c) : SIMD16<T>()
+                                                    store(dc * g * i * (one - i), dgr, c)
+                                                    store(dc * before * f * (one - f), dgr, h + c)
+                                                    store(dh * tc * o * (one - o), dgr, 2 * h + c)
+                                                    store(dc * i * (one - g * g), dgr, 3 * h + c)
+                                                    if prev >= 0 {
+                                                        store(
+                                                            load(dcp, prev * h + c) + dc * f, dcp,
+                                                            prev * h + c)
+                                                    }
+                                                    c += laneWidth
+                                                }
+                                            }
+                                            if t > 0 {
+                                                let prevBase = batch.offset[t - 1]
+                                                gemm(
+                                                    m: m, n: h, k: g4, a: dgp + base * g4, rowStride: g4,
+                                                    columnStride: 1,
+                                                    b: wht.baseAddress!, ldb: h, c: dhp + prevBase * h, ldc: h
+                                                )
+                                                gemm(
+                                                    m: h, n: g4, k: m, a: hp + prevBase * h, rowStride: 1,
+                                                    columnStride: h,
+                                                    b: dgp + base * g4, ldb: g4, c: grad + d.wh, ldc: g4)
+                                            }
+                                        }
+                                        _ = cp
+                                    }
+                                }
+                            }
+                        }
                     }
                 }
-                if t > 0 {
-                    let prevBase = batch.offset[t - 1]
-                    gemm(m: m, n: h, k: g4, a: dgp + base * g4, rowStride: g4, columnStride: 1,
-                         b: wht.baseAddress!, ldb: h, c: dhp + prevBase * h, ldc: h)
-                    gemm(m: h, n: g4, k: m, a: hp + prevBase * h, rowStride: 1, columnStride: h,
-                         b: dgp + base * g4, ldb: g4, c: grad + d.wh, ldc: g4)
+            }
+        }
+        x.withUnsafeBufferPointer { xb in
+            dGates.withUnsafeBufferPointer { dgb in
+                dX.withUnsafeMutableBufferPointer { dxb in
+                    wxT.withUnsafeBufferPointer { wxt in
+                        gemm(
+                            m: xw, n: g4, k: rows, a: xb.baseAddress!, rowStride: 1, columnStride: xw,
+                            b: dgb.baseAddress!, ldb: g4, c: grad + d.wx, ldc: g4)
+                        addColumnSums(m: rows, n: g4, x: dgb.baseAddress!, ldx: g4, y: grad + d.b)
+                        gemm(
+                            m: rows, n: xw, k: g4, a: dgb.baseAddress!, rowStride: g4, columnStride: 1,
+                            b: wxt.baseAddress!, ldb: xw, c: dxb.baseAddress!, ldc: xw)
+                    }
                 }
             }
-            _ = cp
-        }}}}}}}}
-        x.withUnsafeBufferPointer { xb in
-        dGates.withUnsafeBufferPointer { dgb in
-        dX.withUnsafeMutableBufferPointer { dxb in
-        wxT.withUnsafeBufferPointer { wxt in
-            gemm(m: xw, n: g4, k: rows, a: xb.baseAddress!, rowStride: 1, columnStride: xw,
-                 b: dgb.baseAddress!, ldb: g4, c: grad + d.wx, ldc: g4)
-            addColumnSums(m: rows, n: g4, x: dgb.baseAddress!, ldx: g4, y: grad + d.b)
-            gemm(m: rows, n: xw, k: g4, a: dgb.baseAddress!, rowStride: g4, columnStride: 1,
-                 b: wxt.baseAddress!, ldb: xw, c: dxb.baseAddress!, ldc: xw)
-        }}}}
+        }
         if !inputMask.isEmpty { multiply(&dX, by: inputMask) }
         scatterInputGradient(batch, grad, layout: layout)
     }
@@ -145,10 +187,12 @@ final class LSTMPass<T: ModelScalar> {
                     let e = batch.sentences[s], at = position(t, length: e.words.count)
                     let row = xp + batch.row(step: t, sentence: s) * xw
                     row.update(from: p + layout.words + Int(e.words[at]) * c.wordDim, count: c.wordDim)
-                    (row + c.wordDim).update(from: p + layout.suffixes + Int(e.suffixes[at]) * c.suffixDim,
-                                             count: c.suffixDim)
-                    (row + c.wordDim + c.suffixDim).update(from: p + layout.shapes + Int(e.shapes[at]) * c.shapeDim,
-                                                           count: c.shapeDim)
+                    (row + c.wordDim).update(
+                        from: p + layout.suffixes + Int(e.suffixes[at]) * c.suffixDim,
+                        count: c.suffixDim)
+                    (row + c.wordDim + c.suffixDim).update(
+                        from: p + layout.shapes + Int(e.shapes[at]) * c.shapeDim,
+                        count: c.shapeDim)
                     let used = c.wordDim + c.suffixDim + c.shapeDim
                     (row + used).update(repeating: 0, count: xw - used)
                 }
@@ -156,7 +200,9 @@ final class LSTMPass<T: ModelScalar> {
         }
     }
 
-    private func scatterInputGradient(_ batch: SentenceBatch, _ grad: UnsafeMutablePointer<T>, layout: ParserLayout) {
+    private func scatterInputGradient(
+        _ batch: SentenceBatch, _ grad: UnsafeMutablePointer<T>, layout: ParserLayout
+    ) {
         let c = layout.config, xw = inputWidth
         dX.withUnsafeBufferPointer { db in
             let dp = db.baseAddress!
@@ -165,9 +211,12 @@ final class LSTMPass<T: ModelScalar> {
                     let e = batch.sentences[s], at = position(t, length: e.words.count)
                     let row = dp + batch.row(step: t, sentence: s) * xw
                     addExact(n: c.wordDim, row, grad + layout.words + Int(e.words[at]) * c.wordDim)
-                    addExact(n: c.suffixDim, row + c.wordDim, grad + layout.suffixes + Int(e.suffixes[at]) * c.suffixDim)
-                    addExact(n: c.shapeDim, row + c.wordDim + c.suffixDim,
-                             grad + layout.shapes + Int(e.shapes[at]) * c.shapeDim)
+                    addExact(
+                        n: c.suffixDim, row + c.wordDim,
+                        grad + layout.suffixes + Int(e.suffixes[at]) * c.suffixDim)
+                    addExact(
+                        n: c.shapeDim, row + c.wordDim + c.suffixDim,
+                        grad + layout.shapes + Int(e.shapes[at]) * c.shapeDim)
                 }
             }
         }
@@ -178,7 +227,11 @@ final class LSTMPass<T: ModelScalar> {
 @inline(__always)
 func resize<T: ModelScalar>(_ a: inout [T], _ n: Int, zeroed: Bool = false) {
     if a.count != n {
-        if a.count > n { a.removeLast(a.count - n) } else { a.append(contentsOf: repeatElement(0, count: n - a.count)) }
+        if a.count > n {
+            a.removeLast(a.count - n)
+        } else {
+            a.append(contentsOf: repeatElement(0, count: n - a.count))
+        }
     }
     if zeroed { a.withUnsafeMutableBufferPointer { $0.update(repeating: 0) } }
 }

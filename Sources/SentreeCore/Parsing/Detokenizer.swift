@@ -19,7 +19,8 @@ public enum Detokenizer {
         var glueNext = true
         for token in tokens {
             let lower = token.lowercased()
-            let glued = closing.contains(token) || closing.contains(lower)
+            let glued =
+                closing.contains(token) || closing.contains(lower)
                 || lower.allSatisfy { $0 == "?" || $0 == "!" }
             if !(glueNext || glued) { out += " " }
             out += surface(token)

@@ -19,7 +19,9 @@ public struct ParserConfig: Sendable, Equatable {
     /// Why these sizes cannot be used, or nil.
     public var problem: String? {
         if wordDim < 1 || suffixDim < 1 || shapeDim < 1 { return "embedding widths must be positive" }
-        if hidden < 16 || hidden % 16 != 0 || hidden > 1024 { return "LSTM width \(hidden) is not a multiple of 16 in 16...1024" }
+        if hidden < 16 || hidden % 16 != 0 || hidden > 1024 {
+            return "LSTM width \(hidden) is not a multiple of 16 in 16...1024"
+        }
         if spanHidden < 16 || spanHidden % 16 != 0 || spanHidden > 4096 {
             return "span scorer width \(spanHidden) is not a multiple of 16 in 16...4096"
         }

@@ -27,8 +27,9 @@ public struct ParserFeatures: Sendable, Equatable {
         let words = Vocabulary.build(from: bank, lowercase: true).words.filter { $0 != start && $0 != end }
         bank.tokens = bank.tokens.map(suffix(of:))
         let suffixes = Vocabulary.build(from: bank, lowercase: true)
-        return ParserFeatures(words: Vocabulary(words: [words[0], start, end] + words.dropFirst(), lowercase: true),
-                              suffixes: suffixes)
+        return ParserFeatures(
+            words: Vocabulary(words: [words[0], start, end] + words.dropFirst(), lowercase: true),
+            suffixes: suffixes)
     }
 
     /// Ids of one sentence with its boundaries: rows `<s>`, the words, `</s>`.

@@ -47,7 +47,9 @@ public enum ParserFile {
     public static func read(from path: String) throws -> SpanParser {
         func fail(_ message: String) -> ParserFileError { ParserFileError("\(path): \(message)") }
         guard FileManager.default.fileExists(atPath: path) else { throw fail("no such parser file") }
-        guard let data = FileManager.default.contents(atPath: path) else { throw fail("cannot read the file") }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw fail("cannot read the file")
+        }
         let file: SafeTensors.File
         do {
             file = try SafeTensors.parse(data, path: path)
@@ -56,19 +58,24 @@ public enum ParserFile {
         }
         let m = file.metadata
         guard m["format"] == format else {
-            throw fail("not a sentree parser file (format \(m["format"].map { "'\($0)'" } ?? "missing"), "
-                       + "expected '\(format)'); a model checkpoint goes to --checkpoint, not --parser")
+            throw fail(
+                "not a sentree parser file (format \(m["format"].map { "'\($0)'" } ?? "missing"), "
+                    + "expected '\(format)'); a model checkpoint goes to --checkpoint, not --parser")
         }
         guard m["format_version"] == String(version) else {
-            throw fail("parser format version \(m["format_version"] ?? "missing") is not supported "
-                       + "(this sentree reads version \(version)); train a new one with `sentree parser train`")
+            throw fail(
+                "parser format version \(m["format_version"] ?? "missing") is not supported "
+                    + "(this sentree reads version \(version)); train a new one with `sentree parser train`")
         }
         func int(_ key: String) throws -> Int {
-            guard let s = m[key], let v = Int(s) else { throw fail("metadata '\(key)' is missing or not a number") }
+            guard let s = m[key], let v = Int(s) else {
+                throw fail("metadata '\(key)' is missing or not a number")
+            }
             return v
         }
         func list(_ key: String) throws -> [String] {
-            guard let s = m[key], let v = try? JSONSerialization.jsonObject(with: Data(s.utf8)) as? [String] else {
+            guard let s = m[key], let v = try? JSONSerialization.jsonObject(with: Data(s.utf8)) as? [String]
+            else {
                 throw fail("metadata '\(key)' is missing or not a list of words")
             }
             return v
@@ -83,16 +90,20 @@ public enum ParserFile {
         let features: ParserFeatures
         do {
             let words = try Vocabulary(validating: try list("words"), lowercase: true)
-            guard words.count > 2, words.words[1] == ParserFeatures.start, words.words[2] == ParserFeatures.end else {
+            guard words.count > 2, words.words[1] == ParserFeatures.start,
+                words.words[2] == ParserFeatures.end
+            else {
                 throw fail("word list does not start with <unk>, <s>, </s>")
             }
-            features = ParserFeatures(words: words,
-                                      suffixes: try Vocabulary(validating: try list("suffixes"), lowercase: true))
+            features = ParserFeatures(
+                words: words,
+                suffixes: try Vocabulary(validating: try list("suffixes"), lowercase: true))
         } catch let error as VocabularyError {
             throw fail(error.message)
         }
-        let layout = ParserLayout(config: config, wordCount: features.words.count,
-                                  suffixCount: features.suffixes.count)
+        let layout = ParserLayout(
+            config: config, wordCount: features.words.count,
+            suffixCount: features.suffixes.count)
         var parameters = [Float](repeating: 0, count: layout.count)
         for t in layout.tensors {
             guard let entry = file.entry(t.name) else { throw fail("tensor '\(t.name)' is missing") }
@@ -100,12 +111,17 @@ public enum ParserFile {
                 throw fail("tensor '\(t.name)' is \(entry.dtype) \(entry.shape), expected F32 \(t.shape)")
             }
             let values = SafeTensors.floats(entry, in: file.data)
-            guard values.allSatisfy(\.isFinite) else { throw fail("tensor '\(t.name)' holds NaN or infinite values") }
+            guard values.allSatisfy(\.isFinite) else {
+                throw fail("tensor '\(t.name)' holds NaN or infinite values")
+            }
             parameters.replaceSubrange(t.offset ..< t.offset + values.count, with: values)
         }
-        let known: Set<String> = ["format", "format_version", "word_dim", "suffix_dim", "shape_dim", "hidden",
-                                  "span_hidden", "words", "suffixes"]
-        return SpanParser(features: features, layout: layout, parameters: parameters,
-                          info: m.filter { !known.contains($0.key) })
+        let known: Set<String> = [
+            "format", "format_version", "word_dim", "suffix_dim", "shape_dim", "hidden",
+            "span_hidden", "words", "suffixes",
+        ]
+        return SpanParser(
+            features: features, layout: layout, parameters: parameters,
+            info: m.filter { !known.contains($0.key) })
     }
 }

@@ -22,8 +22,10 @@ public enum ParserGradientCheck {
     ///
     /// Weights are drawn at scale ~0.5 so ReLU pre-activations sit far from the kink relative
     /// to ε; the derivative is the fourth-order centred difference.
-    public static func run(hidden: Int = 16, spanHidden: Int = 16, sentences: Int = 4, seed: UInt64 = 17,
-                           epsilon: Double = 1e-4, threshold: Double = 1e-6) -> Report {
+    public static func run(
+        hidden: Int = 16, spanHidden: Int = 16, sentences: Int = 4, seed: UInt64 = 17,
+        epsilon: Double = 1e-4, threshold: Double = 1e-6
+    ) -> Report {
         var g = SplitMix64(seed: seed)
         var config = ParserConfig()
         config.wordDim = 3; config.suffixDim = 2; config.shapeDim = 2
@@ -39,8 +41,9 @@ public enum ParserGradientCheck {
         }
         // Half the words are left out of the vocabulary, so <unk> rows are exercised too.
         let features = ParserFeatures.build(from: tokens.map { Array($0.prefix($0.count / 2 + 1)) })
-        let layout = ParserLayout(config: config, wordCount: features.words.count,
-                                  suffixCount: features.suffixes.count)
+        let layout = ParserLayout(
+            config: config, wordCount: features.words.count,
+            suffixCount: features.suffixes.count)
         let used = config.wordDim + config.suffixDim + config.shapeDim
         var theta = [Double](repeating: 0, count: layout.count)
         for t in layout.tensors {
@@ -59,8 +62,9 @@ public enum ParserGradientCheck {
             p.withUnsafeBufferPointer { p in
                 gradient.withUnsafeMutableBufferPointer { grad in
                     network.run(batch, p.baseAddress!)
-                    return network.lossAndGradient(batch, gold: charts, scale: scale, p.baseAddress!,
-                                                   grad.baseAddress!)
+                    return network.lossAndGradient(
+                        batch, gold: charts, scale: scale, p.baseAddress!,
+                        grad.baseAddress!)
                 }
             }
         }
@@ -74,7 +78,9 @@ public enum ParserGradientCheck {
                         let base = pb.baseAddress! + batch.fenceStart[s] * w
                         for i in 0 ..< n {
                             for j in i + 2 ..< n + 1 where j - i < n {
-                                for u in 0 ..< w { out.append(base[j * w + u] - base[i * w + u] + p[layout.b1 + u] > 0) }
+                                for u in 0 ..< w {
+                                    out.append(base[j * w + u] - base[i * w + u] + p[layout.b1 + u] > 0)
+                                }
                             }
                         }
                     }

@@ -47,10 +47,15 @@ public struct ParserLayout: Sendable, Equatable {
             ("shape_vectors", shapes, [ParserFeatures.shapeCount, config.shapeDim]),
         ]
         for (name, d) in [("forward", forward), ("backward", backward)] {
-            list += [("\(name)_wx", d.wx, [x, 4 * h]), ("\(name)_wh", d.wh, [h, 4 * h]), ("\(name)_b", d.b, [4 * h])]
+            list += [
+                ("\(name)_wx", d.wx, [x, 4 * h]), ("\(name)_wh", d.wh, [h, 4 * h]),
+                ("\(name)_b", d.b, [4 * h]),
+            ]
         }
-        list += [("span_w1", w1, [2 * h, config.spanHidden]), ("span_b1", b1, [config.spanHidden]),
-                 ("span_v", v, [config.spanHidden]), ("span_c", c, [1])]
+        list += [
+            ("span_w1", w1, [2 * h, config.spanHidden]), ("span_b1", b1, [config.spanHidden]),
+            ("span_v", v, [config.spanHidden]), ("span_c", c, [1]),
+        ]
         return list.map { (name: $0.0, offset: $0.1, shape: $0.2) }
     }
 
@@ -73,7 +78,9 @@ public struct ParserLayout: Sendable, Equatable {
             fill(d.wh, rows: h, cols: 4 * h, scale: (6.0 / Double(2 * h)).squareRoot())
             for j in h ..< 2 * h { p[d.b + j] = 1 }
         }
-        fill(w1, rows: 2 * h, cols: config.spanHidden, scale: (6.0 / Double(2 * h + config.spanHidden)).squareRoot())
+        fill(
+            w1, rows: 2 * h, cols: config.spanHidden,
+            scale: (6.0 / Double(2 * h + config.spanHidden)).squareRoot())
         fill(v, rows: 1, cols: config.spanHidden, scale: (6.0 / Double(config.spanHidden + 1)).squareRoot())
         return p
     }

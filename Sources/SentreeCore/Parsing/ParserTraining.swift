@@ -40,8 +40,10 @@ public struct ParserEpoch: Sendable {
 /// Trains a span parser on a treebank's bracketing, keeping the weights of the epoch with
 /// the best dev F1. Deterministic for a seed: one thread, seeded shuffles and dropout.
 public enum ParserTraining {
-    public static func train(train: Treebank, dev: Treebank, options: ParserTrainingOptions,
-                             progress: (ParserProgress) -> Void) throws -> (parser: SpanParser, epochs: [ParserEpoch]) {
+    public static func train(
+        train: Treebank, dev: Treebank, options: ParserTrainingOptions,
+        progress: (ParserProgress) -> Void
+    ) throws -> (parser: SpanParser, epochs: [ParserEpoch]) {
         let clock = ContinuousClock.now
         func seconds() -> Double {
             let d = ContinuousClock.now - clock
@@ -58,17 +60,21 @@ public enum ParserTraining {
             vectors = found.vectors
         }
         if let problem = config.problem { throw ParserFileError("invalid parser sizes: \(problem)") }
-        let layout = ParserLayout(config: config, wordCount: features.words.count,
-                                  suffixCount: features.suffixes.count)
+        let layout = ParserLayout(
+            config: config, wordCount: features.words.count,
+            suffixCount: features.suffixes.count)
         var parameters = layout.initialParameters(seed: options.seed)
         if let vectors, let file = options.embeddings {
             let encoded = sentences.flatMap { $0.map(features.words.id(of:)) }
-            let coverage = PretrainedVectors.apply(vectors, to: &parameters, offset: layout.words,
-                                                   dimension: config.wordDim, file: file, tokens: encoded)
+            let coverage = PretrainedVectors.apply(
+                vectors, to: &parameters, offset: layout.words,
+                dimension: config.wordDim, file: file, tokens: encoded)
             progress(.note("word vectors from \(file): \(coverage.summary)"))
         }
-        progress(.note("\(train.count) training sentences, \(features.words.count) words, "
-                       + "\(features.suffixes.count) endings, \(layout.count) parameters"))
+        progress(
+            .note(
+                "\(train.count) training sentences, \(features.words.count) words, "
+                    + "\(features.suffixes.count) endings, \(layout.count) parameters"))
 
         let encoded = sentences.map(features.encode)
         var counts = [Int](repeating: 0, count: features.words.count)
@@ -77,8 +83,10 @@ public enum ParserTraining {
         var gradient = [Float](repeating: 0, count: layout.count)
         let network = SpanNetwork<Float>(layout: layout)
         // Batches of similar length, so the packed LSTM rows are dense; their order is shuffled.
-        let byLength = encoded.indices.sorted { encoded[$0].count != encoded[$1].count
-            ? encoded[$0].count < encoded[$1].count : $0 < $1 }
+        let byLength = encoded.indices.sorted {
+            encoded[$0].count != encoded[$1].count
+                ? encoded[$0].count < encoded[$1].count : $0 < $1
+        }
         let batches = stride(from: 0, to: byLength.count, by: options.batchSize).map {
             Array(byLength[$0 ..< min($0 + options.batchSize, byLength.count)])
         }
@@ -95,7 +103,9 @@ public enum ParserTraining {
                     var e = encoded[k]
                     for w in 1 ..< e.words.count - 1 {
                         let c = Double(counts[Int(e.words[w])])
-                        if random.uniform() < options.wordDropout / (options.wordDropout + c) { e.words[w] = 0 }
+                        if random.uniform() < options.wordDropout / (options.wordDropout + c) {
+                            e.words[w] = 0
+                        }
                     }
                     return e
                 }
@@ -106,24 +116,28 @@ public enum ParserTraining {
                     gradient.withUnsafeMutableBufferPointer { g in
                         let seed = options.seed &* 0x9E37_79B9 &+ UInt64(epoch) << 32 &+ UInt64(done)
                         network.run(batch, p.baseAddress!, dropout: (options.dropout, seed))
-                        return network.lossAndGradient(batch, gold: gold, scale: 1 / Float(members.count),
-                                                       p.baseAddress!, g.baseAddress!)
+                        return network.lossAndGradient(
+                            batch, gold: gold, scale: 1 / Float(members.count),
+                            p.baseAddress!, g.baseAddress!)
                     }
                 }
                 total += Double(loss) * Double(members.count)
                 adam.step(&parameters, gradient: gradient)
                 if done % 8 == 0 || done == order.count - 1 {
-                    progress(.batch(epoch: epoch, done: done + 1, total: order.count,
-                                    loss: total / Double(max(1, done + 1)) / Double(options.batchSize),
-                                    seconds: seconds()))
+                    progress(
+                        .batch(
+                            epoch: epoch, done: done + 1, total: order.count,
+                            loss: total / Double(max(1, done + 1)) / Double(options.batchSize),
+                            seconds: seconds()))
                 }
             }
             let current = SpanParser(features: features, layout: layout, parameters: parameters)
             let score = current.evaluate(dev)
             let isBest = best.map { score.f1 > $0.f1 } ?? true
             if isBest { best = (score.f1, parameters) }
-            let report = ParserEpoch(epoch: epoch, loss: total / Double(train.count), dev: score,
-                                     seconds: seconds(), isBest: isBest)
+            let report = ParserEpoch(
+                epoch: epoch, loss: total / Double(train.count), dev: score,
+                seconds: seconds(), isBest: isBest)
             epochs.append(report)
             progress(.epoch(report))
         }
@@ -140,6 +154,8 @@ public enum ParserTraining {
             "dev_source": dev.source,
             "embeddings": options.embeddings ?? "",
         ]
-        return (SpanParser(features: features, layout: layout, parameters: best!.parameters, info: info), epochs)
+        return (
+            SpanParser(features: features, layout: layout, parameters: best!.parameters, info: info), epochs
+        )
     }
 }

@@ -19,8 +19,10 @@ struct SentenceBatch: Sendable {
 
     init(_ list: [ParserFeatures.Encoded]) {
         // Stable: equal lengths keep the caller's order, so results do not depend on the sort.
-        let order = list.indices.sorted { list[$0].words.count != list[$1].words.count
-            ? list[$0].words.count > list[$1].words.count : $0 < $1 }
+        let order = list.indices.sorted {
+            list[$0].words.count != list[$1].words.count
+                ? list[$0].words.count > list[$1].words.count : $0 < $1
+        }
         self.order = order
         sentences = order.map { list[$0] }
         let steps = sentences.first?.words.count ?? 0

@@ -8,8 +8,10 @@ public enum SentenceInput {
         try Treebank.validate(text, line: line, source: source)
         let tokens = Tokenizer.tokens(of: text)
         if 2 * tokens.count - 1 > Treebank.maximumTreeNodes {
-            throw TreebankError(source: source, line: line, column: 1, message: "sentence of \(tokens.count) "
-                                + "tokens makes a tree larger than the limit of \(Treebank.maximumTreeNodes) nodes")
+            throw TreebankError(
+                source: source, line: line, column: 1,
+                message: "sentence of \(tokens.count) "
+                    + "tokens makes a tree larger than the limit of \(Treebank.maximumTreeNodes) nodes")
         }
         return tokens
     }

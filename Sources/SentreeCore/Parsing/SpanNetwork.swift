@@ -26,15 +26,19 @@ final class SpanNetwork<T: ModelScalar> {
         forwardLSTM.forward(batch, p, layout: layout, direction: layout.forward, dropout: dropping(1))
         backwardLSTM.forward(batch, p, layout: layout, direction: layout.backward, dropout: dropping(2))
         var fenceDropping = dropping(3)
-        scorer.forward(batch, forward: forwardLSTM, backward: backwardLSTM, p, layout: layout,
-                       dropout: &fenceDropping)
+        scorer.forward(
+            batch, forward: forwardLSTM, backward: backwardLSTM, p, layout: layout,
+            dropout: &fenceDropping)
     }
 
     /// After `run`: the span loss times `scale`, with its gradient added to `grad`.
-    func lossAndGradient(_ batch: SentenceBatch, gold: [[Bool]], scale: T, _ p: UnsafePointer<T>,
-                         _ grad: UnsafeMutablePointer<T>) -> T {
-        let loss = scorer.lossAndBackward(batch, gold: gold, scale: scale, forward: forwardLSTM,
-                                          backward: backwardLSTM, p, grad, layout: layout)
+    func lossAndGradient(
+        _ batch: SentenceBatch, gold: [[Bool]], scale: T, _ p: UnsafePointer<T>,
+        _ grad: UnsafeMutablePointer<T>
+    ) -> T {
+        let loss = scorer.lossAndBackward(
+            batch, gold: gold, scale: scale, forward: forwardLSTM,
+            backward: backwardLSTM, p, grad, layout: layout)
         forwardLSTM.backward(batch, p, grad, layout: layout, direction: layout.forward)
         backwardLSTM.backward(batch, p, grad, layout: layout, direction: layout.backward)
         return loss

@@ -8,7 +8,9 @@ public struct SpanParser: Sendable {
     /// Facts about how it was made (dev F1, date, data), kept in its file.
     public var info: [String: String]
 
-    public init(features: ParserFeatures, layout: ParserLayout, parameters: [Float], info: [String: String] = [:]) {
+    public init(
+        features: ParserFeatures, layout: ParserLayout, parameters: [Float], info: [String: String] = [:]
+    ) {
         precondition(parameters.count == layout.count)
         self.features = features
         self.layout = layout
@@ -43,13 +45,18 @@ public struct SpanParser: Sendable {
         return trees
     }
 
-    private func decode(_ s: Int, _ batch: SentenceBatch, _ network: SpanNetwork<Float>,
-                        _ p: UnsafePointer<Float>) -> BinaryTree {
+    private func decode(
+        _ s: Int, _ batch: SentenceBatch, _ network: SpanNetwork<Float>,
+        _ p: UnsafePointer<Float>
+    ) -> BinaryTree {
         let n = batch.sentences[s].count
         if n <= ChartDecoder.exactLimit {
-            return ChartDecoder.cky(words: n, scores: network.scorer.chart(s, in: batch, p, layout: layout)).tree
+            return ChartDecoder.cky(words: n, scores: network.scorer.chart(s, in: batch, p, layout: layout))
+                .tree
         }
-        return ChartDecoder.greedy(words: n) { i, j in network.scorer.score(s, i, j, in: batch, p, layout: layout) }
+        return ChartDecoder.greedy(words: n) { i, j in
+            network.scorer.score(s, i, j, in: batch, p, layout: layout)
+        }
     }
 
     /// Bracket F1 of the parser's trees for the sentences of `treebank` against its trees.

@@ -23,8 +23,10 @@ final class SpanScorer<T: ModelScalar> {
         width = spanHidden
     }
 
-    func forward(_ batch: SentenceBatch, forward fw: LSTMPass<T>, backward bw: LSTMPass<T>,
-                 _ p: UnsafePointer<T>, layout: ParserLayout, dropout: inout Dropping?) {
+    func forward(
+        _ batch: SentenceBatch, forward fw: LSTMPass<T>, backward bw: LSTMPass<T>,
+        _ p: UnsafePointer<T>, layout: ParserLayout, dropout: inout Dropping?
+    ) {
         let rows = batch.fenceRows, h = self.h
         resize(&fence, rows * 2 * h); resize(&projected, rows * width, zeroed: true)
         fence.withUnsafeMutableBufferPointer { fb in
@@ -48,16 +50,19 @@ final class SpanScorer<T: ModelScalar> {
         if !fenceMask.isEmpty { multiply(&fence, by: fenceMask) }
         fence.withUnsafeBufferPointer { fb in
             projected.withUnsafeMutableBufferPointer { pb in
-                gemm(m: rows, n: width, k: 2 * h, a: fb.baseAddress!, rowStride: 2 * h, columnStride: 1,
-                     b: p + layout.w1, ldb: width, c: pb.baseAddress!, ldc: width)
+                gemm(
+                    m: rows, n: width, k: 2 * h, a: fb.baseAddress!, rowStride: 2 * h, columnStride: 1,
+                    b: p + layout.w1, ldb: width, c: pb.baseAddress!, ldc: width)
             }
         }
     }
 
     /// s(i, j) of sentence `s` of the batch.
     @inline(__always)
-    func score(_ s: Int, _ i: Int, _ j: Int, in batch: SentenceBatch, _ p: UnsafePointer<T>,
-               layout: ParserLayout) -> T {
+    func score(
+        _ s: Int, _ i: Int, _ j: Int, in batch: SentenceBatch, _ p: UnsafePointer<T>,
+        layout: ParserLayout
+    ) -> T {
         projected.withUnsafeBufferPointer { pb in
             let base = pb.baseAddress! + batch.fenceStart[s] * width
             return spanScore(base + i * width, base + j * width, p, layout: layout)
@@ -65,8 +70,10 @@ final class SpanScorer<T: ModelScalar> {
     }
 
     @inline(__always)
-    func spanScore(_ pi: UnsafePointer<T>, _ pj: UnsafePointer<T>, _ p: UnsafePointer<T>,
-                   layout: ParserLayout) -> T {
+    func spanScore(
+        _ pi: UnsafePointer<T>, _ pj: UnsafePointer<T>, _ p: UnsafePointer<T>,
+        layout: ParserLayout
+    ) -> T {
         var acc = SIMD16<T>()
         let zero = SIMD16<T>()
         var c = 0
@@ -97,9 +104,11 @@ final class SpanScorer<T: ModelScalar> {
     /// its gradient: into `grad` for v, c, b1 and W1, and into the LSTMs' `dHidden`.
     ///
     /// `gold[s]` marks sentence s's gold spans at `i·(n+1) + j`.
-    func lossAndBackward(_ batch: SentenceBatch, gold: [[Bool]], scale: T, forward fw: LSTMPass<T>,
-                         backward bw: LSTMPass<T>, _ p: UnsafePointer<T>, _ grad: UnsafeMutablePointer<T>,
-                         layout: ParserLayout) -> T {
+    func lossAndBackward(
+        _ batch: SentenceBatch, gold: [[Bool]], scale: T, forward fw: LSTMPass<T>,
+        backward bw: LSTMPass<T>, _ p: UnsafePointer<T>, _ grad: UnsafeMutablePointer<T>,
+        layout: ParserLayout
+    ) -> T {
         let rows = batch.fenceRows, width = self.width
         resize(&dProjected, rows * width, zeroed: true)
         var loss: T = 0
@@ -116,7 +125,9 @@ final class SpanScorer<T: ModelScalar> {
                             let score = spanScore(pi, pj, p, layout: layout)
                             let y: T = gold[s][i * (n + 1) + j] ? 1 : 0
                             // softplus(s) − y·s, computed without overflow for large |s|.
-                            loss += scale * (T.log(1 + T.exp(-Swift.abs(score))) + Swift.max(score, 0) - y * score)
+                            loss +=
+                                scale
+                                * (T.log(1 + T.exp(-Swift.abs(score))) + Swift.max(score, 0) - y * score)
                             let ds = scale * (1 / (1 + T.exp(-score)) - y)
                             grad[layout.c] += ds
                             let dsv = SIMD16<T>(repeating: ds)
@@ -126,7 +137,8 @@ final class SpanScorer<T: ModelScalar> {
                                 let a = load(pj, c) - load(pi, c) + load(p + layout.b1, c)
                                 let r = pointwiseMax(a, zero)
                                 store(load(grad + layout.v, c).addingProduct(dsv, r), grad + layout.v, c)
-                                let da = (dsv * load(p + layout.v, c)).replacing(with: zero, where: a .<= zero)
+                                let da = (dsv * load(p + layout.v, c)).replacing(
+                                    with: zero, where: a .<= zero)
                                 store(load(grad + layout.b1, c) + da, grad + layout.b1, c)
                                 store(load(dj, c) + da, dj, c)
                                 store(load(di, c) - da, di, c)
@@ -142,22 +154,30 @@ final class SpanScorer<T: ModelScalar> {
     }
 
     /// From `dProjected`: W1's gradient, and the fenceposts' into `dHidden`.
-    private func backward(_ batch: SentenceBatch, forward fw: LSTMPass<T>, backward bw: LSTMPass<T>,
-                          _ p: UnsafePointer<T>, _ grad: UnsafeMutablePointer<T>, layout: ParserLayout) {
+    private func backward(
+        _ batch: SentenceBatch, forward fw: LSTMPass<T>, backward bw: LSTMPass<T>,
+        _ p: UnsafePointer<T>, _ grad: UnsafeMutablePointer<T>, layout: ParserLayout
+    ) {
         let rows = batch.fenceRows, h = self.h, width = self.width
         resize(&dFence, rows * 2 * h, zeroed: true)
         resize(&w1T, width * 2 * h)
         w1T.withUnsafeMutableBufferPointer {
-            transpose(rows: 2 * h, cols: width, from: p + layout.w1, stride: width, to: $0.baseAddress!, stride: 2 * h)
+            transpose(
+                rows: 2 * h, cols: width, from: p + layout.w1, stride: width, to: $0.baseAddress!,
+                stride: 2 * h)
         }
         dProjected.withUnsafeBufferPointer { db in
             fence.withUnsafeBufferPointer { fb in
                 dFence.withUnsafeMutableBufferPointer { dfb in
                     w1T.withUnsafeBufferPointer { wt in
-                        gemm(m: 2 * h, n: width, k: rows, a: fb.baseAddress!, rowStride: 1, columnStride: 2 * h,
-                             b: db.baseAddress!, ldb: width, c: grad + layout.w1, ldc: width)
-                        gemm(m: rows, n: 2 * h, k: width, a: db.baseAddress!, rowStride: width, columnStride: 1,
-                             b: wt.baseAddress!, ldb: 2 * h, c: dfb.baseAddress!, ldc: 2 * h)
+                        gemm(
+                            m: 2 * h, n: width, k: rows, a: fb.baseAddress!, rowStride: 1,
+                            columnStride: 2 * h,
+                            b: db.baseAddress!, ldb: width, c: grad + layout.w1, ldc: width)
+                        gemm(
+                            m: rows, n: 2 * h, k: width, a: db.baseAddress!, rowStride: width,
+                            columnStride: 1,
+                            b: wt.baseAddress!, ldb: 2 * h, c: dfb.baseAddress!, ldc: 2 * h)
                     }
                 }
             }

@@ -26,26 +26,31 @@ public enum RunTable {
         "embeddings", "embedding_lr_scale", "lowercase", "data", "seed",
     ]
     public static let metricColumns = ["fine_all", "fine_root", "binary_root", "binary_all"]
-    public static let epochColumns = ["epoch", "train_loss"] + metricColumns
+    public static let epochColumns =
+        ["epoch", "train_loss"] + metricColumns
         + ["seconds", "trees_per_second", "learning_rate"]
 
     static func configCells(_ c: TrainingConfig) -> [String] {
         // The values training used: unset options are shown as their effective value.
-        [c.model.rawValue, String(c.dim), c.model == .rnn2 ? String(c.middle ?? c.dim) : "",
-         c.inputDim.map(String.init) ?? "", String(c.epochs), String(c.batchSize), number(c.learningRate),
-         c.optimizer.rawValue, number(c.l2), number(c.l2Classifier ?? c.l2), number(c.l2Words ?? 0),
-         number(c.dropout ?? 0), number(c.wordDropout ?? 0),
-         c.optimizer == .adagrad ? String(c.adagradReset ?? 0) : "",
-         c.optimizer == .adagrad ? number(c.adagradEpsilon ?? TrainingConfig.defaultAdagradEpsilon) : "",
-         c.embeddings ?? "", c.embeddings == nil ? "" : number(c.embeddingLRScale ?? 1),
-         String(c.lowercase), c.dataDirectory ?? "", String(c.seed)]
+        [
+            c.model.rawValue, String(c.dim), c.model == .rnn2 ? String(c.middle ?? c.dim) : "",
+            c.inputDim.map(String.init) ?? "", String(c.epochs), String(c.batchSize), number(c.learningRate),
+            c.optimizer.rawValue, number(c.l2), number(c.l2Classifier ?? c.l2), number(c.l2Words ?? 0),
+            number(c.dropout ?? 0), number(c.wordDropout ?? 0),
+            c.optimizer == .adagrad ? String(c.adagradReset ?? 0) : "",
+            c.optimizer == .adagrad ? number(c.adagradEpsilon ?? TrainingConfig.defaultAdagradEpsilon) : "",
+            c.embeddings ?? "", c.embeddings == nil ? "" : number(c.embeddingLRScale ?? 1),
+            String(c.lowercase), c.dataDirectory ?? "", String(c.seed),
+        ]
     }
 
     static func number(_ v: Double) -> String { String(v) }
 
     static func epochCells(_ e: EpochRecord) -> [String] {
-        [String(e.epoch), number(e.trainLoss), number(e.fineAll), number(e.fineRoot), number(e.binaryRoot),
-         number(e.binaryAll), number(e.seconds), number(e.treesPerSecond), number(e.learningRate)]
+        [
+            String(e.epoch), number(e.trainLoss), number(e.fineAll), number(e.fineRoot), number(e.binaryRoot),
+            number(e.binaryAll), number(e.seconds), number(e.treesPerSecond), number(e.learningRate),
+        ]
     }
 
     static func runCells(_ run: ExportedRun) -> [String] {
@@ -68,20 +73,25 @@ public enum RunTable {
     /// the mean and sample standard deviation of each metric at the runs' best epochs.
     public static func summary(_ runs: [ExportedRun]) -> CSVTable {
         let sd = metricColumns.map { $0 + "_sd" }
-        var table = CSVTable(header: ["kind", "sweep", "trial", "run"] + configColumns
-                             + ["runs", "epochs_done", "best_epoch", "train_loss"] + metricColumns + sd)
+        var table = CSVTable(
+            header: ["kind", "sweep", "trial", "run"] + configColumns
+                + ["runs", "epochs_done", "best_epoch", "train_loss"] + metricColumns + sd)
         var groups: [(key: [String], runs: [ExportedRun])] = []
         for run in runs {
             guard let best = run.record.best else {
-                table.rows.append(["run"] + runCells(run) + configCells(run.record.config)
-                                  + ["1", "0", "", ""] + Array(repeating: "", count: metricColumns.count * 2))
+                table.rows.append(
+                    ["run"] + runCells(run) + configCells(run.record.config)
+                        + ["1", "0", "", ""] + Array(repeating: "", count: metricColumns.count * 2))
                 continue
             }
             let metrics = [best.fineAll, best.fineRoot, best.binaryRoot, best.binaryAll]
-            table.rows.append(["run"] + runCells(run) + configCells(run.record.config)
-                              + ["1", String(run.record.epochs.count), String(best.epoch),
-                                 number(best.trainLoss)]
-                              + metrics.map(number) + Array(repeating: "", count: sd.count))
+            table.rows.append(
+                ["run"] + runCells(run) + configCells(run.record.config)
+                    + [
+                        "1", String(run.record.epochs.count), String(best.epoch),
+                        number(best.trainLoss),
+                    ]
+                    + metrics.map(number) + Array(repeating: "", count: sd.count))
             guard let sweep = run.sweep else { continue }
             var config = configCells(run.record.config)
             config[config.count - 1] = ""  // the seed
@@ -94,15 +104,18 @@ public enum RunTable {
         }
         for group in groups {
             let bests = group.runs.compactMap(\.record.best)
-            let columns: [[Double]] = [bests.map(\.fineAll), bests.map(\.fineRoot), bests.map(\.binaryRoot),
-                                       bests.map(\.binaryAll)]
+            let columns: [[Double]] = [
+                bests.map(\.fineAll), bests.map(\.fineRoot), bests.map(\.binaryRoot),
+                bests.map(\.binaryAll),
+            ]
             let means = columns.map { number(mean($0)) }
             let sds = columns.map { bests.count > 1 ? number(standardDeviation($0)) : "" }
             let seeds = group.runs.map { String($0.record.config.seed) }.joined(separator: " ")
             var config = Array(group.key.dropFirst())
             config[config.count - 1] = seeds
-            table.rows.append(["group", group.key[0], "", ""] + config
-                              + [String(bests.count), "", "", ""] + means + sds)
+            table.rows.append(
+                ["group", group.key[0], "", ""] + config
+                    + [String(bests.count), "", "", ""] + means + sds)
         }
         return table
     }

@@ -82,8 +82,10 @@ public final class SweepDirectory: Sendable {
         if manager.fileExists(atPath: path, isDirectory: &isDirectory) {
             guard isDirectory.boolValue else { throw CheckpointError(path, "exists and is not a directory") }
             if SweepFiles.isSweep(path) {
-                throw CheckpointError(path, "already holds a sweep; continue it with "
-                                      + "`sentree sweep --resume \(path)`")
+                throw CheckpointError(
+                    path,
+                    "already holds a sweep; continue it with "
+                        + "`sentree sweep --resume \(path)`")
             }
             let entries = (try? manager.contentsOfDirectory(atPath: path)) ?? []
             if !entries.isEmpty {

@@ -59,8 +59,10 @@ extension SweepSpec {
             for seed in seeds {
                 let index = trials.count
                 let label = varies.filter { $0 != "data" || data == nil }.map { $0 + (settings[$0] ?? "") }
-                trials.append(SweepTrial(index: index, name: Self.trialName(index, label, seed), seed: seed,
-                                         settings: settings, arguments: Self.arguments(settings, seed: seed)))
+                trials.append(
+                    SweepTrial(
+                        index: index, name: Self.trialName(index, label, seed), seed: seed,
+                        settings: settings, arguments: Self.arguments(settings, seed: seed)))
             }
         }
         return SweepPlan(varies: varies.filter { $0 != "data" || data == nil }, trials: trials)
@@ -109,7 +111,9 @@ extension SweepRandom {
                 case .logUniform(let low, let high):
                     let (a, b) = (Foundation.log(low), Foundation.log(high))
                     let v = Foundation.exp(a + (b - a) * unit())
-                    point[axis.flag.name] = integer ? String(Int(v.rounded()))
+                    point[axis.flag.name] =
+                        integer
+                        ? String(Int(v.rounded()))
                         : Self.rounded(v, low, high)
                 }
             }

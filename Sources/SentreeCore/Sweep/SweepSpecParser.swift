@@ -18,8 +18,9 @@ struct SweepSpecParser {
     static let maxTrials = 100_000
 
     func fail(_ node: Node?, _ key: String, _ message: String) -> SweepSpecError {
-        SweepSpecError(file: file, line: node?.mark?.line ?? 0, column: node?.mark?.column ?? 0,
-                       key: key, message: message)
+        SweepSpecError(
+            file: file, line: node?.mark?.line ?? 0, column: node?.mark?.column ?? 0,
+            key: key, message: message)
     }
 
     func parse(_ text: String) throws -> SweepSpec {
@@ -66,9 +67,11 @@ struct SweepSpecParser {
     /// keys outside it.
     func mapping(_ node: Node, _ key: String, allowed: [String]?) throws -> [(key: Node, value: Node)] {
         guard let map = node.mapping else {
-            throw fail(node, key, key.isEmpty
-                       ? "the spec must be a mapping of keys (base, grid, random, seeds)"
-                       : "must be a mapping of keys to values")
+            throw fail(
+                node, key,
+                key.isEmpty
+                    ? "the spec must be a mapping of keys (base, grid, random, seeds)"
+                    : "must be a mapping of keys to values")
         }
         var seen: [String: Node] = [:]
         var pairs: [(key: Node, value: Node)] = []
@@ -94,8 +97,9 @@ struct SweepSpecParser {
         switch SweepFlag.named(name) {
         case .failure(.unknown(let suggestion)):
             let hint = suggestion.map { " (did you mean '\($0)'?)" } ?? ""
-            throw fail(keyNode, path,
-                       "unknown flag\(hint); a key is a `sentree train` flag without its dashes")
+            throw fail(
+                keyNode, path,
+                "unknown flag\(hint); a key is a `sentree train` flag without its dashes")
         case .failure(.reserved(let why)):
             throw fail(keyNode, path, "a sweep sets this itself: \(why)")
         case .success(let flag):
@@ -145,15 +149,17 @@ struct SweepSpecParser {
             if name == "count" {
                 let text = try scalar(valueNode, "random.count")
                 guard let n = Int(text), n >= 1 else {
-                    throw fail(valueNode, "random.count",
-                               "must be a whole number of draws, at least 1 (got '\(text)')")
+                    throw fail(
+                        valueNode, "random.count",
+                        "must be a whole number of draws, at least 1 (got '\(text)')")
                 }
                 count = n
             } else if name == "draw-seed" {
                 let text = try scalar(valueNode, "random.draw-seed")
                 guard let s = UInt64(text) else {
-                    throw fail(valueNode, "random.draw-seed",
-                               "must be a whole number, 0 or more (got '\(text)')")
+                    throw fail(
+                        valueNode, "random.draw-seed",
+                        "must be a whole number, 0 or more (got '\(text)')")
                 }
                 drawSeed = s
             } else {
@@ -170,9 +176,12 @@ struct SweepSpecParser {
         let key = "random.\(flag.name)"
         let pairs = try mapping(node, key, allowed: Self.distributions)
         guard pairs.count == 1, let (kindNode, argument) = pairs.first,
-              let kind = kindNode.scalar?.string else {
-            throw fail(node, key, "must name one distribution: {uniform: [low, high]}, "
-                       + "{log-uniform: [low, high]} or {choice: [a, b, ...]}")
+            let kind = kindNode.scalar?.string
+        else {
+            throw fail(
+                node, key,
+                "must name one distribution: {uniform: [low, high]}, "
+                    + "{log-uniform: [low, high]} or {choice: [a, b, ...]}")
         }
         let path = "\(key).\(kind)"
         if kind == "choice" {
@@ -215,7 +224,8 @@ struct SweepSpecParser {
         }
         let pairs = try mapping(node, "seeds", allowed: ["from", "to"])
         guard let from = pairs.first(where: { $0.key.scalar?.string == "from" }),
-              let to = pairs.first(where: { $0.key.scalar?.string == "to" }) else {
+            let to = pairs.first(where: { $0.key.scalar?.string == "to" })
+        else {
             throw fail(node, "seeds", "a range needs both from and to")
         }
         let low = try seed(from.value, "seeds.from"), high = try seed(to.value, "seeds.to")
@@ -229,13 +239,15 @@ struct SweepSpecParser {
     func yamlError(_ error: YamlError) -> SweepSpecError {
         switch error {
         case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
-             .composer(let context, let problem, let mark, _):
+            .composer(let context, let problem, let mark, _):
             let text = (context.map { "\($0.text) " } ?? "") + problem
-            return SweepSpecError(file: file, line: mark.line, column: mark.column, key: "",
-                                  message: "not valid YAML: \(text)")
+            return SweepSpecError(
+                file: file, line: mark.line, column: mark.column, key: "",
+                message: "not valid YAML: \(text)")
         default:
-            return SweepSpecError(file: file, line: 0, column: 0, key: "",
-                                  message: "not valid YAML: \(error)")
+            return SweepSpecError(
+                file: file, line: 0, column: 0, key: "",
+                message: "not valid YAML: \(error)")
         }
     }
 }

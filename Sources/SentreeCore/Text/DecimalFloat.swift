@@ -78,11 +78,13 @@ public enum DecimalFloat {
             exponent += exponentNegative ? -written : written
         }
         guard significand < 1 << 53, exponent >= -22 && exponent <= 22 else { return nil }
-        let magnitude = exponent < 0
+        let magnitude =
+            exponent < 0
             ? Double(significand) / powerOfTen(-exponent) : Double(significand) * powerOfTen(exponent)
         if magnitude != 0 {
             guard magnitude >= Double(Float.leastNormalMagnitude),
-                  magnitude <= Double(Float.greatestFiniteMagnitude) else { return nil }
+                magnitude <= Double(Float.greatestFiniteMagnitude)
+            else { return nil }
             // The 29 bits a Float drops: exactly 1000…0 means halfway between two floats.
             guard magnitude.bitPattern & (1 << 29 - 1) != 1 << 28 else { return nil }
         }

@@ -26,12 +26,15 @@ public enum InputText {
     /// over-long token at its start.
     public static func problem(inToken token: UnsafeBufferPointer<UInt8>) -> TokenProblem? {
         if let offset = firstControlCharacter(in: token) {
-            return TokenProblem(offset: offset,
-                                message: "\(controlName(at: offset, in: token)) is not allowed in a word")
+            return TokenProblem(
+                offset: offset,
+                message: "\(controlName(at: offset, in: token)) is not allowed in a word")
         }
         if token.count > maximumTokenBytes {
-            return TokenProblem(offset: 0, message: "word of \(token.count) bytes is longer than the limit of "
-                                + "\(maximumTokenBytes) bytes")
+            return TokenProblem(
+                offset: 0,
+                message: "word of \(token.count) bytes is longer than the limit of "
+                    + "\(maximumTokenBytes) bytes")
         }
         return nil
     }

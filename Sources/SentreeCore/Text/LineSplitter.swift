@@ -20,13 +20,16 @@ public struct LineSplitter: Sendable {
     /// An unfinished line longer than `InputText.maximumLineBytes` plus one byte (for a CR)
     /// throws `overlong(lineNumber, message)`. A finished line is handed over whatever its
     /// length, so that the caller can report its exact length.
-    public mutating func consume<E: Error>(_ chunk: UnsafeBufferPointer<UInt8>, overlong: (Int, String) -> E,
-                                           _ body: (UnsafeBufferPointer<UInt8>) throws(E) -> Void) throws(E) {
+    public mutating func consume<E: Error>(
+        _ chunk: UnsafeBufferPointer<UInt8>, overlong: (Int, String) -> E,
+        _ body: (UnsafeBufferPointer<UInt8>) throws(E) -> Void
+    ) throws(E) {
         var start = 0
         while start < chunk.count {
             guard let newline = Self.firstNewline(in: chunk, from: start) else {
                 if pending.count + chunk.count - start > InputText.maximumLineBytes + 1 {
-                    throw overlong(lineCount + 1, "line is longer than the limit of \(InputText.maximumLineBytes) bytes")
+                    throw overlong(
+                        lineCount + 1, "line is longer than the limit of \(InputText.maximumLineBytes) bytes")
                 }
                 pending.append(contentsOf: chunk[start...])
                 return
@@ -53,7 +56,8 @@ public struct LineSplitter: Sendable {
 
     private static func firstNewline(in chunk: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
         guard let base = chunk.baseAddress,
-              let hit = memchr(base + start, Int32(UInt8(ascii: "\n")), chunk.count - start) else { return nil }
+            let hit = memchr(base + start, Int32(UInt8(ascii: "\n")), chunk.count - start)
+        else { return nil }
         return UnsafeRawPointer(hit) - UnsafeRawPointer(base)
     }
 }

@@ -22,8 +22,10 @@ public enum TerminalText {
         out.reserveCapacity(s.utf8.count + 8)
         let scalars = Array(s.unicodeScalars)
         for (k, scalar) in scalars.enumerated() {
-            let hides = isJoiner(scalar)
-                && !(k > 0 && k + 1 < scalars.count && isWordPart(scalars[k - 1]) && isWordPart(scalars[k + 1]))
+            let hides =
+                isJoiner(scalar)
+                && !(k > 0 && k + 1 < scalars.count && isWordPart(scalars[k - 1])
+                    && isWordPart(scalars[k + 1]))
             if isControl(scalar) || isInvisibleFormat(scalar) || hides {
                 out += escape(scalar)
             } else {
@@ -41,7 +43,9 @@ public enum TerminalText {
         }
     }
 
-    private static func isJoiner(_ scalar: Unicode.Scalar) -> Bool { scalar.value == 0x200C || scalar.value == 0x200D }
+    private static func isJoiner(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.value == 0x200C || scalar.value == 0x200D
+    }
 
     /// Letters, marks, digits and emoji: what a joiner may stand between.
     private static func isWordPart(_ scalar: Unicode.Scalar) -> Bool {

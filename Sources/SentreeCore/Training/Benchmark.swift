@@ -20,20 +20,27 @@ public enum Benchmark {
 
     /// Runs `warmupSteps` minibatches, then `epochs` timed epochs (no evaluation, no saving),
     /// then times forward-only evaluation of `evaluation` (default: `train`).
-    public static func run(config: TrainingConfig, train: Treebank, evaluation: Treebank? = nil,
-                           epochs: Int = 3, warmupSteps: Int = 30) throws -> Result {
+    public static func run(
+        config: TrainingConfig, train: Treebank, evaluation: Treebank? = nil,
+        epochs: Int = 3, warmupSteps: Int = 30
+    ) throws -> Result {
         let vocabulary = Vocabulary.build(from: train, lowercase: config.lowercase)
-        let layout = ParameterLayout(ModelConfig(kind: config.model, dim: config.dim, middle: config.middle,
-                                                 inputDim: config.inputDim,
-                                                 vocabularySize: vocabulary.count))
+        let layout = ParameterLayout(
+            ModelConfig(
+                kind: config.model, dim: config.dim, middle: config.middle,
+                inputDim: config.inputDim,
+                vocabularySize: vocabulary.count))
         let data = EncodedTreebank(train, words: vocabulary.encode(train))
-        let loop = try TrainingLoop(config: config, layout: layout, train: data, dev: data,
-                                vocabulary: vocabulary, run: nil, resume: nil)
+        let loop = try TrainingLoop(
+            config: config, layout: layout, train: data, dev: data,
+            vocabulary: vocabulary, run: nil, resume: nil)
         var order = Array(0 ..< data.count)
         var rng = SplitMix64(seed: config.seed)
         order.shuffle(using: &rng)
         let B = config.batchSize
-        let batches = stride(from: 0, to: order.count, by: B).map { Array(order[$0 ..< min(order.count, $0 + B)]) }
+        let batches = stride(from: 0, to: order.count, by: B).map {
+            Array(order[$0 ..< min(order.count, $0 + B)])
+        }
         for k in 0 ..< min(warmupSteps, batches.count) { _ = loop.trainStep(batches[k]) }
         let start = DispatchTime.now()
         for _ in 0 ..< epochs {
@@ -50,10 +57,11 @@ public enum Benchmark {
             passes += 1
         } while evalStart.secondsUntilNow < 0.3
         let evalRate = Double(passes * scored.count) / evalStart.secondsUntilNow
-        return Result(threads: loop.model.threads, epochs: epochs, trees: train.count,
-                      nodes: train.nodeCount, secondsPerEpoch: seconds,
-                      flopsPerEpoch: flopsPerEpoch(layout: layout, treebank: train),
-                      evaluationTreesPerSecond: evalRate)
+        return Result(
+            threads: loop.model.threads, epochs: epochs, trees: train.count,
+            nodes: train.nodeCount, secondsPerEpoch: seconds,
+            flopsPerEpoch: flopsPerEpoch(layout: layout, treebank: train),
+            evaluationTreesPerSecond: evalRate)
     }
 
     /// FLOPs of one forward+backward epoch, counted from the shapes (multiply-add = 2): the
@@ -83,9 +91,11 @@ extension Benchmark {
     public static func kernels(d: Int, rows: Int = 256, seconds: Double = 0.2) -> [KernelResult] {
         let dp = padded(d)
         // (name, m, n, k, transposed A): C[m × n] += A·B, or Aᵀ·B with A stored [k × m].
-        let shapes = [("forward  G·Wᵀ", rows, dp, 2 * dp, false),
-                      ("gradient Gᵀ·δ", 2 * dp, dp, rows, true),
-                      ("children δ·W", rows, 2 * dp, d, false)]
+        let shapes = [
+            ("forward  G·Wᵀ", rows, dp, 2 * dp, false),
+            ("gradient Gᵀ·δ", 2 * dp, dp, rows, true),
+            ("children δ·W", rows, 2 * dp, d, false),
+        ]
         return shapes.map { name, m, n, k, transposed in
             var g = SplitMix64(seed: 3)
             let a = (0 ..< m * k).map { _ in Float(g.normal()) }
@@ -98,9 +108,10 @@ extension Benchmark {
                     c.withUnsafeMutableBufferPointer { c in
                         repeat {
                             for _ in 0 ..< 16 {
-                                gemm(m: m, n: n, k: k, a: a.baseAddress!, rowStride: transposed ? 1 : k,
-                                     columnStride: transposed ? m : 1, b: b.baseAddress!, ldb: n,
-                                     c: c.baseAddress!, ldc: n)
+                                gemm(
+                                    m: m, n: n, k: k, a: a.baseAddress!, rowStride: transposed ? 1 : k,
+                                    columnStride: transposed ? m : 1, b: b.baseAddress!, ldb: n,
+                                    c: c.baseAddress!, ldc: n)
                             }
                             reps += 16
                         } while start.secondsUntilNow < seconds

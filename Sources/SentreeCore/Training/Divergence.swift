@@ -25,28 +25,35 @@ public enum Divergence {
     }
 
     /// A warning when `current`'s training loss jumped from `previous`'s, else nil.
-    public static func lossJumpWarning(previous: EpochRecord?, current: EpochRecord,
-                                       bestEpoch: Int) -> String? {
+    public static func lossJumpWarning(
+        previous: EpochRecord?, current: EpochRecord,
+        bestEpoch: Int
+    ) -> String? {
         guard let previous, previous.trainLoss > 0, current.trainLoss > jumpRatio * previous.trainLoss else {
             return nil
         }
         let kept = bestEpoch > 0 ? " (best.safetensors keeps epoch \(bestEpoch))" : ""
-        let rise = String(format: "training loss rose from %.4f to %.4f", previous.trainLoss, current.trainLoss)
+        let rise = String(
+            format: "training loss rose from %.4f to %.4f", previous.trainLoss, current.trainLoss)
         return "epoch \(current.epoch): \(rise); the run may be diverging, a lower --lr usually helps\(kept)"
     }
 
     /// What the user reads when training stopped because the loss or the parameters stopped
     /// being finite numbers at `epoch` (1-based) and minibatch `step` of it.
-    public static func stoppedMessage(epoch: Int, step: Int, learningRate: Double,
-                                      saved: SavedFiles) -> String {
-        let head = "training diverged at epoch \(epoch), step \(step) (lr \(learningRate)): the loss or the "
+    public static func stoppedMessage(
+        epoch: Int, step: Int, learningRate: Double,
+        saved: SavedFiles
+    ) -> String {
+        let head =
+            "training diverged at epoch \(epoch), step \(step) (lr \(learningRate)): the loss or the "
             + "parameters are no longer finite numbers. Stopped without saving them; "
         guard let epochs = saved.lastEpochsCompleted else {
             return head + "nothing had been saved yet, so start a new run with a lower --lr."
         }
         let into = saved.lastStepInEpoch
         let point = into == 0 ? "end of epoch \(epochs)" : "epoch \(epochs + 1), step \(into)"
-        let files = "last.safetensors (\(point))"
+        let files =
+            "last.safetensors (\(point))"
             + (saved.bestEpoch > 0 ? " and best.safetensors (epoch \(saved.bestEpoch)) are" : " is")
         return head + files + " intact: --resume the run with a lower --lr."
     }

@@ -1,4 +1,3 @@
-
 /// A thread-safe mailbox of trainer events that a UI loop drains at its own pace.
 ///
 /// The trainer posts from its queue; the UI thread calls `drain()` once per frame, so the

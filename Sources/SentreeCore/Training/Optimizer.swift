@@ -51,8 +51,10 @@ public struct Optimizer: Sendable {
     /// because done on one thread this serial part kept two threads from being faster than one
     /// at d=30. Every parameter sees the same operations in the same order whichever thread
     /// runs it, so a given thread count stays bit-for-bit reproducible.
-    mutating func step(_ parameters: inout [Float], shards: [Gradient<Float>], scale: Float, l2: Float,
-                              learningRate: Double, pool: WorkerPool) {
+    mutating func step(
+        _ parameters: inout [Float], shards: [Gradient<Float>], scale: Float, l2: Float,
+        learningRate: Double, pool: WorkerPool
+    ) {
         let layout = self.layout, base = layout.L.count, x = layout.config.inputWidth
         let denseCount = layout.count - base
         // Small updates run on the calling thread: splitting the d=30 RNN's update (about 12k
@@ -81,9 +83,13 @@ public struct Optimizer: Sendable {
                         let g = UnsafeMutablePointer<Float>.allocate(capacity: max(range.count, 1))
                         defer { g.deallocate() }
                         let n = range.count
-                        shards[0].dense.withUnsafeBufferPointer { g.update(from: $0.baseAddress! + range.lowerBound, count: n) }
+                        shards[0].dense.withUnsafeBufferPointer {
+                            g.update(from: $0.baseAddress! + range.lowerBound, count: n)
+                        }
                         for shard in shards.dropFirst() {
-                            shard.dense.withUnsafeBufferPointer { add(n: n, $0.baseAddress! + range.lowerBound, into: g) }
+                            shard.dense.withUnsafeBufferPointer {
+                                add(n: n, $0.baseAddress! + range.lowerBound, into: g)
+                            }
                         }
                         scaleVector(n: n, by: scale, g)
                         for (r, strength) in regularized where r.overlaps(range) {
@@ -91,9 +97,10 @@ public struct Optimizer: Sendable {
                                 g[i - range.lowerBound] += strength * p.base[base + i]
                             }
                         }
-                        Self.update(adagrad: adagrad, p.base + base + range.lowerBound,
-                                    acc.base + base + range.lowerBound, g, range.count, rate: lr,
-                                    epsilon: epsilon)
+                        Self.update(
+                            adagrad: adagrad, p.base + base + range.lowerBound,
+                            acc.base + base + range.lowerBound, g, range.count, rate: lr,
+                            epsilon: epsilon)
                         // Rows of L: blocks of 16 rows per part, in first-touch order (neighbouring
                         // rows share cache lines, so alternating rows would bounce them).
                         guard updateRows else { return }
@@ -108,7 +115,8 @@ public struct Optimizer: Sendable {
                         for shard in shards {
                             shard.rows.withUnsafeBufferPointer { shardRows in
                                 shard.rowValues.withUnsafeBufferPointer { shardValues in
-                                    for (k, row) in shardRows.enumerated() where Int(row) / 16 % parts == part {
+                                    for (k, row) in shardRows.enumerated() where Int(row) / 16 % parts == part
+                                    {
                                         let from = shardValues.baseAddress! + k * x
                                         let slot = Int(slots[Int(row)])
                                         if slot < 0 {
@@ -122,9 +130,12 @@ public struct Optimizer: Sendable {
                                             sentree_prefetch_write(sums + 4 * x - 1)
                                             slots[Int(row)] = Int32(rows.count)
                                             rows.append(row)
-                                            values.append(contentsOf: UnsafeBufferPointer(start: from, count: x))
+                                            values.append(
+                                                contentsOf: UnsafeBufferPointer(start: from, count: x))
                                         } else {
-                                            values.withUnsafeMutableBufferPointer { add(n: x, from, into: $0.baseAddress! + slot * x) }
+                                            values.withUnsafeMutableBufferPointer {
+                                                add(n: x, from, into: $0.baseAddress! + slot * x)
+                                            }
                                         }
                                     }
                                 }
@@ -138,8 +149,9 @@ public struct Optimizer: Sendable {
                                 if wordL2 != 0 {
                                     for j in 0 ..< x { gr[j] += wordL2 * p.base[Int(row) * x + j] }
                                 }
-                                Self.update(adagrad: adagrad, p.base + Int(row) * x, acc.base + Int(row) * x, gr, x,
-                                            rate: rowRate, epsilon: epsilon)
+                                Self.update(
+                                    adagrad: adagrad, p.base + Int(row) * x, acc.base + Int(row) * x, gr, x,
+                                    rate: rowRate, epsilon: epsilon)
                             }
                         }
                     }
@@ -154,7 +166,8 @@ public struct Optimizer: Sendable {
         let base = layout.L.count
         return layout.tensors.filter(\.regularized).compactMap { t in
             let strength = t.offset == layout.U.offset ? classifierL2 ?? l2 : l2
-            return strength == 0 ? nil : ((t.range.lowerBound - base) ..< (t.range.upperBound - base), strength)
+            return strength == 0
+                ? nil : ((t.range.lowerBound - base) ..< (t.range.upperBound - base), strength)
         }
     }
 
@@ -163,8 +176,10 @@ public struct Optimizer: Sendable {
     /// Eight lanes at a time (the compiler would not vectorize the scalar loop: p and acc
     /// might alias); sqrt and division are correctly rounded, so every form gives the
     /// same bits.
-    static func update(adagrad: Bool, _ p: UnsafeMutablePointer<Float>, _ acc: UnsafeMutablePointer<Float>,
-                       _ g: UnsafePointer<Float>, _ count: Int, rate lr: Float, epsilon: Float) {
+    static func update(
+        adagrad: Bool, _ p: UnsafeMutablePointer<Float>, _ acc: UnsafeMutablePointer<Float>,
+        _ g: UnsafePointer<Float>, _ count: Int, rate lr: Float, epsilon: Float
+    ) {
         guard adagrad else {
             for j in 0 ..< count { p[j] -= lr * g[j] }
             return
@@ -217,7 +232,8 @@ private func add(n: Int, _ x: UnsafePointer<Float>, into y: UnsafeMutablePointer
     let xp = UnsafeRawPointer(x), yp = UnsafeMutableRawPointer(y)
     var j = 0
     while j + 8 <= n {
-        let v = yp.loadUnaligned(fromByteOffset: 4 * j, as: SIMD8<Float>.self)
+        let v =
+            yp.loadUnaligned(fromByteOffset: 4 * j, as: SIMD8<Float>.self)
             + xp.loadUnaligned(fromByteOffset: 4 * j, as: SIMD8<Float>.self)
         yp.storeBytes(of: v, toByteOffset: 4 * j, as: SIMD8<Float>.self)
         j += 8
@@ -230,8 +246,9 @@ private func scaleVector(n: Int, by s: Float, _ y: UnsafeMutablePointer<Float>) 
     let yp = UnsafeMutableRawPointer(y), sv = SIMD8<Float>(repeating: s)
     var j = 0
     while j + 8 <= n {
-        yp.storeBytes(of: yp.loadUnaligned(fromByteOffset: 4 * j, as: SIMD8<Float>.self) * sv,
-                      toByteOffset: 4 * j, as: SIMD8<Float>.self)
+        yp.storeBytes(
+            of: yp.loadUnaligned(fromByteOffset: 4 * j, as: SIMD8<Float>.self) * sv,
+            toByteOffset: 4 * j, as: SIMD8<Float>.self)
         j += 8
     }
     while j < n { y[j] *= s; j += 1 }

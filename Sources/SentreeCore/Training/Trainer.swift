@@ -41,9 +41,11 @@ public final class Trainer: TrainerControl {
     ///     interval and data directory.
     ///   - stopAfterWriteFailures: stop (state `.failed`) after this many failed writes in a
     ///     row; `nil` keeps training whatever happens to the disk.
-    public init(config: TrainingConfig, train: Treebank, dev: Treebank, run: RunDirectory?,
-                resume: Checkpoint? = nil, stopAfterWriteFailures: Int? = nil,
-                onEvent: @escaping @Sendable (TrainerEvent) -> Void) throws {
+    public init(
+        config: TrainingConfig, train: Treebank, dev: Treebank, run: RunDirectory?,
+        resume: Checkpoint? = nil, stopAfterWriteFailures: Int? = nil,
+        onEvent: @escaping @Sendable (TrainerEvent) -> Void
+    ) throws {
         var config = config
         if let resume {
             let given = config
@@ -53,15 +55,17 @@ public final class Trainer: TrainerControl {
             config.saveInterval = given.saveInterval
             config.dataDirectory = given.dataDirectory ?? config.dataDirectory
         }
-        let vocabulary = resume.map { Vocabulary(words: $0.vocabulary, lowercase: $0.lowercase) }
+        let vocabulary =
+            resume.map { Vocabulary(words: $0.vocabulary, lowercase: $0.lowercase) }
             ?? Vocabulary.build(from: train, lowercase: config.lowercase)
         try Self.check(config: config, train: train, dev: dev, vocabularySize: vocabulary.count)
         self.config = config
         self.onEvent = onEvent
         self.stopAfterWriteFailures = stopAfterWriteFailures
         self.vocabulary = vocabulary
-        let model = ModelConfig(kind: config.model, dim: config.dim, middle: config.middle, inputDim: config.inputDim,
-                                vocabularySize: vocabulary.count)
+        let model = ModelConfig(
+            kind: config.model, dim: config.dim, middle: config.middle, inputDim: config.inputDim,
+            vocabularySize: vocabulary.count)
         if let resume, resume.model != model {
             throw TrainerError("checkpoint model \(resume.model) does not match its vocabulary/config")
         }
@@ -74,8 +78,9 @@ public final class Trainer: TrainerControl {
         // Equal is real: a save after the last step, before the epoch was scored.
         if let resume, resume.progress.stepInEpoch > stepsPerEpoch {
             let file = run?.files.lastPath ?? "checkpoint", step = resume.progress.stepInEpoch
-            throw TrainerError("\(file): metadata 'progress': stepInEpoch must be at most the "
-                               + "epoch's \(stepsPerEpoch) steps (got \(step))")
+            throw TrainerError(
+                "\(file): metadata 'progress': stepInEpoch must be at most the "
+                    + "epoch's \(stepsPerEpoch) steps (got \(step))")
         }
         startEpoch = resume?.progress.epochsCompleted ?? 0
         var pretrained: [Float]? = nil
@@ -83,18 +88,21 @@ public final class Trainer: TrainerControl {
         if resume == nil, let file = config.embeddings {
             let (dimension, vectors) = try PretrainedVectors.lookUp(file, vocabulary: vocabulary)
             guard dimension == model.inputWidth else {
-                throw TrainerError("\(file) has \(dimension)-dimensional vectors but the model reads "
-                                   + "\(model.inputWidth)-dimensional words; pass --dim \(dimension) "
-                                   + "(or --input-dim \(dimension) for models with input weights)")
+                throw TrainerError(
+                    "\(file) has \(dimension)-dimensional vectors but the model reads "
+                        + "\(model.inputWidth)-dimensional words; pass --dim \(dimension) "
+                        + "(or --input-dim \(dimension) for models with input weights)")
             }
             var p = layout.initialParameters(seed: config.seed)
-            coverage = PretrainedVectors.apply(vectors, to: &p, offset: layout.L.offset, dimension: dimension,
-                                               file: file, tokens: trainData.words)
+            coverage = PretrainedVectors.apply(
+                vectors, to: &p, offset: layout.L.offset, dimension: dimension,
+                file: file, tokens: trainData.words)
             pretrained = p
         }
         embeddingCoverage = coverage
-        let trainingLoop = try TrainingLoop(config: config, layout: layout, train: trainData, dev: devData,
-                                            vocabulary: vocabulary, run: run, resume: resume, initial: pretrained)
+        let trainingLoop = try TrainingLoop(
+            config: config, layout: layout, train: trainData, dev: devData,
+            vocabulary: vocabulary, run: run, resume: resume, initial: pretrained)
         trainingLoop.embeddings = coverage
         loop = Mutex(trainingLoop)
         let initial = loop.withLock { $0.makeSnapshot() }
@@ -105,8 +113,10 @@ public final class Trainer: TrainerControl {
     /// or no trees to train or select on. Every source of settings meets the same rules:
     /// flags, run.json and checkpoints edited by hand (`Dropout` and `WordDropout` trap
     /// outside their range). The command line calls it too, before it creates a run directory.
-    public static func check(config: TrainingConfig, train: Treebank, dev: Treebank,
-                             vocabularySize: Int) throws {
+    public static func check(
+        config: TrainingConfig, train: Treebank, dev: Treebank,
+        vocabularySize: Int
+    ) throws {
         // Every source of settings meets the same rules: flags, run.json and checkpoints
         // edited by hand (`Dropout` and `WordDropout` trap outside their range).
         do { try config.validate(vocabularySize: vocabularySize) } catch { throw TrainerError(error) }
@@ -119,17 +129,22 @@ public final class Trainer: TrainerControl {
 
     /// A trainer that writes to the run at `runDirectory`: a new run there, or with
     /// `resume`, the existing run continued (see `RunDirectory`).
-    public convenience init(config: TrainingConfig, train: Treebank, dev: Treebank, runDirectory: String?,
-                            resume: Checkpoint? = nil, onEvent: @escaping @Sendable (TrainerEvent) -> Void) throws {
+    public convenience init(
+        config: TrainingConfig, train: Treebank, dev: Treebank, runDirectory: String?,
+        resume: Checkpoint? = nil, onEvent: @escaping @Sendable (TrainerEvent) -> Void
+    ) throws {
         let run = try runDirectory.map {
-            resume == nil ? try RunDirectory.create(at: $0, config: config) : try RunDirectory.openExisting($0)
+            resume == nil
+                ? try RunDirectory.create(at: $0, config: config) : try RunDirectory.openExisting($0)
         }
         try self.init(config: config, train: train, dev: dev, run: run, resume: resume, onEvent: onEvent)
     }
 
     /// Starts training on the background queue (only the first call has an effect).
     public func start() {
-        let first = started.withLock { s in defer { s = true }; return !s }
+        let first = started.withLock { s in
+            defer { s = true }; return !s
+        }
         guard first else { return }
         queue.async { [self] in
             loop.withLock { $0.run(trainer: self) }

@@ -52,8 +52,10 @@ public struct StepEvent: Sendable, Equatable {
     /// Training throughput over the current epoch so far.
     public var treesPerSecond: Double
 
-    public init(epoch: Int, step: Int, stepInEpoch: Int, stepsPerEpoch: Int, loss: Double,
-                learningRate: Double, treesPerSecond: Double) {
+    public init(
+        epoch: Int, step: Int, stepInEpoch: Int, stepsPerEpoch: Int, loss: Double,
+        learningRate: Double, treesPerSecond: Double
+    ) {
         self.epoch = epoch; self.step = step; self.stepInEpoch = stepInEpoch
         self.stepsPerEpoch = stepsPerEpoch; self.loss = loss
         self.learningRate = learningRate; self.treesPerSecond = treesPerSecond
@@ -89,8 +91,10 @@ public struct EpochResult: Sendable {
     /// Whether this epoch set a new best dev fine root (and `best` was saved).
     public var isBest: Bool
 
-    public init(epoch: Int, trainLoss: Double, dev: EvaluationReport, seconds: Double,
-                treesPerSecond: Double, learningRate: Double, isBest: Bool) {
+    public init(
+        epoch: Int, trainLoss: Double, dev: EvaluationReport, seconds: Double,
+        treesPerSecond: Double, learningRate: Double, isBest: Bool
+    ) {
         self.epoch = epoch; self.trainLoss = trainLoss; self.dev = dev; self.seconds = seconds
         self.treesPerSecond = treesPerSecond; self.learningRate = learningRate; self.isBest = isBest
     }

@@ -29,8 +29,10 @@ final class TrainingLoop {
     /// What the run's files on disk hold, for the message if training diverges.
     var saved = Divergence.SavedFiles(lastEpochsCompleted: nil)
 
-    init(config: TrainingConfig, layout: ParameterLayout, train: EncodedTreebank, dev: EncodedTreebank,
-         vocabulary: Vocabulary, run: RunDirectory?, resume: Checkpoint?, initial: [Float]? = nil) throws {
+    init(
+        config: TrainingConfig, layout: ParameterLayout, train: EncodedTreebank, dev: EncodedTreebank,
+        vocabulary: Vocabulary, run: RunDirectory?, resume: Checkpoint?, initial: [Float]? = nil
+    ) throws {
         self.config = config
         self.layout = layout
         self.train = train
@@ -47,29 +49,35 @@ final class TrainingLoop {
             try log.truncate(afterEpoch: resume.progress.epochsCompleted, step: resume.progress.globalStep)
         }
         parameters = resume?.parameters ?? initial ?? layout.initialParameters(seed: config.seed)
-        optimizer = Optimizer(kind: config.optimizer, layout: layout,
-                              accumulator: resume.flatMap { $0.optimizerState.isEmpty ? nil : $0.optimizerState })
+        optimizer = Optimizer(
+            kind: config.optimizer, layout: layout,
+            accumulator: resume.flatMap { $0.optimizerState.isEmpty ? nil : $0.optimizerState })
         optimizer.embeddingScale = Float(config.embeddingLRScale ?? 1)
         optimizer.classifierL2 = config.l2Classifier.map(Float.init)
         optimizer.wordL2 = Float(config.l2Words ?? 0)
         optimizer.epsilon = config.adagradEpsilon.map(Float.init) ?? Optimizer.defaultEpsilon
-        progress = resume?.progress ?? TrainingProgress(
-            epochsCompleted: 0, stepInEpoch: 0, globalStep: 0, learningRate: config.learningRate,
-            bestFineRoot: -1, bestEpoch: 0, elapsedSeconds: 0)
+        progress =
+            resume?.progress
+            ?? TrainingProgress(
+                epochsCompleted: 0, stepInEpoch: 0, globalStep: 0, learningRate: config.learningRate,
+                bestFineRoot: -1, bestEpoch: 0, elapsedSeconds: 0)
         history = resume?.history ?? []
         if let resume {
-            saved = Divergence.SavedFiles(lastEpochsCompleted: resume.progress.epochsCompleted,
-                                          lastStepInEpoch: resume.progress.stepInEpoch,
-                                          bestEpoch: resume.progress.bestEpoch)
+            saved = Divergence.SavedFiles(
+                lastEpochsCompleted: resume.progress.epochsCompleted,
+                lastStepInEpoch: resume.progress.stepInEpoch,
+                bestEpoch: resume.progress.bestEpoch)
         }
         let threads = config.threads > 0 ? config.threads : ProcessInfo.processInfo.activeProcessorCount
-        model = TreeModel(layout: layout, parameters: parameters, threads: threads,
-                          maxTreeSize: max(train.maxTreeSize, dev.maxTreeSize))
+        model = TreeModel(
+            layout: layout, parameters: parameters, threads: threads,
+            maxTreeSize: max(train.maxTreeSize, dev.maxTreeSize))
     }
 
     func makeSnapshot() -> ModelSnapshot {
-        ModelSnapshot(layout: layout, parameters: parameters, epoch: progress.epochsCompleted,
-                      step: progress.globalStep)
+        ModelSnapshot(
+            layout: layout, parameters: parameters, epoch: progress.epochsCompleted,
+            step: progress.globalStep)
     }
 
     /// Trains until all epochs are done or a stop is requested; a trainer told to hold when
@@ -107,7 +115,8 @@ final class TrainingLoop {
                     return false
                 }
                 let started = DispatchTime.now()
-                let batch = Array(order[step * config.batchSize ..< min(train.count, (step + 1) * config.batchSize)])
+                let batch = Array(
+                    order[step * config.batchSize ..< min(train.count, (step + 1) * config.batchSize)])
                 let (loss, count) = trainStep(batch)
                 guard loss.isFinite else {
                     diverged(t, epoch: epoch, step: step + 1)
@@ -120,10 +129,12 @@ final class TrainingLoop {
                 step += 1
                 progress.stepInEpoch = step
                 progress.globalStep += 1
-                t.onEvent(.step(StepEvent(
-                    epoch: epoch, step: progress.globalStep, stepInEpoch: step, stepsPerEpoch: steps,
-                    loss: count > 0 ? loss / Double(count) : 0, learningRate: progress.learningRate,
-                    treesPerSecond: Double(trees) / max(active, 1e-9))))
+                t.onEvent(
+                    .step(
+                        StepEvent(
+                            epoch: epoch, step: progress.globalStep, stepInEpoch: step, stepsPerEpoch: steps,
+                            loss: count > 0 ? loss / Double(count) : 0, learningRate: progress.learningRate,
+                            treesPerSecond: Double(trees) / max(active, 1e-9))))
                 if Self.savesMidEpoch(secondsSinceSave: lastSave.secondsUntilNow, interval: saveInterval) {
                     guard parameters.allSatisfy(\.isFinite) else {
                         diverged(t, epoch: epoch, step: step)
@@ -155,11 +166,16 @@ final class TrainingLoop {
                 save(t, reason: "best")
             }
             logging(t) { try $0.appendEpoch(record) }
-            t.onEvent(.epoch(EpochResult(
-                epoch: epoch, trainLoss: record.trainLoss, dev: report, seconds: active,
-                treesPerSecond: record.treesPerSecond, learningRate: progress.learningRate, isBest: isBest)))
-            if let warning = Divergence.lossJumpWarning(previous: previous, current: record,
-                                                        bestEpoch: saved.bestEpoch) {
+            t.onEvent(
+                .epoch(
+                    EpochResult(
+                        epoch: epoch, trainLoss: record.trainLoss, dev: report, seconds: active,
+                        treesPerSecond: record.treesPerSecond, learningRate: progress.learningRate,
+                        isBest: isBest)))
+            if let warning = Divergence.lossJumpWarning(
+                previous: previous, current: record,
+                bestEpoch: saved.bestEpoch)
+            {
                 t.onEvent(.message(warning))
             }
             if epoch == config.epochs || lastSave.secondsUntilNow > saveInterval { save(t, reason: "last") }
@@ -183,7 +199,8 @@ final class TrainingLoop {
                 p.learningRate = nil
                 p.extraEpochs = 0
                 // Checked and set under the lock, so a command sent from now on wakes us.
-                p.sleeping = !copy.stopRequested && !copy.evaluateRequested && !copy.saveRequested
+                p.sleeping =
+                    !copy.stopRequested && !copy.evaluateRequested && !copy.saveRequested
                     && copy.learningRate == nil && copy.extraEpochs == 0
                 return copy
             }
@@ -218,10 +235,12 @@ final class TrainingLoop {
             }
         }
         logging(t) {
-            try $0.appendEvent(name: "extend", fields: [
-                "epoch": .int(progress.epochsCompleted), "step": .int(progress.globalStep),
-                "learning_rate": .double(progress.learningRate), "epochs": .int(config.epochs),
-            ])
+            try $0.appendEvent(
+                name: "extend",
+                fields: [
+                    "epoch": .int(progress.epochsCompleted), "step": .int(progress.globalStep),
+                    "learning_rate": .double(progress.learningRate), "epochs": .int(config.epochs),
+                ])
         }
         t.onEvent(.extended(epochs: config.epochs))
     }
@@ -240,10 +259,12 @@ final class TrainingLoop {
         let rate = config.dropout ?? 0
         let step = UInt64(progress.globalStep)
         let dropout = Dropout.forStep(step, rate: rate, seed: config.seed, words: wordDropout)
-        let (loss, nodes, shards) = model.shardGradients(trees: batch, data: train, parameters: parameters,
-                                                         dropout: dropout)
-        optimizer.step(&parameters, shards: shards, scale: 1 / Float(batch.count), l2: Float(config.l2),
-                       learningRate: progress.learningRate, pool: model.pool)
+        let (loss, nodes, shards) = model.shardGradients(
+            trees: batch, data: train, parameters: parameters,
+            dropout: dropout)
+        optimizer.step(
+            &parameters, shards: shards, scale: 1 / Float(batch.count), l2: Float(config.l2),
+            learningRate: progress.learningRate, pool: model.pool)
         model.load(parameters: parameters)
         return (loss, nodes)
     }
@@ -279,7 +300,8 @@ final class TrainingLoop {
                 }
                 let sleep = t.pending.withLock { p -> Bool in
                     guard p.paused, !p.stopRequested, !p.evaluateRequested, !p.saveRequested,
-                          p.learningRate == nil, p.extraEpochs == 0 else { return false }
+                        p.learningRate == nil, p.extraEpochs == 0
+                    else { return false }
                     p.sleeping = true
                     return true
                 }
@@ -306,14 +328,16 @@ final class TrainingLoop {
         let snapshot = makeSnapshot()
         t.publish(snapshot)
         t.onEvent(.state(then ?? (isPaused ? .paused : .running)))
-        return EvaluationReport(epoch: epoch, step: progress.globalStep, metrics: metrics,
-                                outcomes: outcomes, snapshot: snapshot)
+        return EvaluationReport(
+            epoch: epoch, step: progress.globalStep, metrics: metrics,
+            outcomes: outcomes, snapshot: snapshot)
     }
 
     func checkpoint() -> Checkpoint {
-        var c = Checkpoint(config: config, model: layout.config, parameters: parameters,
-                           optimizerState: optimizer.accumulator, vocabulary: vocabulary.words,
-                           lowercase: vocabulary.lowercase, progress: progress, history: history)
+        var c = Checkpoint(
+            config: config, model: layout.config, parameters: parameters,
+            optimizerState: optimizer.accumulator, vocabulary: vocabulary.words,
+            lowercase: vocabulary.lowercase, progress: progress, history: history)
         c.embeddings = embeddings
         return c
     }
@@ -362,7 +386,8 @@ final class TrainingLoop {
     func failed(_ t: Trainer, path: String, what: String, _ error: Error) {
         writeFailures += 1
         let reason = (error as? CheckpointError)?.message ?? "\(error)"
-        t.onEvent(.writeFailed(WriteFailure(path: path, what: what, error: reason, consecutive: writeFailures)))
+        t.onEvent(
+            .writeFailed(WriteFailure(path: path, what: what, error: reason, consecutive: writeFailures)))
     }
 
     func tooManyFailures(_ t: Trainer) -> Bool {
@@ -371,10 +396,12 @@ final class TrainingLoop {
 
     func logEvent(_ t: Trainer, _ name: String, epoch: Int) {
         logging(t) {
-            try $0.appendEvent(name: name, fields: [
-                "epoch": .int(epoch), "step": .int(progress.globalStep),
-                "learning_rate": .double(progress.learningRate),
-            ])
+            try $0.appendEvent(
+                name: name,
+                fields: [
+                    "epoch": .int(epoch), "step": .int(progress.globalStep),
+                    "learning_rate": .double(progress.learningRate),
+                ])
         }
     }
 
@@ -382,7 +409,8 @@ final class TrainingLoop {
     /// files, the broken parameters are not published, and the user is told what is intact.
     func diverged(_ t: Trainer, epoch: Int, step: Int) {
         let rate = progress.learningRate
-        t.onEvent(.message(Divergence.stoppedMessage(epoch: epoch, step: step, learningRate: rate, saved: saved)))
+        t.onEvent(
+            .message(Divergence.stoppedMessage(epoch: epoch, step: step, learningRate: rate, saved: saved)))
         logEvent(t, "diverged", epoch: epoch)
         run?.release()
         t.onEvent(.state(.diverged))

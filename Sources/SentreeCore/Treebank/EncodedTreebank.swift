@@ -33,8 +33,10 @@ public struct EncodedTreebank: Sendable {
             try treebank.left.withUnsafeBufferPointer { left in
                 try treebank.right.withUnsafeBufferPointer { right in
                     try words.withUnsafeBufferPointer { words in
-                        try body(TreeArrays(labels: labels.baseAddress!, left: left.baseAddress!,
-                                            right: right.baseAddress!, words: words.baseAddress!))
+                        try body(
+                            TreeArrays(
+                                labels: labels.baseAddress!, left: left.baseAddress!,
+                                right: right.baseAddress!, words: words.baseAddress!))
                     }
                 }
             }

@@ -18,15 +18,19 @@ extension Treebank {
     /// `InputText.problem(inToken:)` (so any control character but a separating TAB is an
     /// error at its own column), a sentence may hold at most
     /// `InputText.maximumLineBytes` bytes and its tree at most `maximumTreeNodes` nodes.
-    public static func fromSentences(_ sentences: [String], source: String) throws(TreebankError) -> Treebank {
+    public static func fromSentences(_ sentences: [String], source: String) throws(TreebankError) -> Treebank
+    {
         var bank = Treebank(source: source)
         for (index, sentence) in sentences.enumerated() {
             try validate(sentence, line: index + 1, source: source)
             let words = ptbTokens(of: sentence)
             if words.isEmpty { continue }
             if 2 * words.count - 1 > maximumTreeNodes {
-                throw TreebankError(source: source, line: index + 1, column: 1, message: "sentence of "
-                    + "\(words.count) tokens makes a tree larger than the limit of \(maximumTreeNodes) nodes")
+                throw TreebankError(
+                    source: source, line: index + 1, column: 1,
+                    message: "sentence of "
+                        + "\(words.count) tokens makes a tree larger than the limit of \(maximumTreeNodes) nodes"
+                )
             }
             bank.appendApproximateTree(words)
             bank.lines.append(Int32(index + 1))
@@ -40,13 +44,15 @@ extension Treebank {
         var sentence = sentence
         let failure = sentence.withUTF8 { bytes -> TreebankError? in
             func fail(_ offset: Int, _ message: String) -> TreebankError {
-                TreebankError(source: source, line: line, column: InputText.column(ofByte: offset, in: bytes),
-                              message: message)
+                TreebankError(
+                    source: source, line: line, column: InputText.column(ofByte: offset, in: bytes),
+                    message: message)
             }
             if let problem = InputText.lineProblem(byteCount: bytes.count) { return fail(0, problem) }
             let space = UInt8(ascii: " "), tab = UInt8(ascii: "\t")
             var start = 0
-            for end in 0 ... bytes.count where end == bytes.count || bytes[end] == space || bytes[end] == tab {
+            for end in 0 ... bytes.count where end == bytes.count || bytes[end] == space || bytes[end] == tab
+            {
                 let chunk = UnsafeBufferPointer(rebasing: bytes[start ..< end])
                 if let problem = InputText.problem(inToken: chunk) {
                     return fail(start + problem.offset, problem.message)
@@ -133,7 +139,9 @@ extension Treebank {
         if s.hasPrefix("--") { return "--" }
         guard let c = s.first, edgePunctuation.contains(c) else { return nil }
         // A leading apostrophe that starts a word is part of it ('s, '90s, 'til).
-        if c == "'", s.count > 1, s.dropFirst().first!.isLetter || s.dropFirst().first!.isNumber { return nil }
+        if c == "'", s.count > 1, s.dropFirst().first!.isLetter || s.dropFirst().first!.isNumber {
+            return nil
+        }
         return String(c)
     }
 

@@ -18,14 +18,16 @@ extension Treebank {
             throw TreebankError(source: path, line: 0, column: 0, message: "no such file")
         }
         guard !isDirectory.boolValue else {
-            throw TreebankError(source: path, line: 0, column: 0, message: "is a directory, not a treebank file")
+            throw TreebankError(
+                source: path, line: 0, column: 0, message: "is a directory, not a treebank file")
         }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw TreebankError(source: path, line: 0, column: 0, message: "cannot read the file")
         }
         return try data.withUnsafeBytes { raw throws(TreebankError) in
-            var parser = TreebankParser(bytes: raw.bindMemory(to: UInt8.self), source: path,
-                                        requireLabels: requireLabels)
+            var parser = TreebankParser(
+                bytes: raw.bindMemory(to: UInt8.self), source: path,
+                requireLabels: requireLabels)
             return try parser.run()
         }
     }
@@ -113,8 +115,11 @@ struct TreebankParser {
                 lineNumber += 1
                 lineStart = i + 1
             }
-            throw error(at: bad, InputText.invalidUTF8Message(byte: bytes[bad],
-                                                              advice: "the file must be UTF-8 text"))
+            throw error(
+                at: bad,
+                InputText.invalidUTF8Message(
+                    byte: bytes[bad],
+                    advice: "the file must be UTF-8 text"))
         }
         reserve()
         var pos = 0
@@ -174,7 +179,8 @@ struct TreebankParser {
         if i == end { return }
         if bytes[i] == Self.close { throw error(at: i, "unexpected ')'") }
         if bytes[i] != Self.open {
-            throw error(at: i, "expected '(' to start a tree, found \(quoted(i, try checkedTokenEnd(i, end)))")
+            throw error(
+                at: i, "expected '(' to start a tree, found \(quoted(i, try checkedTokenEnd(i, end)))")
         }
         let treeOpen = i
         treeBase = bank.labels.count
@@ -183,7 +189,9 @@ struct TreebankParser {
             i = skipBlanks(i, end)
             if i == end {
                 let open = stack[stack.count - 1].open
-                throw error(at: end, "expected ')' to close the node opened at column \(column(of: open)), found end of line")
+                throw error(
+                    at: end,
+                    "expected ')' to close the node opened at column \(column(of: open)), found end of line")
             }
             let b = bytes[i]
             if b == Self.open {
@@ -212,8 +220,9 @@ struct TreebankParser {
         }
         let nodes = bank.labels.count - treeBase
         if nodes > Treebank.maximumTreeNodes {
-            throw error(at: treeOpen,
-                        "tree of \(nodes) nodes is larger than the limit of \(Treebank.maximumTreeNodes) nodes")
+            throw error(
+                at: treeOpen,
+                "tree of \(nodes) nodes is larger than the limit of \(Treebank.maximumTreeNodes) nodes")
         }
         bank.treeStart.append(Int32(bank.labels.count))
         bank.lines.append(Int32(lineNumber))
@@ -225,7 +234,10 @@ struct TreebankParser {
         if requireLabels {
             if !stack[top].labelDone { throw error(at: i, "expected a label 0-4, found '('") }
             if stack[top].hasPending {
-                throw error(at: i, "expected ')' after the word \(quoted(stack[top].pendingStart, stack[top].pendingEnd)), found '('")
+                throw error(
+                    at: i,
+                    "expected ')' after the word \(quoted(stack[top].pendingStart, stack[top].pendingEnd)), found '('"
+                )
             }
         } else {
             settlePending(top)
@@ -242,7 +254,10 @@ struct TreebankParser {
                 return
             }
             if stack[top].hasPending {
-                throw error(at: s, "expected ')' after the word \(quoted(stack[top].pendingStart, stack[top].pendingEnd)), found \(quoted(s, e))")
+                throw error(
+                    at: s,
+                    "expected ')' after the word \(quoted(stack[top].pendingStart, stack[top].pendingEnd)), found \(quoted(s, e))"
+                )
             }
             if stack[top].children > 0 {
                 throw error(at: s, "expected '(' or ')' after a child node, found \(quoted(s, e))")
@@ -253,7 +268,8 @@ struct TreebankParser {
         }
         let first = !stack[top].labelDone && !stack[top].hasPending && stack[top].children == 0
         if first {
-            stack[top].pendingMayBeLabel = e - s == 1 && (UInt8(ascii: "0") ... UInt8(ascii: "4")).contains(bytes[s])
+            stack[top].pendingMayBeLabel =
+                e - s == 1 && (UInt8(ascii: "0") ... UInt8(ascii: "4")).contains(bytes[s])
         } else {
             settlePending(top)
             stack[top].pendingMayBeLabel = false
@@ -292,9 +308,11 @@ struct TreebankParser {
             if !requireLabels { settlePending(top) }
             let f = stack[top]
             if f.children == 0 {
-                throw error(at: i, requireLabels
-                    ? "empty word: expected a word after the label"
-                    : "empty node: expected a word or two children, found ')'")
+                throw error(
+                    at: i,
+                    requireLabels
+                        ? "empty word: expected a word after the label"
+                        : "empty node: expected a word or two children, found ')'")
             }
             if f.children != 2 {
                 throw error(at: f.open, "a node needs exactly two children, found \(f.children)")

@@ -35,7 +35,10 @@ public struct Vocabulary: Sendable, Equatable {
     /// Words are compared as Swift strings, i.e. up to Unicode canonical equivalence.
     public init(validating words: [String], lowercase: Bool) throws(VocabularyError) {
         guard words.first == Self.unknownToken else {
-            throw VocabularyError(message: "vocabulary must start with \(Self.unknownToken), found \(words.first.map { "'\($0)'" } ?? "no words")")
+            throw VocabularyError(
+                message:
+                    "vocabulary must start with \(Self.unknownToken), found \(words.first.map { "'\($0)'" } ?? "no words")"
+            )
         }
         guard words.count <= Int(Int32.max) else {
             throw VocabularyError(message: "vocabulary has \(words.count) words, more than Int32 ids allow")
@@ -44,7 +47,8 @@ public struct Vocabulary: Sendable, Equatable {
         ids.reserveCapacity(words.count)
         for (i, word) in words.enumerated() {
             if let previous = ids.updateValue(Int32(i), forKey: word) {
-                throw VocabularyError(message: "vocabulary word '\(word)' appears twice (ids \(previous) and \(i))")
+                throw VocabularyError(
+                    message: "vocabulary word '\(word)' appears twice (ids \(previous) and \(i))")
             }
         }
         self.words = words

@@ -39,7 +39,8 @@ struct Canvas {
     }
 
     /// A vertical run of dots from y0 to y1 inclusive.
-    mutating func vertical(_ x: Int, _ y0: Int, _ y1: Int, style: CellStyle, priority p: Int, mark: Character) {
+    mutating func vertical(_ x: Int, _ y0: Int, _ y1: Int, style: CellStyle, priority p: Int, mark: Character)
+    {
         for y in min(y0, y1) ... max(y0, y1) { set(x, y, style: style, priority: p, mark: mark) }
     }
 

@@ -48,7 +48,9 @@ public struct CellGrid: Equatable, Sendable {
     /// Text longer than `maxWidth` (a field's edge, unlike the grid's, where rules and fills
     /// simply stop) is cut by `fit`, so the cut shows.
     @discardableResult
-    public mutating func put(_ text: String, x: Int, y: Int, style: CellStyle = CellStyle(), maxWidth: Int? = nil) -> Int {
+    public mutating func put(
+        _ text: String, x: Int, y: Int, style: CellStyle = CellStyle(), maxWidth: Int? = nil
+    ) -> Int {
         guard y >= 0, y < height else { return 0 }
         let limit = min(width, x + (maxWidth ?? width))
         var column = x
@@ -72,7 +74,9 @@ public struct CellGrid: Equatable, Sendable {
     }
 
     /// Fills a rectangle with a character.
-    public mutating func fill(x: Int, y: Int, width w: Int, height h: Int, with ch: Character = " ", style: CellStyle = CellStyle()) {
+    public mutating func fill(
+        x: Int, y: Int, width w: Int, height h: Int, with ch: Character = " ", style: CellStyle = CellStyle()
+    ) {
         for row in max(0, y) ..< min(height, y + h) {
             for column in max(0, x) ..< min(width, x + w) {
                 characters[row * width + column] = ch
@@ -99,6 +103,7 @@ public struct CellGrid: Equatable, Sendable {
 
     /// The whole grid as text, one line per row, trailing spaces trimmed.
     public var text: String {
-        (0 ..< height).map { String(line($0).reversed().drop { $0 == " " }.reversed()) }.joined(separator: "\n")
+        (0 ..< height).map { String(line($0).reversed().drop { $0 == " " }.reversed()) }.joined(
+            separator: "\n")
     }
 }

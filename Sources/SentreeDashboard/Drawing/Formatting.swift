@@ -3,7 +3,9 @@ import Foundation
 /// `m:ss`, or `h:mm:ss` past an hour.
 func duration(_ seconds: Double) -> String {
     let t = Int(max(0, seconds).rounded())
-    return t >= 3600 ? String(format: "%d:%02d:%02d", t / 3600, t / 60 % 60, t % 60) : String(format: "%d:%02d", t / 60, t % 60)
+    return t >= 3600
+        ? String(format: "%d:%02d:%02d", t / 3600, t / 60 % 60, t % 60)
+        : String(format: "%d:%02d", t / 60, t % 60)
 }
 
 extension String {

@@ -19,7 +19,8 @@ struct DashboardLayout {
         loss = Rect(x: 0, y: bodyTop, width: leftWidth, height: lossHeight)
         accuracy = Rect(x: 0, y: bodyTop + lossHeight, width: leftWidth, height: bodyHeight - lossHeight)
         tree = Rect(x: right.x, y: right.y, width: right.width, height: right.height - browserHeight)
-        browser = Rect(x: right.x, y: right.y + right.height - browserHeight, width: right.width, height: browserHeight)
+        browser = Rect(
+            x: right.x, y: right.y + right.height - browserHeight, width: right.width, height: browserHeight)
         separatorX = leftWidth
     }
 }

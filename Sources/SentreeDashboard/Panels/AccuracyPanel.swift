@@ -12,30 +12,38 @@ func renderAccuracy(_ s: AccuracyPanelInput, _ grid: inout CellGrid, _ r: Rect, 
     let best = s.bestEpoch.map { "best epoch \($0)" } ?? ""
     renderTitle("accuracy", detail: "dev %  \(best)", focused: s.focused, &grid, r, options)
     guard !s.epochs.isEmpty else {
-        grid.put("dev metrics appear after the first epoch", x: r.x + 1, y: r.y + 2, style: CellStyle(.dim), maxWidth: r.width - 1)
+        grid.put(
+            "dev metrics appear after the first epoch", x: r.x + 1, y: r.y + 2, style: CellStyle(.dim),
+            maxWidth: r.width - 1)
         return
     }
     // Table: header + up to 4 newest epochs (the best one always shown).
     let tableRows = min(4, max(1, (r.height - 2) / 2 - 1))
     // The loss column only whole: at 80 columns the panel has room for the accuracies alone.
     let withLoss = r.width >= 39
-    grid.put("   ep  fine all  root  bin root" + (withLoss ? "   loss" : ""), x: r.x, y: r.y + 1,
-             style: CellStyle(.bold), maxWidth: r.width)
+    grid.put(
+        "   ep  fine all  root  bin root" + (withLoss ? "   loss" : ""), x: r.x, y: r.y + 1,
+        style: CellStyle(.bold), maxWidth: r.width)
     var shown = Array(s.epochs.suffix(tableRows))
-    if let b = s.bestEpoch, !shown.contains(where: { $0.epoch == b }), let point = s.epochs.first(where: { $0.epoch == b }) {
+    if let b = s.bestEpoch, !shown.contains(where: { $0.epoch == b }),
+        let point = s.epochs.first(where: { $0.epoch == b })
+    {
         shown[0] = point
     }
     for (k, p) in shown.enumerated() {
         let isBest = p.epoch == s.bestEpoch
-        let text = String(format: "%@%4d  %7.2f  %5.2f  %7.2f", isBest ? " *" : "  ", p.epoch,
-                          100 * p.fineAll, 100 * p.fineRoot, 100 * p.binaryRoot)
+        let text =
+            String(
+                format: "%@%4d  %7.2f  %5.2f  %7.2f", isBest ? " *" : "  ", p.epoch,
+                100 * p.fineAll, 100 * p.fineRoot, 100 * p.binaryRoot)
             + (withLoss ? String(format: "  %6.3f", p.trainLoss) : "")
         grid.put(text, x: r.x, y: r.y + 2 + k, style: CellStyle(isBest ? .good : .normal), maxWidth: r.width)
     }
     // Chart of every epoch: three series, shared auto-scaled axis.
     let top = r.y + 3 + tableRows
     let labelWidth = 8
-    let plot = Rect(x: r.x + labelWidth, y: top, width: r.width - labelWidth, height: r.y + r.height - top - 1)
+    let plot = Rect(
+        x: r.x + labelWidth, y: top, width: r.width - labelWidth, height: r.y + r.height - top - 1)
     guard plot.height >= 2, plot.width > 4 else { return }
     let series: [(String, Tone, Character, (EpochPoint) -> Double)] = [
         ("fine all", .normal, "a", { $0.fineAll }), ("bin root", .good, "b", { $0.binaryRoot }),
@@ -66,10 +74,16 @@ func renderAccuracy(_ s: AccuracyPanelInput, _ grid: inout CellGrid, _ r: Rect, 
         }
     }
     canvas.draw(into: &grid, x: plot.x, y: plot.y)
-    grid.put(String(format: "%.1f%%", 100 * high).leftPadded(labelWidth - 1), x: r.x, y: plot.y, style: CellStyle(.dim))
-    grid.put(String(format: "%.1f%%", 100 * low).leftPadded(labelWidth - 1), x: r.x, y: plot.y + plot.height - 1, style: CellStyle(.dim))
+    grid.put(
+        String(format: "%.1f%%", 100 * high).leftPadded(labelWidth - 1), x: r.x, y: plot.y,
+        style: CellStyle(.dim))
+    grid.put(
+        String(format: "%.1f%%", 100 * low).leftPadded(labelWidth - 1), x: r.x, y: plot.y + plot.height - 1,
+        style: CellStyle(.dim))
     var x = r.x + 1
     for (name, tone, mark, _) in series {
-        x += grid.put((options.unicode ? "━ " : "\(mark) ") + name + " ", x: x, y: r.y + r.height - 1, style: CellStyle(tone), maxWidth: r.x + r.width - x)
+        x += grid.put(
+            (options.unicode ? "━ " : "\(mark) ") + name + " ", x: x, y: r.y + r.height - 1,
+            style: CellStyle(tone), maxWidth: r.x + r.width - x)
     }
 }

@@ -29,8 +29,9 @@ func renderBrowser(_ s: BrowserPanelInput, _ grid: inout CellGrid, _ r: Rect, _ 
     renderTitle("dev trees", detail: detail, focused: s.focused, &grid, r, options)
     let visible = r.height - 1
     guard !rows.isEmpty else {
-        grid.put(s.search.isEmpty ? "no trees" : "no dev sentence contains '\(s.search)'", x: r.x + 1, y: r.y + 1,
-                 style: CellStyle(.dim), maxWidth: r.width - 1)
+        grid.put(
+            s.search.isEmpty ? "no trees" : "no dev sentence contains '\(s.search)'", x: r.x + 1, y: r.y + 1,
+            style: CellStyle(.dim), maxWidth: r.width - 1)
         return
     }
     let reference = s.reference
@@ -40,20 +41,24 @@ func renderBrowser(_ s: BrowserPanelInput, _ grid: inout CellGrid, _ r: Rect, _ 
         let y = r.y + 1 + k
         let isCursor = start + k == cursor
         var x = r.x
-        x += grid.put(t == s.selectedTree ? (options.unicode ? "▶" : ">") : " ", x: x, y: y, style: CellStyle(.accent))
+        x += grid.put(
+            t == s.selectedTree ? (options.unicode ? "▶" : ">") : " ", x: x, y: y, style: CellStyle(.accent))
         let gold = Int(s.dev.labels[s.dev.nodes(of: t).upperBound - 1])
         if t < s.outcomes.count {
             let o = s.outcomes[t]
             let ok = o.correct
-            x += grid.put(ok ? (options.unicode ? "✓" : "+") : (options.unicode ? "✗" : "x"), x: x, y: y,
-                          style: CellStyle(ok ? .good : .error))
+            x += grid.put(
+                ok ? (options.unicode ? "✓" : "+") : (options.unicode ? "✗" : "x"), x: x, y: y,
+                style: CellStyle(ok ? .good : .error))
             x += grid.put(" \(gold)", x: x, y: y, style: CellStyle(.sentiment(gold)))
             x += grid.put(options.unicode ? "→" : ">", x: x, y: y, style: CellStyle(.dim))
-            x += grid.put("\(o.predictedRoot)", x: x, y: y, style: CellStyle(.sentiment(Int(o.predictedRoot))))
+            x += grid.put(
+                "\(o.predictedRoot)", x: x, y: y, style: CellStyle(.sentiment(Int(o.predictedRoot))))
             if let (k, other) = reference, t < other.count {
                 // The disagreement filter: the other run's root beside the picked run's.
-                x += grid.put(" \(SeriesMark.letter(k))\(other[t].predictedRoot)", x: x, y: y,
-                              style: CellStyle(SeriesMark.tone(k)))
+                x += grid.put(
+                    " \(SeriesMark.letter(k))\(other[t].predictedRoot)", x: x, y: y,
+                    style: CellStyle(SeriesMark.tone(k)))
             }
             x += grid.put(String(format: " %6.2f ", o.loss), x: x, y: y, style: CellStyle(.dim))
         } else {
@@ -61,8 +66,9 @@ func renderBrowser(_ s: BrowserPanelInput, _ grid: inout CellGrid, _ r: Rect, _ 
         }
         grid.put(s.dev.sentence(tree: t), x: x, y: y, maxWidth: r.x + r.width - x)
         if isCursor {
-            grid.restyle(x: r.x + 1, y: y, length: r.width - 1,
-                         style: CellStyle(s.focused ? .accent : .bold, reverse: s.focused))
+            grid.restyle(
+                x: r.x + 1, y: y, length: r.width - 1,
+                style: CellStyle(s.focused ? .accent : .bold, reverse: s.focused))
         }
     }
 }

@@ -49,7 +49,9 @@ struct OverlaySeries {
 /// Training seconds at the end of each epoch: the x of each epoch when aligned by time.
 func cumulativeSeconds(_ epochs: [EpochRecord]) -> [Double] {
     var total = 0.0
-    return epochs.map { total += $0.seconds; return total }
+    return epochs.map {
+        total += $0.seconds; return total
+    }
 }
 
 /// The runs' curves of one kind, for the visible runs; the picked run comes last (on top).
@@ -60,7 +62,8 @@ func overlaySeries(_ c: OverlayRuns, value: (EpochRecord) -> Double, withSteps: 
         let marks = zip(xs, run.epochs).map { (x: $0.0, y: value($0.1)) }
         var points = marks
         if withSteps && run.isLive, let live = c.live,
-           let steps = liveStepCurve(live, epochs: run.epochs, byTime: c.alignByTime) {
+            let steps = liveStepCurve(live, epochs: run.epochs, byTime: c.alignByTime)
+        {
             points = steps
         }
         series.append(OverlaySeries(run: k, points: points, marks: marks))
@@ -84,9 +87,12 @@ func liveStepCurve(_ s: LiveLoss, epochs: [EpochRecord], byTime: Bool) -> [(x: D
     let base = Double(s.startEpoch)
     func seconds(_ e: Double) -> Double {
         let k = max(0, Int((e - base).rounded(.down)))  // this session's epochs done before e
-        let length = k < epochs.count ? epochs[k].seconds
+        let length =
+            k < epochs.count
+            ? epochs[k].seconds
             : epochs.last?.seconds ?? s.elapsed / max(now - base, 1e-9)
-        let before = k <= ends.count ? (k == 0 ? 0 : ends[k - 1]) : (ends.last ?? 0) + Double(k - ends.count) * length
+        let before =
+            k <= ends.count ? (k == 0 ? 0 : ends[k - 1]) : (ends.last ?? 0) + Double(k - ends.count) * length
         return before + (e - base - Double(k)) * length
     }
     return history.smoothed.indices.map { b in
@@ -97,9 +103,12 @@ func liveStepCurve(_ s: LiveLoss, epochs: [EpochRecord], byTime: Bool) -> [(x: D
 
 /// Draws curves into `plot` on shared axes, markers on top; returns the axes' ranges.
 @discardableResult
-func drawOverlay(_ series: [OverlaySeries], _ grid: inout CellGrid, _ plot: Rect, _ options: RenderOptions,
-                 yPadding: Double = 0, transform: (Double) -> Double = { $0 })
-    -> (x: ClosedRange<Double>, y: ClosedRange<Double>)? {
+func drawOverlay(
+    _ series: [OverlaySeries], _ grid: inout CellGrid, _ plot: Rect, _ options: RenderOptions,
+    yPadding: Double = 0, transform: (Double) -> Double = { $0 }
+)
+    -> (x: ClosedRange<Double>, y: ClosedRange<Double>)?
+{
     let all = series.flatMap { $0.points + $0.marks }
     guard let xLow = all.map(\.x).min(), let xHigh = all.map(\.x).max() else { return nil }
     let ys = all.map { transform($0.y) }.filter(\.isFinite)
@@ -139,15 +148,18 @@ func drawOverlay(_ series: [OverlaySeries], _ grid: inout CellGrid, _ plot: Rect
         let step = max(1, curve.marks.count * 3 / max(1, plot.width))
         for (i, p) in curve.marks.enumerated() where i % step == 0 || i == curve.marks.count - 1 {
             let (x, y) = dot(p)
-            grid.put(marker, x: plot.x + x / dotsPerColumn, y: plot.y + y / dotsPerRow,
-                     style: CellStyle(SeriesMark.tone(curve.run)))
+            grid.put(
+                marker, x: plot.x + x / dotsPerColumn, y: plot.y + y / dotsPerRow,
+                style: CellStyle(SeriesMark.tone(curve.run)))
         }
     }
     return (xLow ... xHigh, yLow ... yHigh)
 }
 
 /// The x axis under a chart: its two ends, as epochs or training time.
-func renderXAxis(_ range: ClosedRange<Double>, byTime: Bool, _ grid: inout CellGrid, x: Int, y: Int, width: Int) {
+func renderXAxis(
+    _ range: ClosedRange<Double>, byTime: Bool, _ grid: inout CellGrid, x: Int, y: Int, width: Int
+) {
     func label(_ v: Double) -> String {
         byTime ? (v < 60 ? String(format: "%.1fs", v) : duration(v)) : "ep \(Int(v.rounded()))"
     }
@@ -159,8 +171,9 @@ func renderXAxis(_ range: ClosedRange<Double>, byTime: Bool, _ grid: inout CellG
 /// The loss overlay: per-epoch train loss of every shown run, the live run per step.
 func renderCompareLoss(_ s: CompareLossInput, _ grid: inout CellGrid, _ r: Rect, _ options: RenderOptions) {
     let live = !s.viewOnly ? "  live: smoothed per step" : ""
-    renderTitle("loss", detail: "train, per epoch\(live)\(s.logScale ? "  log" : "")", focused: s.focused,
-                &grid, r, options)
+    renderTitle(
+        "loss", detail: "train, per epoch\(live)\(s.logScale ? "  log" : "")", focused: s.focused,
+        &grid, r, options)
     let labelWidth = 7
     let plot = Rect(x: r.x + labelWidth, y: r.y + 1, width: r.width - labelWidth, height: r.height - 2)
     guard plot.width > 4, plot.height > 1 else { return }
@@ -172,29 +185,36 @@ func renderCompareLoss(_ s: CompareLossInput, _ grid: inout CellGrid, _ r: Rect,
     }
     let untransform: (Double) -> Double = s.logScale ? { pow(10, $0) } : { $0 }
     for (row, v) in [(0, ranges.y.upperBound), (plot.height - 1, ranges.y.lowerBound)] {
-        grid.put(axisLabel(untransform(v)).leftPadded(labelWidth - 1), x: r.x, y: plot.y + row,
-                 style: CellStyle(.dim), maxWidth: labelWidth - 1)
+        grid.put(
+            axisLabel(untransform(v)).leftPadded(labelWidth - 1), x: r.x, y: plot.y + row,
+            style: CellStyle(.dim), maxWidth: labelWidth - 1)
     }
-    renderXAxis(ranges.x, byTime: s.overlay.alignByTime, &grid, x: plot.x, y: r.y + r.height - 1,
-                width: plot.width)
+    renderXAxis(
+        ranges.x, byTime: s.overlay.alignByTime, &grid, x: plot.x, y: r.y + r.height - 1,
+        width: plot.width)
 }
 
 /// The accuracy overlay: one dev metric (`m`) per epoch for every shown run, and a legend.
-func renderCompareAccuracy(_ s: CompareAccuracyInput, _ grid: inout CellGrid, _ r: Rect,
-                           _ options: RenderOptions) {
+func renderCompareAccuracy(
+    _ s: CompareAccuracyInput, _ grid: inout CellGrid, _ r: Rect,
+    _ options: RenderOptions
+) {
     let c = s.overlay
-    renderTitle("accuracy", detail: "dev \(s.metric.name) %\(c.alignByTime ? "  by time" : "")",
-                focused: s.focused, &grid, r, options)
+    renderTitle(
+        "accuracy", detail: "dev \(s.metric.name) %\(c.alignByTime ? "  by time" : "")",
+        focused: s.focused, &grid, r, options)
     let labelWidth = 7
     let plot = Rect(x: r.x + labelWidth, y: r.y + 1, width: r.width - labelWidth, height: r.height - 3)
     guard plot.width > 4, plot.height > 1 else { return }
     let series = overlaySeries(c, value: s.metric.value, withSteps: false)
     if let ranges = drawOverlay(series, &grid, plot, options, yPadding: 0.005) {
         for (row, v) in [(0, ranges.y.upperBound), (plot.height - 1, ranges.y.lowerBound)] {
-            grid.put(String(format: "%.1f%%", 100 * v).leftPadded(labelWidth - 1), x: r.x, y: plot.y + row,
-                     style: CellStyle(.dim), maxWidth: labelWidth - 1)
+            grid.put(
+                String(format: "%.1f%%", 100 * v).leftPadded(labelWidth - 1), x: r.x, y: plot.y + row,
+                style: CellStyle(.dim), maxWidth: labelWidth - 1)
         }
-        renderXAxis(ranges.x, byTime: c.alignByTime, &grid, x: plot.x, y: plot.y + plot.height, width: plot.width)
+        renderXAxis(
+            ranges.x, byTime: c.alignByTime, &grid, x: plot.x, y: plot.y + plot.height, width: plot.width)
     } else {
         grid.put("no epochs yet", x: plot.x + 1, y: plot.y + plot.height / 2, style: CellStyle(.dim))
     }
@@ -208,6 +228,7 @@ func renderCompareAccuracy(_ s: CompareAccuracyInput, _ grid: inout CellGrid, _ 
     let labels = runLabels(shown.map(\.element.name), width: nameWidth, ellipsis: "")
     for ((k, _), label) in zip(shown, labels) {
         let text = "\(SeriesMark.key(k, unicode: options.unicode)) \(label)  "
-        x += grid.put(text, x: x, y: y, style: CellStyle(SeriesMark.tone(k)), maxWidth: max(0, r.x + r.width - x))
+        x += grid.put(
+            text, x: x, y: y, style: CellStyle(SeriesMark.tone(k)), maxWidth: max(0, r.x + r.width - x))
     }
 }

@@ -16,15 +16,19 @@ struct CompareLengthsInput {
 /// words, from each run's loaded checkpoint (the live run: its latest evaluation).
 ///
 /// `*` marks the best run of each row, so the table reads without colour too.
-func renderCompareLengths(_ s: CompareLengthsInput, _ grid: inout CellGrid, _ r: Rect,
-                          _ options: RenderOptions) {
+func renderCompareLengths(
+    _ s: CompareLengthsInput, _ grid: inout CellGrid, _ r: Rect,
+    _ options: RenderOptions
+) {
     let runs = s.runs.enumerated().filter { !s.hidden.contains($0.offset) }
     let source = s.viewOnly ? "\(s.checkpoint.rawValue) checkpoints" : "latest"
-    renderTitle("length", detail: r.width >= 50 ? "dev % by words, \(source)" : "dev % by words",
-                focused: s.focused, &grid, r, options)
+    renderTitle(
+        "length", detail: r.width >= 50 ? "dev % by words, \(source)" : "dev % by words",
+        focused: s.focused, &grid, r, options)
     guard let reference = runs.lazy.compactMap(\.element.metrics).first else {
-        grid.put("appears when a run has a checkpoint", x: r.x + 1, y: r.y + 2, style: CellStyle(.dim),
-                 maxWidth: r.width - 1)
+        grid.put(
+            "appears when a run has a checkpoint", x: r.x + 1, y: r.y + 2, style: CellStyle(.dim),
+            maxWidth: r.width - 1)
         return
     }
     let prefix = 12, column = 8
@@ -35,25 +39,35 @@ func renderCompareLengths(_ s: CompareLengthsInput, _ grid: inout CellGrid, _ r:
     let shown = Array(runs.prefix(fitting))
     var x = r.x + grid.put(" words roots", x: r.x, y: r.y + 1, style: CellStyle(.bold), maxWidth: r.width)
     for (k, _) in shown {
-        x += grid.put(" root " + SeriesMark.key(k, unicode: options.unicode), x: x, y: r.y + 1,
-                      style: CellStyle(SeriesMark.tone(k)), maxWidth: max(0, r.x + r.width - x))
-        if withFine { x += grid.put("    fine", x: x, y: r.y + 1, style: CellStyle(.bold), maxWidth: max(0, r.x + r.width - x)) }
+        x += grid.put(
+            " root " + SeriesMark.key(k, unicode: options.unicode), x: x, y: r.y + 1,
+            style: CellStyle(SeriesMark.tone(k)), maxWidth: max(0, r.x + r.width - x))
+        if withFine {
+            x += grid.put(
+                "    fine", x: x, y: r.y + 1, style: CellStyle(.bold), maxWidth: max(0, r.x + r.width - x))
+        }
     }
     let buckets = reference.byLength.buckets(size: 10)
     let perRunBuckets = shown.map { run in
-        Dictionary((run.element.metrics?.byLength.buckets(size: 10) ?? []).map { ($0.lengths.lowerBound, $0) },
-                   uniquingKeysWith: { a, _ in a })
+        Dictionary(
+            (run.element.metrics?.byLength.buckets(size: 10) ?? []).map { ($0.lengths.lowerBound, $0) },
+            uniquingKeysWith: { a, _ in a })
     }
     let rows = r.height - 3
     for (k, b) in buckets.prefix(rows).enumerated() {
         let y = r.y + 2 + k
         let name = "\(b.lengths.lowerBound)-\(b.lengths.upperBound)"
-        x = r.x + grid.put(name.leftPadded(6) + String(format: "%6d", b.rootsTotal), x: r.x, y: y, maxWidth: r.width)
+        x =
+            r.x
+            + grid.put(
+                name.leftPadded(6) + String(format: "%6d", b.rootsTotal), x: r.x, y: y, maxWidth: r.width)
         let roots = perRunBuckets.map { $0[b.lengths.lowerBound]?.rootAccuracy }
         let fines = perRunBuckets.map { $0[b.lengths.lowerBound]?.nodeAccuracy }
         for (i, (k, _)) in shown.enumerated() {
             x += putAccuracy(roots[i], best: roots, tone: SeriesMark.tone(k), &grid, x: x, y: y, r)
-            if withFine { x += putAccuracy(fines[i], best: fines, tone: SeriesMark.tone(k), &grid, x: x, y: y, r) }
+            if withFine {
+                x += putAccuracy(fines[i], best: fines, tone: SeriesMark.tone(k), &grid, x: x, y: y, r)
+            }
         }
     }
     var footer = withFine ? " root: sentences  fine: all nodes  * best" : " root: sentences by length  * best"
@@ -63,12 +77,15 @@ func renderCompareLengths(_ s: CompareLengthsInput, _ grid: inout CellGrid, _ r:
 }
 
 /// One accuracy cell: the percentage and `*` when it is the row's best (of two or more).
-private func putAccuracy(_ value: Double?, best row: [Double?], tone: Tone, _ grid: inout CellGrid,
-                         x: Int, y: Int, _ r: Rect) -> Int {
+private func putAccuracy(
+    _ value: Double?, best row: [Double?], tone: Tone, _ grid: inout CellGrid,
+    x: Int, y: Int, _ r: Rect
+) -> Int {
     let room = max(0, r.x + r.width - x)
     guard let value else { return grid.put("       -", x: x, y: y, style: CellStyle(.dim), maxWidth: room) }
     let values = row.compactMap { $0 }
     let isBest = values.count >= 2 && value == values.max() && values.contains { $0 != value }
-    return grid.put(String(format: "%7.1f", 100 * value) + (isBest ? "*" : " "), x: x, y: y,
-                    style: CellStyle(tone), maxWidth: room)
+    return grid.put(
+        String(format: "%7.1f", 100 * value) + (isBest ? "*" : " "), x: x, y: y,
+        style: CellStyle(tone), maxWidth: room)
 }

@@ -24,13 +24,16 @@ func confusionFitsBoth(_ r: Rect) -> Bool {
 /// across; each cell holds its count and is shaded by its share of the row.
 func renderConfusion(_ s: ConfusionPanelInput, _ grid: inout CellGrid, _ r: Rect, _ options: RenderOptions) {
     let both = confusionFitsBoth(r)
-    var detail = both ? "roots and all nodes"
+    var detail =
+        both
+        ? "roots and all nodes"
         : s.allNodes ? "all nodes  (c: length)" : "roots  (c: all nodes)"
     if let step = s.evaluatedStep { detail += "  step \(step)" }
     renderTitle("confusion", detail: detail, focused: s.focused, &grid, r, options)
     guard let metrics = s.metrics else {
-        grid.put("appears after the first evaluation", x: r.x + 1, y: r.y + 2,
-                 style: CellStyle(.dim), maxWidth: r.width - 1)
+        grid.put(
+            "appears after the first evaluation", x: r.x + 1, y: r.y + 2,
+            style: CellStyle(.dim), maxWidth: r.width - 1)
         return
     }
     var blocks: [(String, ConfusionTable)] = [("roots", metrics.rootNodes), ("all", metrics.allNodes)]
@@ -43,14 +46,17 @@ func renderConfusion(_ s: ConfusionPanelInput, _ grid: inout CellGrid, _ r: Rect
     }
     let used = 1 + (sideBySide ? 1 : blocks.count) * blockHeight
     if r.height > used {
-        grid.put(" rows gold, columns predicted", x: r.x, y: r.y + r.height - 1,
-                 style: CellStyle(.dim), maxWidth: r.width)
+        grid.put(
+            " rows gold, columns predicted", x: r.x, y: r.y + r.height - 1,
+            style: CellStyle(.dim), maxWidth: r.width)
     }
 }
 
 /// One matrix: a header row, then a row per gold class with counts and the class's recall.
-private func renderMatrix(_ name: String, _ table: ConfusionTable, _ grid: inout CellGrid, x: Int, y: Int, width: Int,
-                          _ options: RenderOptions) {
+private func renderMatrix(
+    _ name: String, _ table: ConfusionTable, _ grid: inout CellGrid, x: Int, y: Int, width: Int,
+    _ options: RenderOptions
+) {
     var header = name.padding(toLength: 5, withPad: " ", startingAt: 0)
     for p in 0 ..< table.classes {
         header += "\(p)\(Sentiment.symbols[p].trimmingCharacters(in: .whitespaces))".leftPadded(5)
@@ -58,16 +64,22 @@ private func renderMatrix(_ name: String, _ table: ConfusionTable, _ grid: inout
     grid.put(header + "  rec", x: x, y: y, style: CellStyle(.bold), maxWidth: width)
     for g in 0 ..< table.classes {
         let row = y + 1 + g
-        var column = x + grid.put(" \(g)\(Sentiment.symbols[g]) ",
-                                  x: x, y: row, style: CellStyle(.sentiment(g)), maxWidth: width)
+        var column =
+            x
+            + grid.put(
+                " \(g)\(Sentiment.symbols[g]) ",
+                x: x, y: row, style: CellStyle(.sentiment(g)), maxWidth: width)
         for p in 0 ..< table.classes {
             let rate = table.rate(gold: g, predicted: p) ?? 0
             let shade = rate == 0 ? 0 : min(4, 1 + Int(rate * 4))
-            column += grid.put(abbreviated(table.counts[g][p]).leftPadded(5), x: column, y: row,
-                               style: CellStyle(.shade(shade)), maxWidth: x + width - column)
+            column += grid.put(
+                abbreviated(table.counts[g][p]).leftPadded(5), x: column, y: row,
+                style: CellStyle(.shade(shade)), maxWidth: x + width - column)
         }
         let recall = table.recall[g].map { String(format: "%4.0f%%", 100 * $0) } ?? "    -"
-        grid.put(recall, x: column, y: row, style: CellStyle(g == 2 ? .normal : .dim), maxWidth: x + width - column)
+        grid.put(
+            recall, x: column, y: row, style: CellStyle(g == 2 ? .normal : .dim), maxWidth: x + width - column
+        )
     }
 }
 

@@ -38,7 +38,8 @@ func renderHeader(_ s: HeaderInput, _ grid: inout CellGrid, _ options: RenderOpt
     if let e = s.embeddings {
         // Which vectors, and how many words they cover.
         let name = ((e.file as NSString).lastPathComponent as NSString).deletingPathExtension
-        settings.append(String(format: "%@ %.0f%% words", name, 100 * Double(e.wordsFound) / Double(max(e.words, 1))))
+        settings.append(
+            String(format: "%@ %.0f%% words", name, 100 * Double(e.wordsFound) / Double(max(e.words, 1))))
     }
     let reserved = x + s.trainer.rawValue.count + 2 + (banner?.count ?? 0)
     var details = "  "
@@ -47,12 +48,13 @@ func renderHeader(_ s: HeaderInput, _ grid: inout CellGrid, _ options: RenderOpt
         details += setting + "  "
     }
     x += grid.put(details, x: x, y: 0)
-    let stateTone: Tone = switch s.trainer {
-    case .running, .starting: .good
-    case .paused, .evaluating: .warning
-    case .done: .accent
-    case .stopped, .failed, .diverged: .error
-    }
+    let stateTone: Tone =
+        switch s.trainer {
+        case .running, .starting: .good
+        case .paused, .evaluating: .warning
+        case .done: .accent
+        case .stopped, .failed, .diverged: .error
+        }
     x += grid.put(" \(s.trainer.rawValue) ", x: x, y: 0, style: CellStyle(stateTone, reverse: true))
     if let banner { x += 1 + grid.put(banner, x: x + 1, y: 0, style: CellStyle(.error, reverse: true)) }
     // The path whole or cut with its ellipsis, and left out where only a stub would fit.
@@ -61,11 +63,14 @@ func renderHeader(_ s: HeaderInput, _ grid: inout CellGrid, _ options: RenderOpt
         grid.put(path, x: x, y: 0, style: CellStyle(.dim), maxWidth: grid.width - x)
     }
 
-    let epochText = "epoch \(max(s.epoch, s.startEpoch))/\(c.epochs)  "
+    let epochText =
+        "epoch \(max(s.epoch, s.startEpoch))/\(c.epochs)  "
         + "step \(s.stepInEpoch)/\(s.stepsPerEpoch) "
     let percent = String(format: " %3.0f%%", 100 * s.progress)
     let eta = " ETA \(etaText(s))"
-    let rest = String(format: "  %.0f trees/s  lr %@  %@", s.treesPerSecond, formatRate(s.learningRate), duration(s.elapsed))
+    let rest = String(
+        format: "  %.0f trees/s  lr %@  %@", s.treesPerSecond, formatRate(s.learningRate), duration(s.elapsed)
+    )
     let barWidth = max(6, min(30, grid.width - epochText.count - percent.count - eta.count - rest.count - 3))
     x = grid.put(" " + epochText, x: 0, y: 1, style: CellStyle(.bold))
     let filled = Int((Double(barWidth) * s.progress).rounded(.down))
@@ -99,13 +104,15 @@ func renderViewHeader(_ s: ViewHeaderInput, _ grid: inout CellGrid, _ options: R
     var x = grid.put(" sentree ", x: 0, y: 0, style: CellStyle(.accent, reverse: true))
     x += grid.put(" VIEW ", x: x + 2, y: 0, style: CellStyle(.warning, reverse: true)) + 2
     x += grid.put("\(s.runs.count) run\(s.runs.count == 1 ? "" : "s")  ", x: x + 2, y: 0) + 2
-    x += grid.put(SeriesMark.key(s.picked, unicode: options.unicode) + " ", x: x, y: 0,
-                  style: CellStyle(SeriesMark.tone(s.picked)))
+    x += grid.put(
+        SeriesMark.key(s.picked, unicode: options.unicode) + " ", x: x, y: 0,
+        style: CellStyle(SeriesMark.tone(s.picked)))
     x += grid.put(run.name, x: x, y: 0, style: CellStyle(.bold), maxWidth: 30)
     // Settings that do not fit whole are left out (the runs panel lists them), not cut.
     var details = "  \(modelDescription(run))"
     // The rate comes first: a change made while training (`0.008→0.005`) explains the curves.
-    for setting in ["lr " + learningRateCell(run)] + conf.settingDescriptions where x + details.count + 2 + setting.count <= grid.width {
+    for setting in ["lr " + learningRateCell(run)] + conf.settingDescriptions
+    where x + details.count + 2 + setting.count <= grid.width {
         details += "  " + setting
     }
     grid.put(details, x: x, y: 0)
@@ -121,6 +128,7 @@ func renderViewHeader(_ s: ViewHeaderInput, _ grid: inout CellGrid, _ options: R
     let state = done >= conf.epochs ? "finished" : grid.width >= 100 ? "following metrics.jsonl" : "following"
     let trained = duration(run.epochs.reduce(0) { $0 + $1.seconds })
     let trees = run.checkpointNote.map { "  trees: \($0)" } ?? ""
-    grid.put(String(format: " %3.0f%%  %@  %@ trained%@  run %@", 100 * progress, state, trained, trees, run.path),
-             x: x, y: 1, style: CellStyle(.normal))
+    grid.put(
+        String(format: " %3.0f%%  %@  %@ trained%@  run %@", 100 * progress, state, trained, trees, run.path),
+        x: x, y: 1, style: CellStyle(.normal))
 }

@@ -28,9 +28,11 @@ struct HelpLayout {
                 rows.append(HelpRow(key: k == 0 ? key : "", text: piece))
             }
         }
-        let colors = "colors: " + Sentiment.names.enumerated().map {
-            "\(Sentiment.symbols[$0.offset].trimmingCharacters(in: .whitespaces)) \($0.element)"
-        }.joined(separator: ", ")
+        let colors =
+            "colors: "
+            + Sentiment.names.enumerated().map {
+                "\(Sentiment.symbols[$0.offset].trimmingCharacters(in: .whitespaces)) \($0.element)"
+            }.joined(separator: ", ")
         rows.append(HelpRow(key: "", text: ""))
         for piece in wrapWords(colors, width: w - 2) { rows.append(HelpRow(key: "", text: piece, dim: true)) }
         self.rows = rows
@@ -79,10 +81,13 @@ func renderHelp(_ s: HelpOverlayInput, _ grid: inout CellGrid, _ options: Render
     var detail = "any other key closes"
     if layout.maxScroll > 0 {
         let arrows = options.unicode ? "↑↓" : "j/k"
-        detail = "\(arrows) PgUp PgDn scroll  rows \(scroll + 1)-\(min(layout.rows.count, scroll + layout.visible)) "
+        detail =
+            "\(arrows) PgUp PgDn scroll  rows \(scroll + 1)-\(min(layout.rows.count, scroll + layout.visible)) "
             + "of \(layout.rows.count)  other keys close"
     }
-    renderTitle("keys", detail: detail, focused: true, &grid, Rect(x: b.x, y: b.y, width: b.width, height: 1), options)
+    renderTitle(
+        "keys", detail: detail, focused: true, &grid, Rect(x: b.x, y: b.y, width: b.width, height: 1), options
+    )
     for (k, row) in layout.rows.dropFirst(scroll).prefix(layout.visible).enumerated() {
         let y = b.y + 2 + k
         if row.dim {
@@ -112,10 +117,16 @@ public let keyReference: [(String, String)] = [
     ("[ / ]", "less / more smoothing of the loss curve"),
     ("g", "log-scale loss axis"),
     ("i", "add a probe: type a sentence or a PTB tree; its tree follows the model as it trains"),
-    ("n / N (probe shown)", "next / previous probe; Enter on the dev trees goes back to them, i Enter to the probes"),
+    (
+        "n / N (probe shown)",
+        "next / previous probe; Enter on the dev trees goes back to them, i Enter to the probes"
+    ),
     ("D (probe shown)", "delete the shown probe, from the run's probes.txt too"),
-    ("typing a line", "← → Ctrl-A Ctrl-E move; Ctrl-U Ctrl-W Ctrl-K delete to the start, a word, to the end; "
-        + "↑↓ earlier lines; Esc cancels"),
+    (
+        "typing a line",
+        "← → Ctrl-A Ctrl-E move; Ctrl-U Ctrl-W Ctrl-K delete to the start, a word, to the end; "
+            + "↑↓ earlier lines; Esc cancels"
+    ),
     ("c", "accuracy panel: chart, confusion matrix of the latest evaluation, accuracy by length"),
     ("t", "tree drawing: indented, or top-down when the tree fits the panel's width"),
     ("mouse", "click a dev tree to open it; the wheel scrolls the list or tree under the pointer"),

@@ -17,13 +17,18 @@ struct LossPanelInput {
 func renderLoss(_ s: LossPanelInput, _ grid: inout CellGrid, _ r: Rect, _ options: RenderOptions) {
     let history = s.loss
     let last = history.last.map { String(format: "%.4f", $0) } ?? "-"
-    renderTitle("loss", detail: "\(last)  EMA \(String(format: "%.2f", history.smoothing))\(s.logScale ? " log" : "")  \(options.unicode ? "┴" : "|") epoch",
-                focused: s.focused, &grid, r, options)
+    renderTitle(
+        "loss",
+        detail:
+            "\(last)  EMA \(String(format: "%.2f", history.smoothing))\(s.logScale ? " log" : "")  \(options.unicode ? "┴" : "|") epoch",
+        focused: s.focused, &grid, r, options)
     let labelWidth = 8
     let plot = Rect(x: r.x + labelWidth, y: r.y + 1, width: r.width - labelWidth, height: r.height - 2)
     guard plot.width > 2, plot.height > 1 else { return }
     guard history.count > 1 else {
-        grid.put("waiting for the first steps…", x: plot.x + 1, y: plot.y + plot.height / 2, style: CellStyle(.dim))
+        grid.put(
+            "waiting for the first steps…", x: plot.x + 1, y: plot.y + plot.height / 2, style: CellStyle(.dim)
+        )
         return
     }
     var canvas = Canvas(columns: plot.width, rows: plot.height, unicode: options.unicode)
@@ -41,8 +46,10 @@ func renderLoss(_ s: LossPanelInput, _ grid: inout CellGrid, _ r: Rect, _ option
     let low = finite.min() ?? 0, high = max(finite.max() ?? 1, low + 1e-9)
     let h = canvas.dotHeight
     for column in 0 ..< w where lows[column].isFinite {
-        canvas.vertical(column, dotRow(lows[column], low: low, high: high, height: h),
-                        dotRow(highs[column], low: low, high: high, height: h), style: CellStyle(.dim), priority: 0, mark: ".")
+        canvas.vertical(
+            column, dotRow(lows[column], low: low, high: high, height: h),
+            dotRow(highs[column], low: low, high: high, height: h), style: CellStyle(.dim), priority: 0,
+            mark: ".")
     }
     var previous: Int? = nil
     for column in 0 ..< w where !smooth[column].isNaN {
@@ -53,7 +60,9 @@ func renderLoss(_ s: LossPanelInput, _ grid: inout CellGrid, _ r: Rect, _ option
     canvas.draw(into: &grid, x: plot.x, y: plot.y)
     let untransform: (Double) -> Double = s.logScale ? { pow(10, $0) } : { $0 }
     for (row, v) in [(0, high), (plot.height / 2, (high + low) / 2), (plot.height - 1, low)] {
-        grid.put(axisLabel(untransform(v)).leftPadded(labelWidth - 1), x: r.x, y: plot.y + row, style: CellStyle(.dim), maxWidth: labelWidth - 1)
+        grid.put(
+            axisLabel(untransform(v)).leftPadded(labelWidth - 1), x: r.x, y: plot.y + row,
+            style: CellStyle(.dim), maxWidth: labelWidth - 1)
     }
     // x axis: epoch marks (when they fit) and the step range.
     let axisY = r.y + r.height - 1

@@ -17,8 +17,9 @@ func renderProbeArea(_ s: ProbePanelInput, _ grid: inout CellGrid, _ r: Rect, _ 
     let treeRect = Rect(x: r.x, y: r.y, width: r.width, height: r.height - list.height)
     let k = min(s.shown, s.probes.count - 1)
     let probe = s.probes[k]
-    let body = treeBody(probe.probe.treebank, tree: 0, prediction: probe.prediction, drawing: s.drawing,
-                        width: r.width, options)
+    let body = treeBody(
+        probe.probe.treebank, tree: 0, prediction: probe.prediction, drawing: s.drawing,
+        width: r.width, options)
     let visible = treeRect.height - 1
     let scroll = max(0, min(s.scroll, body.rows - visible))
     var detail = "probe \(k + 1)/\(s.probes.count)"
@@ -29,15 +30,20 @@ func renderProbeArea(_ s: ProbePanelInput, _ grid: inout CellGrid, _ r: Rect, _ 
         detail += gold == Treebank.unlabeled ? "  pred \(root)" : " pred \(root) \(verdict)"
     }
     // After the prediction, and short in a narrow panel, so the prediction is never cut off.
-    if probe.probe.approximate { detail += treeRect.width >= 60 ? "  approximate structure" : "  approx. tree" }
+    if probe.probe.approximate {
+        detail += treeRect.width >= 60 ? "  approximate structure" : "  approx. tree"
+    }
     if probe.unknownWords > 0 { detail += "  \(probe.unknownWords) <unk>" }
     if let note = body.note { detail += "  \(note)" }
-    if body.rows > visible { detail += "  lines \(scroll + 1)-\(min(body.rows, scroll + visible)) of \(body.rows)" }
+    if body.rows > visible {
+        detail += "  lines \(scroll + 1)-\(min(body.rows, scroll + visible)) of \(body.rows)"
+    }
     if let step = probe.predictionStep, treeRect.width > 70 { detail += "  (model at step \(step))" }
     renderTitle("tree", detail: detail, focused: s.focused, &grid, treeRect, options)
     if probe.prediction == nil && body.rows < visible {
-        grid.put("predictions appear with the first parameter snapshot", x: r.x + 1, y: r.y + 1 + body.rows,
-                 style: CellStyle(.dim), maxWidth: r.width - 1)
+        grid.put(
+            "predictions appear with the first parameter snapshot", x: r.x + 1, y: r.y + 1 + body.rows,
+            style: CellStyle(.dim), maxWidth: r.width - 1)
     }
     body.draw(&grid, Rect(x: r.x, y: r.y + 1, width: r.width, height: visible), scroll)
     renderProbeList(s, &grid, list, options)
@@ -53,8 +59,9 @@ func probeListRect(probeCount: Int, _ r: Rect) -> Rect {
 /// The probe list: per probe its current root prediction, the root after each epoch
 /// (oldest first), and its text; the shown one marked.
 func renderProbeList(_ s: ProbePanelInput, _ grid: inout CellGrid, _ r: Rect, _ options: RenderOptions) {
-    renderTitle("probes", detail: "root by epoch  n/N next  i add", focused: false,
-                &grid, Rect(x: r.x, y: r.y, width: r.width, height: 1), options)
+    renderTitle(
+        "probes", detail: "root by epoch  n/N next  i add", focused: false,
+        &grid, Rect(x: r.x, y: r.y, width: r.width, height: 1), options)
     let shown = s.shown
     let visible = r.height - 1
     let start = listWindowStart(cursor: shown, count: s.probes.count, visible: visible)
@@ -64,8 +71,9 @@ func renderProbeList(_ s: ProbePanelInput, _ grid: inout CellGrid, _ r: Rect, _ 
         var x = r.x
         x += grid.put(k == shown ? (options.unicode ? "▶" : ">") : " ", x: x, y: y, style: CellStyle(.accent))
         if let root = probe.prediction?.predicted.last.map(Int.init) {
-            x += grid.put("\(root)\(Sentiment.symbols[root])", x: x, y: y,
-                          style: CellStyle(.sentiment(root), reverse: true))
+            x += grid.put(
+                "\(root)\(Sentiment.symbols[root])", x: x, y: y,
+                style: CellStyle(.sentiment(root), reverse: true))
         } else {
             x += grid.put("?  ", x: x, y: y, style: CellStyle(.dim))
         }

@@ -88,10 +88,12 @@ func runLayout(width: Int, runs: [ComparedRun]) -> (columns: [RunColumn], name: 
     let fitted = runColumns.map { column in
         let widest = runs.map { column.value($0).count }.max() ?? 0
         let narrow = min(column.width, max(column.title.count, widest))
-        let differs = runs.count > 1 && settingColumns.contains(column.title) && column.title != "model"
+        let differs =
+            runs.count > 1 && settingColumns.contains(column.title) && column.title != "model"
             && Set(runs.map(column.value)).count > 1
-        return RunColumn(title: column.title, width: narrow, priority: differs ? -1 : column.priority,
-                         value: column.value)
+        return RunColumn(
+            title: column.title, width: narrow, priority: differs ? -1 : column.priority,
+            value: column.value)
     }
     var chosen: [String: Int] = [:]
     var used = markWidth + nameMin
@@ -170,12 +172,14 @@ func renderRuns(_ s: RunsPanelInput, _ grid: inout CellGrid, _ r: Rect, _ option
             x += column.width + 1
         }
     }
-    row(["run"] + layout.columns.map { $0.title == "model" ? $0.title : $0.title.leftPadded($0.width) },
+    row(
+        ["run"] + layout.columns.map { $0.title == "model" ? $0.title : $0.title.leftPadded($0.width) },
         y: r.y + 1, style: CellStyle(.bold))
     let visible = r.height - 2
     guard visible > 0 else { return }
-    let labels = runLabels(runs.map { $0.isLive ? $0.name + " (live)" : $0.name }, width: layout.name,
-                           ellipsis: options.unicode ? "…" : "~")
+    let labels = runLabels(
+        runs.map { $0.isLive ? $0.name + " (live)" : $0.name }, width: layout.name,
+        ellipsis: options.unicode ? "…" : "~")
     let cursor = min(s.cursor, runs.count - 1)
     let start = max(0, min(cursor - visible / 2, runs.count - visible))
     for (k, run) in runs.enumerated().dropFirst(start).prefix(visible) {
@@ -185,11 +189,13 @@ func renderRuns(_ s: RunsPanelInput, _ grid: inout CellGrid, _ r: Rect, _ option
         grid.put(k == cursor ? (options.unicode ? "▶" : ">") : " ", x: r.x, y: y, style: CellStyle(.accent))
         grid.put(SeriesMark.key(k, unicode: options.unicode), x: r.x + 1, y: y, style: CellStyle(tone))
         if hidden { grid.put("-", x: r.x + 3, y: y, style: CellStyle(.dim)) }
-        row([labels[k]] + layout.columns.map { $0.value(run) }, y: y,
+        row(
+            [labels[k]] + layout.columns.map { $0.value(run) }, y: y,
             style: CellStyle(hidden ? .dim : .normal))
         if k == cursor {
-            grid.restyle(x: r.x + 5, y: y, length: r.width - 5,
-                         style: CellStyle(s.focused ? .accent : .bold, reverse: s.focused))
+            grid.restyle(
+                x: r.x + 5, y: y, length: r.width - 5,
+                style: CellStyle(s.focused ? .accent : .bold, reverse: s.focused))
         }
     }
 }

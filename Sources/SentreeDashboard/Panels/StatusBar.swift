@@ -35,13 +35,16 @@ func renderStatus(_ s: StatusBarInput, _ grid: inout CellGrid, _ options: Render
         x += putLine(line, &grid, x: x, y: y, room: 41)
         grid.put("   Enter keep · Esc cancel", x: x, y: y, style: style)
     case .confirmQuit:
-        let question = grid.width >= 90
+        let question =
+            grid.width >= 90
             ? " Quit? Training stops and last.safetensors is saved.  y = quit, any other key = stay "
             : " Quit? Training stops, last is saved.  y quit · other key stays "
         grid.put(question, x: 0, y: y, style: CellStyle(.warning, reverse: true), maxWidth: lastColumn)
     case .none:
         if s.quitting {
-            grid.put(" stopping training and saving last … ", x: 0, y: y, style: CellStyle(.warning, reverse: true))
+            grid.put(
+                " stopping training and saving last … ", x: 0, y: y, style: CellStyle(.warning, reverse: true)
+            )
         } else if let m = s.message {
             let tone: Tone = s.messageIsError ? .error : .normal
             grid.put(" " + m, x: 0, y: y, style: CellStyle(tone, reverse: true), maxWidth: lastColumn)
@@ -50,7 +53,8 @@ func renderStatus(_ s: StatusBarInput, _ grid: inout CellGrid, _ options: Render
         } else {
             let pause = s.paused ? "space resume" : "space pause"
             let arrows = options.unicode ? "↑↓" : "j/k"
-            let keys = grid.width >= 110
+            let keys =
+                grid.width >= 110
                 ? " \(pause)  +/- lr  l set lr  e eval  s save  Tab focus  \(arrows) move  Enter open  n/N next  / search  ? help  q quit"
                 : " \(pause) +/- l lr e eval s save Tab focus \(arrows) Enter / search ? help q quit"
             grid.put(keys, x: 0, y: y, style: style)

@@ -14,7 +14,9 @@ struct TopDownDrawing {
     /// Columns a tree needs: its words with one space between them.
     static func width(of treebank: Treebank, tree t: Int) -> Int {
         let leaves = treebank.nodes(of: t).filter { treebank.left[$0] < 0 }
-        return leaves.reduce(0) { $0 + treebank.phrase(tree: t, node: $1 - treebank.nodes(of: t).lowerBound).count }
+        return leaves.reduce(0) {
+            $0 + treebank.phrase(tree: t, node: $1 - treebank.nodes(of: t).lowerBound).count
+        }
             + leaves.count - 1
     }
 
@@ -60,7 +62,8 @@ struct TopDownDrawing {
                 for row in depth[i] + 1 ..< levels { cells[row][x[i]] = (down, rule) }
             }
             let predicted = prediction.map { Int($0.predicted[i]) }
-            cells[depth[i]][x[i]] = predicted.map { (Character(String($0)), CellStyle(.sentiment($0), reverse: true)) }
+            cells[depth[i]][x[i]] =
+                predicted.map { (Character(String($0)), CellStyle(.sentiment($0), reverse: true)) }
                 ?? ("?", CellStyle(.dim))
         }
         for word in words {
@@ -90,8 +93,10 @@ struct TreeBody {
 
 /// The body of tree `t`: top-down when that was chosen and fits `width`, else indented
 /// (saying so when top-down was asked for but the tree is too wide).
-func treeBody(_ treebank: Treebank, tree t: Int, prediction: TreePrediction?, drawing: TreeDrawing, width: Int,
-              _ options: RenderOptions) -> TreeBody {
+func treeBody(
+    _ treebank: Treebank, tree t: Int, prediction: TreePrediction?, drawing: TreeDrawing, width: Int,
+    _ options: RenderOptions
+) -> TreeBody {
     var note: String? = nil
     if drawing == .topDown {
         let needed = TopDownDrawing.width(of: treebank, tree: t)
@@ -105,6 +110,7 @@ func treeBody(_ treebank: Treebank, tree t: Int, prediction: TreePrediction?, dr
     }
     let lines = treeLines(treebank, tree: t)
     return TreeBody(rows: lines.count, note: note) { grid, r, scroll in
-        drawIndented(treebank, tree: t, lines: lines, prediction: prediction, scroll: scroll, &grid, r, options)
+        drawIndented(
+            treebank, tree: t, lines: lines, prediction: prediction, scroll: scroll, &grid, r, options)
     }
 }

@@ -51,10 +51,13 @@ func renderTree(_ s: TreePanelInput, _ grid: inout CellGrid, _ r: Rect, _ option
     let scroll = max(0, min(s.scroll, body.rows - visible))
     var detail = "\(t + 1)/\(dev.count)  gold \(gold)"
     if let p = s.prediction, let root = p.predicted.last {
-        detail += " pred \(root) \(root == gold ? (options.unicode ? "✓" : "ok") : (options.unicode ? "✗" : "X"))"
+        detail +=
+            " pred \(root) \(root == gold ? (options.unicode ? "✓" : "ok") : (options.unicode ? "✗" : "X"))"
     }
     if let note = body.note { detail += "  \(note)" }
-    if body.rows > visible { detail += "  lines \(scroll + 1)-\(min(body.rows, scroll + visible)) of \(body.rows)" }
+    if body.rows > visible {
+        detail += "  lines \(scroll + 1)-\(min(body.rows, scroll + visible)) of \(body.rows)"
+    }
     if let step = s.predictionStep, r.width > 70 { detail += "  (model at step \(step))" }
     renderTitle("tree", detail: detail, focused: s.focused, &grid, r, options)
     body.draw(&grid, Rect(x: r.x, y: r.y + 1, width: r.width, height: visible), scroll)
@@ -62,8 +65,10 @@ func renderTree(_ s: TreePanelInput, _ grid: inout CellGrid, _ r: Rect, _ option
 
 /// Draws `lines` of tree `t` from `scroll` on, one node per row, indented by depth and
 /// coloured by `prediction` (grey `?` without one), with `✗g` where the gold label differs.
-func drawIndented(_ treebank: Treebank, tree t: Int, lines: [TreeLine], prediction: TreePrediction?, scroll: Int,
-                  _ grid: inout CellGrid, _ r: Rect, _ options: RenderOptions) {
+func drawIndented(
+    _ treebank: Treebank, tree t: Int, lines: [TreeLine], prediction: TreePrediction?, scroll: Int,
+    _ grid: inout CellGrid, _ r: Rect, _ options: RenderOptions
+) {
     let nodes = treebank.nodes(of: t)
     let maxIndent = max(4, r.width / 3)
     for (row, line) in lines.dropFirst(scroll).prefix(r.height).enumerated() {
@@ -79,16 +84,21 @@ func drawIndented(_ treebank: Treebank, tree t: Int, lines: [TreeLine], predicti
         let predicted = prediction.map { Int($0.predicted[line.node]) }
         let tone: Tone = predicted.map { .sentiment($0) } ?? .dim
         let mark = predicted.map { "\($0)\(Sentiment.symbols[$0])" } ?? "?  "
-        x += grid.put(mark, x: x, y: y, style: CellStyle(tone, reverse: predicted != nil), maxWidth: r.x + r.width - x)
+        x += grid.put(
+            mark, x: x, y: y, style: CellStyle(tone, reverse: predicted != nil), maxWidth: r.x + r.width - x)
         let label = treebank.labels[g]
         if let predicted, label != Treebank.unlabeled, Int(label) != predicted {
-            x += grid.put(options.unicode ? " ✗\(label)" : " x\(label)", x: x, y: y, style: CellStyle(.error), maxWidth: r.x + r.width - x)
+            x += grid.put(
+                options.unicode ? " ✗\(label)" : " x\(label)", x: x, y: y, style: CellStyle(.error),
+                maxWidth: r.x + r.width - x)
         }
         x += 1
         if let p = prediction, let predicted {
             let probability = String(format: "%.2f ", p.probabilities[line.node][predicted])
             x += grid.put(probability, x: x, y: y, style: CellStyle(.dim), maxWidth: r.x + r.width - x)
         }
-        grid.put(treebank.phrase(tree: t, node: line.node), x: x, y: y, style: CellStyle(tone), maxWidth: r.x + r.width - x)
+        grid.put(
+            treebank.phrase(tree: t, node: line.node), x: x, y: y, style: CellStyle(tone),
+            maxWidth: r.x + r.width - x)
     }
 }

@@ -3,8 +3,10 @@ import SentreeCore
 
 /// The body when runs are compared: the runs table across the top, the overlaid loss and
 /// accuracy on the left, and the tree view and dev-tree browser on the right.
-func renderCompareBody(_ s: DashboardState, _ c: CompareState, _ grid: inout CellGrid, top: Int, height: Int,
-                       _ options: RenderOptions) {
+func renderCompareBody(
+    _ s: DashboardState, _ c: CompareState, _ grid: inout CellGrid, top: Int, height: Int,
+    _ options: RenderOptions
+) {
     let runsHeight = min(s.comparedRuns.count + 2, max(4, height / 3))
     let runs = Rect(x: 0, y: top, width: grid.width, height: runsHeight)
     renderRuns(s.runsPanelInput(c), &grid, runs, options)

@@ -4,16 +4,18 @@ import SentreeCore
 /// depends only on what it draws and can be rendered (and tested) alone.
 extension DashboardState {
     var headerInput: HeaderInput {
-        HeaderInput(config: setup.config, embeddings: setup.embeddings, runDirectory: setup.runDirectory,
-                    stepsPerEpoch: setup.stepsPerEpoch, startEpoch: setup.startEpoch, trainer: trainer,
-                    writeFailure: writeFailure, epoch: epoch, stepInEpoch: stepInEpoch, progress: progress,
-                    treesPerSecond: treesPerSecond, learningRate: learningRate, elapsed: elapsed)
+        HeaderInput(
+            config: setup.config, embeddings: setup.embeddings, runDirectory: setup.runDirectory,
+            stepsPerEpoch: setup.stepsPerEpoch, startEpoch: setup.startEpoch, trainer: trainer,
+            writeFailure: writeFailure, epoch: epoch, stepInEpoch: stepInEpoch, progress: progress,
+            treesPerSecond: treesPerSecond, learningRate: learningRate, elapsed: elapsed)
     }
 
     var statusBarInput: StatusBarInput {
-        StatusBarInput(input: input, probeInput: views.probeInput, hasProbes: !views.probes.isEmpty,
-                       message: message, messageIsError: messageIsError, quitting: quitting,
-                       viewOnly: compare?.viewOnly == true, paused: trainer == .paused)
+        StatusBarInput(
+            input: input, probeInput: views.probeInput, hasProbes: !views.probes.isEmpty,
+            message: message, messageIsError: messageIsError, quitting: quitting,
+            viewOnly: compare?.viewOnly == true, paused: trainer == .paused)
     }
 
     var helpOverlayInput: HelpOverlayInput {
@@ -21,8 +23,9 @@ extension DashboardState {
     }
 
     var lossPanelInput: LossPanelInput {
-        LossPanelInput(loss: loss, logScale: logScale, epochEnds: epochEnds, step: step,
-                       focused: focus == .loss)
+        LossPanelInput(
+            loss: loss, logScale: logScale, epochEnds: epochEnds, step: step,
+            focused: focus == .loss)
     }
 
     var accuracyPanelInput: AccuracyPanelInput {
@@ -30,8 +33,9 @@ extension DashboardState {
     }
 
     var confusionPanelInput: ConfusionPanelInput {
-        ConfusionPanelInput(metrics: views.metrics, evaluatedStep: evaluatedStep,
-                            allNodes: views.accuracy == .confusionNodes, focused: focus == .accuracy)
+        ConfusionPanelInput(
+            metrics: views.metrics, evaluatedStep: evaluatedStep,
+            allNodes: views.accuracy == .confusionNodes, focused: focus == .accuracy)
     }
 
     var lengthPanelInput: LengthPanelInput {
@@ -41,21 +45,26 @@ extension DashboardState {
     var browserPanelInput: BrowserPanelInput {
         let pair = compare?.disagreeOnly == true ? disagreementPair : nil
         let reference = pair.map { (run: $0.reference, outcomes: comparedRuns[$0.reference].outcomes) }
-        return BrowserPanelInput(dev: setup.dev, rows: browserRows, outcomes: outcomes,
-                                 selectedTree: selectedTree, cursor: browserCursor, wrongOnly: wrongOnly,
-                                 sortByLoss: sortByLoss, search: search, reference: reference,
-                                 focused: focus == .browser)
+        return BrowserPanelInput(
+            dev: setup.dev, rows: browserRows, outcomes: outcomes,
+            selectedTree: selectedTree, cursor: browserCursor, wrongOnly: wrongOnly,
+            sortByLoss: sortByLoss, search: search, reference: reference,
+            focused: focus == .browser)
     }
 
     var treeAreaInput: TreeAreaInput {
         if views.shownProbe != nil, !views.probes.isEmpty {
-            return .probe(ProbePanelInput(probes: views.probes, shown: views.shownProbe ?? 0,
-                                          drawing: views.drawing, scroll: treeScroll,
-                                          focused: focus == .tree))
+            return .probe(
+                ProbePanelInput(
+                    probes: views.probes, shown: views.shownProbe ?? 0,
+                    drawing: views.drawing, scroll: treeScroll,
+                    focused: focus == .tree))
         }
-        return .devTree(TreePanelInput(dev: setup.dev, selectedTree: selectedTree, prediction: prediction,
-                                       predictionStep: predictionStep, drawing: views.drawing,
-                                       scroll: treeScroll, focused: focus == .tree))
+        return .devTree(
+            TreePanelInput(
+                dev: setup.dev, selectedTree: selectedTree, prediction: prediction,
+                predictionStep: predictionStep, drawing: views.drawing,
+                scroll: treeScroll, focused: focus == .tree))
     }
 
     func viewHeaderInput(_ c: CompareState) -> ViewHeaderInput {
@@ -63,21 +72,25 @@ extension DashboardState {
     }
 
     func runsPanelInput(_ c: CompareState) -> RunsPanelInput {
-        RunsPanelInput(runs: comparedRuns, hidden: c.hidden, cursor: c.cursor, viewOnly: c.viewOnly,
-                       checkpoint: c.checkpoint, disagreement: c.disagreeOnly ? disagreementPair : nil,
-                       focused: focus == .runs)
+        RunsPanelInput(
+            runs: comparedRuns, hidden: c.hidden, cursor: c.cursor, viewOnly: c.viewOnly,
+            checkpoint: c.checkpoint, disagreement: c.disagreeOnly ? disagreementPair : nil,
+            focused: focus == .runs)
     }
 
     func overlayRuns(_ c: CompareState) -> OverlayRuns {
-        let live = LiveLoss(loss: loss, stepsPerEpoch: setup.stepsPerEpoch, startEpoch: setup.startEpoch,
-                            elapsed: elapsed)
-        return OverlayRuns(runs: comparedRuns, hidden: c.hidden, picked: c.cursor,
-                           alignByTime: c.alignByTime, live: live)
+        let live = LiveLoss(
+            loss: loss, stepsPerEpoch: setup.stepsPerEpoch, startEpoch: setup.startEpoch,
+            elapsed: elapsed)
+        return OverlayRuns(
+            runs: comparedRuns, hidden: c.hidden, picked: c.cursor,
+            alignByTime: c.alignByTime, live: live)
     }
 
     func compareLossInput(_ c: CompareState) -> CompareLossInput {
-        CompareLossInput(overlay: overlayRuns(c), viewOnly: c.viewOnly, logScale: logScale,
-                         focused: focus == .loss)
+        CompareLossInput(
+            overlay: overlayRuns(c), viewOnly: c.viewOnly, logScale: logScale,
+            focused: focus == .loss)
     }
 
     func compareAccuracyInput(_ c: CompareState) -> CompareAccuracyInput {
@@ -85,7 +98,8 @@ extension DashboardState {
     }
 
     func compareLengthsInput(_ c: CompareState) -> CompareLengthsInput {
-        CompareLengthsInput(runs: comparedRuns, hidden: c.hidden, viewOnly: c.viewOnly,
-                            checkpoint: c.checkpoint, focused: focus == .accuracy)
+        CompareLengthsInput(
+            runs: comparedRuns, hidden: c.hidden, viewOnly: c.viewOnly,
+            checkpoint: c.checkpoint, focused: focus == .accuracy)
     }
 }

@@ -12,7 +12,9 @@ public struct RenderOptions: Sendable, Equatable {
 public let minimumSize = (width: 80, height: 24)
 
 /// Draws the whole dashboard: a pure function of the state and the terminal size.
-public func render(_ state: DashboardState, width: Int, height: Int, options: RenderOptions = RenderOptions()) -> CellGrid {
+public func render(
+    _ state: DashboardState, width: Int, height: Int, options: RenderOptions = RenderOptions()
+) -> CellGrid {
     var grid = CellGrid(width: width, height: height)
     guard width >= minimumSize.width, height >= minimumSize.height else {
         renderTooSmall(&grid, training: state.compare?.viewOnly != true)
@@ -54,7 +56,9 @@ func renderTooSmall(_ grid: inout CellGrid, training: Bool = true) {
     ]
     for (k, line) in lines.enumerated() {
         let y = grid.height / 2 - 1 + k
-        grid.put(line, x: max(0, (grid.width - line.count) / 2), y: y, style: CellStyle(k == 0 ? .warning : .normal))
+        grid.put(
+            line, x: max(0, (grid.width - line.count) / 2), y: y,
+            style: CellStyle(k == 0 ? .warning : .normal))
     }
 }
 

@@ -87,9 +87,10 @@ extension DashboardState {
     /// The trained run as the comparison sees it.
     var liveRun: ComparedRun {
         let records = epochs.map {
-            EpochRecord(epoch: $0.epoch, trainLoss: $0.trainLoss, fineAll: $0.fineAll, fineRoot: $0.fineRoot,
-                        binaryRoot: $0.binaryRoot, binaryAll: $0.binaryAll, seconds: $0.seconds,
-                        treesPerSecond: 0, learningRate: learningRate)
+            EpochRecord(
+                epoch: $0.epoch, trainLoss: $0.trainLoss, fineAll: $0.fineAll, fineRoot: $0.fineRoot,
+                binaryRoot: $0.binaryRoot, binaryAll: $0.binaryAll, seconds: $0.seconds,
+                treesPerSecond: 0, learningRate: learningRate)
         }
         let name = (setup.runDirectory as NSString).lastPathComponent
         var run = ComparedRun(name: name, path: setup.runDirectory, config: setup.config, epochs: records)
@@ -144,22 +145,26 @@ extension DashboardState {
         switch key {
         case .char(" ") where c.viewOnly, .char("v"):
             if c.hidden.contains(c.cursor) { c.hidden.remove(c.cursor) } else { c.hidden.insert(c.cursor) }
-            note("\(comparedRuns[min(c.cursor, count - 1)].name) \(c.hidden.contains(c.cursor) ? "hidden" : "shown")")
+            note(
+                "\(comparedRuns[min(c.cursor, count - 1)].name) \(c.hidden.contains(c.cursor) ? "hidden" : "shown")"
+            )
         case .char("p"), .char("+"), .char("="), .char("-"), .char("_"), .char("l"), .char("e"), .char("s"),
-             .char("x"):
+            .char("x"):
             guard c.viewOnly else { return nil }
-            message = "view only: sentree view does not train (pause, learning rate, eval and save need sentree train)"
+            message =
+                "view only: sentree view does not train (pause, learning rate, eval and save need sentree train)"
             messageIsError = true
         case .up, .down, .char("j"), .char("k"), .pageUp, .pageDown, .home, .end:
             guard focus == .runs, c.showRuns else { return nil }
-            let delta = switch key {
-            case .up, .char("k"): -1
-            case .pageUp: -10
-            case .pageDown: 10
-            case .home: -count
-            case .end: count
-            default: 1
-            }
+            let delta =
+                switch key {
+                case .up, .char("k"): -1
+                case .pageUp: -10
+                case .pageDown: 10
+                case .home: -count
+                case .end: count
+                default: 1
+                }
             let next = max(0, min(count - 1, c.cursor + delta))
             if next != c.cursor {
                 c.cursor = next

@@ -19,9 +19,11 @@ public struct DashboardSetup: Sendable {
     /// Whether clicks and the wheel are read (`--no-mouse` turns them off).
     public var mouse: Bool
 
-    public init(config: TrainingConfig, dev: Treebank, devWordIDs: [Int32], runDirectory: String,
-                stepsPerEpoch: Int, startEpoch: Int, embeddings: EmbeddingCoverage? = nil,
-                vocabulary: Vocabulary? = nil, probes: [Probe] = [], mouse: Bool = true) {
+    public init(
+        config: TrainingConfig, dev: Treebank, devWordIDs: [Int32], runDirectory: String,
+        stepsPerEpoch: Int, startEpoch: Int, embeddings: EmbeddingCoverage? = nil,
+        vocabulary: Vocabulary? = nil, probes: [Probe] = [], mouse: Bool = true
+    ) {
         self.embeddings = embeddings
         self.vocabulary = vocabulary
         self.probes = probes

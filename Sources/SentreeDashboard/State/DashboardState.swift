@@ -106,17 +106,20 @@ public struct DashboardState: Sendable {
             loss.append(Float(e.loss))
         case .epoch(let r):
             let m = r.dev.metrics
-            epochs.append(EpochPoint(epoch: r.epoch, trainLoss: r.trainLoss, fineAll: m.fineAll,
-                                     fineRoot: m.fineRoot, binaryRoot: m.binaryRoot, seconds: r.seconds,
-                                     binaryAll: m.binaryAll))
+            epochs.append(
+                EpochPoint(
+                    epoch: r.epoch, trainLoss: r.trainLoss, fineAll: m.fineAll,
+                    fineRoot: m.fineRoot, binaryRoot: m.binaryRoot, seconds: r.seconds,
+                    binaryAll: m.binaryAll))
             if r.isBest { bestEpoch = r.epoch }
             epochEnds.append(loss.count)
             treesPerSecond = r.treesPerSecond
             takeEvaluation(r.dev)
         case .evaluation(let report):
             takeEvaluation(report)
-            message = String(format: "dev now: fine all %.2f%%  fine root %.2f%%  binary root %.2f%%",
-                             100 * report.metrics.fineAll, 100 * report.metrics.fineRoot, 100 * report.metrics.binaryRoot)
+            message = String(
+                format: "dev now: fine all %.2f%%  fine root %.2f%%  binary root %.2f%%",
+                100 * report.metrics.fineAll, 100 * report.metrics.fineRoot, 100 * report.metrics.binaryRoot)
             messageIsError = false
         case .extended(let total):
             setup.config.epochs = total
@@ -163,7 +166,9 @@ public struct DashboardState: Sendable {
         }
         rows = keepingDisagreements(rows)
         if sortByLoss && !outcomes.isEmpty {
-            rows.sort { outcomes[$0].loss > outcomes[$1].loss || (outcomes[$0].loss == outcomes[$1].loss && $0 < $1) }
+            rows.sort {
+                outcomes[$0].loss > outcomes[$1].loss || (outcomes[$0].loss == outcomes[$1].loss && $0 < $1)
+            }
         }
         return rows
     }

@@ -196,7 +196,8 @@ extension DashboardState {
         case .submit:
             let text = line.text
             guard let rate = DecimalFloat.decimal(text.trimmingCharacters(in: .whitespaces)), rate > 0,
-                  rate.isFinite else {
+                rate.isFinite
+            else {
                 message = "'\(text)' is not a learning rate: type a positive number such as 0.01"
                 messageIsError = true
                 input = .learningRate(line)
@@ -238,7 +239,8 @@ extension DashboardState {
 extension DashboardState {
     /// Scrolls the help overlay for movement keys; returns false for keys that close it.
     mutating func scrollHelp(_ key: Key) -> Bool {
-        let layout = HelpLayout(width: views.screenWidth, height: views.screenHeight, viewOnly: compare?.viewOnly == true)
+        let layout = HelpLayout(
+            width: views.screenWidth, height: views.screenHeight, viewOnly: compare?.viewOnly == true)
         let page = max(1, layout.visible - 1)
         let delta: Int
         switch key {

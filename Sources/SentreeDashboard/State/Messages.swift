@@ -20,8 +20,9 @@ extension DashboardState {
     /// any epoch of this session finished.
     public var exitSummary: String? {
         guard let best = bestEpoch, let e = epochs.last(where: { $0.epoch == best }) else { return nil }
-        return runSummary(epoch: best, fineRoot: e.fineRoot, fineAll: e.fineAll, binaryRoot: e.binaryRoot,
-                          run: RunFiles(path: setup.runDirectory))
+        return runSummary(
+            epoch: best, fineRoot: e.fineRoot, fineAll: e.fineAll, binaryRoot: e.binaryRoot,
+            run: RunFiles(path: setup.runDirectory))
     }
 }
 
@@ -37,8 +38,10 @@ extension DashboardState {
     /// so. Nil for other keys and while training, which take the usual way.
     mutating func handleTrainingKeyAfterTheEnd(_ key: Key) -> [Command]? {
         guard trainer.isFinal, compare?.viewOnly != true else { return nil }
-        let training: [Key] = [.char(" "), .char("p"), .char("+"), .char("="), .char("-"), .char("_"),
-                               .char("l"), .char("e"), .char("s"), .char("x")]
+        let training: [Key] = [
+            .char(" "), .char("p"), .char("+"), .char("="), .char("-"), .char("_"),
+            .char("l"), .char("e"), .char("s"), .char("x"),
+        ]
         guard training.contains(key) else { return nil }
         if trainer == .done {
             guard key == .char(" ") || key == .char("p") else { return nil }

@@ -37,8 +37,10 @@ extension DashboardState {
         }
         guard width >= minimumSize.width, height >= minimumSize.height else { return [] }
         let layout = DashboardLayout(width: width, height: height)
-        let panels: [(Panel, Rect)] = [(.browser, layout.browser), (.tree, layout.tree), (.loss, layout.loss),
-                                       (.accuracy, layout.accuracy)]
+        let panels: [(Panel, Rect)] = [
+            (.browser, layout.browser), (.tree, layout.tree), (.loss, layout.loss),
+            (.accuracy, layout.accuracy),
+        ]
         let under = panels.first { $0.1.contains(x: event.x, y: event.y) }
         switch event.kind {
         case .wheelUp, .wheelDown:
@@ -65,7 +67,8 @@ extension DashboardState {
         let rows = browserRows
         let visible = rect.height - 1
         guard row >= 0, row < visible, !rows.isEmpty else { return }
-        let start = listWindowStart(cursor: min(browserCursor, rows.count - 1), count: rows.count, visible: visible)
+        let start = listWindowStart(
+            cursor: min(browserCursor, rows.count - 1), count: rows.count, visible: visible)
         guard start + row < rows.count else { return }
         browserCursor = start + row
         if views.shownProbe != nil { showDevTree() }
@@ -77,7 +80,8 @@ extension DashboardState {
         let row = y - list.y - 1
         let visible = list.height - 1
         guard row >= 0, row < visible else { return }
-        let start = listWindowStart(cursor: views.shownProbe ?? 0, count: views.probes.count, visible: visible)
+        let start = listWindowStart(
+            cursor: views.shownProbe ?? 0, count: views.probes.count, visible: visible)
         if start + row < views.probes.count { showProbe(start + row) }
     }
 }

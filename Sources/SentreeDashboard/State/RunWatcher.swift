@@ -41,9 +41,10 @@ public final class RunWatcher {
 
     /// The comparison at the start: every run with its epochs and its `best` predictions.
     public func makeState(viewOnly: Bool, checkpoint: CheckpointChoice = .best) -> CompareState {
-        var state = CompareState(runs: records.map {
-            ComparedRun(name: $0.name, path: $0.files.path, config: $0.config, epochs: $0.epochs)
-        }, viewOnly: viewOnly)
+        var state = CompareState(
+            runs: records.map {
+                ComparedRun(name: $0.name, path: $0.files.path, config: $0.config, epochs: $0.epochs)
+            }, viewOnly: viewOnly)
         state.checkpoint = checkpoint
         loadedChoice = checkpoint
         for i in records.indices { reloadIfChanged(i, &state.runs[i], choice: checkpoint) }
@@ -54,7 +55,8 @@ public final class RunWatcher {
     /// Reads new epochs and changed checkpoints, at most once per `interval` unless the
     /// user switched between best and last.
     public func poll(_ s: inout DashboardState, now: Date = Date()) {
-        guard var c = s.compare, now.timeIntervalSince(lastPoll) >= interval || c.checkpoint != loadedChoice else {
+        guard var c = s.compare, now.timeIntervalSince(lastPoll) >= interval || c.checkpoint != loadedChoice
+        else {
             return
         }
         lastPoll = now
@@ -64,7 +66,9 @@ public final class RunWatcher {
             let (changed, bad) = records[i].refreshReportingChange()
             if changed { c.runs[i].epochs = records[i].epochs }
             problem = problem ?? bad
-            if reloadIfChanged(i, &c.runs[i], choice: c.checkpoint), c.viewOnly, i == c.cursor { pickedChanged = true }
+            if reloadIfChanged(i, &c.runs[i], choice: c.checkpoint), c.viewOnly, i == c.cursor {
+                pickedChanged = true
+            }
         }
         loadedChoice = c.checkpoint
         s.compare = c
@@ -98,13 +102,15 @@ public final class RunWatcher {
             run.vocabulary = vocabulary
             let encoded = EncodedTreebank(dev, words: ids)
             let layout = ParameterLayout(checkpoint.model)
-            let model = TreeModel<Float>(layout: layout, parameters: checkpoint.parameters, threads: threads,
-                                         maxTreeSize: encoded.maxTreeSize)
+            let model = TreeModel<Float>(
+                layout: layout, parameters: checkpoint.parameters, threads: threads,
+                maxTreeSize: encoded.maxTreeSize)
             (run.metrics, run.outcomes) = model.evaluate(encoded, parameters: checkpoint.parameters)
             run.devWordIDs = ids
             let progress = checkpoint.progress
-            run.snapshot = ModelSnapshot(layout: layout, parameters: checkpoint.parameters,
-                                         epoch: progress.epochsCompleted, step: progress.globalStep)
+            run.snapshot = ModelSnapshot(
+                layout: layout, parameters: checkpoint.parameters,
+                epoch: progress.epochsCompleted, step: progress.globalStep)
             run.embeddings = checkpoint.embeddings
             // run.json keeps the planned epochs of the first start; a --resume may have raised them.
             run.config.epochs = max(run.config.epochs, checkpoint.config.epochs)

@@ -11,8 +11,10 @@ public enum Dashboard {
     /// Ctrl-C and SIGTERM stop training (saving `last`) and restore the terminal; the status
     /// is then 130 or 143, else 1 if the trainer failed, else 0.
     /// `watcher` follows the runs of `--compare` beside the trained one.
-    public static func run(setup: DashboardSetup, control: any TrainerControl, inbox: EventInbox,
-                           watcher: RunWatcher? = nil, start: @Sendable () -> Void) -> Int32 {
+    public static func run(
+        setup: DashboardSetup, control: any TrainerControl, inbox: EventInbox,
+        watcher: RunWatcher? = nil, start: @Sendable () -> Void
+    ) -> Int32 {
         let signals = SignalWatch()
 
         guard let terminal = Terminal.open(advice: "; use --headless", mouse: setup.mouse) else { return 1 }

@@ -63,8 +63,10 @@ final class Terminal {
         define(.warning, colors == .extended ? 214 : 3)
         define(.error, colors == .extended ? 203 : 1)
         // Heat-map shades: light to dark blue backgrounds, dark text on the light ones.
-        let shades: [(Int32, Int32)] = colors == .extended
-            ? [(-1, -1), (16, 195), (16, 153), (231, 68), (231, 25)] : [(-1, -1), (0, 7), (0, 6), (7, 4), (7, 4)]
+        let shades: [(Int32, Int32)] =
+            colors == .extended
+            ? [(-1, -1), (16, 195), (16, 153), (231, 68), (231, 25)]
+            : [(-1, -1), (0, 7), (0, 6), (7, 4), (7, 4)]
         for (k, (fg, bg)) in shades.enumerated() where k > 0 {
             init_pair(next, Int16(fg), Int16(bg))
             pairs[.shade(k)] = next
@@ -115,7 +117,9 @@ final class Terminal {
                 let (attr, pair) = attributes(style)
                 wattr_set(window, attr, pair, nil)
                 run.append(0)
-                run.withUnsafeBufferPointer { _ = mvwaddnwstr(window, Int32(y), Int32(x), $0.baseAddress!, Int32($0.count - 1)) }
+                run.withUnsafeBufferPointer {
+                    _ = mvwaddnwstr(window, Int32(y), Int32(x), $0.baseAddress!, Int32($0.count - 1))
+                }
                 x = end
             }
         }

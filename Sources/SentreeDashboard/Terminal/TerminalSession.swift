@@ -2,8 +2,8 @@ import Dispatch
 import Foundation
 import SentreeCore
 
-/// SIGINT, SIGTERM and SIGHUP (`StopSignals`) turned into a value the UI loop polls, so the terminal is restored
-/// and cleanup runs on the UI thread rather than in a signal handler.
+/// SIGINT, SIGTERM and SIGHUP (`StopSignals`) turned into a value the UI loop polls, so the
+/// terminal is restored and cleanup runs on the UI thread rather than in a signal handler.
 final class SignalWatch {
     private let caught = Locked<Int32?>(nil)
     private let sources: [any DispatchSourceSignal]
@@ -30,7 +30,8 @@ extension Terminal {
     static func open(advice: String, mouse: Bool = true) -> Terminal? {
         if let terminal = Terminal(mouse: mouse) { return terminal }
         let term = ProcessInfo.processInfo.environment["TERM"] ?? ""
-        FileHandle.standardError.write(Data("sentree: cannot initialize the terminal (TERM=\(term))\(advice)\n".utf8))
+        FileHandle.standardError.write(
+            Data("sentree: cannot initialize the terminal (TERM=\(term))\(advice)\n".utf8))
         return nil
     }
 }

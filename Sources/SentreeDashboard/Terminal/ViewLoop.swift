@@ -7,7 +7,8 @@ extension Dashboard {
     ///
     /// `watcher` follows the runs' files; the tree view and browser show the predictions of
     /// the run under the runs panel's cursor.
-    public static func view(setup: DashboardSetup, watcher: RunWatcher, checkpoint: CheckpointChoice) -> Int32 {
+    public static func view(setup: DashboardSetup, watcher: RunWatcher, checkpoint: CheckpointChoice) -> Int32
+    {
         let signals = SignalWatch()
         guard let terminal = Terminal.open(advice: "", mouse: setup.mouse) else { return 1 }
         defer { terminal.close() }
@@ -33,7 +34,8 @@ extension Dashboard {
             if commands.contains(.quit) { return 0 }
             if commands.contains(.saveProbes) {
                 // view writes nothing into a run, so a probe typed here lasts for this session.
-                state.message = "probes change for this session only (view writes nothing into runs; "
+                state.message =
+                    "probes change for this session only (view writes nothing into runs; "
                     + "train --probe keeps one)"
                 state.messageIsError = false
             }
@@ -43,7 +45,8 @@ extension Dashboard {
     /// Predicts the shown tree with the picked run's checkpoint, when it or the tree changed,
     /// and the probes, encoded with that run's vocabulary.
     static func refreshViewPrediction(_ state: inout DashboardState) {
-        if let c = state.compare, c.runs.indices.contains(c.cursor), let snapshot = c.runs[c.cursor].snapshot {
+        if let c = state.compare, c.runs.indices.contains(c.cursor), let snapshot = c.runs[c.cursor].snapshot
+        {
             let run = c.runs[c.cursor]
             for k in state.views.probes.indices where state.views.probes[k].encodedFor != run.path {
                 state.views.probes[k] = ProbeView(state.views.probes[k].probe, vocabulary: run.vocabulary)
@@ -52,9 +55,11 @@ extension Dashboard {
             state.updateProbes(from: snapshot)
         }
         guard state.prediction == nil, let c = state.compare, c.runs.indices.contains(c.cursor),
-              let snapshot = c.runs[c.cursor].snapshot, state.setup.dev.count > 0 else { return }
+            let snapshot = c.runs[c.cursor].snapshot, state.setup.dev.count > 0
+        else { return }
         let t = min(state.selectedTree, state.setup.dev.count - 1)
-        state.prediction = snapshot.predict(tree: t, in: state.setup.dev, wordIDs: c.runs[c.cursor].devWordIDs)
+        state.prediction = snapshot.predict(
+            tree: t, in: state.setup.dev, wordIDs: c.runs[c.cursor].devWordIDs)
         state.predictionStep = snapshot.step
     }
 }

@@ -34,7 +34,9 @@ struct ReferenceWeights<T: ModelScalar>: Sendable {
         for s in sizes { offs.append(total); total += s }
         offsets = offs
         var s = [T](repeating: 0, count: total)
-        let (WT, Wp, b, W2T, W2p, b2, Up, bs) = (offs[0], offs[1], offs[2], offs[3], offs[4], offs[5], offs[6], offs[7])
+        let (WT, Wp, b, W2T, W2p, b2, Up, bs) = (
+            offs[0], offs[1], offs[2], offs[3], offs[4], offs[5], offs[6], offs[7]
+        )
         let w = params + layout.W.offset
         for i in 0 ..< d {
             for j in 0 ..< 2 * d {
@@ -66,9 +68,10 @@ struct ReferenceWeights<T: ModelScalar>: Sendable {
     func withPointers<R>(_ body: (ReferencePointers<T>) throws -> R) rethrows -> R {
         try storage.withUnsafeBufferPointer { buf in
             let p = buf.baseAddress!
-            return try body(ReferencePointers(
-                WT: p + offsets[0], Wp: p + offsets[1], b: p + offsets[2], W2T: p + offsets[3],
-                W2p: p + offsets[4], b2: p + offsets[5], Up: p + offsets[6], bs: p + offsets[7]))
+            return try body(
+                ReferencePointers(
+                    WT: p + offsets[0], Wp: p + offsets[1], b: p + offsets[2], W2T: p + offsets[3],
+                    W2p: p + offsets[4], b2: p + offsets[5], Up: p + offsets[6], bs: p + offsets[7]))
         }
     }
 }

@@ -98,8 +98,10 @@ final class TreeWorkspace<T: ModelScalar> {
     ///
     /// `L` points at the canonical embedding matrix [V × d].
     @discardableResult
-    func forward(nodes: Range<Int>, arrays t: TreeArrays, weights: ReferenceWeights<T>,
-                        L: UnsafePointer<T>) -> T {
+    func forward(
+        nodes: Range<Int>, arrays t: TreeArrays, weights: ReferenceWeights<T>,
+        L: UnsafePointer<T>
+    ) -> T {
         weights.withPointers { forward(nodes: nodes, arrays: t, w: $0, L: L) }
     }
 
@@ -206,16 +208,20 @@ final class TreeWorkspace<T: ModelScalar> {
             }
         }
         // ∂W_left += Σ δ_b h_leftᵀ, ∂W_right += Σ δ_b h_rightᵀ (stored transposed)
-        addOuterSum(k: d, n: dp, count: internalCount, x: h, xStride: dp, xIndex: lefts,
-                    v: err, vStride: dp, vIndex: inner, a: gWT)
-        addOuterSum(k: d, n: dp, count: internalCount, x: h, xStride: dp, xIndex: rights,
-                    v: err, vStride: dp, vIndex: inner, a: gWT + d * dp)
+        addOuterSum(
+            k: d, n: dp, count: internalCount, x: h, xStride: dp, xIndex: lefts,
+            v: err, vStride: dp, vIndex: inner, a: gWT)
+        addOuterSum(
+            k: d, n: dp, count: internalCount, x: h, xStride: dp, xIndex: rights,
+            v: err, vStride: dp, vIndex: inner, a: gWT + d * dp)
         // ∂U += Σ δ3 outᵀ;  ∂W2 += Σ δ2 h1ᵀ (stored transposed)
-        addOuterSum(k: C, n: op, count: labeledCount, x: delta3, xStride: C, xIndex: labeled,
-                    v: kind == .rnn ? h : h2, vStride: op, vIndex: labeled, a: gU)
+        addOuterSum(
+            k: C, n: op, count: labeledCount, x: delta3, xStride: C, xIndex: labeled,
+            v: kind == .rnn ? h : h2, vStride: op, vIndex: labeled, a: gU)
         if kind == .rnn2 {
-            addOuterSum(k: d, n: mp, count: labeledCount, x: h, xStride: dp, xIndex: labeled,
-                        v: delta2, vStride: mp, vIndex: labeled, a: gW2T)
+            addOuterSum(
+                k: d, n: mp, count: labeledCount, x: h, xStride: dp, xIndex: labeled,
+                v: delta2, vStride: mp, vIndex: labeled, a: gW2T)
         }
     }
 
@@ -262,17 +268,23 @@ final class TreeWorkspace<T: ModelScalar> {
 extension TreeWorkspace {
     /// The per-node reference: summed cross-entropy of `trees` and its gradient, one tree
     /// and one node at a time. The engine's batched path must agree with it (see the tests).
-    static func referenceLossAndGradient(layout: ParameterLayout, parameters: [T], trees: [Int],
-                                         data: EncodedTreebank) -> (loss: Double, gradient: Gradient<T>) {
+    static func referenceLossAndGradient(
+        layout: ParameterLayout, parameters: [T], trees: [Int],
+        data: EncodedTreebank
+    ) -> (loss: Double, gradient: Gradient<T>) {
         let ws = TreeWorkspace<T>(layout: layout, capacity: max(1, data.maxTreeSize))
-        let weights = parameters.withUnsafeBufferPointer { ReferenceWeights<T>(layout: layout, parameters: $0.baseAddress!) }
+        let weights = parameters.withUnsafeBufferPointer {
+            ReferenceWeights<T>(layout: layout, parameters: $0.baseAddress!)
+        }
         var loss = 0.0
         parameters.withUnsafeBufferPointer { params in
             data.withArrays { arrays in
                 for t in trees {
                     let r = data.treebank.nodes(of: t)
-                    loss += Double(ws.forward(nodes: r, arrays: arrays, weights: weights,
-                                              L: params.baseAddress! + layout.L.offset))
+                    loss += Double(
+                        ws.forward(
+                            nodes: r, arrays: arrays, weights: weights,
+                            L: params.baseAddress! + layout.L.offset))
                     ws.backward(nodes: r, arrays: arrays, weights: weights)
                 }
             }
