@@ -1,4 +1,5 @@
 import Foundation
+import SentreeCore
 
 /// What the accuracy chart draws: every epoch's dev figures and which epoch is best.
 struct AccuracyPanelInput {
@@ -75,10 +76,10 @@ func renderAccuracy(_ s: AccuracyPanelInput, _ grid: inout CellGrid, _ r: Rect, 
     }
     canvas.draw(into: &grid, x: plot.x, y: plot.y)
     grid.put(
-        String(format: "%.1f%%", 100 * high).leftPadded(labelWidth - 1), x: r.x, y: plot.y,
+        percent(high, digits: 1).leftPadded(labelWidth - 1), x: r.x, y: plot.y,
         style: CellStyle(.dim))
     grid.put(
-        String(format: "%.1f%%", 100 * low).leftPadded(labelWidth - 1), x: r.x, y: plot.y + plot.height - 1,
+        percent(low, digits: 1).leftPadded(labelWidth - 1), x: r.x, y: plot.y + plot.height - 1,
         style: CellStyle(.dim))
     var x = r.x + 1
     for (name, tone, mark, _) in series {

@@ -210,7 +210,7 @@ func renderCompareAccuracy(
     if let ranges = drawOverlay(series, &grid, plot, options, yPadding: 0.005) {
         for (row, v) in [(0, ranges.y.upperBound), (plot.height - 1, ranges.y.lowerBound)] {
             grid.put(
-                String(format: "%.1f%%", 100 * v).leftPadded(labelWidth - 1), x: r.x, y: plot.y + row,
+                percent(v, digits: 1).leftPadded(labelWidth - 1), x: r.x, y: plot.y + row,
                 style: CellStyle(.dim), maxWidth: labelWidth - 1)
         }
         renderXAxis(

@@ -76,7 +76,7 @@ private func renderMatrix(
                 abbreviated(table.counts[g][p]).leftPadded(5), x: column, y: row,
                 style: CellStyle(.shade(shade)), maxWidth: x + width - column)
         }
-        let recall = table.recall[g].map { String(format: "%4.0f%%", 100 * $0) } ?? "    -"
+        let recall = table.recall[g].map { percent($0, digits: 0).leftPadded(5) } ?? "    -"
         grid.put(
             recall, x: column, y: row, style: CellStyle(g == 2 ? .normal : .dim), maxWidth: x + width - column
         )

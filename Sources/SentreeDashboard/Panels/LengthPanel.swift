@@ -29,10 +29,12 @@ func renderLengths(_ s: LengthPanelInput, _ grid: inout CellGrid, _ r: Rect, _ o
     for (k, b) in buckets.prefix(r.height - 3).enumerated() {
         let y = r.y + 2 + k
         let name = "\(b.lengths.lowerBound)-\(b.lengths.upperBound)"
-        func percent(_ v: Double?) -> String { v.map { String(format: " %5.1f%%", 100 * $0) } ?? "      -" }
+        func cell(_ v: Double?) -> String {
+            v.map { " " + percent($0, digits: 1).leftPadded(6) } ?? "      -"
+        }
         let text =
-            name.leftPadded(6) + String(format: " %6d", b.nodesTotal) + percent(b.nodeAccuracy)
-            + String(format: " %6d", b.rootsTotal) + percent(b.rootAccuracy)
+            name.leftPadded(6) + String(format: " %6d", b.nodesTotal) + cell(b.nodeAccuracy)
+            + String(format: " %6d", b.rootsTotal) + cell(b.rootAccuracy)
         grid.put(text, x: r.x, y: y, maxWidth: r.width)
         if barWidth >= 8, let accuracy = b.nodeAccuracy {
             let filled = Int((Double(barWidth) * accuracy).rounded())

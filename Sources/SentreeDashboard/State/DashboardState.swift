@@ -117,9 +117,10 @@ public struct DashboardState: Sendable {
             takeEvaluation(r.dev)
         case .evaluation(let report):
             takeEvaluation(report)
-            message = String(
-                format: "dev now: fine all %.2f%%  fine root %.2f%%  binary root %.2f%%",
-                100 * report.metrics.fineAll, 100 * report.metrics.fineRoot, 100 * report.metrics.binaryRoot)
+            let m = report.metrics
+            message =
+                "dev now: fine all \(percent(m.fineAll))  fine root \(percent(m.fineRoot))  "
+                + "binary root \(percent(m.binaryRoot))"
             messageIsError = false
         case .extended(let total):
             setup.config.epochs = total
