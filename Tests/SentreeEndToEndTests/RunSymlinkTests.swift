@@ -25,4 +25,15 @@ import Testing
             resumed.stderr.contains(name) && resumed.stderr.contains("symbolic link"), "\(resumed.stderr)")
         #expect(try String(contentsOfFile: victim, encoding: .utf8) == "precious\n")
     }
+
+    /// `--out r` trapped in Foundation (a one-character path); it is an ordinary run.
+    @Test func aOneCharacterOutIsAnOrdinaryRun() throws {
+        let data = try makeDataDirectory()
+        let dir = try temporaryDirectory("sentree-one-char")
+        let r = try sentree(
+            ["train", "--headless", "--data", data, "--out", "r", "--epochs", "1", "--dim", "4"],
+            directory: dir)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(FileManager.default.fileExists(atPath: dir + "/r/last.safetensors"))
+    }
 }

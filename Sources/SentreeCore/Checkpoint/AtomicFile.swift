@@ -9,7 +9,7 @@ enum AtomicFile {
     /// Replaces `path` with `data`. `fault` (tests) makes the write fail half-way with that
     /// `errno`, as a full disk would.
     static func write(_ data: Data, to path: String, fault: Int32? = nil) throws {
-        let directory = (path as NSString).deletingLastPathComponent
+        let directory = parentPath(path)
         let temp =
             (directory.isEmpty ? "." : directory)
             + "/.\((path as NSString).lastPathComponent).\(getpid()).tmp"

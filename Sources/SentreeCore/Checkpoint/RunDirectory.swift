@@ -87,7 +87,7 @@ public final class RunDirectory: Sendable {
         faults: WriteFaults? = nil
     ) throws -> RunDirectory {
         try refuseOccupied(path)
-        let parent = (path as NSString).deletingLastPathComponent
+        let parent = parentPath(path)
         if !parent.isEmpty {
             do {
                 try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
