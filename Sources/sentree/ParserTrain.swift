@@ -25,6 +25,8 @@ struct ParserTrain: ParsableCommand {
     @Option(help: "Sentences per update.") var batchSize = ParserTrainingOptions().batchSize
     @Option(help: "Adam learning rate.") var lr: Float = ParserTrainingOptions().learningRate
     @Option(help: "Dropout rate of the LSTM inputs and the fenceposts.") var dropout = ParserTrainingOptions().dropout
+    @Option(help: "Span loss: hinge (margin over whole trees) or logistic (each span alone).")
+    var loss = ParserTrainingOptions().loss
 
     func validate() throws {
         if epochs < 1 || epochs > 1000 { throw ValidationError("--epochs must be in 1...1000") }
@@ -42,7 +44,7 @@ struct ParserTrain: ParsableCommand {
             var options = ParserTrainingOptions()
             options.epochs = epochs; options.seed = seed; options.batchSize = batchSize
             options.learningRate = lr; options.embeddings = embeddings
-            options.dropout = dropout
+            options.dropout = dropout; options.loss = loss
             options.config.hidden = hidden; options.config.spanHidden = spanHidden
             _ = try trainParser(dataDirectory: dir, options: options, out: out ?? defaultParserPath(dir))
         }

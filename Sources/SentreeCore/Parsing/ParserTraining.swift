@@ -15,8 +15,19 @@ public struct ParserTrainingOptions: Sendable {
     public var dropout = 0.3
     /// A GloVe or word2vec text file to start the word vectors from (its width replaces `wordDim`).
     public var embeddings: String?
+    /// How a sentence's span scores are trained (see `ParserLoss`).
+    public var loss = ParserLoss.hinge
 
     public init() {}
+}
+
+/// The training objective of the span scores.
+public enum ParserLoss: String, Sendable, CaseIterable {
+    /// Margin between the gold tree and the best tree under scores plus a Hamming cost
+    /// (Stern et al. 2017): it trains the scores to rank whole trees, which CKY then compares.
+    case hinge
+    /// Each span an independent logistic gold-or-not decision.
+    case logistic
 }
 
 /// What training reports as it goes.
@@ -107,6 +118,7 @@ public enum ParserTraining {
                         let seed = options.seed &* 0x9E37_79B9 &+ UInt64(epoch) << 32 &+ UInt64(done)
                         network.run(batch, p.baseAddress!, dropout: (options.dropout, seed))
                         return network.lossAndGradient(batch, gold: gold, scale: 1 / Float(members.count),
+                                                       loss: options.loss,
                                                        p.baseAddress!, g.baseAddress!)
                     }
                 }
@@ -139,6 +151,7 @@ public enum ParserTraining {
             "train_source": train.source,
             "dev_source": dev.source,
             "embeddings": options.embeddings ?? "",
+            "loss": options.loss.rawValue,
         ]
         return (SpanParser(features: features, layout: layout, parameters: best!.parameters, info: info), epochs)
     }
