@@ -65,7 +65,8 @@ func defaultParserPath(_ dataDirectory: String) -> String {
 /// Pretrained vectors are worth several F1 points to the parser, whose treebank alone leaves
 /// most dev words rare, so training picks them up whenever they sit where `sentree` keeps data.
 func defaultParserEmbeddings(_ dataDirectory: String) -> String? {
-    let dir = ((dataDirectory as NSString).deletingLastPathComponent as NSString).appendingPathComponent("glove")
+    let parent = (dataDirectory as NSString).deletingLastPathComponent as NSString
+    let dir = parent.appendingPathComponent("glove")
     let names = (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []
     return names.sorted().first { $0.hasPrefix("glove.6B.50d") && $0.hasSuffix(".txt") }
         .map { (dir as NSString).appendingPathComponent($0) }

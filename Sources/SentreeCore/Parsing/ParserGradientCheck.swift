@@ -61,8 +61,8 @@ public enum ParserGradientCheck {
             p.withUnsafeBufferPointer { p in
                 gradient.withUnsafeMutableBufferPointer { grad in
                     network.run(batch, p.baseAddress!)
-                    return network.lossAndGradient(batch, gold: charts, scale: scale, loss: loss, p.baseAddress!,
-                                                   grad.baseAddress!)
+                    return network.lossAndGradient(batch, gold: charts, scale: scale, loss: loss,
+                                                   p.baseAddress!, grad.baseAddress!)
                 }
             }
         }

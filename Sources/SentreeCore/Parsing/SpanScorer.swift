@@ -167,7 +167,8 @@ final class SpanScorer<T: ModelScalar> {
     @inline(__always)
     private func addSpanGradient(_ ds: T, _ pi: UnsafePointer<T>, _ pj: UnsafePointer<T>,
                                  _ di: UnsafeMutablePointer<T>, _ dj: UnsafeMutablePointer<T>,
-                                 _ p: UnsafePointer<T>, _ grad: UnsafeMutablePointer<T>, layout: ParserLayout) {
+                                 _ p: UnsafePointer<T>, _ grad: UnsafeMutablePointer<T>,
+                                 layout: ParserLayout) {
         let zero = SIMD16<T>()
         grad[layout.c] += ds
         let dsv = SIMD16<T>(repeating: ds)
