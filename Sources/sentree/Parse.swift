@@ -119,8 +119,10 @@ struct Parse: ParsableCommand {
         if FileManager.default.fileExists(atPath: cached) { return try ParserFile.read(from: cached) }
         let dir = try SSTData.resolve(explicitDirectory: data) { printError($0) }
         printError(TerminalText.sanitized("No parser at \(cached) yet: training one (cached for next time)"))
+        var options = ParserTrainingOptions()
+        options.embeddings = defaultParserEmbeddings(dir)
         return try trainParser(
-            dataDirectory: dir, options: ParserTrainingOptions(), out: defaultParserPath(dir),
+            dataDirectory: dir, options: options, out: defaultParserPath(dir),
             toStandardError: true)
     }
 }

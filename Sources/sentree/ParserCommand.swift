@@ -62,6 +62,7 @@ struct ParserGradcheck: ParsableCommand {
     @Option(help: "Number of random sentences.") var sentences = 4
     @Option(help: "Random seed.") var seed: UInt64 = 17
     @Option(help: "Finite-difference step.") var epsilon = 1e-4
+    @Option(help: "Loss to check: hinge or logistic.") var loss = ParserLoss.hinge
 
     func validate() throws {
         if hidden < 16 || hidden % 16 != 0 || spanHidden < 16 || spanHidden % 16 != 0 {
@@ -73,9 +74,11 @@ struct ParserGradcheck: ParsableCommand {
     func run() throws {
         let report = ParserGradientCheck.run(
             hidden: hidden, spanHidden: spanHidden, sentences: sentences, seed: seed,
-            epsilon: epsilon)
-        print("parser gradient check: h=\(hidden), H=\(spanHidden), \(sentences) random sentences, Float64")
-        print("parameter        count   max relative error   at a ReLU kink (left out)")
+            epsilon: epsilon, loss: loss)
+        print(
+            "parser gradient check: h=\(hidden), H=\(spanHidden), \(sentences) random sentences, "
+                + "\(loss.rawValue) loss, Float64")
+        print("parameter        count   max relative error   at a kink (left out)")
         for t in report.tensors {
             print(
                 "\(t.name.padding(toLength: 15, withPad: " ", startingAt: 0))  \(String(t.count).leftPadded(to: 6))"
@@ -89,3 +92,5 @@ struct ParserGradcheck: ParsableCommand {
         if !report.passed { throw ExitCode(1) }
     }
 }
+
+extension ParserLoss: ExpressibleByArgument {}

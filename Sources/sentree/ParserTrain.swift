@@ -17,7 +17,11 @@ struct ParserTrain: ParsableCommand {
 
     @Option(help: "Directory with train.txt and dev.txt (default: data/sst, fetched if missing).") var data:
         String?
-    @Option(help: "GloVe or word2vec text file to start the word vectors from.") var embeddings: String?
+    @Option(
+        help: """
+            GloVe or word2vec text file to start the word vectors from (default: the first \
+            glove.6B.50d*.txt in DATA/../glove if there is one; `none` for random vectors).
+            """) var embeddings: String?
     @Option(help: "Parser file to write (default: DATA/parser.safetensors).") var out: String?
     @Option(help: "Passes over the training sentences.") var epochs = ParserTrainingOptions().epochs
     @Option(help: "Random seed (training is deterministic for a seed).") var seed: UInt64 = 1
@@ -27,6 +31,8 @@ struct ParserTrain: ParsableCommand {
     @Option(help: "Adam learning rate.") var lr: Float = ParserTrainingOptions().learningRate
     @Option(help: "Dropout rate of the LSTM inputs and the fenceposts.") var dropout = ParserTrainingOptions()
         .dropout
+    @Option(help: "Span loss: hinge (margin over whole trees) or logistic (each span alone).")
+    var loss = ParserTrainingOptions().loss
 
     func validate() throws {
         if epochs < 1 || epochs > 1000 { throw ValidationError("--epochs must be in 1...1000") }
@@ -43,8 +49,9 @@ struct ParserTrain: ParsableCommand {
             let dir = try SSTData.resolve(explicitDirectory: data) { printError($0) }
             var options = ParserTrainingOptions()
             options.epochs = epochs; options.seed = seed; options.batchSize = batchSize
-            options.learningRate = lr; options.embeddings = embeddings
-            options.dropout = dropout
+            options.learningRate = lr
+            options.embeddings = embeddings == "none" ? nil : embeddings ?? defaultParserEmbeddings(dir)
+            options.dropout = dropout; options.loss = loss
             options.config.hidden = hidden; options.config.spanHidden = spanHidden
             _ = try trainParser(dataDirectory: dir, options: options, out: out ?? defaultParserPath(dir))
         }
@@ -54,6 +61,18 @@ struct ParserTrain: ParsableCommand {
 /// Where `parser train` caches the parser for a data directory, and `parse` looks for it.
 func defaultParserPath(_ dataDirectory: String) -> String {
     (dataDirectory as NSString).appendingPathComponent("parser.safetensors")
+}
+
+/// GloVe 50d beside the data directory (`DATA/../glove/glove.6B.50d*.txt`), or nil.
+///
+/// Pretrained vectors are worth several F1 points to the parser, whose treebank alone leaves
+/// most dev words rare, so training picks them up whenever they sit where `sentree` keeps data.
+func defaultParserEmbeddings(_ dataDirectory: String) -> String? {
+    let parent = (dataDirectory as NSString).deletingLastPathComponent as NSString
+    let dir = parent.appendingPathComponent("glove")
+    let names = (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []
+    return names.sorted().first { $0.hasPrefix("glove.6B.50d") && $0.hasSuffix(".txt") }
+        .map { (dir as NSString).appendingPathComponent($0) }
 }
 
 /// Trains on `dataDirectory`'s train.txt (dev.txt picks the epoch), reporting on stdout,

@@ -3,8 +3,9 @@ import Testing
 @testable import SentreeCore
 
 struct ParsingModelTests {
-    @Test func gradientsMatchFiniteDifferences() {
-        let report = ParserGradientCheck.run(hidden: 16, spanHidden: 32, sentences: 4, seed: 17)
+    @Test(arguments: ParserLoss.allCases)
+    func gradientsMatchFiniteDifferences(loss: ParserLoss) {
+        let report = ParserGradientCheck.run(hidden: 16, spanHidden: 32, sentences: 4, seed: 17, loss: loss)
         #expect(report.passed, "max relative error \(report.overall)")
         // Every tensor was checked, and most parameters were away from a ReLU kink.
         #expect(report.tensors.count == 13)

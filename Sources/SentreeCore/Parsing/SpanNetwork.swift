@@ -33,11 +33,11 @@ final class SpanNetwork<T: ModelScalar> {
 
     /// After `run`: the span loss times `scale`, with its gradient added to `grad`.
     func lossAndGradient(
-        _ batch: SentenceBatch, gold: [[Bool]], scale: T, _ p: UnsafePointer<T>,
-        _ grad: UnsafeMutablePointer<T>
+        _ batch: SentenceBatch, gold: [[Bool]], scale: T, loss kind: ParserLoss = .hinge,
+        _ p: UnsafePointer<T>, _ grad: UnsafeMutablePointer<T>
     ) -> T {
         let loss = scorer.lossAndBackward(
-            batch, gold: gold, scale: scale, forward: forwardLSTM,
+            batch, gold: gold, scale: scale, loss: kind, forward: forwardLSTM,
             backward: backwardLSTM, p, grad, layout: layout)
         forwardLSTM.backward(batch, p, grad, layout: layout, direction: layout.forward)
         backwardLSTM.backward(batch, p, grad, layout: layout, direction: layout.backward)

@@ -17,6 +17,9 @@ final class SpanScorer<T: ModelScalar> {
     /// Inverted-dropout mask of the fenceposts, empty when nothing is dropped.
     var fenceMask: [T] = []
     private var w1T: [T] = []
+    /// The loss-augmented trees of the last hinge loss, per sentence (`i·(n+1) + j` of each
+    /// span): the gradient check treats a step that changes them like a ReLU kink.
+    var violators: [[Int]] = []
 
     init(hidden: Int, spanHidden: Int) {
         h = hidden
@@ -100,49 +103,68 @@ final class SpanScorer<T: ModelScalar> {
         return out
     }
 
-    /// The logistic loss of every span of length 2 … n−1 (gold or not), times `scale`, and
-    /// its gradient: into `grad` for v, c, b1 and W1, and into the LSTMs' `dHidden`.
+    /// The loss of the batch times `scale`, and its gradient: into `grad` for v, c, b1 and
+    /// W1, and into the LSTMs' `dHidden`.
     ///
     /// `gold[s]` marks sentence s's gold spans at `i·(n+1) + j`.
     func lossAndBackward(
-        _ batch: SentenceBatch, gold: [[Bool]], scale: T, forward fw: LSTMPass<T>,
-        backward bw: LSTMPass<T>, _ p: UnsafePointer<T>, _ grad: UnsafeMutablePointer<T>,
-        layout: ParserLayout
+        _ batch: SentenceBatch, gold: [[Bool]], scale: T, loss kind: ParserLoss,
+        forward fw: LSTMPass<T>, backward bw: LSTMPass<T>, _ p: UnsafePointer<T>,
+        _ grad: UnsafeMutablePointer<T>, layout: ParserLayout
     ) -> T {
         let rows = batch.fenceRows, width = self.width
         resize(&dProjected, rows * width, zeroed: true)
         var loss: T = 0
-        let zero = SIMD16<T>()
+        violators = []
         projected.withUnsafeBufferPointer { pb in
             dProjected.withUnsafeMutableBufferPointer { db in
                 for s in 0 ..< batch.count {
                     let n = batch.sentences[s].count
                     let base = pb.baseAddress! + batch.fenceStart[s] * width
                     let dBase = db.baseAddress! + batch.fenceStart[s] * width
-                    for i in 0 ..< n {
-                        for j in i + 2 ..< n + 1 where j - i < n {
-                            let pi = base + i * width, pj = base + j * width
-                            let score = spanScore(pi, pj, p, layout: layout)
-                            let y: T = gold[s][i * (n + 1) + j] ? 1 : 0
-                            // softplus(s) − y·s, computed without overflow for large |s|.
-                            loss +=
-                                scale
-                                * (T.log(1 + T.exp(-Swift.abs(score))) + Swift.max(score, 0) - y * score)
-                            let ds = scale * (1 / (1 + T.exp(-score)) - y)
-                            grad[layout.c] += ds
-                            let dsv = SIMD16<T>(repeating: ds)
-                            let di = dBase + i * width, dj = dBase + j * width
-                            var c = 0
-                            while c < width {
-                                let a = load(pj, c) - load(pi, c) + load(p + layout.b1, c)
-                                let r = pointwiseMax(a, zero)
-                                store(load(grad + layout.v, c).addingProduct(dsv, r), grad + layout.v, c)
-                                let da = (dsv * load(p + layout.v, c)).replacing(
-                                    with: zero, where: a .<= zero)
-                                store(load(grad + layout.b1, c) + da, grad + layout.b1, c)
-                                store(load(dj, c) + da, dj, c)
-                                store(load(di, c) - da, di, c)
-                                c += laneWidth
+                    func add(_ ds: T, _ i: Int, _ j: Int) {
+                        addSpanGradient(
+                            ds, base + i * width, base + j * width, dBase + i * width,
+                            dBase + j * width, p, grad, layout: layout)
+                    }
+                    switch kind {
+                    case .logistic:
+                        for i in 0 ..< n {
+                            for j in i + 2 ..< n + 1 where j - i < n {
+                                let score = spanScore(base + i * width, base + j * width, p, layout: layout)
+                                let y: T = gold[s][i * (n + 1) + j] ? 1 : 0
+                                // softplus(s) − y·s, computed without overflow for large |s|.
+                                loss +=
+                                    scale
+                                    * (T.log(1 + T.exp(-Swift.abs(score))) + Swift.max(score, 0)
+                                        - y * score)
+                                add(scale * (1 / (1 + T.exp(-score)) - y), i, j)
+                            }
+                        }
+                    case .hinge:
+                        if n < 3 { continue }
+                        // Loss-augmented decoding: the tree that most violates the margin, where
+                        // each non-gold span must be beaten by 1.
+                        var augmented = [T](repeating: 0, count: (n + 1) * (n + 1))
+                        var plain = augmented
+                        for i in 0 ..< n {
+                            for j in i + 2 ..< n + 1 where j - i < n {
+                                let k = i * (n + 1) + j
+                                plain[k] = spanScore(base + i * width, base + j * width, p, layout: layout)
+                                augmented[k] = plain[k] + (gold[s][k] ? 0 : 1)
+                            }
+                        }
+                        let predicted = Self.bestTree(words: n, scores: augmented)
+                        violators.append(predicted.map { $0.0 * (n + 1) + $0.1 })
+                        for (i, j) in predicted where !gold[s][i * (n + 1) + j] {
+                            loss += scale * augmented[i * (n + 1) + j]
+                            add(scale, i, j)
+                        }
+                        for i in 0 ..< n {
+                            for j in i + 2 ..< n + 1 where j - i < n && gold[s][i * (n + 1) + j] {
+                                if predicted.contains(where: { $0 == (i, j) }) { continue }
+                                loss -= scale * plain[i * (n + 1) + j]
+                                add(-scale, i, j)
                             }
                         }
                     }
@@ -151,6 +173,58 @@ final class SpanScorer<T: ModelScalar> {
         }
         backward(batch, forward: fw, backward: bw, p, grad, layout: layout)
         return loss
+    }
+
+    /// Adds ∂L/∂s = `ds` of span (i, j) to c, v, b1 and the projected fenceposts.
+    @inline(__always)
+    private func addSpanGradient(
+        _ ds: T, _ pi: UnsafePointer<T>, _ pj: UnsafePointer<T>,
+        _ di: UnsafeMutablePointer<T>, _ dj: UnsafeMutablePointer<T>,
+        _ p: UnsafePointer<T>, _ grad: UnsafeMutablePointer<T>,
+        layout: ParserLayout
+    ) {
+        let zero = SIMD16<T>()
+        grad[layout.c] += ds
+        let dsv = SIMD16<T>(repeating: ds)
+        var c = 0
+        while c < width {
+            let a = load(pj, c) - load(pi, c) + load(p + layout.b1, c)
+            let r = pointwiseMax(a, zero)
+            store(load(grad + layout.v, c).addingProduct(dsv, r), grad + layout.v, c)
+            let da = (dsv * load(p + layout.v, c)).replacing(with: zero, where: a .<= zero)
+            store(load(grad + layout.b1, c) + da, grad + layout.b1, c)
+            store(load(dj, c) + da, dj, c)
+            store(load(di, c) - da, di, c)
+            c += laneWidth
+        }
+    }
+
+    /// The scored spans (2 … n−1 words) of the CKY-best tree under `scores` (n ≥ 3), in the
+    /// scalar type being trained, so the gradient check's Float64 run decodes in Float64 too.
+    static func bestTree(words n: Int, scores: [T]) -> [(Int, Int)] {
+        let w = n + 1
+        var best = [T](repeating: 0, count: w * w)
+        var split = [Int](repeating: 0, count: w * w)
+        for length in 2 ... n {
+            for i in 0 ... n - length {
+                let j = i + length
+                var top = -T.infinity, at = i + 1
+                for k in i + 1 ..< j {
+                    let v = best[i * w + k] + best[k * w + j]
+                    if v > top { top = v; at = k }
+                }
+                best[i * w + j] = top + (length < n ? scores[i * w + j] : 0)
+                split[i * w + j] = at
+            }
+        }
+        var out: [(Int, Int)] = [], stack = [(0, n)]
+        while let (i, j) = stack.popLast() {
+            if j - i < 2 { continue }
+            if j - i < n { out.append((i, j)) }
+            let k = split[i * w + j]
+            stack.append((i, k)); stack.append((k, j))
+        }
+        return out
     }
 
     /// From `dProjected`: W1's gradient, and the fenceposts' into `dHidden`.
