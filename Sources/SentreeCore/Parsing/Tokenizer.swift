@@ -208,18 +208,6 @@ public enum Tokenizer {
         return [word]
     }
 
-    /// `token` spelled as the treebank writes it.
-    static func escaped(_ token: String) -> String {
-        switch token {
-        case "(": return "-LRB-"
-        case ")": return "-RRB-"
-        case "[": return "-LSB-"
-        case "]": return "-RSB-"
-        case "{": return "-LCB-"
-        case "}": return "-RCB-"
-        default:
-            guard token.contains("/") || token.contains("*") else { return token }
-            return token.replacing("/", with: "\\/").replacing("*", with: "\\*")
-        }
-    }
+    /// `token` spelled as the treebank writes it (the binarizer's rule).
+    static func escaped(_ token: String) -> String { Treebank.escaped(token) }
 }

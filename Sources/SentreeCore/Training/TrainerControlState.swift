@@ -11,4 +11,19 @@ struct PendingCommands: Sendable {
     var holdWhenDone = false
     /// Set by the trainer: whether it is blocked in a pause right now.
     var sleeping = false
+
+    /// The one-shot commands as they stand, cleared so each is served once.
+    mutating func take() -> PendingCommands {
+        let copy = self
+        evaluateRequested = false
+        saveRequested = false
+        learningRate = nil
+        extraEpochs = 0
+        return copy
+    }
+
+    /// Whether any command waits to be served.
+    var hasWork: Bool {
+        stopRequested || evaluateRequested || saveRequested || learningRate != nil || extraEpochs != 0
+    }
 }

@@ -193,15 +193,9 @@ final class TrainingLoop {
         let epoch = progress.epochsCompleted
         while true {
             let c = t.pending.withLock { p -> PendingCommands in
-                let copy = p
-                p.evaluateRequested = false
-                p.saveRequested = false
-                p.learningRate = nil
-                p.extraEpochs = 0
+                let copy = p.take()
                 // Checked and set under the lock, so a command sent from now on wakes us.
-                p.sleeping =
-                    !copy.stopRequested && !copy.evaluateRequested && !copy.saveRequested
-                    && copy.learningRate == nil && copy.extraEpochs == 0
+                p.sleeping = !copy.hasWork
                 return copy
             }
             if c.stopRequested { return false }
@@ -272,14 +266,7 @@ final class TrainingLoop {
     /// Handles commands at a minibatch boundary; returns false when training must stop.
     func steer(_ t: Trainer, epoch: Int) -> Bool {
         while true {
-            let c = t.pending.withLock { p -> PendingCommands in
-                let copy = p
-                p.evaluateRequested = false
-                p.saveRequested = false
-                p.learningRate = nil
-                p.extraEpochs = 0
-                return copy
-            }
+            let c = t.pending.withLock { $0.take() }
             if c.extraEpochs > 0 { extend(t, by: c.extraEpochs) }
             if let rate = c.learningRate, rate != progress.learningRate {
                 progress.learningRate = rate

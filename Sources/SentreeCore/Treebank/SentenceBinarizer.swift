@@ -165,7 +165,9 @@ extension Treebank {
         return [word]
     }
 
-    private static func escaped(_ token: String) -> String {
+    /// `token` spelled as the treebank writes it: brackets as `-LRB-` and kin, `/` and `*`
+    /// escaped.
+    static func escaped(_ token: String) -> String {
         switch token {
         case "(": return "-LRB-"
         case ")": return "-RRB-"
