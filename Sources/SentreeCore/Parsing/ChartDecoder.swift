@@ -14,22 +14,30 @@ public enum ChartDecoder {
     public static func cky(words n: Int, scores: [Float]) -> (tree: BinaryTree, score: Float) {
         precondition(scores.count == (n + 1) * (n + 1))
         if n <= 1 { return (BinaryTree(words: n) { _, _ in 0 }, 0) }
+        let (best, split) = chart(words: n, scores: scores)
+        return (BinaryTree(words: n) { i, j in split[i * (n + 1) + j] }, best[n])
+    }
+
+    /// CKY's table for n ≥ 2 words: the best score of every span (i, j) at `i·(n+1) + j`, and
+    /// the split that reaches it (the leftmost among ties). One dynamic program for decoding
+    /// (Float) and for the hinge loss's loss-augmented decode (the scalar being trained).
+    static func chart<S: BinaryFloatingPoint>(words n: Int, scores: [S]) -> (best: [S], split: [Int]) {
         let w = n + 1
-        var best = [Float](repeating: 0, count: w * w)
-        var split = [Int32](repeating: 0, count: w * w)
+        var best = [S](repeating: 0, count: w * w)
+        var split = [Int](repeating: 0, count: w * w)
         for length in 2 ... n {
             for i in 0 ... n - length {
                 let j = i + length
-                var top = -Float.infinity, at = i + 1
+                var top = -S.infinity, at = i + 1
                 for k in i + 1 ..< j {
                     let v = best[i * w + k] + best[k * w + j]
                     if v > top { top = v; at = k }
                 }
                 best[i * w + j] = top + (length < n ? scores[i * w + j] : 0)
-                split[i * w + j] = Int32(at)
+                split[i * w + j] = at
             }
         }
-        return (BinaryTree(words: n) { i, j in Int(split[i * w + j]) }, best[n])
+        return (best, split)
     }
 
     /// Top-down greedy: each span (i, j) splits at the k maximizing s(i, k) + s(k, j), where a

@@ -203,20 +203,7 @@ final class SpanScorer<T: ModelScalar> {
     /// scalar type being trained, so the gradient check's Float64 run decodes in Float64 too.
     static func bestTree(words n: Int, scores: [T]) -> [(Int, Int)] {
         let w = n + 1
-        var best = [T](repeating: 0, count: w * w)
-        var split = [Int](repeating: 0, count: w * w)
-        for length in 2 ... n {
-            for i in 0 ... n - length {
-                let j = i + length
-                var top = -T.infinity, at = i + 1
-                for k in i + 1 ..< j {
-                    let v = best[i * w + k] + best[k * w + j]
-                    if v > top { top = v; at = k }
-                }
-                best[i * w + j] = top + (length < n ? scores[i * w + j] : 0)
-                split[i * w + j] = at
-            }
-        }
+        let split = ChartDecoder.chart(words: n, scores: scores).split
         var out: [(Int, Int)] = [], stack = [(0, n)]
         while let (i, j) = stack.popLast() {
             if j - i < 2 { continue }
