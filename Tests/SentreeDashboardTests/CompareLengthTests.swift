@@ -19,8 +19,11 @@ import Testing
         var s = try Fixture.viewState(runs: 2)
         s.compare!.runs[0].metrics = Self.metrics(s.setup.dev, perfect: false)
         s.compare!.runs[1].metrics = Self.metrics(s.setup.dev, perfect: true)
-        #expect(s.handle(.char("c")) == [])
-        #expect(s.views.accuracy == .length)
+        // c: the picked run's confusion matrices, how they differ from the other run's, lengths.
+        for view in [AccuracyView.confusion, .difference, .length] {
+            #expect(s.handle(.char("c")) == [])
+            #expect(s.views.accuracy == view)
+        }
         return s
     }
 

@@ -56,6 +56,43 @@ func quitsCleanly(_ tmux: TmuxSession, exitFile: String) throws {
         return run
     }
 
+    /// `c` shows the picked run's confusion matrices, then how they differ from the other
+    /// run's, at both screen sizes.
+    @Test(.enabled(if: tmuxPath != nil && sentreeBinary != nil), arguments: [(120, 40), (80, 24)])
+    func cShowsConfusionMatricesAndTheirChange(size: (width: Int, height: Int)) throws {
+        let data = try makeData()
+        let first = try trainedRun("alpha-run", data: data, ["--epochs", "3", "--dim", "6"])
+        let second = try trainedRun("beta-run", data: data, ["--epochs", "3", "--dim", "8", "--seed", "2"])
+        let binary = try #require(sentreeBinary)
+        let tmux = TmuxSession()
+        let exit = try temporaryDirectory("sentree-view-exit") + "/exit"
+        try tmux.run([
+            "new-session", "-d", "-x", "\(size.width)", "-y", "\(size.height)", "-s", "s",
+            "\(binary) view \(first) \(second); echo EXIT=$? > \(exit); sleep 60",
+        ])
+        _ = try tmux.waitFor(30, "both runs") { $0.contains("alpha-run") && $0.contains("beta-run") }
+        try tmux.keys("c")
+        var screen = try tmux.waitFor(10, "run A's matrix") { $0.contains("confusion ─ A alpha-run") }
+        #expect(screen.contains("roots  0--   1-   2o   3+  4++  rec"), "\(screen)")
+        // One matrix at a time at 80x24: the all-nodes one comes next.
+        if size.height < 40 {
+            try tmux.keys("c")
+            screen = try tmux.waitFor(10, "run A's all-nodes matrix") {
+                $0.contains("all    0--   1-   2o   3+  4++  rec")
+            }
+            #expect(screen.contains("confusion ─ A alpha-run  all nodes"), "\(screen)")
+        }
+        try tmux.keys("c")
+        screen = try tmux.waitFor(10, "the change from B") {
+            $0.contains(
+                size.width < 120 ? "confusion change ─ A − B" : "confusion change ─ A alpha-run − B beta-run")
+        }
+        #expect(screen.contains("green: "), "\(screen)")
+        try tmux.keys("c")
+        _ = try tmux.waitFor(10, "the length view") { $0.contains(" length ─ dev % by words") }
+        try quitsCleanly(tmux, exitFile: exit)
+    }
+
     @Test(.enabled(if: tmuxPath != nil && sentreeBinary != nil))
     func viewsTwoFinishedRunsAndLeavesThemAlone() throws {
         let data = try makeData()

@@ -133,7 +133,7 @@ public let keyReference: [(String, String)] = [
     ("Tab to runs, ↑↓", "runs panel (view, --compare): pick a run; view shows its trees"),
     ("space (view), v", "show / hide the picked run's curves; r folds the runs away (train)"),
     ("m  a  d  b", "compared runs: next dev metric; align by time; trees where runs disagree; best / last"),
-    ("c (runs)", "compared runs: curves, or each run's accuracy by sentence length side by side"),
+    ("c (runs)", "compared runs: curves → confusion → change from the other run → lengths"),
     ("?", "this help (↑↓ PgUp PgDn scroll it when it does not fit)"),
     ("q", "quit (asks while training; saves last first)"),
 ]

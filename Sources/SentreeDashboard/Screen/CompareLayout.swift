@@ -1,34 +1,53 @@
 import Foundation
 import SentreeCore
 
-/// The body when runs are compared: the runs table across the top, the overlaid loss and
+/// Where the comparison's panels go: the runs table across the top, the overlaid loss and
 /// accuracy on the left, and the tree view and dev-tree browser on the right.
+struct CompareAreas {
+    let runs, loss, accuracy, tree, browser: Rect
+    let separatorX: Int
+
+    /// For a `width` × `height` screen (the header above the body, the status line below).
+    init(width: Int, height: Int, runCount: Int) {
+        let top = 2, body = height - 3
+        let runsHeight = min(runCount + 2, max(4, body / 3))
+        runs = Rect(x: 0, y: top, width: width, height: runsHeight)
+        let bodyTop = top + runsHeight, bodyHeight = body - runsHeight
+        separatorX = width * 9 / 20
+        let lossHeight = bodyHeight / 2
+        loss = Rect(x: 0, y: bodyTop, width: separatorX, height: lossHeight)
+        accuracy = Rect(x: 0, y: bodyTop + lossHeight, width: separatorX, height: bodyHeight - lossHeight)
+        let right = Rect(x: separatorX + 1, y: bodyTop, width: width - separatorX - 1, height: bodyHeight)
+        let browserHeight = max(5, right.height * 2 / 5)
+        tree = Rect(x: right.x, y: right.y, width: right.width, height: right.height - browserHeight)
+        browser = Rect(x: right.x, y: tree.y + tree.height, width: right.width, height: browserHeight)
+    }
+}
+
+extension DashboardState {
+    /// The comparison's accuracy panel on a `width` × `height` screen.
+    func compareAccuracyArea(width: Int, height: Int) -> Rect {
+        CompareAreas(width: width, height: height, runCount: comparedRuns.count).accuracy
+    }
+}
+
+/// The body when runs are compared.
 func renderCompareBody(
-    _ s: DashboardState, _ c: CompareState, _ grid: inout CellGrid, top: Int, height: Int,
-    _ options: RenderOptions
+    _ s: DashboardState, _ c: CompareState, _ grid: inout CellGrid, _ options: RenderOptions
 ) {
-    let runsHeight = min(s.comparedRuns.count + 2, max(4, height / 3))
-    let runs = Rect(x: 0, y: top, width: grid.width, height: runsHeight)
-    renderRuns(s.runsPanelInput(c), &grid, runs, options)
-    let bodyTop = top + runsHeight, bodyHeight = height - runsHeight
-    let leftWidth = grid.width * 9 / 20
-    let lossHeight = bodyHeight / 2
-    let loss = Rect(x: 0, y: bodyTop, width: leftWidth, height: lossHeight)
-    renderCompareLoss(s.compareLossInput(c), &grid, loss, options)
-    let accuracy = Rect(x: 0, y: bodyTop + lossHeight, width: leftWidth, height: bodyHeight - lossHeight)
-    if s.views.accuracy == .length {
-        renderCompareLengths(s.compareLengthsInput(c), &grid, accuracy, options)
-    } else {
-        renderCompareAccuracy(s.compareAccuracyInput(c), &grid, accuracy, options)
+    let a = CompareAreas(width: grid.width, height: grid.height, runCount: s.comparedRuns.count)
+    renderRuns(s.runsPanelInput(c), &grid, a.runs, options)
+    renderCompareLoss(s.compareLossInput(c), &grid, a.loss, options)
+    switch s.views.accuracy {
+    case .length: renderCompareLengths(s.compareLengthsInput(c), &grid, a.accuracy, options)
+    case .confusion, .confusionNodes, .difference:
+        renderConfusion(s.compareConfusionInput(c), &grid, a.accuracy, options)
+    case .chart: renderCompareAccuracy(s.compareAccuracyInput(c), &grid, a.accuracy, options)
     }
     let separator: Character = options.unicode ? "│" : "|"
-    for row in bodyTop ..< bodyTop + bodyHeight {
-        grid.put(String(separator), x: leftWidth, y: row, style: CellStyle(.dim))
+    for row in a.loss.y ..< a.accuracy.y + a.accuracy.height {
+        grid.put(String(separator), x: a.separatorX, y: row, style: CellStyle(.dim))
     }
-    let right = Rect(x: leftWidth + 1, y: bodyTop, width: grid.width - leftWidth - 1, height: bodyHeight)
-    let browserHeight = max(5, right.height * 2 / 5)
-    let tree = Rect(x: right.x, y: right.y, width: right.width, height: right.height - browserHeight)
-    renderTreeArea(s.treeAreaInput, &grid, tree, options)
-    let browser = Rect(x: right.x, y: tree.y + tree.height, width: right.width, height: browserHeight)
-    renderBrowser(s.browserPanelInput, &grid, browser, options)
+    renderTreeArea(s.treeAreaInput, &grid, a.tree, options)
+    renderBrowser(s.browserPanelInput, &grid, a.browser, options)
 }

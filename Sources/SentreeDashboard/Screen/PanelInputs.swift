@@ -38,6 +38,26 @@ extension DashboardState {
             allNodes: views.accuracy == .confusionNodes, focused: focus == .accuracy)
     }
 
+    /// The picked run's matrices, or in the `.difference` view how they differ from the
+    /// reference run's (the same pair as the disagreement filter's).
+    func compareConfusionInput(_ c: CompareState) -> ConfusionPanelInput {
+        let runs = comparedRuns
+        let picked = runs[min(c.cursor, runs.count - 1)]
+        // The runs' key letters (as in the legend) and names short enough to leave room.
+        let labels = zip(runs.indices, runLabels(runs.map(\.name), width: 14, ellipsis: "…")).map {
+            "\(SeriesMark.letter($0)) \($1)"
+        }
+        var input = ConfusionPanelInput(
+            metrics: picked.metrics, allNodes: views.accuracy == .confusionNodes, focused: focus == .accuracy,
+            run: labels[min(c.cursor, runs.count - 1)])
+        if views.accuracy == .difference, let pair = disagreementPair {
+            input.run = labels[pair.picked]
+            input.reference = (labels[pair.reference], runs[pair.reference].metrics)
+        }
+        input.next = views.accuracy == .difference || disagreementPair == nil ? "length" : "change"
+        return input
+    }
+
     var lengthPanelInput: LengthPanelInput {
         LengthPanelInput(metrics: views.metrics, evaluatedStep: evaluatedStep, focused: focus == .accuracy)
     }

@@ -27,7 +27,7 @@ public func render(
         renderHeader(state.headerInput, &grid, options)
     }
     if let c = state.compare, c.showRuns {
-        renderCompareBody(state, c, &grid, top: 2, height: height - 3, options)
+        renderCompareBody(state, c, &grid, options)
         renderStatus(state.statusBarInput, &grid, options)
         if state.showHelp { renderHelp(state.helpOverlayInput, &grid, options) }
         if !options.unicode { grid.makeASCII() }
@@ -65,7 +65,7 @@ func renderTooSmall(_ grid: inout CellGrid, training: Bool = true) {
 /// The accuracy panel in the view the user picked.
 func renderAccuracyArea(_ s: DashboardState, _ grid: inout CellGrid, _ r: Rect, _ options: RenderOptions) {
     switch s.views.accuracy {
-    case .chart: renderAccuracy(s.accuracyPanelInput, &grid, r, options)
+    case .chart, .difference: renderAccuracy(s.accuracyPanelInput, &grid, r, options)
     case .confusion, .confusionNodes: renderConfusion(s.confusionPanelInput, &grid, r, options)
     case .length: renderLengths(s.lengthPanelInput, &grid, r, options)
     }

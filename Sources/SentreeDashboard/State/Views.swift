@@ -10,6 +10,8 @@ public enum AccuracyView: Int, CaseIterable, Sendable {
     case confusionNodes
     /// Accuracy by phrase length and by sentence length.
     case length
+    /// Compared runs: how the picked run's confusion matrices differ from the reference run's.
+    case difference
 }
 
 /// How the tree panel draws a tree; `t` toggles.
@@ -47,15 +49,19 @@ public struct ViewState: Sendable {
 extension DashboardState {
     /// `c`: the next accuracy view that makes sense on this screen.
     mutating func cycleAccuracyView() {
-        // Compared runs: their curves, or their accuracy by length side by side.
+        let order: [AccuracyView]
         if compare?.showRuns == true {
-            views.accuracy = views.accuracy == .length ? .chart : .length
-            return
+            // Compared runs: curves, the picked run's matrices, where it differs from the
+            // reference run (with two or more runs), and accuracy by length side by side.
+            let area = compareAccuracyArea(width: views.screenWidth, height: views.screenHeight)
+            order =
+                [.chart, .confusion] + (confusionFitsBoth(area) ? [] : [.confusionNodes])
+                + (disagreementPair == nil ? [] : [.difference]) + [.length]
+        } else {
+            let area = DashboardLayout(width: views.screenWidth, height: views.screenHeight).accuracy
+            order = [.chart, .confusion] + (confusionFitsBoth(area) ? [] : [.confusionNodes]) + [.length]
         }
-        let area = DashboardLayout(width: views.screenWidth, height: views.screenHeight).accuracy
-        let both = confusionFitsBoth(area)
-        var next = AccuracyView(rawValue: (views.accuracy.rawValue + 1) % AccuracyView.allCases.count)!
-        if next == .confusionNodes && both { next = .length }
-        views.accuracy = next
+        let here = order.firstIndex(of: views.accuracy) ?? order.count - 1
+        views.accuracy = order[(here + 1) % order.count]
     }
 }
