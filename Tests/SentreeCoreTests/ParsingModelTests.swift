@@ -3,7 +3,9 @@ import Testing
 @testable import SentreeCore
 
 struct ParsingModelTests {
-    @Test(arguments: ParserLoss.allCases, [1, 2])
+    /// Both losses with one layer; the second layer's backward with the default loss (the
+    /// loss only changes the span gradients, which the one-layer cases check).
+    @Test(arguments: [(ParserLoss.hinge, 1), (.logistic, 1), (.hinge, 2)])
     func gradientsMatchFiniteDifferences(loss: ParserLoss, layers: Int) {
         let report = ParserGradientCheck.run(
             hidden: 16, spanHidden: 32, layers: layers, sentences: 4, seed: 17, loss: loss)
