@@ -59,6 +59,7 @@ struct ParserGradcheck: ParsableCommand {
 
     @Option(help: "LSTM width per direction (a multiple of 16).") var hidden = 16
     @Option(help: "Span scorer width (a multiple of 16).") var spanHidden = 16
+    @Option(help: "BiLSTM layers (1 or 2).") var layers = 1
     @Option(help: "Number of random sentences.") var sentences = 4
     @Option(help: "Random seed.") var seed: UInt64 = 17
     @Option(help: "Finite-difference step.") var epsilon = 1e-4
@@ -69,14 +70,15 @@ struct ParserGradcheck: ParsableCommand {
             throw ValidationError("--hidden and --span-hidden must be positive multiples of 16")
         }
         if sentences < 1 { throw ValidationError("--sentences must be at least 1") }
+        if layers < 1 || layers > 2 { throw ValidationError("--layers must be 1 or 2") }
     }
 
     func run() throws {
         let report = ParserGradientCheck.run(
-            hidden: hidden, spanHidden: spanHidden, sentences: sentences, seed: seed,
+            hidden: hidden, spanHidden: spanHidden, layers: layers, sentences: sentences, seed: seed,
             epsilon: epsilon, loss: loss)
         print(
-            "parser gradient check: h=\(hidden), H=\(spanHidden), \(sentences) random sentences, "
+            "parser gradient check: h=\(hidden), H=\(spanHidden), \(layers) layer(s), \(sentences) random sentences, "
                 + "\(loss.rawValue) loss, Float64")
         print("parameter        count   max relative error   at a kink (left out)")
         for t in report.tensors {

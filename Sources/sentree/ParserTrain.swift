@@ -26,21 +26,26 @@ struct ParserTrain: ParsableCommand {
     @Option(help: "Passes over the training sentences.") var epochs = ParserTrainingOptions().epochs
     @Option(help: "Random seed (training is deterministic for a seed).") var seed: UInt64 = 1
     @Option(help: "LSTM width per direction (a multiple of 16).") var hidden = ParserConfig().hidden
+    @Option(help: "BiLSTM layers (1 or 2).") var layers = ParserConfig().layers
     @Option(help: "Span scorer width (a multiple of 16).") var spanHidden = ParserConfig().spanHidden
     @Option(help: "Sentences per update.") var batchSize = ParserTrainingOptions().batchSize
     @Option(help: "Adam learning rate.") var lr: Float = ParserTrainingOptions().learningRate
+    @Option(help: "Factor applied to the learning rate after each epoch (1: constant).")
+    var lrDecay = ParserTrainingOptions().learningRateDecay
     @Option(help: "Dropout rate of the LSTM inputs and the fenceposts.") var dropout = ParserTrainingOptions()
         .dropout
     @Option(help: "Span loss: hinge (margin over whole trees) or logistic (each span alone).")
     var loss = ParserTrainingOptions().loss
+    @OptionGroup var threadOptions: ThreadOptions
 
     func validate() throws {
         if epochs < 1 || epochs > 1000 { throw ValidationError("--epochs must be in 1...1000") }
         if !(dropout >= 0 && dropout < 1) { throw ValidationError("--dropout must be in [0, 1)") }
         if batchSize < 1 { throw ValidationError("--batch-size must be at least 1") }
         if !(lr > 0 && lr.isFinite) { throw ValidationError("--lr must be a positive number") }
+        if !(lrDecay > 0 && lrDecay <= 1) { throw ValidationError("--lr-decay must be in (0, 1]") }
         var c = ParserConfig()
-        c.hidden = hidden; c.spanHidden = spanHidden
+        c.hidden = hidden; c.spanHidden = spanHidden; c.layers = layers
         if let problem = c.problem { throw ValidationError(problem) }
     }
 
@@ -49,10 +54,12 @@ struct ParserTrain: ParsableCommand {
             let dir = try SSTData.resolve(explicitDirectory: data) { printError($0) }
             var options = ParserTrainingOptions()
             options.epochs = epochs; options.seed = seed; options.batchSize = batchSize
-            options.learningRate = lr
+            options.learningRate = lr; options.learningRateDecay = lrDecay
             options.embeddings = embeddings == "none" ? nil : embeddings ?? defaultParserEmbeddings(dir)
             options.dropout = dropout; options.loss = loss
+            options.threads = threadOptions.threads ?? ProcessInfo.processInfo.activeProcessorCount
             options.config.hidden = hidden; options.config.spanHidden = spanHidden
+            options.config.layers = layers
             _ = try trainParser(dataDirectory: dir, options: options, out: out ?? defaultParserPath(dir))
         }
     }

@@ -3,12 +3,15 @@ import Testing
 @testable import SentreeCore
 
 struct ParsingModelTests {
-    @Test(arguments: ParserLoss.allCases)
-    func gradientsMatchFiniteDifferences(loss: ParserLoss) {
-        let report = ParserGradientCheck.run(hidden: 16, spanHidden: 32, sentences: 4, seed: 17, loss: loss)
+    /// Both losses with one layer; the second layer's backward with the default loss (the
+    /// loss only changes the span gradients, which the one-layer cases check).
+    @Test(arguments: [(ParserLoss.hinge, 1), (.logistic, 1), (.hinge, 2)])
+    func gradientsMatchFiniteDifferences(loss: ParserLoss, layers: Int) {
+        let report = ParserGradientCheck.run(
+            hidden: 16, spanHidden: 32, layers: layers, sentences: 4, seed: 17, loss: loss)
         #expect(report.passed, "max relative error \(report.overall)")
         // Every tensor was checked, and most parameters were away from a ReLU kink.
-        #expect(report.tensors.count == 13)
+        #expect(report.tensors.count == 13 + 6 * (layers - 1))
         #expect(report.tensors.allSatisfy { $0.atKinks * 10 < $0.count + 10 })
     }
 
@@ -62,6 +65,46 @@ struct ParsingModelTests {
         #expect(again.info["dev_f1"] == "12.34")
         let sentences = [["The", "film", "is", "not", "good", "."], ["Unheard", "words", "here"]]
         #expect(again.parse(sentences) == parser.parse(sentences))
+    }
+
+    @Test func twoThreadsParseAsOne() {
+        let parser = smallParser()
+        var g = SplitMix64(seed: 5)
+        let words = ["The", "film", "is", "good", ".", "Bad", "!", "new"]
+        // More than two batches of 64, of varied lengths.
+        let sentences = (0 ..< 150).map { _ in
+            (0 ..< 1 + Int(g.next() % 12)).map { _ in words[Int(g.next() % UInt64(words.count))] }
+        }
+        #expect(parser.parse(sentences, threads: 2) == parser.parse(sentences, threads: 1))
+    }
+
+    /// The batch is halved the same way whatever the thread count, so the weights are equal.
+    @Test func trainingIsTheSameOnOneThreadAndTwo() throws {
+        let bank = try TestTreebanks.treebank(count: 40, seed: 4)
+        var options = ParserTrainingOptions()
+        options.epochs = 1; options.batchSize = 8
+        options.config.hidden = 16; options.config.spanHidden = 16; options.config.layers = 2
+        options.threads = 1
+        let one = try ParserTraining.train(train: bank, dev: bank, options: options) { _ in }.parser
+        options.threads = 2
+        let two = try ParserTraining.train(train: bank, dev: bank, options: options) { _ in }.parser
+        #expect(one.parameters == two.parameters)
+        #expect(one.parameters != one.layout.initialParameters(seed: options.seed))
+    }
+
+    @Test func anOlderFormatVersionIsAClearError() throws {
+        let path = temporaryPath("old.safetensors")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try ParserFile.write(smallParser(), to: path)
+        let file = try SafeTensors.parse(try Data(contentsOf: URL(fileURLWithPath: path)), path: path)
+        var metadata = file.metadata
+        metadata["format_version"] = "1"
+        let old = try SafeTensors.encode(
+            tensors: file.entries.map { ($0.name, $0.shape, SafeTensors.floats($0, in: file.data)) },
+            metadata: metadata)
+        try old.write(to: URL(fileURLWithPath: path))
+        let message = "\((#expect(throws: ParserFileError.self) { try ParserFile.read(from: path) })!)"
+        #expect(message.contains("version 1 is not supported") && message.contains("parser train"))
     }
 
     @Test func unknownWordsReadAsUnk() {

@@ -24,14 +24,21 @@ final class LSTMPass<T: ModelScalar> {
     /// Framed-sentence position read at step `t` by sentence `s` of length `length`.
     @inline(__always) func position(_ t: Int, length: Int) -> Int { reversed ? length - 1 - t : t }
 
+    /// With `lower` (a second layer), each step reads the layer below's forward and backward
+    /// states at its position instead of the word's vectors.
     func forward(
         _ batch: SentenceBatch, _ p: UnsafePointer<T>, layout: ParserLayout,
-        direction d: ParserLayout.Direction, dropout: Dropping? = nil
+        direction d: ParserLayout.Direction, dropout: Dropping? = nil,
+        lower: (forward: LSTMPass, backward: LSTMPass)? = nil
     ) {
         let rows = batch.rows, h = self.h, xw = inputWidth, g4 = 4 * h
         resize(&x, rows * xw); resize(&gates, rows * g4)
         resize(&cell, rows * h); resize(&tanhCell, rows * h); resize(&hidden, rows * h)
-        gatherInputs(batch, p, layout: layout)
+        if let lower {
+            gatherStates(batch, lower)
+        } else {
+            gatherInputs(batch, p, layout: layout)
+        }
         var dropping = dropout
         inputMask = dropping?.mask(count: rows * xw) ?? []
         if !inputMask.isEmpty { multiply(&x, by: inputMask) }
@@ -81,10 +88,12 @@ final class LSTMPass<T: ModelScalar> {
         }
     }
 
-    /// Adds this direction's gradient to `g`, given `dHidden`.
+    /// Adds this direction's gradient to `g`, given `dHidden`; with `lower`, the inputs'
+    /// gradient goes into the lower layer's `dHidden` (which must be sized and set first).
     func backward(
         _ batch: SentenceBatch, _ p: UnsafePointer<T>, _ grad: UnsafeMutablePointer<T>,
-        layout: ParserLayout, direction d: ParserLayout.Direction
+        layout: ParserLayout, direction d: ParserLayout.Direction,
+        lower: (forward: LSTMPass, backward: LSTMPass)? = nil
     ) {
         let rows = batch.rows, h = self.h, xw = inputWidth, g4 = 4 * h
         resize(&dCell, rows * h, zeroed: true); resize(&dGates, rows * g4);
@@ -174,7 +183,61 @@ final class LSTMPass<T: ModelScalar> {
             }
         }
         if !inputMask.isEmpty { multiply(&dX, by: inputMask) }
-        scatterInputGradient(batch, grad, layout: layout)
+        if let lower {
+            scatterStateGradient(batch, lower)
+        } else {
+            scatterInputGradient(batch, grad, layout: layout)
+        }
+    }
+
+    /// Row (t, s) of `x`: the lower layer's forward state, then its backward state, at the
+    /// position this direction reads.
+    private func gatherStates(_ batch: SentenceBatch, _ lower: (forward: LSTMPass, backward: LSTMPass)) {
+        let h = self.h, xw = inputWidth
+        x.withUnsafeMutableBufferPointer { xb in
+            lower.forward.hidden.withUnsafeBufferPointer { fb in
+                lower.backward.hidden.withUnsafeBufferPointer { bb in
+                    forEachStateRow(batch) { row, f, b in
+                        let out = xb.baseAddress! + row * xw
+                        out.update(from: fb.baseAddress! + f * h, count: h)
+                        (out + h).update(from: bb.baseAddress! + b * h, count: h)
+                    }
+                }
+            }
+        }
+    }
+
+    /// `gatherStates` backwards: adds `dX` to the lower layer's `dHidden`.
+    private func scatterStateGradient(
+        _ batch: SentenceBatch, _ lower: (forward: LSTMPass, backward: LSTMPass)
+    ) {
+        let h = self.h, xw = inputWidth
+        dX.withUnsafeBufferPointer { db in
+            lower.forward.dHidden.withUnsafeMutableBufferPointer { fb in
+                lower.backward.dHidden.withUnsafeMutableBufferPointer { bb in
+                    forEachStateRow(batch) { row, f, b in
+                        let d = db.baseAddress! + row * xw
+                        addExact(n: h, d, fb.baseAddress! + f * h)
+                        addExact(n: h, d + h, bb.baseAddress! + b * h)
+                    }
+                }
+            }
+        }
+    }
+
+    /// For each row (t, s) of this pass, `body(row, f, b)` with the lower layer's rows holding
+    /// the position it reads: the lower forward pass reads position q at its step q, the lower
+    /// backward pass at its step L−1−q.
+    @inline(__always)
+    private func forEachStateRow(_ batch: SentenceBatch, _ body: (Int, Int, Int) -> Void) {
+        for t in 0 ..< batch.steps {
+            for s in 0 ..< batch.active[t] {
+                let length = batch.sentences[s].words.count, at = position(t, length: length)
+                body(
+                    batch.row(step: t, sentence: s), batch.row(step: at, sentence: s),
+                    batch.row(step: length - 1 - at, sentence: s))
+            }
+        }
     }
 
     /// Row (t, s) of `x`: the word, suffix and shape vectors of the position it reads, then zeros.

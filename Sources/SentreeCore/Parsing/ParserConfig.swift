@@ -9,6 +9,8 @@ public struct ParserConfig: Sendable, Equatable {
     /// LSTM state width per direction (a multiple of 16). 192 beat 96 by 0.7 dev F1 with
     /// the hinge loss (RESULTS.md, "Parsing plain text").
     public var hidden = 192
+    /// Stacked BiLSTM layers (1 or 2); layer 2 reads both directions of layer 1.
+    public var layers = 1
     /// Hidden ReLU units of the span scorer (a multiple of 16).
     public var spanHidden = 256
 
@@ -23,6 +25,7 @@ public struct ParserConfig: Sendable, Equatable {
         if hidden < 16 || hidden % 16 != 0 || hidden > 1024 {
             return "LSTM width \(hidden) is not a multiple of 16 in 16...1024"
         }
+        if layers < 1 || layers > 2 { return "LSTM layers \(layers) is not 1 or 2" }
         if spanHidden < 16 || spanHidden % 16 != 0 || spanHidden > 4096 {
             return "span scorer width \(spanHidden) is not a multiple of 16 in 16...4096"
         }

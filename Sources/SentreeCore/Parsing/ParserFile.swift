@@ -15,7 +15,9 @@ public struct ParserFileError: Error, CustomStringConvertible, Equatable {
 /// so a corrupt or foreign file gives an error naming what is wrong, never a crash.
 public enum ParserFile {
     public static let format = "sentree-span-parser"
-    public static let version = 1
+    /// 2: separate start and end projections of the fenceposts (`span_w1` is [2h × 2H]) and
+    /// the number of BiLSTM layers (`layers`).
+    public static let version = 2
 
     public static func write(_ parser: SpanParser, to path: String) throws {
         let c = parser.layout.config
@@ -29,6 +31,7 @@ public enum ParserFile {
         metadata["suffix_dim"] = String(c.suffixDim)
         metadata["shape_dim"] = String(c.shapeDim)
         metadata["hidden"] = String(c.hidden)
+        metadata["layers"] = String(c.layers)
         metadata["span_hidden"] = String(c.spanHidden)
         metadata["words"] = try json(parser.features.words.words)
         metadata["suffixes"] = try json(parser.features.suffixes.words)
@@ -85,6 +88,7 @@ public enum ParserFile {
         config.suffixDim = try int("suffix_dim")
         config.shapeDim = try int("shape_dim")
         config.hidden = try int("hidden")
+        config.layers = try int("layers")
         config.spanHidden = try int("span_hidden")
         if let problem = config.problem { throw fail("invalid sizes: \(problem)") }
         let features: ParserFeatures
@@ -117,7 +121,7 @@ public enum ParserFile {
             parameters.replaceSubrange(t.offset ..< t.offset + values.count, with: values)
         }
         let known: Set<String> = [
-            "format", "format_version", "word_dim", "suffix_dim", "shape_dim", "hidden",
+            "format", "format_version", "word_dim", "suffix_dim", "shape_dim", "hidden", "layers",
             "span_hidden", "words", "suffixes",
         ]
         return SpanParser(

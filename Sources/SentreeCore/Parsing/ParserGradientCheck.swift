@@ -24,14 +24,14 @@ public enum ParserGradientCheck {
     /// Weights are drawn at scale ~0.5 so ReLU pre-activations sit far from the kink relative
     /// to ε; the derivative is the fourth-order centred difference.
     public static func run(
-        hidden: Int = 16, spanHidden: Int = 16, sentences: Int = 4, seed: UInt64 = 17,
+        hidden: Int = 16, spanHidden: Int = 16, layers: Int = 1, sentences: Int = 4, seed: UInt64 = 17,
         epsilon: Double = 1e-4, threshold: Double = 1e-6,
         loss: ParserLoss = .hinge
     ) -> Report {
         var g = SplitMix64(seed: seed)
         var config = ParserConfig()
         config.wordDim = 3; config.suffixDim = 2; config.shapeDim = 2
-        config.hidden = hidden; config.spanHidden = spanHidden
+        config.hidden = hidden; config.spanHidden = spanHidden; config.layers = layers
         let vocabulary = ["good", "Bad", "film", "the", "3", ",", "-LRB-", "acting"]
         var tokens: [[String]] = []
         var gold: [[Span]] = []
@@ -51,8 +51,8 @@ public enum ParserGradientCheck {
         for t in layout.tensors {
             let columns = t.shape.last!
             for k in 0 ..< t.shape.reduce(1, *) {
-                // Wx rows past the real inputs read zero padding and stay zero.
-                let padding = t.name.hasSuffix("_wx") && k / columns >= used
+                // The first layer's Wx rows past the real inputs read zero padding and stay zero.
+                let padding = ["forward_wx", "backward_wx"].contains(t.name) && k / columns >= used
                 theta[t.offset + k] = padding ? 0 : g.symmetric(0.5)
             }
         }
@@ -75,13 +75,18 @@ public enum ParserGradientCheck {
             var out: [Bool] = []
             theta.withUnsafeBufferPointer { p in
                 network.scorer.projected.withUnsafeBufferPointer { pb in
+                    let w = network.scorer.stride
                     for s in 0 ..< batch.count {
-                        let n = batch.sentences[s].count, w = config.spanHidden
+                        let n = batch.sentences[s].count
                         let base = pb.baseAddress! + batch.fenceStart[s] * w
                         for i in 0 ..< n {
                             for j in i + 2 ..< n + 1 where j - i < n {
-                                for u in 0 ..< w {
-                                    out.append(base[j * w + u] - base[i * w + u] + p[layout.b1 + u] > 0)
+                                var c = 0
+                                while c < config.spanHidden {
+                                    let a = network.scorer.preActivation(
+                                        base + i * w, base + j * w, c, p.baseAddress!, layout: layout)
+                                    for u in 0 ..< laneWidth { out.append(a[u] > 0) }
+                                    c += laneWidth
                                 }
                             }
                         }

@@ -3,8 +3,11 @@
 /// Shapes (row-major): word vectors [V × dw], suffix vectors [S × ds], shape vectors
 /// [8 × dsh]; per LSTM direction `Wx` [x × 4h] (x = padded input width; rows past
 /// dw+ds+dsh stay zero), `Wh` [h × 4h], `b` [4h], gates in the order i, f, o, g; the span
-/// scorer's `W1` [2h × H] (rows 0..<h read the forward difference, h..<2h the backward one),
-/// `b1` [H], `v` [H], `c` [1]. Every tensor starts at a multiple of 16 scalars.
+/// scorer's `W1` [2h × 2H] (rows 0..<h read a fencepost's forward state, h..<2h its negated
+/// backward state; columns 0..<H are W_L, applied where a span starts, H..<2H are W_R, where
+/// it ends), `b1` [H], `v` [H], `c` [1]. A second BiLSTM layer (`forward2`, `backward2`)
+/// sits between the first and the scorer, its `Wx` [2h × 4h] reading the first layer's
+/// forward state then its backward state at the same position. Every tensor starts at a multiple of 16 scalars.
 public struct ParserLayout: Sendable, Equatable {
     public let config: ParserConfig
     public let wordCount: Int
@@ -15,7 +18,14 @@ public struct ParserLayout: Sendable, Equatable {
     }
 
     public let words: Int, suffixes: Int, shapes: Int
+    /// The first layer's directions.
     public let forward: Direction, backward: Direction
+    public struct Layer: Sendable, Equatable {
+        public let forward: Direction, backward: Direction
+    }
+
+    /// Each layer's directions, bottom first.
+    public let layers: [Layer]
     public let w1: Int, b1: Int, v: Int, c: Int
     public let count: Int
 
@@ -29,9 +39,17 @@ public struct ParserLayout: Sendable, Equatable {
         words = take(wordCount * config.wordDim)
         suffixes = take(suffixCount * config.suffixDim)
         shapes = take(ParserFeatures.shapeCount * config.shapeDim)
-        forward = Direction(wx: take(x * 4 * h), wh: take(h * 4 * h), b: take(4 * h))
-        backward = Direction(wx: take(x * 4 * h), wh: take(h * 4 * h), b: take(4 * h))
-        w1 = take(2 * h * config.spanHidden)
+        var layers: [Layer] = []
+        for layer in 0 ..< config.layers {
+            let input = layer == 0 ? x : 2 * h
+            let f = Direction(wx: take(input * 4 * h), wh: take(h * 4 * h), b: take(4 * h))
+            let b = Direction(wx: take(input * 4 * h), wh: take(h * 4 * h), b: take(4 * h))
+            layers.append(Layer(forward: f, backward: b))
+        }
+        self.layers = layers
+        forward = layers[0].forward
+        backward = layers[0].backward
+        w1 = take(2 * h * 2 * config.spanHidden)
         b1 = take(config.spanHidden)
         v = take(config.spanHidden)
         c = take(1)
@@ -46,14 +64,17 @@ public struct ParserLayout: Sendable, Equatable {
             ("suffix_vectors", suffixes, [suffixCount, config.suffixDim]),
             ("shape_vectors", shapes, [ParserFeatures.shapeCount, config.shapeDim]),
         ]
-        for (name, d) in [("forward", forward), ("backward", backward)] {
-            list += [
-                ("\(name)_wx", d.wx, [x, 4 * h]), ("\(name)_wh", d.wh, [h, 4 * h]),
-                ("\(name)_b", d.b, [4 * h]),
-            ]
+        for (k, layer) in layers.enumerated() {
+            let tag = k == 0 ? "" : String(k + 1), input = k == 0 ? x : 2 * h
+            for (name, d) in [("forward\(tag)", layer.forward), ("backward\(tag)", layer.backward)] {
+                list += [
+                    ("\(name)_wx", d.wx, [input, 4 * h]), ("\(name)_wh", d.wh, [h, 4 * h]),
+                    ("\(name)_b", d.b, [4 * h]),
+                ]
+            }
         }
         list += [
-            ("span_w1", w1, [2 * h, config.spanHidden]), ("span_b1", b1, [config.spanHidden]),
+            ("span_w1", w1, [2 * h, 2 * config.spanHidden]), ("span_b1", b1, [config.spanHidden]),
             ("span_v", v, [config.spanHidden]), ("span_c", c, [1]),
         ]
         return list.map { (name: $0.0, offset: $0.1, shape: $0.2) }
@@ -73,14 +94,18 @@ public struct ParserLayout: Sendable, Equatable {
         fill(words, rows: wordCount, cols: config.wordDim, scale: 0.1)
         fill(suffixes, rows: suffixCount, cols: config.suffixDim, scale: 0.1)
         fill(shapes, rows: ParserFeatures.shapeCount, cols: config.shapeDim, scale: 0.1)
-        for d in [forward, backward] {
-            fill(d.wx, rows: inputs, cols: 4 * h, scale: (6.0 / Double(inputs + h)).squareRoot())
-            fill(d.wh, rows: h, cols: 4 * h, scale: (6.0 / Double(2 * h)).squareRoot())
-            for j in h ..< 2 * h { p[d.b + j] = 1 }
+        for (k, layer) in layers.enumerated() {
+            let fanIn = k == 0 ? inputs : 2 * h
+            for d in [layer.forward, layer.backward] {
+                fill(d.wx, rows: fanIn, cols: 4 * h, scale: (6.0 / Double(fanIn + h)).squareRoot())
+                fill(d.wh, rows: h, cols: 4 * h, scale: (6.0 / Double(2 * h)).squareRoot())
+                for j in h ..< 2 * h { p[d.b + j] = 1 }
+            }
         }
-        fill(
-            w1, rows: 2 * h, cols: config.spanHidden,
-            scale: (6.0 / Double(2 * h + config.spanHidden)).squareRoot())
+        // W_L = −W_R: the scorer starts as Stern et al.'s difference of fenceposts.
+        let H = config.spanHidden
+        fill(w1 + H, rows: 2 * h, cols: H, stride: 2 * H, scale: (6.0 / Double(2 * h + H)).squareRoot())
+        for r in 0 ..< 2 * h { for j in 0 ..< H { p[w1 + r * 2 * H + j] = -p[w1 + r * 2 * H + H + j] } }
         fill(v, rows: 1, cols: config.spanHidden, scale: (6.0 / Double(config.spanHidden + 1)).squareRoot())
         return p
     }

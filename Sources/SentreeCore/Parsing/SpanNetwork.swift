@@ -2,32 +2,45 @@
 /// and its gradient. Holds reusable buffers, so one instance serves one thread.
 final class SpanNetwork<T: ModelScalar> {
     let layout: ParserLayout
-    let forwardLSTM: LSTMPass<T>
-    let backwardLSTM: LSTMPass<T>
+    /// Each BiLSTM layer's two directions, bottom first; the scorer reads the top one.
+    let lstms: [(forward: LSTMPass<T>, backward: LSTMPass<T>)]
     let scorer: SpanScorer<T>
 
     init(layout: ParserLayout) {
         self.layout = layout
         let c = layout.config
-        forwardLSTM = LSTMPass(hidden: c.hidden, inputWidth: c.inputWidth, reversed: false)
-        backwardLSTM = LSTMPass(hidden: c.hidden, inputWidth: c.inputWidth, reversed: true)
+        lstms = (0 ..< c.layers).map { k in
+            let input = k == 0 ? c.inputWidth : 2 * c.hidden
+            return (
+                LSTMPass(hidden: c.hidden, inputWidth: input, reversed: false),
+                LSTMPass(hidden: c.hidden, inputWidth: input, reversed: true)
+            )
+        }
         scorer = SpanScorer(hidden: c.hidden, spanHidden: c.spanHidden)
     }
 
     /// Runs both LSTMs and projects the fenceposts; spans can be scored afterwards.
     ///
-    /// With `dropout`, the LSTM inputs and the fenceposts are dropped at that rate (training).
+    /// With `dropout`, each layer's LSTM inputs and the fenceposts are dropped at that rate
+    /// (training).
     func run(_ batch: SentenceBatch, _ p: UnsafePointer<T>, dropout: (rate: Double, seed: UInt64)? = nil) {
-        // Each of the three masks from its own stream of the seed.
+        // Each mask from its own stream of the seed (the first layer's and the fenceposts'
+        // streams are those of the one-layer network).
         func dropping(_ k: UInt64) -> Dropping? {
             guard let dropout, dropout.rate > 0 else { return nil }
             return Dropping(rate: dropout.rate, random: SplitMix64.stream(seed: dropout.seed, k))
         }
-        forwardLSTM.forward(batch, p, layout: layout, direction: layout.forward, dropout: dropping(1))
-        backwardLSTM.forward(batch, p, layout: layout, direction: layout.backward, dropout: dropping(2))
+        for (k, pair) in lstms.enumerated() {
+            let d = layout.layers[k], lower = k == 0 ? nil : lstms[k - 1]
+            let streams: (UInt64, UInt64) = k == 0 ? (1, 2) : (UInt64(2 * k + 2), UInt64(2 * k + 3))
+            pair.forward.forward(
+                batch, p, layout: layout, direction: d.forward, dropout: dropping(streams.0), lower: lower)
+            pair.backward.forward(
+                batch, p, layout: layout, direction: d.backward, dropout: dropping(streams.1), lower: lower)
+        }
         var fenceDropping = dropping(3)
         scorer.forward(
-            batch, forward: forwardLSTM, backward: backwardLSTM, p, layout: layout,
+            batch, forward: lstms.last!.forward, backward: lstms.last!.backward, p, layout: layout,
             dropout: &fenceDropping)
     }
 
@@ -37,10 +50,17 @@ final class SpanNetwork<T: ModelScalar> {
         _ p: UnsafePointer<T>, _ grad: UnsafeMutablePointer<T>
     ) -> T {
         let loss = scorer.lossAndBackward(
-            batch, gold: gold, scale: scale, loss: kind, forward: forwardLSTM,
-            backward: backwardLSTM, p, grad, layout: layout)
-        forwardLSTM.backward(batch, p, grad, layout: layout, direction: layout.forward)
-        backwardLSTM.backward(batch, p, grad, layout: layout, direction: layout.backward)
+            batch, gold: gold, scale: scale, loss: kind, forward: lstms.last!.forward,
+            backward: lstms.last!.backward, p, grad, layout: layout)
+        for k in lstms.indices.reversed() {
+            let pair = lstms[k], d = layout.layers[k], lower = k == 0 ? nil : lstms[k - 1]
+            if let lower {
+                resize(&lower.forward.dHidden, batch.rows * layout.config.hidden, zeroed: true)
+                resize(&lower.backward.dHidden, batch.rows * layout.config.hidden, zeroed: true)
+            }
+            pair.forward.backward(batch, p, grad, layout: layout, direction: d.forward, lower: lower)
+            pair.backward.backward(batch, p, grad, layout: layout, direction: d.backward, lower: lower)
+        }
         return loss
     }
 

@@ -21,27 +21,33 @@ public struct SpanParser: Sendable {
     /// Sentences per BiLSTM batch when parsing.
     static let batchSize = 64
 
-    /// The best binary tree of each sentence (tokens as the tokenizer gives them).
+    /// The best binary tree of each sentence (tokens as the tokenizer gives them), using up to
+    /// `threads` threads (at most 2; the trees do not depend on it).
     ///
     /// Up to `ChartDecoder.exactLimit` words a sentence is decoded exactly (CKY), longer ones
     /// greedily; an empty sentence gives an empty tree.
-    public func parse(_ sentences: [[String]]) -> [BinaryTree] {
-        var trees = [BinaryTree](repeating: BinaryTree(words: 0) { _, _ in 0 }, count: sentences.count)
-        let network = SpanNetwork<Float>(layout: layout)
+    public func parse(_ sentences: [[String]], threads: Int = 1) -> [BinaryTree] {
         // Similar lengths together keep the packed batches dense.
         let order = sentences.indices.filter { !sentences[$0].isEmpty }.sorted {
             sentences[$0].count != sentences[$1].count ? sentences[$0].count > sentences[$1].count : $0 < $1
         }
-        for start in stride(from: 0, to: order.count, by: Self.batchSize) {
-            let chunk = Array(order[start ..< min(start + Self.batchSize, order.count)])
+        let chunks = (order.count + Self.batchSize - 1) / Self.batchSize
+        let found = Locked([[(Int, BinaryTree)]](repeating: [], count: chunks))
+        let workers = ParserWorkers(layout: layout, threads: threads, gradients: false)
+        workers.forEachChunk(chunks) { network, c in
+            let chunk = Array(order[c * Self.batchSize ..< min((c + 1) * Self.batchSize, order.count)])
             let batch = SentenceBatch(chunk.map { features.encode(sentences[$0]) })
+            var out: [(Int, BinaryTree)] = []
             parameters.withUnsafeBufferPointer { p in
                 network.run(batch, p.baseAddress!)
                 for s in 0 ..< batch.count {
-                    trees[chunk[batch.order[s]]] = decode(s, batch, network, p.baseAddress!)
+                    out.append((chunk[batch.order[s]], decode(s, batch, network, p.baseAddress!)))
                 }
             }
+            found.withLock { $0[c] = out }
         }
+        var trees = [BinaryTree](repeating: BinaryTree(words: 0) { _, _ in 0 }, count: sentences.count)
+        for (k, tree) in found.withLock({ $0 }).joined() { trees[k] = tree }
         return trees
     }
 
@@ -60,9 +66,9 @@ public struct SpanParser: Sendable {
     }
 
     /// Bracket F1 of the parser's trees for the sentences of `treebank` against its trees.
-    public func evaluate(_ treebank: Treebank) -> BracketScore {
+    public func evaluate(_ treebank: Treebank, threads: Int = 1) -> BracketScore {
         let sentences = (0 ..< treebank.count).map { ParserData.tokens(of: $0, in: treebank) }
-        let trees = parse(sentences)
+        let trees = parse(sentences, threads: threads)
         var score = BracketScore()
         for t in 0 ..< treebank.count {
             score.add(predicted: trees[t].scoredSpans, gold: BracketScore.spans(of: t, in: treebank))

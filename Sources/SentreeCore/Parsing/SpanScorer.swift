@@ -5,13 +5,18 @@ import RealModule
 ///
 /// Fencepost k of a sentence of n words sits between words k and k+1 (k = 0 … n):
 /// `F_k = [f_k ; −b_k]`, where f_k is the forward state after word k and b_k the backward
-/// state at word k+1. Span (i, j) is `F_j − F_i = [f_j − f_i ; b_i − b_j]`, and its score
-/// `s(i, j) = v · relu((F_j − F_i) W1 + b1) + c`. The first layer is linear, so
-/// `(F_j − F_i) W1 = P_j − P_i` with `P = F W1` computed once per fencepost: a span then
-/// costs one H-wide ReLU and dot product, not a matrix product.
+/// state at word k+1. Span (i, j) scores `s(i, j) = v · relu(F_i W_L + F_j W_R + b1) + c`:
+/// the fencepost where the span starts and the one where it ends each have their own
+/// projection. Stern et al.'s difference `(F_j − F_i) W1` is the case W_L = −W_R (and the
+/// starting point); separate ones can also tell how a span's edges look, not only what lies
+/// between them. The first layer is linear, so `P_k = F_k [W_L | W_R]` is computed once per
+/// fencepost and a span costs one H-wide ReLU and dot product, not a matrix product.
 final class SpanScorer<T: ModelScalar> {
     let h: Int
+    /// H, the scorer's hidden units.
     let width: Int
+    /// Scalars per projected fencepost: its H start units, then its H end units.
+    var stride: Int { 2 * width }
     var fence: [T] = [], projected: [T] = []
     var dProjected: [T] = [], dFence: [T] = []
     /// Inverted-dropout mask of the fenceposts, empty when nothing is dropped.
@@ -31,7 +36,7 @@ final class SpanScorer<T: ModelScalar> {
         _ p: UnsafePointer<T>, layout: ParserLayout, dropout: inout Dropping?
     ) {
         let rows = batch.fenceRows, h = self.h
-        resize(&fence, rows * 2 * h); resize(&projected, rows * width, zeroed: true)
+        resize(&fence, rows * 2 * h); resize(&projected, rows * stride, zeroed: true)
         fence.withUnsafeMutableBufferPointer { fb in
             fw.hidden.withUnsafeBufferPointer { fh in
                 bw.hidden.withUnsafeBufferPointer { bh in
@@ -54,8 +59,8 @@ final class SpanScorer<T: ModelScalar> {
         fence.withUnsafeBufferPointer { fb in
             projected.withUnsafeMutableBufferPointer { pb in
                 gemm(
-                    m: rows, n: width, k: 2 * h, a: fb.baseAddress!, rowStride: 2 * h, columnStride: 1,
-                    b: p + layout.w1, ldb: width, c: pb.baseAddress!, ldc: width)
+                    m: rows, n: stride, k: 2 * h, a: fb.baseAddress!, rowStride: 2 * h, columnStride: 1,
+                    b: p + layout.w1, ldb: stride, c: pb.baseAddress!, ldc: stride)
             }
         }
     }
@@ -67,9 +72,18 @@ final class SpanScorer<T: ModelScalar> {
         layout: ParserLayout
     ) -> T {
         projected.withUnsafeBufferPointer { pb in
-            let base = pb.baseAddress! + batch.fenceStart[s] * width
-            return spanScore(base + i * width, base + j * width, p, layout: layout)
+            let base = pb.baseAddress! + batch.fenceStart[s] * stride
+            return spanScore(base + i * stride, base + j * stride, p, layout: layout)
         }
+    }
+
+    /// Unit `c ..< c+16` of span (i, j)'s pre-activation, from the projected fenceposts i and j.
+    @inline(__always)
+    func preActivation(
+        _ pi: UnsafePointer<T>, _ pj: UnsafePointer<T>, _ c: Int, _ p: UnsafePointer<T>,
+        layout: ParserLayout
+    ) -> SIMD16<T> {
+        load(pi, c) + load(pj, width + c) + load(p + layout.b1, c)
     }
 
     @inline(__always)
@@ -81,7 +95,7 @@ final class SpanScorer<T: ModelScalar> {
         let zero = SIMD16<T>()
         var c = 0
         while c < width {
-            let a = load(pj, c) - load(pi, c) + load(p + layout.b1, c)
+            let a = preActivation(pi, pj, c, p, layout: layout)
             acc = acc.addingProduct(pointwiseMax(a, zero), load(p + layout.v, c))
             c += laneWidth
         }
@@ -93,10 +107,10 @@ final class SpanScorer<T: ModelScalar> {
         let n = batch.sentences[s].count
         var out = [T](repeating: 0, count: (n + 1) * (n + 1))
         projected.withUnsafeBufferPointer { pb in
-            let base = pb.baseAddress! + batch.fenceStart[s] * width
+            let base = pb.baseAddress! + batch.fenceStart[s] * stride
             for i in 0 ..< n {
                 for j in i + 2 ..< n + 1 where j - i < n {
-                    out[i * (n + 1) + j] = spanScore(base + i * width, base + j * width, p, layout: layout)
+                    out[i * (n + 1) + j] = spanScore(base + i * stride, base + j * stride, p, layout: layout)
                 }
             }
         }
@@ -112,26 +126,26 @@ final class SpanScorer<T: ModelScalar> {
         forward fw: LSTMPass<T>, backward bw: LSTMPass<T>, _ p: UnsafePointer<T>,
         _ grad: UnsafeMutablePointer<T>, layout: ParserLayout
     ) -> T {
-        let rows = batch.fenceRows, width = self.width
-        resize(&dProjected, rows * width, zeroed: true)
+        let rows = batch.fenceRows, stride = self.stride
+        resize(&dProjected, rows * stride, zeroed: true)
         var loss: T = 0
         violators = []
         projected.withUnsafeBufferPointer { pb in
             dProjected.withUnsafeMutableBufferPointer { db in
                 for s in 0 ..< batch.count {
                     let n = batch.sentences[s].count
-                    let base = pb.baseAddress! + batch.fenceStart[s] * width
-                    let dBase = db.baseAddress! + batch.fenceStart[s] * width
+                    let base = pb.baseAddress! + batch.fenceStart[s] * stride
+                    let dBase = db.baseAddress! + batch.fenceStart[s] * stride
                     func add(_ ds: T, _ i: Int, _ j: Int) {
                         addSpanGradient(
-                            ds, base + i * width, base + j * width, dBase + i * width,
-                            dBase + j * width, p, grad, layout: layout)
+                            ds, base + i * stride, base + j * stride, dBase + i * stride,
+                            dBase + j * stride, p, grad, layout: layout)
                     }
                     switch kind {
                     case .logistic:
                         for i in 0 ..< n {
                             for j in i + 2 ..< n + 1 where j - i < n {
-                                let score = spanScore(base + i * width, base + j * width, p, layout: layout)
+                                let score = spanScore(base + i * stride, base + j * stride, p, layout: layout)
                                 let y: T = gold[s][i * (n + 1) + j] ? 1 : 0
                                 // softplus(s) − y·s, computed without overflow for large |s|.
                                 loss +=
@@ -150,7 +164,7 @@ final class SpanScorer<T: ModelScalar> {
                         for i in 0 ..< n {
                             for j in i + 2 ..< n + 1 where j - i < n {
                                 let k = i * (n + 1) + j
-                                plain[k] = spanScore(base + i * width, base + j * width, p, layout: layout)
+                                plain[k] = spanScore(base + i * stride, base + j * stride, p, layout: layout)
                                 augmented[k] = plain[k] + (gold[s][k] ? 0 : 1)
                             }
                         }
@@ -188,13 +202,13 @@ final class SpanScorer<T: ModelScalar> {
         let dsv = SIMD16<T>(repeating: ds)
         var c = 0
         while c < width {
-            let a = load(pj, c) - load(pi, c) + load(p + layout.b1, c)
+            let a = preActivation(pi, pj, c, p, layout: layout)
             let r = pointwiseMax(a, zero)
             store(load(grad + layout.v, c).addingProduct(dsv, r), grad + layout.v, c)
             let da = (dsv * load(p + layout.v, c)).replacing(with: zero, where: a .<= zero)
             store(load(grad + layout.b1, c) + da, grad + layout.b1, c)
-            store(load(dj, c) + da, dj, c)
-            store(load(di, c) - da, di, c)
+            store(load(di, c) + da, di, c)
+            store(load(dj, width + c) + da, dj, width + c)
             c += laneWidth
         }
     }
@@ -219,12 +233,12 @@ final class SpanScorer<T: ModelScalar> {
         _ batch: SentenceBatch, forward fw: LSTMPass<T>, backward bw: LSTMPass<T>,
         _ p: UnsafePointer<T>, _ grad: UnsafeMutablePointer<T>, layout: ParserLayout
     ) {
-        let rows = batch.fenceRows, h = self.h, width = self.width
+        let rows = batch.fenceRows, h = self.h, stride = self.stride
         resize(&dFence, rows * 2 * h, zeroed: true)
-        resize(&w1T, width * 2 * h)
+        resize(&w1T, stride * 2 * h)
         w1T.withUnsafeMutableBufferPointer {
             transpose(
-                rows: 2 * h, cols: width, from: p + layout.w1, stride: width, to: $0.baseAddress!,
+                rows: 2 * h, cols: stride, from: p + layout.w1, stride: stride, to: $0.baseAddress!,
                 stride: 2 * h)
         }
         dProjected.withUnsafeBufferPointer { db in
@@ -232,11 +246,11 @@ final class SpanScorer<T: ModelScalar> {
                 dFence.withUnsafeMutableBufferPointer { dfb in
                     w1T.withUnsafeBufferPointer { wt in
                         gemm(
-                            m: 2 * h, n: width, k: rows, a: fb.baseAddress!, rowStride: 1,
+                            m: 2 * h, n: stride, k: rows, a: fb.baseAddress!, rowStride: 1,
                             columnStride: 2 * h,
-                            b: db.baseAddress!, ldb: width, c: grad + layout.w1, ldc: width)
+                            b: db.baseAddress!, ldb: stride, c: grad + layout.w1, ldc: stride)
                         gemm(
-                            m: rows, n: 2 * h, k: width, a: db.baseAddress!, rowStride: width,
+                            m: rows, n: 2 * h, k: stride, a: db.baseAddress!, rowStride: stride,
                             columnStride: 1,
                             b: wt.baseAddress!, ldb: 2 * h, c: dfb.baseAddress!, ldc: 2 * h)
                     }
