@@ -27,6 +27,11 @@ struct Parse: ParsableCommand {
     var data: String?
     @OptionGroup var parserOptions: ParserOptions
     @Flag(help: "Print one JSON object per sentence: line, tokens, tree, spans.") var json = false
+    @Flag(
+        help: ArgumentHelp(
+            "Print the fixed rule's tree instead (final punctuation on top, the rest right-branching): "
+                + "what sentree did before the parser, for comparison."))
+    var rightBranching = false
 
     func validate() throws {
         if input != nil && !sentences.isEmpty {
@@ -37,15 +42,22 @@ struct Parse: ParsableCommand {
     func run() throws {
         var failed = false
         try reportingErrors {
-            // Only a parser still to be found needs the data (which may be fetched first).
-            let dir =
-                try parserOptions.parser == nil
-                ? SSTData.resolve(explicitDirectory: data) { printError($0) } : nil
-            guard let model = try ParserSource.resolve(explicit: parserOptions.parser, dataDirectory: dir)
-            else { throw CLIError("no parser: give --parser FILE or a data directory with train.txt") }
+            let model: ParsedSentences
+            if rightBranching {
+                model = ParsedSentences(parser: nil)
+            } else {
+                // Only a parser still to be found needs the data (which may be fetched first).
+                let dir =
+                    try parserOptions.parser == nil
+                    ? SSTData.resolve(explicitDirectory: data) { printError($0) } : nil
+                guard
+                    let parser = try ParserSource.resolve(explicit: parserOptions.parser, dataDirectory: dir)
+                else { throw CLIError("no parser: give --parser FILE or a data directory with train.txt") }
+                model = ParsedSentences(parser: parser)
+            }
             var pending: [(line: Int, tokens: [String])] = []
             func flush() {
-                let trees = model.parse(pending.map(\.tokens))
+                let trees = model.trees(of: pending.map(\.tokens))
                 for (k, item) in pending.enumerated() { emit(trees[k], tokens: item.tokens, line: item.line) }
                 pending.removeAll()
                 fflush(nil)

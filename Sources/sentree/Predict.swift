@@ -54,6 +54,11 @@ struct Predict: ParsableCommand {
     var rootOnly = false
     @OptionGroup var unseen: UnseenWordOptions
     @OptionGroup var parserOptions: ParserOptions
+    @Flag(
+        help: ArgumentHelp(
+            "At the end, print on standard error the inputs per second and the share of parsing "
+                + "(the benchmark of docs/commands.md)."))
+    var timing = false
     @OptionGroup var threads: ThreadOptions
 
     func validate() throws {
@@ -72,6 +77,8 @@ struct Predict: ParsableCommand {
 
     /// Answers every input; returns whether any of them failed.
     func predictAll() throws -> Bool {
+        let started = ContinuousClock.now
+        var clock = PredictTiming()
         let (ckpt, _) = try loadCheckpoint(checkpoint)
         let model = PredictionModel(ckpt, vectorsFile: try unseen.vectorsFile(for: ckpt))
         // Found (or trained) when the first plain sentence needs it, not for trees alone.
@@ -91,7 +98,11 @@ struct Predict: ParsableCommand {
         var failed = false
         func flush() throws {
             let texts = pending.compactMap { if case .sentence(let tokens) = $0 { tokens } else { nil } }
+            let parseStart = ContinuousClock.now
             var parsed = try texts.isEmpty ? [] : sentences().trees(of: texts)[...]
+            clock.parsing += ContinuousClock.now - parseStart
+            clock.sentences += texts.count
+            clock.inputs += pending.count
             let structure = try texts.isEmpty ? .approximate : sentences().structure
             let banks = pending.map { input -> (Treebank, TreeStructure) in
                 switch input {
@@ -161,6 +172,9 @@ struct Predict: ParsableCommand {
         }
         try flush()
         if let summary = model.summary { printError(summary) }
+        if timing {
+            printError(clock.report(total: ContinuousClock.now - started, threads: parsing?.threads))
+        }
         return failed
     }
 
@@ -380,4 +394,25 @@ func forEachLine(
     }
     if prompt { FileHandle.standardError.write(Data("\n".utf8)) }
     try splitter.finish(handle)
+}
+
+/// What `predict --timing` reports: inputs answered per second of the whole command (reading,
+/// tokenizing, parsing, predicting, printing; loading the checkpoint and parser included),
+/// and the part of it spent parsing.
+struct PredictTiming {
+    var inputs = 0
+    var sentences = 0
+    var parsing = Duration.zero
+
+    func report(total: Duration, threads: Int?) -> String {
+        func seconds(_ d: Duration) -> Double {
+            Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
+        }
+        let all = seconds(total), parse = seconds(parsing)
+        return "timing: \(inputs) inputs (\(sentences) plain sentences parsed"
+            + (threads.map { " on \($0) thread\($0 == 1 ? "" : "s")" } ?? "") + ") in "
+            + String(
+                format: "%.3f s: %.0f inputs/s; parsing %.3f s (%.0f%%)", all,
+                Double(inputs) / max(all, 1e-9), parse, 100 * parse / max(all, 1e-9))
+    }
 }

@@ -7,14 +7,9 @@ struct ParsedSentencesTests {
     /// A parser with random weights: its trees are arbitrary but deterministic, which is all
     /// the plumbing needs (its accuracy is tested with the parser).
     static func parser(devF1: String? = "81.26") -> SpanParser {
-        var config = ParserConfig()
-        config.hidden = 16; config.spanHidden = 16
-        let features = ParserFeatures.build(from: [["the", "film", "is", "good", "."], ["bad", "!"]])
-        let layout = ParserLayout(
-            config: config, wordCount: features.words.count, suffixCount: features.suffixes.count)
-        return SpanParser(
-            features: features, layout: layout, parameters: layout.initialParameters(seed: 5),
-            info: devF1.map { ["dev_f1": $0] } ?? [:])
+        var parser = ParsingModelTests().smallParser()
+        parser.info = devF1.map { ["dev_f1": $0] } ?? [:]
+        return parser
     }
 
     @Test func theFixedRuleIsTheOneOfFromSentences() throws {
