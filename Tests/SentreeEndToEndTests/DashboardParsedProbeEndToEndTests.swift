@@ -38,4 +38,37 @@ import Testing
         try tmux.keys("y")
         #expect(dashboard.waitForExit(run)?.contains("EXIT=0") == true)
     }
+
+    /// `view` finds the parser cached in the run's data directory: the probe from probes.txt
+    /// and one typed after `i` are both parsed trees.
+    @Test(.enabled(if: tmuxPath != nil && sentreeBinary != nil))
+    func viewUsesTheDataDirectorysParser() throws {
+        let data = try makeDataDirectory()
+        let parser = try sentree(["parser", "train", "--data", data] + smallParserOptions)
+        try #require(parser.status == 0, "\(parser.stderr)")
+        let f1 = try #require(parser.stdout.firstMatch(of: #/dev F1 ([0-9.]+) \(epoch/#)?.1)
+        let note = "parsed · F1 " + String(format: "%.1f", Double(f1) ?? -1)
+        let run = data + "/run"
+        let train = try sentree(["train", "--data", data, "--out", run, "--epochs", "2"] + trainOptions)
+        try #require(train.status == 0, "\(train.stderr)")
+        try "a good plot\n".write(toFile: run + "/probes.txt", atomically: true, encoding: .utf8)
+        let tmux = TmuxSession()
+        let exit = try temporaryDirectory("sentree-view-exit") + "/exit"
+        let binary = try #require(sentreeBinary)
+        try tmux.run([
+            "new-session", "-d", "-x", "80", "-y", "24", "-s", "s",
+            "\(binary) view \(run); echo EXIT=$? > \(exit); sleep 60",
+        ])
+        _ = try tmux.waitFor(30, "the probe from probes.txt, parsed") {
+            $0.contains("probe 1/1") && $0.contains(note)
+        }
+        try tmux.keys("i")
+        try tmux.run(["send-keys", "-t", "s", "-l", "the movie is not good"])
+        try tmux.keys("Enter")
+        let screen = try tmux.waitFor(30, "the typed probe, parsed") {
+            $0.contains("probe 2/2") && $0.contains(note)
+        }
+        #expect(!screen.contains("approx"), "\(screen)")
+        try quitsCleanly(tmux, exitFile: exit)
+    }
 }
