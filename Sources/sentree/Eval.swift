@@ -31,6 +31,14 @@ struct Eval: ParsableCommand {
     @Flag(help: "Print one JSON object instead of text.") var json = false
     @Option(help: "Worker threads (default: all cores; results do not depend on it).") var threads: Int?
     @OptionGroup var unseen: UnseenWordOptions
+    @Flag(
+        help: ArgumentHelp(
+            "Also score the trees the parser gives each tree's words, and their bracket F1 (docs/commands.md)."
+        ))
+    var parse = false
+    @Flag(help: "Also score the words under the fixed right-branching trees (the baseline of --parse).")
+    var rightBranching = false
+    @OptionGroup var parserOptions: ParserOptions
 
     func run() throws {
         try reportingErrors {
@@ -46,15 +54,34 @@ struct Eval: ParsableCommand {
             let vocabulary = Vocabulary(words: ckpt.vocabulary, lowercase: ckpt.lowercase)
             let words = vocabulary.encode(treebank)
             let unknown = UnknownWords(treebank, words: words, lowercase: ckpt.lowercase)
-            let encoded = EncodedTreebank(treebank, words: words)
-            let layout = ParameterLayout(ckpt.model)
-            let model = TreeModel<Float>(
-                layout: layout, parameters: ckpt.parameters,
-                threads: threads ?? ProcessInfo.processInfo.activeProcessorCount,
-                maxTreeSize: encoded.maxTreeSize)
+            let cores = threads ?? ProcessInfo.processInfo.activeProcessorCount
+            func score(_ bank: Treebank, words: [Int32]) -> Metrics {
+                let encoded = EncodedTreebank(bank, words: words)
+                let model = TreeModel<Float>(
+                    layout: ParameterLayout(ckpt.model), parameters: ckpt.parameters,
+                    threads: cores, maxTreeSize: encoded.maxTreeSize)
+                return model.evaluate(encoded, parameters: ckpt.parameters).metrics
+            }
             let started = Date()
-            let (m, _) = model.evaluate(encoded, parameters: ckpt.parameters)
+            let m = score(treebank, words: words)
             let seconds = Date().timeIntervalSince(started)
+            var restructured: [(name: String, reparsed: Reparsed, metrics: Metrics)] = []
+            if parse {
+                let sentences = try ParserSource.sentences(
+                    explicit: parserOptions.parser, dataDirectory: ckpt.config.dataDirectory, threads: cores)
+                let reparsed = sentences.reparse(treebank)
+                let metrics = score(reparsed.treebank, words: vocabulary.encode(reparsed.treebank))
+                restructured.append(
+                    (reparsed.structure == .approximate ? "right_branching" : "parsed", reparsed, metrics))
+            }
+            if rightBranching && !restructured.contains(where: { $0.name == "right_branching" }) {
+                let reparsed = ParsedSentences(parser: nil).reparse(treebank)
+                restructured.append(
+                    (
+                        "right_branching", reparsed,
+                        score(reparsed.treebank, words: vocabulary.encode(reparsed.treebank))
+                    ))
+            }
             let epoch = ckpt.progress.epochsCompleted
             if json {
                 // The keys of a metrics.jsonl epoch row first, so scripts read both alike.
@@ -79,6 +106,17 @@ struct Eval: ParsableCommand {
                         "file": added.file, "words": added.words,
                         "tokens": added.tokens,
                     ]
+                }
+                for (name, reparsed, metrics) in restructured {
+                    var entry: [String: Any] = [
+                        "fine_all": metrics.fineAll, "fine_root": metrics.fineRoot,
+                        "binary_root": metrics.binaryRoot, "binary_all": metrics.binaryAll,
+                        "nodes_scored": metrics.nodes, "bracket_f1": reparsed.brackets.f1,
+                        "bracket_precision": reparsed.brackets.precision,
+                        "bracket_recall": reparsed.brackets.recall,
+                    ]
+                    if case .parsed(let f1?) = reparsed.structure { entry["parser_dev_f1"] = f1 }
+                    object[name] = entry
                 }
                 let out = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
                 print(String(decoding: out, as: UTF8.self))
@@ -105,9 +143,31 @@ struct Eval: ParsableCommand {
             print("binary root  \(percent(m.binaryRoot))  (\(m.binaryRootTotal) roots with gold ≠ 2)")
             print("binary all   \(percent(m.binaryAll))  (\(m.binaryAllTotal) nodes with gold ≠ 2)")
             print("mean loss    \(String(format: "%.4f", m.meanLoss)) per node")
+            for (name, reparsed, metrics) in restructured {
+                printRestructured(name, reparsed, metrics, gold: m)
+            }
             printConfusion("roots", m.confusionRoot)
             printConfusion("all nodes", m.confusionAll)
         }
+    }
+
+    /// The scores on re-bracketed trees beside those on the gold trees.
+    func printRestructured(_ name: String, _ reparsed: Reparsed, _ metrics: Metrics, gold m: Metrics) {
+        let b = reparsed.brackets
+        let what =
+            name == "parsed"
+            ? "parsed trees (\(reparsed.structure.note ?? "parsed") on dev)" : "right-branching trees"
+        print(
+            "\n\(what): bracket F1 \(String(format: "%.2f", b.f1)) against the gold trees "
+                + "(P \(String(format: "%.2f", b.precision)), R \(String(format: "%.2f", b.recall)))")
+        func row(_ title: String, _ value: Double, _ gold: Double, _ suffix: String = "") {
+            let delta = String(format: "%+.2f", 100 * (value - gold))
+            print("\(title)\(percent(value))  (\(delta) points vs gold trees)\(suffix)")
+        }
+        row("fine all     ", metrics.fineAll, m.fineAll, "  over \(metrics.nodes) nodes that are gold nodes")
+        row("fine root    ", metrics.fineRoot, m.fineRoot)
+        row("binary root  ", metrics.binaryRoot, m.binaryRoot)
+        row("binary all   ", metrics.binaryAll, m.binaryAll)
     }
 
     func printConfusion(_ title: String, _ matrix: [[Int]]) {

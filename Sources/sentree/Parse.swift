@@ -13,9 +13,9 @@ struct Parse: ParsableCommand {
             `sentree eval`, `predict` and any SST reader accept it. Sentences over \
             \(ChartDecoder.exactLimit) tokens are bracketed greedily (top-down) instead of exactly.
 
-            The parser is --parser FILE, else parser.safetensors in the data directory; if there \
-            is none it is trained first (about two minutes, progress on standard error) and cached \
-            there. A line that breaks the input rules (control characters, over-long words or \
+            The parser is --parser FILE, else the data directory's cached parser; if there is none \
+            it is trained first (about two minutes, progress on standard error) and cached, in the \
+            data directory or, if that is read-only, under $XDG_CACHE_HOME/sentree (docs/commands.md). A line that breaks the input rules (control characters, over-long words or \
             lines) is reported as source:line:column on standard error and skipped; the exit \
             status is then 1.
             """)
@@ -25,8 +25,13 @@ struct Parse: ParsableCommand {
     @Option(help: "File with one sentence per line.") var input: String?
     @Option(help: "Directory with train.txt and dev.txt, where the parser is cached (default: data/sst).")
     var data: String?
-    @Option(help: "Parser file (default: DATA/parser.safetensors, trained if missing).") var parser: String?
+    @OptionGroup var parserOptions: ParserOptions
     @Flag(help: "Print one JSON object per sentence: line, tokens, tree, spans.") var json = false
+    @Flag(
+        help: ArgumentHelp(
+            "Print the fixed rule's tree instead (final punctuation on top, the rest right-branching): "
+                + "what sentree did before the parser, for comparison."))
+    var rightBranching = false
 
     func validate() throws {
         if input != nil && !sentences.isEmpty {
@@ -37,10 +42,22 @@ struct Parse: ParsableCommand {
     func run() throws {
         var failed = false
         try reportingErrors {
-            let model = try loadOrTrainParser()
+            let model: ParsedSentences
+            if rightBranching {
+                model = ParsedSentences(parser: nil)
+            } else {
+                // Only a parser still to be found needs the data (which may be fetched first).
+                let dir =
+                    try parserOptions.parser == nil
+                    ? SSTData.resolve(explicitDirectory: data) { printError($0) } : nil
+                guard
+                    let parser = try ParserSource.resolve(explicit: parserOptions.parser, dataDirectory: dir)
+                else { throw CLIError("no parser: give --parser FILE or a data directory with train.txt") }
+                model = ParsedSentences(parser: parser)
+            }
             var pending: [(line: Int, tokens: [String])] = []
             func flush() {
-                let trees = model.parse(pending.map(\.tokens))
+                let trees = model.trees(of: pending.map(\.tokens))
                 for (k, item) in pending.enumerated() { emit(trees[k], tokens: item.tokens, line: item.line) }
                 pending.removeAll()
                 fflush(nil)
@@ -111,18 +128,5 @@ struct Parse: ParsableCommand {
         if let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) {
             print(String(decoding: data, as: UTF8.self))
         }
-    }
-
-    func loadOrTrainParser() throws -> SpanParser {
-        if let parser { return try ParserFile.read(from: parser) }
-        let cached = defaultParserPath(data ?? "data/sst")
-        if FileManager.default.fileExists(atPath: cached) { return try ParserFile.read(from: cached) }
-        let dir = try SSTData.resolve(explicitDirectory: data) { printError($0) }
-        printError(TerminalText.sanitized("No parser at \(cached) yet: training one (cached for next time)"))
-        var options = ParserTrainingOptions()
-        options.embeddings = defaultParserEmbeddings(dir)
-        return try trainParser(
-            dataDirectory: dir, options: options, out: defaultParserPath(dir),
-            toStandardError: true)
     }
 }

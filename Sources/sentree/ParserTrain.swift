@@ -65,23 +65,6 @@ struct ParserTrain: ParsableCommand {
     }
 }
 
-/// Where `parser train` caches the parser for a data directory, and `parse` looks for it.
-func defaultParserPath(_ dataDirectory: String) -> String {
-    (dataDirectory as NSString).appendingPathComponent("parser.safetensors")
-}
-
-/// GloVe 50d beside the data directory (`DATA/../glove/glove.6B.50d*.txt`), or nil.
-///
-/// Pretrained vectors are worth several F1 points to the parser, whose treebank alone leaves
-/// most dev words rare, so training picks them up whenever they sit where `sentree` keeps data.
-func defaultParserEmbeddings(_ dataDirectory: String) -> String? {
-    let parent = (dataDirectory as NSString).deletingLastPathComponent as NSString
-    let dir = parent.appendingPathComponent("glove")
-    let names = (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []
-    return names.sorted().first { $0.hasPrefix("glove.6B.50d") && $0.hasSuffix(".txt") }
-        .map { (dir as NSString).appendingPathComponent($0) }
-}
-
 /// Trains on `dataDirectory`'s train.txt (dev.txt picks the epoch), reporting on stdout,
 /// and writes the parser to `out`.
 ///

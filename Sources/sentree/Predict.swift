@@ -21,9 +21,11 @@ struct Predict: ParsableCommand {
             Each input (an argument, a line of --input FILE, or a line of standard input) is either \
             a PTB tree such as `(3 (2 not) (3 bad))` (labels optional: `((not) (bad))`), or a plain \
             sentence. Without --text or --trees, an input starting with '(' is read as a tree, and \
-            as a sentence if it does not parse as one. A plain sentence is tokenized PTB-style and \
-            binarized by a fixed rule (final punctuation at the top, the rest right-branching) — not \
-            a real parse, so its inner nodes are marked approximate. Output: the tree, one node per \
+            as a sentence if it does not parse as one. A plain sentence is tokenized as SST is and \
+            bracketed by the span parser (--parser FILE, else the one cached for the run's data \
+            directory, trained on first use: docs/commands.md), marked "parsed" with the parser's \
+            dev bracket F1; without any training trees it gets a fixed right-branching tree marked \
+            approximate. Output: the tree, one node per \
             line, with the predicted label, its probability, the gold label if given, and the phrase; \
             --root-only prints one line per input, --json one JSON object per input.
 
@@ -51,6 +53,13 @@ struct Predict: ParsableCommand {
     @Flag(help: "One line per input: the root's class, its probability and the sentence.")
     var rootOnly = false
     @OptionGroup var unseen: UnseenWordOptions
+    @OptionGroup var parserOptions: ParserOptions
+    @Flag(
+        help: ArgumentHelp(
+            "At the end, print on standard error the inputs per second and the share of parsing "
+                + "(the benchmark of docs/commands.md)."))
+    var timing = false
+    @OptionGroup var threads: ThreadOptions
 
     func validate() throws {
         if json && rootOnly {
@@ -68,21 +77,50 @@ struct Predict: ParsableCommand {
 
     /// Answers every input; returns whether any of them failed.
     func predictAll() throws -> Bool {
+        let started = ContinuousClock.now
+        var clock = PredictTiming()
         let (ckpt, _) = try loadCheckpoint(checkpoint)
         let model = PredictionModel(ckpt, vectorsFile: try unseen.vectorsFile(for: ckpt))
-        // Inputs parsed but not yet printed: they share one pass over the vectors file.
-        var pending: [(treebank: Treebank, isTree: Bool)] = []
+        // Found (or trained) when the first plain sentence needs it, not for trees alone.
+        var parsing: ParsedSentences? = nil
+        func sentences() throws -> ParsedSentences {
+            if let parsing { return parsing }
+            let found = try ParserSource.sentences(
+                explicit: parserOptions.parser, dataDirectory: ckpt.config.dataDirectory,
+                threads: threads.threads ?? ProcessInfo.processInfo.activeProcessorCount)
+            parsing = found
+            return found
+        }
+        // Inputs read but not yet printed: their sentences are parsed in one batch and they
+        // share one pass over the vectors file.
+        var pending: [Input] = []
         var first = true
         var failed = false
         func flush() throws {
-            try model.cover(pending.map(\.treebank))
-            for (treebank, isTree) in pending {
+            let texts = pending.compactMap { if case .sentence(let tokens) = $0 { tokens } else { nil } }
+            let parseStart = ContinuousClock.now
+            var parsed = try texts.isEmpty ? [] : sentences().trees(of: texts)[...]
+            clock.parsing += ContinuousClock.now - parseStart
+            clock.sentences += texts.count
+            clock.inputs += pending.count
+            let structure = try texts.isEmpty ? .approximate : sentences().structure
+            let banks = pending.map { input -> (Treebank, TreeStructure) in
+                switch input {
+                case .tree(let bank): return (bank, .given)
+                case .sentence(let tokens):
+                    var bank = Treebank(source: "text")
+                    bank.append(parsed.removeFirst(), tokens: tokens, label: Treebank.unlabeled, line: 1)
+                    return (bank, structure)
+                }
+            }
+            try model.cover(banks.map(\.0))
+            for (treebank, structure) in banks {
                 let words = model.vocabulary.encode(treebank)
                 model.countPretrained(words)
                 for t in 0 ..< treebank.count {
                     let answer = Answer(
                         tree: t, of: treebank, words: words, snapshot: model.snapshot,
-                        approximate: !isTree, lowercase: model.vocabulary.lowercase)
+                        structure: structure, lowercase: model.vocabulary.lowercase)
                     if json {
                         print(try answer.json())
                     } else if rootOnly {
@@ -134,13 +172,22 @@ struct Predict: ParsableCommand {
         }
         try flush()
         if let summary = model.summary { printError(summary) }
+        if timing {
+            printError(clock.report(total: ContinuousClock.now - started, threads: parsing?.threads))
+        }
         return failed
     }
 
-    /// One input as a treebank of one tree, and whether it was given as a tree.
+    /// One input: a tree, or a plain sentence's tokens (parsed later, with the others of its batch).
+    enum Input {
+        case tree(Treebank)
+        case sentence([String])
+    }
+
+    /// One input as a tree or a plain sentence's tokens.
     ///
     /// Errors of a file's line name the file and that line; others name the input.
-    func read(_ line: String, source: String) throws -> (Treebank, Bool) {
+    func read(_ line: String, source: String) throws -> Input {
         // `source` is "FILE:N" for a line of --input: locate errors as FILE:N:COLUMN.
         let (name, lineNumber) = splitSource(source)
         func located(_ error: InputError) -> InputError {
@@ -154,15 +201,13 @@ struct Predict: ParsableCommand {
                     message: "empty input: give a sentence or a PTB tree")
             }
             let asTree = mode == .trees || (mode == nil && line.hasPrefix("("))
-            if !asTree { return try nonEmpty(sentenceTree(line, source: name), line: line, source: name) }
+            if !asTree { return try sentence(line, source: name) }
             do {
-                return (try Treebank.parse(line, source: name, requireLabels: false), true)
+                return .tree(try Treebank.parse(line, source: name, requireLabels: false))
             } catch let treeError as InputError {
                 // Guessing: "(" may start a sentence ("(sic) a fine film"). If it is no
                 // sentence either, the tree's error says more.
-                guard mode == nil,
-                    let sentence = try? nonEmpty(sentenceTree(line, source: name), line: line, source: name)
-                else { throw treeError }
+                guard mode == nil, let sentence = try? sentence(line, source: name) else { throw treeError }
                 return sentence
             }
         } catch let error as InputError {
@@ -170,11 +215,13 @@ struct Predict: ParsableCommand {
         }
     }
 
-    private func nonEmpty(_ treebank: Treebank, line: String, source: String) throws -> (Treebank, Bool) {
-        guard treebank.count > 0 else {
+    /// A plain sentence's tokens, under the treebank's input rules; no tokens is an error.
+    private func sentence(_ line: String, source: String) throws -> Input {
+        let tokens = try SentenceInput.tokens(of: line, line: 1, source: source)
+        guard !tokens.isEmpty else {
             throw InputError(source: source, line: 1, column: 1, message: "no words in the input")
         }
-        return (treebank, false)
+        return .sentence(tokens)
     }
 
     private func splitSource(_ source: String) -> (String, Int?) {
@@ -185,31 +232,24 @@ struct Predict: ParsableCommand {
     }
 }
 
-/// The tree `predict` reads a plain sentence as: PTB tokens, binarized by a fixed rule.
-///
-/// The one place a sentence becomes a tree, so that a real parser can take its place.
-func sentenceTree(_ sentence: String, source: String) throws -> Treebank {
-    try Treebank.fromSentences([sentence], source: source)
-}
-
 /// A checkpoint's prediction for one tree, printed as text or JSON.
 struct Answer {
     let treebank: Treebank
     let t: Int
     let nodes: Range<Int>
     let prediction: TreePrediction
-    let approximate: Bool
+    let structure: TreeStructure
     let unknown: [String]
 
     init(
-        tree t: Int, of treebank: Treebank, words: [Int32], snapshot: ModelSnapshot, approximate: Bool,
+        tree t: Int, of treebank: Treebank, words: [Int32], snapshot: ModelSnapshot, structure: TreeStructure,
         lowercase: Bool
     ) {
         self.treebank = treebank
         self.t = t
         nodes = treebank.nodes(of: t)
         prediction = snapshot.predict(tree: t, in: treebank, wordIDs: words)
-        self.approximate = approximate
+        self.structure = structure
         unknown = UnknownWords(treebank, words: words, lowercase: lowercase, nodes: nodes).words
     }
 
@@ -236,7 +276,11 @@ struct Answer {
     }
 
     func printTree() {
-        if approximate { print("(structure approximate: sentence binarized without a parser)") }
+        switch structure {
+        case .given: break
+        case .parsed: print("(structure \(structure.note ?? ""): tree from the parser, labels predicted)")
+        case .approximate: print("(structure approximate: sentence binarized without a parser)")
+        }
         if !unknown.isEmpty {
             print(
                 "(\(counted(unknown.count, "word")) not in the vocabulary, read as <unk>: "
@@ -290,12 +334,25 @@ struct Answer {
             if let (l, r) = children(i) { stack += [r, l] }
         }
         let tokens = Array(treebank.tokens[firstToken ..< firstToken + span[root].1])
-        let object: [String: Any] = [
-            "tokens": tokens, "tree": bracketed[root], "approximate": approximate,
+        var object: [String: Any] = [
+            "tokens": tokens, "tree": bracketed[root], "approximate": structure == .approximate,
+            "structure": structure.kind,
             "root": node(root), "phrases": phrases, "unknown_words": unknown,
         ]
+        if case .parsed(let f1?) = structure { object["parser_dev_f1"] = f1 }
         let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
         return String(decoding: data, as: UTF8.self)
+    }
+}
+
+extension TreeStructure {
+    /// `given`, `parsed` or `approximate`, as JSON output names it.
+    var kind: String {
+        switch self {
+        case .given: "given"
+        case .parsed: "parsed"
+        case .approximate: "approximate"
+        }
     }
 }
 

@@ -118,6 +118,7 @@ struct Train: ParsableCommand {
             "A sentence or PTB tree to watch in the dashboard (repeatable); kept in RUN/probes.txt.",
             valueName: "text"))
     var probe: [String] = []
+    @OptionGroup var parserOptions: ParserOptions
     @Flag(help: "Do not read the mouse in the dashboard (clicks and the wheel then reach the terminal).")
     var noMouse = false
     @Option(
@@ -181,9 +182,14 @@ struct Train: ParsableCommand {
     }
 
     func trainRun() throws -> Int32 {
-        let given = try probe.enumerated().map { try Probe(parsing: $1, source: "--probe \($0 + 1)") }
         let session = try resume.map(resumeSession) ?? newSession()
         guard let session else { return 0 }
+        // A cached parser only: training one would hold up the run (docs/dashboard.md).
+        let sentences = try ParserSource.sentences(
+            explicit: parserOptions.parser, dataDirectory: session.dataPath, train: false)
+        let given = try probe.enumerated().map {
+            try Probe(parsing: $1, source: "--probe \($0 + 1)", sentences: sentences)
+        }
         let config = session.config
         let train = try Treebank.load(contentsOf: session.dataPath + "/train.txt")
         let dev = try Treebank.load(contentsOf: session.dataPath + "/dev.txt")
@@ -198,7 +204,7 @@ struct Train: ParsableCommand {
             throw CLIError(error.problem?.flagDescription ?? error.description)
         }
         let run = try session.run ?? createRun(config)
-        let probes = try runProbes(run.path, adding: given)
+        let probes = try runProbes(run.path, adding: given, sentences: sentences)
 
         let interactive = !headless && isatty(STDOUT_FILENO) == 1 && isatty(STDIN_FILENO) == 1
         if !interactive && !compared.isEmpty {
@@ -213,7 +219,7 @@ struct Train: ParsableCommand {
                 config: trainer.config, dev: dev, devWordIDs: trainer.devWordIDs,
                 runDirectory: run.path, stepsPerEpoch: trainer.stepsPerEpoch,
                 startEpoch: trainer.startEpoch, embeddings: trainer.embeddingCoverage,
-                vocabulary: trainer.vocabulary, probes: probes, mouse: !noMouse)
+                vocabulary: trainer.vocabulary, probes: probes, mouse: !noMouse, sentences: sentences)
             let watcher = compared.isEmpty ? nil : RunWatcher(records: compared, dev: dev)
             return Dashboard.run(
                 setup: setup, control: trainer, inbox: inbox, watcher: watcher,
@@ -224,8 +230,8 @@ struct Train: ParsableCommand {
 
     /// The run's probes (`RUN/probes.txt`, bad lines reported and skipped) followed by the
     /// new ones from `--probe`; the file is rewritten when that adds any.
-    func runProbes(_ runPath: String, adding given: [Probe]) throws -> [Probe] {
-        let loaded = Probes.load(runDirectory: runPath)
+    func runProbes(_ runPath: String, adding given: [Probe], sentences: ParsedSentences) throws -> [Probe] {
+        let loaded = Probes.load(runDirectory: runPath, sentences: sentences)
         for problem in loaded.problems { printError("note: \(problem)") }
         var probes = loaded.probes
         for p in given where !probes.contains(p) { probes.append(p) }

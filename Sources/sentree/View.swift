@@ -23,6 +23,7 @@ struct View: ParsableCommand {
     @Option(help: "Directory with dev.txt (default: the data directory the first run recorded).")
     var data: String?
     @Flag(help: "Start with predictions from each run's last checkpoint instead of best.") var last = false
+    @OptionGroup var parserOptions: ParserOptions
     @Flag(help: "Do not read the mouse (clicks and the wheel then reach the terminal).") var noMouse = false
 
     func validate() throws {
@@ -40,17 +41,21 @@ struct View: ParsableCommand {
         guard isatty(STDOUT_FILENO) == 1, isatty(STDIN_FILENO) == 1 else {
             throw CLIError("sentree view needs a terminal (standard input and output must be a tty)")
         }
+        // A cached parser only: training one would hold up the viewer (docs/dashboard.md).
+        let sentences = try ParserSource.sentences(
+            explicit: parserOptions.parser, dataDirectory: data ?? records[0].config.dataDirectory,
+            train: false)
         // Every run's probes.txt, each probe once; a bad line is a note, not an error.
         var probes: [Probe] = []
         for record in records {
-            let loaded = Probes.load(runDirectory: record.files.path)
+            let loaded = Probes.load(runDirectory: record.files.path, sentences: sentences)
             loaded.problems.forEach { printError("note: \($0)") }
             for p in loaded.probes where !probes.contains(where: { $0.text == p.text }) { probes.append(p) }
         }
         let setup = DashboardSetup(
             config: records[0].config, dev: dev, devWordIDs: [],
             runDirectory: records[0].files.path, stepsPerEpoch: 0, startEpoch: 0,
-            probes: probes, mouse: !noMouse)
+            probes: probes, mouse: !noMouse, sentences: sentences)
         let watcher = RunWatcher(
             records: records, dev: dev, threads: ProcessInfo.processInfo.activeProcessorCount)
         return Dashboard.view(setup: setup, watcher: watcher, checkpoint: last ? .last : .best)

@@ -21,11 +21,38 @@ import Testing
         return s.handle(.enter)
     }
 
+    /// The fixed rule's trees presented as a parser's: the panel shows what a probe says.
+    struct StandInParser: SentenceTrees {
+        var structure: TreeStructure { .parsed(devF1: 76.87) }
+        func treebank(of sentences: [String], source: String) throws -> Treebank {
+            try Treebank.fromSentences(sentences, source: source)
+        }
+    }
+
+    @Test func aParsedProbeShowsTheParsersF1() throws {
+        var s = try Fixture.state()
+        s.setup.sentences = StandInParser()
+        _ = Self.type("the movie is dull , really", into: &s)
+        #expect(s.message == "probe added; 2 words not in the vocabulary read as <unk>")
+        s.updateProbes(from: Self.snapshot(s, favouring: 3, epoch: 1, step: 4))
+        let wide = render(s, width: 120, height: 40).text
+        #expect(wide.contains(" tree ─ probe 1/1  pred 3  parsed · F1 76.9  2 <unk>"), "\(wide)")
+        #expect(!wide.contains("approx"))
+        // The list shows the sentence as typed.
+        #expect(wide.contains("the movie is dull , really"))
+        let narrow = render(s, width: 80, height: 24).text
+        #expect(narrow.contains("probe 1/1  pred 3  parsed · F1 76.9"), "\(narrow)")
+        let plain = render(s, width: 80, height: 24, options: RenderOptions(unicode: false)).text
+        #expect(plain.contains("probe 1/1  pred 3  parsed - F1 76.9"), "\(plain)")
+    }
+
     @Test func typedSentenceBecomesAShownProbe() throws {
         var s = try Fixture.state()
         #expect(Self.type("the movie is dull , really", into: &s) == [.saveProbes])
         #expect(s.views.probeInput == nil && s.views.shownProbe == 0)
-        #expect(s.message == "probe added; 2 words not in the vocabulary read as <unk>")
+        #expect(
+            s.message == "probe added; 2 words not in the vocabulary read as <unk>; approximate tree: "
+                + "no parser cached (`sentree parser train`, or --parser FILE)")
         var text = render(s, width: 120, height: 40).text
         #expect(text.contains(" tree ─ probe 1/1  approximate structure  2 <unk>"), "\(text)")
         #expect(text.contains("predictions appear with the first parameter snapshot"))

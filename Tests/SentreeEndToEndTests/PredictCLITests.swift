@@ -18,7 +18,9 @@ import SentreeCore
         let sentence = objects[0]
         #expect(sentence["tokens"] as? [String] == ["the", "movie", "is", "zebra"])
         #expect(sentence["unknown_words"] as? [String] == ["zebra"])
-        #expect(sentence["approximate"] as? Bool == true)
+        #expect(sentence["approximate"] as? Bool == false && sentence["structure"] as? String == "parsed")
+        let parser = try ParserFile.read(from: shared.data + "/parser.safetensors")
+        #expect(sentence["parser_dev_f1"] as? Double == parser.devF1)
         let phrases = try #require(sentence["phrases"] as? [[String: Any]])
         #expect(phrases.count == 7)  // 4 words, 3 inner nodes
         let root = try #require(sentence["root"] as? [String: Any])
@@ -30,7 +32,8 @@ import SentreeCore
         let tree = try #require(sentence["tree"] as? String)
         #expect(tree.hasPrefix("(\(root["class"] as? Int ?? -1) ") && tree.contains(" zebra)"), "\(tree)")
         let given = objects[1]
-        #expect(given["approximate"] as? Bool == false)
+        #expect(given["approximate"] as? Bool == false && given["structure"] as? String == "given")
+        #expect(given["parser_dev_f1"] == nil)
         #expect((given["unknown_words"] as? [String])?.isEmpty == true)
         #expect((given["root"] as? [String: Any])?["gold"] as? Int == 3)
     }
@@ -87,5 +90,141 @@ import SentreeCore
         let r = try sentree(["predict", "--checkpoint", shared.run], input: "a zebra\n")
         #expect(r.status == 0 && r.stderr.isEmpty, "\(r.stderr)")
         #expect(r.stdout.contains("read as <unk>: zebra"), "\(r.stdout)")
+    }
+}
+
+/// Where `predict` and `eval` get the parser for plain sentences, and what they say about it.
+@Suite struct PredictParserCLITests {
+    /// The tree `sentree parse` gives `sentence` with `parser`, as unlabeled brackets.
+    func parsedBrackets(_ sentence: String, parser: String) throws -> String {
+        let r = try sentree(["parse", "--parser", parser, sentence])
+        try #require(r.status == 0, "\(r.stderr)")
+        return r.stdout.trimmingCharacters(in: .newlines).replacing("(2 ", with: "(")
+    }
+
+    @Test func plainSentencesGetTheParsersTree() throws {
+        let shared = try trained()
+        let parser = shared.data + "/parser.safetensors"
+        let sentences = ["the movie is not very good", "(a) good plot , very dull ."]
+        let r = try sentree(["predict", "--checkpoint", shared.run, "--json", "--text"] + sentences)
+        #expect(r.status == 0 && r.stderr.isEmpty, "\(r.stderr)")
+        try #require(r.outputLines.count == 2, "\(r.stdout)")
+        for (line, sentence) in zip(r.outputLines, sentences) {
+            let object = try #require(
+                try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            // The predicted labels aside, the tree is the parser's.
+            let tree = try #require(object["tree"] as? String)
+            let bare = tree.replacing(#/\([0-4] /#, with: "(")
+            #expect(bare == (try parsedBrackets(sentence, parser: parser)), "\(tree)")
+            let phrases = try #require(object["phrases"] as? [[String: Any]])
+            #expect(phrases.count == 2 * (object["tokens"] as? [String] ?? []).count - 1)
+            #expect(phrases.allSatisfy { ($0["probabilities"] as? [Double])?.count == 5 })
+        }
+    }
+
+    @Test func withoutTrainingTreesTheTreeIsApproximateAndSaidOnce() throws {
+        let data = try makeDataDirectory()
+        defer { try? FileManager.default.removeItem(atPath: data) }
+        let run = data + "/run"
+        let train = try sentree(["train", "--data", data, "--out", run, "--epochs", "1"] + trainOptions)
+        try #require(train.status == 0, "\(train.stderr)")
+        try FileManager.default.removeItem(atPath: data + "/train.txt")
+        let r = try sentree(
+            ["predict", "--checkpoint", run, "--root-only"], input: "a good movie\nthe plot\n")
+        #expect(r.status == 0 && r.outputLines.count == 2, "\(r.stdout)\(r.stderr)")
+        #expect(r.errorLines.count == 1 && r.stderr.contains("no training trees"), "\(r.stderr)")
+        let text = try sentree(["predict", "--checkpoint", run, "a good movie"])
+        #expect(text.stdout.contains("(structure approximate: sentence binarized without a parser)"))
+        let json = try sentree(["predict", "--checkpoint", run, "--json", "a good movie"])
+        #expect(json.stdout.contains("\"structure\":\"approximate\""), "\(json.stdout)")
+    }
+
+    /// Root may write into any directory, so this runs only for other users (as on CI).
+    @Test(.enabled(if: getuid() != 0))
+    func aParserIsTrainedOnceAndCachedOutsideAReadOnlyDataDirectory() throws {
+        let data = try makeDataDirectory()
+        let cache = try temporaryDirectory("sentree-xdg")
+        let runs = try temporaryDirectory("sentree-xdg-run")
+        defer {
+            chmod(data, 0o755)
+            for dir in [data, cache, runs] { try? FileManager.default.removeItem(atPath: dir) }
+        }
+        let run = runs + "/run"
+        let train = try sentree(["train", "--data", data, "--out", run, "--epochs", "1"] + trainOptions)
+        try #require(train.status == 0, "\(train.stderr)")
+        try #require(chmod(data, 0o555) == 0)
+        let binary = try #require(sentreeBinary)
+        func predict() throws -> (status: Int32, stderr: String) {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: binary)
+            process.arguments = ["predict", "--checkpoint", run, "--root-only", "a good movie"]
+            process.environment = ProcessInfo.processInfo.environment.merging(["XDG_CACHE_HOME": cache]) {
+                $1
+            }
+            let err = Pipe()
+            process.standardError = err
+            process.standardOutput = FileHandle.nullDevice
+            try process.run()
+            let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            return (process.terminationStatus, text)
+        }
+        let first = try predict()
+        #expect(first.status == 0 && first.stderr.contains("training one"), "\(first.stderr)")
+        let cached = try FileManager.default.contentsOfDirectory(atPath: cache + "/sentree")
+        #expect(cached.count == 1 && cached[0].hasPrefix("parser-"), "\(cached)")
+        #expect(!FileManager.default.fileExists(atPath: data + "/parser.safetensors"))
+        let second = try predict()
+        #expect(second.status == 0 && second.stderr.isEmpty, "\(second.stderr)")
+    }
+
+    @Test func aForeignParserFileIsAClearError() throws {
+        let shared = try trained()
+        // A model checkpoint is a safetensors file too, but no parser.
+        let r = try sentree([
+            "predict", "--checkpoint", shared.run, "--parser", shared.run + "/best.safetensors", "good",
+        ])
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("not a sentree parser file"), "\(r.stderr)")
+        let garbage = try temporaryDirectory("sentree-bad-parser") + "/p.safetensors"
+        try "not a file of tensors".write(toFile: garbage, atomically: true, encoding: .utf8)
+        let bad = try sentree(["predict", "--checkpoint", shared.run, "--parser", garbage, "good"])
+        #expect(bad.status == 1 && bad.stderr.contains(garbage), "\(bad.stderr)")
+    }
+
+    @Test func evalParseScoresParsedAndRightBranchingTrees() throws {
+        let shared = try trained()
+        let parserFile = shared.data + "/parser.safetensors"
+        let r = try sentree(["eval", "--checkpoint", shared.run, "--json", "--parse", "--right-branching"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let object = try #require(
+            try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        let parsed = try #require(object["parsed"] as? [String: Any])
+        let right = try #require(object["right_branching"] as? [String: Any])
+        let dev = try Treebank.load(contentsOf: shared.data + "/dev.txt")
+        let parser = try ParserFile.read(from: parserFile)
+        #expect(abs((parsed["bracket_f1"] as? Double ?? -1) - parser.evaluate(dev).f1) < 1e-9, "\(parsed)")
+        #expect(parsed["parser_dev_f1"] as? Double == parser.devF1)
+        var baseline = BracketScore()
+        for t in 0 ..< dev.count {
+            baseline.add(
+                predicted: BracketScore.rightBranchingSpans(ParserData.tokens(of: t, in: dev)),
+                gold: BracketScore.spans(of: t, in: dev))
+        }
+        #expect(abs((right["bracket_f1"] as? Double ?? -1) - baseline.f1) < 1e-9, "\(right)")
+        for entry in [parsed, right] {
+            for key in ["fine_all", "fine_root", "binary_root", "binary_all"] {
+                let v = try #require(entry[key] as? Double, "\(key)")
+                #expect(v >= 0 && v <= 1)
+            }
+            // Every root and word is a gold node; inner nodes only when the bracket matches.
+            let nodes = try #require(entry["nodes_scored"] as? Int)
+            let roots = (0 ..< dev.count).filter { dev.nodes(of: $0).count > 1 }.count
+            #expect(nodes >= dev.tokens.count + roots && nodes <= dev.nodeCount, "\(nodes)")
+        }
+        let text = try sentree(["eval", "--checkpoint", shared.run, "--parse"])
+        #expect(text.stdout.contains("parsed trees (parsed · F1 "), "\(text.stdout)")
+        #expect(text.stdout.contains("points vs gold trees"))
+        #expect(!text.stdout.contains("right-branching trees"))
     }
 }

@@ -15,18 +15,22 @@ public enum Probes {
 
     /// Reads `RUN/probes.txt`. A missing file means no probes; a bad line is skipped and
     /// reported in `problems`, so a damaged file never stops a run or a viewer.
-    public static func load(runDirectory: String) -> Loaded {
+    public static func load(
+        runDirectory: String, sentences: any SentenceTrees = RightBranchingTrees()
+    ) -> Loaded {
         let path = path(runDirectory: runDirectory)
         guard FileManager.default.fileExists(atPath: path) else { return Loaded() }
         guard let data = FileManager.default.contents(atPath: path) else {
             return Loaded(probes: [], problems: [TerminalText.sanitized("\(path): cannot read the file")])
         }
-        return parse(String(decoding: data, as: UTF8.self), source: path)
+        return parse(String(decoding: data, as: UTF8.self), source: path, sentences: sentences)
     }
 
     /// Parses the text of a probes file: blank lines and lines starting with `#` are ignored,
     /// repeated probes kept once.
-    public static func parse(_ contents: String, source: String) -> Loaded {
+    public static func parse(
+        _ contents: String, source: String, sentences: any SentenceTrees = RightBranchingTrees()
+    ) -> Loaded {
         var loaded = Loaded()
         // "\r\n" is one Character in Swift, so it must be named as a separator of its own.
         let lines = contents.split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\r\n" }
@@ -39,7 +43,7 @@ public enum Probes {
                 continue
             }
             do {
-                let probe = try Probe(parsing: String(line), source: source)
+                let probe = try Probe(parsing: String(line), source: source, sentences: sentences)
                 if !loaded.probes.contains(where: { $0.text == probe.text }) { loaded.probes.append(probe) }
             } catch let error as InputError {
                 // Columns count from the line's own start, before trimming.

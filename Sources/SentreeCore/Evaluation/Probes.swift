@@ -5,16 +5,20 @@ import Foundation
 public struct Probe: Sendable, Equatable {
     /// The text as given (trimmed): a PTB tree when it starts with `(`, else a sentence.
     public let text: String
-    /// One tree: the given one, or the sentence binarized as `predict` does.
+    /// One tree: the given one, or the sentence's tree from `sentences`, as `predict` makes it.
     public let treebank: Treebank
+    /// Given, parsed or approximate.
+    public let structure: TreeStructure
 
     /// Whether the structure is a guess (a plain sentence binarized without a parser).
-    public var approximate: Bool { !text.hasPrefix("(") }
+    public var approximate: Bool { structure == .approximate }
 
     /// Parses a probe with the rules of `sentree predict` (`Treebank.parse` without required
-    /// labels, or `Treebank.fromSentences`), so hostile text fails the same way. Errors name
-    /// `source`, line 1, and the column.
-    public init(parsing raw: String, source: String) throws {
+    /// labels for text starting with `(`, else `sentences`), so hostile text fails the same
+    /// way. Errors name `source`, line 1, and the column.
+    public init(
+        parsing raw: String, source: String, sentences: any SentenceTrees = RightBranchingTrees()
+    ) throws {
         let text = raw.trimmingCharacters(in: .whitespaces)
         guard !text.isEmpty else {
             throw InputError(
@@ -23,7 +27,7 @@ public struct Probe: Sendable, Equatable {
         let treebank =
             text.hasPrefix("(")
             ? try Treebank.parse(text, source: source, requireLabels: false)
-            : try Treebank.fromSentences([text], source: source)
+            : try sentences.treebank(of: [text], source: source)
         guard treebank.count == 1 else {
             throw InputError(
                 source: source, line: 1, column: 1,
@@ -31,6 +35,7 @@ public struct Probe: Sendable, Equatable {
         }
         self.text = text
         self.treebank = treebank
+        structure = text.hasPrefix("(") ? .given : sentences.structure
     }
 
     /// Two probes are the same when their texts are (the tree follows from the text).

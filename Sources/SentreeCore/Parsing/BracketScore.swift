@@ -57,13 +57,6 @@ public struct BracketScore: Sendable, Equatable {
     /// The brackets of the baseline `predict` used before the parser: final `.`, `!`, `?`,
     /// `...` attached at the top, the other words right-branching.
     public static func rightBranchingSpans(_ tokens: [String]) -> [Span] {
-        let n = tokens.count
-        var body = n
-        let final: Set<String> = [".", "!", "?", "..."]
-        while body > 1 && final.contains(tokens[body - 1]) { body -= 1 }
-        var out: [Span] = []
-        for i in stride(from: body - 2, through: 1, by: -1) { out.append(Span(i, body)) }
-        for end in body ..< n where end >= 2 { out.append(Span(0, end)) }
-        return out
+        BinaryTree.rightBranching(tokens).scoredSpans
     }
 }

@@ -96,7 +96,7 @@ extension Treebank {
         treeStart.append(Int32(labels.count))
     }
 
-    private static func isSentenceFinal(_ token: String) -> Bool {
+    static func isSentenceFinal(_ token: String) -> Bool {
         token == "." || token == "!" || token == "?" || token == "..."
     }
 

@@ -30,7 +30,12 @@ func renderProbeArea(_ s: ProbePanelInput, _ grid: inout CellGrid, _ r: Rect, _ 
         detail += gold == Treebank.unlabeled ? "  pred \(root)" : " pred \(root) \(verdict)"
     }
     // After the prediction, and short in a narrow panel, so the prediction is never cut off.
-    if probe.probe.approximate {
+    switch probe.probe.structure {
+    case .given: break
+    case .parsed(let f1):
+        detail +=
+            "  parsed" + (f1.map { " \(options.unicode ? "·" : "-") F1 " + String(format: "%.1f", $0) } ?? "")
+    case .approximate:
         detail += treeRect.width >= 60 ? "  approximate structure" : "  approx. tree"
     }
     if probe.unknownWords > 0 { detail += "  \(probe.unknownWords) <unk>" }
@@ -84,7 +89,7 @@ func renderProbeList(_ s: ProbePanelInput, _ grid: inout CellGrid, _ r: Rect, _ 
             x += grid.put("\(entry.root)", x: x, y: y, style: CellStyle(.sentiment(entry.root)))
         }
         x += historyWidth - history.count + 1
-        let text = probe.probe.approximate ? probe.probe.text : probe.probe.treebank.sentence(tree: 0)
+        let text = probe.probe.structure == .given ? probe.probe.treebank.sentence(tree: 0) : probe.probe.text
         grid.put(text, x: x, y: y, maxWidth: r.x + r.width - x)
     }
 }

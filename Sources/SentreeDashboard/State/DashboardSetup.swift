@@ -16,14 +16,18 @@ public struct DashboardSetup: Sendable {
     public var vocabulary: Vocabulary?
     /// Probes to show from the start (from `RUN/probes.txt` and `--probe`).
     public var probes: [Probe]
+    /// How a probe typed as a plain sentence becomes a tree: the parser if one was found.
+    public var sentences: any SentenceTrees
     /// Whether clicks and the wheel are read (`--no-mouse` turns them off).
     public var mouse: Bool
 
     public init(
         config: TrainingConfig, dev: Treebank, devWordIDs: [Int32], runDirectory: String,
         stepsPerEpoch: Int, startEpoch: Int, embeddings: EmbeddingCoverage? = nil,
-        vocabulary: Vocabulary? = nil, probes: [Probe] = [], mouse: Bool = true
+        vocabulary: Vocabulary? = nil, probes: [Probe] = [], mouse: Bool = true,
+        sentences: any SentenceTrees = RightBranchingTrees()
     ) {
+        self.sentences = sentences
         self.embeddings = embeddings
         self.vocabulary = vocabulary
         self.probes = probes

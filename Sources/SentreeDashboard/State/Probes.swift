@@ -73,7 +73,7 @@ extension DashboardState {
     mutating func addProbe(_ text: String) -> [Command] {
         let probe: Probe
         do {
-            probe = try Probe(parsing: text, source: "probe")
+            probe = try Probe(parsing: text, source: "probe", sentences: setup.sentences)
         } catch {
             message = "\(error)"
             messageIsError = true
@@ -91,7 +91,12 @@ extension DashboardState {
         showProbe(views.probes.count - 1)
         let unknown = views.probes[views.probes.count - 1].unknownWords
         let words = "\(unknown) word\(unknown == 1 ? "" : "s")"
-        message = "probe added" + (unknown > 0 ? "; \(words) not in the vocabulary read as <unk>" : "")
+        var note = "probe added" + (unknown > 0 ? "; \(words) not in the vocabulary read as <unk>" : "")
+        if probe.approximate {
+            // Said when it matters: the tree on screen is the fixed rule's, not a parse.
+            note += "; approximate tree: no parser cached (`sentree parser train`, or --parser FILE)"
+        }
+        message = note
         messageIsError = false
         return [.saveProbes]
     }

@@ -1,0 +1,122 @@
+import ArgumentParser
+import Foundation
+import SentreeCore
+
+/// `--parser FILE`: the option of every command that turns plain sentences into trees.
+struct ParserOptions: ParsableArguments {
+    @Option(
+        help: ArgumentHelp(
+            "Parser file for plain sentences (default: the data directory's cached parser, trained "
+                + "on its train.txt if there is none).", valueName: "file"))
+    var parser: String?
+}
+
+/// Where `parse`, `predict`, `eval --parse`, `train` and `view` get the parser that brackets
+/// plain sentences, so that all of them find, train and cache it alike (docs/commands.md):
+///
+/// 1. `--parser FILE`;
+/// 2. else the parser cached for the data directory: `DATA/parser.safetensors`, or, for a
+///    data directory sentree may not write, `$XDG_CACHE_HOME/sentree/parser-KEY.safetensors`
+///    (`~/.cache` without XDG_CACHE_HOME), KEY a hash of train.txt and dev.txt so that two
+///    training sets never share a file;
+/// 3. else one is trained on DATA/train.txt (dev.txt picks the epoch) and cached there,
+///    atomically;
+/// 4. with no training trees at all, none: plain sentences get the fixed right-branching
+///    tree, marked approximate, and standard error says why once.
+enum ParserSource {
+    /// The parser by rules 1–4 (`train: false` stops after 2: the dashboard never trains).
+    ///
+    /// `dataDirectory` nil: the run or command records none, so only `--parser` can give one.
+    static func resolve(explicit: String?, dataDirectory: String?, train: Bool = true) throws -> SpanParser? {
+        if let explicit { return try ParserFile.read(from: explicit) }
+        guard let dir = dataDirectory else {
+            printError(
+                "note: no data directory known, so no parser: plain sentences get the approximate "
+                    + "right-branching tree (give --parser FILE)")
+            return nil
+        }
+        let local = defaultParserPath(dir)
+        if FileManager.default.fileExists(atPath: local) { return try ParserFile.read(from: local) }
+        let trainFile = (dir as NSString).appendingPathComponent("train.txt")
+        guard FileManager.default.fileExists(atPath: trainFile) else {
+            printError(
+                TerminalText.sanitized(
+                    "note: no parser and no training trees (\(trainFile) is missing): plain sentences "
+                        + "get the approximate right-branching tree (give --parser FILE)"))
+            return nil
+        }
+        let shared = try sharedCachePath(dataDirectory: dir)
+        if FileManager.default.fileExists(atPath: shared) { return try ParserFile.read(from: shared) }
+        guard train else { return nil }
+        let out = FileManager.default.isWritableFile(atPath: dir) ? local : shared
+        if out == shared {
+            try FileManager.default.createDirectory(
+                atPath: parentPath(shared), withIntermediateDirectories: true)
+        }
+        printError(TerminalText.sanitized("No parser for \(dir) yet: training one, cached as \(out)"))
+        var options = ParserTrainingOptions()
+        options.embeddings = defaultParserEmbeddings(dir)
+        return try trainParser(dataDirectory: dir, options: options, out: out, toStandardError: true)
+    }
+
+    /// `resolve` wrapped for bracketing: the parser's trees, or the fixed rule's.
+    static func sentences(
+        explicit: String?, dataDirectory: String?, threads: Int = 1, train: Bool = true
+    ) throws -> ParsedSentences {
+        ParsedSentences(
+            parser: try resolve(explicit: explicit, dataDirectory: dataDirectory, train: train),
+            threads: threads)
+    }
+
+    /// The cache file for `dataDirectory` outside it, named by a hash of its train.txt and dev.txt.
+    static func sharedCachePath(dataDirectory dir: String) throws -> String {
+        let environment = ProcessInfo.processInfo.environment
+        let base =
+            environment["XDG_CACHE_HOME"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? (NSHomeDirectory() as NSString).appendingPathComponent(".cache")
+        var hash = FNV1a()
+        for name in ["train.txt", "dev.txt"] {
+            let path = (dir as NSString).appendingPathComponent(name)
+            // A missing dev.txt hashes as empty; training then reports it.
+            let data = FileManager.default.contents(atPath: path) ?? Data()
+            hash.add(Data(name.utf8))
+            hash.add(data)
+        }
+        let key = String(format: "%016llx", hash.value)
+        return ((base as NSString).appendingPathComponent("sentree") as NSString)
+            .appendingPathComponent("parser-\(key).safetensors")
+    }
+}
+
+/// 64-bit FNV-1a: a cheap, stable content key (not for security).
+struct FNV1a {
+    private(set) var value: UInt64 = 0xcbf2_9ce4_8422_2325
+
+    mutating func add(_ data: Data) {
+        var v = value
+        data.withUnsafeBytes { bytes in
+            for b in bytes {
+                v ^= UInt64(b)
+                v = v &* 0x0000_0100_0000_01b3
+            }
+        }
+        value = v
+    }
+}
+
+/// Where `parser train` caches the parser for a data directory, and `parse` looks for it.
+func defaultParserPath(_ dataDirectory: String) -> String {
+    (dataDirectory as NSString).appendingPathComponent("parser.safetensors")
+}
+
+/// GloVe 50d beside the data directory (`DATA/../glove/glove.6B.50d*.txt`), or nil.
+///
+/// Pretrained vectors are worth several F1 points to the parser, whose treebank alone leaves
+/// most dev words rare, so training picks them up whenever they sit where `sentree` keeps data.
+func defaultParserEmbeddings(_ dataDirectory: String) -> String? {
+    let parent = parentPath(dataDirectory) as NSString
+    let dir = parent.appendingPathComponent("glove")
+    let names = (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []
+    return names.sorted().first { $0.hasPrefix("glove.6B.50d") && $0.hasSuffix(".txt") }
+        .map { (dir as NSString).appendingPathComponent($0) }
+}
