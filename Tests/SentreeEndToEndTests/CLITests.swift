@@ -43,7 +43,10 @@ struct Run: Sendable {
 /// Runs `sentree arguments…` with `input` (default: nothing) as standard input; output goes
 /// through files so that neither pipe can fill up and block the child. `directory` is its
 /// working directory (default: the test's).
-func sentree(_ arguments: [String], input: String? = nil, directory: String? = nil) throws -> Run {
+func sentree(
+    _ arguments: [String], input: String? = nil, directory: String? = nil,
+    environment: [String: String]? = nil
+) throws -> Run {
     let binary = try #require(
         sentreeBinary,
         "sentree executable not found next to the test bundle; run `swift build -c release` first")
@@ -58,6 +61,7 @@ func sentree(_ arguments: [String], input: String? = nil, directory: String? = n
     process.executableURL = URL(fileURLWithPath: binary)
     process.arguments = arguments
     if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
+    if let environment { process.environment = environment }
     if let input {
         try input.write(toFile: dir + "/stdin", atomically: true, encoding: .utf8)
         process.standardInput = try #require(FileHandle(forReadingAtPath: dir + "/stdin"))

@@ -5,14 +5,14 @@ import SentreeCore
 // `sentree sweep`, `sweep plan` and `export` driven as a user would, on small generated data.
 
 /// Writes a spec file into `dir` and returns its path.
-private func writeSpec(_ text: String, in dir: String, name: String = "spec.yaml") throws -> String {
+func writeSpec(_ text: String, in dir: String, name: String = "spec.yaml") throws -> String {
     let path = dir + "/" + name
     try text.write(toFile: path, atomically: true, encoding: .utf8)
     return path
 }
 
 /// The trials' outcomes of a sweep, by trial name.
-private func outcomes(_ sweep: String) throws -> [String: TrialOutcome] {
+func outcomes(_ sweep: String) throws -> [String: TrialOutcome] {
     let files = SweepFiles(path: sweep)
     var result: [String: TrialOutcome] = [:]
     for trial in try files.readPlan().trials {
@@ -32,7 +32,7 @@ private func csvRows(_ path: String) throws -> [[String: String]] {
 }
 
 /// Small trials: tiny widths, one thread each (the sweep adds it).
-private let smallBase = "  dim: 8\n  batch-size: 8\n"
+let smallBase = "  dim: 8\n  batch-size: 8\n"
 
 @Suite struct SweepPlanCLITests {
     @Test func planPrintsEachTrialsVaryingSettingsAndSeed() throws {
