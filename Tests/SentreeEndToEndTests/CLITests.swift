@@ -117,6 +117,17 @@ func storedConfig(_ run: String) throws -> TrainingConfig {
         TrainingConfig.self, from: Data(contentsOf: URL(fileURLWithPath: run + "/run.json")))
 }
 
+/// A data directory with 300 training trees and 50 dev trees: enough epochs' work for a test
+/// to stop a trial part-way. `seed` and `seed + 1` draw the two sets.
+func makeLargerDataDirectory(_ tag: String, seed: UInt64) throws -> String {
+    let dir = try temporaryDirectory(tag)
+    try syntheticTreebank(trees: 300, seed: seed)
+        .write(toFile: dir + "/train.txt", atomically: true, encoding: .utf8)
+    try syntheticTreebank(trees: 50, seed: seed + 1)
+        .write(toFile: dir + "/dev.txt", atomically: true, encoding: .utf8)
+    return dir
+}
+
 /// A data directory with train.txt (40 trees) and dev.txt (15 trees).
 func makeDataDirectory() throws -> String {
     let dir = try temporaryDirectory("sentree-data")

@@ -152,12 +152,8 @@ let smallBase = "  dim: 8\n  batch-size: 8\n"
     }
 
     @Test func aResumeAfterKill9FinishesEveryTrialExactlyOnce() throws {
-        let data = try temporaryDirectory("sentree-sweep-kill")
+        let data = try makeLargerDataDirectory("sentree-sweep-kill", seed: 1)
         defer { try? FileManager.default.removeItem(atPath: data) }
-        try syntheticTreebank(trees: 300, seed: 1)
-            .write(toFile: data + "/train.txt", atomically: true, encoding: .utf8)
-        try syntheticTreebank(trees: 50, seed: 2)
-            .write(toFile: data + "/dev.txt", atomically: true, encoding: .utf8)
         let epochs = 60
         let spec = try writeSpec(
             "base:\n  epochs: \(epochs)\n\(smallBase)  save-interval: 0.000001\n"
@@ -200,12 +196,8 @@ let smallBase = "  dim: 8\n  batch-size: 8\n"
         #expect(logs.contains { $0.contains("resuming after epoch") }, "no trial resumed from its checkpoint")
     }
     @Test func ctrlCIsPassedToTheTrialsWhichSaveAndResume() throws {
-        let data = try temporaryDirectory("sentree-sweep-int")
+        let data = try makeLargerDataDirectory("sentree-sweep-int", seed: 3)
         defer { try? FileManager.default.removeItem(atPath: data) }
-        try syntheticTreebank(trees: 300, seed: 3)
-            .write(toFile: data + "/train.txt", atomically: true, encoding: .utf8)
-        try syntheticTreebank(trees: 50, seed: 4)
-            .write(toFile: data + "/dev.txt", atomically: true, encoding: .utf8)
         let epochs = 60
         let spec = try writeSpec("base:\n  epochs: \(epochs)\n\(smallBase)seeds: [1, 2]\n", in: data)
         let sweep = data + "/sweep"

@@ -101,12 +101,8 @@ private func metrics(_ run: String) throws -> [[Double]] {
     }
 
     @Test func runTrialResumesAnInterruptedRunAndLeavesABusyOneAlone() throws {
-        let data = try temporaryDirectory("sentree-runtrial")
+        let data = try makeLargerDataDirectory("sentree-runtrial", seed: 5)
         defer { try? FileManager.default.removeItem(atPath: data) }
-        try syntheticTreebank(trees: 300, seed: 5)
-            .write(toFile: data + "/train.txt", atomically: true, encoding: .utf8)
-        try syntheticTreebank(trees: 50, seed: 6)
-            .write(toFile: data + "/dev.txt", atomically: true, encoding: .utf8)
         // Saving after every minibatch slows the epochs down enough to catch the trial mid-way.
         let epochs = 20
         let spec = try writeSpec(
