@@ -162,7 +162,7 @@ private let rows = [
         let state = SweepViewState(snapshot: SweepSnapshot(path: "/sweeps/rnn", varies: ["lr"], rows: rows))
         for (w, h) in [(120, 40), (80, 24)] {
             let grid = renderSweep(state, width: w, height: h)
-            #expect(grid.line(0).contains("/sweeps/rnn  6 trials: 1 running  0 stopped  0 failed  5 done"))
+            #expect(grid.line(0).hasPrefix(" SWEEP  6 trials: 1 running  0 stopped  0 failed  5 done"))
             let text = grid.text
             #expect(text.contains(" trials ") && text.contains(" seed groups ") && text.contains(" curves "))
             #expect(text.contains("41.67 ± 6.66") && text.contains("leader B"))

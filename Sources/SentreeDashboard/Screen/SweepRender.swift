@@ -56,8 +56,9 @@ public func renderSweep(
     let snapshot = state.snapshot, groups = state.groups
     let counts = TrialStatus.allCases.map { "\(snapshot.count($0)) \($0.rawValue)" }.joined(separator: "  ")
     grid.put(" SWEEP ", x: 0, y: 0, style: CellStyle(.accent, reverse: true))
+    // The counts first: a long path is what gets cut.
     grid.put(
-        " \(snapshot.path)  \(snapshot.rows.count) trials: \(counts)", x: 7, y: 0, style: CellStyle(.bold),
+        " \(snapshot.rows.count) trials: \(counts)  \(snapshot.path)", x: 7, y: 0, style: CellStyle(.bold),
         maxWidth: width - 7)
 
     let body = height - 2
