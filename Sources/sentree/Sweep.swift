@@ -7,7 +7,7 @@ struct SweepCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sweep",
         abstract: "Run a hyperparameter sweep or seed group from a YAML spec (docs/sweeps.md).",
-        subcommands: [SweepRun.self, SweepPlanCommand.self],
+        subcommands: [SweepRun.self, SweepPlanCommand.self, SweepRunTrial.self],
         defaultSubcommand: SweepRun.self)
 }
 
@@ -26,8 +26,14 @@ struct SweepRun: ParsableCommand {
             DIR` then finishes the sweep: finished trials are never run again, interrupted ones \
             resume from their own checkpoints. So does it after the sweep was killed.
 
-            Exit status: 0 every trial done, 1 some trial failed (or an error), 130 / 143 stopped by \
-            Ctrl-C / SIGTERM.
+            With --slurm the trials run on a Slurm cluster instead: the sweep writes the sbatch array \
+            script slurm/submit.sbatch into the sweep directory, one array task per trial not done, \
+            each running `sentree sweep run-trial DIR --index $SLURM_ARRAY_TASK_ID`, and submits it \
+            (--dry-run only writes it). The sweep directory must be on a filesystem the nodes share. \
+            `sentree sweep --resume DIR --slurm` submits again whatever is not done.
+
+            Exit status: 0 every trial done (or submitted), 1 some trial failed (or an error), \
+            130 / 143 stopped by Ctrl-C / SIGTERM.
             """)
 
     @Argument(help: "The sweep spec (YAML).") var spec: String?
@@ -39,6 +45,17 @@ struct SweepRun: ParsableCommand {
     var data: String?
     @Option(help: "Trials trained at once, each with one thread (default: one per core).") var jobs: Int?
     @Option(help: "Finish the sweep in this directory.") var resume: String?
+    @Flag(help: "Run the trials as a Slurm job array (sbatch) instead of here.") var slurm = false
+    @Option(help: "Slurm partition (--slurm).") var partition: String?
+    @Option(name: .customLong("time"), help: "Slurm time limit of each trial, e.g. 2:00:00 (--slurm).")
+    var timeLimit: String?
+    @Option(help: "At most this many trials at once on Slurm (the array's %K).") var maxParallel: Int?
+    @Option(
+        parsing: .unconditionalSingleValue,
+        help: ArgumentHelp(
+            "Another sbatch option, e.g. --sbatch-arg=--mem=2G (repeatable).", valueName: "option"))
+    var sbatchArg: [String] = []
+    @Flag(help: "With --slurm: write the sbatch script but do not submit it.") var dryRun = false
 
     func validate() throws {
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
@@ -48,19 +65,38 @@ struct SweepRun: ParsableCommand {
                     + "give no SPEC, --out or --data")
         }
         if resume == nil && spec == nil { throw ValidationError("give a SPEC file, or --resume DIR") }
+        if slurm {
+            if jobs != nil {
+                throw ValidationError("--jobs is for running here; on Slurm use --max-parallel")
+            }
+            if let maxParallel, maxParallel < 1 { throw ValidationError("--max-parallel must be at least 1") }
+        } else {
+            let slurmOnly = [
+                ("--partition", partition != nil), ("--time", timeLimit != nil),
+                ("--max-parallel", maxParallel != nil), ("--sbatch-arg", !sbatchArg.isEmpty),
+                ("--dry-run", dryRun),
+            ]
+            if let (flag, _) = slurmOnly.first(where: { $0.1 }) {
+                throw ValidationError("\(flag) is for Slurm; add --slurm")
+            }
+        }
     }
 
     func run() throws {
         let status = try reportingErrors { () throws -> Int32 in
+            // Before anything is created: without Slurm there is nothing to submit to.
+            let sbatch = slurm && !dryRun ? try findSbatch() : nil
             let sweep = try resume.map(SweepDirectory.open) ?? create()
+            if slurm { return try withExtendedLifetime(sweep) { try submit(sweep, sbatch: sbatch) } }
             let jobs = self.jobs ?? ProcessInfo.processInfo.activeProcessorCount
             let progress = SweepProgress(interactive: isatty(STDOUT_FILENO) == 1)
             print("sweep \(TerminalText.sanitized(sweep.files.path))")
             fflush(nil)
             let runner = SweepRunner(
-                sweep: sweep, jobs: jobs, executable: ownExecutable(),
-                progress: progress)
-            return runner.run()
+                files: sweep.files, trials: sweep.plan.trials, jobs: jobs,
+                executable: ownExecutable(), progress: progress)
+            // The sweep's lock lives as long as the runner runs.
+            return withExtendedLifetime(sweep) { runner.run() }
         }
         if status != 0 { throw ExitCode(status) }
     }

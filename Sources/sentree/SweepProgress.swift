@@ -22,7 +22,7 @@ final class SweepProgress {
         self.done = done
         self.jobs = jobs
         let left = total - done
-        line("sweep: \(total) trials, \(done) done, \(left) to run, \(jobs) at a time")
+        line("sweep: \(total) trial\(total == 1 ? "" : "s"), \(done) done, \(left) to run, \(jobs) at a time")
     }
 
     func started(_ trial: SweepTrial, resumed: Bool) {

@@ -9,7 +9,9 @@ import SentreeCore
 /// writes only its `outcomes/` and `logs/`. Everything here runs on the main thread: a
 /// parent-death signal follows the thread that spawned the child, so that must live on.
 final class SweepRunner {
-    let sweep: SweepDirectory
+    let files: SweepFiles
+    /// The trials this runner may run: all of the sweep's, or the one of a Slurm task.
+    let trials: [SweepTrial]
     let jobs: Int
     let executable: String
     let progress: SweepProgress
@@ -23,8 +25,9 @@ final class SweepRunner {
         let resumed: Bool
     }
 
-    init(sweep: SweepDirectory, jobs: Int, executable: String, progress: SweepProgress) {
-        self.sweep = sweep
+    init(files: SweepFiles, trials: [SweepTrial], jobs: Int, executable: String, progress: SweepProgress) {
+        self.files = files
+        self.trials = trials
         self.jobs = jobs
         self.executable = executable
         self.progress = progress
@@ -33,9 +36,9 @@ final class SweepRunner {
     /// Runs what is left; returns the exit status: 0 all done, 1 some trial failed, 128 + the
     /// signal when stopped (the running trials saved, to be finished by `sweep --resume`).
     func run() -> Int32 {
-        let files = sweep.files
-        var queue = sweep.plan.trials.filter { files.state($0) != .done }
-        let total = sweep.plan.trials.count
+        let files = self.files
+        var queue = trials.filter { files.state($0) != .done }
+        let total = trials.count
         progress.start(total: total, done: total - queue.count, jobs: jobs)
         let stop = SignalCatcher()
         var running: [Running] = []
@@ -53,6 +56,11 @@ final class SweepRunner {
                 let i = queue.firstIndex(where: { !SweepDirectory.runIsBusy(files.runPath($0)) })
             {
                 let trial = queue.remove(at: i)
+                if files.state(trial) == .done {
+                    // Finished meanwhile by another process (a Slurm task, another sweep).
+                    progress.note("\(trial.name) was finished by another process")
+                    continue
+                }
                 do {
                     let attempt = try start(trial)
                     running.append(attempt)
@@ -106,7 +114,6 @@ final class SweepRunner {
     }
 
     private func start(_ trial: SweepTrial) throws -> Running {
-        let files = sweep.files
         let run = files.runPath(trial)
         let resumed = files.state(trial) == .resumable
         let arguments =
@@ -123,7 +130,7 @@ final class SweepRunner {
 
     private func record(_ trial: SweepTrial, _ outcome: TrialOutcome) {
         do {
-            try sweep.record(outcome, for: trial)
+            try files.record(outcome, for: trial)
         } catch {
             progress.note("cannot record the outcome of \(trial.name): \(error)")
         }

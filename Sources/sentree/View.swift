@@ -5,7 +5,7 @@ import SentreeDashboard
 
 struct View: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Open one or more runs in the dashboard without training them.",
+        abstract: "Open one or more runs, or a sweep, in the dashboard without training them.",
         discussion: """
             Read-only: takes no lock and writes nothing into the runs, so it works on finished runs \
             and on runs another process is training, whose new epochs and checkpoints it follows \
@@ -17,9 +17,14 @@ struct View: ParsableCommand {
             from its best checkpoint (b switches to last).
 
             The dev set comes from the data directory recorded in the first run (--data overrides it).
+
+            A sweep directory (sentree sweep) shows its trials table (status, epoch, best dev metrics; \
+            s sorts), its seed groups with mean ± sd, their curves as a mean line in a min–max band, \
+            and the leading group; it follows a sweep still running. Each trial is an ordinary run: \
+            `sentree view DIR/trials/NAME` opens one with the trees, probes and views above.
             """)
 
-    @Argument(help: "Run directories (written by sentree train).") var runs: [String]
+    @Argument(help: "Run directories (written by sentree train), or one sweep directory.") var runs: [String]
     @Option(help: "Directory with dev.txt (default: the data directory the first run recorded).")
     var data: String?
     @Flag(help: "Start with predictions from each run's last checkpoint instead of best.") var last = false
@@ -31,6 +36,14 @@ struct View: ParsableCommand {
     }
 
     func run() throws {
+        if runs.count == 1, SweepFiles.isSweep(runs[0]) {
+            guard isatty(STDOUT_FILENO) == 1, isatty(STDIN_FILENO) == 1 else {
+                throw CLIError("sentree view needs a terminal (standard input and output must be a tty)")
+            }
+            let status = Dashboard.viewSweep(path: runs[0], mouse: !noMouse)
+            if status != 0 { throw ExitCode(status) }
+            return
+        }
         let status = try reportingErrors { try viewRuns() }
         if status != 0 { throw ExitCode(status) }
     }

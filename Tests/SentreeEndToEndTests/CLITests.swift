@@ -43,7 +43,10 @@ struct Run: Sendable {
 /// Runs `sentree arguments…` with `input` (default: nothing) as standard input; output goes
 /// through files so that neither pipe can fill up and block the child. `directory` is its
 /// working directory (default: the test's).
-func sentree(_ arguments: [String], input: String? = nil, directory: String? = nil) throws -> Run {
+func sentree(
+    _ arguments: [String], input: String? = nil, directory: String? = nil,
+    environment: [String: String]? = nil
+) throws -> Run {
     let binary = try #require(
         sentreeBinary,
         "sentree executable not found next to the test bundle; run `swift build -c release` first")
@@ -58,6 +61,7 @@ func sentree(_ arguments: [String], input: String? = nil, directory: String? = n
     process.executableURL = URL(fileURLWithPath: binary)
     process.arguments = arguments
     if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
+    if let environment { process.environment = environment }
     if let input {
         try input.write(toFile: dir + "/stdin", atomically: true, encoding: .utf8)
         process.standardInput = try #require(FileHandle(forReadingAtPath: dir + "/stdin"))
@@ -111,6 +115,17 @@ func syntheticTreebank(trees: Int, seed: UInt64) -> String {
 func storedConfig(_ run: String) throws -> TrainingConfig {
     try JSONDecoder().decode(
         TrainingConfig.self, from: Data(contentsOf: URL(fileURLWithPath: run + "/run.json")))
+}
+
+/// A data directory with 300 training trees and 50 dev trees: enough epochs' work for a test
+/// to stop a trial part-way. `seed` and `seed + 1` draw the two sets.
+func makeLargerDataDirectory(_ tag: String, seed: UInt64) throws -> String {
+    let dir = try temporaryDirectory(tag)
+    try syntheticTreebank(trees: 300, seed: seed)
+        .write(toFile: dir + "/train.txt", atomically: true, encoding: .utf8)
+    try syntheticTreebank(trees: 50, seed: seed + 1)
+        .write(toFile: dir + "/dev.txt", atomically: true, encoding: .utf8)
+    return dir
 }
 
 /// A data directory with train.txt (40 trees) and dev.txt (15 trees).

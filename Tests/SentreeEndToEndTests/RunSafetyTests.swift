@@ -66,6 +66,30 @@ func loggedEpochs(_ run: String) throws -> [Int] {
 let safetyOptions = ["--headless", "--dim", "8", "--batch-size", "8", "--threads", "1", "--seed", "7"]
 
 @Suite struct RunDirectorySafetyTests {
+    /// A run stopped before its first `last` checkpoint (as a sweep's trial can be, killed
+    /// early) starts over from epoch 1 on --resume; the epochs it had logged must go, or the
+    /// log holds them twice (the sweep fault check found 1…19 then 1…20).
+    @Test func aResumeWithoutACheckpointStartsOverWithAFreshLog() throws {
+        let shared = try trained()
+        let dir = try temporaryDirectory("sentree-nockpt")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let run = dir + "/run"
+        let first = try sentree(
+            ["train", "--data", shared.data, "--out", run, "--epochs", "3"] + safetyOptions)
+        #expect(first.status == 0, "\(first.stderr)")
+        let before = try MetricsLog.readEpochs(from: run + "/metrics.jsonl")
+        try FileManager.default.removeItem(atPath: run + "/last.safetensors")
+        let again = try sentree(["train", "--resume", run, "--headless"])
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(again.stderr.contains("stopped before its first checkpoint"), "\(again.stderr)")
+        let after = try MetricsLog.readEpochs(from: run + "/metrics.jsonl")
+        #expect(after.map(\.epoch) == [1, 2, 3])
+        // The same seed, the same run again (timings aside).
+        #expect(
+            after.map(\.fineRoot) == before.map(\.fineRoot)
+                && after.map(\.trainLoss) == before.map(\.trainLoss))
+    }
+
     @Test func aRepeatedOutIsRefusedAndTheEarlierRunStaysIntact() throws {
         let shared = try trained()
         let dir = try temporaryDirectory("sentree-out")

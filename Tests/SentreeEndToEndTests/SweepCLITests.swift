@@ -5,14 +5,14 @@ import SentreeCore
 // `sentree sweep`, `sweep plan` and `export` driven as a user would, on small generated data.
 
 /// Writes a spec file into `dir` and returns its path.
-private func writeSpec(_ text: String, in dir: String, name: String = "spec.yaml") throws -> String {
+func writeSpec(_ text: String, in dir: String, name: String = "spec.yaml") throws -> String {
     let path = dir + "/" + name
     try text.write(toFile: path, atomically: true, encoding: .utf8)
     return path
 }
 
 /// The trials' outcomes of a sweep, by trial name.
-private func outcomes(_ sweep: String) throws -> [String: TrialOutcome] {
+func outcomes(_ sweep: String) throws -> [String: TrialOutcome] {
     let files = SweepFiles(path: sweep)
     var result: [String: TrialOutcome] = [:]
     for trial in try files.readPlan().trials {
@@ -32,7 +32,7 @@ private func csvRows(_ path: String) throws -> [[String: String]] {
 }
 
 /// Small trials: tiny widths, one thread each (the sweep adds it).
-private let smallBase = "  dim: 8\n  batch-size: 8\n"
+let smallBase = "  dim: 8\n  batch-size: 8\n"
 
 @Suite struct SweepPlanCLITests {
     @Test func planPrintsEachTrialsVaryingSettingsAndSeed() throws {
@@ -152,12 +152,8 @@ private let smallBase = "  dim: 8\n  batch-size: 8\n"
     }
 
     @Test func aResumeAfterKill9FinishesEveryTrialExactlyOnce() throws {
-        let data = try temporaryDirectory("sentree-sweep-kill")
+        let data = try makeLargerDataDirectory("sentree-sweep-kill", seed: 1)
         defer { try? FileManager.default.removeItem(atPath: data) }
-        try syntheticTreebank(trees: 300, seed: 1)
-            .write(toFile: data + "/train.txt", atomically: true, encoding: .utf8)
-        try syntheticTreebank(trees: 50, seed: 2)
-            .write(toFile: data + "/dev.txt", atomically: true, encoding: .utf8)
         let epochs = 60
         let spec = try writeSpec(
             "base:\n  epochs: \(epochs)\n\(smallBase)  save-interval: 0.000001\n"
@@ -200,12 +196,8 @@ private let smallBase = "  dim: 8\n  batch-size: 8\n"
         #expect(logs.contains { $0.contains("resuming after epoch") }, "no trial resumed from its checkpoint")
     }
     @Test func ctrlCIsPassedToTheTrialsWhichSaveAndResume() throws {
-        let data = try temporaryDirectory("sentree-sweep-int")
+        let data = try makeLargerDataDirectory("sentree-sweep-int", seed: 3)
         defer { try? FileManager.default.removeItem(atPath: data) }
-        try syntheticTreebank(trees: 300, seed: 3)
-            .write(toFile: data + "/train.txt", atomically: true, encoding: .utf8)
-        try syntheticTreebank(trees: 50, seed: 4)
-            .write(toFile: data + "/dev.txt", atomically: true, encoding: .utf8)
         let epochs = 60
         let spec = try writeSpec("base:\n  epochs: \(epochs)\n\(smallBase)seeds: [1, 2]\n", in: data)
         let sweep = data + "/sweep"

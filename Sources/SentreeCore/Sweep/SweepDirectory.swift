@@ -48,6 +48,14 @@ public struct SweepFiles: Sendable, Equatable {
         }
     }
 
+    /// Writes how a trial's attempt ended. Atomic, and per trial: the one process that ran the
+    /// attempt writes it, be it the local `sweep` or a Slurm task's `sweep run-trial`.
+    public func record(_ outcome: TrialOutcome, for trial: SweepTrial) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
+        try AtomicFile.write(try encoder.encode(outcome), to: outcomePath(trial))
+    }
+
     /// What is left to do for a trial.
     public func state(_ trial: SweepTrial) -> TrialState {
         // A failed trial is tried again, from its run if it got as far as creating one.
@@ -124,9 +132,7 @@ public final class SweepDirectory: Sendable {
     }
 
     public func record(_ outcome: TrialOutcome, for trial: SweepTrial) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
-        try AtomicFile.write(try encoder.encode(outcome), to: files.outcomePath(trial))
+        try files.record(outcome, for: trial)
     }
 
     /// Whether a process holds the run's writer lock, probed without writing to the run:

@@ -45,8 +45,11 @@ final class TrainingLoop {
             alpha > 0
                 ? WordDropout(alpha: alpha, train: train, vocabularySize: layout.config.vocabularySize) : nil
         }
-        if let resume, let log {
-            try log.truncate(afterEpoch: resume.progress.epochsCompleted, step: resume.progress.globalStep)
+        // A run resumed without a checkpoint (stopped before its first `last`) starts over from
+        // epoch 1, so the epochs it logged before go too: a log holds each epoch once.
+        if let log {
+            try log.truncate(
+                afterEpoch: resume?.progress.epochsCompleted ?? 0, step: resume?.progress.globalStep ?? 0)
         }
         parameters = resume?.parameters ?? initial ?? layout.initialParameters(seed: config.seed)
         optimizer = Optimizer(
