@@ -141,6 +141,9 @@ public struct Checkpoint: Sendable, Equatable {
         let progress = try field("progress", TrainingProgress.self)
         if let problem = progress.problem { throw fail("metadata 'progress': \(problem)") }
         let history = try field("history", [EpochRecord].self)
+        for record in history {
+            if let problem = record.problem { throw fail("metadata 'history': \(problem)") }
+        }
         let vocabulary = try field("vocabulary", [String].self)
         guard model.dim > 0, model.middle > 0, model.classes > 0, model.vocabularySize > 0,
             model.inputWidth > 0, model.inputWidth < 1 << 16,
