@@ -103,3 +103,102 @@ import SentreeCore
         #expect(try Checkpoint.read(from: run + "/last.safetensors").progress.epochsCompleted == 3)
     }
 }
+
+/// `sentree arguments…`, killed after `seconds` (status nil then): for inputs that used to
+/// make it wait forever.
+func sentree(within seconds: Double, _ arguments: [String]) throws -> Run? {
+    let binary = try #require(sentreeBinary)
+    let dir = try temporaryDirectory("sentree-within")
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    FileManager.default.createFile(atPath: dir + "/err", contents: nil)
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: binary)
+    process.arguments = arguments
+    process.standardInput = FileHandle.nullDevice
+    process.standardOutput = FileHandle.nullDevice
+    process.standardError = try #require(FileHandle(forWritingAtPath: dir + "/err"))
+    try process.run()
+    let deadline = Date().addingTimeInterval(seconds)
+    while process.isRunning && Date() < deadline { usleep(20_000) }
+    if process.isRunning {
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        return nil
+    }
+    return Run(
+        status: process.terminationStatus, stdout: "",
+        stderr: try String(contentsOfFile: dir + "/err", encoding: .utf8))
+}
+
+/// A FIFO where a file is read (issue #18, item 22) hung `predict` and `--resume` forever,
+/// including a vectors path taken from `run.json`.
+@Suite struct FIFOInputCLITests {
+    static let expected = "is a named pipe (FIFO), not a regular file"
+
+    @Test func everyCommandRefusesAFIFOAtOnce() throws {
+        let shared = try trained()
+        let dir = try temporaryDirectory("sentree-fifo")
+        let pipe = dir + "/pipe"
+        try #require(mkfifo(pipe, 0o600) == 0)
+        let cases: [[String]] = [
+            ["predict", "--checkpoint", pipe, "a good film"],
+            ["eval", "--checkpoint", shared.run + "/best.safetensors", "--data", pipe],
+            ["train", "--data", shared.data, "--out", dir + "/r1", "--embeddings", pipe] + trainOptions,
+        ]
+        for arguments in cases {
+            let r = try #require(try sentree(within: 20, arguments), "\(arguments) still waits after 20 s")
+            #expect(r.status == 1, "\(arguments): \(r.stderr)")
+            #expect(
+                r.stderr.contains("\(pipe)") && r.stderr.contains(Self.expected), "\(arguments): \(r.stderr)")
+        }
+    }
+
+    /// A run killed before its first `last` resumes from `run.json`, whose vectors file is now a FIFO.
+    @Test func resumeRefusesAFIFOFromRunJSON() throws {
+        let shared = try trained()
+        let dir = try temporaryDirectory("sentree-fifo-resume")
+        let vectors = dir + "/vectors.txt"
+        try "the 0.1 0.2 0.3 0.4 0.5 0.6 0.7 0.8\nfilm 0.1 0.2 0.3 0.4 0.5 0.6 0.7 0.8\n".write(
+            toFile: vectors, atomically: true, encoding: .utf8)
+        let run = dir + "/run"
+        let first = try sentree(
+            ["train", "--data", shared.data, "--out", run, "--embeddings", vectors, "--epochs", "1"]
+                + trainOptions)
+        #expect(first.status == 0, "\(first.stderr)")
+        try FileManager.default.removeItem(atPath: run + "/last.safetensors")
+        try FileManager.default.removeItem(atPath: vectors)
+        try #require(mkfifo(vectors, 0o600) == 0)
+        let r = try #require(
+            try sentree(within: 20, ["train", "--headless", "--resume", run]), "still waits")
+        #expect(r.status == 1, "\(r.stderr)")
+        // (run.json keeps the path made absolute and standardized.)
+        #expect(r.stderr.contains("/vectors.txt:0:0: \(Self.expected)"), "\(r.stderr)")
+    }
+}
+
+/// Vectors files whose width is absurd (issue #18, items 2 and 9): blamed on the file with
+/// its line and column, before anything is allocated.
+@Suite struct WideVectorsCLITests {
+    @Test(arguments: [
+        ("1 999999999999\nthe 0.1\n", ":1:3: dimension 999999999999 in the header is outside 1-65535"),
+        (
+            "1 400000\nthe " + Array(repeating: "0.1", count: 400_000).joined(separator: " ") + "\n",
+            ":1:3: dimension 400000 in the header is outside 1-65535"
+        ),
+        (
+            "the " + Array(repeating: "0.1", count: 100_000).joined(separator: " ") + "\n",
+            ":1:1: a row of 100000 values: vectors wider than 65535 are refused"
+        ),
+    ])
+    func aTooWideVectorsFileIsRefusedNamingIt(_ text: String, _ message: String) throws {
+        let shared = try trained()
+        let dir = try temporaryDirectory("sentree-wide-vectors")
+        let path = dir + "/vectors.txt"
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        let r = try sentree(
+            ["train", "--data", shared.data, "--out", dir + "/run", "--embeddings", path] + trainOptions)
+        #expect(r.status == 1, "\(r.stderr)")
+        #expect(r.stderr.contains(path + message), "\(r.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir + "/run"))
+    }
+}

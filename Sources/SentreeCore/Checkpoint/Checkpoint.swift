@@ -103,11 +103,7 @@ public struct Checkpoint: Sendable, Equatable {
 
     /// Reads and fully validates a checkpoint.
     public static func read(from path: String) throws -> Checkpoint {
-        guard let bytes = FileManager.default.contents(atPath: path) else {
-            throw CheckpointError(
-                path, FileManager.default.fileExists(atPath: path) ? "cannot read the file" : "no such file")
-        }
-        return try decode(bytes, path: path)
+        try decode(SafeTensors.read(path), path: path)
     }
 
     /// Decodes and validates checkpoint bytes; `path` names the source in errors.

@@ -18,8 +18,9 @@ public enum Probes {
     public static func load(runDirectory: String) -> Loaded {
         let path = path(runDirectory: runDirectory)
         guard FileManager.default.fileExists(atPath: path) else { return Loaded() }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            return Loaded(probes: [], problems: [TerminalText.sanitized("\(path): cannot read the file")])
+        let data: Data
+        do { data = try RegularFile.contents(of: path) } catch {
+            return Loaded(probes: [], problems: [TerminalText.sanitized(error.description)])
         }
         return parse(String(decoding: data, as: UTF8.self), source: path)
     }

@@ -49,7 +49,11 @@ public struct RunFiles: Sendable, Equatable {
 
     /// The run's training configuration: from `run.json`, or `nil` for runs older than it.
     public func readConfig() throws -> TrainingConfig? {
-        guard let data = FileManager.default.contents(atPath: configPath) else { return nil }
+        guard FileManager.default.fileExists(atPath: configPath) else { return nil }
+        let data: Data
+        do { data = try RegularFile.contents(of: configPath) } catch {
+            throw CheckpointError(configPath, error.message)
+        }
         do {
             return try JSONDecoder().decode(TrainingConfig.self, from: data)
         } catch {
