@@ -160,7 +160,7 @@ final class TrainingLoop {
                 return false
             }
             let report = evaluate(t, epoch: epoch)
-            let isBest = report.metrics.fineRoot > max(progress.bestFineRoot, bestOnDisk)
+            var isBest = report.metrics.fineRoot > max(progress.bestFineRoot, bestOnDisk)
             progress.epochsCompleted = epoch
             progress.stepInEpoch = 0
             let record = EpochRecord(
@@ -172,9 +172,16 @@ final class TrainingLoop {
             let previous = history.last
             history.append(record)
             if isBest {
+                let before = (progress.bestFineRoot, progress.bestEpoch)
                 progress.bestFineRoot = report.metrics.fineRoot
                 progress.bestEpoch = epoch
-                save(t, reason: "best")
+                // A `best` that could not be written (disk full) is no best: the summary
+                // said "best … at epoch 5" of a file holding epoch 1. The next epoch that
+                // beats the file's score tries again.
+                if !save(t, reason: "best") {
+                    (progress.bestFineRoot, progress.bestEpoch) = before
+                    isBest = false
+                }
             }
             logging(t) { try $0.appendEpoch(record) }
             t.onEvent(
