@@ -1,8 +1,9 @@
 // Checkpoint decoder: `Checkpoint.decode` (safetensors container, metadata, tensors).
 //
-// Random mutations almost never keep the CRC-32 of the data section right, which would stop
-// the fuzzer at the checksum test. So each input is decoded twice: as given, and with its
-// `crc32` metadata rewritten to match, which lets mutations reach the checks behind it.
+// Random mutations almost never keep the CRC-32s of the data section and of the header right,
+// which would stop the fuzzer at the checksum tests. So each input is decoded twice: as given,
+// and with its `crc32` and `crc32_header` metadata rewritten to match, which lets mutations
+// reach the checks behind them.
 //
 // Invariants beyond "does not crash":
 // - a rejection is a `CheckpointError` naming the file;
@@ -89,11 +90,19 @@ private func withMatchingChecksum(_ data: Data) -> Data? {
     else { return nil }
     let section = data.subdata(in: headerEnd ..< data.endIndex)
     metadata["crc32"] = String(section.crc32(checksum: 0))
-    header["__metadata__"] = metadata
-    guard let json = try? JSONSerialization.data(withJSONObject: header, options: [.sortedKeys]) else {
-        return nil
+    func file(_ metadata: [String: String]) -> Data? {
+        header["__metadata__"] = metadata
+        guard let json = try? JSONSerialization.data(withJSONObject: header, options: [.sortedKeys]) else {
+            return nil
+        }
+        var out = Data()
+        withUnsafeBytes(of: UInt64(json.count).littleEndian) { out.append(contentsOf: $0) }
+        return out + json + section
     }
-    var out = Data()
-    withUnsafeBytes(of: UInt64(json.count).littleEndian) { out.append(contentsOf: $0) }
-    return out + json + section
+    // The header checksum covers the tensors' entries as the container reads them.
+    guard metadata["crc32_header"] != nil, let draft = file(metadata),
+        let entries = try? SafeTensors.parse(draft, path: "fuzz").entries
+    else { return file(metadata) }
+    metadata["crc32_header"] = String(Checkpoint.headerChecksum(entries: entries, metadata: metadata))
+    return file(metadata)
 }

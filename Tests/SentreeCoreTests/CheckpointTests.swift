@@ -86,11 +86,17 @@ private func reencode(
     let file = try SafeTensors.parse(bytes, path: "x")
     var metadata = file.metadata
     edit(&metadata)
-    return try SafeTensors.encode(
-        tensors: file.entries.map {
-            ($0.name, shapes[$0.name] ?? $0.shape, SafeTensors.floats($0, in: file.data))
-        },
-        metadata: metadata)
+    let tensors = file.entries.map {
+        ($0.name, shapes[$0.name] ?? $0.shape, SafeTensors.floats($0, in: file.data))
+    }
+    // A consistent writer of a wrong file: the header checksum (when the edit kept one) is
+    // made anew, so each test reaches the check it is about, not the checksum.
+    guard metadata["crc32_header"] != nil else {
+        return try SafeTensors.encode(tensors: tensors, metadata: metadata)
+    }
+    let draft = try SafeTensors.parse(try SafeTensors.encode(tensors: tensors, metadata: metadata), path: "x")
+    metadata["crc32_header"] = String(Checkpoint.headerChecksum(entries: draft.entries, metadata: metadata))
+    return try SafeTensors.encode(tensors: tensors, metadata: metadata)
 }
 
 /// A hand-written safetensors file with this header JSON.
@@ -152,7 +158,7 @@ private func crc32(_ data: Data) -> UInt32 {
             #expect(bits(SafeTensors.floats(a, in: file.data)) == bits(Array(ckpt.optimizerState[t.range])))
         }
         #expect(file.metadata["format"] == "sentree-checkpoint")
-        #expect(file.metadata["format_version"] == "2")
+        #expect(file.metadata["format_version"] == "3")
         #expect(file.metadata["lowercase"] == "true")
         #expect(headerLength(try ckpt.encoded()) % 8 == 0)
     }
@@ -272,17 +278,37 @@ private func crc32(_ data: Data) -> UInt32 {
         #expect(decodeError(missing)?.message.contains("not a sentree checkpoint") == true)
     }
 
-    /// A file from before version 2 (rnn and rnn2 only, no `embeddings`) reads the same.
-    @Test func versionOneFilesStillLoad() throws {
-        let old = try reencode(bytes) { $0["format_version"] = "1" }
+    /// Files from before version 3 (no header checksum; before 2 rnn and rnn2 only, no
+    /// `embeddings`) read the same.
+    @Test(arguments: ["1", "2"]) func olderVersionsStillLoad(_ version: String) throws {
+        let old = try reencode(bytes) {
+            $0["format_version"] = version
+            $0["crc32_header"] = nil
+        }
         #expect(try Checkpoint.decode(old, path: "old") == Checkpoint.decode(bytes, path: "new"))
     }
 
+    /// Before version 3 one changed byte in the metadata loaded without complaint and gave
+    /// wrong results (#18 item 19): a vocabulary word, the epochs done, a setting.
+    @Test(arguments: [#"[\"<unk>\",\""#, #"\"epochsCompleted\":"#, #""lowercase":""#])
+    func aChangedHeaderByteIsCaught(_ marker: String) throws {
+        // The byte after `marker`: a vocabulary word's first letter, the epochs' first digit,
+        // the first letter of `true`. Each change keeps the JSON well formed.
+        var changed = bytes
+        let range = try #require(changed.range(of: Data(marker.utf8)), "\(marker) not in the header")
+        let byte = changed[range.upperBound]
+        let isDigit = (0x30 ... 0x39).contains(byte)
+        changed[range.upperBound] = isDigit ? 0x30 + (byte - 0x30 + 1) % 10 : byte ^ 0x20
+        #expect(changed.count == bytes.count)
+        let error = try #require(decodeError(changed))
+        #expect(error.message.contains("checksum mismatch: the header"), "\(error)")
+    }
+
     @Test func newerFormatVersionAsksToUpgrade() throws {
-        let newer = try reencode(bytes) { $0["format_version"] = "3" }
+        let newer = try reencode(bytes) { $0["format_version"] = "4" }
         let error = try #require(decodeError(newer))
         #expect(error.message.contains("upgrade"), "\(error)")
-        #expect(error.message.contains("3"))
+        #expect(error.message.contains("4"))
         let garbled = try reencode(bytes) { $0["format_version"] = "one" }
         #expect(decodeError(garbled) != nil)
     }
@@ -299,11 +325,11 @@ private func crc32(_ data: Data) -> UInt32 {
         let kept = file.entries.filter { $0.name != "U" }
         var data = Data()
         for e in kept { data += file.data.subdata(in: e.range) }
-        var metadata = file.metadata
-        metadata["crc32"] = String(crc32(data))
-        let withoutU = try SafeTensors.encode(
-            tensors: kept.map { ($0.name, $0.shape, SafeTensors.floats($0, in: file.data)) },
-            metadata: metadata)
+        let withoutU = try reencode(
+            SafeTensors.encode(
+                tensors: kept.map { ($0.name, $0.shape, SafeTensors.floats($0, in: file.data)) },
+                metadata: file.metadata)
+        ) { $0["crc32"] = String(crc32(data)) }
         let error = try #require(decodeError(withoutU))
         #expect(error.message == "missing tensor 'U'", "\(error)")
     }

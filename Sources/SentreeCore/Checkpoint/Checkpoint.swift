@@ -3,7 +3,7 @@ import ZIPFoundation
 
 /// Everything needed to evaluate a model or continue its training, in one file.
 ///
-/// ## Format (version 2)
+/// ## Format (version 3)
 /// A safetensors file (see `SafeTensors`), so `safetensors.numpy.load_file` or 15 lines of
 /// numpy can read it:
 /// - Tensors, all `F32`, row-major, in `ParameterLayout` order: `L` [V, x] (x = d unless
@@ -12,9 +12,10 @@ import ZIPFoundation
 ///   [3d, x], `U_iffou` [5d, 2d], `b_ifou` [4d]), then `U` [5, d or m], `bs` [5]; with
 ///   AdaGrad also `adagrad.<name>` for each, holding the running sum of squared gradients.
 /// - `__metadata__` (all values strings): `format` = `sentree-checkpoint`,
-///   `format_version` = `2`, `training_config`, `model_config`, `progress`, `history`
+///   `format_version` = `3`, `training_config`, `model_config`, `progress`, `history`
 ///   (JSON), `vocabulary` (JSON array of words in id order; id 0 is `<unk>`), `lowercase`
 ///   (`true`/`false`), `crc32` (decimal CRC-32 of the data section, to detect corruption),
+///   `crc32_header` (decimal CRC-32 of the rest of the header, see `headerChecksum`),
 ///   and, when `L` started from pretrained vectors, `embeddings` (JSON: file, dimension,
 ///   words and tokens covered).
 ///
@@ -33,9 +34,10 @@ import ZIPFoundation
 /// ```
 public struct Checkpoint: Sendable, Equatable {
     public static let format = "sentree-checkpoint"
-    /// 2 added rntn, treelstm, `inputDim` and `embeddings`; version 1 files (rnn, rnn2) read
-    /// unchanged.
-    public static let version = 2
+    /// 2 added rntn, treelstm, `inputDim` and `embeddings`; 3 added `crc32_header`, so that a
+    /// changed vocabulary word or `epochsCompleted` is caught too. Versions 1 and 2 read
+    /// unchanged (their headers unchecked, as they were written).
+    public static let version = 3
 
     public var config: TrainingConfig
     public var model: ModelConfig
@@ -84,11 +86,35 @@ public struct Checkpoint: Sendable, Equatable {
             "vocabulary": try json(vocabulary), "lowercase": lowercase ? "true" : "false",
         ]
         if let embeddings { metadata["embeddings"] = try json(embeddings) }
-        // The CRC covers the data section, which does not depend on the metadata.
-        let withoutCRC = try SafeTensors.encode(tensors: tensors, metadata: metadata)
-        let n = withoutCRC.prefix(8).enumerated().reduce(0) { $0 | Int($1.element) << (8 * $1.offset) }
-        metadata["crc32"] = String(withoutCRC.suffix(from: 8 + n).crc32(checksum: 0))
+        // The data CRC covers the data section, which does not depend on the metadata; the
+        // header CRC covers everything else, the data CRC included.
+        let draft = try SafeTensors.parse(
+            try SafeTensors.encode(tensors: tensors, metadata: metadata), path: "checkpoint being written")
+        metadata["crc32"] = String(draft.data.crc32(checksum: 0))
+        metadata["crc32_header"] = String(Self.headerChecksum(entries: draft.entries, metadata: metadata))
         return try SafeTensors.encode(tensors: tensors, metadata: metadata)
+    }
+
+    /// CRC-32 of the header in a canonical form, independent of JSON spacing and key order:
+    /// each metadata entry but `crc32_header` as `key US value RS`, keys in code-point order,
+    /// then each tensor as `name US dtype US shape US start-end RS`, by name (US = 0x1F,
+    /// RS = 0x1E). The shapes and offsets are checked against the layout anyway; the
+    /// metadata's JSON is otherwise only checked for being well formed.
+    public static func headerChecksum(entries: [SafeTensors.Entry], metadata: [String: String]) -> UInt32 {
+        var text = ""
+        for key in metadata.keys.sorted(by: { $0.unicodeScalars.lexicographicallyPrecedes($1.unicodeScalars) }
+        )
+        where key != "crc32_header" {
+            text += key + "\u{1F}" + metadata[key]! + "\u{1E}"
+        }
+        for e in entries.sorted(by: {
+            $0.name.unicodeScalars.lexicographicallyPrecedes($1.name.unicodeScalars)
+        }) {
+            let shape = e.shape.map(String.init).joined(separator: ",")
+            text +=
+                "\(e.name)\u{1F}\(e.dtype)\u{1F}\(shape)\u{1F}\(e.range.lowerBound)-\(e.range.upperBound)\u{1E}"
+        }
+        return Data(text.utf8).crc32(checksum: 0)
     }
 
     /// Writes the checkpoint atomically: a failure at any point leaves the old file intact.
@@ -124,6 +150,13 @@ public struct Checkpoint: Sendable, Equatable {
         }
         guard let crc = meta["crc32"].flatMap(UInt32.init), crc == file.data.crc32(checksum: 0) else {
             throw fail("checksum mismatch: the tensor data is corrupted")
+        }
+        if v >= 3 {
+            guard let crc = meta["crc32_header"].flatMap(UInt32.init),
+                crc == headerChecksum(entries: file.entries, metadata: meta)
+            else {
+                throw fail("checksum mismatch: the header (settings, progress or vocabulary) is corrupted")
+            }
         }
         let decoder = JSONDecoder()
         func field<T: Decodable>(_ key: String, _ type: T.Type) throws -> T {
