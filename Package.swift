@@ -44,9 +44,11 @@ let package = Package(
             pkgConfig: "ncursesw",
             providers: [.apt(["libncursesw5-dev"])]
         ),
+        // Puts the terminal back when the dashboard crashes (a signal handler, in C).
+        .target(name: "CTerminalGuard"),
         .target(
             name: "SentreeDashboard",
-            dependencies: ["SentreeCore", "CNcursesw"],
+            dependencies: ["SentreeCore", "CNcursesw", "CTerminalGuard"],
             swiftSettings: cpuFlags
         ),
         .executableTarget(

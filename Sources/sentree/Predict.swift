@@ -140,7 +140,7 @@ struct Predict: ParsableCommand {
                     if json {
                         print(try answer.json())
                     } else if rootOnly {
-                        print(answer.nodeLine(answer.root, depth: 0))
+                        print(answer.nodeLine(answer.root, depth: 0, phrase: treebank.sentence(tree: t)))
                     } else {
                         if !first { print() }
                         answer.printTree()
@@ -286,18 +286,55 @@ struct Answer {
         return treebank.left[g] < 0 ? nil : (Int(treebank.left[g]), Int(treebank.right[g]))
     }
 
-    func nodeLine(_ i: Int, depth: Int) -> String {
+    /// Levels indented; deeper nodes say their depth instead. With `phraseWords`, this keeps
+    /// the text output linear in the sentence: a 9,999-word sentence binarized into a chain
+    /// printed 450 MB when each node was indented by its depth and repeated its phrase.
+    static let maximumIndent = 40
+    /// Words of a node's phrase shown in full; a longer one shows its first and last 16.
+    static let phraseWords = 40
+
+    /// The first token of the tree and each node's token range (children come first).
+    func tokenSpans() -> (first: Int, spans: [Range<Int>]) {
+        let base = nodes.lowerBound
+        let first = Int(treebank.leafToken[base ..< nodes.upperBound].first { $0 >= 0 } ?? 0)
+        var spans: [Range<Int>] = []
+        spans.reserveCapacity(nodes.count)
+        for i in 0 ..< nodes.count {
+            if let (l, r) = children(i) {
+                spans.append(spans[l].lowerBound ..< spans[r].upperBound)
+            } else {
+                let k = Int(treebank.leafToken[base + i]) - first
+                spans.append(k ..< k + 1)
+            }
+        }
+        return (first, spans)
+    }
+
+    /// The words of `span` as the text output shows them: in full up to `phraseWords`.
+    func shownPhrase(_ span: Range<Int>, first: Int) -> String {
+        func words(_ r: Range<Int>) -> String {
+            treebank.tokens[first + r.lowerBound ..< first + r.upperBound].lazy
+                .map(Treebank.displayText(ofToken:)).joined(separator: " ")
+        }
+        guard span.count > Self.phraseWords else { return words(span) }
+        let end = span.upperBound
+        return words(span.lowerBound ..< span.lowerBound + 16) + " … " + words(end - 16 ..< end)
+            + "  (\(span.count) words)"
+    }
+
+    func nodeLine(_ i: Int, depth: Int, phrase: String) -> String {
         let p = prediction.probabilities[i]
         let label = Int(prediction.predicted[i])
         let gold = treebank.labels[nodes.lowerBound + i]
-        var text = String(repeating: "  ", count: depth)
+        var text = String(repeating: "  ", count: min(depth, Self.maximumIndent))
+        if depth > Self.maximumIndent { text += "(depth \(depth)) " }
         text +=
             "\(label) \(classNames[label].padding(toLength: 13, withPad: " ", startingAt: 0)) "
             + String(format: "%.2f", p[label])
         if gold != Treebank.unlabeled {
             text += gold == label ? "  gold \(gold)  " : "  gold \(gold) ✗"
         }
-        return text + "  " + TerminalText.sanitized(treebank.phrase(tree: t, node: i))
+        return text + "  " + TerminalText.sanitized(phrase)
     }
 
     func printTree() {
@@ -313,9 +350,10 @@ struct Answer {
                     + TerminalText.sanitized(unknown.joined(separator: ", ")) + ")")
         }
         // Depth-first from the root without recursion (user input may be deep).
+        let (first, spans) = tokenSpans()
         var stack: [(node: Int, depth: Int)] = [(root, 0)]
         while let (i, depth) = stack.popLast() {
-            print(nodeLine(i, depth: depth))
+            print(nodeLine(i, depth: depth, phrase: shownPhrase(spans[i], first: first)))
             if let (l, r) = children(i) {
                 stack.append((r, depth + 1))
                 stack.append((l, depth + 1))
@@ -327,18 +365,16 @@ struct Answer {
     /// (root first, then depth-first, left before right) and the words read as `<unk>`.
     func json() throws -> String {
         let base = nodes.lowerBound
-        let firstToken = Int(treebank.leafToken[base ..< nodes.upperBound].first { $0 >= 0 } ?? 0)
-        // Token spans and bracketed text, children before parents as the nodes are stored.
-        var span: [(Int, Int)] = [], bracketed: [String] = []
+        let (firstToken, ranges) = tokenSpans()
+        let span = ranges.map { ($0.lowerBound, $0.upperBound) }
+        // Bracketed text, children before parents as the nodes are stored.
+        var bracketed: [String] = []
         for i in 0 ..< nodes.count {
             let label = prediction.predicted[i]
             if let (l, r) = children(i) {
-                span.append((span[l].0, span[r].1))
                 bracketed.append("(\(label) \(bracketed[l]) \(bracketed[r]))")
             } else {
-                let k = Int(treebank.leafToken[base + i]) - firstToken
-                span.append((k, k + 1))
-                bracketed.append("(\(label) \(treebank.tokens[firstToken + k]))")
+                bracketed.append("(\(label) \(treebank.tokens[firstToken + span[i].0]))")
             }
         }
         func rounded(_ p: [Float]) -> [Double] { p.map { (Double($0) * 1e6).rounded() / 1e6 } }
@@ -398,6 +434,9 @@ func forEachLine(
     func handle(_ bytes: UnsafeBufferPointer<UInt8>) throws {
         number += 1
         let line = bytes.last == UInt8(ascii: "\r") ? UnsafeBufferPointer(rebasing: bytes.dropLast()) : bytes
+        // The treebank's rule, so predict takes no line that eval refuses (the splitter hands
+        // over a finished line of any length).
+        if let problem = InputText.lineProblem(byteCount: line.count) { throw overlong(number, problem) }
         try body(String(decoding: line, as: UTF8.self), number)
     }
     func overlong(_ number: Int, _ message: String) -> any Error {

@@ -278,7 +278,9 @@ struct Train: ParsableCommand {
         config.lowercase = !keepCase
         if let embeddings {
             // The file decides the word width: the model's input width, or d for rnn and rnn2.
-            let width = try PretrainedVectors.dimension(of: embeddings)
+            let width = try PretrainedVectors.dimension(
+                of: embeddings,
+                maximum: TrainingConfig.maximum(config.model.defaultInputDim != nil ? .inputDim : .dim))
             if config.model.defaultInputDim != nil {
                 config.inputDim = inputDim ?? width
             } else {

@@ -60,10 +60,11 @@ struct View: ParsableCommand {
             train: false)
         // Every run's probes.txt, each probe once; a bad line is a note, not an error.
         var probes: [Probe] = []
+        var seen = Set<String>()
         for record in records {
             let loaded = Probes.load(runDirectory: record.files.path, sentences: sentences)
             loaded.problems.forEach { printError("note: \($0)") }
-            for p in loaded.probes where !probes.contains(where: { $0.text == p.text }) { probes.append(p) }
+            for p in loaded.probes where seen.insert(p.text).inserted { probes.append(p) }
         }
         let setup = DashboardSetup(
             config: records[0].config, dev: dev, devWordIDs: [],

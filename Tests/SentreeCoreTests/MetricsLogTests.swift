@@ -29,7 +29,7 @@ import Testing
     func record(_ epoch: Int, _ x: Double) -> EpochRecord {
         EpochRecord(
             epoch: epoch, trainLoss: x, fineAll: 0.1 + 0.2, fineRoot: 1.0 / 3.0, binaryRoot: 5e-324,
-            binaryAll: 0.8000000000000002, seconds: 1e300, treesPerSecond: Double.greatestFiniteMagnitude,
+            binaryAll: 0.8000000000000002, seconds: 1e-300, treesPerSecond: Double.greatestFiniteMagnitude,
             learningRate: 0.02)
     }
 

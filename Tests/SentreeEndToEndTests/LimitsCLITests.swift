@@ -53,3 +53,44 @@ import SentreeCore
         #expect(!FileManager.default.fileExists(atPath: dir + "/run"))
     }
 }
+
+/// Memory that follows the data, not a fixed multiple of its largest tree.
+@Suite struct TreeSizeMemoryCLITests {
+    /// One tree of 10,000 words (19,999 nodes, nested 912 deep: within the documented limits)
+    /// made every worker preallocate rows for 32 such trees: 18 GB for the Tree-LSTM on two
+    /// threads, 46 s, and as much again for `eval`. Under a 3 GB address-space limit the old
+    /// binary aborts; now training and eval take well under 1 GB.
+    @Test(.enabled(if: sentreeBinary != nil && FileManager.default.isExecutableFile(atPath: "/bin/sh")))
+    func oneHugeTreeTrainsAndEvaluatesInBoundedMemory() throws {
+        let binary = try #require(sentreeBinary)
+        let dir = try temporaryDirectory("sentree-huge-tree")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        // Right-branching chains of 900 words, joined left to right.
+        func chain(_ words: Range<Int>) -> String {
+            words.dropLast().reversed().reduce("(2 w\(words.last!))") { "(2 (2 w\($1)) \($0))" }
+        }
+        let chains = stride(from: 0, to: 10_000, by: 900).map { chain($0 ..< min(10_000, $0 + 900)) }
+        let tree = chains.dropFirst().reduce(chains[0]) { "(2 \($0) \($1))" }
+        try (tree + "\n").write(toFile: dir + "/train.txt", atomically: true, encoding: .utf8)
+        try "(3 (2 w1) (3 w2))\n".write(toFile: dir + "/dev.txt", atomically: true, encoding: .utf8)
+        let script = """
+            ulimit -v 3000000
+            "\(binary)" train --headless --data "\(dir)" --model treelstm --epochs 1 --threads 2 \
+                --out "\(dir)/run" >"\(dir)/train.log" 2>&1 || { echo "train: $?"; cat "\(dir)/train.log"; }
+            "\(binary)" eval --checkpoint "\(dir)/run" --data "\(dir)/train.txt" --threads 2 \
+                >"\(dir)/eval.log" 2>&1 || { echo "eval: $?"; cat "\(dir)/eval.log"; }
+            """
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", script]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(text.isEmpty, "\(text)")
+        let eval = try String(contentsOfFile: dir + "/eval.log", encoding: .utf8)
+        #expect(eval.contains("1 trees, 19999 nodes"), "\(eval)")
+    }
+}

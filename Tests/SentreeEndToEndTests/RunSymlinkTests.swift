@@ -37,3 +37,33 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: dir + "/r/last.safetensors"))
     }
 }
+
+/// `--out` a link, dangling or to an empty directory (issue #18, item 15): the error said
+/// "another process created this directory first"; it names the link, and nothing is
+/// created through it.
+@Suite struct OutSymlinkTests {
+    @Test(arguments: [false, true])
+    func outThatIsALinkIsRefusedNamingIt(toEmptyDirectory: Bool) throws {
+        let shared = try trained()
+        let dir = try temporaryDirectory("sentree-out-link")
+        let target = dir + "/target"
+        if toEmptyDirectory {
+            try FileManager.default.createDirectory(atPath: target, withIntermediateDirectories: false)
+        }
+        try FileManager.default.createSymbolicLink(atPath: dir + "/link", withDestinationPath: target)
+        let r = try sentree(
+            ["train", "--data", shared.data, "--out", dir + "/link", "--epochs", "1"] + trainOptions)
+        #expect(r.status == 1, "\(r.stderr)")
+        #expect(r.stderr.contains("\(dir)/link: is a symbolic link (to \(target))"), "\(r.stderr)")
+        #expect(!r.stderr.contains("another process"))
+        if toEmptyDirectory {
+            #expect(try FileManager.default.contentsOfDirectory(atPath: target).isEmpty)
+        } else {
+            #expect(!FileManager.default.fileExists(atPath: target))
+        }
+        // Nothing left beside the link either (no staging folder).
+        #expect(
+            try FileManager.default.contentsOfDirectory(atPath: dir).sorted()
+                == (toEmptyDirectory ? ["link", "target"] : ["link"]))
+    }
+}

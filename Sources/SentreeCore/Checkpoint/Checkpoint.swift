@@ -103,11 +103,7 @@ public struct Checkpoint: Sendable, Equatable {
 
     /// Reads and fully validates a checkpoint.
     public static func read(from path: String) throws -> Checkpoint {
-        guard let bytes = FileManager.default.contents(atPath: path) else {
-            throw CheckpointError(
-                path, FileManager.default.fileExists(atPath: path) ? "cannot read the file" : "no such file")
-        }
-        return try decode(bytes, path: path)
+        try decode(SafeTensors.read(path), path: path)
     }
 
     /// Decodes and validates checkpoint bytes; `path` names the source in errors.
@@ -141,6 +137,9 @@ public struct Checkpoint: Sendable, Equatable {
         let progress = try field("progress", TrainingProgress.self)
         if let problem = progress.problem { throw fail("metadata 'progress': \(problem)") }
         let history = try field("history", [EpochRecord].self)
+        for record in history {
+            if let problem = record.problem { throw fail("metadata 'history': \(problem)") }
+        }
         let vocabulary = try field("vocabulary", [String].self)
         guard model.dim > 0, model.middle > 0, model.classes > 0, model.vocabularySize > 0,
             model.inputWidth > 0, model.inputWidth < 1 << 16,

@@ -96,7 +96,8 @@ public struct MetricsLog: Sendable {
     }
 
     /// Reads the epoch lines of a log's bytes; `source` names it in errors. Kept apart from
-    /// the file system so the fuzzer and tests can feed bytes directly. `firstLine` is the
+    /// the file system so the fuzzer and tests can feed bytes directly. A record out of range
+    /// (`EpochRecord.problem`) is refused like a malformed one. `firstLine` is the
     /// number of the first line in the whole file, for a reader that tails the log in pieces.
     public static func readEpochs(data: Data, source: String, firstLine: Int = 1) throws -> [EpochRecord] {
         var records: [EpochRecord] = []
@@ -106,11 +107,16 @@ public struct MetricsLog: Sendable {
                 throw CheckpointError(source, "line \(i + firstLine): not a JSON object")
             }
             if object["event"] != nil { continue }
+            let record: EpochRecord
             do {
-                records.append(try JSONDecoder().decode(EpochRecord.self, from: Data(line)))
+                record = try JSONDecoder().decode(EpochRecord.self, from: Data(line))
             } catch {
                 throw CheckpointError(source, "line \(i + firstLine): not an epoch record")
             }
+            if let problem = record.problem {
+                throw CheckpointError(source, "line \(i + firstLine): \(problem)")
+            }
+            records.append(record)
         }
         return records
     }

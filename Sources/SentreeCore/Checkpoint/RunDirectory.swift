@@ -49,7 +49,11 @@ public struct RunFiles: Sendable, Equatable {
 
     /// The run's training configuration: from `run.json`, or `nil` for runs older than it.
     public func readConfig() throws -> TrainingConfig? {
-        guard let data = FileManager.default.contents(atPath: configPath) else { return nil }
+        guard FileManager.default.fileExists(atPath: configPath) else { return nil }
+        let data: Data
+        do { data = try RegularFile.contents(of: configPath) } catch {
+            throw CheckpointError(configPath, error.message)
+        }
         do {
             return try JSONDecoder().decode(TrainingConfig.self, from: data)
         } catch {
@@ -187,6 +191,14 @@ public final class RunDirectory: Sendable {
     public static func checkAvailable(_ path: String) throws { try refuseOccupied(path) }
 
     static func refuseOccupied(_ path: String) throws {
+        // A link (dangling, or to an empty directory) was taken for a rival's directory:
+        // rename(2) cannot put the run there, and nothing is written through a link.
+        if let target = try? FileManager.default.destinationOfSymbolicLink(atPath: path) {
+            throw CheckpointError(
+                path,
+                "is a symbolic link (to \(target)); sentree never writes a run through a link: "
+                    + "give --out a real directory")
+        }
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return }
         guard isDirectory.boolValue else { throw CheckpointError(path, "exists and is not a directory") }

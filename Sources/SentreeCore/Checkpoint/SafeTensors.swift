@@ -29,6 +29,72 @@ public enum SafeTensors {
     /// Bytes per element of the supported dtypes.
     static let dtypeSizes = ["F32": 4, "F64": 8, "I64": 8, "I32": 4, "U8": 1]
 
+    /// The longest header read (256 MiB). A checkpoint's header holds its vocabulary and its
+    /// history, a few MB for SST (a million epochs of history would be about 240 MiB); a
+    /// length field that claims gigabytes is damage, refused before anything is read.
+    public static let maximumHeaderBytes = 256 << 20
+
+    /// The bytes of the safetensors file at `path` that `parse` reads: the length field is
+    /// checked against `maximumHeaderBytes` and the file's size, then the header is read,
+    /// then the data its tensors span. A sparse 2 GiB file whose length field says 2 GiB was
+    /// read whole (5.3 GB of memory); bytes beyond the last tensor are refused unread.
+    public static func read(_ path: String) throws -> Data {
+        func fail(_ message: String) -> CheckpointError { CheckpointError(path, message) }
+        let file: RegularFile
+        do { file = try RegularFile(path) } catch { throw fail(error.message) }
+        do {
+            let prefix = try file.read(at: 0, count: 8)
+            guard prefix.count == 8, file.size >= 8 else { return prefix }  // parse() says what is wrong
+            let n = try headerLength(prefix, fileSize: file.size, path: path)
+            let header = try file.read(at: 8, count: n)
+            let dataBytes = file.size - 8 - n
+            if let spanned = dataLength(header), dataBytes > spanned {
+                throw fail(
+                    "\(dataBytes - spanned) bytes after the last tensor's data (file damaged or not a checkpoint)"
+                )
+            }
+            return prefix + header + (try file.read(at: 8 + n, count: dataBytes))
+        } catch let error as FileProblem {
+            throw fail(error.message)
+        }
+    }
+
+    /// The header length of a file's first 8 bytes, checked against the limit and the size.
+    static func headerLength(_ prefix: Data, fileSize: Int, path: String) throws -> Int {
+        let n = prefix.prefix(8).enumerated().reduce(UInt64(0)) {
+            $0 | UInt64($1.element) << (8 * UInt64($1.offset))
+        }
+        guard n <= UInt64(maximumHeaderBytes) else {
+            throw CheckpointError(
+                path,
+                "header length \(n) is more than the limit of \(maximumHeaderBytes) bytes (256 MiB): "
+                    + "file damaged or not a checkpoint")
+        }
+        guard n <= UInt64(fileSize - 8) else {
+            throw CheckpointError(
+                path,
+                "header length \(n) exceeds the file size \(fileSize) (file truncated or not a checkpoint)")
+        }
+        return Int(n)
+    }
+
+    /// The bytes the header's tensors span (the largest end offset), or nil when the header
+    /// is not one `parse` accepts (it then says why).
+    static func dataLength(_ header: Data) -> Int? {
+        guard let object = try? JSONSerialization.jsonObject(with: header) as? [String: Any] else {
+            return nil
+        }
+        var end = 0
+        for (name, value) in object where name != "__metadata__" {
+            guard let offsets = (value as? [String: Any])?["data_offsets"] as? [Int], offsets.count == 2
+            else {
+                return nil
+            }
+            end = max(end, offsets[1])
+        }
+        return end
+    }
+
     /// Encodes Float32 tensors and string metadata.
     public static func encode(
         tensors: [(name: String, shape: [Int], values: [Float])],
@@ -66,21 +132,14 @@ public enum SafeTensors {
         guard bytes.count >= 8 else {
             throw fail("not a safetensors file: \(bytes.count) bytes, expected at least 8 (file truncated?)")
         }
-        let n = bytes.prefix(8).enumerated().reduce(UInt64(0)) {
-            $0 | UInt64($1.element) << (8 * UInt64($1.offset))
-        }
-        guard n <= UInt64(bytes.count - 8) else {
-            throw fail(
-                "header length \(n) exceeds the file size \(bytes.count) (file truncated or not a checkpoint)"
-            )
-        }
-        let headerBytes = bytes.subdata(in: (bytes.startIndex + 8) ..< (bytes.startIndex + 8 + Int(n)))
+        let n = try headerLength(bytes.prefix(8), fileSize: bytes.count, path: path)
+        let headerBytes = bytes.subdata(in: (bytes.startIndex + 8) ..< (bytes.startIndex + 8 + n))
         guard let object = try? JSONSerialization.jsonObject(with: headerBytes),
             let header = object as? [String: Any]
         else {
             throw fail("header is not a JSON object (file corrupted?)")
         }
-        let data = bytes.subdata(in: (bytes.startIndex + 8 + Int(n)) ..< bytes.endIndex)
+        let data = bytes.subdata(in: (bytes.startIndex + 8 + n) ..< bytes.endIndex)
         var metadata: [String: String] = [:]
         if let m = header["__metadata__"] {
             guard let m = m as? [String: String] else {

@@ -1,11 +1,4 @@
 import Foundation
-#if canImport(Glibc)
-import Glibc
-private let systemRead = Glibc.read
-#elseif canImport(Darwin)
-import Darwin
-private let systemRead = Darwin.read
-#endif
 
 /// Streams a GloVe or word2vec text file and keeps the vectors of the words a vocabulary wants.
 ///
@@ -103,23 +96,19 @@ public struct EmbeddingsReader {
     /// Feeds the whole file at `path`, read with `read(2)` into one reusable buffer; call
     /// `finish()` afterwards.
     public mutating func consume(contentsOf path: String, chunkBytes: Int = 1 << 20) throws(InputError) {
-        let fd = open(path, O_RDONLY)
-        guard fd >= 0 else {
-            throw wholeFileError(errno == ENOENT ? "no such file" : "cannot open: " + errnoText())
+        // A FIFO or device is refused before a read could wait forever on it.
+        let file: RegularFile
+        do { file = try RegularFile(path) } catch {
+            throw wholeFileError(
+                error.message == "is a directory, not a regular file"
+                    ? "is a directory, not an embeddings file" : error.message)
         }
-        defer { close(fd) }
         let buffer = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: max(chunkBytes, 1))
         defer { buffer.deallocate() }
         while true {
-            let count = systemRead(fd, buffer.baseAddress, buffer.count)
+            let count: Int
+            do { count = try file.read(into: buffer) } catch { throw wholeFileError(error.message) }
             if count == 0 { return }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw wholeFileError(
-                    errno == EISDIR
-                        ? "is a directory, not an embeddings file"
-                        : "cannot read: " + errnoText())
-            }
             try consume(UnsafeBufferPointer(rebasing: buffer[0 ..< count]))
         }
     }

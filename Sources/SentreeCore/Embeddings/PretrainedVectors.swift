@@ -91,24 +91,44 @@ public enum PretrainedVectors {
 
     /// The width of the vectors in `path`, from its first line (the header of a word2vec
     /// file, or the number of values of a GloVe row), without reading the rest.
-    public static func dimension(of path: String) throws -> Int {
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw InputError(
-                source: path, line: 0, column: 0,
-                message: FileManager.default.fileExists(atPath: path)
-                    ? "cannot read the file" : "no such file")
+    ///
+    /// The first line is read whole, up to `InputText.maximumLineBytes` (it was cut at 64 KiB,
+    /// so a row of 100,000 values read as 16,383-dimensional). A width above `maximum` is an
+    /// error naming the line and column: it sizes the model, which is checked only later, and
+    /// a header's `1 999999999999` must be blamed on the file, not on `--dim`.
+    public static func dimension(of path: String, maximum: Int = Int.max) throws -> Int {
+        func fail(_ column: Int, _ message: String) -> InputError {
+            InputError(source: path, line: column == 0 ? 0 : 1, column: column, message: message)
         }
-        defer { try? handle.close() }
-        let head = (try? handle.read(upToCount: 1 << 16)) ?? Data()
-        let firstLine =
-            head.split(separator: 0x0A, maxSplits: 1, omittingEmptySubsequences: false).first ?? Data()
-        let fields = String(decoding: firstLine, as: UTF8.self)
-            .split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" })
-        if fields.count == 2, let dim = Int(fields[1]), Int(fields[0]) != nil, dim > 0 { return dim }
-        guard fields.count >= 2 else {
-            throw InputError(
-                source: path, line: 1, column: 1, message: "expected `word v1 … vd` or a `count dim` header")
+        var head: Data
+        do {
+            head = try RegularFile(path).read(at: 0, count: InputText.maximumLineBytes + 2)
+        } catch {
+            throw fail(0, error.message)
         }
-        return fields.count - 1
+        if let newline = head.firstIndex(of: 0x0A) { head = head[..<newline] }
+        if head.starts(with: [0xEF, 0xBB, 0xBF]) { head = head.dropFirst(3) }
+        if head.last == 0x0D { head = head.dropLast() }
+        if let problem = InputText.lineProblem(byteCount: head.count) { throw fail(1, problem) }
+        let fields = String(decoding: head, as: UTF8.self)
+            .split(whereSeparator: { $0 == " " || $0 == "\t" })
+        let width: Int
+        if fields.count == 2, Int(fields[0]) != nil, fields[1].allSatisfy(\.isASCII), let dim = Int(fields[1])
+        {
+            width = dim
+            guard (1 ... maximum).contains(dim) else {
+                let column = fields[0].count + 2
+                throw fail(column, "dimension \(dim) in the header is outside 1-\(maximum)")
+            }
+        } else {
+            guard fields.count >= 2 else {
+                throw fail(1, "expected `word v1 … vd` or a `count dim` header")
+            }
+            width = fields.count - 1
+            guard width <= maximum else {
+                throw fail(1, "a row of \(width) values: vectors wider than \(maximum) are refused")
+            }
+        }
+        return width
     }
 }

@@ -10,7 +10,15 @@ public final class TreeModel<T: ModelScalar> {
         self.layout = layout
         runner = layout.config.kind.engine(
             T.self, layout: layout, parameters: parameters, threads: threads,
-            capacity: 32 * maxTreeSize, gradients: true)
+            capacity: Self.initialRows(maxTreeSize: maxTreeSize), gradients: true)
+    }
+
+    /// Node rows each worker allocates up front: a minibatch of SST-sized trees without
+    /// growing (32 of the largest, 3,296 rows for SST), but never 32 copies of one huge tree:
+    /// a treebank holding one 20,000-node tree made that 640,000 rows, 18 GB for the
+    /// Tree-LSTM. Workspaces still grow on demand to what a minibatch really holds.
+    static func initialRows(maxTreeSize: Int) -> Int {
+        min(32 * maxTreeSize, max(maxTreeSize, 4096))
     }
 
     public var threads: Int { runner.threads }

@@ -54,8 +54,9 @@ public struct SweepSpec: Sendable, Equatable {
 
     /// Reads and checks the spec at `path`; relative paths in it are taken from its folder.
     public static func load(path: String) throws -> SweepSpec {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw SweepSpecError(file: path, line: 0, column: 0, key: "", message: "cannot read the file")
+        let data: Data
+        do { data = try RegularFile.contents(of: path) } catch {
+            throw SweepSpecError(file: path, line: 0, column: 0, key: "", message: error.message)
         }
         guard let text = String(data: data, encoding: .utf8) else {
             throw SweepSpecError(file: path, line: 0, column: 0, key: "", message: "not UTF-8 text")

@@ -28,6 +28,11 @@ final class TrainingLoop {
     var writeFailures = 0
     /// What the run's files on disk hold, for the message if training diverges.
     var saved = Divergence.SavedFiles(lastEpochsCompleted: nil)
+    /// The dev fine root of the run's `best.safetensors` when training began (-1 for none).
+    /// A run killed before `last` was first saved restarts from epoch 1, and its `best` may
+    /// come from later, better epochs than the new life's first: only a better score
+    /// replaces it.
+    var bestOnDisk = -1.0
 
     init(
         config: TrainingConfig, layout: ParameterLayout, train: EncodedTreebank, dev: EncodedTreebank,
@@ -45,12 +50,10 @@ final class TrainingLoop {
             alpha > 0
                 ? WordDropout(alpha: alpha, train: train, vocabularySize: layout.config.vocabularySize) : nil
         }
-        // A run resumed without a checkpoint (stopped before its first `last`) starts over from
-        // epoch 1, so the epochs it logged before go too: a log holds each epoch once.
-        if let log {
-            try log.truncate(
-                afterEpoch: resume?.progress.epochsCompleted ?? 0, step: resume?.progress.globalStep ?? 0)
-        }
+        // One life per log: epochs after the checkpoint (all of them when a run killed before
+        // its first `last` starts again from epoch 1) were lost and will be trained again.
+        try log?.truncate(
+            afterEpoch: resume?.progress.epochsCompleted ?? 0, step: resume?.progress.globalStep ?? 0)
         parameters = resume?.parameters ?? initial ?? layout.initialParameters(seed: config.seed)
         optimizer = Optimizer(
             kind: config.optimizer, layout: layout,
@@ -70,6 +73,11 @@ final class TrainingLoop {
                 lastEpochsCompleted: resume.progress.epochsCompleted,
                 lastStepInEpoch: resume.progress.stepInEpoch,
                 bestEpoch: resume.progress.bestEpoch)
+        }
+        // An unreadable `best` holds nothing to keep; the next best replaces it.
+        if let run, let best = try? Checkpoint.read(from: run.files.bestPath) {
+            bestOnDisk = best.progress.bestFineRoot
+            saved.bestEpoch = best.progress.bestEpoch
         }
         let threads = config.threads > 0 ? config.threads : ProcessInfo.processInfo.activeProcessorCount
         model = TreeModel(
@@ -152,7 +160,7 @@ final class TrainingLoop {
                 return false
             }
             let report = evaluate(t, epoch: epoch)
-            let isBest = report.metrics.fineRoot > progress.bestFineRoot
+            var isBest = report.metrics.fineRoot > max(progress.bestFineRoot, bestOnDisk)
             progress.epochsCompleted = epoch
             progress.stepInEpoch = 0
             let record = EpochRecord(
@@ -164,9 +172,16 @@ final class TrainingLoop {
             let previous = history.last
             history.append(record)
             if isBest {
+                let before = (progress.bestFineRoot, progress.bestEpoch)
                 progress.bestFineRoot = report.metrics.fineRoot
                 progress.bestEpoch = epoch
-                save(t, reason: "best")
+                // A `best` that could not be written (disk full) is no best: the summary
+                // said "best … at epoch 5" of a file holding epoch 1. The next epoch that
+                // beats the file's score tries again.
+                if !save(t, reason: "best") {
+                    (progress.bestFineRoot, progress.bestEpoch) = before
+                    isBest = false
+                }
             }
             logging(t) { try $0.appendEpoch(record) }
             t.onEvent(

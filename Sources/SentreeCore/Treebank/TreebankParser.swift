@@ -21,8 +21,9 @@ extension Treebank {
             throw TreebankError(
                 source: path, line: 0, column: 0, message: "is a directory, not a treebank file")
         }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw TreebankError(source: path, line: 0, column: 0, message: "cannot read the file")
+        let data: Data
+        do { data = try RegularFile.contents(of: path) } catch {
+            throw TreebankError(source: path, line: 0, column: 0, message: error.message)
         }
         return try data.withUnsafeBytes { raw throws(TreebankError) in
             var parser = TreebankParser(

@@ -56,11 +56,25 @@ struct Canvas {
     }
 }
 
+/// Where `v` lies between `low` and `high`, from 0 to 1 (clamped), or `nil` when the range
+/// is empty or a value is not finite. Halved first, so `high - low` cannot overflow to
+/// infinity when the ends are near ±Double.greatestFiniteMagnitude (inf / inf is NaN, and
+/// `Int(NaN)` traps).
+func fraction(_ v: Double, low: Double, high: Double) -> Double? {
+    guard v.isFinite, low.isFinite, high.isFinite, high > low else { return nil }
+    let f = (v / 2 - low / 2) / (high / 2 - low / 2)
+    return f.isFinite ? max(0, min(1, f)) : nil
+}
+
+/// The dot (0 to `count - 1`) at fraction `f` of the way, or the middle one when unknown.
+func dotIndex(_ f: Double?, count: Int) -> Int {
+    guard let f, count > 1 else { return max(0, count / 2) }
+    return Int((f * Double(count - 1)).rounded())
+}
+
 /// Maps a value in [low, high] to a dot row (0 = top), clamped.
 func dotRow(_ v: Double, low: Double, high: Double, height: Int) -> Int {
-    guard high > low else { return height / 2 }
-    let f = (v - low) / (high - low)
-    return max(0, min(height - 1, Int(((1 - f) * Double(height - 1)).rounded())))
+    dotIndex(fraction(v, low: low, high: high).map { 1 - $0 }, count: height)
 }
 
 /// A short axis label: 3 significant digits.

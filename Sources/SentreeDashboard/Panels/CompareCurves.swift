@@ -110,15 +110,21 @@ func drawOverlay(
     -> (x: ClosedRange<Double>, y: ClosedRange<Double>)?
 {
     let all = series.flatMap { $0.points + $0.marks }
-    guard let xLow = all.map(\.x).min(), let xHigh = all.map(\.x).max() else { return nil }
+    // Axes from finite values only; a point that is not finite is drawn in the middle.
+    let xs = all.map(\.x).filter(\.isFinite)
+    guard !all.isEmpty else { return nil }
+    let xLow = xs.min() ?? 0, xHigh = xs.max() ?? 0
     let ys = all.map { transform($0.y) }.filter(\.isFinite)
-    let yLow = (ys.min() ?? 0) - yPadding, yHigh = max((ys.max() ?? 1) + yPadding, yLow + 1e-9)
-    let xSpan = xHigh > xLow ? xHigh - xLow : 1
+    let yLow = (ys.min() ?? 0) - yPadding
+    // Relative as well as absolute: at 1e17, adding 1e-9 changes nothing.
+    let yHigh = max((ys.max() ?? 1) + yPadding, yLow + max(1e-9, abs(yLow) * 1e-9))
     var canvas = Canvas(columns: plot.width, rows: plot.height, unicode: options.unicode)
     let w = canvas.dotWidth, h = canvas.dotHeight
     func dot(_ p: (x: Double, y: Double)) -> (Int, Int) {
-        let x = xHigh > xLow ? Int(((p.x - xLow) / xSpan * Double(w - 1)).rounded()) : w / 2
-        return (x, dotRow(transform(p.y), low: yLow, high: yHigh, height: h))
+        (
+            dotIndex(fraction(p.x, low: xLow, high: xHigh), count: w),
+            dotRow(transform(p.y), low: yLow, high: yHigh, height: h)
+        )
     }
     for (priority, curve) in series.enumerated() {
         let style = CellStyle(SeriesMark.tone(curve.run))
@@ -161,7 +167,7 @@ func renderXAxis(
     _ range: ClosedRange<Double>, byTime: Bool, _ grid: inout CellGrid, x: Int, y: Int, width: Int
 ) {
     func label(_ v: Double) -> String {
-        byTime ? (v < 60 ? String(format: "%.1fs", v) : duration(v)) : "ep \(Int(v.rounded()))"
+        byTime ? (v < 60 ? String(format: "%.1fs", v) : duration(v)) : "ep \(String(format: "%.0f", v))"
     }
     grid.put(label(range.lowerBound), x: x, y: y, style: CellStyle(.dim))
     let right = label(range.upperBound) + (byTime ? " trained" : "")

@@ -1,4 +1,5 @@
 import CNcursesw
+import CTerminalGuard
 import Foundation
 
 /// How many colors the terminal offers (after `NO_COLOR`).
@@ -18,9 +19,14 @@ final class Terminal {
 
     init?(mouse: Bool = true) {
         setlocale(LC_ALL, "")
+        // Before initscr, so a crash restores the modes from before ncurses changed them.
+        sentree_terminal_guard_install()
         let codeset = String(cString: nl_langinfo(nl_item(CODESET)))
         unicode = codeset.uppercased().replacingOccurrences(of: "-", with: "") == "UTF8"
-        guard let screen = initscr() else { return nil }
+        guard let screen = initscr() else {
+            sentree_terminal_guard_remove()
+            return nil
+        }
         window = screen
         cbreak()
         noecho()
@@ -44,6 +50,7 @@ final class Terminal {
     func close() {
         curs_set(1)
         endwin()
+        sentree_terminal_guard_remove()
     }
 
     var size: (width: Int, height: Int) { (Int(sentree_cols()), Int(sentree_lines())) }
