@@ -19,9 +19,18 @@ struct Eval: ParsableCommand {
             fine_all, fine_root, binary_root, binary_all, seconds, trees_per_second, learning_rate; \
             seconds and trees_per_second time this evaluation, train_loss is the checkpoint's epoch's) \
             plus checkpoint, data, trees, nodes, confusion_root, confusion_all and unseen_words.
+
+            Several --checkpoint options make a seed ensemble: every node's class distribution is \
+            the mean of the members' (each reads the trees with its own vocabulary; kinds and widths \
+            may differ, the number of classes may not), and every metric is computed from it. The \
+            text and --json then also give each member's own metrics and seconds (docs/commands.md).
             """)
 
-    @Option(help: "Checkpoint file, or a run directory (uses its best, else last).") var checkpoint: String
+    @Option(
+        help: ArgumentHelp(
+            "Checkpoint file, or a run directory (uses its best, else last); repeat for an ensemble.",
+            valueName: "checkpoint"))
+    var checkpoint: [String]
     @Option(
         help: ArgumentHelp(
             "Labelled treebank file, or a directory (its dev.txt), e.g. data/sst or "
@@ -42,7 +51,9 @@ struct Eval: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            var (ckpt, file) = try loadCheckpoint(checkpoint)
+            let members = try loadMembers(checkpoint)
+            if members.count > 1 { return try runEnsemble(members) }
+            var (ckpt, file) = members[0]
             let dataFile = try evaluationFile(data, for: ckpt)
             let treebank = try Treebank.load(contentsOf: dataFile)
             var added: (file: String, words: Int, tokens: Int)? = nil
@@ -122,8 +133,7 @@ struct Eval: ParsableCommand {
                 print(String(decoding: out, as: UTF8.self))
                 return
             }
-            let summary = "\(ckpt.model.kind.rawValue) d=\(ckpt.model.dim), epoch \(epoch)"
-            print("checkpoint \(TerminalText.sanitized(file)) (\(summary))")
+            print("checkpoint \(TerminalText.sanitized(file)) (\(checkpointSummary(ckpt)))")
             print("data       \(TerminalText.sanitized(dataFile)): \(m.trees) trees, \(m.nodes) nodes")
             if let added {
                 print(

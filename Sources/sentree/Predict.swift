@@ -37,9 +37,19 @@ struct Predict: ParsableCommand {
             those the file has are read with their pretrained vector instead; standard error says \
             how many. The file is read once per argument list or per chunk of standard input (a \
             line typed at a terminal is answered at once).
+
+            Several --checkpoint options make a seed ensemble: each node's distribution is the mean \
+            of the members' (each reads the words with its own vocabulary), its class their argmax. \
+            A tree's text then starts with "(ensemble of N checkpoints …)", --json objects have \
+            "ensemble": N, and --root-only says so once on standard error. The unknown words listed \
+            are those any member reads as <unk>.
             """)
 
-    @Option(help: "Checkpoint file, or a run directory (uses its best, else last).") var checkpoint: String
+    @Option(
+        help: ArgumentHelp(
+            "Checkpoint file, or a run directory (uses its best, else last); repeat for an ensemble.",
+            valueName: "checkpoint"))
+    var checkpoint: [String]
     @Argument(help: "Trees or sentences (default: lines of --input, else of standard input).")
     var inputs: [String] = []
     @Option(help: ArgumentHelp("Read inputs from this file, one per line.", valueName: "file"))
@@ -79,8 +89,14 @@ struct Predict: ParsableCommand {
     func predictAll() throws -> Bool {
         let started = ContinuousClock.now
         var clock = PredictTiming()
-        let (ckpt, _) = try loadCheckpoint(checkpoint)
-        let model = PredictionModel(ckpt, vectorsFile: try unseen.vectorsFile(for: ckpt))
+        let loaded = try loadMembers(checkpoint)
+        let ckpt = loaded[0].checkpoint
+        let models = try loaded.map {
+            PredictionModel($0.checkpoint, vectorsFile: try unseen.vectorsFile(for: $0.checkpoint))
+        }
+        if models.count > 1 && rootOnly {
+            printError("ensemble of \(models.count) checkpoints: class distributions averaged")
+        }
         // Found (or trained) when the first plain sentence needs it, not for trees alone.
         var parsing: ParsedSentences? = nil
         func sentences() throws -> ParsedSentences {
@@ -113,14 +129,14 @@ struct Predict: ParsableCommand {
                     return (bank, structure)
                 }
             }
-            try model.cover(banks.map(\.0))
+            for model in models { try model.cover(banks.map(\.0)) }
             for (treebank, structure) in banks {
-                let words = model.vocabulary.encode(treebank)
-                model.countPretrained(words)
+                // Each member reads the words with its own vocabulary.
+                let words = models.map { $0.vocabulary.encode(treebank) }
+                for (model, ids) in zip(models, words) { model.countPretrained(ids) }
                 for t in 0 ..< treebank.count {
                     let answer = Answer(
-                        tree: t, of: treebank, words: words, snapshot: model.snapshot,
-                        structure: structure, lowercase: model.vocabulary.lowercase)
+                        tree: t, of: treebank, words: words, models: models, structure: structure)
                     if json {
                         print(try answer.json())
                     } else if rootOnly {
@@ -171,7 +187,7 @@ struct Predict: ParsableCommand {
                 }, afterChunk: flush)
         }
         try flush()
-        if let summary = model.summary { printError(summary) }
+        for summary in models.compactMap(\.summary) { printError(summary) }
         if timing {
             printError(clock.report(total: ContinuousClock.now - started, threads: parsing?.threads))
         }
@@ -240,17 +256,26 @@ struct Answer {
     let prediction: TreePrediction
     let structure: TreeStructure
     let unknown: [String]
+    /// Checkpoints whose distributions were averaged (1: a single model).
+    let ensemble: Int
 
+    /// `models[k]` reads the tree's leaves as `words[k]`; their distributions are averaged.
     init(
-        tree t: Int, of treebank: Treebank, words: [Int32], snapshot: ModelSnapshot, structure: TreeStructure,
-        lowercase: Bool
+        tree t: Int, of treebank: Treebank, words: [[Int32]], models: [PredictionModel],
+        structure: TreeStructure
     ) {
         self.treebank = treebank
         self.t = t
-        nodes = treebank.nodes(of: t)
-        prediction = snapshot.predict(tree: t, in: treebank, wordIDs: words)
+        let nodes = treebank.nodes(of: t)
+        self.nodes = nodes
+        prediction = Ensemble.average(
+            zip(models, words).map { $0.snapshot.predict(tree: t, in: treebank, wordIDs: $1) })
         self.structure = structure
-        unknown = UnknownWords(treebank, words: words, lowercase: lowercase, nodes: nodes).words
+        var seen: Set<String> = []
+        unknown = zip(models, words).flatMap {
+            UnknownWords(treebank, words: $1, lowercase: $0.vocabulary.lowercase, nodes: nodes).words
+        }.filter { seen.insert($0).inserted }
+        ensemble = models.count
     }
 
     /// The root's index within the tree (nodes are stored children first).
@@ -313,6 +338,7 @@ struct Answer {
     }
 
     func printTree() {
+        if ensemble > 1 { print("(ensemble of \(ensemble) checkpoints: class distributions averaged)") }
         switch structure {
         case .given: break
         case .parsed: print("(structure \(structure.note ?? ""): tree from the parser, labels predicted)")
@@ -376,6 +402,7 @@ struct Answer {
             "root": node(root), "phrases": phrases, "unknown_words": unknown,
         ]
         if case .parsed(let f1?) = structure { object["parser_dev_f1"] = f1 }
+        if ensemble > 1 { object["ensemble"] = ensemble }
         let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
         return String(decoding: data, as: UTF8.self)
     }

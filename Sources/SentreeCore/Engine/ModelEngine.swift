@@ -16,6 +16,7 @@ struct ModelEngine<T: ModelScalar>: Sendable {
     let lossAndGradient: @Sendable ([Int], EncodedTreebank, [T], Dropout?) -> Merged
     let evaluate: @Sendable (EncodedTreebank, [T]) -> (metrics: Metrics, outcomes: [TreeOutcome])
     let predict: @Sendable (Int, EncodedTreebank, [T]) -> TreePrediction
+    let nodeProbabilities: @Sendable (EncodedTreebank, [T]) -> [Float]
 
     init<M: LevelModel>(_ r: ShardedRunner<M>) where M.T == T {
         threads = r.threads
@@ -25,5 +26,6 @@ struct ModelEngine<T: ModelScalar>: Sendable {
         lossAndGradient = { r.lossAndGradient(trees: $0, data: $1, parameters: $2, dropout: $3) }
         evaluate = { r.evaluate($0, parameters: $1) }
         predict = { r.predict(tree: $0, data: $1, parameters: $2) }
+        nodeProbabilities = { r.nodeProbabilities($0, parameters: $1) }
     }
 }

@@ -107,43 +107,32 @@ final class ShardedRunner<M: LevelModel>: Sendable {
             var outcomes: [TreeOutcome] = []
             outcomes.reserveCapacity(range.count)
             var nodePredictions: [UInt8] = []
-            parameters.withUnsafeBufferPointer { params in
-                data.withArrays { arrays in
-                    for chunk in stride(
-                        from: range.lowerBound, to: range.upperBound, by: Self.evaluationChunk)
-                    {
-                        let trees = chunk ..< min(range.upperBound, chunk + Self.evaluationChunk)
-                        engine.forward(
-                            trees: trees, data: data, arrays: arrays, w: weights,
-                            L: params.baseAddress! + layout.L.offset)
-                        let s = engine.schedule
-                        for (k, t) in trees.enumerated() {
-                            let r = data.treebank.nodes(of: t)
-                            var loss: T = 0
-                            var rootPrediction: UInt8 = 0
-                            nodePredictions.removeAll(keepingCapacity: true)
-                            for i in r {
-                                let row = Int(s.rowOfNode[s.treeOffset[k] + i - r.lowerBound])
-                                let p = engine.probabilities(row: row)
-                                let predicted = UInt8(argmax(p))
-                                let isRoot = i == r.upperBound - 1
-                                if isRoot { rootPrediction = predicted }
-                                loss += engine.rowLoss[row]
-                                metrics.count(
-                                    gold: arrays.labels[i], predicted: predicted,
-                                    positive: p[3] + p[4] > p[0] + p[1], isRoot: isRoot)
-                                nodePredictions.append(predicted)
-                            }
-                            metrics.byLength.count(tree: t, of: data.treebank, predicted: nodePredictions)
-                            metrics.lossSum += Double(loss)
-                            metrics.trees += 1
-                            outcomes.append(
-                                TreeOutcome(
-                                    tree: t, goldRoot: arrays.labels[r.upperBound - 1],
-                                    predictedRoot: rootPrediction, loss: Float(loss)))
-                        }
-                    }
+            self.forwardInChunks(engine, trees: range, data: data, parameters: parameters, weights: weights) {
+                k, t, arrays in
+                let s = engine.schedule
+                let r = data.treebank.nodes(of: t)
+                var loss: T = 0
+                var rootPrediction: UInt8 = 0
+                nodePredictions.removeAll(keepingCapacity: true)
+                for i in r {
+                    let row = Int(s.rowOfNode[s.treeOffset[k] + i - r.lowerBound])
+                    let p = engine.probabilities(row: row)
+                    let predicted = UInt8(argmax(p))
+                    let isRoot = i == r.upperBound - 1
+                    if isRoot { rootPrediction = predicted }
+                    loss += engine.rowLoss[row]
+                    metrics.count(
+                        gold: arrays.labels[i], predicted: predicted,
+                        positive: p[3] + p[4] > p[0] + p[1], isRoot: isRoot)
+                    nodePredictions.append(predicted)
                 }
+                metrics.byLength.count(tree: t, of: data.treebank, predicted: nodePredictions)
+                metrics.lossSum += Double(loss)
+                metrics.trees += 1
+                outcomes.append(
+                    TreeOutcome(
+                        tree: t, goldRoot: arrays.labels[r.upperBound - 1],
+                        predictedRoot: rootPrediction, loss: Float(loss)))
             }
             return (metrics, outcomes)
         }
@@ -154,6 +143,53 @@ final class ShardedRunner<M: LevelModel>: Sendable {
             outcomes += o
         }
         return (metrics, outcomes)
+    }
+
+    /// The forward pass of `engine` over the trees of `range`, `evaluationChunk` trees at a
+    /// time; after each chunk, `body(k, t, arrays)` for its `k`-th tree `t`, whose nodes'
+    /// rows `engine.schedule` then holds.
+    func forwardInChunks(
+        _ engine: LevelEngine<M>, trees range: Range<Int>, data: EncodedTreebank, parameters: [T],
+        weights: EngineWeights<M>, _ body: (Int, Int, TreeArrays) -> Void
+    ) {
+        let offset = layout.L.offset
+        parameters.withUnsafeBufferPointer { params in
+            data.withArrays { arrays in
+                for chunk in stride(from: range.lowerBound, to: range.upperBound, by: Self.evaluationChunk) {
+                    let trees = chunk ..< min(range.upperBound, chunk + Self.evaluationChunk)
+                    engine.forward(
+                        trees: trees, data: data, arrays: arrays, w: weights, L: params.baseAddress! + offset)
+                    for (k, t) in trees.enumerated() { body(k, t, arrays) }
+                }
+            }
+        }
+    }
+
+    /// Every node's class distribution, flat in node order (`[nodeCount][C]`), batched and
+    /// sharded as `evaluate` is: what an ensemble averages over its members.
+    func nodeProbabilities(_ data: EncodedTreebank, parameters: [T]) -> [Float] {
+        let weights = self.weights.withLock { $0 }
+        let classes = layout.config.classes
+        let bounds = Self.balancedBounds(prefix: data.treebank.treeStart.map(Int.init), parts: threads)
+        // Shards are contiguous runs of trees, and a tree's nodes are contiguous: the shards'
+        // rows concatenated in worker order are the treebank's nodes in order.
+        let shards = runSharded(data.count, bounds: bounds) { engine, range in
+            var out: [Float] = []
+            self.forwardInChunks(engine, trees: range, data: data, parameters: parameters, weights: weights) {
+                k, t, _ in
+                let s = engine.schedule
+                let r = data.treebank.nodes(of: t)
+                for i in r {
+                    let row = Int(s.rowOfNode[s.treeOffset[k] + i - r.lowerBound])
+                    out += engine.probabilities(row: row).map { Float($0) }
+                }
+            }
+            return out
+        }
+        var all: [Float] = []
+        all.reserveCapacity(data.treebank.nodeCount * classes)
+        for shard in shards { all += shard }
+        return all
     }
 
     func predict(tree t: Int, data: EncodedTreebank, parameters: [T]) -> TreePrediction {

@@ -65,4 +65,11 @@ public final class TreeModel<T: ModelScalar> {
     ) -> (metrics: Metrics, outcomes: [TreeOutcome]) {
         runner.evaluate(data, parameters)
     }
+
+    /// Every node's class distribution, flat in node order (`[nodeCount][classes]`): the
+    /// input of `Ensemble` (independent of the thread count).
+    @_specialize(where T == Float)
+    public func nodeProbabilities(_ data: EncodedTreebank, parameters: [T]) -> [Float] {
+        runner.nodeProbabilities(data, parameters)
+    }
 }
