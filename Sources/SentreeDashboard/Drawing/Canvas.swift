@@ -44,6 +44,26 @@ struct Canvas {
         for y in min(y0, y1) ... max(y0, y1) { set(x, y, style: style, priority: p, mark: mark) }
     }
 
+    /// A line through `points` (dot coordinates): each step to the right is filled column by
+    /// column with vertical runs, so steep segments stay connected; a point left of the one
+    /// before starts the line anew.
+    mutating func polyline(_ points: [(Int, Int)], style: CellStyle, priority p: Int, mark: Character) {
+        var previous: (Int, Int)? = nil
+        for (x, y) in points {
+            if let (px, py) = previous, x >= px {
+                var lastY = py
+                for xx in px ... x {
+                    let yy = x == px ? y : py + (y - py) * (xx - px) / (x - px)
+                    vertical(xx, lastY, yy, style: style, priority: p, mark: mark)
+                    lastY = yy
+                }
+            } else {
+                set(x, y, style: style, priority: p, mark: mark)
+            }
+            previous = (x, y)
+        }
+    }
+
     func draw(into grid: inout CellGrid, x: Int, y: Int) {
         for r in 0 ..< rows {
             for c in 0 ..< columns {

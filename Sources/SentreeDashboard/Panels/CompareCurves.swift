@@ -130,21 +130,7 @@ func drawOverlay(
         let style = CellStyle(SeriesMark.tone(curve.run))
         // Without Unicode a line is its run's lower-case letter, its markers the capital.
         let lineMark = Character(SeriesMark.letter(curve.run).lowercased())
-        var previous: (Int, Int)? = nil
-        for p in curve.points {
-            let (x, y) = dot(p)
-            if let (px, py) = previous, x >= px {
-                var lastY = py
-                for xx in px ... x {
-                    let yy = x == px ? y : py + (y - py) * (xx - px) / (x - px)
-                    canvas.vertical(xx, lastY, yy, style: style, priority: priority, mark: lineMark)
-                    lastY = yy
-                }
-            } else {
-                canvas.set(x, y, style: style, priority: priority, mark: lineMark)
-            }
-            previous = (x, y)
-        }
+        canvas.polyline(curve.points.map(dot), style: style, priority: priority, mark: lineMark)
     }
     canvas.draw(into: &grid, x: plot.x, y: plot.y)
     // Markers: at most one every third column per run, always the newest.

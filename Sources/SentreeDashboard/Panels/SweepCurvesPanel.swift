@@ -57,21 +57,9 @@ func renderGroupCurves(_ s: GroupCurvesInput, _ grid: inout CellGrid, _ r: Rect,
     for (g, curve) in curves.enumerated() {
         let style = CellStyle(SeriesMark.tone(g))
         let mark = Character(SeriesMark.letter(g).lowercased())
-        var previous: (Int, Int)? = nil
-        for p in curve {
-            let (x, y) = (column(Double(p.epoch)), row(p.spread.mean))
-            if let (px, py) = previous {
-                var lastY = py
-                for xx in px ... max(px, x) {
-                    let yy = x == px ? y : py + (y - py) * (xx - px) / (x - px)
-                    canvas.vertical(xx, lastY, yy, style: style, priority: g, mark: mark)
-                    lastY = yy
-                }
-            } else {
-                canvas.set(x, y, style: style, priority: g, mark: mark)
-            }
-            previous = (x, y)
-        }
+        canvas.polyline(
+            curve.map { (column(Double($0.epoch)), row($0.spread.mean)) }, style: style, priority: g,
+            mark: mark)
     }
     canvas.draw(into: &grid, x: plot.x, y: plot.y)
     let dotsPerColumn = options.unicode ? 2 : 1, dotsPerRow = options.unicode ? 4 : 1
