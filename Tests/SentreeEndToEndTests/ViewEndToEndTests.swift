@@ -72,7 +72,11 @@ func quitsCleanly(_ tmux: TmuxSession, exitFile: String) throws {
         ])
         _ = try tmux.waitFor(30, "both runs") { $0.contains("alpha-run") && $0.contains("beta-run") }
         try tmux.keys("c")
-        var screen = try tmux.waitFor(10, "run A's matrix") { $0.contains("confusion ─ A alpha-run") }
+        // The title shows a frame before the run's dev predictions are read (slow on a loaded
+        // machine), so wait for the matrix itself.
+        var screen = try tmux.waitFor(30, "run A's matrix") {
+            $0.contains("confusion ─ A alpha-run") && $0.contains("roots  0--   1-   2o   3+  4++  rec")
+        }
         #expect(screen.contains("roots  0--   1-   2o   3+  4++  rec"), "\(screen)")
         // One matrix at a time at 80x24: the all-nodes one comes next.
         if size.height < 40 {
@@ -83,9 +87,10 @@ func quitsCleanly(_ tmux: TmuxSession, exitFile: String) throws {
             #expect(screen.contains("confusion ─ A alpha-run  all nodes"), "\(screen)")
         }
         try tmux.keys("c")
-        screen = try tmux.waitFor(10, "the change from B") {
+        screen = try tmux.waitFor(30, "the change from B") {
             $0.contains(
                 size.width < 120 ? "confusion change ─ A − B" : "confusion change ─ A alpha-run − B beta-run")
+                && $0.contains("green: ")
         }
         #expect(screen.contains("green: "), "\(screen)")
         try tmux.keys("c")
