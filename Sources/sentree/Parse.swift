@@ -43,7 +43,7 @@ struct Parse: ParsableCommand {
         var failed = false
         try reportingErrors {
             let model: ParsedSentences
-            if rightBranching {
+            if rightBranching || parserOptions.parser == noParser {
                 model = ParsedSentences(parser: nil)
             } else {
                 // Only a parser still to be found needs the data (which may be fetched first).

@@ -7,9 +7,13 @@ struct ParserOptions: ParsableArguments {
     @Option(
         help: ArgumentHelp(
             "Parser file for plain sentences (default: the data directory's cached parser, trained "
-                + "on its train.txt if there is none).", valueName: "file"))
+                + "on its train.txt if there is none; 'none': the fixed right-branching tree).",
+            valueName: "file"))
     var parser: String?
 }
+
+/// `--parser none`: no parser, the fixed rule's trees, and none is trained.
+let noParser = "none"
 
 /// Where `parse`, `predict`, `eval --parse`, `train` and `view` get the parser that brackets
 /// plain sentences, so that all of them find, train and cache it alike (docs/commands.md):
@@ -23,11 +27,14 @@ struct ParserOptions: ParsableArguments {
 ///    atomically;
 /// 4. with no training trees at all, none: plain sentences get the fixed right-branching
 ///    tree, marked approximate, and standard error says why once.
+///
+/// `--parser none` asks for the fixed rule's trees outright: nothing is read or trained.
 enum ParserSource {
     /// The parser by rules 1–4 (`train: false` stops after 2: the dashboard never trains).
     ///
     /// `dataDirectory` nil: the run or command records none, so only `--parser` can give one.
     static func resolve(explicit: String?, dataDirectory: String?, train: Bool = true) throws -> SpanParser? {
+        if explicit == noParser { return nil }
         if let explicit { return try ParserFile.read(from: explicit) }
         guard let dir = dataDirectory else {
             printError(
@@ -48,7 +55,7 @@ enum ParserSource {
         let shared = try sharedCachePath(dataDirectory: dir)
         if FileManager.default.fileExists(atPath: shared) { return try ParserFile.read(from: shared) }
         guard train else { return nil }
-        let out = FileManager.default.isWritableFile(atPath: dir) ? local : shared
+        let out = mayCache(in: dir) ? local : shared
         if out == shared {
             try FileManager.default.createDirectory(
                 atPath: parentPath(shared), withIntermediateDirectories: true)
@@ -57,6 +64,23 @@ enum ParserSource {
         var options = ParserTrainingOptions()
         options.embeddings = defaultParserEmbeddings(dir)
         return try trainParser(dataDirectory: dir, options: options, out: out, toStandardError: true)
+    }
+
+    /// For the dashboard, which finds no cached parser (`resolve(train: false)` gave nil):
+    /// the training it starts in the background when a plain sentence first needs a tree,
+    /// on one thread, cached where `resolve` would cache it. nil without training trees.
+    static func backgroundJob(explicit: String?, dataDirectory: String?) -> ParserTrainingJob? {
+        guard explicit == nil, let dir = dataDirectory else { return nil }
+        let trainFile = (dir as NSString).appendingPathComponent("train.txt")
+        let devFile = (dir as NSString).appendingPathComponent("dev.txt")
+        guard FileManager.default.fileExists(atPath: trainFile),
+            let shared = try? sharedCachePath(dataDirectory: dir)
+        else { return nil }
+        let out = mayCache(in: dir) ? defaultParserPath(dir) : shared
+        var options = ParserTrainingOptions()
+        options.embeddings = defaultParserEmbeddings(dir)
+        options.threads = 1
+        return ParserTrainingJob(train: trainFile, dev: devFile, out: out, options: options)
     }
 
     /// `resolve` wrapped for bracketing: the parser's trees, or the fixed rule's.
@@ -86,6 +110,17 @@ enum ParserSource {
         return ((base as NSString).appendingPathComponent("sentree") as NSString)
             .appendingPathComponent("parser-\(key).safetensors")
     }
+}
+
+/// Whether a parser may be cached in `dir`: sentree can write there, and the directory's mode
+/// allows writing to someone. The second half matters for root, whom `access` lets write
+/// anywhere: a data directory made read-only (`chmod a-w`, as a shared copy of SST often is)
+/// is left alone, and the parser goes to the user cache instead.
+func mayCache(in dir: String) -> Bool {
+    guard FileManager.default.isWritableFile(atPath: dir),
+        let mode = (try? FileManager.default.attributesOfItem(atPath: dir))?[.posixPermissions] as? Int
+    else { return false }
+    return mode & 0o222 != 0
 }
 
 /// 64-bit FNV-1a: a cheap, stable content key (not for security).

@@ -184,7 +184,8 @@ struct Train: ParsableCommand {
     func trainRun() throws -> Int32 {
         let session = try resume.map(resumeSession) ?? newSession()
         guard let session else { return 0 }
-        // A cached parser only: training one would hold up the run (docs/dashboard.md).
+        // A cached parser only: training one would hold up the run; the dashboard trains one in
+        // the background if a plain sentence needs it (docs/dashboard.md).
         let sentences = try ParserSource.sentences(
             explicit: parserOptions.parser, dataDirectory: session.dataPath, train: false)
         let given = try probe.enumerated().map {
@@ -215,11 +216,15 @@ struct Train: ParsableCommand {
             let trainer = try Trainer(
                 config: config, train: train, dev: dev, run: run,
                 resume: session.checkpoint, onEvent: { inbox.post($0) })
-            let setup = DashboardSetup(
+            var setup = DashboardSetup(
                 config: trainer.config, dev: dev, devWordIDs: trainer.devWordIDs,
                 runDirectory: run.path, stepsPerEpoch: trainer.stepsPerEpoch,
                 startEpoch: trainer.startEpoch, embeddings: trainer.embeddingCoverage,
                 vocabulary: trainer.vocabulary, probes: probes, mouse: !noMouse, sentences: sentences)
+            if sentences.parser == nil {
+                setup.parserJob = ParserSource.backgroundJob(
+                    explicit: parserOptions.parser, dataDirectory: session.dataPath)
+            }
             let watcher = compared.isEmpty ? nil : RunWatcher(records: compared, dev: dev)
             return Dashboard.run(
                 setup: setup, control: trainer, inbox: inbox, watcher: watcher,

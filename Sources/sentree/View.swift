@@ -54,7 +54,8 @@ struct View: ParsableCommand {
         guard isatty(STDOUT_FILENO) == 1, isatty(STDIN_FILENO) == 1 else {
             throw CLIError("sentree view needs a terminal (standard input and output must be a tty)")
         }
-        // A cached parser only: training one would hold up the viewer (docs/dashboard.md).
+        // A cached parser only: training one would hold up the viewer; the dashboard trains one
+        // in the background if a plain sentence needs it (docs/dashboard.md).
         let sentences = try ParserSource.sentences(
             explicit: parserOptions.parser, dataDirectory: data ?? records[0].config.dataDirectory,
             train: false)
@@ -66,10 +67,14 @@ struct View: ParsableCommand {
             loaded.problems.forEach { printError("note: \($0)") }
             for p in loaded.probes where seen.insert(p.text).inserted { probes.append(p) }
         }
-        let setup = DashboardSetup(
+        var setup = DashboardSetup(
             config: records[0].config, dev: dev, devWordIDs: [],
             runDirectory: records[0].files.path, stepsPerEpoch: 0, startEpoch: 0,
             probes: probes, mouse: !noMouse, sentences: sentences)
+        if sentences.parser == nil {
+            setup.parserJob = ParserSource.backgroundJob(
+                explicit: parserOptions.parser, dataDirectory: data ?? records[0].config.dataDirectory)
+        }
         let watcher = RunWatcher(
             records: records, dev: dev, threads: ProcessInfo.processInfo.activeProcessorCount)
         return Dashboard.view(setup: setup, watcher: watcher, checkpoint: last ? .last : .best)

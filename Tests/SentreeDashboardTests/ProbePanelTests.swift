@@ -52,7 +52,7 @@ import Testing
         #expect(s.views.probeInput == nil && s.views.shownProbe == 0)
         #expect(
             s.message == "probe added; 2 words not in the vocabulary read as <unk>; approximate tree: "
-                + "no parser cached (`sentree parser train`, or --parser FILE)")
+                + "no parser (`sentree parser train`, or --parser FILE)")
         var text = render(s, width: 120, height: 40).text
         #expect(text.contains(" tree ─ probe 1/1  approximate structure  2 <unk>"), "\(text)")
         #expect(text.contains("predictions appear with the first parameter snapshot"))

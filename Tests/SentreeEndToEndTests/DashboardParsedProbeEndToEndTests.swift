@@ -39,6 +39,39 @@ import Testing
         #expect(dashboard.waitForExit(run)?.contains("EXIT=0") == true)
     }
 
+    /// Without a parser, a typed sentence shows the fixed rule's tree at once; the dashboard
+    /// trains a parser in the background, then shows the parsed tree and caches the parser in
+    /// the data directory for every later command.
+    @Test(.enabled(if: tmuxPath != nil && sentreeBinary != nil), arguments: [(120, 40), (80, 24)])
+    func withoutAParserOneIsTrainedInTheBackground(size: (Int, Int)) throws {
+        let tmux = TmuxSession()
+        let run = try dashboard.startTraining(tmux, width: size.0, height: size.1, environment: "")
+        _ = try tmux.waitFor(60, "first epoch") { $0.contains("best epoch") }
+        let record =
+            try JSONSerialization.jsonObject(
+                with: try Data(contentsOf: URL(fileURLWithPath: run + "/run.json"))) as? [String: Any]
+        let data = try #require(record?["dataDirectory"] as? String, "\(String(describing: record))")
+        #expect(!FileManager.default.fileExists(atPath: data + "/parser.safetensors"))
+        try tmux.keys("i")
+        try tmux.run(["send-keys", "-t", "s", "-l", "the movie is not good"])
+        try tmux.keys("Enter")
+        // The fixed rule's tree first (the parser may also be done before a frame shows it).
+        _ = try tmux.waitFor(30, "the probe") {
+            $0.contains("probe 1/1") && ($0.contains("approx") || $0.contains("parsed · F1"))
+        }
+        let screen = try tmux.waitFor(180, "the parsed probe") {
+            $0.contains("probe 1/1  pred") && $0.contains("parsed · F1")
+        }
+        #expect(!screen.contains("approx"), "\(screen)")
+        #expect(FileManager.default.fileExists(atPath: data + "/parser.safetensors"))
+        let parsed = try sentree(["parse", "--data", data, "the movie is not good"])
+        #expect(parsed.status == 0 && !parsed.stderr.contains("training"), "\(parsed.stderr)")
+        try tmux.keys("q")
+        _ = try tmux.waitFor(10, "quit confirmation") { $0.contains("Quit?") }
+        try tmux.keys("y")
+        #expect(dashboard.waitForExit(run)?.contains("EXIT=0") == true)
+    }
+
     /// `view` finds the parser cached in the run's data directory: the probe from probes.txt
     /// and one typed after `i` are both parsed trees.
     @Test(.enabled(if: tmuxPath != nil && sentreeBinary != nil))

@@ -22,7 +22,7 @@ import Testing
         // The tmux server inherits the test's environment, where NO_COLOR may be set.
         let run = try dashboard.startTraining(
             tmux, width: 120, height: 40, environment: "env -u NO_COLOR",
-            arguments: "--probe '(3 (2 not) (1 bad))'")
+            arguments: "--probe '(3 (2 not) (1 bad))' --parser none")
         _ = try tmux.waitFor(60, "first epoch") { $0.contains("best epoch") }
         try tmux.keys("i")
         _ = try tmux.waitFor(10, "probe input line") { $0.contains("probe (sentence or tree): _") }
@@ -72,7 +72,8 @@ import Testing
     func plainTerminalStillUsable() throws {
         let tmux = TmuxSession()
         let run = try dashboard.startTraining(
-            tmux, width: 80, height: 24, environment: "LC_ALL=C NO_COLOR=1 TERM=xterm")
+            tmux, width: 80, height: 24, environment: "LC_ALL=C NO_COLOR=1 TERM=xterm",
+            arguments: "--parser none")
         _ = try tmux.waitFor(60, "first epoch") { $0.contains("best epoch") }
         try tmux.keys("i")
         try tmux.run(["send-keys", "-t", "s", "-l", "a good plot"])

@@ -9,6 +9,8 @@ struct ProbePanelInput {
     var drawing = TreeDrawing.indented
     var scroll = 0
     var focused = false
+    /// The background parser's progress (0–1) while it trains.
+    var parserProgress: Double? = nil
 }
 
 /// The tree panel with a probe shown: its tree over the list of probes.
@@ -37,6 +39,7 @@ func renderProbeArea(_ s: ProbePanelInput, _ grid: inout CellGrid, _ r: Rect, _ 
             "  parsed" + (f1.map { " \(options.unicode ? "·" : "-") F1 " + String(format: "%.1f", $0) } ?? "")
     case .approximate:
         detail += treeRect.width >= 60 ? "  approximate structure" : "  approx. tree"
+        if let p = s.parserProgress { detail += "  parser \(Int(p * 100))%" }
     }
     if probe.unknownWords > 0 { detail += "  \(probe.unknownWords) <unk>" }
     if let note = body.note { detail += "  \(note)" }

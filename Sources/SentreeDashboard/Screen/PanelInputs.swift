@@ -78,7 +78,7 @@ extension DashboardState {
                 ProbePanelInput(
                     probes: views.probes, shown: views.shownProbe ?? 0,
                     drawing: views.drawing, scroll: treeScroll,
-                    focused: focus == .tree))
+                    focused: focus == .tree, parserProgress: views.parserProgress))
         }
         return .devTree(
             TreePanelInput(

@@ -18,6 +18,9 @@ public struct DashboardSetup: Sendable {
     public var probes: [Probe]
     /// How a probe typed as a plain sentence becomes a tree: the parser if one was found.
     public var sentences: any SentenceTrees
+    /// Without a cached parser: the training the dashboard starts when a plain sentence first
+    /// needs a tree; its parser then replaces `sentences` (docs/dashboard.md).
+    public var parserJob: ParserTrainingJob? = nil
     /// Whether clicks and the wheel are read (`--no-mouse` turns them off).
     public var mouse: Bool
 

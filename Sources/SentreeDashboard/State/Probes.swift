@@ -94,7 +94,10 @@ extension DashboardState {
         var note = "probe added" + (unknown > 0 ? "; \(words) not in the vocabulary read as <unk>" : "")
         if probe.approximate {
             // Said when it matters: the tree on screen is the fixed rule's, not a parse.
-            note += "; approximate tree: no parser cached (`sentree parser train`, or --parser FILE)"
+            note +=
+                setup.parserJob == nil
+                ? "; approximate tree: no parser (`sentree parser train`, or --parser FILE)"
+                : "; approximate tree until the parser training in the background is done"
         }
         message = note
         messageIsError = false

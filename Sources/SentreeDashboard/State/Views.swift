@@ -42,6 +42,8 @@ public struct ViewState: Sendable {
     public var searchBeforeEdit = ""
     /// The latest evaluation's counts, for the confusion and length views.
     public var metrics: Metrics? = nil
+    /// The background parser's progress (0–1) while it trains, for the probes' titles.
+    public var parserProgress: Double? = nil
 
     public init() {}
 }

@@ -32,6 +32,7 @@ public enum Dashboard {
             for event in inbox.drain() { state.apply(event) }
             if state.isTraining { state.elapsed = Date().timeIntervalSince(started) }
             state.tick(now: Date().timeIntervalSince(started))
+            pollParser(&state)
             refreshPrediction(&state, control)
             watcher?.poll(&state)
 

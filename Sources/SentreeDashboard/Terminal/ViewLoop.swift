@@ -24,6 +24,7 @@ extension Dashboard {
             if let sig = signals.received { return 128 + sig }
             state.tick(now: Date().timeIntervalSince(started))
             watcher.poll(&state)
+            pollParser(&state)
             refreshViewPrediction(&state)
             let (width, height) = terminal.size
             (state.views.screenWidth, state.views.screenHeight) = (width, height)
