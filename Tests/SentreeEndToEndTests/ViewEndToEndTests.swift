@@ -98,6 +98,35 @@ func quitsCleanly(_ tmux: TmuxSession, exitFile: String) throws {
         try quitsCleanly(tmux, exitFile: exit)
     }
 
+    /// Two runs are also one seed ensemble: its row shows the scores `sentree eval` gives
+    /// the same two checkpoints.
+    @Test(.enabled(if: tmuxPath != nil && sentreeBinary != nil), arguments: [(120, 40), (80, 24)])
+    func theEnsembleRowMatchesEval(size: (width: Int, height: Int)) throws {
+        let data = try makeData()
+        let first = try trainedRun("alpha-run", data: data, ["--epochs", "3", "--dim", "6"])
+        let second = try trainedRun("beta-run", data: data, ["--epochs", "3", "--dim", "8", "--seed", "2"])
+        let eval = try sentree(["eval", "--checkpoint", first, "--checkpoint", second, "--json"])
+        try #require(eval.status == 0, "\(eval.stderr)")
+        let object = try #require(
+            try JSONSerialization.jsonObject(with: Data(eval.stdout.utf8)) as? [String: Any])
+        let cells = try ["fine_root", "binary_root"].map { key in
+            String(format: "%.2f", 100 * (try #require(object[key] as? Double)))
+        }
+        let binary = try #require(sentreeBinary)
+        let tmux = TmuxSession()
+        let exit = try temporaryDirectory("sentree-view-exit") + "/exit"
+        try tmux.run([
+            "new-session", "-d", "-x", "\(size.width)", "-y", "\(size.height)", "-s", "s",
+            "\(binary) view \(first) \(second); echo EXIT=$? > \(exit); sleep 60",
+        ])
+        let screen = try tmux.waitFor(30, "the ensemble row") { $0.contains(" Σ   ensemble") }
+        let row = try #require(screen.split(separator: "\n").first { $0.hasPrefix(" Σ   ensemble") })
+        let values = row.split(separator: " ").map(String.init)
+        #expect(cells.allSatisfy { values.contains($0) }, "eval: \(cells)\n\(screen)")
+        #expect(row.contains("avg AB"), "\(row)")
+        try quitsCleanly(tmux, exitFile: exit)
+    }
+
     @Test(.enabled(if: tmuxPath != nil && sentreeBinary != nil))
     func viewsTwoFinishedRunsAndLeavesThemAlone() throws {
         let data = try makeData()

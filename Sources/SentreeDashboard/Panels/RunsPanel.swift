@@ -144,6 +144,8 @@ struct RunsPanelInput {
     /// The picked run and the reference of the disagreement filter, when it is on.
     var disagreement: (picked: Int, reference: Int)? = nil
     var focused = false
+    /// The runs as one seed ensemble (`sentree view`), shown as a last row.
+    var ensemble: EnsembleSummary? = nil
 }
 
 /// The runs table: one row per run with its key (glyph, letter, colour), settings and the
@@ -175,7 +177,9 @@ func renderRuns(_ s: RunsPanelInput, _ grid: inout CellGrid, _ r: Rect, _ option
     row(
         ["run"] + layout.columns.map { $0.title == "model" ? $0.title : $0.title.leftPadded($0.width) },
         y: r.y + 1, style: CellStyle(.bold))
-    let visible = r.height - 2
+    // The ensemble keeps the last row, so it stays in sight however many runs there are.
+    let ensemble = s.ensemble.flatMap { r.height - 2 >= 2 ? $0 : nil }
+    let visible = r.height - 2 - (ensemble == nil ? 0 : 1)
     guard visible > 0 else { return }
     let labels = runLabels(
         runs.map { $0.isLive ? $0.name + " (live)" : $0.name }, width: layout.name,
@@ -197,5 +201,28 @@ func renderRuns(_ s: RunsPanelInput, _ grid: inout CellGrid, _ r: Rect, _ option
                 x: r.x + 5, y: y, length: r.width - 5,
                 style: CellStyle(s.focused ? .accent : .bold, reverse: s.focused))
         }
+    }
+    if let ensemble {
+        let y = r.y + 2 + min(runs.count, visible)
+        grid.put(options.unicode ? "Σ" : "E", x: r.x + 1, y: y, style: CellStyle(.bold))
+        row(
+            [layout.name >= 15 ? "ensemble (\(s.checkpoint.rawValue))" : "ensemble"]
+                + layout.columns.map { ensembleCell($0.title, ensemble) }, y: y,
+            style: CellStyle(.normal))
+    }
+}
+
+/// A column of the ensemble row: its members' key letters under `model`, the averaged
+/// distributions' metrics under the metric columns, and `-` for the runs' own settings.
+func ensembleCell(_ column: String, _ e: EnsembleSummary) -> String {
+    let m = e.metrics
+    switch column {
+    case "model":
+        return "avg " + String(e.members.map { SeriesMark.letter($0) })
+    case "f.all": return String(format: "%.2f", 100 * m.fineAll)
+    case "f.root": return String(format: "%.2f", 100 * m.fineRoot)
+    case "b.root": return String(format: "%.2f", 100 * m.binaryRoot)
+    case "b.all": return String(format: "%.2f", 100 * m.binaryAll)
+    default: return "-"
     }
 }

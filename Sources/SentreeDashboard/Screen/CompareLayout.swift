@@ -27,15 +27,18 @@ struct CompareAreas {
 extension DashboardState {
     /// The comparison's accuracy panel on a `width` × `height` screen.
     func compareAccuracyArea(width: Int, height: Int) -> Rect {
-        CompareAreas(width: width, height: height, runCount: comparedRuns.count).accuracy
+        CompareAreas(width: width, height: height, runCount: compareRows).accuracy
     }
+
+    /// Rows of the runs table: a run each, and the ensemble's when there is one.
+    var compareRows: Int { comparedRuns.count + (compare?.ensemble == nil ? 0 : 1) }
 }
 
 /// The body when runs are compared.
 func renderCompareBody(
     _ s: DashboardState, _ c: CompareState, _ grid: inout CellGrid, _ options: RenderOptions
 ) {
-    let a = CompareAreas(width: grid.width, height: grid.height, runCount: s.comparedRuns.count)
+    let a = CompareAreas(width: grid.width, height: grid.height, runCount: s.compareRows)
     renderRuns(s.runsPanelInput(c), &grid, a.runs, options)
     renderCompareLoss(s.compareLossInput(c), &grid, a.loss, options)
     switch s.views.accuracy {

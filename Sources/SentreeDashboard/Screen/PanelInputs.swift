@@ -95,7 +95,7 @@ extension DashboardState {
         RunsPanelInput(
             runs: comparedRuns, hidden: c.hidden, cursor: c.cursor, viewOnly: c.viewOnly,
             checkpoint: c.checkpoint, disagreement: c.disagreeOnly ? disagreementPair : nil,
-            focused: focus == .runs)
+            focused: focus == .runs, ensemble: c.ensemble)
     }
 
     func overlayRuns(_ c: CompareState) -> OverlayRuns {

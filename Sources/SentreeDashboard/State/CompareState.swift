@@ -42,6 +42,9 @@ public struct ComparedRun: Sendable {
     public var vocabulary: Vocabulary? = nil
     /// Which checkpoint the predictions come from ("best, epoch 4"), or why there are none.
     public var checkpointNote: String? = nil
+    /// The same checkpoint's class distribution of every dev node, flat (`sentree view` of
+    /// several runs keeps them for the ensemble row; empty otherwise).
+    public var probabilities: [Float] = []
 
     public init(name: String, path: String, config: TrainingConfig, epochs: [EpochRecord]) {
         self.name = name; self.path = path; self.config = config; self.epochs = epochs
@@ -50,6 +53,30 @@ public struct ComparedRun: Sendable {
     /// The epoch with the best dev fine root (the first of equals, as the trainer keeps `best`).
     public var best: EpochRecord? {
         epochs.reduce(nil) { best, e in best.map { e.fineRoot > $0.fineRoot ? e : $0 } ?? e }
+    }
+}
+
+/// `sentree view` of several runs: the runs' loaded checkpoints as one seed ensemble, their
+/// dev node distributions averaged (`Ensemble`), as `sentree eval` with several checkpoints
+/// scores them.
+public struct EnsembleSummary: Sendable {
+    /// Indices of the runs averaged (those with predictions over the same nodes and classes).
+    public var members: [Int]
+    public var metrics: Metrics
+
+    /// The ensemble of `runs`' loaded checkpoints, or nil with fewer than two that can be
+    /// averaged: the runs with distributions of the first such run's size (same dev set and
+    /// classes) take part.
+    public static func of(_ runs: [ComparedRun], dev: Treebank) -> EnsembleSummary? {
+        guard let first = runs.first(where: { !$0.probabilities.isEmpty }) else { return nil }
+        let size = first.probabilities.count
+        guard dev.nodeCount > 0, size % dev.nodeCount == 0 else { return nil }
+        let members = runs.indices.filter { runs[$0].probabilities.count == size }
+        guard members.count >= 2 else { return nil }
+        let average = Ensemble.average(members.map { runs[$0].probabilities })
+        return EnsembleSummary(
+            members: members,
+            metrics: Ensemble.metrics(of: average, classes: size / dev.nodeCount, treebank: dev))
     }
 }
 
@@ -69,6 +96,8 @@ public struct CompareState: Sendable {
     public var disagreeOnly = false
     public var checkpoint = CheckpointChoice.best
     /// `train --compare` can fold the comparison away to see the single-run panels (`r`).
+    /// `sentree view` of several runs: their ensemble, shown below them in the runs table.
+    public var ensemble: EnsembleSummary? = nil
     public var showRuns = true
 
     public init(runs: [ComparedRun], viewOnly: Bool) {

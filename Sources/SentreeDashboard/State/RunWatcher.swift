@@ -48,6 +48,7 @@ public final class RunWatcher {
         state.checkpoint = checkpoint
         loadedChoice = checkpoint
         for i in records.indices { reloadIfChanged(i, &state.runs[i], choice: checkpoint) }
+        if viewOnly { state.ensemble = EnsembleSummary.of(state.runs, dev: dev) }
         lastPoll = Date()
         return state
     }
@@ -61,15 +62,17 @@ public final class RunWatcher {
         }
         lastPoll = now
         var problem: CheckpointError? = nil
-        var pickedChanged = false
+        var pickedChanged = false, anyChanged = false
         for i in records.indices {
             let (changed, bad) = records[i].refreshReportingChange()
             if changed { c.runs[i].epochs = records[i].epochs }
             problem = problem ?? bad
-            if reloadIfChanged(i, &c.runs[i], choice: c.checkpoint), c.viewOnly, i == c.cursor {
-                pickedChanged = true
+            if reloadIfChanged(i, &c.runs[i], choice: c.checkpoint) {
+                anyChanged = true
+                if c.viewOnly && i == c.cursor { pickedChanged = true }
             }
         }
+        if anyChanged && c.viewOnly { c.ensemble = EnsembleSummary.of(c.runs, dev: dev) }
         loadedChoice = c.checkpoint
         s.compare = c
         if pickedChanged { s.showPickedRun() }
@@ -91,6 +94,7 @@ public final class RunWatcher {
         run.outcomes = []
         run.metrics = nil
         run.snapshot = nil
+        run.probabilities = []
         guard stamp.exists else {
             run.checkpointNote = "no \(choice.rawValue) checkpoint yet"
             return true
@@ -106,6 +110,9 @@ public final class RunWatcher {
                 layout: layout, parameters: checkpoint.parameters, threads: threads,
                 maxTreeSize: encoded.maxTreeSize)
             (run.metrics, run.outcomes) = model.evaluate(encoded, parameters: checkpoint.parameters)
+            // Only an ensemble row needs them: twice the evaluation, so not for one run.
+            run.probabilities =
+                records.count > 1 ? model.nodeProbabilities(encoded, parameters: checkpoint.parameters) : []
             run.devWordIDs = ids
             let progress = checkpoint.progress
             run.snapshot = ModelSnapshot(
