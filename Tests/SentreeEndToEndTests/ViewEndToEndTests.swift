@@ -35,6 +35,18 @@ func quitsCleanly(_ tmux: TmuxSession, exitFile: String) throws {
             in: .whitespacesAndNewlines) == "0")
 }
 
+/// Starts `sentree view ARGS` in a `width` × `height` tmux session; returns the file its
+/// exit status goes to.
+func startView(_ tmux: TmuxSession, _ arguments: String, width: Int, height: Int) throws -> String {
+    let binary = try #require(sentreeBinary)
+    let exit = try temporaryDirectory("sentree-view-exit") + "/exit"
+    try tmux.run([
+        "new-session", "-d", "-x", "\(width)", "-y", "\(height)", "-s", "s",
+        "\(binary) view \(arguments); echo EXIT=$? > \(exit); sleep 60",
+    ])
+    return exit
+}
+
 @Suite(.serialized) struct ViewEndToEndTests {
     /// A data folder with a small synthetic treebank.
     func makeData() throws -> String {
@@ -63,13 +75,8 @@ func quitsCleanly(_ tmux: TmuxSession, exitFile: String) throws {
         let data = try makeData()
         let first = try trainedRun("alpha-run", data: data, ["--epochs", "3", "--dim", "6"])
         let second = try trainedRun("beta-run", data: data, ["--epochs", "3", "--dim", "8", "--seed", "2"])
-        let binary = try #require(sentreeBinary)
         let tmux = TmuxSession()
-        let exit = try temporaryDirectory("sentree-view-exit") + "/exit"
-        try tmux.run([
-            "new-session", "-d", "-x", "\(size.width)", "-y", "\(size.height)", "-s", "s",
-            "\(binary) view \(first) \(second); echo EXIT=$? > \(exit); sleep 60",
-        ])
+        let exit = try startView(tmux, "\(first) \(second)", width: size.width, height: size.height)
         _ = try tmux.waitFor(30, "both runs") { $0.contains("alpha-run") && $0.contains("beta-run") }
         try tmux.keys("c")
         // The title shows a frame before the run's dev predictions are read (slow on a loaded
@@ -112,13 +119,8 @@ func quitsCleanly(_ tmux: TmuxSession, exitFile: String) throws {
         let cells = try ["fine_root", "binary_root"].map { key in
             String(format: "%.2f", 100 * (try #require(object[key] as? Double)))
         }
-        let binary = try #require(sentreeBinary)
         let tmux = TmuxSession()
-        let exit = try temporaryDirectory("sentree-view-exit") + "/exit"
-        try tmux.run([
-            "new-session", "-d", "-x", "\(size.width)", "-y", "\(size.height)", "-s", "s",
-            "\(binary) view \(first) \(second); echo EXIT=$? > \(exit); sleep 60",
-        ])
+        let exit = try startView(tmux, "\(first) \(second)", width: size.width, height: size.height)
         let screen = try tmux.waitFor(30, "the ensemble row") { $0.contains(" Σ   ensemble") }
         let row = try #require(screen.split(separator: "\n").first { $0.hasPrefix(" Σ   ensemble") })
         let values = row.split(separator: " ").map(String.init)
@@ -134,13 +136,8 @@ func quitsCleanly(_ tmux: TmuxSession, exitFile: String) throws {
         let second = try trainedRun(
             "beta-run", data: data, ["--epochs", "6", "--dim", "10", "--model", "rnn2", "--seed", "3"])
         let before = try [runFingerprint(first), runFingerprint(second)]
-        let binary = try #require(sentreeBinary)
         let tmux = TmuxSession()
-        let exit = try temporaryDirectory("sentree-view-exit") + "/exit"
-        try tmux.run([
-            "new-session", "-d", "-x", "120", "-y", "40", "-s", "s",
-            "\(binary) view \(first) \(second); echo EXIT=$? > \(exit); sleep 60",
-        ])
+        let exit = try startView(tmux, "\(first) \(second)", width: 120, height: 40)
         // The charts of a screen: left of the separator, below the runs panel.
         func charts(_ screen: String) -> String {
             screen.split(separator: "\n").dropFirst(6).map { String($0.prefix(54)) }.joined(separator: "\n")
@@ -206,11 +203,7 @@ func quitsCleanly(_ tmux: TmuxSession, exitFile: String) throws {
             usleep(100_000)
         }
         let tmux = TmuxSession()
-        let exit = try temporaryDirectory("sentree-view-exit") + "/exit"
-        try tmux.run([
-            "new-session", "-d", "-x", "80", "-y", "24", "-s", "s",
-            "\(binary) view \(run); echo EXIT=$? > \(exit); sleep 60",
-        ])
+        let exit = try startView(tmux, "\(run)", width: 80, height: 24)
         var screen = try tmux.waitFor(30, "the live run") {
             $0.contains("live-run") && viewedEpoch($0) != nil
         }
