@@ -106,6 +106,7 @@ public final class RunWatcher {
                 layout: layout, parameters: checkpoint.parameters, threads: threads,
                 maxTreeSize: encoded.maxTreeSize)
             (run.metrics, run.outcomes) = model.evaluate(encoded, parameters: checkpoint.parameters)
+            run.outcomes = run.outcomes.map(SentimentTask.of(classes: checkpoint.model.classes).shown)
             run.devWordIDs = ids
             let progress = checkpoint.progress
             run.snapshot = ModelSnapshot(
