@@ -74,6 +74,16 @@ import Testing
         #expect(confusion.count == 3 && confusion.allSatisfy { $0.count == 3 })
         #expect(confusion[1] == [0, 0, 0], "no root is neutral")
 
+        // An ensemble of a binary run's checkpoints scores the same trees and says so.
+        let ensemble = try sentree([
+            "eval", "--checkpoint", run + "/best.safetensors", "--checkpoint", run + "/last.safetensors",
+            "--threads", "1",
+        ])
+        #expect(ensemble.status == 0, "\(ensemble.stderr)")
+        #expect(ensemble.stdout.contains("3-cl all  3-cl root  binary root"), "\(ensemble.stdout)")
+        #expect(ensemble.stdout.contains("ensemble binary root"), "\(ensemble.stdout)")
+        #expect(ensemble.stdout.contains(": \(try nonNeutralRoots(data + "/dev.txt")) trees"))
+
         // predict names the binary decision, never a 5-class name.
         let tree = try sentree(["predict", "--checkpoint", run, "--trees", "(3 (2 the) (4 great))"])
         #expect(tree.status == 0, "\(tree.stderr)")
