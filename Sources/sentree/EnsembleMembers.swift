@@ -19,4 +19,5 @@ func loadMembers(_ paths: [String]) throws -> [(checkpoint: Checkpoint, file: St
 /// "rntn d=25, epoch 7": what a checkpoint is, for headers.
 func checkpointSummary(_ c: Checkpoint) -> String {
     "\(c.model.kind.rawValue) d=\(c.model.dim), epoch \(c.progress.epochsCompleted)"
+        + (c.config.taskDescription.isEmpty ? "" : ", \(c.config.taskDescription)")
 }

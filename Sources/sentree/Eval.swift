@@ -55,7 +55,8 @@ struct Eval: ParsableCommand {
             if members.count > 1 { return try runEnsemble(members) }
             var (ckpt, file) = members[0]
             let dataFile = try evaluationFile(data, for: ckpt)
-            let treebank = try Treebank.load(contentsOf: dataFile)
+            let task = ckpt.config.sentimentTask
+            let treebank = task.prepare(try Treebank.load(contentsOf: dataFile))
             var added: (file: String, words: Int, tokens: Int)? = nil
             if let vectors = try unseen.vectorsFile(for: ckpt) {
                 let extended = try PretrainedVectors.extend(ckpt, for: treebank, file: vectors)
@@ -103,7 +104,7 @@ struct Eval: ParsableCommand {
                     "learning_rate": ckpt.progress.learningRate,
                     "checkpoint": file, "data": dataFile,
                     "confusion_root": m.confusionRoot, "confusion_all": m.confusionAll,
-                    "trees": m.trees, "nodes": m.nodes,
+                    "trees": m.trees, "nodes": m.nodes, "task": task.rawValue,
                     "unseen_words": [
                         "words": unknown.words.count, "tokens": unknown.tokens,
                         "read_as": Vocabulary.unknownToken,
@@ -148,16 +149,13 @@ struct Eval: ParsableCommand {
                     "unseen     \(counted(unknown.words.count, "word")) (\(tokens)) not in the vocabulary, "
                         + "read as <unk>")
             }
-            print("fine all     \(percent(m.fineAll))")
-            print("fine root    \(percent(m.fineRoot))")
-            print("binary root  \(percent(m.binaryRoot))  (\(m.binaryRootTotal) roots with gold ≠ 2)")
-            print("binary all   \(percent(m.binaryAll))  (\(m.binaryAllTotal) nodes with gold ≠ 2)")
+            accuracyLines(m, task: task).forEach { print($0) }
             print("mean loss    \(String(format: "%.4f", m.meanLoss)) per node")
             for (name, reparsed, metrics) in restructured {
                 printRestructured(name, reparsed, metrics, gold: m)
             }
-            printConfusion("roots", m.confusionRoot)
-            printConfusion("all nodes", m.confusionAll)
+            printConfusion("roots", m.confusionRoot, task: task)
+            printConfusion("all nodes", m.confusionAll, task: task)
         }
     }
 
@@ -180,8 +178,9 @@ struct Eval: ParsableCommand {
         row("binary all   ", metrics.binaryAll, m.binaryAll)
     }
 
-    func printConfusion(_ title: String, _ matrix: [[Int]]) {
+    func printConfusion(_ title: String, _ matrix: [[Int]], task: SentimentTask) {
         print("\nconfusion, \(title) (rows gold, columns predicted)")
+        if let legend = confusionLegend(task) { print("classes: \(legend)") }
         print("gold\\pred" + (0 ..< matrix.count).map { String($0).leftPadded(to: 8) }.joined())
         for (g, row) in matrix.enumerated() {
             print("\(g)        " + row.map { String($0).leftPadded(to: 8) }.joined())

@@ -19,7 +19,8 @@ extension Eval {
             throw CLIError("--parse and --right-branching score one checkpoint; give a single --checkpoint")
         }
         let dataFile = try evaluationFile(data, for: loaded[0].checkpoint)
-        let treebank = try Treebank.load(contentsOf: dataFile)
+        let task = loaded[0].checkpoint.config.sentimentTask
+        let treebank = task.prepare(try Treebank.load(contentsOf: dataFile))
         let cores = threads ?? ProcessInfo.processInfo.activeProcessorCount
         let classes = loaded[0].checkpoint.model.classes
         let started = Date()
@@ -51,7 +52,8 @@ extension Eval {
         let averaging = Date().timeIntervalSince(averageStart)
         let seconds = Date().timeIntervalSince(started)
         if json {
-            try printEnsembleJSON(members, m, dataFile: dataFile, seconds: seconds, averaging: averaging)
+            try printEnsembleJSON(
+                members, m, dataFile: dataFile, seconds: seconds, averaging: averaging, task: task)
             return
         }
         print("ensemble   \(members.count) checkpoints, node class distributions averaged")
@@ -62,7 +64,9 @@ extension Eval {
                         ? ", \(counted(member.unseen.words.count, "word")) read as <unk>" : ""))
         }
         print("data       \(TerminalText.sanitized(dataFile)): \(m.trees) trees, \(m.nodes) nodes")
-        print("\n            fine all  fine root  binary root  binary all   seconds")
+        // "3-cl" keeps the columns of "fine" for the binary task's 3-class argmax.
+        let fine = task == .fine ? "fine" : "3-cl"
+        print("\n            \(fine) all  \(fine) root  binary root  binary all   seconds")
         func row(_ title: String, _ x: Metrics, _ seconds: Double) {
             let cells = [x.fineAll, x.fineRoot, x.binaryRoot, x.binaryAll].map {
                 percent($0).leftPadded(to: 11)
@@ -73,24 +77,26 @@ extension Eval {
         }
         for (k, member) in members.enumerated() { row("member \(k + 1)", member.metrics, member.seconds) }
         row("ensemble", m, seconds)
-        let best = members.map(\.metrics.fineRoot).max() ?? 0
-        let mean = members.map(\.metrics.fineRoot).reduce(0, +) / Double(members.count)
+        // The gain in the measure each member's `best` was picked by.
+        let scores = members.map { task.selectionScore($0.metrics) }, score = task.selectionScore(m)
+        let best = scores.max() ?? 0
+        let mean = scores.reduce(0, +) / Double(members.count)
+        let measure = task == .fine ? "fine root" : "binary root"
         print(
-            "\nensemble fine root \(String(format: "%+.2f", 100 * (m.fineRoot - mean))) points vs the members' "
-                + "mean, \(String(format: "%+.2f", 100 * (m.fineRoot - best))) vs the best member; "
+            "\nensemble \(measure) \(String(format: "%+.2f", 100 * (score - mean))) points vs the members' "
+                + "mean, \(String(format: "%+.2f", 100 * (score - best))) vs the best member; "
                 + String(format: "%.2f s in all (averaging %.3f s)", seconds, averaging))
-        print("\nfine all     \(percent(m.fineAll))")
-        print("fine root    \(percent(m.fineRoot))")
-        print("binary root  \(percent(m.binaryRoot))  (\(m.binaryRootTotal) roots with gold ≠ 2)")
-        print("binary all   \(percent(m.binaryAll))  (\(m.binaryAllTotal) nodes with gold ≠ 2)")
+        print("")
+        accuracyLines(m, task: task).forEach { print($0) }
         print(
             "mean loss    \(String(format: "%.4f", m.meanLoss)) per node (−log of the averaged probability)")
-        printConfusion("roots", m.confusionRoot)
-        printConfusion("all nodes", m.confusionAll)
+        printConfusion("roots", m.confusionRoot, task: task)
+        printConfusion("all nodes", m.confusionAll, task: task)
     }
 
     private func printEnsembleJSON(
-        _ members: [ScoredMember], _ m: Metrics, dataFile: String, seconds: Double, averaging: Double
+        _ members: [ScoredMember], _ m: Metrics, dataFile: String, seconds: Double, averaging: Double,
+        task: SentimentTask
     ) throws {
         func scores(_ x: Metrics) -> [String: Any] {
             [
@@ -115,7 +121,7 @@ extension Eval {
                 "ensemble": members.count, "checkpoints": members.map(\.file), "members": memberObjects,
                 "seconds": seconds, "averaging_seconds": averaging,
                 "trees_per_second": Double(m.trees) / max(seconds, 1e-9),
-                "data": dataFile, "trees": m.trees, "nodes": m.nodes,
+                "data": dataFile, "trees": m.trees, "nodes": m.nodes, "task": task.rawValue,
                 "confusion_root": m.confusionRoot, "confusion_all": m.confusionAll,
             ], uniquingKeysWith: { a, _ in a })
         let out = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])

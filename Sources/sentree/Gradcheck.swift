@@ -22,6 +22,11 @@ struct Gradcheck: ParsableCommand {
             "Word dropout α, with one fixed choice of the leaves read as <unk> (default: 0).",
             valueName: "α"))
     var wordDropout: Double = 0
+    @Option(
+        help: ArgumentHelp(
+            "The task whose softmax is checked: fine (5 classes) or binary (3 classes). (default: fine)",
+            valueName: "task"))
+    var task: SentimentTask = .fine
 
     var model: ModelKind { shape.model ?? .rnn }
     var dim: Int { shape.dim ?? 7 }
@@ -41,11 +46,12 @@ struct Gradcheck: ParsableCommand {
         let x = model.defaultInputDim == nil ? nil : inputDim ?? max(1, dim - 2)
         let report = GradientCheck.run(
             kind: model, dim: dim, middle: middle, inputDim: x, trees: trees,
-            epsilon: epsilon, dropout: dropout, wordDropout: wordDropout, seed: seed)
+            epsilon: epsilon, dropout: dropout, wordDropout: wordDropout, classes: task.classes, seed: seed)
         let widths =
             "d=\(dim)" + (model == .rnn2 ? ", m=\(middle)" : "") + (x.map { ", x=\($0)" } ?? "")
             + (dropout > 0 ? ", dropout \(dropout) (fixed mask)" : "")
             + (wordDropout > 0 ? ", word dropout \(wordDropout) (fixed leaves)" : "")
+            + (task == .fine ? "" : ", \(task.classes) classes (\(task.description))")
         print("gradient check: model \(model.rawValue), \(widths), \(trees) random trees, Float64")
         print("parameter   count   max relative error")
         for t in report.tensors {

@@ -22,9 +22,10 @@ enum Headless {
             case .epoch(let r):
                 let m = r.dev.metrics
                 if r.isBest { best.withLock { $0 = r } }
+                let fine = config.sentimentTask.argmaxName
                 let line = String(
                     format:
-                        "epoch %3d/%d  loss %.4f  fine all %@  fine root %@  binary root %@  binary all %@  %.2fs  %.0f trees/s  lr %g%@",
+                        "epoch %3d/%d  loss %.4f  \(fine) all %@  \(fine) root %@  binary root %@  binary all %@  %.2fs  %.0f trees/s  lr %g%@",
                     r.epoch, config.epochs, r.trainLoss, percent(m.fineAll), percent(m.fineRoot),
                     percent(m.binaryRoot), percent(m.binaryAll), r.seconds, r.treesPerSecond,
                     r.learningRate, r.isBest ? "  *best" : "")
@@ -41,8 +42,9 @@ enum Headless {
             }
         }
         let c = trainer.config
+        let task = c.taskDescription.isEmpty ? "" : "  \(c.taskDescription)"
         print(
-            "sentree: \(c.shapeDescription)  \(trainer.layout.count) parameters  vocabulary \(trainer.vocabulary.count)  train \(train.count) trees  dev \(dev.count) trees"
+            "sentree: \(c.shapeDescription)\(task)  \(trainer.layout.count) parameters  vocabulary \(trainer.vocabulary.count)  train \(train.count) trees  dev \(dev.count) trees"
         )
         let threads = c.threads == 0 ? ProcessInfo.processInfo.activeProcessorCount : c.threads
         // The headers' settings, with the learning rate after the optimizer they start with.
@@ -85,7 +87,7 @@ enum Headless {
             print(
                 runSummary(
                     epoch: r.epoch, fineRoot: m.fineRoot, fineAll: m.fineAll,
-                    binaryRoot: m.binaryRoot, run: run.files))
+                    binaryRoot: m.binaryRoot, run: run.files, task: config.sentimentTask))
         }
         if let sig = caught.withLock({ $0 }) { return 128 + sig }
         let final = finalState.withLock { $0 }

@@ -258,6 +258,8 @@ struct Answer {
     let unknown: [String]
     /// Checkpoints whose distributions were averaged (1: a single model).
     let ensemble: Int
+    /// The members' task (an ensemble's members have the same classes, so the same task).
+    let task: SentimentTask
 
     /// `models[k]` reads the tree's leaves as `words[k]`; their distributions are averaged.
     init(
@@ -276,6 +278,7 @@ struct Answer {
             UnknownWords(treebank, words: $1, lowercase: $0.vocabulary.lowercase, nodes: nodes).words
         }.filter { seen.insert($0).inserted }
         ensemble = models.count
+        task = models[0].task
     }
 
     /// The root's index within the tree (nodes are stored children first).
@@ -323,22 +326,23 @@ struct Answer {
     }
 
     func nodeLine(_ i: Int, depth: Int, phrase: String) -> String {
-        let p = prediction.probabilities[i]
-        let label = Int(prediction.predicted[i])
+        let shown = PredictedLabel(
+            prediction.probabilities[i], argmax: Int(prediction.predicted[i]), task: task)
         let gold = treebank.labels[nodes.lowerBound + i]
         var text = String(repeating: "  ", count: min(depth, Self.maximumIndent))
         if depth > Self.maximumIndent { text += "(depth \(depth)) " }
+        // A binary model's class numbers (0 and 2 of 3) would read as SST's: it shows names only.
         text +=
-            "\(label) \(classNames[label].padding(toLength: 13, withPad: " ", startingAt: 0)) "
-            + String(format: "%.2f", p[label])
-        if gold != Treebank.unlabeled {
-            text += gold == label ? "  gold \(gold)  " : "  gold \(gold) ✗"
-        }
+            (task == .fine ? "\(shown.label) " : "")
+            + "\(shown.name.padding(toLength: 13, withPad: " ", startingAt: 0)) "
+            + String(format: "%.2f", shown.probability)
+        text += shown.goldMark(gold, task: task)
         return text + "  " + TerminalText.sanitized(phrase)
     }
 
     func printTree() {
         if ensemble > 1 { print("(ensemble of \(ensemble) checkpoints: class distributions averaged)") }
+        if task != .fine { print("(\(task.description): negative or positive by P(positive) > P(negative))") }
         switch structure {
         case .given: break
         case .parsed: print("(structure \(structure.note ?? ""): tree from the parser, labels predicted)")
@@ -381,10 +385,15 @@ struct Answer {
         func node(_ i: Int) -> [String: Any] {
             let label = Int(prediction.predicted[i])
             var object: [String: Any] = [
-                "class": label, "name": classNames[label],
+                "class": label, "name": task.classNames[label],
                 "probabilities": rounded(prediction.probabilities[i]),
                 "text": treebank.phrase(tree: t, node: i), "start": span[i].0, "end": span[i].1,
             ]
+            if task == .binary {
+                let shown = PredictedLabel(prediction.probabilities[i], argmax: label, task: task)
+                object["binary"] = shown.name
+                object["binary_probability"] = rounded([shown.probability])[0]
+            }
             let gold = treebank.labels[base + i]
             if gold != Treebank.unlabeled { object["gold"] = Int(gold) }
             return object
@@ -403,6 +412,7 @@ struct Answer {
         ]
         if case .parsed(let f1?) = structure { object["parser_dev_f1"] = f1 }
         if ensemble > 1 { object["ensemble"] = ensemble }
+        object["task"] = task.rawValue
         let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
         return String(decoding: data, as: UTF8.self)
     }

@@ -15,6 +15,8 @@ final class PredictionModel {
     /// Words added from the file so far, and input tokens read with one of them.
     private(set) var wordsAdded = 0
     private(set) var tokensAdded = 0
+    /// What the checkpoint learned, which decides how its predictions are named.
+    var task: SentimentTask { checkpoint.config.sentimentTask }
 
     init(_ checkpoint: Checkpoint, vectorsFile: String?) {
         self.vectorsFile = vectorsFile

@@ -7,6 +7,7 @@ import SentreeCore
 
 extension ModelKind: ExpressibleByArgument {}
 extension OptimizerKind: ExpressibleByArgument {}
+extension SentimentTask: ExpressibleByArgument {}
 
 /// A failure to report as one line on stderr with exit status 1.
 struct CLIError: Error, CustomStringConvertible {
@@ -98,6 +99,3 @@ func loadCheckpoint(_ path: String) throws -> (Checkpoint, String) {
     }
     return (try Checkpoint.read(from: file), file)
 }
-
-/// The class names, 0 (very negative) … 4 (very positive).
-let classNames = ["very negative", "negative", "neutral", "positive", "very positive"]

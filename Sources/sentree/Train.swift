@@ -18,7 +18,7 @@ struct Train: ParsableCommand {
 
             --resume RUN takes the data, model and every setting from the run, its thread count \
             included. With it, --epochs, --threads, --save-interval, --lr and a moved --data apply; a different --model, \
-            --dim, --middle, --batch-size, --optimizer, --l2, --l2-classifier, --l2-words, --dropout, \
+            --dim, --middle, --task, --batch-size, --optimizer, --l2, --l2-classifier, --l2-words, --dropout, \
             --word-dropout, --adagrad-reset, --adagrad-epsilon, --seed or --keep-case is refused.
 
             --dropout P drops each unit of the vector every node's classifier reads with \
@@ -40,6 +40,12 @@ struct Train: ParsableCommand {
             every epoch); 0 never does. --adagrad-epsilon E is the ε added to the root of that \
             sum: a larger one (CoreNLP's RNTN uses 1e-3) shrinks the steps of parameters whose \
             gradients stay small.
+
+            --task binary trains SST-2 as Tai et al.'s Tree-LSTM code does: sentences whose root \
+            is neutral are dropped from train and dev, node labels become negative (0, 1), neutral \
+            (2) and positive (3, 4), the softmax has those 3 classes, and a node is positive iff \
+            P(positive) > P(negative). `best` is picked by dev binary root. The default, fine, \
+            is the 5-class task.
 
             Data: --data DIR must contain train.txt and dev.txt. Without --data, data/sst is used; \
             if it is missing it is copied from $SST_DIR or downloaded (see data/README.md).
@@ -66,6 +72,11 @@ struct Train: ParsableCommand {
             "Number of epochs (default: the model's, \(TrainingConfig().epochs) for rnn; with --resume, the run's)."
     )
     var epochs: Int?
+    @Option(
+        help: ArgumentHelp(
+            "What to learn: fine (5 classes) or binary (SST-2: neutral sentences dropped, "
+                + "negative / neutral / positive nodes). (default: fine)", valueName: "task"))
+    var task: SentimentTask?
     @Option(help: "Trees per minibatch. (default: \(TrainingConfig().batchSize))") var batchSize: Int?
     @Option(
         name: [.customLong("lr"), .long],
@@ -192,9 +203,16 @@ struct Train: ParsableCommand {
             try Probe(parsing: $1, source: "--probe \($0 + 1)", sentences: sentences)
         }
         let config = session.config
-        let train = try Treebank.load(contentsOf: session.dataPath + "/train.txt")
-        let dev = try Treebank.load(contentsOf: session.dataPath + "/dev.txt")
+        let train = config.sentimentTask.prepare(
+            try Treebank.load(contentsOf: session.dataPath + "/train.txt"))
+        let dev = config.sentimentTask.prepare(try Treebank.load(contentsOf: session.dataPath + "/dev.txt"))
         let compared = try compare.map(RunRecord.open)
+        // The compared runs are scored on this run's dev trees, which the task decides.
+        if let other = compared.first(where: { $0.config.sentimentTask != config.sentimentTask }) {
+            throw CLIError(
+                "--compare \(other.files.path) is a \(other.config.sentimentTask.rawValue)-task run and this one "
+                    + "\(config.sentimentTask.rawValue); compare runs of one task")
+        }
         // Before a new run's directory exists: a run refused later would leave only run.json.
         let vocabularySize =
             session.checkpoint?.vocabulary.count
@@ -281,6 +299,8 @@ struct Train: ParsableCommand {
         config.threads = threads ?? 0
         config.saveInterval = saveInterval
         config.lowercase = !keepCase
+        // nil for fine: a fine run's run.json and checkpoints stay those of older runs.
+        config.task = task == .binary ? .binary : nil
         if let embeddings {
             // The file decides the word width: the model's input width, or d for rnn and rnn2.
             let width = try PretrainedVectors.dimension(
@@ -348,6 +368,7 @@ struct Train: ParsableCommand {
         check("--dim", dim, c.dim)
         check("--middle", middle, c.middle ?? c.dim)
         check("--input-dim", inputDim, c.inputDim ?? c.dim)
+        check("--task", task?.rawValue, c.sentimentTask.rawValue)
         check("--batch-size", batchSize, c.batchSize)
         check("--optimizer", optimizer?.rawValue, c.optimizer.rawValue)
         check("--l2", l2, c.l2)

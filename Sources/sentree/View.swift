@@ -50,7 +50,14 @@ struct View: ParsableCommand {
 
     func viewRuns() throws -> Int32 {
         let records = try runs.map(RunRecord.open)
-        let dev = try Treebank.load(contentsOf: try devPath(records[0]))
+        // One dev set scores every run: runs of different tasks read different trees and labels.
+        let task = records[0].config.sentimentTask
+        if let other = records.first(where: { $0.config.sentimentTask != task }) {
+            throw CLIError(
+                "\(records[0].files.path) is a \(task.rawValue)-task run and \(other.files.path) a "
+                    + "\(other.config.sentimentTask.rawValue)-task one; view runs of one task together")
+        }
+        let dev = task.prepare(try Treebank.load(contentsOf: try devPath(records[0])))
         guard isatty(STDOUT_FILENO) == 1, isatty(STDIN_FILENO) == 1 else {
             throw CLIError("sentree view needs a terminal (standard input and output must be a tty)")
         }

@@ -181,11 +181,14 @@ public struct Checkpoint: Sendable, Equatable {
         else {
             throw fail("model_config has impossible sizes")
         }
-        // Whatever shows a prediction (predict, eval, the dashboard) knows the 5 SST labels, and
+        // Whatever shows a prediction (predict, eval, the dashboard) knows the task's labels, and
         // sentree never writes another count: `predict` trapped on a 7-class file (found by fuzzing).
-        guard model.classes == 5 else {
+        guard model.classes == config.sentimentTask.classes else {
             throw fail(
-                "model_config has \(model.classes) classes; sentree models have the 5 SST sentiment classes")
+                config.sentimentTask == .fine
+                    ? "model_config has \(model.classes) classes; sentree models have the 5 SST sentiment classes"
+                    : "model_config has \(model.classes) classes; a binary-task model has the 3 classes "
+                        + "negative, neutral and positive")
         }
         guard vocabulary.count == model.vocabularySize, vocabulary.first == Vocabulary.unknownToken else {
             throw fail(
@@ -245,6 +248,8 @@ public struct TrainingProgress: Codable, Sendable, Equatable {
     public var globalStep: Int
     /// The learning rate in force (the user may have changed it during training).
     public var learningRate: Double
+    /// The dev score `best` was picked by: fine root, or binary root for the binary task
+    /// (`SentimentTask.selectionScore`); -1 before the first evaluation.
     public var bestFineRoot: Double
     public var bestEpoch: Int
     /// Seconds spent training (pauses and evaluations excluded).

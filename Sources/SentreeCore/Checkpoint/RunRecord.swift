@@ -61,10 +61,9 @@ public struct RunRecord: Sendable {
         return (update.replaced || !update.records.isEmpty, update.problem)
     }
 
-    /// The epoch with the best dev fine root (the first of equals, as the trainer picks `best`).
-    public var best: EpochRecord? {
-        epochs.reduce(nil) { best, e in best.map { e.fineRoot > $0.fineRoot ? e : $0 } ?? e }
-    }
+    /// The epoch with the best dev fine root (binary root for the binary task; the first of
+    /// equals, as the trainer picks `best`).
+    public var best: EpochRecord? { config.sentimentTask.best(of: epochs) }
 
     /// Whether every planned epoch is in the log.
     public var isFinished: Bool { (epochs.last?.epoch ?? 0) >= config.epochs }

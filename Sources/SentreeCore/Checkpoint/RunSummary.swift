@@ -3,10 +3,18 @@
 ///
 /// `epoch` is the best epoch of the session, with its dev figures; `run` is the run's folder,
 /// whose `best.safetensors` holds that epoch's parameters.
+///
+/// A binary-task run leads with the binary root that picked its `best`.
 public func runSummary(
     epoch: Int, fineRoot: Double, fineAll: Double, binaryRoot: Double,
-    run: RunFiles
+    run: RunFiles, task: SentimentTask = .fine
 ) -> String {
-    "best dev fine root \(percent(fineRoot)) at epoch \(epoch) (fine all \(percent(fineAll)), "
+    guard task == .fine else {
+        let name = task.argmaxName
+        return
+            "best dev binary root \(percent(binaryRoot)) at epoch \(epoch) (\(name) all \(percent(fineAll)), "
+            + "\(name) root \(percent(fineRoot))): \(TerminalText.sanitized(run.bestPath))"
+    }
+    return "best dev fine root \(percent(fineRoot)) at epoch \(epoch) (fine all \(percent(fineAll)), "
         + "binary root \(percent(binaryRoot))): \(TerminalText.sanitized(run.bestPath))"
 }

@@ -56,6 +56,9 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
     public var adagradEpsilon: Double? = nil
     /// Seconds between automatic saves of `last` (`nil`: `defaultSaveInterval`).
     public var saveInterval: Double? = nil
+    /// What the run learns (`nil`: `.fine`, the 5 classes, as in runs older than this field).
+    /// See `SentimentTask` and `sentimentTask`.
+    public var task: SentimentTask? = nil
 
     /// `last` is rewritten at most this often mid-run by default (always on stop and at the end).
     public static let defaultSaveInterval = 10.0

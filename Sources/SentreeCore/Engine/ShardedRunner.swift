@@ -123,7 +123,7 @@ final class ShardedRunner<M: LevelModel>: Sendable {
                     loss += engine.rowLoss[row]
                     metrics.count(
                         gold: arrays.labels[i], predicted: predicted,
-                        positive: p[3] + p[4] > p[0] + p[1], isRoot: isRoot)
+                        positive: isPositive(p), isRoot: isRoot)
                     nodePredictions.append(predicted)
                 }
                 metrics.byLength.count(tree: t, of: data.treebank, predicted: nodePredictions)

@@ -34,7 +34,7 @@ public enum Ensemble {
     }
 
     /// The SST metrics of flat distributions over `treebank`'s nodes, as `evaluate` scores a
-    /// model: argmax per node, binary positive iff P(3)+P(4) > P(0)+P(1), loss −log P(gold).
+    /// model: argmax per node, binary positive by `isPositive`, loss −log P(gold).
     public static func metrics(of probabilities: [Float], classes: Int, treebank: Treebank) -> Metrics {
         precondition(probabilities.count == treebank.nodeCount * classes, "one distribution per node")
         var metrics = Metrics(classes: classes)
@@ -46,11 +46,8 @@ public enum Ensemble {
                 let p = probabilities[i * classes ..< (i + 1) * classes]
                 let label = UInt8(argmax(Array(p)))
                 let gold = treebank.labels[i]
-                let positive =
-                    classes == 5
-                    && p[p.startIndex + 3] + p[p.startIndex + 4]
-                        > p[p.startIndex] + p[p.startIndex + 1]
-                metrics.count(gold: gold, predicted: label, positive: positive, isRoot: i == r.upperBound - 1)
+                metrics.count(
+                    gold: gold, predicted: label, positive: isPositive(p), isRoot: i == r.upperBound - 1)
                 if Int(gold) < classes {
                     // Clamped: a member sure of a wrong class must not make the loss infinite.
                     metrics.lossSum -= log(max(Double(p[p.startIndex + Int(gold)]), 1e-30))

@@ -6,14 +6,15 @@ func argmax<C: Collection>(_ values: C) -> Int where C.Element: Comparable, C.In
 }
 
 extension Metrics {
-    /// Records one node. Unlabelled nodes are ignored; binary counts skip gold 2.
+    /// Records one node. Unlabelled nodes are ignored; binary counts skip neutral gold (2 of
+    /// the 5 classes, 1 of the binary task's 3).
     mutating func count(gold: UInt8, predicted: UInt8, positive: Bool, isRoot: Bool) {
         let classes = confusionAll.count
         guard gold < classes else { return }
         confusionAll[Int(gold)][Int(predicted)] += 1
         if isRoot { confusionRoot[Int(gold)][Int(predicted)] += 1 }
-        guard classes == 5, gold != 2 else { return }
-        let correct = (gold > 2) == positive
+        guard let task = SentimentTask(classes: classes), gold != task.neutral else { return }
+        let correct = (gold > task.neutral) == positive
         binaryAllTotal += 1
         if correct { binaryAllCorrect += 1 }
         if isRoot {

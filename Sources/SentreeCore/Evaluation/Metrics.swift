@@ -4,6 +4,10 @@
 /// *fine all* (5-class, all nodes), *fine root* (5-class, roots),
 /// *binary root* (roots with gold ≠ 2; positive iff P(3)+P(4) > P(0)+P(1)),
 /// *binary all* (all nodes with gold ≠ 2).
+///
+/// For the binary task's 3-class models (`SentimentTask.binary`) the "fine" counts are the
+/// argmax over negative / neutral / positive, and the binary ones skip gold neutral (1) and
+/// call a node positive iff P(positive) > P(negative).
 public struct Metrics: Sendable, Equatable, Codable {
     /// confusionRoot[gold][predicted] over roots.
     public var confusionRoot: [[Int]]

@@ -44,16 +44,17 @@ public enum GradientCheck {
         kind: ModelKind, dim: Int = 7, middle: Int = 6, inputDim: Int? = nil,
         vocabularySize: Int = 11,
         trees: Int = 4, l2: Double = 1e-2, epsilon: Double? = nil, dropout: Double = 0,
-        wordDropout: Double = 0,
+        wordDropout: Double = 0, classes: Int = 5,
         threads: Int = 1, seed: UInt64 = 17, threshold: Double = 1e-6
     ) -> Report {
         let epsilon = epsilon ?? kind.model.gradientCheckStep
         var g = SplitMix64(seed: seed)
         let config = ModelConfig(
             kind: kind, dim: dim, middle: middle, inputDim: inputDim,
-            vocabularySize: vocabularySize)
+            vocabularySize: vocabularySize, classes: classes)
         let layout = ParameterLayout(config)
-        let data = randomTreebank(trees: trees, vocabularySize: vocabularySize, generator: &g)
+        let data = randomTreebank(
+            trees: trees, vocabularySize: vocabularySize, classes: classes, generator: &g)
         var theta = (0 ..< layout.count).map { _ in 0.5 * g.normal() }
         // The RNTN's tensor term sums (2d)² products: at 0.5 per entry every tanh saturates and
         // the derivatives sink into the differences' rounding noise, so V is drawn 1/(2d) as large.
@@ -98,9 +99,10 @@ public enum GradientCheck {
         return Report(model: kind, tensors: results, threshold: threshold)
     }
 
-    /// Random binary trees with random labels (a few nodes left unlabelled) and words.
+    /// Random binary trees with random labels below `classes` (a few nodes left unlabelled)
+    /// and words.
     static func randomTreebank(
-        trees: Int, vocabularySize: Int, generator g: inout SplitMix64
+        trees: Int, vocabularySize: Int, classes: Int = 5, generator g: inout SplitMix64
     ) -> EncodedTreebank {
         var tb = Treebank(source: "<gradcheck>")
         var words: [Int32] = []
@@ -109,7 +111,8 @@ public enum GradientCheck {
             let start = tb.nodeCount
             // Builds a random shape over `count` leaves in post-order; returns the local index.
             func build(_ count: Int) -> Int32 {
-                let label: UInt8 = g.next() % 9 == 0 ? Treebank.unlabeled : UInt8(g.next() % 5)
+                let label: UInt8 =
+                    g.next() % 9 == 0 ? Treebank.unlabeled : UInt8(g.next() % UInt64(classes))
                 if count == 1 {
                     tb.left.append(-1); tb.right.append(-1)
                     tb.leafToken.append(Int32(tb.tokens.count)); tb.tokens.append("w")

@@ -65,7 +65,7 @@ public final class Trainer: TrainerControl {
         self.vocabulary = vocabulary
         let model = ModelConfig(
             kind: config.model, dim: config.dim, middle: config.middle, inputDim: config.inputDim,
-            vocabularySize: vocabulary.count)
+            vocabularySize: vocabulary.count, classes: config.sentimentTask.classes)
         if let resume, resume.model != model {
             throw TrainerError("checkpoint model \(resume.model) does not match its vocabulary/config")
         }

@@ -160,7 +160,8 @@ final class TrainingLoop {
                 return false
             }
             let report = evaluate(t, epoch: epoch)
-            var isBest = report.metrics.fineRoot > max(progress.bestFineRoot, bestOnDisk)
+            let score = config.sentimentTask.selectionScore(report.metrics)
+            var isBest = score > max(progress.bestFineRoot, bestOnDisk)
             progress.epochsCompleted = epoch
             progress.stepInEpoch = 0
             let record = EpochRecord(
@@ -173,7 +174,7 @@ final class TrainingLoop {
             history.append(record)
             if isBest {
                 let before = (progress.bestFineRoot, progress.bestEpoch)
-                progress.bestFineRoot = report.metrics.fineRoot
+                progress.bestFineRoot = score
                 progress.bestEpoch = epoch
                 // A `best` that could not be written (disk full) is no best: the summary
                 // said "best … at epoch 5" of a file holding epoch 1. The next epoch that

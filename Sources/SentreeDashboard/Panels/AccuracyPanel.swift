@@ -6,6 +6,8 @@ struct AccuracyPanelInput {
     var epochs: [EpochPoint] = []
     var bestEpoch: Int? = nil
     var focused = false
+    /// What the argmax accuracies are called: `fine`, or `3-cl` for a binary-task run's 3 classes.
+    var argmax = "fine"
 }
 
 /// The accuracy panel: a compact table of the last epochs and a chart of all of them.
@@ -23,7 +25,7 @@ func renderAccuracy(_ s: AccuracyPanelInput, _ grid: inout CellGrid, _ r: Rect, 
     // The loss column only whole: at 80 columns the panel has room for the accuracies alone.
     let withLoss = r.width >= 39
     grid.put(
-        "   ep  fine all  root  bin root" + (withLoss ? "   loss" : ""), x: r.x, y: r.y + 1,
+        "   ep  \(s.argmax) all  root  bin root" + (withLoss ? "   loss" : ""), x: r.x, y: r.y + 1,
         style: CellStyle(.bold), maxWidth: r.width)
     var shown = Array(s.epochs.suffix(tableRows))
     if let b = s.bestEpoch, !shown.contains(where: { $0.epoch == b }),
@@ -47,8 +49,8 @@ func renderAccuracy(_ s: AccuracyPanelInput, _ grid: inout CellGrid, _ r: Rect, 
         x: r.x + labelWidth, y: top, width: r.width - labelWidth, height: r.y + r.height - top - 1)
     guard plot.height >= 2, plot.width > 4 else { return }
     let series: [(String, Tone, Character, (EpochPoint) -> Double)] = [
-        ("fine all", .normal, "a", { $0.fineAll }), ("bin root", .good, "b", { $0.binaryRoot }),
-        ("fine root", .accent, "r", { $0.fineRoot }),
+        ("\(s.argmax) all", .normal, "a", { $0.fineAll }), ("bin root", .good, "b", { $0.binaryRoot }),
+        ("\(s.argmax) root", .accent, "r", { $0.fineRoot }),
     ]
     // At most two points per dot column, so very long runs draw as fast as short ones.
     let stride = max(1, s.epochs.count / (2 * max(1, plot.width)))

@@ -113,19 +113,26 @@ private func renderMatrix(
         let rate = table.rate(gold: g, predicted: p) ?? 0
         return (abbreviated(table.counts[g][p]), CellStyle(.shade(rate == 0 ? 0 : min(4, 1 + Int(rate * 4)))))
     } recall: { g in
-        (table.recall[g].map { percent($0, digits: 0) } ?? "-", CellStyle(g == 2 ? .normal : .dim))
+        let neutral = Int(SentimentTask.of(classes: table.classes).neutral)
+        return (
+            table.recall[g].map { percent($0, digits: 0) } ?? "-", CellStyle(g == neutral ? .normal : .dim)
+        )
     }
 }
 
 /// A class-by-class block: the header row (`name`, then each predicted class, then `rec`),
 /// then a row per gold class with its cells and its recall cell, each right-aligned in five.
+/// Classes are numbered as the model's; a binary-task model's 3 (negative, neutral, positive)
+/// take the symbols and colours of SST's 1, 2 and 3.
 private func renderClassGrid(
     _ name: String, classes: Int, _ grid: inout CellGrid, x: Int, y: Int, width: Int,
     cell: (_ gold: Int, _ predicted: Int) -> (String, CellStyle), recall: (_ gold: Int) -> (String, CellStyle)
 ) {
+    let task = SentimentTask.of(classes: classes)
+    let shown = (0 ..< classes).map { Int(task.displayClass(UInt8($0))) }
     var header = name.padding(toLength: 5, withPad: " ", startingAt: 0)
     for p in 0 ..< classes {
-        header += "\(p)\(Sentiment.symbols[p].trimmingCharacters(in: .whitespaces))".leftPadded(5)
+        header += "\(p)\(Sentiment.symbols[shown[p]].trimmingCharacters(in: .whitespaces))".leftPadded(5)
     }
     grid.put(header + "  rec", x: x, y: y, style: CellStyle(.bold), maxWidth: width)
     for g in 0 ..< classes {
@@ -133,7 +140,7 @@ private func renderClassGrid(
         var column =
             x
             + grid.put(
-                " \(g)\(Sentiment.symbols[g]) ", x: x, y: row, style: CellStyle(.sentiment(g)),
+                " \(g)\(Sentiment.symbols[shown[g]]) ", x: x, y: row, style: CellStyle(.sentiment(shown[g])),
                 maxWidth: width)
         for p in 0 ..< classes {
             let (text, style) = cell(g, p)

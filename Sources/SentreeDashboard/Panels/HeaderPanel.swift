@@ -34,7 +34,8 @@ func renderHeader(_ s: HeaderInput, _ grid: inout CellGrid, _ options: RenderOpt
     // The settings, most telling first: the model always, each later one only if the state
     // label (and a save banner) still fit after it, so a narrow terminal drops the last
     // settings, never the state.
-    var settings = [model] + c.settingDescriptions
+    // A binary run names its task right after the model: its figures mean something else.
+    var settings = [model] + [c.taskDescription].filter { !$0.isEmpty } + c.settingDescriptions
     if let e = s.embeddings {
         // Which vectors, and how many words they cover.
         let name = ((e.file as NSString).lastPathComponent as NSString).deletingPathExtension
@@ -110,6 +111,9 @@ func renderViewHeader(_ s: ViewHeaderInput, _ grid: inout CellGrid, _ options: R
     x += grid.put(run.name, x: x, y: 0, style: CellStyle(.bold), maxWidth: 30)
     // Settings that do not fit whole are left out (the runs panel lists them), not cut.
     var details = "  \(modelDescription(run))"
+    if !conf.taskDescription.isEmpty && x + details.count + 2 + conf.taskDescription.count <= grid.width {
+        details += "  " + conf.taskDescription
+    }
     // The rate comes first: a change made while training (`0.008→0.005`) explains the curves.
     for setting in ["lr " + learningRateCell(run)] + conf.settingDescriptions
     where x + details.count + 2 + setting.count <= grid.width {

@@ -29,7 +29,9 @@ extension DashboardState {
     }
 
     var accuracyPanelInput: AccuracyPanelInput {
-        AccuracyPanelInput(epochs: epochs, bestEpoch: bestEpoch, focused: focus == .accuracy)
+        AccuracyPanelInput(
+            epochs: epochs, bestEpoch: bestEpoch, focused: focus == .accuracy,
+            argmax: setup.config.sentimentTask == .fine ? "fine" : "3-cl")
     }
 
     var confusionPanelInput: ConfusionPanelInput {

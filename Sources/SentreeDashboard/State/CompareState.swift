@@ -50,10 +50,9 @@ public struct ComparedRun: Sendable {
         self.name = name; self.path = path; self.config = config; self.epochs = epochs
     }
 
-    /// The epoch with the best dev fine root (the first of equals, as the trainer keeps `best`).
-    public var best: EpochRecord? {
-        epochs.reduce(nil) { best, e in best.map { e.fineRoot > $0.fineRoot ? e : $0 } ?? e }
-    }
+    /// The epoch with the best dev fine root (binary root for a binary-task run; the first of
+    /// equals, as the trainer keeps `best`).
+    public var best: EpochRecord? { config.sentimentTask.best(of: epochs) }
 }
 
 /// `sentree view` of several runs: the runs' loaded checkpoints as one seed ensemble, their

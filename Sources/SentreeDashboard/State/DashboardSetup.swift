@@ -36,7 +36,8 @@ public struct DashboardSetup: Sendable {
         self.probes = probes
         self.mouse = mouse
         self.config = config
-        self.dev = dev
+        // Gold labels on the scale the dashboard draws (a binary run's 0…2 as SST's 1…3).
+        self.dev = config.sentimentTask.shown(dev)
         self.devWordIDs = devWordIDs
         self.runDirectory = runDirectory
         self.stepsPerEpoch = stepsPerEpoch

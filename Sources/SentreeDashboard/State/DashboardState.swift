@@ -148,7 +148,8 @@ public struct DashboardState: Sendable {
     }
 
     mutating func takeEvaluation(_ report: EvaluationReport) {
-        outcomes = report.outcomes
+        let task = SentimentTask.of(classes: report.metrics.confusionAll.count)
+        outcomes = report.outcomes.map(task.shown)
         evaluatedStep = report.step
         views.metrics = report.metrics
         // Each evaluation carries its snapshot: probes see every epoch, even one finished

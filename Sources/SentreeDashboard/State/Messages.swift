@@ -22,7 +22,7 @@ extension DashboardState {
         guard let best = bestEpoch, let e = epochs.last(where: { $0.epoch == best }) else { return nil }
         return runSummary(
             epoch: best, fineRoot: e.fineRoot, fineAll: e.fineAll, binaryRoot: e.binaryRoot,
-            run: RunFiles(path: setup.runDirectory))
+            run: RunFiles(path: setup.runDirectory), task: setup.config.sentimentTask)
     }
 }
 

@@ -33,7 +33,7 @@ public struct ProbeView: Sendable {
     /// Predicts the probe with `snapshot` unless that snapshot was used already.
     mutating func update(from snapshot: ModelSnapshot) {
         guard predictionStep != snapshot.step else { return }
-        let p = snapshot.predict(tree: 0, in: probe.treebank, wordIDs: wordIDs)
+        let p = snapshot.shownPrediction(tree: 0, in: probe.treebank, wordIDs: wordIDs)
         prediction = p
         predictionStep = snapshot.step
         let root = Int(p.predicted.last ?? 0)

@@ -88,7 +88,8 @@ public enum Dashboard {
         guard state.setup.dev.count > 0 else { return }
         if state.prediction != nil && state.predictionStep == snapshot.step { return }
         let t = min(state.selectedTree, state.setup.dev.count - 1)
-        state.prediction = snapshot.predict(tree: t, in: state.setup.dev, wordIDs: state.setup.devWordIDs)
+        state.prediction = snapshot.shownPrediction(
+            tree: t, in: state.setup.dev, wordIDs: state.setup.devWordIDs)
         state.predictionStep = snapshot.step
     }
 }

@@ -59,7 +59,7 @@ extension Dashboard {
             let snapshot = c.runs[c.cursor].snapshot, state.setup.dev.count > 0
         else { return }
         let t = min(state.selectedTree, state.setup.dev.count - 1)
-        state.prediction = snapshot.predict(
+        state.prediction = snapshot.shownPrediction(
             tree: t, in: state.setup.dev, wordIDs: c.runs[c.cursor].devWordIDs)
         state.predictionStep = snapshot.step
     }
