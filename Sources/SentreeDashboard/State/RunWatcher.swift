@@ -110,13 +110,10 @@ public final class RunWatcher {
                 layout: layout, parameters: checkpoint.parameters, threads: threads,
                 maxTreeSize: encoded.maxTreeSize)
             (run.metrics, run.outcomes) = model.evaluate(encoded, parameters: checkpoint.parameters)
-<<<<<<< HEAD
+            run.outcomes = run.outcomes.map(SentimentTask.of(classes: checkpoint.model.classes).shown)
             // Only an ensemble row needs them: twice the evaluation, so not for one run.
             run.probabilities =
                 records.count > 1 ? model.nodeProbabilities(encoded, parameters: checkpoint.parameters) : []
-=======
-            run.outcomes = run.outcomes.map(SentimentTask.of(classes: checkpoint.model.classes).shown)
->>>>>>> task-binary
             run.devWordIDs = ids
             let progress = checkpoint.progress
             run.snapshot = ModelSnapshot(
