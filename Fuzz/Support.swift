@@ -13,3 +13,11 @@ func invariant(_ condition: @autoclosure () -> Bool, _ message: @autoclosure () 
 func fuzzData(_ bytes: UnsafePointer<UInt8>, _ count: Int) -> Data {
     Data(UnsafeBufferPointer(start: bytes, count: count))
 }
+
+/// `NAME` in a directory of this fuzzing process's own (made once per target and process),
+/// for targets whose reader takes a path.
+func scratchPath(_ target: String, _ name: String) -> String {
+    let dir = NSTemporaryDirectory() + "/sentree-fuzz-\(target)-\(getpid())"
+    mkdir(dir, 0o755)
+    return dir + "/" + name
+}

@@ -10,7 +10,7 @@ enum Headless {
 
     static func run(
         config: TrainingConfig, train: Treebank, dev: Treebank, run: RunDirectory,
-        resume: Checkpoint?
+        resume: Checkpoint?, started: () -> Void = {}
     ) throws -> Int32 {
         let best = Locked<EpochResult?>(nil)
         let finalState = Locked(TrainerState.starting)
@@ -25,10 +25,10 @@ enum Headless {
                 let fine = config.sentimentTask.argmaxName
                 let line = String(
                     format:
-                        "epoch %3d/%d  loss %.4f  \(fine) all %@  \(fine) root %@  binary root %@  binary all %@  %.2fs  %.0f trees/s  lr %g%@",
+                        "epoch %3d/%d  loss %.4f  \(fine) all %@  \(fine) root %@  binary root %@  binary all %@  %.2fs%@  %.0f trees/s  lr %g%@",
                     r.epoch, config.epochs, r.trainLoss, percent(m.fineAll), percent(m.fineRoot),
-                    percent(m.binaryRoot), percent(m.binaryAll), r.seconds, r.treesPerSecond,
-                    r.learningRate, r.isBest ? "  *best" : "")
+                    percent(m.binaryRoot), percent(m.binaryAll), r.seconds, saveText(r.saveSeconds),
+                    r.treesPerSecond, r.learningRate, r.isBest ? "  *best" : "")
                 print(line)
                 StandardStreams.flushStandardOutput()
             case .writeFailed(let failure):
@@ -80,6 +80,7 @@ enum Headless {
             return source
         }
         trainer.start()
+        started()
         trainer.wait()
         sources.forEach { $0.cancel() }
         if let r = best.withLock({ $0 }) {

@@ -365,35 +365,33 @@ struct Answer {
         }
     }
 
+    /// Longest sentence, in tokens, whose phrases each carry their `text` in JSON: beyond it
+    /// every phrase repeating its words made the output quadratic (a 9,999-token sentence
+    /// printed 450 MB); `start` and `end` index `tokens`, and the root keeps its text.
+    static let phraseTextTokens = 200
+
     /// One line of JSON: the tokens, the tree with predicted labels, the root, every phrase
     /// (root first, then depth-first, left before right) and the words read as `<unk>`.
+    /// Its length is linear in the sentence's (see `phraseTextTokens`).
     func json() throws -> String {
         let base = nodes.lowerBound
         let (firstToken, ranges) = tokenSpans()
         let span = ranges.map { ($0.lowerBound, $0.upperBound) }
-        // Bracketed text, children before parents as the nodes are stored.
-        var bracketed: [String] = []
-        for i in 0 ..< nodes.count {
-            let label = prediction.predicted[i]
-            if let (l, r) = children(i) {
-                bracketed.append("(\(label) \(bracketed[l]) \(bracketed[r]))")
-            } else {
-                bracketed.append("(\(label) \(treebank.tokens[firstToken + span[i].0]))")
-            }
-        }
+        let phraseTexts = span[root].1 <= Self.phraseTextTokens
         func rounded(_ p: [Float]) -> [Double] { p.map { (Double($0) * 1e6).rounded() / 1e6 } }
         func node(_ i: Int) -> [String: Any] {
             let label = Int(prediction.predicted[i])
             var object: [String: Any] = [
                 "class": label, "name": task.classNames[label],
                 "probabilities": rounded(prediction.probabilities[i]),
-                "text": treebank.phrase(tree: t, node: i), "start": span[i].0, "end": span[i].1,
+                "start": span[i].0, "end": span[i].1,
             ]
             if task == .binary {
                 let shown = PredictedLabel(prediction.probabilities[i], argmax: label, task: task)
                 object["binary"] = shown.name
                 object["binary_probability"] = rounded([shown.probability])[0]
             }
+            if phraseTexts || i == root { object["text"] = treebank.phrase(tree: t, node: i) }
             let gold = treebank.labels[base + i]
             if gold != Treebank.unlabeled { object["gold"] = Int(gold) }
             return object
@@ -406,7 +404,8 @@ struct Answer {
         }
         let tokens = Array(treebank.tokens[firstToken ..< firstToken + span[root].1])
         var object: [String: Any] = [
-            "tokens": tokens, "tree": bracketed[root], "approximate": structure == .approximate,
+            "tokens": tokens, "tree": bracketed(),
+            "approximate": structure == .approximate,
             "structure": structure.kind,
             "root": node(root), "phrases": phrases, "unknown_words": unknown,
         ]
@@ -415,6 +414,33 @@ struct Answer {
         object["task"] = task.rawValue
         let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
         return String(decoding: data, as: UTF8.self)
+    }
+}
+
+extension Answer {
+    /// The tree with its predicted labels in brackets, `(1 (1 not) (0 bad))`, written once
+    /// from the root: a string per node, each copying its children's, was quadratic in depth.
+    func bracketed() -> String {
+        enum Item {
+            case node(Int)
+            case text(String)
+        }
+        var out = ""
+        var stack = [Item.node(root)]
+        while let item = stack.popLast() {
+            switch item {
+            case .text(let s):
+                out += s
+            case .node(let i):
+                out += "(\(prediction.predicted[i]) "
+                if let (l, r) = children(i) {
+                    stack += [.text(")"), .node(r), .text(" "), .node(l)]
+                } else {
+                    out += treebank.tokens[Int(treebank.leafToken[nodes.lowerBound + i])] + ")"
+                }
+            }
+        }
+        return out
     }
 }
 

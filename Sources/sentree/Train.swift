@@ -223,6 +223,23 @@ struct Train: ParsableCommand {
             throw CLIError(error.problem?.flagDescription ?? error.description)
         }
         let run = try session.run ?? createRun(config)
+        // A new run whose start fails from here on (vectors, probes, no terminal) is taken
+        // away again; a resumed one is left as it was.
+        var started = false
+        defer { if !started { run.discardNewRun() } }
+        return try start(
+            session, run: run, train: train, dev: dev, given: given, sentences: sentences,
+            compared: compared
+        ) { started = true }
+    }
+
+    /// Trains `session` in `run`: in the dashboard, or headless; `began` is called once
+    /// training has started.
+    func start(
+        _ session: Session, run: RunDirectory, train: Treebank, dev: Treebank, given: [Probe],
+        sentences: ParsedSentences, compared: [RunRecord], began: () -> Void = {}
+    ) throws -> Int32 {
+        let config = session.config
         let probes = try runProbes(run.path, adding: given, sentences: sentences)
 
         let interactive = !headless && isatty(STDOUT_FILENO) == 1 && isatty(STDIN_FILENO) == 1
@@ -244,11 +261,14 @@ struct Train: ParsableCommand {
                     explicit: parserOptions.parser, dataDirectory: session.dataPath)
             }
             let watcher = compared.isEmpty ? nil : RunWatcher(records: compared, dev: dev)
-            return Dashboard.run(
+            let status = Dashboard.run(
                 setup: setup, control: trainer, inbox: inbox, watcher: watcher,
                 start: { trainer.start() })
+            if trainer.hasStarted { began() }
+            return status
         }
-        return try Headless.run(config: config, train: train, dev: dev, run: run, resume: session.checkpoint)
+        return try Headless.run(
+            config: config, train: train, dev: dev, run: run, resume: session.checkpoint, started: began)
     }
 
     /// The run's probes (`RUN/probes.txt`, bad lines reported and skipped) followed by the

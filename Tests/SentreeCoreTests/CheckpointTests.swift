@@ -360,6 +360,25 @@ private func crc32(_ data: Data) -> UInt32 {
         #expect(error.message.contains("café"), "\(error)")
     }
 
+    /// Words no treebank could hold (#18 item 21): each is refused, naming the file, the
+    /// word's index and what is wrong; the word itself never reaches the terminal raw.
+    @Test(arguments: [
+        ("", "word 3 is empty"), ("two words", "word 3 has a space at byte 3"),
+        ("\u{1B}[31mred", #"word 3 '\x1b[31mred' at byte 0: control character U+001B (ESC)"#),
+        ("tab\tbed", #"word 3 'tab\tbed' at byte 3"#), ("c1\u{85}", #"word 3 'c1\u{85}' at byte 2"#),
+    ])
+    func vocabularyWordsATreebankCannotHoldAreRefused(_ word: String, _ expected: String) throws {
+        var words = testVocabulary
+        words[3] = word
+        let bad = try reencode(bytes) { m in
+            m["vocabulary"] = String(decoding: try! JSONEncoder().encode(words), as: UTF8.self)
+        }
+        let error = try #require(decodeError(bad))
+        #expect(error.path == "x.safetensors", "\(error)")
+        #expect(error.message.contains("metadata 'vocabulary': " + expected), "\(error)")
+        #expect(!"\(error)".unicodeScalars.contains { $0.value < 0x20 || (0x7F ... 0x9F).contains($0.value) })
+    }
+
     @Test func malformedMetadataJSONIsAnError() throws {
         for key in ["training_config", "model_config", "progress", "history", "vocabulary"] {
             let broken = try reencode(bytes) { $0[key] = "{not json" }

@@ -43,6 +43,38 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: old) == ["metrics.jsonl"])
     }
 
+    /// A failed start undoes `create` and nothing else (#18 item 16): the directory it made
+    /// goes, an empty one the user gave stays, a file it does not know keeps its directory,
+    /// and a run opened to resume is never touched.
+    @Test func discardingANewRunRemovesOnlyWhatItsStartMade() throws {
+        let dir = temporaryDirectory()
+        let fresh = try RunDirectory.create(at: dir + "/fresh", config: TrainingConfig())
+        try "probe".write(toFile: fresh.path + "/probes.txt", atomically: false, encoding: .utf8)
+        fresh.discardNewRun()
+        #expect(!FileManager.default.fileExists(atPath: fresh.path))
+        // The path is free again.
+        try RunDirectory.create(at: fresh.path, config: TrainingConfig()).release()
+
+        try FileManager.default.createDirectory(atPath: dir + "/given", withIntermediateDirectories: false)
+        let given = try RunDirectory.create(at: dir + "/given", config: TrainingConfig())
+        given.discardNewRun()
+        #expect(try FileManager.default.contentsOfDirectory(atPath: given.path) == [])
+
+        let other = try RunDirectory.create(at: dir + "/other", config: TrainingConfig())
+        try "mine".write(toFile: other.path + "/notes.txt", atomically: false, encoding: .utf8)
+        other.discardNewRun()
+        #expect(try FileManager.default.contentsOfDirectory(atPath: other.path) == ["notes.txt"])
+
+        let existing = try RunDirectory.create(at: dir + "/existing", config: TrainingConfig())
+        existing.release()
+        let opened = try RunDirectory.openExisting(existing.path)
+        opened.discardNewRun()
+        #expect(
+            try FileManager.default.contentsOfDirectory(atPath: existing.path).sorted() == [
+                "run.json", "sentree.lock",
+            ])
+    }
+
     @Test func concurrentCreatorsOfOneNameGetDistinctRuns() throws {
         let base = temporaryDirectory() + "/runs/rnn-20260101-000000"
         let paths = Mutex<[String]>([])

@@ -77,6 +77,17 @@ let specMistakes: [SpecMistake] = [
     SpecMistake(
         name: "a range for a model", yaml: "random:\n  count: 2\n  model: {uniform: [1, 2]}\n",
         line: 3, column: 11, key: "random.model.uniform", message: "takes no range"),
+    // Found by the sweepspec fuzz target: Int.max became 2^63 as a Double, and trapped when
+    // the message turned it back into an Int.
+    SpecMistake(
+        name: "an integer at Int.max", yaml: "base:\n  epochs: 9223372036854775807\n",
+        line: 2, column: 11, key: "base.epochs",
+        message: "must be from 1 to 1000000 (got 9223372036854775807)"),
+    SpecMistake(
+        name: "a range up to Int.max",
+        yaml: "random:\n  count: 2\n  epochs: {uniform: [1, 9223372036854775807]}\n",
+        line: 3, column: 25, key: "random.epochs.uniform",
+        message: "must be from 1 to 1000000 (got 9223372036854775807)"),
     SpecMistake(
         name: "broken YAML", yaml: "base:\n  lr: [0.1\n  dim: 3\n",
         line: 3, column: 6, key: "", message: "not valid YAML"),

@@ -194,4 +194,38 @@ func eventually(_ seconds: Double = 20, _ condition: () -> Bool) -> Bool {
         #expect(!TrainingLoop.savesMidEpoch(secondsSinceSave: 29, interval: 10))
         #expect(TrainingLoop.savesMidEpoch(secondsSinceSave: 31, interval: 10))
     }
+
+    /// With interval 0 each epoch saves `last` once, at its end, and the epoch reports the
+    /// time its saves took (#18 item 18: 30 s of saving showed as 0.1 s epochs). Each write
+    /// here is held up 0.2 s, far longer than the epoch's training.
+    @Test func zeroIntervalSavesEachEpochEndAndReportsTheTimeSaving() throws {
+        let (train, dev) = try WriteFaultTests.data()
+        var c = WriteFaultTests.config(epochs: 3)
+        c.saveInterval = 0
+        let lastWrites = Locked<[Int]>([])
+        let log = EventLog()
+        let faults = WriteFaults { path in
+            if path.hasSuffix("/last.safetensors") { lastWrites.withLock { $0.append(log.epochs.count) } }
+            usleep(200_000)
+            return nil
+        }
+        let run = try RunDirectory.create(at: temporaryDirectory() + "/run", config: c, faults: faults)
+        let t = try Trainer(config: c, train: train, dev: dev, run: run, onEvent: log.post)
+        t.start()
+        t.wait()
+        // One save per epoch end, before that epoch is reported, and the final one.
+        #expect(lastWrites.withLock { $0 } == [0, 1, 2, 3])
+        for r in log.epochs {
+            let saved = try #require(r.saveSeconds)
+            let writes = r.isBest ? 2 : 1
+            #expect(saved >= 0.2 * Double(writes) && saved < 0.2 * Double(writes) + 5, "\(saved)")
+            #expect(r.seconds < saved, "the saves were counted as training: \(r.seconds) s")
+        }
+        // Without a run directory nothing is saved and nothing is reported.
+        let bare = EventLog()
+        let u = try Trainer(config: c, train: train, dev: dev, run: nil, onEvent: bare.post)
+        u.start()
+        u.wait()
+        #expect(bare.epochs.count == 3 && bare.epochs.allSatisfy { $0.saveSeconds == nil })
+    }
 }

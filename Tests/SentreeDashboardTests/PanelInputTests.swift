@@ -184,6 +184,16 @@ import Testing
         #expect(grid.style(x: grid.line(0).column(of: "PAUSED"), y: 0) == CellStyle(.warning, reverse: true))
         #expect(grid.line(1).hasPrefix(" epoch 2/5  step 2/4 "), "\(grid.line(1))")
         #expect(grid.line(1).contains(" 30% ETA 0:00  1000 trees/s  lr 0.02  1:05"), "\(grid.line(1))")
+        // The last epoch's save time, where it fits; at 80 columns the rest keeps its place.
+        input.saveSeconds = 0.034
+        grid = CellGrid(width: 120, height: 2)
+        renderHeader(input, &grid, RenderOptions())
+        #expect(
+            grid.line(1).contains(" ETA 0:00  save 0.03s  1000 trees/s  lr 0.02  1:05"), "\(grid.line(1))")
+        grid = CellGrid(width: 80, height: 2)
+        renderHeader(input, &grid, RenderOptions())
+        #expect(grid.line(1).contains("1000 trees/s  lr 0.02  1:05") && !grid.line(1).contains("save"))
+        input.saveSeconds = nil
         input.writeFailure = WriteFailure(
             path: "runs/x/last.safetensors", what: "last", error: "full",
             consecutive: 3)

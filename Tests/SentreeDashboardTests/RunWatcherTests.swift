@@ -67,10 +67,19 @@ import Testing
         #expect(run.checkpointNote == "best, epoch 2" && run.snapshot?.step == 8)
         #expect(s.predictionStep == nil && s.outcomes == run.outcomes)
 
-        // Nothing changed: nothing is loaded again.
+        // Nothing changed: nothing is loaded again, and the view is told so (it draws no
+        // frame: redrawing a 200,000-epoch log ten times a second kept a core busy).
         let before = try #require(s.compare?.runs.first?.snapshot)
-        watcher.poll(&s)
+        #expect(!watcher.poll(&s))
         #expect(s.compare?.runs.first?.snapshot === before)
+        try MetricsLog(path: path + "/metrics.jsonl").appendEvent(name: "pause", fields: ["epoch": .int(2)])
+        #expect(!watcher.poll(&s), "an event line changes no epoch")
+        try MetricsLog(path: path + "/metrics.jsonl").appendEpoch(epoch(3))
+        #expect(watcher.poll(&s))
+        #expect(!watcher.poll(&s))
+        try FileManager.default.removeItem(atPath: path + "/metrics.jsonl")
+        try MetricsLog(path: path + "/metrics.jsonl").appendEpoch(epoch(1))
+        try MetricsLog(path: path + "/metrics.jsonl").appendEpoch(epoch(2))
 
         // b: the last checkpoint, which this run does not have yet.
         _ = s.handle(.char("b"))

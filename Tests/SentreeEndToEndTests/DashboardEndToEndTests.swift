@@ -89,6 +89,9 @@ func stepCounter(_ screen: String) -> String? {
         }
         #expect(screen.contains("rnn d=8"))
         #expect(screen.contains("space pause"))
+        // The header shows the time the last epoch spent saving (#18 item 18).
+        let header = try #require(screen.split(separator: "\n").dropFirst().first)
+        #expect(header.contains(/ETA \S+  save \d+\.\d\ds  \d+ trees\/s/), "\(header)")
 
         // Pause: the state says PAUSED and the step counter stops.
         try tmux.keys("p")

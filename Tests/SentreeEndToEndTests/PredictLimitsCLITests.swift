@@ -40,4 +40,36 @@ import Testing
         #expect(r.outputLines.allSatisfy { $0.utf8.count < 400 })
         #expect(r.stdout.contains("  (9999 words)"))
     }
+
+    /// `--json` of the same sentence: phrases over 200 tokens give their span (`start`,
+    /// `end` into `tokens`) without repeating their words, so the output is linear; the
+    /// root keeps its text, and the bracketed tree is the sentence's, once.
+    @Test func aLongSentenceGivesLinearJSON() throws {
+        let shared = try trained()
+        let words = (0 ..< 9_999).map { ["good", "bad", "film", "plot"][$0 % 4] }
+        let r = try sentree(
+            ["predict", "--checkpoint", shared.run + "/best.safetensors", "--text", "--json"],
+            input: words.joined(separator: " ") + "\n")
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.utf8.count < 5_000_000, "\(r.stdout.utf8.count) bytes")
+        let object = try #require(
+            try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        let phrases = try #require(object["phrases"] as? [[String: Any]])
+        #expect(phrases.count == 2 * 9_999 - 1)
+        #expect(
+            phrases.dropFirst().allSatisfy { $0["text"] == nil && $0["start"] is Int && $0["end"] is Int })
+        let root = try #require(object["root"] as? [String: Any])
+        #expect(root["text"] as? String == words.joined(separator: " "))
+        let tree = try #require(object["tree"] as? String)
+        #expect(tree.split(separator: " ").filter { !$0.hasPrefix("(") }.count == 9_999)
+
+        // A short sentence keeps every phrase's text.
+        let short = try sentree(
+            ["predict", "--checkpoint", shared.run + "/best.safetensors", "--json", "good film"])
+        let small = try #require(
+            try JSONSerialization.jsonObject(with: Data(short.stdout.utf8)) as? [String: Any])
+        let texts = (small["phrases"] as? [[String: Any]])?.compactMap { $0["text"] as? String }
+        #expect(texts == ["good film", "good", "film"], "\(short.stdout)")
+        #expect((small["tree"] as? String).map { $0.contains(/^\(\d \(\d good\) \(\d film\)\)$/) } == true)
+    }
 }

@@ -199,6 +199,13 @@ public struct Checkpoint: Sendable, Equatable {
         do { _ = try Vocabulary(validating: vocabulary, lowercase: meta["lowercase"] != "false") } catch {
             throw fail("metadata 'vocabulary': \(error)")
         }
+        // Every word was a treebank token once, and is printed and matched as one: a word
+        // that no treebank could hold (empty, spaced, with ESC or another control) is damage.
+        for (index, word) in vocabulary.enumerated().dropFirst() {
+            if let problem = InputText.problem(inVocabularyWord: word) {
+                throw fail("metadata 'vocabulary': word \(index) \(problem)")
+            }
+        }
         let layout = ParameterLayout(model)
         // Before allocating: the parameters must fit in the data section.
         guard layout.count <= file.data.count / 4 else {

@@ -75,11 +75,18 @@ public final class RunDirectory: Sendable {
     /// Faults injected into every write (tests only).
     public let faults: WriteFaults?
     private let lock: FileLock
+    /// How `create` found the path (nil for a run opened to resume), for `discardNewRun`.
+    private let origin: Origin?
 
-    private init(files: RunFiles, lock: FileLock, faults: WriteFaults?) {
+    private enum Origin {
+        case absent, emptyDirectory
+    }
+
+    private init(files: RunFiles, lock: FileLock, faults: WriteFaults?, origin: Origin? = nil) {
         self.files = files
         self.lock = lock
         self.faults = faults
+        self.origin = origin
     }
 
     /// Creates a new run at `path`, which must not exist or be an empty directory.
@@ -91,6 +98,7 @@ public final class RunDirectory: Sendable {
         faults: WriteFaults? = nil
     ) throws -> RunDirectory {
         try refuseOccupied(path)
+        let origin: Origin = FileManager.default.fileExists(atPath: path) ? .emptyDirectory : .absent
         let parent = parentPath(path)
         if !parent.isEmpty {
             do {
@@ -124,7 +132,23 @@ public final class RunDirectory: Sendable {
         }
         claimed = true
         AtomicFile.syncDirectory(parent.isEmpty ? "." : parent)
-        return RunDirectory(files: RunFiles(path: path), lock: lock, faults: faults)
+        return RunDirectory(files: RunFiles(path: path), lock: lock, faults: faults, origin: origin)
+    }
+
+    /// Undoes `create` for a start that failed before training began (vectors that do not
+    /// fit, no terminal, …), so the next attempt with the same `--out` is not told the
+    /// path "already holds a run": removes the files a run writes before its first epoch,
+    /// then the directory if `create` made it (an empty directory the user gave stays,
+    /// empty). Files it does not know are left, and with them the directory. Does nothing
+    /// to a run opened to resume: an existing run is never touched.
+    public func discardNewRun() {
+        guard let origin else { return }
+        release()
+        // unlink removes a link, never what it points at.
+        for name in RunFiles.runFileNames + ["sentree.lock", Probes.fileName] {
+            unlink(path + "/" + name)
+        }
+        if origin == .absent { rmdir(path) }
     }
 
     /// Creates a new run at `base`, or at `base-2`, `base-3`, … if that name is taken, so

@@ -76,12 +76,12 @@ public struct SweepFlag: Sendable, Equatable {
             guard let v = Int(text) else {
                 return .failure(ValueProblem("must be a whole number (got '\(text)')"))
             }
-            return checked(Double(v)).map { _ in String(v) }
+            return checked(Double(v), shown: String(v)).map { _ in String(v) }
         case .number:
             guard let v = Double(text), v.isFinite else {
                 return .failure(ValueProblem("must be a number (got '\(text)')"))
             }
-            return checked(v).map { _ in String(v) }
+            return checked(v, shown: String(v)).map { _ in String(v) }
         case .model:
             guard ModelKind(rawValue: text) != nil else {
                 let names = ModelKind.allCases.map(\.rawValue).joined(separator: ", ")
@@ -107,16 +107,14 @@ public struct SweepFlag: Sendable, Equatable {
         }
     }
 
-    private func checked(_ value: Double) -> Result<Double, ValueProblem> {
+    /// `shown` is the value as the message gives it: an integer's own digits, since
+    /// Int.max as a Double is 2^63, which no Int holds (it trapped, found by fuzzing).
+    private func checked(_ value: Double, shown: String) -> Result<Double, ValueProblem> {
         if let setting, let problem = TrainingConfig.problem(setting, value) {
-            let got = problem.requirement.contains("(got") ? "" : " (got \(formatted(value)))"
+            let got = problem.requirement.contains("(got") ? "" : " (got \(shown))"
             return .failure(ValueProblem(problem.requirement + got))
         }
         return .success(value)
-    }
-
-    private func formatted(_ value: Double) -> String {
-        kind == .integer ? String(Int(value)) : String(value)
     }
 
     struct ValueProblem: Error {

@@ -39,6 +39,18 @@ public enum InputText {
         return nil
     }
 
+    /// Why `word`, read from a file as one vocabulary entry, could not be a treebank token
+    /// (empty, holding a space, or failing `problem(inToken:)`), quoted and sanitized; nil
+    /// for a good word.
+    public static func problem(inVocabularyWord word: String) -> String? {
+        let utf8 = Array(word.utf8)
+        if utf8.isEmpty { return "is empty" }
+        if let space = utf8.firstIndex(of: 0x20) { return "has a space at byte \(space)" }
+        return utf8.withUnsafeBufferPointer { buffer in
+            problem(inToken: buffer).map { "\(quoted(buffer)) at byte \($0.offset): \($0.message)" }
+        }
+    }
+
     /// The message for a line of `byteCount` bytes, or nil if the line is within the limit.
     public static func lineProblem(byteCount: Int) -> String? {
         byteCount > maximumLineBytes

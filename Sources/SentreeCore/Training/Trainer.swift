@@ -140,6 +140,9 @@ public final class Trainer: TrainerControl {
         try self.init(config: config, train: train, dev: dev, run: run, resume: resume, onEvent: onEvent)
     }
 
+    /// Whether `start` was called: before it, nothing of the run was trained or written.
+    public var hasStarted: Bool { started.withLock { $0 } }
+
     /// Starts training on the background queue (only the first call has an effect).
     public func start() {
         let first = started.withLock { s in

@@ -90,13 +90,17 @@ public struct EpochResult: Sendable {
     public var learningRate: Double
     /// Whether this epoch set a new best dev fine root (and `best` was saved).
     public var isBest: Bool
+    /// Wall-clock seconds spent writing checkpoints during the epoch and at its end (not in
+    /// `seconds`); nil for a run without a directory.
+    public var saveSeconds: Double?
 
     public init(
         epoch: Int, trainLoss: Double, dev: EvaluationReport, seconds: Double,
-        treesPerSecond: Double, learningRate: Double, isBest: Bool
+        treesPerSecond: Double, learningRate: Double, isBest: Bool, saveSeconds: Double? = nil
     ) {
         self.epoch = epoch; self.trainLoss = trainLoss; self.dev = dev; self.seconds = seconds
         self.treesPerSecond = treesPerSecond; self.learningRate = learningRate; self.isBest = isBest
+        self.saveSeconds = saveSeconds
     }
 }
 

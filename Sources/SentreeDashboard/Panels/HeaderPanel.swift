@@ -18,6 +18,8 @@ struct HeaderInput {
     var treesPerSecond = 0.0
     var learningRate = 0.0
     var elapsed = 0.0
+    /// Seconds the last epoch spent saving checkpoints (nil before one ended).
+    var saveSeconds: Double? = nil
 }
 
 /// The header of `train`: the model and its settings, the trainer's state, and progress.
@@ -69,9 +71,14 @@ func renderHeader(_ s: HeaderInput, _ grid: inout CellGrid, _ options: RenderOpt
         + "step \(s.stepInEpoch)/\(s.stepsPerEpoch) "
     let percent = String(format: " %3.0f%%", 100 * s.progress)
     let eta = " ETA \(etaText(s))"
-    let rest = String(
+    var rest = String(
         format: "  %.0f trees/s  lr %@  %@", s.treesPerSecond, formatRate(s.learningRate), duration(s.elapsed)
     )
+    // The last epoch's save time, where it fits beside a bar of at least 6 cells.
+    let save = saveText(s.saveSeconds)
+    if epochText.count + percent.count + eta.count + rest.count + save.count + 9 <= grid.width {
+        rest = save + rest
+    }
     let barWidth = max(6, min(30, grid.width - epochText.count - percent.count - eta.count - rest.count - 3))
     x = grid.put(" " + epochText, x: 0, y: 1, style: CellStyle(.bold))
     let filled = Int((Double(barWidth) * s.progress).rounded(.down))

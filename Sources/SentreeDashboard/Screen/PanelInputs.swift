@@ -8,7 +8,8 @@ extension DashboardState {
             config: setup.config, embeddings: setup.embeddings, runDirectory: setup.runDirectory,
             stepsPerEpoch: setup.stepsPerEpoch, startEpoch: setup.startEpoch, trainer: trainer,
             writeFailure: writeFailure, epoch: epoch, stepInEpoch: stepInEpoch, progress: progress,
-            treesPerSecond: treesPerSecond, learningRate: learningRate, elapsed: elapsed)
+            treesPerSecond: treesPerSecond, learningRate: learningRate, elapsed: elapsed,
+            saveSeconds: saveSeconds)
     }
 
     var statusBarInput: StatusBarInput {

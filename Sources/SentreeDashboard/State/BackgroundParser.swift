@@ -45,10 +45,14 @@ extension DashboardState {
 
 extension Dashboard {
     /// Starts the background parser once an approximate probe needs it, and folds its status
-    /// into the state (the one side effect the pure state leaves to the loop).
-    static func pollParser(_ state: inout DashboardState) {
-        guard let job = state.setup.parserJob else { return }
+    /// into the state (the one side effect the pure state leaves to the loop). Returns
+    /// whether anything shown changed: its progress, or its end.
+    @discardableResult
+    static func pollParser(_ state: inout DashboardState) -> Bool {
+        guard let job = state.setup.parserJob else { return false }
         if case .waiting = job.status, state.hasApproximateProbes { job.start() }
+        let before = state.views.parserProgress.map { Int($0 * 100) }
         state.apply(parserStatus: job.status)
+        return state.setup.parserJob == nil || state.views.parserProgress.map { Int($0 * 100) } != before
     }
 }

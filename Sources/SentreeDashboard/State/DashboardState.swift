@@ -34,6 +34,8 @@ public struct DashboardState: Sendable {
     public var step = 0
     public var learningRate: Double
     public var treesPerSecond = 0.0
+    /// Seconds the last epoch spent saving checkpoints, shown beside its speed.
+    public var saveSeconds: Double? = nil
     /// Seconds since the dashboard started, maintained by the app loop.
     public var elapsed = 0.0
     /// Per-step minibatch loss.
@@ -112,6 +114,7 @@ public struct DashboardState: Sendable {
                     fineRoot: m.fineRoot, binaryRoot: m.binaryRoot, seconds: r.seconds,
                     binaryAll: m.binaryAll))
             if r.isBest { bestEpoch = r.epoch }
+            saveSeconds = r.saveSeconds
             epochEnds.append(loss.count)
             treesPerSecond = r.treesPerSecond
             takeEvaluation(r.dev)

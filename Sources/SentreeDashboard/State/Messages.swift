@@ -6,12 +6,16 @@ public let messageLifetime = 5.0
 extension DashboardState {
     /// Moves the dashboard's clock to `seconds`; a message that is not an error goes once it
     /// is `messageLifetime` old. Errors stay until the next key: a failed save or a refused
-    /// input must not vanish before the user has read it.
-    public mutating func tick(now seconds: Double) {
+    /// input must not vanish before the user has read it. Returns whether a message went
+    /// (the only change a tick makes to what is shown).
+    @discardableResult
+    public mutating func tick(now seconds: Double) -> Bool {
         clock = seconds
         if message != nil, !messageIsError, clock - messageSince >= messageLifetime {
             message = nil
+            return true
         }
+        return false
     }
 }
 

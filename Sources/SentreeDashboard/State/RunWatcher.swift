@@ -54,25 +54,28 @@ public final class RunWatcher {
     }
 
     /// Reads new epochs and changed checkpoints, at most once per `interval` unless the
-    /// user switched between best and last.
-    public func poll(_ s: inout DashboardState, now: Date = Date()) {
+    /// user switched between best and last. Returns whether anything shown changed, so that
+    /// an idle `sentree view` draws nothing (redrawing a 200,000-epoch chart ten times a
+    /// second kept a core busy).
+    @discardableResult
+    public func poll(_ s: inout DashboardState, now: Date = Date()) -> Bool {
         guard var c = s.compare, now.timeIntervalSince(lastPoll) >= interval || c.checkpoint != loadedChoice
         else {
-            return
+            return false
         }
         lastPoll = now
         var problem: CheckpointError? = nil
-        var pickedChanged = false, anyChanged = false
+        var pickedChanged = false, anyChanged = c.checkpoint != loadedChoice, reloadedAny = false
         for i in records.indices {
             let (changed, bad) = records[i].refreshReportingChange()
             if changed { c.runs[i].epochs = records[i].epochs }
             problem = problem ?? bad
-            if reloadIfChanged(i, &c.runs[i], choice: c.checkpoint) {
-                anyChanged = true
-                if c.viewOnly && i == c.cursor { pickedChanged = true }
-            }
+            let reloaded = reloadIfChanged(i, &c.runs[i], choice: c.checkpoint)
+            if reloaded, c.viewOnly, i == c.cursor { pickedChanged = true }
+            reloadedAny = reloadedAny || reloaded
+            anyChanged = anyChanged || changed || reloaded || bad != nil
         }
-        if anyChanged && c.viewOnly { c.ensemble = EnsembleSummary.of(c.runs, dev: dev) }
+        if reloadedAny && c.viewOnly { c.ensemble = EnsembleSummary.of(c.runs, dev: dev) }
         loadedChoice = c.checkpoint
         s.compare = c
         if pickedChanged { s.showPickedRun() }
@@ -80,6 +83,7 @@ public final class RunWatcher {
             s.message = "\(problem) (line skipped)"
             s.messageIsError = true
         }
+        return anyChanged
     }
 
     /// Loads run `i`'s chosen checkpoint if it changed since it was last loaded; returns

@@ -19,18 +19,26 @@ extension Dashboard {
         state.focus = .runs
         state.showPickedRun()
         let started = Date()
+        // Drawn only when something shown changed: a key, a resize, the files, an expired
+        // message. An idle view of a long run then costs a poll a second, not a full render
+        // of every curve ten times a second.
+        var frame = FrameGate()
 
         while true {
             if let sig = signals.received { return 128 + sig }
-            state.tick(now: Date().timeIntervalSince(started))
-            watcher.poll(&state)
-            pollParser(&state)
-            refreshViewPrediction(&state)
+            frame.note(state.tick(now: Date().timeIntervalSince(started)))
+            frame.note(watcher.poll(&state))
+            frame.note(pollParser(&state))
+            frame.note(refreshViewPrediction(&state))
             let (width, height) = terminal.size
             (state.views.screenWidth, state.views.screenHeight) = (width, height)
-            terminal.draw(render(state, width: width, height: height, options: options))
-            let (key, _) = terminal.readKey()
+            if frame.shouldDraw(width: width, height: height) {
+                terminal.draw(render(state, width: width, height: height, options: options))
+            }
+            let (key, resized) = terminal.readKey()
+            frame.note(resized)
             guard let key else { continue }
+            frame.note(true)
             let commands = state.handle(key)
             if commands.contains(.quit) { return 0 }
             if commands.contains(.saveProbes) {
@@ -44,8 +52,16 @@ extension Dashboard {
     }
 
     /// Predicts the shown tree with the picked run's checkpoint, when it or the tree changed,
-    /// and the probes, encoded with that run's vocabulary.
-    static func refreshViewPrediction(_ state: inout DashboardState) {
+    /// and the probes, encoded with that run's vocabulary. Returns whether anything changed.
+    @discardableResult
+    static func refreshViewPrediction(_ state: inout DashboardState) -> Bool {
+        let probeSteps = state.views.probes.map(\.predictionStep)
+        let predicted = refreshTreePrediction(&state)
+        return predicted || state.views.probes.map(\.predictionStep) != probeSteps
+    }
+
+    /// `refreshViewPrediction` without the change report; true when the tree was predicted.
+    private static func refreshTreePrediction(_ state: inout DashboardState) -> Bool {
         if let c = state.compare, c.runs.indices.contains(c.cursor), let snapshot = c.runs[c.cursor].snapshot
         {
             let run = c.runs[c.cursor]
@@ -57,10 +73,11 @@ extension Dashboard {
         }
         guard state.prediction == nil, let c = state.compare, c.runs.indices.contains(c.cursor),
             let snapshot = c.runs[c.cursor].snapshot, state.setup.dev.count > 0
-        else { return }
+        else { return false }
         let t = min(state.selectedTree, state.setup.dev.count - 1)
         state.prediction = snapshot.shownPrediction(
             tree: t, in: state.setup.dev, wordIDs: c.runs[c.cursor].devWordIDs)
         state.predictionStep = snapshot.step
+        return true
     }
 }
