@@ -2,11 +2,13 @@
 /// given the terminal back: one wording, so scripts and people read the same thing.
 ///
 /// `epoch` is the best epoch of the session, with its dev figures; `run` is the run's folder,
-/// whose `best.safetensors` holds that epoch's parameters.
+/// whose `best.safetensors` holds that epoch's parameters. `position` places a best that
+/// fell inside the epoch (`--dev-every`), in epochs: 2.25 is a quarter into epoch 3.
 public func runSummary(
     epoch: Int, fineRoot: Double, fineAll: Double, binaryRoot: Double,
-    run: RunFiles
+    run: RunFiles, position: Double? = nil
 ) -> String {
-    "best dev fine root \(percent(fineRoot)) at epoch \(epoch) (fine all \(percent(fineAll)), "
+    let at = position.map { String(format: "%.2f", $0) } ?? "\(epoch)"
+    return "best dev fine root \(percent(fineRoot)) at epoch \(at) (fine all \(percent(fineAll)), "
         + "binary root \(percent(binaryRoot))): \(TerminalText.sanitized(run.bestPath))"
 }

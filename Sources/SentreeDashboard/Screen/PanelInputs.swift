@@ -29,7 +29,7 @@ extension DashboardState {
     }
 
     var accuracyPanelInput: AccuracyPanelInput {
-        AccuracyPanelInput(epochs: epochs, bestEpoch: bestEpoch, focused: focus == .accuracy)
+        AccuracyPanelInput(epochs: epochs, best: bestPosition, focused: focus == .accuracy)
     }
 
     var confusionPanelInput: ConfusionPanelInput {
