@@ -12,7 +12,8 @@ enum Headless {
         config: TrainingConfig, train: Treebank, dev: Treebank, run: RunDirectory,
         resume: Checkpoint?, started: () -> Void = {}
     ) throws -> Int32 {
-        let best = Locked<EpochResult?>(nil)
+        // The best evaluation: its epoch, position inside the epoch (or nil), and figures.
+        let best = Locked<(epoch: Int, position: Double?, metrics: Metrics)?>(nil)
         let finalState = Locked(TrainerState.starting)
         let trainer = try Trainer(
             config: config, train: train, dev: dev, run: run, resume: resume,
@@ -21,7 +22,7 @@ enum Headless {
             switch event {
             case .epoch(let r):
                 let m = r.dev.metrics
-                if r.isBest { best.withLock { $0 = r } }
+                if r.isBest { best.withLock { $0 = (r.epoch, nil, m) } }
                 let fine = config.sentimentTask.argmaxName
                 let line = String(
                     format:
@@ -30,6 +31,20 @@ enum Headless {
                     percent(m.binaryRoot), percent(m.binaryAll), r.seconds, saveText(r.saveSeconds),
                     r.treesPerSecond, r.learningRate, r.isBest ? "  *best" : "")
                 print(line)
+                StandardStreams.flushStandardOutput()
+            case .devEvaluation(let e):
+                let m = e.dev.metrics
+                if e.isBest { best.withLock { $0 = (e.dev.epoch, e.position, m) } }
+                print(
+                    String(
+                        format:
+                            "eval  %6.2f/%d  fine all %@  fine root %@  binary root %@  binary all %@  step %d  lr %g%@",
+                        e.position, config.epochs, percent(m.fineAll), percent(m.fineRoot),
+                        percent(m.binaryRoot), percent(m.binaryAll), e.dev.step, e.learningRate,
+                        e.isBest ? "  *best" : ""))
+                StandardStreams.flushStandardOutput()
+            case .note(let text):
+                print(text)
                 StandardStreams.flushStandardOutput()
             case .writeFailed(let failure):
                 printError(TerminalText.sanitized("error: \(failure.path): \(failure.summary)"))
@@ -84,11 +99,12 @@ enum Headless {
         trainer.wait()
         sources.forEach { $0.cancel() }
         if let r = best.withLock({ $0 }) {
-            let m = r.dev.metrics
+            let m = r.metrics
             print(
                 runSummary(
                     epoch: r.epoch, fineRoot: m.fineRoot, fineAll: m.fineAll,
-                    binaryRoot: m.binaryRoot, run: run.files, task: config.sentimentTask))
+                    binaryRoot: m.binaryRoot, run: run.files, task: config.sentimentTask,
+                    position: r.position))
         }
         if let sig = caught.withLock({ $0 }) { return 128 + sig }
         let final = finalState.withLock { $0 }

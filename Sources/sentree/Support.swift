@@ -8,6 +8,9 @@ import SentreeCore
 extension ModelKind: ExpressibleByArgument {}
 extension OptimizerKind: ExpressibleByArgument {}
 extension SentimentTask: ExpressibleByArgument {}
+extension DevInterval: ExpressibleByArgument {
+    public init?(argument: String) { self.init(parsing: argument) }
+}
 
 /// A failure to report as one line on stderr with exit status 1.
 struct CLIError: Error, CustomStringConvertible {

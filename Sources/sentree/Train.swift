@@ -19,7 +19,8 @@ struct Train: ParsableCommand {
             --resume RUN takes the data, model and every setting from the run, its thread count \
             included. With it, --epochs, --threads, --save-interval, --lr and a moved --data apply; a different --model, \
             --dim, --middle, --task, --batch-size, --optimizer, --l2, --l2-classifier, --l2-words, --dropout, \
-            --word-dropout, --adagrad-reset, --adagrad-epsilon, --seed or --keep-case is refused.
+            --word-dropout, --adagrad-reset, --adagrad-epsilon, --dev-every, --lr-plateau, \
+            --lr-plateau-factor, --patience, --word-optimizer, --word-lr, --seed or --keep-case is refused.
 
             --dropout P drops each unit of the vector every node's classifier reads with \
             probability P during training (inverted dropout: the kept ones are scaled by 1/(1−P)); \
@@ -46,6 +47,26 @@ struct Train: ParsableCommand {
             (2) and positive (3, 4), the softmax has those 3 classes, and a node is positive iff \
             P(positive) > P(negative). `best` is picked by dev binary root. The default, fine, \
             is the 5-class task.
+
+            --dev-every N scores dev (and keeps `best` if it is the best so far) after every N-th \
+            step of the run; --dev-every Fep (0 < F ≤ 1, e.g. 0.25ep) after the first step at or past \
+            each F of an epoch. Every epoch's end is scored too. Each evaluation inside an epoch is a \
+            `"event": "evaluation"` line of metrics.jsonl with its `position` in epochs (2.25: a \
+            quarter into epoch 3); the dashboard's accuracy chart draws it there.
+
+            --lr-plateau K multiplies the learning rate by --lr-plateau-factor (default 0.5) after K \
+            dev evaluations in a row without a gain in fine root (binary root for --task binary), \
+            then counts again. --patience K \
+            stops training after K evaluations in a row without a gain; the run then ends as done, \
+            and --resume has nothing left to do. Both count every evaluation, at epoch ends and \
+            inside epochs; the counts and the rate are in the checkpoints, so --resume goes on \
+            with them.
+
+            --word-optimizer sgd|adagrad gives the word vectors (the rows of L) their own update \
+            rule, at --word-lr (default: --lr); Tai et al. train the Tree-LSTM with AdaGrad at 0.05 \
+            and the word vectors with plain SGD at 0.1. The word rate moves with the learning rate \
+            (a plateau halves both). It replaces --embedding-lr-scale and --freeze-embeddings, \
+            which are refused with it.
 
             Data: --data DIR must contain train.txt and dev.txt. Without --data, data/sst is used; \
             if it is missing it is copied from $SST_DIR or downloaded (see data/README.md).
@@ -111,6 +132,29 @@ struct Train: ParsableCommand {
             "AdaGrad's ε, added to the root of the sum of squared gradients "
                 + "(default: the model's, 0.001 for rntn, else 1e-08).", valueName: "e"))
     var adagradEpsilon: Double?
+    @Option(
+        help: ArgumentHelp(
+            "Score dev also inside epochs: every N steps, or every F of an epoch as Fep, e.g. 0.25ep "
+                + "(default: at epoch ends only).", valueName: "n|Fep"))
+    var devEvery: DevInterval?
+    @Option(
+        help: ArgumentHelp(
+            "Multiply the learning rate by --lr-plateau-factor after K dev evaluations without "
+                + "a fine-root gain (default: never).", valueName: "k"))
+    var lrPlateau: Int?
+    @Option(
+        help: ArgumentHelp(
+            "The plateau's multiplier, 0 < F < 1 (default: \(TrainingConfig.defaultPlateauFactor)).",
+            valueName: "f"))
+    var lrPlateauFactor: Double?
+    @Option(
+        help: ArgumentHelp(
+            "Stop after K dev evaluations without a fine-root gain (default: never).", valueName: "k"))
+    var patience: Int?
+    @Option(help: "Update rule of the word vectors: sgd or adagrad (default: --optimizer, at --lr).")
+    var wordOptimizer: OptimizerKind?
+    @Option(name: .customLong("word-lr"), help: "Learning rate of the word vectors (needs --word-optimizer).")
+    var wordLearningRate: Double?
     @Option(help: "Random seed (initialization, shuffling, dropout). (default: \(TrainingConfig().seed))")
     var seed: UInt64?
     @Option(help: "Pretrained word vectors (GloVe or word2vec text) to start L from; sets the word width.")
@@ -155,6 +199,18 @@ struct Train: ParsableCommand {
         if adagradEpsilon != nil, optimizer == .sgd {
             throw ValidationError("--adagrad-epsilon needs --optimizer adagrad (SGD does not use it)")
         }
+        if let devEvery, let problem = devEvery.problem { throw ValidationError("--dev-every \(problem)") }
+        if wordOptimizer != nil && (freezeEmbeddings || embeddingLrScale != nil) {
+            throw ValidationError(
+                "--word-optimizer gives the word vectors their own rate (--word-lr); it cannot be combined "
+                    + "with --embedding-lr-scale or --freeze-embeddings")
+        }
+        if wordLearningRate != nil && wordOptimizer == nil && resume == nil {
+            throw ValidationError("--word-lr needs --word-optimizer sgd|adagrad")
+        }
+        if lrPlateauFactor != nil && lrPlateau == nil && resume == nil {
+            throw ValidationError("--lr-plateau-factor needs --lr-plateau K")
+        }
         if freezeEmbeddings && embeddingLrScale != nil {
             throw ValidationError(
                 "--freeze-embeddings and --embedding-lr-scale contradict each other; give one")
@@ -183,6 +239,8 @@ struct Train: ParsableCommand {
             (.dropout, dropout), (.wordDropout, wordDropout),
             (.adagradReset, adagradReset.map(Double.init)), (.adagradEpsilon, adagradEpsilon),
             (.saveInterval, saveInterval), (.embeddingLRScale, embeddingLrScale),
+            (.lrPlateau, lrPlateau.map(Double.init)), (.lrPlateauFactor, lrPlateauFactor),
+            (.patience, patience.map(Double.init)), (.wordLearningRate, wordLearningRate),
         ]
         return given.compactMap { setting, value in value.map { (setting, $0) } }
     }
@@ -321,6 +379,12 @@ struct Train: ParsableCommand {
         config.lowercase = !keepCase
         // nil for fine: a fine run's run.json and checkpoints stay those of older runs.
         config.task = task == .binary ? .binary : nil
+        config.devEvery = devEvery
+        config.lrPlateau = lrPlateau
+        config.lrPlateauFactor = lrPlateauFactor
+        config.patience = patience
+        config.wordOptimizer = wordOptimizer
+        config.wordLearningRate = wordLearningRate
         if let embeddings {
             // The file decides the word width: the model's input width, or d for rnn and rnn2.
             let width = try PretrainedVectors.dimension(
@@ -362,6 +426,14 @@ struct Train: ParsableCommand {
             config.learningRate = learningRate
         }
         let done = checkpoint?.progress.epochsCompleted ?? 0
+        if let patience = config.patience, let p = checkpoint?.progress,
+            (p.evaluationsWithoutGain ?? 0) >= patience
+        {
+            print(
+                "\(TerminalText.sanitized(path)) stopped early: no dev fine root gain in \(patience) evaluations "
+                    + "(patience \(patience)); nothing to do")
+            return nil
+        }
         if done >= config.epochs {
             print(
                 "\(TerminalText.sanitized(path)) has finished all \(done) epochs; nothing to do (pass --epochs N, N > \(done), to go on)"
@@ -398,6 +470,16 @@ struct Train: ParsableCommand {
         check("--word-dropout", wordDropout, c.wordDropout ?? 0)
         check("--adagrad-reset", adagradReset, c.adagradReset ?? 0)
         check("--adagrad-epsilon", adagradEpsilon, c.adagradEpsilon ?? TrainingConfig.defaultAdagradEpsilon)
+        check("--dev-every", devEvery?.description, c.devEvery?.description ?? "epoch ends only")
+        check("--lr-plateau", lrPlateau, c.lrPlateau ?? 0)
+        check(
+            "--lr-plateau-factor", lrPlateauFactor,
+            c.lrPlateauFactor ?? (c.lrPlateau == nil ? 0 : TrainingConfig.defaultPlateauFactor))
+        check("--patience", patience, c.patience ?? 0)
+        check("--word-optimizer", wordOptimizer?.rawValue, c.wordOptimizer?.rawValue ?? "none")
+        check(
+            "--word-lr", wordLearningRate, c.wordLearningRate ?? (c.wordOptimizer == nil ? 0 : c.learningRate)
+        )
         check("--seed", seed, c.seed)
         if keepCase && c.lowercase { conflicts.append("--keep-case (the run lower-cases words)") }
         if let embeddings, absolutePath(embeddings) != c.embeddings {

@@ -139,6 +139,33 @@ let specMistakes: [SpecMistake] = [
         #expect(Set(plan.trials.map(\.name)).count == 12)
     }
 
+    /// The dev schedule's flags (#20): `dev-every` in its canonical spelling, its range checked.
+    @Test func aSpecSetsTheDevScheduleAndTheWordOptimizer() throws {
+        let spec = try load(
+            """
+            base:
+              model: treelstm
+              word-optimizer: sgd
+              word-lr: 0.1
+              patience: 8
+            grid:
+              dev-every: [0.250ep, 200]
+              lr-plateau: [2]
+              lr-plateau-factor: [0.5]
+            """)
+        let plan = spec.plan()
+        #expect(plan.trials.map { $0.settings["dev-every"] } == ["0.25ep", "200"])
+        #expect(
+            plan.trials[0].arguments == [
+                "--model", "treelstm", "--dev-every", "0.25ep", "--lr-plateau", "2",
+                "--lr-plateau-factor", "0.5", "--patience", "8", "--word-optimizer", "sgd", "--word-lr",
+                "0.1",
+                "--seed", "1",
+            ])
+        #expect(throws: (any Error).self) { try load("grid:\n  dev-every: [2ep]\n") }
+        #expect(throws: (any Error).self) { try load("grid:\n  dev-every: [soon]\n") }
+    }
+
     @Test func noSeedsMeansSeedOneAndDataOverridesEveryTrial() throws {
         let spec = try load("base:\n  data: sst\ngrid:\n  lr: [0.01, 0.02]\n")
         #expect(spec.seeds == [1])

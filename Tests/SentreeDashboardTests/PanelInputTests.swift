@@ -47,7 +47,7 @@ import Testing
                 epoch: 2, trainLoss: 0.9, fineAll: 0.55, fineRoot: 0.35, binaryRoot: 0.82,
                 seconds: 1),
         ]
-        let input = AccuracyPanelInput(epochs: epochs, bestEpoch: 1)
+        let input = AccuracyPanelInput(epochs: epochs, best: 1)
         let grid = Self.draw(50, 14) { renderAccuracy(input, &$0, $1, RenderOptions()) }
         #expect(grid.line(0).hasPrefix(" accuracy ─ dev %  best epoch 1 "), "\(grid.line(0))")
         #expect(grid.line(1).hasPrefix("   ep  fine all  root  bin root   loss"))

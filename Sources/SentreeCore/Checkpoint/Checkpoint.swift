@@ -261,6 +261,15 @@ public struct TrainingProgress: Codable, Sendable, Equatable {
     public var bestEpoch: Int
     /// Seconds spent training (pauses and evaluations excluded).
     public var elapsedSeconds: Double
+    /// The global step of the best evaluation, in runs that score dev inside epochs
+    /// (`devEvery`; `nil` otherwise: the best is the end of `bestEpoch`). `bestEpoch` is then
+    /// the epoch the best evaluation fell in, possibly the unfinished one.
+    public var bestStep: Int? = nil
+    /// Dev evaluations in a row without a gain in fine root, in runs with `patience` or
+    /// `lrPlateau` (`nil` otherwise).
+    public var evaluationsWithoutGain: Int? = nil
+    /// The same count, started again at each plateau cut of the learning rate (`lrPlateau`).
+    public var evaluationsSinceCut: Int? = nil
 
     public init(
         epochsCompleted: Int, stepInEpoch: Int, globalStep: Int, learningRate: Double,
@@ -299,8 +308,22 @@ extension TrainingProgress {
         if !(bestFineRoot == -1 || (0 ... 1).contains(bestFineRoot)) {
             return "bestFineRoot must be -1 (none yet) or from 0 to 1 (got \(bestFineRoot))"
         }
-        if !(0 ... epochsCompleted).contains(bestEpoch) {
-            return "bestEpoch must be from 0 to epochsCompleted (\(epochsCompleted)) (got \(bestEpoch))"
+        // With evaluations inside epochs the best may fall in the epoch under way.
+        let latest = epochsCompleted + (bestStep != nil && stepInEpoch > 0 ? 1 : 0)
+        if !(0 ... latest).contains(bestEpoch) {
+            return
+                "bestEpoch must be from 0 to \(latest == epochsCompleted ? "epochsCompleted" : "the epoch under way") "
+                + "(\(latest)) (got \(bestEpoch))"
+        }
+        if let bestStep, !(0 ... globalStep).contains(bestStep) {
+            return "bestStep must be from 0 to globalStep (\(globalStep)) (got \(bestStep))"
+        }
+        for (key, count) in [
+            ("evaluationsWithoutGain", evaluationsWithoutGain), ("evaluationsSinceCut", evaluationsSinceCut),
+        ] {
+            if let count, !(0 ... Self.maximumGlobalStep).contains(count) {
+                return "\(key) must be from 0 to \(Self.maximumGlobalStep) (got \(count))"
+            }
         }
         if !(elapsedSeconds >= 0 && elapsedSeconds.isFinite) {
             return "elapsedSeconds must be zero or a positive number (got \(elapsedSeconds))"

@@ -20,12 +20,14 @@ extension TrainingConfig {
     public enum Setting: String, Sendable, CaseIterable {
         case dim, inputDim, middle, epochs, batchSize, learningRate, l2, l2Classifier, l2Words, threads
         case dropout, wordDropout, adagradReset, adagradEpsilon, saveInterval, embeddingLRScale
+        case devEvery, lrPlateau, lrPlateauFactor, patience, wordLearningRate
 
         /// The `sentree train` flag that sets it.
         public var flag: String {
             switch self {
             case .learningRate: "--lr"
             case .embeddingLRScale: "--embedding-lr-scale"
+            case .wordLearningRate: "--word-lr"
             default: "--" + rawValue.replacing(/[A-Z]/) { "-" + $0.output.lowercased() }
             }
         }
@@ -38,10 +40,10 @@ extension TrainingConfig {
             ConfigProblem(setting: setting, requirement: requirement)
         }
         switch setting {
-        case .dim, .inputDim, .middle, .epochs, .batchSize, .threads:
+        case .dim, .inputDim, .middle, .epochs, .batchSize, .threads, .devEvery, .lrPlateau, .patience:
             let limit = Double(maximum(setting))
             return value >= 1 && value <= limit ? nil : must("must be from 1 to \(Int(limit))")
-        case .learningRate:
+        case .learningRate, .wordLearningRate:
             return value > 0 && value.isFinite ? nil : must("must be a positive number")
         case .l2, .l2Classifier, .l2Words, .embeddingLRScale:
             return value >= 0 && value.isFinite ? nil : must("must be zero or positive")
@@ -54,6 +56,8 @@ extension TrainingConfig {
             return value >= 0 ? nil : must("must be 0 (never) or a number of epochs")
         case .adagradEpsilon:
             return value > 0 && value.isFinite ? nil : must("must be a positive number")
+        case .lrPlateauFactor:
+            return value > 0 && value < 1 ? nil : must("must be above 0 and below 1 (got \(value))")
         case .saveInterval:
             return value >= 0 && value.isFinite ? nil : must("must be zero or a positive number of seconds")
         }
@@ -83,7 +87,7 @@ extension TrainingConfig {
             ModelConfig(
                 kind: model, dim: dim, middle: middle, inputDim: inputDim,
                 vocabularySize: max(1, vocabularySize)))
-        let copies = optimizer == .adagrad ? 3 : 2
+        let copies = optimizer == .adagrad || wordOptimizer == .adagrad ? 3 : 2
         let workers = threads > 0 ? threads : ProcessInfo.processInfo.activeProcessorCount
         let widest = max(dim, middle ?? dim, inputDim ?? dim)
         let perThread = (layout.count - layout.L.count) + vocabularySize + 1024 * 8 * widest
@@ -99,7 +103,9 @@ extension TrainingConfig {
             (.threads, threads == 0 ? nil : Double(threads)),  // 0: all cores
             (.dropout, dropout), (.wordDropout, wordDropout), (.adagradReset, adagradReset.map(Double.init)),
             (.adagradEpsilon, adagradEpsilon), (.saveInterval, saveInterval),
-            (.embeddingLRScale, embeddingLRScale),
+            (.embeddingLRScale, embeddingLRScale), (.lrPlateau, lrPlateau.map(Double.init)),
+            (.lrPlateauFactor, lrPlateauFactor), (.patience, patience.map(Double.init)),
+            (.wordLearningRate, wordLearningRate),
         ]
         return all.compactMap { setting, value in value.map { (setting, $0) } }
     }
@@ -112,6 +118,7 @@ extension TrainingConfig {
         for (setting, value) in numericSettings {
             if let problem = Self.problem(setting, value) { throw problem }
         }
+        if let problem = recipeProblem() { throw problem }
         let (modelBytes, threadBytes) = estimatedMemory(vocabularySize: vocabularySize)
         guard modelBytes + threadBytes > Self.memoryBudget else { return }
         // Blame what dominates, so the message names the flag to lower.

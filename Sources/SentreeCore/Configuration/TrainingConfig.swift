@@ -59,6 +59,23 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
     /// What the run learns (`nil`: `.fine`, the 5 classes, as in runs older than this field).
     /// See `SentimentTask` and `sentimentTask`.
     public var task: SentimentTask? = nil
+    /// Dev evaluations (and `best` selection) inside an epoch, besides the one at its end
+    /// (`nil`: at epoch ends only, as in runs older than this field). See `DevInterval`.
+    public var devEvery: DevInterval? = nil
+    /// The learning rate is multiplied by `lrPlateauFactor` after this many dev evaluations
+    /// in a row without a gain in fine root (`nil`: never, as in runs older than this field).
+    public var lrPlateau: Int? = nil
+    /// The plateau's multiplier (`nil`: `defaultPlateauFactor`).
+    public var lrPlateauFactor: Double? = nil
+    /// Training stops after this many dev evaluations in a row without a gain in fine root
+    /// (`nil`: never, as in runs older than this field).
+    public var patience: Int? = nil
+    /// The update rule of the word vectors (rows of `L`) when it differs from `optimizer`, at
+    /// `wordLearningRate` (`nil`: `optimizer` at `embeddingLRScale` × the learning rate).
+    public var wordOptimizer: OptimizerKind? = nil
+    /// The word vectors' starting rate with `wordOptimizer` (`nil`: `learningRate`). It moves
+    /// with the learning rate (plateau cuts, the dashboard's changes) in proportion.
+    public var wordLearningRate: Double? = nil
 
     /// `last` is rewritten at most this often mid-run by default (always on stop and at the end).
     public static let defaultSaveInterval = 10.0
@@ -109,13 +126,15 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
     }
 
     /// The training settings as headers show them, most telling first: the optimizer, L2,
-    /// then dropout, word dropout and AdaGrad's reset and ε when set, then batch and seed.
+    /// then dropout, word dropout, AdaGrad's reset and ε, the word vectors' optimizer and the
+    /// dev schedule when set, then batch and seed.
     public var settingDescriptions: [String] {
-        [
+        ([
             optimizer.rawValue, l2Description, dropoutDescription, wordDropoutDescription,
-            adagradResetDescription, adagradEpsilonDescription, "batch \(batchSize)", "seed \(seed)",
+            adagradResetDescription, adagradEpsilonDescription,
         ]
-        .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            + recipeDescriptions + ["batch \(batchSize)", "seed \(seed)"])
+            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     }
 
     /// `0.5`, `0.5 w1` or `w1`: the dropout rate and word dropout's α, for tables; `-` for

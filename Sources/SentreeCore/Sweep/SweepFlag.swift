@@ -6,7 +6,7 @@ import Foundation
 /// `1e-2`), so two trials with the same settings have the same text and group together.
 public struct SweepFlag: Sendable, Equatable {
     public enum Kind: Sendable, Equatable {
-        case integer, number, model, optimizer, toggle, path
+        case integer, number, model, optimizer, toggle, path, devInterval
     }
 
     /// The flag without its dashes, as written in a spec (`lr`, `batch-size`).
@@ -36,6 +36,12 @@ public struct SweepFlag: Sendable, Equatable {
         SweepFlag(name: "freeze-embeddings", kind: .toggle, setting: nil),
         SweepFlag(name: "embedding-lr-scale", kind: .number, setting: .embeddingLRScale),
         SweepFlag(name: "save-interval", kind: .number, setting: .saveInterval),
+        SweepFlag(name: "dev-every", kind: .devInterval, setting: nil),
+        SweepFlag(name: "lr-plateau", kind: .integer, setting: .lrPlateau),
+        SweepFlag(name: "lr-plateau-factor", kind: .number, setting: .lrPlateauFactor),
+        SweepFlag(name: "patience", kind: .integer, setting: .patience),
+        SweepFlag(name: "word-optimizer", kind: .optimizer, setting: nil),
+        SweepFlag(name: "word-lr", kind: .number, setting: .wordLearningRate),
         SweepFlag(name: "keep-case", kind: .toggle, setting: nil),
         SweepFlag(name: "data", kind: .path, setting: nil),
     ]
@@ -93,6 +99,13 @@ public struct SweepFlag: Sendable, Equatable {
                 return .failure(ValueProblem("must be adagrad or sgd (got '\(text)')"))
             }
             return .success(text)
+        case .devInterval:
+            guard let interval = DevInterval(parsing: text) else {
+                return .failure(
+                    ValueProblem("must be a number of steps or a fraction like 0.25ep (got '\(text)')"))
+            }
+            if let problem = interval.problem { return .failure(ValueProblem(problem)) }
+            return .success(interval.description)
         case .toggle:
             switch text {
             case "true", "yes", "on": return .success("true")

@@ -11,7 +11,9 @@ import RealModule
 public struct Optimizer: Sendable {
     public let kind: OptimizerKind
     public let layout: ParameterLayout
-    /// AdaGrad's Σg² per parameter, or empty for SGD.
+    /// The update rule of the rows of `L`, when they have their own (`nil`: `kind`).
+    public let wordKind: OptimizerKind?
+    /// AdaGrad's Σg² per parameter, or empty when neither rule is AdaGrad.
     public var accumulator: [Float]
     /// Learning-rate multiplier for the rows of `L`; 0 leaves them (and their Σg²) untouched.
     public var embeddingScale: Float = 1
@@ -24,10 +26,15 @@ public struct Optimizer: Sendable {
     /// The ε of runs that do not choose one.
     public static let defaultEpsilon = Float(TrainingConfig.defaultAdagradEpsilon)
 
-    public init(kind: OptimizerKind, layout: ParameterLayout, accumulator: [Float]? = nil) {
+    public init(
+        kind: OptimizerKind, layout: ParameterLayout, accumulator: [Float]? = nil,
+        wordKind: OptimizerKind? = nil
+    ) {
         self.kind = kind
         self.layout = layout
-        if kind == .adagrad {
+        self.wordKind = wordKind
+        // SGD with AdaGrad words keeps the dense part of the sums at 0: one layout for both.
+        if kind == .adagrad || wordKind == .adagrad {
             self.accumulator = accumulator ?? [Float](repeating: 0, count: layout.count)
         } else {
             self.accumulator = []
@@ -46,6 +53,8 @@ public struct Optimizer: Sendable {
 
     /// One minibatch update from the workers' unmerged gradients (each summed over its shard
     /// of trees): merge them in worker order, scale by `scale`, add the L2 term, and update.
+    /// The rows of `L` move at `wordLearningRate` when given (the word vectors' own rule),
+    /// else at `embeddingScale` × `learningRate`.
     ///
     /// The work is split over `pool` by parameter (dense ranges, and L rows in blocks of 16),
     /// because done on one thread this serial part kept two threads from being faster than one
@@ -53,7 +62,7 @@ public struct Optimizer: Sendable {
     /// runs it, so a given thread count stays bit-for-bit reproducible.
     mutating func step(
         _ parameters: inout [Float], shards: [Gradient<Float>], scale: Float, l2: Float,
-        learningRate: Double, pool: WorkerPool
+        learningRate: Double, wordLearningRate: Double? = nil, pool: WorkerPool
     ) {
         let layout = self.layout, base = layout.L.count, x = layout.config.inputWidth
         let denseCount = layout.count - base
@@ -66,7 +75,9 @@ public struct Optimizer: Sendable {
             rowSlot = [Int32](repeating: -1, count: parts * V)
         }
         let regularized = decayedRanges(l2: l2), wordL2 = self.wordL2
-        let lr = Float(learningRate), rowRate = lr * embeddingScale, adagrad = kind == .adagrad
+        let lr = Float(learningRate), adagrad = kind == .adagrad
+        let rowRate = wordLearningRate.map(Float.init) ?? lr * embeddingScale
+        let rowsAdagrad = (wordKind ?? kind) == .adagrad
         let epsilon = self.epsilon
         // A scale of 0 freezes L, Σg² included.
         let updateRows = embeddingScale != 0
@@ -150,7 +161,8 @@ public struct Optimizer: Sendable {
                                     for j in 0 ..< x { gr[j] += wordL2 * p.base[Int(row) * x + j] }
                                 }
                                 Self.update(
-                                    adagrad: adagrad, p.base + Int(row) * x, acc.base + Int(row) * x, gr, x,
+                                    adagrad: rowsAdagrad, p.base + Int(row) * x, acc.base + Int(row) * x, gr,
+                                    x,
                                     rate: rowRate, epsilon: epsilon)
                             }
                         }

@@ -111,6 +111,8 @@ public enum TrainerEvent: Sendable {
     case epoch(EpochResult)
     /// An evaluation requested with `evaluateNow()`.
     case evaluation(EvaluationReport)
+    /// A dev evaluation inside an epoch, from the run's `devEvery`.
+    case devEvaluation(DevEvaluation)
     case learningRateChanged(Double)
     /// More epochs were added to the run (`extend(by:)`); `epochs` is its new total.
     case extended(epochs: Int)
@@ -121,6 +123,9 @@ public enum TrainerEvent: Sendable {
     case writeFailed(WriteFailure)
     /// Something the user should read. Training goes on.
     case message(String)
+    /// What the run's schedule did: a plateau's cut of the learning rate, or an early stop
+    /// (`patience`). Not a problem; the user may still want to know.
+    case note(String)
 }
 
 /// The steering half of a trainer, as a front end sees it. All methods are thread-safe and

@@ -60,7 +60,8 @@ final class TrainingLoop {
         parameters = resume?.parameters ?? initial ?? layout.initialParameters(seed: config.seed)
         optimizer = Optimizer(
             kind: config.optimizer, layout: layout,
-            accumulator: resume.flatMap { $0.optimizerState.isEmpty ? nil : $0.optimizerState })
+            accumulator: resume.flatMap { $0.optimizerState.isEmpty ? nil : $0.optimizerState },
+            wordKind: config.wordOptimizer)
         optimizer.embeddingScale = Float(config.embeddingLRScale ?? 1)
         optimizer.classifierL2 = config.l2Classifier.map(Float.init)
         optimizer.wordL2 = Float(config.l2Words ?? 0)
@@ -109,6 +110,8 @@ final class TrainingLoop {
     /// Trains the epochs left; returns false when training ended early (stopped, failed or
     /// diverged, with `finish` or `diverged` done).
     func trainEpochs(_ t: Trainer) -> Bool {
+        // Out of patience (resumed, or held after the stop): done, whatever epochs are left.
+        if isOutOfPatience { return true }
         var epoch = progress.epochsCompleted + 1
         while epoch <= config.epochs {
             // At the epoch boundary only: a run resumed mid-epoch was reset when the epoch began,
@@ -150,6 +153,16 @@ final class TrainingLoop {
                             epoch: epoch, step: progress.globalStep, stepInEpoch: step, stepsPerEpoch: steps,
                             loss: count > 0 ? loss / Double(count) : 0, learningRate: progress.learningRate,
                             treesPerSecond: Double(trees) / max(active, 1e-9))))
+                if config.devEvery != nil {
+                    guard parameters.allSatisfy(\.isFinite) else {
+                        diverged(t, epoch: epoch, step: step)
+                        return false
+                    }
+                    if evaluateInEpoch(t, epoch: epoch, step: step, steps: steps) {
+                        save(t, reason: "last")
+                        return true
+                    }
+                }
                 if Self.savesMidEpoch(secondsSinceSave: lastSave.secondsUntilNow, interval: saveInterval) {
                     guard parameters.allSatisfy(\.isFinite) else {
                         diverged(t, epoch: epoch, step: step)
@@ -164,8 +177,6 @@ final class TrainingLoop {
                 return false
             }
             let report = evaluate(t, epoch: epoch)
-            let score = config.sentimentTask.selectionScore(report.metrics)
-            var isBest = score > max(progress.bestFineRoot, bestOnDisk)
             progress.epochsCompleted = epoch
             progress.stepInEpoch = 0
             let record = EpochRecord(
@@ -176,27 +187,20 @@ final class TrainingLoop {
                 learningRate: progress.learningRate)
             let previous = history.last
             history.append(record)
-            if isBest {
-                let before = (progress.bestFineRoot, progress.bestEpoch)
-                progress.bestFineRoot = score
-                progress.bestEpoch = epoch
-                // A `best` that could not be written (disk full) is no best: the summary
-                // said "best … at epoch 5" of a file holding epoch 1. The next epoch that
-                // beats the file's score tries again.
-                if !save(t, reason: "best") {
-                    (progress.bestFineRoot, progress.bestEpoch) = before
-                    isBest = false
-                }
-            }
+            let (gain, isBest) = takeBest(t, report, epoch: epoch)
+            let scheduled = countEvaluation(gain: gain)
             logging(t) { try $0.appendEpoch(record) }
             // After the log line (a kill between the two leaves a logged epoch that the
             // resume trims), before the report, so that the report counts this save.
-            if epoch == config.epochs || lastSave.secondsUntilNow > saveInterval { save(t, reason: "last") }
+            // A stop by patience saves too: a resume must know the patience ran out.
+            let savesLast =
+                epoch == config.epochs || scheduled.stop || lastSave.secondsUntilNow > saveInterval
+            if savesLast { save(t, reason: "last") }
             t.onEvent(
                 .epoch(
                     EpochResult(
                         epoch: epoch, trainLoss: record.trainLoss, dev: report, seconds: active,
-                        treesPerSecond: record.treesPerSecond, learningRate: progress.learningRate,
+                        treesPerSecond: record.treesPerSecond, learningRate: record.learningRate,
                         isBest: isBest, saveSeconds: run == nil ? nil : saveSeconds)))
             if let warning = Divergence.lossJumpWarning(
                 previous: previous, current: record,
@@ -204,6 +208,8 @@ final class TrainingLoop {
             {
                 t.onEvent(.message(warning))
             }
+            announce(t, scheduled, epoch: epoch)
+            if scheduled.stop { return true }
             epoch += 1
         }
         return true
@@ -246,6 +252,8 @@ final class TrainingLoop {
     /// the metrics log say how many it now has.
     func extend(_ t: Trainer, by epochs: Int) {
         config.epochs += epochs
+        // Asking for more epochs overrides the patience that ran out.
+        if isOutOfPatience { progress.evaluationsWithoutGain = 0 }
         if let run {
             do {
                 try run.writeConfig(config)
@@ -283,7 +291,7 @@ final class TrainingLoop {
             dropout: dropout)
         optimizer.step(
             &parameters, shards: shards, scale: 1 / Float(batch.count), l2: Float(config.l2),
-            learningRate: progress.learningRate, pool: model.pool)
+            learningRate: progress.learningRate, wordLearningRate: wordLearningRate, pool: model.pool)
         model.load(parameters: parameters)
         return (loss, nodes)
     }

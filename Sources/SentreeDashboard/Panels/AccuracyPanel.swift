@@ -1,10 +1,11 @@
 import Foundation
 import SentreeCore
 
-/// What the accuracy chart draws: every epoch's dev figures and which epoch is best.
+/// What the accuracy chart draws: every evaluation's dev figures (epoch ends, and with
+/// `--dev-every` the ones inside epochs) and where the best one is (`EpochPoint.at`).
 struct AccuracyPanelInput {
     var epochs: [EpochPoint] = []
-    var bestEpoch: Int? = nil
+    var best: Double? = nil
     var focused = false
     /// What the argmax accuracies are called: `fine`, or `3-cl` for a binary-task run's 3 classes.
     var argmax = "fine"
@@ -12,7 +13,7 @@ struct AccuracyPanelInput {
 
 /// The accuracy panel: a compact table of the last epochs and a chart of all of them.
 func renderAccuracy(_ s: AccuracyPanelInput, _ grid: inout CellGrid, _ r: Rect, _ options: RenderOptions) {
-    let best = s.bestEpoch.map { "best epoch \($0)" } ?? ""
+    let best = s.best.map { "best epoch \(epochLabel($0))" } ?? ""
     renderTitle("accuracy", detail: "dev %  \(best)", focused: s.focused, &grid, r, options)
     guard !s.epochs.isEmpty else {
         grid.put(
@@ -28,18 +29,19 @@ func renderAccuracy(_ s: AccuracyPanelInput, _ grid: inout CellGrid, _ r: Rect, 
         "   ep  \(s.argmax) all  root  bin root" + (withLoss ? "   loss" : ""), x: r.x, y: r.y + 1,
         style: CellStyle(.bold), maxWidth: r.width)
     var shown = Array(s.epochs.suffix(tableRows))
-    if let b = s.bestEpoch, !shown.contains(where: { $0.epoch == b }),
-        let point = s.epochs.first(where: { $0.epoch == b })
+    if let b = s.best, !shown.contains(where: { $0.at == b }),
+        let point = s.epochs.first(where: { $0.at == b })
     {
         shown[0] = point
     }
     for (k, p) in shown.enumerated() {
-        let isBest = p.epoch == s.bestEpoch
+        let isBest = p.at == s.best
         let text =
             String(
-                format: "%@%4d  %7.2f  %5.2f  %7.2f", isBest ? " *" : "  ", p.epoch,
+                format: "%@%@  %7.2f  %5.2f  %7.2f", isBest ? " *" : "  ", epochLabel(p.at).leftPadded(4),
                 100 * p.fineAll, 100 * p.fineRoot, 100 * p.binaryRoot)
-            + (withLoss ? String(format: "  %6.3f", p.trainLoss) : "")
+            // An evaluation inside an epoch has no epoch's mean loss.
+            + (withLoss ? (p.position == nil ? String(format: "  %6.3f", p.trainLoss) : "       -") : "")
         grid.put(text, x: r.x, y: r.y + 2 + k, style: CellStyle(isBest ? .good : .normal), maxWidth: r.width)
     }
     // Chart of every epoch: three series, shared auto-scaled axis.
@@ -55,15 +57,18 @@ func renderAccuracy(_ s: AccuracyPanelInput, _ grid: inout CellGrid, _ r: Rect, 
     // At most two points per dot column, so very long runs draw as fast as short ones.
     let stride = max(1, s.epochs.count / (2 * max(1, plot.width)))
     var points = Swift.stride(from: 0, to: s.epochs.count, by: stride).map { s.epochs[$0] }
-    if points.last?.epoch != s.epochs.last?.epoch { points.append(s.epochs.last!) }
+    if points.last?.at != s.epochs.last?.at { points.append(s.epochs.last!) }
     let values = points.flatMap { p in series.map { $0.3(p) } }
     let low = (values.min() ?? 0) - 0.005, high = (values.max() ?? 1) + 0.005
     var canvas = Canvas(columns: plot.width, rows: plot.height, unicode: options.unicode)
-    let n = points.count, w = canvas.dotWidth, h = canvas.dotHeight
+    let w = canvas.dotWidth, h = canvas.dotHeight
+    // Points sit at their place in epochs, so evaluations inside an epoch fall between its
+    // neighbours' ends (for whole epochs one after another this is the index's place).
+    let first = points.first!.at, span = points.last!.at - first
     for (priority, (_, tone, mark, value)) in series.enumerated() {
         var previous: (Int, Int)? = nil
-        for (i, p) in points.enumerated() {
-            let x = n == 1 ? 0 : i * (w - 1) / (n - 1)
+        for p in points {
+            let x = span <= 0 ? 0 : Int(((p.at - first) * Double(w - 1) / span).rounded(.down))
             let y = dotRow(value(p), low: low, high: high, height: h)
             if let (px, py) = previous {
                 for xx in px ... x {
@@ -89,4 +94,10 @@ func renderAccuracy(_ s: AccuracyPanelInput, _ grid: inout CellGrid, _ r: Rect, 
             (options.unicode ? "━ " : "\(mark) ") + name + " ", x: x, y: r.y + r.height - 1,
             style: CellStyle(tone), maxWidth: r.x + r.width - x)
     }
+}
+
+/// An evaluation's place as the accuracy panel writes it: `3` for the end of epoch 3,
+/// `2.25` a quarter into epoch 3.
+func epochLabel(_ at: Double) -> String {
+    at == at.rounded() && abs(at) < 1e9 ? "\(Int(at))" : String(format: "%.2f", at)
 }

@@ -31,7 +31,7 @@ extension DashboardState {
 
     var accuracyPanelInput: AccuracyPanelInput {
         AccuracyPanelInput(
-            epochs: epochs, bestEpoch: bestEpoch, focused: focus == .accuracy,
+            epochs: epochs, best: bestPosition, focused: focus == .accuracy,
             argmax: setup.config.sentimentTask == .fine ? "fine" : "3-cl")
     }
 

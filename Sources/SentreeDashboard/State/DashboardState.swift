@@ -23,6 +23,12 @@ public struct EpochPoint: Equatable, Sendable {
     public var binaryRoot: Double
     public var seconds: Double
     public var binaryAll = 0.0
+    /// Where an evaluation inside an epoch fell, in epochs (2.25: a quarter into epoch 3);
+    /// `nil` for the end of `epoch`. Such a point has no train loss of its own.
+    public var position: Double? = nil
+
+    /// Where the point sits on the chart's axis of epochs.
+    public var at: Double { position ?? Double(epoch) }
 }
 
 /// Everything the screen shows. Events and keys change it; `render` only reads it.
@@ -44,6 +50,8 @@ public struct DashboardState: Sendable {
     public var epochEnds: [Int] = []
     public var epochs: [EpochPoint] = []
     public var bestEpoch: Int? = nil
+    /// Where the best evaluation fell (`EpochPoint.at`): the end of `bestEpoch`, or inside it.
+    public var bestPosition: Double? = nil
     /// Per dev tree outcome from the newest evaluation.
     public var outcomes: [TreeOutcome] = []
     public var evaluatedStep: Int? = nil
@@ -113,11 +121,22 @@ public struct DashboardState: Sendable {
                     epoch: r.epoch, trainLoss: r.trainLoss, fineAll: m.fineAll,
                     fineRoot: m.fineRoot, binaryRoot: m.binaryRoot, seconds: r.seconds,
                     binaryAll: m.binaryAll))
-            if r.isBest { bestEpoch = r.epoch }
+            if r.isBest { (bestEpoch, bestPosition) = (r.epoch, Double(r.epoch)) }
             saveSeconds = r.saveSeconds
             epochEnds.append(loss.count)
             treesPerSecond = r.treesPerSecond
             takeEvaluation(r.dev)
+        case .devEvaluation(let e):
+            let m = e.dev.metrics
+            epochs.append(
+                EpochPoint(
+                    epoch: e.dev.epoch, trainLoss: .nan, fineAll: m.fineAll, fineRoot: m.fineRoot,
+                    binaryRoot: m.binaryRoot, seconds: 0, binaryAll: m.binaryAll, position: e.position))
+            if e.isBest { (bestEpoch, bestPosition) = (e.dev.epoch, e.position) }
+            takeEvaluation(e.dev)
+        case .note(let text):
+            message = text
+            messageIsError = false
         case .evaluation(let report):
             takeEvaluation(report)
             let m = report.metrics

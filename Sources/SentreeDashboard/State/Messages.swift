@@ -23,10 +23,10 @@ extension DashboardState {
     /// The line printed once the terminal is restored, worded as headless ends; nil before
     /// any epoch of this session finished.
     public var exitSummary: String? {
-        guard let best = bestEpoch, let e = epochs.last(where: { $0.epoch == best }) else { return nil }
+        guard let best = bestPosition, let e = epochs.last(where: { $0.at == best }) else { return nil }
         return runSummary(
-            epoch: best, fineRoot: e.fineRoot, fineAll: e.fineAll, binaryRoot: e.binaryRoot,
-            run: RunFiles(path: setup.runDirectory), task: setup.config.sentimentTask)
+            epoch: e.epoch, fineRoot: e.fineRoot, fineAll: e.fineAll, binaryRoot: e.binaryRoot,
+            run: RunFiles(path: setup.runDirectory), task: setup.config.sentimentTask, position: e.position)
     }
 }
 
