@@ -22,6 +22,14 @@ struct Gradcheck: ParsableCommand {
             "Word dropout α, with one fixed choice of the leaves read as <unk> (default: 0).",
             valueName: "α"))
     var wordDropout: Double = 0
+    @Option(help: "Dropout rate on the leaves' word vectors, one fixed mask for every pass (default: 0).")
+    var leafDropout: Double = 0
+    @Option(help: "Dropout rate on the children's states as parents read them, fixed masks (default: 0).")
+    var stateDropout: Double = 0
+    @Option(
+        help: ArgumentHelp(
+            "Width of the classifier's tanh hidden layer; 0 = none (default: 0).", valueName: "h"))
+    var classifierHidden: Int = 0
 
     var model: ModelKind { shape.model ?? .rnn }
     var dim: Int { shape.dim ?? 7 }
@@ -29,8 +37,15 @@ struct Gradcheck: ParsableCommand {
     var inputDim: Int? { shape.inputDim }
 
     func validate() throws {
-        if !Dropout.isValid(rate: dropout) {
-            throw ValidationError("--" + Dropout.invalidRateMessage(dropout))
+        for (flag, setting, value) in [
+            ("--dropout", TrainingConfig.Setting.dropout, dropout),
+            ("--leaf-dropout", .leafDropout, leafDropout),
+            ("--state-dropout", .stateDropout, stateDropout),
+            ("--classifier-hidden", .classifierHidden, Double(classifierHidden)),
+        ] {
+            if let problem = TrainingConfig.problem(setting, value) {
+                throw ValidationError(flag + " " + problem.requirement)
+            }
         }
         if !WordDropout.isValid(alpha: wordDropout) {
             throw ValidationError("--word-dropout must be zero or a positive number (got \(wordDropout))")
@@ -41,11 +56,15 @@ struct Gradcheck: ParsableCommand {
         let x = model.defaultInputDim == nil ? nil : inputDim ?? max(1, dim - 2)
         let report = GradientCheck.run(
             kind: model, dim: dim, middle: middle, inputDim: x, trees: trees,
-            epsilon: epsilon, dropout: dropout, wordDropout: wordDropout, seed: seed)
+            epsilon: epsilon, dropout: dropout, wordDropout: wordDropout, leafDropout: leafDropout,
+            stateDropout: stateDropout, classifierHidden: classifierHidden, seed: seed)
         let widths =
             "d=\(dim)" + (model == .rnn2 ? ", m=\(middle)" : "") + (x.map { ", x=\($0)" } ?? "")
             + (dropout > 0 ? ", dropout \(dropout) (fixed mask)" : "")
             + (wordDropout > 0 ? ", word dropout \(wordDropout) (fixed leaves)" : "")
+            + (leafDropout > 0 ? ", leaf dropout \(leafDropout) (fixed mask)" : "")
+            + (stateDropout > 0 ? ", state dropout \(stateDropout) (fixed mask)" : "")
+            + (classifierHidden > 0 ? ", classifier hidden \(classifierHidden)" : "")
         print("gradient check: model \(model.rawValue), \(widths), \(trees) random trees, Float64")
         print("parameter   count   max relative error")
         for t in report.tensors {

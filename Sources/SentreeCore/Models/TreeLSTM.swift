@@ -98,6 +98,9 @@ final class TreeLSTMModel<T: ModelScalar>: RegisteredModel {
     var E: UnsafeMutablePointer<T>
     let gWT: UnsafeMutablePointer<T>, gUT: UnsafeMutablePointer<T>
     let gbLeaf: UnsafeMutablePointer<T>, gbNode: UnsafeMutablePointer<T>
+    /// State dropout's masks on h as the parent's gates read it (the memory c is never
+    /// masked, as in TensorFlow Fold's recipe, which drops the recurrent state h).
+    var stateMask: UnsafePointer<T>? = nil
 
     static func tensors(_ c: ModelConfig) -> [TensorSpec] {
         [
@@ -240,6 +243,10 @@ final class TreeLSTMModel<T: ModelScalar>: RegisteredModel {
         for (k, row) in rows.enumerated() {
             copyExact(n: d, H + Int(s.leftRow[row]) * dp, g + k * gs)
             copyExact(n: d, H + Int(s.rightRow[row]) * dp, g + k * gs + d)
+            if let m = stateMask {
+                multiplyExact(n: d, m + Int(s.leftRow[row]) * dp, g + k * gs)
+                multiplyExact(n: d, m + Int(s.rightRow[row]) * dp, g + k * gs + d)
+            }
         }
         let a0 = A + nodeGates(rows.lowerBound, leaves: K)
         w.withPointers { w in
@@ -310,6 +317,11 @@ final class TreeLSTMModel<T: ModelScalar>: RegisteredModel {
                 ldc: gs)
         }
         for (k, row) in rows.enumerated() {
+            // Under state dropout the gates read h̃ = h ⊙ m: the child's dh = m ⊙ (δ·U).
+            if let m = stateMask {
+                multiplyExact(n: d, m + Int(s.leftRow[row]) * dp, DG + k * gs)
+                multiplyExact(n: d, m + Int(s.rightRow[row]) * dp, DG + k * gs + d)
+            }
             addExact(n: d, DG + k * gs, E + Int(s.leftRow[row]) * dp)
             addExact(n: d, DG + k * gs + d, E + Int(s.rightRow[row]) * dp)
         }
