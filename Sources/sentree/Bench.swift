@@ -20,6 +20,12 @@ struct Bench: ParsableCommand {
     @OptionGroup var dataOptions: DataOptions
     @Option(help: "Timed epochs.") var epochs = 3
     @Option(help: "Minibatch size.") var batchSize = 25
+    @Option(help: "Dropout rate on the classifier input (default: 0).") var dropout: Double?
+    @Option(help: "Dropout rate on the leaves' word vectors (default: 0).") var leafDropout: Double?
+    @Option(help: "Dropout rate on the children's states (default: 0).") var stateDropout: Double?
+    @Option(
+        help: ArgumentHelp("Width of the classifier's tanh hidden layer (default: none).", valueName: "h"))
+    var classifierHidden: Int?
     @Flag(help: "Print one JSON object per row instead of a table.") var json = false
     @Flag(help: "Time only the engine's matrix-product kernel on the RNN's level shapes (d=30 and 300).")
     var kernels = false
@@ -34,8 +40,13 @@ struct Bench: ParsableCommand {
     var data: String? { dataOptions.data }
 
     func validate() throws {
-        for (setting, value) in [(TrainingConfig.Setting.epochs, epochs), (.batchSize, batchSize)] {
-            if let problem = TrainingConfig.problem(setting, Double(value)) {
+        let given: [(TrainingConfig.Setting, Double?)] = [
+            (.epochs, Double(epochs)), (.batchSize, Double(batchSize)), (.dropout, dropout),
+            (.leafDropout, leafDropout), (.stateDropout, stateDropout),
+            (.classifierHidden, classifierHidden.map(Double.init)),
+        ]
+        for case let (setting, value?) in given {
+            if let problem = TrainingConfig.problem(setting, value) {
                 throw ValidationError(problem.flagDescription)
             }
         }
@@ -84,11 +95,16 @@ struct Bench: ParsableCommand {
             config.inputDim = inputDim ?? model.defaultInputDim
             config.middle = middle
             config.batchSize = batchSize
+            config.dropout = dropout
+            config.leafDropout = leafDropout
+            config.stateDropout = stateDropout
+            config.classifierHidden = classifierHidden
             let cores = ProcessInfo.processInfo.activeProcessorCount
             let n = threads ?? cores
             let counts = n > 1 ? [1, n] : [n]
             let peaks = counts.map { PeakProbe.gflops(threads: $0) }
-            let shape = config.shapeDescription
+            let shape =
+                config.shapeDescription + (config.dropoutCell == "-" ? "" : ", dropout \(config.dropoutCell)")
             if !json {
                 print(
                     "bench: \(shape), batch \(batchSize), \(train.count) trees, \(train.nodeCount) nodes, \(epochs) timed epochs, \(cores) cores"

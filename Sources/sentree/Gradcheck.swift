@@ -27,6 +27,14 @@ struct Gradcheck: ParsableCommand {
             "The task whose softmax is checked: fine (5 classes) or binary (3 classes). (default: fine)",
             valueName: "task"))
     var task: SentimentTask = .fine
+    @Option(help: "Dropout rate on the leaves' word vectors, one fixed mask for every pass (default: 0).")
+    var leafDropout: Double = 0
+    @Option(help: "Dropout rate on the children's states as parents read them, fixed masks (default: 0).")
+    var stateDropout: Double = 0
+    @Option(
+        help: ArgumentHelp(
+            "Width of the classifier's tanh hidden layer; 0 = none (default: 0).", valueName: "h"))
+    var classifierHidden: Int = 0
 
     var model: ModelKind { shape.model ?? .rnn }
     var dim: Int { shape.dim ?? 7 }
@@ -34,8 +42,15 @@ struct Gradcheck: ParsableCommand {
     var inputDim: Int? { shape.inputDim }
 
     func validate() throws {
-        if !Dropout.isValid(rate: dropout) {
-            throw ValidationError("--" + Dropout.invalidRateMessage(dropout))
+        for (flag, setting, value) in [
+            ("--dropout", TrainingConfig.Setting.dropout, dropout),
+            ("--leaf-dropout", .leafDropout, leafDropout),
+            ("--state-dropout", .stateDropout, stateDropout),
+            ("--classifier-hidden", .classifierHidden, Double(classifierHidden)),
+        ] {
+            if let problem = TrainingConfig.problem(setting, value) {
+                throw ValidationError(flag + " " + problem.requirement)
+            }
         }
         if !WordDropout.isValid(alpha: wordDropout) {
             throw ValidationError("--word-dropout must be zero or a positive number (got \(wordDropout))")
@@ -46,12 +61,17 @@ struct Gradcheck: ParsableCommand {
         let x = model.defaultInputDim == nil ? nil : inputDim ?? max(1, dim - 2)
         let report = GradientCheck.run(
             kind: model, dim: dim, middle: middle, inputDim: x, trees: trees,
-            epsilon: epsilon, dropout: dropout, wordDropout: wordDropout, classes: task.classes, seed: seed)
+            epsilon: epsilon, dropout: dropout, wordDropout: wordDropout, leafDropout: leafDropout,
+            stateDropout: stateDropout, classifierHidden: classifierHidden, classes: task.classes,
+            seed: seed)
         let widths =
             "d=\(dim)" + (model == .rnn2 ? ", m=\(middle)" : "") + (x.map { ", x=\($0)" } ?? "")
             + (dropout > 0 ? ", dropout \(dropout) (fixed mask)" : "")
             + (wordDropout > 0 ? ", word dropout \(wordDropout) (fixed leaves)" : "")
             + (task == .fine ? "" : ", \(task.classes) classes (\(task.description))")
+            + (leafDropout > 0 ? ", leaf dropout \(leafDropout) (fixed mask)" : "")
+            + (stateDropout > 0 ? ", state dropout \(stateDropout) (fixed mask)" : "")
+            + (classifierHidden > 0 ? ", classifier hidden \(classifierHidden)" : "")
         print("gradient check: model \(model.rawValue), \(widths), \(trees) random trees, Float64")
         print("parameter   count   max relative error")
         for t in report.tensors {

@@ -19,13 +19,22 @@ struct Train: ParsableCommand {
             --resume RUN takes the data, model and every setting from the run, its thread count \
             included. With it, --epochs, --threads, --save-interval, --lr and a moved --data apply; a different --model, \
             --dim, --middle, --task, --batch-size, --optimizer, --l2, --l2-classifier, --l2-words, --dropout, \
-            --word-dropout, --adagrad-reset, --adagrad-epsilon, --dev-every, --lr-plateau, \
-            --lr-plateau-factor, --patience, --word-optimizer, --word-lr, --seed or --keep-case is refused.
+            --leaf-dropout, --state-dropout, --classifier-hidden, --word-dropout, --adagrad-reset, \
+            --adagrad-epsilon, --dev-every, --lr-plateau, --lr-plateau-factor, --patience, \
+            --word-optimizer, --word-lr, --seed or --keep-case is refused.
 
             --dropout P drops each unit of the vector every node's classifier reads with \
             probability P during training (inverted dropout: the kept ones are scaled by 1/(1−P)); \
             evaluation and predictions never drop. The masks follow from the seed, the step and \
             the node, so they are the same for any thread count.
+
+            --leaf-dropout P drops units of the word vector each leaf reads (the Tree-LSTM's x, \
+            the leaf vector of rnn, rnn2 and rntn), and --state-dropout P units of each child's \
+            state as its parent reads it (the Tree-LSTM's h, never its memory c; the children's \
+            vectors of the others), each at its own rate, in training only, like --dropout.
+
+            --classifier-hidden H puts a tanh layer of H units between each node's state and the \
+            softmax (0, the default: none). Its weights are L2-decayed like U (--l2-classifier).
 
             --word-dropout α has a training leaf whose word occurs c times in the training trees \
             read <unk> instead with probability α/(c + α): rare words mostly, frequent ones almost \
@@ -122,6 +131,16 @@ struct Train: ParsableCommand {
                 + "probability α/(c + α) (default: the model's, 1 for rntn, else 0).",
             valueName: "α"))
     var wordDropout: Double?
+    @Option(help: ArgumentHelp("Dropout rate on the leaves' word vectors during training (default: 0)."))
+    var leafDropout: Double?
+    @Option(
+        help: ArgumentHelp(
+            "Dropout rate on the children's states as parents read them, in training (default: 0)."))
+    var stateDropout: Double?
+    @Option(
+        help: ArgumentHelp(
+            "Width of a tanh hidden layer before the softmax; 0 = none (default: 0).", valueName: "h"))
+    var classifierHidden: Int?
     @Option(
         help: ArgumentHelp(
             "Zero AdaGrad's sum of squared gradients every N epochs, 0 = never "
@@ -237,6 +256,8 @@ struct Train: ParsableCommand {
             (.epochs, epochs.map(Double.init)), (.batchSize, batchSize.map(Double.init)),
             (.learningRate, learningRate), (.l2, l2), (.l2Classifier, l2Classifier), (.l2Words, l2Words),
             (.dropout, dropout), (.wordDropout, wordDropout),
+            (.leafDropout, leafDropout), (.stateDropout, stateDropout),
+            (.classifierHidden, classifierHidden.map(Double.init)),
             (.adagradReset, adagradReset.map(Double.init)), (.adagradEpsilon, adagradEpsilon),
             (.saveInterval, saveInterval), (.embeddingLRScale, embeddingLrScale),
             (.lrPlateau, lrPlateau.map(Double.init)), (.lrPlateauFactor, lrPlateauFactor),
@@ -370,6 +391,9 @@ struct Train: ParsableCommand {
         config.l2Words = l2Words ?? config.l2Words
         config.dropout = dropout ?? config.dropout
         config.wordDropout = wordDropout ?? config.wordDropout
+        config.leafDropout = leafDropout ?? config.leafDropout
+        config.stateDropout = stateDropout ?? config.stateDropout
+        config.classifierHidden = classifierHidden ?? config.classifierHidden
         // A model's default reset means nothing to SGD: it keeps no sums.
         config.adagradReset = config.optimizer == .sgd ? adagradReset : adagradReset ?? config.adagradReset
         config.adagradEpsilon = config.optimizer == .sgd ? nil : adagradEpsilon ?? config.adagradEpsilon
@@ -468,6 +492,9 @@ struct Train: ParsableCommand {
         check("--l2-words", l2Words, c.l2Words ?? 0)
         check("--dropout", dropout, c.dropout ?? 0)
         check("--word-dropout", wordDropout, c.wordDropout ?? 0)
+        check("--leaf-dropout", leafDropout, c.leafDropout ?? 0)
+        check("--state-dropout", stateDropout, c.stateDropout ?? 0)
+        check("--classifier-hidden", classifierHidden, c.hiddenWidth ?? 0)
         check("--adagrad-reset", adagradReset, c.adagradReset ?? 0)
         check("--adagrad-epsilon", adagradEpsilon, c.adagradEpsilon ?? TrainingConfig.defaultAdagradEpsilon)
         check("--dev-every", devEvery?.description, c.devEvery?.description ?? "epoch ends only")

@@ -57,7 +57,8 @@ import Testing
         #expect(mask != other && mask != later)
     }
 
-    /// Rate 0 is the plain path: the same loss and gradient, bit for bit, as no dropout.
+    /// Rates 0 (classifier, leaf and state) are the plain path: the same loss and gradient,
+    /// bit for bit, as no dropout.
     @Test(arguments: allModels)
     func rateZeroIsBitIdenticalToNoDropout(kind: ModelKind) throws {
         let (data, layout) = try Self.setup(kind)
@@ -67,7 +68,8 @@ import Testing
         let plain = model.lossAndGradient(trees: trees, data: data, parameters: theta)
         let zero = model.lossAndGradient(
             trees: trees, data: data, parameters: theta,
-            dropout: Dropout(rate: 0, seed: 1, step: 4))
+            dropout: Dropout(rate: 0, seed: 1, step: 4, leafRate: 0, stateRate: 0))
+        #expect(Dropout.forStep(3, rate: 0, seed: 1, words: nil, leafRate: 0, stateRate: 0) == nil)
         #expect(plain.loss.bitPattern == zero.loss.bitPattern)
         #expect(plain.gradient.densified().map(\.bitPattern) == zero.gradient.densified().map(\.bitPattern))
     }
@@ -98,9 +100,9 @@ import Testing
         #expect(zip(ga, plain.gradient.densified()).contains { abs($0 - $1) > 1e-6 })
     }
 
-    /// Evaluation never drops: after a training pass with dropout, the same model evaluates
-    /// exactly as a fresh one, and the trainer's reported dev scores are those of its
-    /// parameters without dropout.
+    /// Evaluation never drops: after a training pass with dropout (classifier, leaf and
+    /// state), the same model evaluates exactly as a fresh one, and the trainer's reported
+    /// dev scores are those of its parameters without dropout.
     @Test(arguments: allModels)
     func evaluationIgnoresDropout(kind: ModelKind) throws {
         let (data, layout) = try Self.setup(kind)
@@ -108,7 +110,7 @@ import Testing
         let used = TreeModel<Float>(layout: layout, parameters: theta, threads: 1)
         _ = used.lossAndGradient(
             trees: Array(0 ..< 10), data: data, parameters: theta,
-            dropout: Dropout(rate: 0.5, seed: 2, step: 0))
+            dropout: Dropout(rate: 0.5, seed: 2, step: 0, leafRate: 0.5, stateRate: 0.5))
         let fresh = TreeModel<Float>(layout: layout, parameters: theta, threads: 1)
         let (m1, o1) = used.evaluate(data, parameters: theta)
         let (m2, o2) = fresh.evaluate(data, parameters: theta)

@@ -177,7 +177,8 @@ public struct Checkpoint: Sendable, Equatable {
         guard model.dim > 0, model.middle > 0, model.classes > 0, model.vocabularySize > 0,
             model.inputWidth > 0, model.inputWidth < 1 << 16,
             model.dim < 1 << 16, model.middle < 1 << 16, model.classes < 1 << 16,
-            model.vocabularySize < 1 << 28
+            model.vocabularySize < 1 << 28, (model.classifierHidden ?? 1) > 0,
+            (model.classifierHidden ?? 1) < 1 << 16
         else {
             throw fail("model_config has impossible sizes")
         }

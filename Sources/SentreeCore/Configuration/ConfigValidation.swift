@@ -21,6 +21,7 @@ extension TrainingConfig {
         case dim, inputDim, middle, epochs, batchSize, learningRate, l2, l2Classifier, l2Words, threads
         case dropout, wordDropout, adagradReset, adagradEpsilon, saveInterval, embeddingLRScale
         case devEvery, lrPlateau, lrPlateauFactor, patience, wordLearningRate
+        case leafDropout, stateDropout, classifierHidden
 
         /// The `sentree train` flag that sets it.
         public var flag: String {
@@ -47,8 +48,12 @@ extension TrainingConfig {
             return value > 0 && value.isFinite ? nil : must("must be a positive number")
         case .l2, .l2Classifier, .l2Words, .embeddingLRScale:
             return value >= 0 && value.isFinite ? nil : must("must be zero or positive")
-        case .dropout:
+        case .dropout, .leafDropout, .stateDropout:
             return Dropout.isValid(rate: value) ? nil : must("must be at least 0 and below 1 (got \(value))")
+        case .classifierHidden:
+            let limit = Double(maximum(setting))
+            return value >= 0 && value <= limit && value == value.rounded()
+                ? nil : must("must be from 0 (no hidden layer) to \(Int(limit))")
         case .wordDropout:
             return WordDropout.isValid(alpha: value)
                 ? nil : must("must be zero or a positive number (got \(value))")
@@ -83,13 +88,10 @@ extension TrainingConfig {
     /// gradient, a word-slot map and node buffers for a tree of 1,024 nodes. Only valid
     /// once every width is in its range (the products then fit in `Int`).
     public func estimatedMemory(vocabularySize: Int) -> (model: Int, threads: Int) {
-        let layout = ParameterLayout(
-            ModelConfig(
-                kind: model, dim: dim, middle: middle, inputDim: inputDim,
-                vocabularySize: max(1, vocabularySize)))
+        let layout = ParameterLayout(modelConfig(vocabularySize: max(1, vocabularySize)))
         let copies = optimizer == .adagrad || wordOptimizer == .adagrad ? 3 : 2
         let workers = threads > 0 ? threads : ProcessInfo.processInfo.activeProcessorCount
-        let widest = max(dim, middle ?? dim, inputDim ?? dim)
+        let widest = max(dim, middle ?? dim, inputDim ?? dim, classifierHidden ?? 0)
         let perThread = (layout.count - layout.L.count) + vocabularySize + 1024 * 8 * widest
         return (4 * copies * layout.count, 4 * workers * perThread)
     }
@@ -106,6 +108,8 @@ extension TrainingConfig {
             (.embeddingLRScale, embeddingLRScale), (.lrPlateau, lrPlateau.map(Double.init)),
             (.lrPlateauFactor, lrPlateauFactor), (.patience, patience.map(Double.init)),
             (.wordLearningRate, wordLearningRate),
+            (.leafDropout, leafDropout), (.stateDropout, stateDropout),
+            (.classifierHidden, classifierHidden.map(Double.init)),
         ]
         return all.compactMap { setting, value in value.map { (setting, $0) } }
     }

@@ -54,6 +54,15 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
     /// older than this field). A larger ε shrinks the steps of parameters whose gradients
     /// stay small, such as the RNTN's tensor (CoreNLP's RNTN trainer uses 1e-3).
     public var adagradEpsilon: Double? = nil
+    /// Inverted dropout rate on the word vectors the leaves read, during training (`nil`: 0,
+    /// as in runs older than this field). See `Dropout`.
+    public var leafDropout: Double? = nil
+    /// Inverted dropout rate on each child's state as its parent reads it, during training
+    /// (`nil`: 0, as in runs older than this field). See `Dropout` and docs/models/.
+    public var stateDropout: Double? = nil
+    /// Width of a tanh hidden layer between each node's state and the softmax (`nil` or 0:
+    /// none, the softmax reads the state, as in runs older than this field). See `HiddenLayer`.
+    public var classifierHidden: Int? = nil
     /// Seconds between automatic saves of `last` (`nil`: `defaultSaveInterval`).
     public var saveInterval: Double? = nil
     /// What the run learns (`nil`: `.fine`, the 5 classes, as in runs older than this field).
@@ -88,6 +97,24 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
     public var dropoutDescription: String {
         guard let dropout, dropout > 0 else { return "" }
         return "  dropout \(dropout)"
+    }
+
+    /// `  leaf dropout P` and `  state dropout P` when set, else nothing.
+    public var recipeDropoutDescription: String {
+        var text = ""
+        if let p = leafDropout, p > 0 { text += "  leaf dropout \(p)" }
+        if let p = stateDropout, p > 0 { text += "  state dropout \(p)" }
+        return text
+    }
+
+    /// The hidden layer's width, `nil` when the softmax reads the node's state (0 means none).
+    public var hiddenWidth: Int? { classifierHidden.flatMap { $0 > 0 ? $0 : nil } }
+
+    /// The model's shape for a vocabulary of `vocabularySize` words.
+    public func modelConfig(vocabularySize: Int) -> ModelConfig {
+        ModelConfig(
+            kind: model, dim: dim, middle: middle, inputDim: inputDim, vocabularySize: vocabularySize,
+            classes: sentimentTask.classes, classifierHidden: hiddenWidth)
     }
 
     /// `  word dropout α` when leaves are replaced by `<unk>` in training, else nothing.
@@ -126,32 +153,36 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
     }
 
     /// The training settings as headers show them, most telling first: the optimizer, L2,
-    /// then dropout, word dropout, AdaGrad's reset and ε, the word vectors' optimizer and the
-    /// dev schedule when set, then batch and seed.
+    /// then dropout (classifier, leaf, state), word dropout, AdaGrad's reset and ε, the word
+    /// vectors' optimizer and the dev schedule when set, then batch and seed.
     public var settingDescriptions: [String] {
         ([
-            optimizer.rawValue, l2Description, dropoutDescription, wordDropoutDescription,
-            adagradResetDescription, adagradEpsilonDescription,
+            optimizer.rawValue, l2Description, dropoutDescription, recipeDropoutDescription,
+            wordDropoutDescription, adagradResetDescription, adagradEpsilonDescription,
         ]
             + recipeDescriptions + ["batch \(batchSize)", "seed \(seed)"])
             .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     }
 
-    /// `0.5`, `0.5 w1` or `w1`: the dropout rate and word dropout's α, for tables; `-` for
-    /// neither.
+    /// `0.5`, `0.5 w1`, `w1` or `0.5 x0.25 h0.25`: the dropout rate, word dropout's α, and the
+    /// leaf (x) and state (h) dropout rates, for tables; `-` for none.
     public var dropoutCell: String {
         var parts: [String] = []
         if let p = dropout, p > 0 { parts.append(String(format: "%g", p)) }
+        if let p = leafDropout, p > 0 { parts.append("x" + String(format: "%g", p)) }
+        if let p = stateDropout, p > 0 { parts.append("h" + String(format: "%g", p)) }
         if let alpha = wordDropout, alpha > 0 { parts.append("w" + String(format: "%g", alpha)) }
         return parts.isEmpty ? "-" : parts.joined(separator: " ")
     }
 
     /// The model and its widths as people write them: `rnn d=30`, `rnn2 d=30 m=20`,
-    /// with `x=300` where the word vectors have their own width.
+    /// with `x=300` where the word vectors have their own width and `mlp=64` where the
+    /// classifier has a hidden layer.
     public var shapeDescription: String {
         var text = "\(model.rawValue) d=\(dim)"
         if model == .rnn2 { text += " m=\(middle ?? dim)" }
         if let inputDim { text += " x=\(inputDim)" }
+        if let hiddenWidth { text += " mlp=\(hiddenWidth)" }
         return text
     }
 }

@@ -2,14 +2,15 @@ import RealModule
 
 /// The softmax layer every model ends in, packed for the engine's products.
 ///
-///   UT [op × Cp]  U transposed, classes padded to one SIMD chunk (Cp = 16)
-///   Up [C × op]   U row-major, padded        bs [Cp]
+///   UT [sp × Cp]  U transposed, classes padded to one SIMD chunk (Cp = 16)
+///   Up [C × sp]   U row-major, padded        bs [Cp]
+/// (`op` here is sp = padded(s), the softmax's input width: the hidden layer's or the outputs'.)
 struct SoftmaxWeights<T: ModelScalar>: Sendable {
     let storage: [T]
     let op: Int, Cp: Int, C: Int
 
     init<S: BinaryFloatingPoint>(layout: ParameterLayout, parameters p: UnsafePointer<S>) {
-        let o = layout.config.outputWidth
+        let o = layout.config.softmaxWidth
         C = layout.config.classes; op = padded(o); Cp = padded(C)
         var s = [T](repeating: 0, count: op * Cp + C * op + Cp)
         for c in 0 ..< C {
@@ -26,23 +27,35 @@ struct SoftmaxWeights<T: ModelScalar>: Sendable {
     func withPointers<R>(
         _ body: (_ UT: UnsafePointer<T>, _ Up: UnsafePointer<T>, _ bs: UnsafePointer<T>) -> R
     ) -> R {
-        storage.withUnsafeBufferPointer { b in
-            let p = b.baseAddress!
-            return body(p, p + op * Cp, p + op * Cp + C * op)
-        }
+        withThreeBlocks(storage, op * Cp, C * op, body)
     }
 }
 
-/// A model's packed weights plus the softmax's: what one parameter update produces.
+/// The three consecutive blocks of packed `storage`: `first` scalars, `second`, the rest.
+@inline(__always)
+func withThreeBlocks<T, R>(
+    _ storage: [T], _ first: Int, _ second: Int,
+    _ body: (UnsafePointer<T>, UnsafePointer<T>, UnsafePointer<T>) -> R
+) -> R {
+    storage.withUnsafeBufferPointer { b in
+        let p = b.baseAddress!
+        return body(p, p + first, p + first + second)
+    }
+}
+
+/// A model's packed weights plus the classifier's: what one parameter update produces.
 struct EngineWeights<M: LevelModel>: Sendable {
     let model: M.Weights
     let softmax: SoftmaxWeights<M.T>
+    /// The classifier's hidden layer, if the model has one.
+    let hidden: HiddenLayerWeights<M.T>?
 
     init(layout: ParameterLayout, parameters: [M.T]) {
-        (model, softmax) = parameters.withUnsafeBufferPointer {
+        (model, softmax, hidden) = parameters.withUnsafeBufferPointer {
             (
                 M.pack(layout: layout, parameters: $0.baseAddress!),
-                SoftmaxWeights(layout: layout, parameters: $0.baseAddress!)
+                SoftmaxWeights(layout: layout, parameters: $0.baseAddress!),
+                layout.Wc == nil ? nil : HiddenLayerWeights(layout: layout, parameters: $0.baseAddress!)
             )
         }
     }
@@ -50,24 +63,32 @@ struct EngineWeights<M: LevelModel>: Sendable {
 
 /// Runs a model over many trees at once, level by level (see `LevelSchedule`).
 ///
-/// Shapes (R rows, K leaves, xp/op padded input/output widths, Cp = 16):
-///   X [K × xp] leaf word vectors      Z [R × Cp] logits, then probabilities
-///   D3 [R × Cp] δ3 = ŷ − y            EO [R × op] error at each output vector
-///   DX [K × xp] error at each leaf's word vector
+/// Shapes (R rows, K leaves, xp/op padded input/output widths, sp padded softmax input width
+/// (op without a hidden layer), dp = padded(d), Cp = 16):
+///   X [K × xp] leaf word vectors (⊙ LM under leaf dropout)
+///   Z [R × Cp] logits, then probabilities          D3 [R × Cp] δ3 = ŷ − y
+///   EO [R × op] error at each output vector         DX [K × xp] error at each leaf's word vector
 ///   MK [R × op] dropout mask           DO [R × op] outputs ⊙ mask (training with dropout only)
+///   LM [K × xp] leaf-input mask        SM [R × dp] mask on each node's state as its parent
+///                                      reads it (the model applies it; see `LevelModel`)
 ///   LW [K] word each leaf read (its own, or `<unk>` under word dropout)
-/// Gradients: gUT [op × Cp], gbs [Cp], gL [touched × xp] (row k belongs to word
-/// `touchedRows[k]`); the model keeps its own.
+/// With a hidden layer (`HiddenLayer`) the softmax reads its q, and the error at q goes to
+/// its EQ before it reaches EO.
+/// Gradients: gUT [sp × Cp], gbs [Cp], gL [touched × xp] (row k belongs to word
+/// `touchedRows[k]`); the model and the hidden layer keep their own.
 final class LevelEngine<M: LevelModel> {
     typealias T = M.T
     let layout: ParameterLayout
     let model: M
-    let C: Int, Cp: Int, op: Int, x: Int, xp: Int
+    let C: Int, Cp: Int, op: Int, x: Int, xp: Int, sp: Int, dp: Int
+    /// The classifier's hidden layer, if the model has one.
+    let hidden: HiddenLayer<T>?
     var schedule = LevelSchedule()
     private(set) var capacity = 0
     var X: UnsafeMutablePointer<T>, Z: UnsafeMutablePointer<T>, D3: UnsafeMutablePointer<T>
     var EO: UnsafeMutablePointer<T>, DX: UnsafeMutablePointer<T>
     var MK: UnsafeMutablePointer<T>, DO: UnsafeMutablePointer<T>
+    var LM: UnsafeMutablePointer<T>, SM: UnsafeMutablePointer<T>
     var LW: UnsafeMutablePointer<Int32>
     /// Cross-entropy of each row's node (0 for unlabelled nodes), from `forward`.
     var rowLoss: UnsafeMutablePointer<T>
@@ -80,11 +101,15 @@ final class LevelEngine<M: LevelModel> {
     /// The row of `gL` of each word, or -1 if the minibatch has not touched it.    [V]
     var slotOfWord: [Int32]
     var touchedRows: [Int32] = []
-    /// What the softmax read in the last `forward` [R × op]: the model's output vectors
+    /// What the classifier read in the last `forward` [R × op]: the model's output vectors
     /// (owned by the model), or `DO` under dropout.
     private var outputs: UnsafeMutablePointer<T>? = nil
+    /// What the softmax read [R × sp]: `outputs`, or the hidden layer's q.
+    private var softmaxInput: UnsafeMutablePointer<T>? = nil
     /// Whether the last `forward` applied a dropout mask (`MK`, `DO` hold it and its result).
     private var dropped = false
+    /// Whether the last `forward` masked the leaves' word vectors (`LM` holds the masks).
+    private var leavesDropped = false
 
     /// `gradients: false` skips the gradient buffers for forward-only use.
     init(layout: ParameterLayout, capacity: Int = 1024, gradients: Bool = true) {
@@ -92,16 +117,18 @@ final class LevelEngine<M: LevelModel> {
         let cfg = layout.config
         model = M(layout: layout, gradients: gradients)
         C = cfg.classes; Cp = padded(C); op = padded(cfg.outputWidth); x = cfg.inputWidth; xp = padded(x)
+        sp = padded(cfg.softmaxWidth); dp = padded(cfg.dim)
+        hidden = cfg.classifierHidden.map { HiddenLayer(layout: layout, hidden: $0, gradients: gradients) }
         let g = gradients ? 1 : 0
-        gUT = zeroed(g * op * Cp); gbs = zeroed(g * Cp); gL = zeroed(0)
+        gUT = zeroed(g * sp * Cp); gbs = zeroed(g * Cp); gL = zeroed(0)
         slotOfWord = Array(repeating: -1, count: g * cfg.vocabularySize)
         X = zeroed(0); Z = zeroed(0); D3 = zeroed(0); EO = zeroed(0); DX = zeroed(0); rowLoss = zeroed(0)
-        MK = zeroed(0); DO = zeroed(0); LW = .allocate(capacity: 1)
+        MK = zeroed(0); DO = zeroed(0); LM = zeroed(0); SM = zeroed(0); LW = .allocate(capacity: 1)
         reserve(rows: capacity)
     }
 
     deinit {
-        for p in [X, Z, D3, EO, DX, rowLoss, MK, DO, gUT, gbs, gL] { p.deallocate() }
+        for p in [X, Z, D3, EO, DX, rowLoss, MK, DO, LM, SM, gUT, gbs, gL] { p.deallocate() }
         LW.deallocate()
     }
 
@@ -116,6 +143,7 @@ final class LevelEngine<M: LevelModel> {
         // The dropout buffers grow on first use: evaluation-only engines never need them.
         if dropoutCapacity > 0 { reserveDropout() }
         model.reserve(rows: capacity)
+        hidden?.reserve(rows: capacity)
     }
 
     /// Class distribution of row `row` after `forward`.                     [C]
@@ -123,13 +151,15 @@ final class LevelEngine<M: LevelModel> {
         UnsafeBufferPointer(start: Z + row * Cp, count: C)
     }
 
-    /// Rows the dropout buffers `MK`, `DO` hold (0 until a forward pass uses dropout).
+    /// Rows the dropout buffers `MK`, `DO`, `LM`, `SM` hold (0 until a forward pass uses
+    /// dropout).
     private var dropoutCapacity = 0
 
     private func reserveDropout() {
         guard dropoutCapacity < capacity else { return }
-        MK.deallocate(); DO.deallocate()
+        for p in [MK, DO, LM, SM] { p.deallocate() }
         MK = zeroed(capacity * op); DO = zeroed(capacity * op)
+        LM = zeroed(capacity * xp); SM = zeroed(capacity * dp)
         dropoutCapacity = capacity
     }
 
@@ -154,10 +184,32 @@ final class LevelEngine<M: LevelModel> {
             LW[row] = word
             copyExact(n: x, L + Int(word) * x, X + row * xp)
         }
+        leavesDropped = false
+        model.stateMask = nil
+        if let dropout, dropout.dropsLeaves || dropout.dropsState {
+            reserveDropout()
+            if dropout.dropsLeaves {
+                // x̃ = x ⊙ m: every model reads its leaves' words from X only.
+                for row in schedule.level(0) {
+                    let mask = LM + row * xp
+                    dropout.fillLeafMask(node: Int(schedule.node[row]), width: x, into: mask)
+                    multiplyExact(n: x, mask, X + row * xp)
+                }
+                leavesDropped = true
+            }
+            if dropout.dropsState {
+                // One mask per node, on its state as its parent reads it (roots' go unused).
+                let d = layout.config.dim
+                for row in 0 ..< R {
+                    dropout.fillStateMask(node: Int(schedule.node[row]), width: d, into: SM + row * dp)
+                }
+                model.stateMask = UnsafePointer(SM)
+            }
+        }
         model.forwardLeaves(schedule, x: X, w: w.model)
         for h in 1 ..< max(1, schedule.levels) { model.forwardLevel(h, schedule, w: w.model) }
         var outputs = model.forwardOutputs(schedule, w: w.model)
-        let o = layout.config.outputWidth
+        let o = layout.config.outputWidth, s = layout.config.softmaxWidth
         dropped = false
         if let dropout, dropout.isActive {
             // The model's outputs stay as they are (its backward reads them); the softmax
@@ -172,9 +224,14 @@ final class LevelEngine<M: LevelModel> {
             dropped = true
         }
         self.outputs = outputs
+        var softmaxInput = outputs
+        if let hidden, let weights = w.hidden {
+            softmaxInput = hidden.forward(rows: R, input: outputs, w: weights)
+        }
+        self.softmaxInput = softmaxInput
         return w.softmax.withPointers { UT, _, bs in
             broadcastRows(m: R, n: Cp, v: bs, y: Z, ldy: Cp)
-            classProduct(m: R, k: o, a: outputs, rowStride: op, columnStride: 1, b: UT, c: Z)
+            classProduct(m: R, k: s, a: softmaxInput, rowStride: sp, columnStride: 1, b: UT, c: Z)
             var loss: T = 0
             if T.self == Float.self && Cp == laneWidth {
                 // Training and evaluation: one SIMD exp per row instead of C libm calls.
@@ -237,13 +294,19 @@ final class LevelEngine<M: LevelModel> {
             }
             for c in C ..< Cp { d3[c] = 0 }
         }
-        guard let outputs else { preconditionFailure("backward before forward") }
+        guard let outputs, let softmaxInput else { preconditionFailure("backward before forward") }
         addColumnSums(m: R, n: Cp, x: D3, ldx: Cp, y: gbs)
+        // The error at the softmax input: the outputs' (EO), or the hidden layer's q (EQ).
+        let errorIn = hidden?.EQ ?? EO
         w.softmax.withPointers { _, Up, _ in
-            // ∂U += δ3 outᵀ (stored transposed);  error at the outputs = Uᵀδ3
-            classProduct(m: op, k: R, a: outputs, rowStride: 1, columnStride: op, b: D3, c: gUT)
-            zero(n: R * op, EO)
-            gemm(m: R, n: op, k: C, a: D3, rowStride: Cp, columnStride: 1, b: Up, ldb: op, c: EO, ldc: op)
+            // ∂U += δ3 inᵀ (stored transposed);  error at the softmax input = Uᵀδ3
+            classProduct(m: sp, k: R, a: softmaxInput, rowStride: 1, columnStride: sp, b: D3, c: gUT)
+            zero(n: R * sp, errorIn)
+            gemm(
+                m: R, n: sp, k: C, a: D3, rowStride: Cp, columnStride: 1, b: Up, ldb: sp, c: errorIn, ldc: sp)
+        }
+        if let hidden, let weights = w.hidden {
+            hidden.backward(rows: R, input: outputs, error: EO, w: weights)
         }
         // Through the mask: the error at the model's outputs is (Uᵀδ3) ⊙ mask.
         if dropped { for i in 0 ..< R * op { EO[i] *= MK[i] } }
@@ -254,6 +317,8 @@ final class LevelEngine<M: LevelModel> {
         let leaves = schedule.leafCount
         zero(n: leaves * xp, DX)
         model.backwardLeaves(schedule, x: X, dx: DX, w: w.model)
+        // Through the leaf mask: x̃ = x ⊙ m, so ∂J/∂x = m ⊙ ∂J/∂x̃.
+        if leavesDropped { for i in 0 ..< leaves * xp { DX[i] *= LM[i] } }
         for row in 0 ..< leaves {
             let word = Int(LW[row])
             var slot = Int(slotOfWord[word])
@@ -298,7 +363,8 @@ final class LevelEngine<M: LevelModel> {
 
     /// Sets every gradient accumulator to zero (a word's row of gL is set when first touched).
     func clearGradients() {
-        zero(n: op * Cp, gUT); zero(n: Cp, gbs)
+        zero(n: sp * Cp, gUT); zero(n: Cp, gbs)
+        hidden?.clearGradients()
         for row in touchedRows { slotOfWord[Int(row)] = -1 }
         touchedRows.removeAll(keepingCapacity: true)
         model.clearGradients()
@@ -311,7 +377,8 @@ final class LevelEngine<M: LevelModel> {
         g.dense.withUnsafeMutableBufferPointer { out in
             let grad = out.baseAddress! - layout.L.count
             model.exportGradient(into: grad)
-            let o = layout.config.outputWidth
+            hidden?.exportGradient(into: grad, layout: layout)
+            let o = layout.config.softmaxWidth
             for c in 0 ..< C {
                 for j in 0 ..< o { grad[layout.U.offset + c * o + j] = gUT[j * Cp + c] }
                 grad[layout.bs.offset + c] = gbs[c]

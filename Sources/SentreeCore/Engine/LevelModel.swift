@@ -32,6 +32,13 @@ protocol LevelModel: AnyObject, SendableMetatype {
     /// Packs the model's tensors of the canonical parameters `p`.
     static func pack(layout: ParameterLayout, parameters p: UnsafePointer<T>) -> Weights
 
+    /// State dropout's masks, set by the engine for each training pass (`nil`: none), one
+    /// row per node [R × padded(d)]: a parent reads child c's state as h_c ⊙ mask[c], and
+    /// sends the error m ⊙ e back down (e being the error at what it read), so every model
+    /// multiplies its gathered children by it in `forwardLevel` and the errors it sends them
+    /// in `backwardLevel`. What "state" means is the model's: its docs/models page says.
+    var stateMask: UnsafePointer<T>? { get set }
+
     init(layout: ParameterLayout, gradients: Bool)
     /// Grows the per-row buffers to hold `rows` rows.
     func reserve(rows: Int)

@@ -108,24 +108,34 @@ struct LevelSchedule {
 
 extension LevelSchedule {
     /// Places the children of each row of `rows` side by side, for one product per level:
-    /// g[k] = [v[left] | v[right]] for the k-th row.        v: [R × p], g: [rows.count × 2p]
+    /// g[k] = [v[left] | v[right]] for the k-th row, each ⊙ its row of `mask` when given
+    /// (state dropout).                          v, mask: [R × p], g: [rows.count × 2p]
     func gatherChildren<T: ModelScalar>(
         of rows: Range<Int>, from v: UnsafePointer<T>, width p: Int,
-        into g: UnsafeMutablePointer<T>
+        into g: UnsafeMutablePointer<T>, mask: UnsafePointer<T>? = nil
     ) {
         for (k, row) in rows.enumerated() {
             copyVector(n: p, v + Int(leftRow[row]) * p, g + k * 2 * p)
             copyVector(n: p, v + Int(rightRow[row]) * p, g + k * 2 * p + p)
+            if let mask {
+                multiplyExact(n: p, mask + Int(leftRow[row]) * p, g + k * 2 * p)
+                multiplyExact(n: p, mask + Int(rightRow[row]) * p, g + k * 2 * p + p)
+            }
         }
     }
 
     /// Adds the errors each row of `rows` sends its children: e[left] += δ[k, :p] and
-    /// e[right] += δ[k, p:] for the k-th row.             δ: [rows.count × 2p], e: [R × p]
+    /// e[right] += δ[k, p:] for the k-th row; with a state-dropout `mask`, the children read
+    /// v ⊙ m, so each half is ⊙ its child's mask first.  δ: [rows.count × 2p], e, mask: [R × p]
     func sendToChildren<T: ModelScalar>(
-        of rows: Range<Int>, from delta: UnsafePointer<T>, width p: Int,
-        into e: UnsafeMutablePointer<T>
+        of rows: Range<Int>, from delta: UnsafeMutablePointer<T>, width p: Int,
+        into e: UnsafeMutablePointer<T>, mask: UnsafePointer<T>? = nil
     ) {
         for (k, row) in rows.enumerated() {
+            if let mask {
+                multiplyExact(n: p, mask + Int(leftRow[row]) * p, delta + k * 2 * p)
+                multiplyExact(n: p, mask + Int(rightRow[row]) * p, delta + k * 2 * p + p)
+            }
             axpy(n: p, alpha: 1, x: delta + k * 2 * p, y: e + Int(leftRow[row]) * p)
             axpy(n: p, alpha: 1, x: delta + k * 2 * p + p, y: e + Int(rightRow[row]) * p)
         }
@@ -141,7 +151,8 @@ extension LevelSchedule {
     func backwardChildrenProduct<T: ModelScalar>(
         of rows: Range<Int>, delta: UnsafePointer<T>, width m: Int, used: Int, children g: UnsafePointer<T>,
         weights Wp: UnsafePointer<T>, gradient gWT: UnsafeMutablePointer<T>, bias gb: UnsafeMutablePointer<T>,
-        scratch: UnsafeMutablePointer<T>, childWidth p: Int, into e: UnsafeMutablePointer<T>
+        scratch: UnsafeMutablePointer<T>, childWidth p: Int, into e: UnsafeMutablePointer<T>,
+        mask: UnsafePointer<T>? = nil
     ) {
         let n = rows.count
         addColumnSums(m: n, n: m, x: delta, ldx: m, y: gb)
@@ -150,6 +161,6 @@ extension LevelSchedule {
         gemm(
             m: n, n: 2 * p, k: used, a: delta, rowStride: m, columnStride: 1, b: Wp, ldb: 2 * p,
             c: scratch, ldc: 2 * p)
-        sendToChildren(of: rows, from: scratch, width: p, into: e)
+        sendToChildren(of: rows, from: scratch, width: p, into: e, mask: mask)
     }
 }

@@ -238,6 +238,14 @@ func addExact<T: ModelScalar>(n: Int, _ x: UnsafePointer<T>, _ y: UnsafeMutableP
     while j < n { y[j] += x[j]; j += 1 }
 }
 
+/// y[i] *= x[i] for i < n, any n (a dropout mask x on a vector y).
+@inline(__always)
+func multiplyExact<T: ModelScalar>(n: Int, _ x: UnsafePointer<T>, _ y: UnsafeMutablePointer<T>) {
+    var j = 0
+    while j + laneWidth <= n { store(load(y, j) * load(x, j), y, j); j += laneWidth }
+    while j < n { y[j] *= x[j]; j += 1 }
+}
+
 /// y[i] = x[i] for i < n, any n.
 @inline(__always)
 func copyExact<T: ModelScalar>(n: Int, _ x: UnsafePointer<T>, _ y: UnsafeMutablePointer<T>) {

@@ -39,19 +39,23 @@ public enum GradientCheck {
     ///
     /// With `dropout` > 0 every pass uses the same mask (it depends on the seed, step and
     /// node, never on the parameters), so it is a constant of the checked objective; so is
-    /// the choice of leaves that `wordDropout` (α) replaces by `<unk>`.
+    /// the choice of leaves that `wordDropout` (α) replaces by `<unk>`, and the masks of
+    /// `leafDropout` and `stateDropout`. `classifierHidden` > 0 adds the classifier's hidden
+    /// layer of that width (its `Wc` and `bc` are checked like every tensor).
     public static func run(
         kind: ModelKind, dim: Int = 7, middle: Int = 6, inputDim: Int? = nil,
         vocabularySize: Int = 11,
         trees: Int = 4, l2: Double = 1e-2, epsilon: Double? = nil, dropout: Double = 0,
-        wordDropout: Double = 0, classes: Int = 5,
+        wordDropout: Double = 0, leafDropout: Double = 0, stateDropout: Double = 0,
+        classifierHidden: Int = 0, classes: Int = 5,
         threads: Int = 1, seed: UInt64 = 17, threshold: Double = 1e-6
     ) -> Report {
         let epsilon = epsilon ?? kind.model.gradientCheckStep
         var g = SplitMix64(seed: seed)
         let config = ModelConfig(
             kind: kind, dim: dim, middle: middle, inputDim: inputDim,
-            vocabularySize: vocabularySize, classes: classes)
+            vocabularySize: vocabularySize, classes: classes,
+            classifierHidden: classifierHidden > 0 ? classifierHidden : nil)
         let layout = ParameterLayout(config)
         let data = randomTreebank(
             trees: trees, vocabularySize: vocabularySize, classes: classes, generator: &g)
@@ -66,7 +70,8 @@ public enum GradientCheck {
         let words =
             wordDropout > 0
             ? WordDropout(alpha: wordDropout, train: data, vocabularySize: vocabularySize) : nil
-        let mask = Dropout.forStep(0, rate: dropout, seed: seed, words: words)
+        let mask = Dropout.forStep(
+            0, rate: dropout, seed: seed, words: words, leafRate: leafDropout, stateRate: stateDropout)
 
         func objective(_ p: [Double]) -> Double {
             model.load(parameters: p)

@@ -2,8 +2,8 @@
 /// sentree. Every requirement but `engine` has a default, so a model states only what it
 /// does differently.
 protocol RegisteredModel: LevelModel {
-    /// Fills the classifier `U` with fresh training values (default: `N(0, 1/o)` for a fan-in
-    /// of o).
+    /// Fills the classifier `U` with fresh training values (default: `N(0, 1/s)` for a fan-in
+    /// of s, the softmax's input width).
     static func initializeClassifier(
         _ p: inout [Float], layout: ParameterLayout, generator g: inout SplitMix64)
     /// The settings `train` uses where the user gives no flag, beyond `TrainingConfig`'s own.
@@ -22,7 +22,7 @@ extension RegisteredModel {
     static func initializeClassifier(
         _ p: inout [Float], layout: ParameterLayout, generator g: inout SplitMix64
     ) {
-        let sd = (1 / Double(layout.config.outputWidth)).squareRoot()
+        let sd = (1 / Double(layout.config.softmaxWidth)).squareRoot()
         for i in layout.U.range { p[i] = Float(g.normal() * sd) }
     }
     static var recommended: RecommendedSettings { RecommendedSettings() }

@@ -46,6 +46,9 @@ final class RNNModel<T: ModelScalar>: RegisteredModel {
     var E: UnsafeMutablePointer<T>
     let gWx: UnsafeMutablePointer<T>, gb: UnsafeMutablePointer<T>
     let gW2T: UnsafeMutablePointer<T>, gb2: UnsafeMutablePointer<T>
+    /// State dropout's masks on the children's h as W reads them (rnn2's second layer feeds
+    /// no parent and is never masked).
+    var stateMask: UnsafePointer<T>? = nil
 
     static func tensors(_ c: ModelConfig) -> [TensorSpec] {
         var list = [
@@ -160,7 +163,7 @@ final class RNNModel<T: ModelScalar>: RegisteredModel {
     func forwardLevel(_ h: Int, _ s: LevelSchedule, w: RNNWeights<T>) {
         let rows = s.level(h), n = rows.count
         let g = G + (rows.lowerBound - s.leafCount) * 2 * dp
-        s.gatherChildren(of: rows, from: H, width: dp, into: g)
+        s.gatherChildren(of: rows, from: H, width: dp, into: g, mask: stateMask)
         let y = H + rows.lowerBound * dp
         w.withPointers { w in
             broadcastRows(m: n, n: dp, v: w.b, y: y, ldy: dp)
@@ -207,7 +210,7 @@ final class RNNModel<T: ModelScalar>: RegisteredModel {
         w.withPointers { w in
             s.backwardChildrenProduct(
                 of: rows, delta: e, width: dp, used: d, children: g, weights: w.Wp,
-                gradient: gWx, bias: gb, scratch: Delta, childWidth: dp, into: E)
+                gradient: gWx, bias: gb, scratch: Delta, childWidth: dp, into: E, mask: stateMask)
         }
     }
 

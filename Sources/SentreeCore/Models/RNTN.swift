@@ -59,6 +59,9 @@ final class RNTNModel<T: ModelScalar>: RegisteredModel {
     var P: UnsafeMutablePointer<T>, Q: UnsafeMutablePointer<T>
     var E: UnsafeMutablePointer<T>
     let gVp: UnsafeMutablePointer<T>, gWT: UnsafeMutablePointer<T>, gb: UnsafeMutablePointer<T>
+    /// State dropout's masks on the children's h as the tensor and W read them: x̃ = [h_l ⊙ m_l;
+    /// h_r ⊙ m_r] enters both terms, so G holds x̃ and ∂V, ∂W follow from it unchanged.
+    var stateMask: UnsafePointer<T>? = nil
 
     static func tensors(_ c: ModelConfig) -> [TensorSpec] {
         let d = c.dim
@@ -91,7 +94,7 @@ final class RNTNModel<T: ModelScalar>: RegisteredModel {
         _ p: inout [Float], layout: ParameterLayout,
         generator g: inout SplitMix64
     ) {
-        let range = 1 / Double.sqrt(Double(layout.config.outputWidth))
+        let range = 1 / Double.sqrt(Double(layout.config.softmaxWidth))
         for i in layout.U.range { p[i] = Float(g.symmetric(range)) }
     }
 
@@ -209,6 +212,10 @@ final class RNTNModel<T: ModelScalar>: RegisteredModel {
         for (k, row) in rows.enumerated() {
             (g + k * xw).update(from: H + Int(s.leftRow[row]) * dp, count: d)
             (g + k * xw + d).update(from: H + Int(s.rightRow[row]) * dp, count: d)
+            if let m = stateMask {
+                multiplyExact(n: d, m + Int(s.leftRow[row]) * dp, g + k * xw)
+                multiplyExact(n: d, m + Int(s.rightRow[row]) * dp, g + k * xw + d)
+            }
         }
         let y = H + rows.lowerBound * dp
         zero(n: n * qw, P)
@@ -254,6 +261,11 @@ final class RNTNModel<T: ModelScalar>: RegisteredModel {
         }
         for (k, row) in rows.enumerated() {
             let delta = Delta + k * xw, l = E + Int(s.leftRow[row]) * dp, r = E + Int(s.rightRow[row]) * dp
+            // Under state dropout the parent read x̃ = [h_l ⊙ m_l; h_r ⊙ m_r]: ⊙ m on the way down.
+            if let m = stateMask {
+                multiplyExact(n: d, m + Int(s.leftRow[row]) * dp, delta)
+                multiplyExact(n: d, m + Int(s.rightRow[row]) * dp, delta + d)
+            }
             for i in 0 ..< d {
                 l[i] += delta[i]
                 r[i] += delta[d + i]
@@ -295,61 +307,6 @@ final class RNTNModel<T: ModelScalar>: RegisteredModel {
             for j in 0 ..< n2 { grad[W + i * n2 + j] = gWT[j * dp + i] }
             grad[b + i] = gb[i]
         }
-    }
-}
-
-/// y = tanh(y) on the first `width` columns of each of `rows` rows (pads stay 0 = tanh 0).
-///
-/// Float (training) runs `rationalTanh` on whole chunks, about 40× faster than `tanhf` per
-/// element; other scalars (the Float64 gradient check and reference tests) stay exact.
-@inlinable
-func tanhInPlace<T: ModelScalar>(rows: Int, width: Int, stride: Int, _ y: UnsafeMutablePointer<T>) {
-    if T.self == Float.self {
-        let f = UnsafeMutableRawPointer(y).assumingMemoryBound(to: Float.self)
-        for r in 0 ..< rows {
-            var c = 0
-            while c < width {
-                store(rationalTanh(load(f + r * stride, c)), f + r * stride, c)
-                c += laneWidth
-            }
-        }
-    } else {
-        for r in 0 ..< rows {
-            let p = y + r * stride
-            for i in 0 ..< width { p[i] = T.tanh(p[i]) }
-        }
-    }
-}
-
-/// tanh for Float lanes: Eigen's [13/6] rational approximation on x clamped to ±7.905 (where
-/// it reaches ±1 in Float). Absolute error below 3e-7 (measured over [−12, 12]), a few ulps.
-@inlinable @inline(__always)
-func rationalTanh(_ x: SIMD16<Float>) -> SIMD16<Float> {
-    func c(_ a: Float) -> SIMD16<Float> { SIMD16(repeating: a) }
-    let limit: Float = 7.90531110763549805
-    let v = pointwiseMax(pointwiseMin(x, c(limit)), c(-limit))
-    let x2 = v * v
-    var p = c(2.00018790482477e-13).addingProduct(c(-2.76076847742355e-16), x2)
-    p = c(-8.60467152213735e-11).addingProduct(p, x2)
-    p = c(5.12229709037114e-08).addingProduct(p, x2)
-    p = c(1.48572235717979e-05).addingProduct(p, x2)
-    p = c(6.37261928875436e-04).addingProduct(p, x2)
-    p = c(4.89352455891786e-03).addingProduct(p, x2)
-    var q = c(1.18534705686654e-04).addingProduct(c(1.19825839466702e-06), x2)
-    q = c(2.26843463243900e-03).addingProduct(q, x2)
-    q = c(4.89352518554385e-03).addingProduct(q, x2)
-    return p * v / q
-}
-
-/// e = e ∘ (1 − h²), the derivative of h = tanh(a) read off the activation      e, h: [n]
-@inlinable @inline(__always)
-func multiplyByTanhDerivative<T: ModelScalar>(n: Int, _ e: UnsafeMutablePointer<T>, _ h: UnsafePointer<T>) {
-    let one = SIMD16<T>(repeating: 1)
-    var c = 0
-    while c < n {
-        let hv = load(h, c)
-        store(load(e, c) * (one - hv * hv), e, c)
-        c += laneWidth
     }
 }
 

@@ -98,6 +98,9 @@ final class TreeLSTMModel<T: ModelScalar>: RegisteredModel {
     var E: UnsafeMutablePointer<T>
     let gWT: UnsafeMutablePointer<T>, gUT: UnsafeMutablePointer<T>
     let gbLeaf: UnsafeMutablePointer<T>, gbNode: UnsafeMutablePointer<T>
+    /// State dropout's masks on h as the parent's gates read it (the memory c is never
+    /// masked, as in TensorFlow Fold's recipe, which drops the recurrent state h).
+    var stateMask: UnsafePointer<T>? = nil
 
     static func tensors(_ c: ModelConfig) -> [TensorSpec] {
         [
@@ -241,6 +244,7 @@ final class TreeLSTMModel<T: ModelScalar>: RegisteredModel {
             copyExact(n: d, H + Int(s.leftRow[row]) * dp, g + k * gs)
             copyExact(n: d, H + Int(s.rightRow[row]) * dp, g + k * gs + d)
         }
+        if let m = stateMask { multiplyByChildMasks(rows, s, m, g) }
         let a0 = A + nodeGates(rows.lowerBound, leaves: K)
         w.withPointers { w in
             broadcastRows(m: n, n: ld, v: w.bNode, y: a0, ldy: ld)
@@ -309,6 +313,8 @@ final class TreeLSTMModel<T: ModelScalar>: RegisteredModel {
                 m: n, n: gs, k: 5 * d, a: da0, rowStride: ld, columnStride: 1, b: w.Up, ldb: gs, c: DG,
                 ldc: gs)
         }
+        // Under state dropout the gates read h̃ = h ⊙ m: the child's dh = m ⊙ (δ·U).
+        if let m = stateMask { multiplyByChildMasks(rows, s, m, DG) }
         for (k, row) in rows.enumerated() {
             addExact(n: d, DG + k * gs, E + Int(s.leftRow[row]) * dp)
             addExact(n: d, DG + k * gs + d, E + Int(s.rightRow[row]) * dp)
@@ -343,6 +349,17 @@ final class TreeLSTMModel<T: ModelScalar>: RegisteredModel {
             gemm(
                 m: K, n: xp, k: 3 * d, a: DA, rowStride: ld, columnStride: 1, b: w.Wp, ldb: xp, c: dx, ldc: xp
             )
+        }
+    }
+
+    /// Multiplies each row's [left | right] halves of `v` [n × gs] by its children's state masks.
+    private func multiplyByChildMasks(
+        _ rows: Range<Int>, _ s: LevelSchedule, _ m: UnsafePointer<T>, _ v: UnsafeMutablePointer<T>
+    ) {
+        let gs = shape.gs
+        for (k, row) in rows.enumerated() {
+            multiplyExact(n: d, m + Int(s.leftRow[row]) * dp, v + k * gs)
+            multiplyExact(n: d, m + Int(s.rightRow[row]) * dp, v + k * gs + d)
         }
     }
 

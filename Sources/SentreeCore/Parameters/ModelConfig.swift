@@ -12,10 +12,13 @@ public struct ModelConfig: Codable, Sendable, Equatable {
     public var vocabularySize: Int
     /// Number of sentiment classes (5 for SST).
     public var classes: Int
+    /// Width of the classifier's hidden layer between a node's state and the softmax
+    /// (`--classifier-hidden`); `nil`: none, the softmax reads the state (older checkpoints).
+    public var classifierHidden: Int?
 
     public init(
         kind: ModelKind, dim: Int, middle: Int? = nil, inputDim: Int? = nil, vocabularySize: Int,
-        classes: Int = 5
+        classes: Int = 5, classifierHidden: Int? = nil
     ) {
         self.kind = kind
         self.dim = dim
@@ -23,10 +26,13 @@ public struct ModelConfig: Codable, Sendable, Equatable {
         self.middle = middle ?? dim
         self.vocabularySize = vocabularySize
         self.classes = classes
+        self.classifierHidden = classifierHidden
     }
 
-    /// Width of the vector the softmax reads: `m` for rnn2, `d` otherwise.
+    /// Width of a node's output vector, which the classifier reads: `m` for rnn2, `d` otherwise.
     public var outputWidth: Int { kind == .rnn2 ? middle : dim }
+    /// Width of the vector the softmax reads: the hidden layer's, or the output vector's.
+    public var softmaxWidth: Int { classifierHidden ?? outputWidth }
     /// Width of a word vector: a row of `L`.
     public var inputWidth: Int { inputDim ?? dim }
 }
@@ -46,8 +52,9 @@ public struct TensorSpec: Sendable, Equatable {
 ///
 /// Order: L [V × x] first (x = `inputWidth`) (its rows are updated sparsely), then the model's own tensors
 /// (`ModelKind.tensors`; for rnn W [d × 2d], b [d], and for rnn2 also W2 [m × d], b2 [m]),
-/// then the softmax every model shares: U [C × o], bs [C]. All row-major; `o` is
-/// `outputWidth`.
+/// then the classifier every model shares: with a hidden layer of width H, Wc [H × o] and
+/// bc [H]; then the softmax U [C × s], bs [C]. All row-major; `o` is `outputWidth`, `s` is
+/// `softmaxWidth` (H, or o without the hidden layer).
 public struct ParameterLayout: Sendable, Equatable {
     /// One named tensor: its name, shape and offset in the flat buffer.
     public struct Tensor: Sendable, Equatable {
@@ -80,7 +87,11 @@ public struct ParameterLayout: Sendable, Equatable {
         }
         L = add(TensorSpec("L", [config.vocabularySize, config.inputWidth], regularized: false))
         for spec in modelTensors { _ = add(spec) }
-        U = add(TensorSpec("U", [config.classes, config.outputWidth], regularized: true))
+        if let hidden = config.classifierHidden {
+            _ = add(TensorSpec("Wc", [hidden, config.outputWidth], regularized: true))
+            _ = add(TensorSpec("bc", [hidden], regularized: false))
+        }
+        U = add(TensorSpec("U", [config.classes, config.softmaxWidth], regularized: true))
         bs = add(TensorSpec("bs", [config.classes], regularized: false))
         tensors = list
         count = offset
@@ -96,4 +107,7 @@ public struct ParameterLayout: Sendable, Equatable {
     /// rnn2's second layer.
     public var W2: Tensor? { tensor(named: "W2") }
     public var b2: Tensor? { tensor(named: "b2") }
+    /// The classifier's hidden layer (`ModelConfig.classifierHidden`), if it has one.
+    public var Wc: Tensor? { tensor(named: "Wc") }
+    public var bc: Tensor? { tensor(named: "bc") }
 }

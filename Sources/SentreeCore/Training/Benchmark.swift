@@ -25,11 +25,7 @@ public enum Benchmark {
         epochs: Int = 3, warmupSteps: Int = 30
     ) throws -> Result {
         let vocabulary = Vocabulary.build(from: train, lowercase: config.lowercase)
-        let layout = ParameterLayout(
-            ModelConfig(
-                kind: config.model, dim: config.dim, middle: config.middle,
-                inputDim: config.inputDim,
-                vocabularySize: vocabulary.count))
+        let layout = ParameterLayout(config.modelConfig(vocabularySize: vocabulary.count))
         let data = EncodedTreebank(train, words: vocabulary.encode(train))
         let loop = try TrainingLoop(
             config: config, layout: layout, train: data, dev: data,
@@ -72,8 +68,10 @@ public enum Benchmark {
         let nodes = treebank.nodeCount
         let internalNodes = treebank.left.lazy.filter { $0 >= 0 }.count
         let model = cfg.kind.flops(cfg, leaves: nodes - internalNodes, internalNodes: internalNodes)
-        let softmax = Double(nodes) * 3 * 2 * Double(cfg.classes * cfg.outputWidth)
-        return model + softmax
+        let softmax = Double(nodes) * 3 * 2 * Double(cfg.classes * cfg.softmaxWidth)
+        // The hidden layer: forward, ∂Wc and the error at the outputs, each H·o multiply-adds.
+        let hidden = Double(nodes) * 3 * 2 * Double((cfg.classifierHidden ?? 0) * cfg.outputWidth)
+        return model + softmax + hidden
     }
 }
 

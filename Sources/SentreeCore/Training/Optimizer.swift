@@ -173,11 +173,12 @@ public struct Optimizer: Sendable {
     }
 
     /// The regularized tensors as ranges of the dense part (offsets after `L`) with their L2
-    /// strength: `l2`, or `classifierL2` for `U`; tensors with strength 0 are left out.
+    /// strength: `l2`, or `classifierL2` for the classifier (`U`, and `Wc` when it has one); tensors with strength 0 are left out.
     func decayedRanges(l2: Float) -> [(range: Range<Int>, strength: Float)] {
         let base = layout.L.count
         return layout.tensors.filter(\.regularized).compactMap { t in
-            let strength = t.offset == layout.U.offset ? classifierL2 ?? l2 : l2
+            let classifier = t.offset == layout.U.offset || t.offset == layout.Wc?.offset
+            let strength = classifier ? classifierL2 ?? l2 : l2
             return strength == 0
                 ? nil : ((t.range.lowerBound - base) ..< (t.range.upperBound - base), strength)
         }

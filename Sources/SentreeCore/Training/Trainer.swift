@@ -63,9 +63,7 @@ public final class Trainer: TrainerControl {
         self.onEvent = onEvent
         self.stopAfterWriteFailures = stopAfterWriteFailures
         self.vocabulary = vocabulary
-        let model = ModelConfig(
-            kind: config.model, dim: config.dim, middle: config.middle, inputDim: config.inputDim,
-            vocabularySize: vocabulary.count, classes: config.sentimentTask.classes)
+        let model = config.modelConfig(vocabularySize: vocabulary.count)
         if let resume, resume.model != model {
             throw TrainerError("checkpoint model \(resume.model) does not match its vocabulary/config")
         }

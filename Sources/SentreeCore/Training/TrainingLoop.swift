@@ -285,7 +285,9 @@ final class TrainingLoop {
     func trainStep(_ batch: [Int]) -> (loss: Double, nodes: Int) {
         let rate = config.dropout ?? 0
         let step = UInt64(progress.globalStep)
-        let dropout = Dropout.forStep(step, rate: rate, seed: config.seed, words: wordDropout)
+        let dropout = Dropout.forStep(
+            step, rate: rate, seed: config.seed, words: wordDropout, leafRate: config.leafDropout ?? 0,
+            stateRate: config.stateDropout ?? 0)
         let (loss, nodes, shards) = model.shardGradients(
             trees: batch, data: train, parameters: parameters,
             dropout: dropout)
