@@ -166,6 +166,27 @@ let specMistakes: [SpecMistake] = [
         #expect(throws: (any Error).self) { try load("grid:\n  dev-every: [soon]\n") }
     }
 
+    /// The recipe's dropout and classifier flags (#20), their ranges checked as `train`'s.
+    @Test func aSpecSetsLeafAndStateDropoutAndTheClassifierLayer() throws {
+        let spec = try load(
+            """
+            base:
+              classifier-hidden: 150
+            grid:
+              leaf-dropout: [0, 0.25]
+              state-dropout: [0.5]
+            """)
+        let plan = spec.plan()
+        #expect(plan.trials.map { $0.settings["leaf-dropout"] } == ["0.0", "0.25"])
+        #expect(
+            plan.trials[1].arguments == [
+                "--leaf-dropout", "0.25", "--state-dropout", "0.5", "--classifier-hidden", "150", "--seed",
+                "1",
+            ])
+        #expect(throws: (any Error).self) { try load("grid:\n  leaf-dropout: [1.5]\n") }
+        #expect(throws: (any Error).self) { try load("grid:\n  classifier-hidden: [0.5]\n") }
+    }
+
     @Test func noSeedsMeansSeedOneAndDataOverridesEveryTrial() throws {
         let spec = try load("base:\n  data: sst\ngrid:\n  lr: [0.01, 0.02]\n")
         #expect(spec.seeds == [1])
