@@ -12,6 +12,9 @@ public struct SpanParser: Sendable {
         features: ParserFeatures, layout: ParserLayout, parameters: [Float], info: [String: String] = [:]
     ) {
         precondition(parameters.count == layout.count)
+        // The kernels assume these sizes (SIMD-wide LSTM rows): training and the file reader
+        // refuse others with an error, so only a caller building a parser by hand gets here.
+        precondition(layout.config.problem == nil, "invalid parser sizes: \(layout.config.problem ?? "")")
         self.features = features
         self.layout = layout
         self.parameters = parameters
