@@ -55,15 +55,22 @@ enum ParserSource {
         let shared = try sharedCachePath(dataDirectory: dir)
         if FileManager.default.fileExists(atPath: shared) { return try ParserFile.read(from: shared) }
         guard train else { return nil }
-        let out = mayCache(in: dir) ? local : shared
+        let (out, options) = trainingPlan(dir, shared: shared)
         if out == shared {
             try FileManager.default.createDirectory(
                 atPath: parentPath(shared), withIntermediateDirectories: true)
         }
         printError(TerminalText.sanitized("No parser for \(dir) yet: training one, cached as \(out)"))
+        return try trainParser(dataDirectory: dir, options: options, out: out, toStandardError: true)
+    }
+
+    /// Where and how a parser for `dir` is trained when none is cached: into the data
+    /// directory when sentree may write there, else into the user cache file `shared`; from
+    /// GloVe when it sits beside the data.
+    static func trainingPlan(_ dir: String, shared: String) -> (out: String, options: ParserTrainingOptions) {
         var options = ParserTrainingOptions()
         options.embeddings = defaultParserEmbeddings(dir)
-        return try trainParser(dataDirectory: dir, options: options, out: out, toStandardError: true)
+        return (mayCache(in: dir) ? defaultParserPath(dir) : shared, options)
     }
 
     /// For the dashboard, which finds no cached parser (`resolve(train: false)` gave nil):
@@ -76,9 +83,7 @@ enum ParserSource {
         guard FileManager.default.fileExists(atPath: trainFile),
             let shared = try? sharedCachePath(dataDirectory: dir)
         else { return nil }
-        let out = mayCache(in: dir) ? defaultParserPath(dir) : shared
-        var options = ParserTrainingOptions()
-        options.embeddings = defaultParserEmbeddings(dir)
+        var (out, options) = trainingPlan(dir, shared: shared)
         options.threads = 1
         return ParserTrainingJob(train: trainFile, dev: devFile, out: out, options: options)
     }

@@ -6,18 +6,6 @@ import SentreeCore
 // still running at 80x24, which the view follows until every trial is done.
 
 @Suite(.serialized) struct SweepViewEndToEndTests {
-    /// Starts `sentree view SWEEP` in a tmux session of the given size; returns the file that
-    /// receives its exit status.
-    func startView(_ tmux: TmuxSession, _ sweep: String, width: Int, height: Int) throws -> String {
-        let binary = try #require(sentreeBinary)
-        let exit = try temporaryDirectory("sentree-sweepview-exit") + "/exit"
-        try tmux.run([
-            "new-session", "-d", "-x", "\(width)", "-y", "\(height)", "-s", "s",
-            "\(binary) view \(sweep); echo EXIT=$? > \(exit); sleep 60",
-        ])
-        return exit
-    }
-
     @Test(.enabled(if: tmuxPath != nil && sentreeBinary != nil))
     func aFinishedSweepShowsTrialsGroupsAndBandedCurves() throws {
         let data = try makeDataDirectory()
