@@ -161,12 +161,14 @@ let smallBase = "  dim: 8\n  batch-size: 8\n"
         let sweep = data + "/sweep"
         let files = SweepFiles(path: sweep)
         let first = try Background(["sweep", spec, "--out", sweep, "--data", data, "--jobs", "2"])
-        // Killed once a trial is done and another is part-way through its epochs.
+        // Killed once a trial is done and another is part-way through its epochs. Two logged
+        // epochs, not one: epoch 1's line is written just before its `last` is saved, and a kill
+        // between the two rightly resumes that trial from epoch 1's middle, not after epoch 1.
         let midway = waitFor(120) {
             guard let plan = try? files.readPlan() else { return false }
             let done = plan.trials.filter { files.outcome($0) != nil }
             let partway = plan.trials.filter {
-                files.outcome($0) == nil && ((try? loggedEpochs(files.runPath($0)).count) ?? 0) > 0
+                files.outcome($0) == nil && ((try? loggedEpochs(files.runPath($0)).count) ?? 0) > 1
             }
             return !done.isEmpty && !partway.isEmpty
         }
