@@ -161,14 +161,16 @@ let smallBase = "  dim: 8\n  batch-size: 8\n"
         let sweep = data + "/sweep"
         let files = SweepFiles(path: sweep)
         let first = try Background(["sweep", spec, "--out", sweep, "--data", data, "--jobs", "2"])
-        // Killed once a trial is done and another is part-way through its epochs. Two logged
-        // epochs, not one: epoch 1's line is written just before its `last` is saved, and a kill
-        // between the two rightly resumes that trial from epoch 1's middle, not after epoch 1.
+        // Killed once a trial is done and another is well inside its epochs: at least two logged
+        // (epoch 1's line is written just before its `last` is saved, and a kill between the two
+        // rightly resumes from epoch 1's middle), and ten or more to go (the trial started beside
+        // the first one ends about when it does, and may finish before the kill lands).
         let midway = waitFor(120) {
             guard let plan = try? files.readPlan() else { return false }
             let done = plan.trials.filter { files.outcome($0) != nil }
             let partway = plan.trials.filter {
-                files.outcome($0) == nil && ((try? loggedEpochs(files.runPath($0)).count) ?? 0) > 1
+                let logged = (try? loggedEpochs(files.runPath($0)).count) ?? 0
+                return files.outcome($0) == nil && logged >= 2 && logged <= epochs - 10
             }
             return !done.isEmpty && !partway.isEmpty
         }
