@@ -125,7 +125,12 @@ func stepCounter(_ screen: String) -> String? {
         screen = try tmux.waitFor(10, "quit confirmation") { $0.contains("Quit?") }
         try tmux.keys("y")
         let deadline = Date().addingTimeInterval(60)
-        while Date() < deadline && !FileManager.default.fileExists(atPath: run + "/exit") { usleep(100_000) }
+        // Until the status is in it: the shell creates the file before `echo` writes into it.
+        while Date() < deadline
+            && !((try? String(contentsOfFile: run + "/exit", encoding: .utf8)) ?? "").contains("\n")
+        {
+            usleep(100_000)
+        }
         let exit = try String(contentsOfFile: run + "/exit", encoding: .utf8)
         #expect(exit.trimmingCharacters(in: .whitespacesAndNewlines) == "EXIT=0")
         #expect(
@@ -174,7 +179,12 @@ func stepCounter(_ screen: String) -> String? {
 
     func waitForExit(_ run: String) -> String? {
         let deadline = Date().addingTimeInterval(60)
-        while Date() < deadline && !FileManager.default.fileExists(atPath: run + "/exit") { usleep(100_000) }
+        // Until the status is in it: the shell creates the file before `echo` writes into it.
+        while Date() < deadline
+            && !((try? String(contentsOfFile: run + "/exit", encoding: .utf8)) ?? "").contains("\n")
+        {
+            usleep(100_000)
+        }
         return try? String(contentsOfFile: run + "/exit", encoding: .utf8)
     }
 

@@ -26,7 +26,12 @@ func viewedEpoch(_ screen: String) -> Int? {
 func quitsCleanly(_ tmux: TmuxSession, exitFile: String) throws {
     try tmux.keys("q")
     let deadline = Date().addingTimeInterval(20)
-    while Date() < deadline && !FileManager.default.fileExists(atPath: exitFile) { usleep(100_000) }
+    // Until the status is in it: the shell creates the file before `echo` writes into it.
+    while Date() < deadline
+        && !((try? String(contentsOfFile: exitFile, encoding: .utf8)) ?? "").contains("\n")
+    {
+        usleep(100_000)
+    }
     #expect(
         (try? String(contentsOfFile: exitFile, encoding: .utf8))?.trimmingCharacters(
             in: .whitespacesAndNewlines) == "EXIT=0")
