@@ -7,7 +7,10 @@ struct ParserCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "parser",
         abstract: "Train and measure the parser that turns plain sentences into binary trees.",
-        subcommands: [ParserTrain.self, ParserEval.self, ParserCheckTokenizer.self, ParserGradcheck.self])
+        subcommands: [
+            ParserTrain.self, ParserEval.self, ParserCheckTokenizer.self, ParserDetokenize.self,
+            ParserGradcheck.self,
+        ])
 }
 
 /// The tokenizer's round trip over a treebank: tokens → plausible text → tokens.
@@ -46,6 +49,39 @@ struct ParserCheckTokenizer: ParsableCommand {
             print(
                 "\(same) of \(bank.count) sentences (\(String(format: "%.2f", 100 * Double(same) / Double(bank.count)))%) "
                     + "tokenized exactly as the treebank: \(TerminalText.sanitized(path))")
+        }
+    }
+}
+
+/// `sentree parser detokenize`: a treebank's sentences as plain text, one per line, the input that
+/// `predict --input` and `parse --input` are measured on (the same text `check-tokenizer` checks).
+struct ParserDetokenize: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "detokenize",
+        abstract: "Print a treebank's sentences as plain text, one per line.",
+        discussion: """
+            Each tree's tokens are written as a person would type them (`do n't` → `don't`, `-LRB-` → `(`, \
+            punctuation attached). `--repeat N` prints the file N times, for speed measurements.
+            """)
+
+    @Option(help: "Treebank file (default: dev.txt of the SST directory).") var file: String?
+    @Option(help: "Directory with train.txt and dev.txt (default: data/sst, fetched if missing).") var data:
+        String?
+    @Option(name: .customLong("repeat"), help: "Print the sentences this many times.") var times = 1
+
+    func validate() throws {
+        if times < 1 { throw ValidationError("--repeat must be at least 1") }
+    }
+
+    func run() throws {
+        try reportingErrors {
+            let path = try file ?? (SSTData.resolve(explicitDirectory: data) { printError($0) } + "/dev.txt")
+            let bank = try Treebank.load(contentsOf: path)
+            var lines = ""
+            for t in 0 ..< bank.count {
+                lines += Detokenizer.text(of: ParserData.tokens(of: t, in: bank)) + "\n"
+            }
+            for _ in 0 ..< times { FileHandle.standardOutput.write(Data(lines.utf8)) }
         }
     }
 }

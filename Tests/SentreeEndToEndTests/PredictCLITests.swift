@@ -227,3 +227,22 @@ import SentreeCore
         #expect(!text.stdout.contains("right-branching trees"))
     }
 }
+
+@Suite struct DetokenizeCLITests {
+    /// The plain text that `predict --input` is timed on: one typed sentence per tree, repeated.
+    @Test func treesBecomeTypedSentencesRepeated() throws {
+        let dir = try temporaryDirectory("sentree-detokenize")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let file = dir + "/dev.txt"
+        try """
+        (3 (2 (2 It) (2 (2 's) (2 fine))) (2 .))
+        (1 (2 (2 -LRB-) (2 (2 do) (2 (2 n't) (2 -RRB-)))) (2 ...))
+
+        """.write(toFile: file, atomically: true, encoding: .utf8)
+        let run = try sentree(["parser", "detokenize", "--file", file, "--repeat", "2"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.outputLines == ["It's fine.", "(don't)...", "It's fine.", "(don't)..."])
+        let zero = try sentree(["parser", "detokenize", "--file", file, "--repeat", "0"])
+        #expect(zero.status != 0 && zero.stderr.contains("--repeat"))
+    }
+}
