@@ -32,6 +32,9 @@ struct Predict: ParsableCommand {
             A bad input is reported on standard error with its line and column and the others are \
             still answered; the exit status is then 1. An empty input is an error.
 
+            --threads N spreads the work of tokenizing, parsing, predicting and formatting over N \
+            threads (default: all cores); the output is the same for any N.
+
             Words that training never saw read <unk>, as in `eval` and the training-time dev \
             evaluation. With --expand-vocabulary (the run's vectors file) or --unseen-vectors FILE, \
             those the file has are read with their pretrained vector instead; standard error says \
