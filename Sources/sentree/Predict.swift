@@ -129,21 +129,25 @@ struct Predict: ParsableCommand {
             let fd = open(input, O_RDONLY | O_CLOEXEC)
             guard fd >= 0 else { throw CLIError("--input \(input): cannot open: \(errnoText())") }
             defer { close(fd) }
-            try forEachLine(
-                of: fd, name: { "\(input):\($0)" }, prompt: false,
-                {
-                    try take($0, source: "\(input):\($1)", skipEmpty: true)
-                }, whenIdle: answerer.answerPending)
+            try answeringFirst(answerer) {
+                try forEachLine(
+                    of: fd, name: { "\(input):\($0)" }, prompt: false,
+                    {
+                        try take($0, source: "\(input):\($1)", skipEmpty: true)
+                    }, whenIdle: answerer.answerPending)
+            }
         } else {
             let interactive = isatty(STDIN_FILENO) == 1
             if interactive {
                 printError("Type a sentence or a PTB tree and press Enter; Ctrl-D ends.")
             }
-            try forEachLine(
-                of: STDIN_FILENO, name: { "<stdin line \($0)>" }, prompt: interactive,
-                {
-                    try take($0, source: "<stdin line \($1)>", skipEmpty: true)
-                }, whenIdle: answerer.answerPending)
+            try answeringFirst(answerer) {
+                try forEachLine(
+                    of: STDIN_FILENO, name: { "<stdin line \($0)>" }, prompt: interactive,
+                    {
+                        try take($0, source: "<stdin line \($1)>", skipEmpty: true)
+                    }, whenIdle: answerer.answerPending)
+            }
         }
         try answerer.answerPending()
         for summary in models.compactMap(\.summary) { printError(summary) }
@@ -154,6 +158,17 @@ struct Predict: ParsableCommand {
                     parsed: parsing?.parser != nil))
         }
         return answerer.failed
+    }
+
+    /// Runs `body`; if it throws (a line too long to hold, a failed read), the lines read
+    /// before are answered first, so the error comes after them as a bad line's would.
+    private func answeringFirst(_ answerer: ChunkAnswerer, _ body: () throws -> Void) throws {
+        do {
+            try body()
+        } catch {
+            try answerer.answerPending()
+            throw error
+        }
     }
 
     /// One input: a tree, or a plain sentence's tokens (parsed later, with the others of its batch).

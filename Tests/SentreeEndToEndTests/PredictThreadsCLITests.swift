@@ -56,4 +56,22 @@ import Testing
             #expect(lines.count { !$0.isEmpty } == inputs.count { !$0.isEmpty })
         }
     }
+
+    /// Lines wait to be answered until a chunk is full or input pauses; a line too long to
+    /// hold, which stops the input, must not take the lines before it down with it.
+    @Test func linesBeforeAnOverlongLineAreAnswered() throws {
+        let shared = try trained()
+        let dir = try temporaryDirectory("sentree-predict-overlong")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let file = dir + "/in.txt"
+        try ("a good movie\nthe plot\n" + String(repeating: "a", count: 1_100_000) + "\n")
+            .write(toFile: file, atomically: true, encoding: .utf8)
+        let r = try sentree(
+            ["predict", "--checkpoint", shared.run, "--root-only", "--input", file], combined: true)
+        #expect(r.status != 0)
+        let lines = r.outputLines
+        try #require(lines.count == 3, "\(r.stdout.prefix(2_000))")
+        #expect(lines[0].hasSuffix("  a good movie") && lines[1].hasSuffix("  the plot"))
+        #expect(lines[2].contains("\(file):3") && lines[2].contains("longer than the limit"), "\(lines[2])")
+    }
 }
