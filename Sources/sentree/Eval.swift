@@ -80,7 +80,8 @@ struct Eval: ParsableCommand {
             var restructured: [(name: String, reparsed: Reparsed, metrics: Metrics)] = []
             if parse {
                 let sentences = try ParserSource.sentences(
-                    explicit: parserOptions.parser, dataDirectory: ckpt.config.dataDirectory, threads: cores)
+                    explicit: parserOptions.parser, dataDirectory: ckpt.config.dataDirectory,
+                    pool: WorkerPool(size: cores))
                 let reparsed = sentences.reparse(treebank)
                 let metrics = score(reparsed.treebank, words: vocabulary.encode(reparsed.treebank))
                 restructured.append(

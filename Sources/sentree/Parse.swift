@@ -105,7 +105,7 @@ struct Parse: ParsableCommand {
             } else if sentences.isEmpty {
                 try forEachLine(
                     of: STDIN_FILENO, name: { _ in "<stdin>" }, prompt: false,
-                    { take($0, line: $1, source: "<stdin>", position: $1) }, afterChunk: flush)
+                    { take($0, line: $1, source: "<stdin>", position: $1) }, whenIdle: flush)
             } else {
                 for (k, s) in sentences.enumerated() {
                     take(s, line: 1, source: "<argument \(k + 1)>", position: k + 1)

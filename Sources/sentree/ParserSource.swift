@@ -90,11 +90,12 @@ enum ParserSource {
 
     /// `resolve` wrapped for bracketing: the parser's trees, or the fixed rule's.
     static func sentences(
-        explicit: String?, dataDirectory: String?, threads: Int = 1, train: Bool = true
+        explicit: String?, dataDirectory: String?, pool: WorkerPool = WorkerPool(size: 1),
+        train: Bool = true
     ) throws -> ParsedSentences {
         ParsedSentences(
             parser: try resolve(explicit: explicit, dataDirectory: dataDirectory, train: train),
-            threads: threads)
+            pool: pool)
     }
 
     /// The cache file for `dataDirectory` outside it, named by a hash of its train.txt and dev.txt.

@@ -32,6 +32,9 @@ struct Predict: ParsableCommand {
             A bad input is reported on standard error with its line and column and the others are \
             still answered; the exit status is then 1. An empty input is an error.
 
+            --threads N spreads the work of tokenizing, parsing, predicting and formatting over N \
+            threads (default: all cores); the output is the same for any N.
+
             Words that training never saw read <unk>, as in `eval` and the training-time dev \
             evaluation. With --expand-vocabulary (the run's vectors file) or --unseen-vectors FILE, \
             those the file has are read with their pretrained vector instead; standard error says \
@@ -88,79 +91,35 @@ struct Predict: ParsableCommand {
     /// Answers every input; returns whether any of them failed.
     func predictAll() throws -> Bool {
         let started = ContinuousClock.now
-        var clock = PredictTiming()
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        let pool = WorkerPool(size: min(threads.threads ?? cores, cores))
         let loaded = try loadMembers(checkpoint)
         let ckpt = loaded[0].checkpoint
         let models = try loaded.map {
-            PredictionModel($0.checkpoint, vectorsFile: try unseen.vectorsFile(for: $0.checkpoint))
+            PredictionModel(
+                $0.checkpoint, vectorsFile: try unseen.vectorsFile(for: $0.checkpoint), threads: pool.size)
         }
+        var loading = ContinuousClock.now - started
         if models.count > 1 && rootOnly {
             printError("ensemble of \(models.count) checkpoints: class distributions averaged")
         }
         // Found (or trained) when the first plain sentence needs it, not for trees alone.
         var parsing: ParsedSentences? = nil
-        func sentences() throws -> ParsedSentences {
+        let answerer = ChunkAnswerer(
+            reader: LineReader(mode: mode, inputFile: input),
+            format: AnswerFormat(json: json, rootOnly: rootOnly),
+            models: models, pool: pool
+        ) {
             if let parsing { return parsing }
+            let start = ContinuousClock.now
             let found = try ParserSource.sentences(
-                explicit: parserOptions.parser, dataDirectory: ckpt.config.dataDirectory,
-                threads: threads.threads ?? ProcessInfo.processInfo.activeProcessorCount)
+                explicit: parserOptions.parser, dataDirectory: ckpt.config.dataDirectory, pool: pool)
+            loading += ContinuousClock.now - start
             parsing = found
             return found
         }
-        // Inputs read but not yet printed: their sentences are parsed in one batch and they
-        // share one pass over the vectors file.
-        var pending: [Input] = []
-        var first = true
-        var failed = false
-        func flush() throws {
-            let texts = pending.compactMap { if case .sentence(let tokens) = $0 { tokens } else { nil } }
-            let parseStart = ContinuousClock.now
-            var parsed = try texts.isEmpty ? [] : sentences().trees(of: texts)[...]
-            clock.parsing += ContinuousClock.now - parseStart
-            clock.sentences += texts.count
-            clock.inputs += pending.count
-            let structure = try texts.isEmpty ? .approximate : sentences().structure
-            let banks = pending.map { input -> (Treebank, TreeStructure) in
-                switch input {
-                case .tree(let bank): return (bank, .given)
-                case .sentence(let tokens):
-                    var bank = Treebank(source: "text")
-                    bank.append(parsed.removeFirst(), tokens: tokens, label: Treebank.unlabeled, line: 1)
-                    return (bank, structure)
-                }
-            }
-            for model in models { try model.cover(banks.map(\.0)) }
-            for (treebank, structure) in banks {
-                // Each member reads the words with its own vocabulary.
-                let words = models.map { $0.vocabulary.encode(treebank) }
-                for (model, ids) in zip(models, words) { model.countPretrained(ids) }
-                for t in 0 ..< treebank.count {
-                    let answer = Answer(
-                        tree: t, of: treebank, words: words, models: models, structure: structure)
-                    if json {
-                        print(try answer.json())
-                    } else if rootOnly {
-                        print(answer.nodeLine(answer.root, depth: 0, phrase: treebank.sentence(tree: t)))
-                    } else {
-                        if !first { print() }
-                        answer.printTree()
-                    }
-                    first = false
-                }
-            }
-            pending.removeAll()
-            StandardStreams.flushStandardOutput()
-        }
-        func take(_ raw: String, source: String, skipEmpty: Bool) throws {
-            let line = raw.trimmingCharacters(in: .whitespaces)
-            if line.isEmpty && skipEmpty { return }
-            do {
-                pending.append(try read(line, source: source))
-            } catch let error as InputError {
-                try flush()  // the inputs before a bad one are answered first, in order
-                failed = true
-                printError("Error: \(error)")
-            }
+        func take(_ text: String, source: String, skipEmpty: Bool) throws {
+            try answerer.take(PendingInput(text: text, source: source, skipEmpty: skipEmpty))
         }
         if !inputs.isEmpty {
             for (k, input) in inputs.enumerated() {
@@ -170,40 +129,78 @@ struct Predict: ParsableCommand {
             let fd = open(input, O_RDONLY | O_CLOEXEC)
             guard fd >= 0 else { throw CLIError("--input \(input): cannot open: \(errnoText())") }
             defer { close(fd) }
-            try forEachLine(
-                of: fd, name: { "\(input):\($0)" }, prompt: false,
-                {
-                    try take($0, source: "\(input):\($1)", skipEmpty: true)
-                }, afterChunk: flush)
+            try answeringFirst(answerer) {
+                try forEachLine(
+                    of: fd, name: { "\(input):\($0)" }, prompt: false,
+                    {
+                        try take($0, source: "\(input):\($1)", skipEmpty: true)
+                    }, whenIdle: answerer.answerPending)
+            }
         } else {
             let interactive = isatty(STDIN_FILENO) == 1
             if interactive {
                 printError("Type a sentence or a PTB tree and press Enter; Ctrl-D ends.")
             }
-            try forEachLine(
-                of: STDIN_FILENO, name: { "<stdin line \($0)>" }, prompt: interactive,
-                {
-                    try take($0, source: "<stdin line \($1)>", skipEmpty: true)
-                }, afterChunk: flush)
+            try answeringFirst(answerer) {
+                try forEachLine(
+                    of: STDIN_FILENO, name: { "<stdin line \($0)>" }, prompt: interactive,
+                    {
+                        try take($0, source: "<stdin line \($1)>", skipEmpty: true)
+                    }, whenIdle: answerer.answerPending)
+            }
         }
-        try flush()
+        try answerer.answerPending()
         for summary in models.compactMap(\.summary) { printError(summary) }
         if timing {
-            printError(clock.report(total: ContinuousClock.now - started, threads: parsing?.threads))
+            printError(
+                answerer.timing.report(
+                    total: ContinuousClock.now - started, loading: loading, threads: pool.size,
+                    parsed: parsing?.parser != nil))
         }
-        return failed
+        return answerer.failed
+    }
+
+    /// Runs `body`; if it throws (a line too long to hold, a failed read), the lines read
+    /// before are answered first, so the error comes after them as a bad line's would.
+    private func answeringFirst(_ answerer: ChunkAnswerer, _ body: () throws -> Void) throws {
+        do {
+            try body()
+        } catch {
+            try answerer.answerPending()
+            throw error
+        }
     }
 
     /// One input: a tree, or a plain sentence's tokens (parsed later, with the others of its batch).
-    enum Input {
+    enum Input: Sendable {
         case tree(Treebank)
         case sentence([String])
+    }
+}
+
+/// How `predict` reads one input, on any thread.
+struct LineReader: Sendable {
+    let mode: InputMode?
+    /// The --input file, whose lines' errors say FILE:LINE:COLUMN.
+    let inputFile: String?
+
+    /// The line as an input, or the reason it is none.
+    func read(_ pending: PendingInput) -> ReadInput {
+        let line = pending.text.trimmingCharacters(in: .whitespaces)
+        if line.isEmpty && pending.skipEmpty { return .skipped }
+        do {
+            return .input(try read(line, source: pending.source))
+        } catch let error as InputError {
+            return .failed(error)
+        } catch {
+            return .stopped(error)
+        }
     }
 
     /// One input as a tree or a plain sentence's tokens.
     ///
     /// Errors of a file's line name the file and that line; others name the input.
-    func read(_ line: String, source: String) throws -> Input {
+    func read(_ line: String, source: String) throws -> Predict.Input {
         // `source` is "FILE:N" for a line of --input: locate errors as FILE:N:COLUMN.
         let (name, lineNumber) = splitSource(source)
         func located(_ error: InputError) -> InputError {
@@ -232,7 +229,7 @@ struct Predict: ParsableCommand {
     }
 
     /// A plain sentence's tokens, under the treebank's input rules; no tokens is an error.
-    private func sentence(_ line: String, source: String) throws -> Input {
+    private func sentence(_ line: String, source: String) throws -> Predict.Input {
         let tokens = try SentenceInput.tokens(of: line, line: 1, source: source)
         guard !tokens.isEmpty else {
             throw InputError(source: source, line: 1, column: 1, message: "no words in the input")
@@ -241,10 +238,12 @@ struct Predict: ParsableCommand {
     }
 
     private func splitSource(_ source: String) -> (String, Int?) {
-        guard let input, source.hasPrefix(input + ":"), let n = Int(source.dropFirst(input.count + 1)) else {
+        guard let inputFile, source.hasPrefix(inputFile + ":"),
+            let n = Int(source.dropFirst(inputFile.count + 1))
+        else {
             return (source, nil)
         }
-        return (input, n)
+        return (inputFile, n)
     }
 }
 
@@ -262,16 +261,19 @@ struct Answer {
     let task: SentimentTask
 
     /// `models[k]` reads the tree's leaves as `words[k]`; their distributions are averaged.
+    /// `member`: the worker thread predicting (see `ModelSnapshot.predict`).
     init(
-        tree t: Int, of treebank: Treebank, words: [[Int32]], models: [PredictionModel],
-        structure: TreeStructure
+        tree t: Int, of treebank: Treebank, words: [[Int32]], models: [PredictionView],
+        structure: TreeStructure, member: Int = 0
     ) {
         self.treebank = treebank
         self.t = t
         let nodes = treebank.nodes(of: t)
         self.nodes = nodes
         prediction = Ensemble.average(
-            zip(models, words).map { $0.snapshot.predict(tree: t, in: treebank, wordIDs: $1) })
+            zip(models, words).map {
+                $0.snapshot.predict(tree: t, in: treebank, wordIDs: $1, member: member)
+            })
         self.structure = structure
         var seen: Set<String> = []
         unknown = zip(models, words).flatMap {
@@ -340,16 +342,23 @@ struct Answer {
         return text + "  " + TerminalText.sanitized(phrase)
     }
 
-    func printTree() {
-        if ensemble > 1 { print("(ensemble of \(ensemble) checkpoints: class distributions averaged)") }
-        if task != .fine { print("(\(task.description): negative or positive by P(positive) > P(negative))") }
+    /// The text output: notes on the structure and unknown words, then one line per node,
+    /// depth-first from the root; every line ends in a newline.
+    func treeText() -> String {
+        var out = ""
+        func line(_ text: String) {
+            out += text
+            out += "\n"
+        }
+        if ensemble > 1 { line("(ensemble of \(ensemble) checkpoints: class distributions averaged)") }
+        if task != .fine { line("(\(task.description): negative or positive by P(positive) > P(negative))") }
         switch structure {
         case .given: break
-        case .parsed: print("(structure \(structure.note ?? ""): tree from the parser, labels predicted)")
-        case .approximate: print("(structure approximate: sentence binarized without a parser)")
+        case .parsed: line("(structure \(structure.note ?? ""): tree from the parser, labels predicted)")
+        case .approximate: line("(structure approximate: sentence binarized without a parser)")
         }
         if !unknown.isEmpty {
-            print(
+            line(
                 "(\(counted(unknown.count, "word")) not in the vocabulary, read as <unk>: "
                     + TerminalText.sanitized(unknown.joined(separator: ", ")) + ")")
         }
@@ -357,12 +366,13 @@ struct Answer {
         let (first, spans) = tokenSpans()
         var stack: [(node: Int, depth: Int)] = [(root, 0)]
         while let (i, depth) = stack.popLast() {
-            print(nodeLine(i, depth: depth, phrase: shownPhrase(spans[i], first: first)))
+            line(nodeLine(i, depth: depth, phrase: shownPhrase(spans[i], first: first)))
             if let (l, r) = children(i) {
                 stack.append((r, depth + 1))
                 stack.append((l, depth + 1))
             }
         }
+        return out
     }
 
     /// Longest sentence, in tokens, whose phrases each carry their `text` in JSON: beyond it
@@ -456,14 +466,16 @@ extension TreeStructure {
 }
 
 /// Calls `body` with each line of `fd` and its 1-based number as soon as it is read, and
-/// `afterChunk` after the lines of each `read` (a line typed at a terminal is one chunk).
+/// `whenIdle` after a `read` when no more input is ready at once (a line typed at a terminal,
+/// or the last one a pipe holds for now), so the lines so far can be answered without
+/// waiting; with `prompt`, after every `read`.
 ///
-/// Memory holds one chunk (64 KiB) and one line, at most `InputText.maximumLineBytes`, not
-/// the whole input. As with `readLine`, a CR before the LF is dropped and invalid UTF-8
+/// Memory holds one chunk (64 KiB) and one line, at most `InputText.maximumLineBytes`, besides
+/// what `body` keeps. As with `readLine`, a CR before the LF is dropped and invalid UTF-8
 /// becomes U+FFFD. With `prompt`, "> " goes to standard error before each read.
 func forEachLine(
     of fd: Int32, name: @escaping (Int) -> String, prompt: Bool,
-    _ body: (String, Int) throws -> Void, afterChunk: () throws -> Void
+    _ body: (String, Int) throws -> Void, whenIdle: () throws -> Void
 ) throws {
     var splitter = LineSplitter()
     var number = 0  // not splitter.lineCount: the splitter is being mutated while this runs
@@ -492,8 +504,19 @@ func forEachLine(
         try buffer.withUnsafeBufferPointer { all in
             try splitter.consume(UnsafeBufferPointer(rebasing: all[..<count]), overlong: overlong, handle)
         }
-        try afterChunk()
+        if prompt || !inputReady(fd) { try whenIdle() }
     }
     if prompt { FileHandle.standardError.write(Data("\n".utf8)) }
     try splitter.finish(handle)
+}
+
+/// Whether a `read` of `fd` would return at once (data, end of input or an error).
+private func inputReady(_ fd: Int32) -> Bool {
+    var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+    while true {
+        let n = poll(&p, 1, 0)
+        if n < 0 && errno == EINTR { continue }
+        // An error here is left to the next read, which reports it.
+        return n != 0
+    }
 }

@@ -2,21 +2,27 @@ import Foundation
 
 /// What `predict --timing` reports: inputs answered per second of the whole command (reading,
 /// tokenizing, parsing, predicting, printing; loading the checkpoint and parser included),
-/// and the part of it spent parsing.
+/// how long loading took, and the thread time spent parsing.
 struct PredictTiming {
     var inputs = 0
     var sentences = 0
+    /// Summed over the threads: with two, up to twice the wall time.
     var parsing = Duration.zero
 
-    func report(total: Duration, threads: Int?) -> String {
+    /// `threads` work the whole command; `parsed`: whether a parser (not the fixed rule) made
+    /// the sentences' trees.
+    func report(total: Duration, loading: Duration, threads: Int, parsed: Bool) -> String {
         func seconds(_ d: Duration) -> Double {
             Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
         }
         let all = seconds(total), parse = seconds(parsing)
-        return "timing: \(inputs) inputs (\(sentences) plain sentences parsed"
-            + (threads.map { " on \($0) thread\($0 == 1 ? "" : "s")" } ?? "") + ") in "
+        let on = "on \(threads) thread\(threads == 1 ? "" : "s")"
+        return "timing: \(inputs) inputs (\(sentences) plain sentences \(parsed ? "parsed" : "binarized")) "
+            + on
             + String(
-                format: "%.3f s: %.0f inputs/s; parsing %.3f s (%.0f%%)", all,
-                Double(inputs) / max(all, 1e-9), parse, 100 * parse / max(all, 1e-9))
+                format: " in %.3f s: %.0f inputs/s; loading %.3f s; parsing %.3f s of thread time "
+                    + "(%.0f%% of the threads' time)",
+                all, Double(inputs) / max(all, 1e-9), seconds(loading), parse,
+                100 * parse / max(all * Double(threads), 1e-9))
     }
 }

@@ -18,6 +18,36 @@ import Testing
         }
     }
 
+    /// Parts that run at the same time never share a member, so each member's scratch
+    /// buffers (a parser network, a model engine) need no lock of their own.
+    @Test func partsRunningAtOnceHaveDistinctMembers() {
+        let pool = WorkerPool(size: 3)
+        let busy = Locked([Bool](repeating: false, count: 3))
+        let clashes = Locked(0)
+        let seen = Locked(Set<Int>())
+        for _ in 0 ..< 50 {
+            pool.run(parts: 12) { _, member in
+                busy.withLock {
+                    if $0[member] { clashes.withLock { $0 += 1 } }
+                    $0[member] = true
+                }
+                seen.withLock { _ = $0.insert(member) }
+                var x = 0.0
+                for k in 0 ..< 5_000 { x += Double(k).squareRoot() }
+                busy.withLock { $0[member] = x < 0 }
+            }
+        }
+        #expect(clashes.withLock { $0 } == 0)
+        #expect(seen.withLock { $0 }.isSubset(of: [0, 1, 2]) && seen.withLock { $0 }.contains(0))
+    }
+
+    @Test func mapKeepsIndexOrder() {
+        let pool = WorkerPool(size: 2)
+        for count in [0, 1, 15, 16, 17, 100] {
+            #expect(pool.map(count: count, grain: 16) { k, _ in k * k } == (0 ..< count).map { $0 * $0 })
+        }
+    }
+
     @Test func runReturnsOnlyAfterEveryPartFinished() {
         let pool = WorkerPool(size: 3)
         for _ in 0 ..< 100 {

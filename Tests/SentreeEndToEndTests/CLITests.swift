@@ -42,10 +42,11 @@ struct Run: Sendable {
 
 /// Runs `sentree arguments…` with `input` (default: nothing) as standard input; output goes
 /// through files so that neither pipe can fill up and block the child. `directory` is its
-/// working directory (default: the test's).
+/// working directory (default: the test's). With `combined`, standard error goes into
+/// `stdout` too, so the order in which the two interleave shows.
 func sentree(
     _ arguments: [String], input: String? = nil, directory: String? = nil,
-    environment: [String: String]? = nil
+    environment: [String: String]? = nil, combined: Bool = false
 ) throws -> Run {
     let binary = try #require(
         sentreeBinary,
@@ -69,7 +70,7 @@ func sentree(
         process.standardInput = FileHandle.nullDevice
     }
     process.standardOutput = out
-    process.standardError = err
+    process.standardError = combined ? out : err
     try process.run()
     process.waitUntilExit()
     try out.close()

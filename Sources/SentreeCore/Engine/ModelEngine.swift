@@ -15,7 +15,8 @@ struct ModelEngine<T: ModelScalar>: Sendable {
     let shardGradients: @Sendable ([Int], EncodedTreebank, [T], Dropout?) -> Shards
     let lossAndGradient: @Sendable ([Int], EncodedTreebank, [T], Dropout?) -> Merged
     let evaluate: @Sendable (EncodedTreebank, [T]) -> (metrics: Metrics, outcomes: [TreeOutcome])
-    let predict: @Sendable (Int, EncodedTreebank, [T]) -> TreePrediction
+    /// Tree, data, parameters and the engine slot to run on.
+    let predict: @Sendable (Int, EncodedTreebank, [T], Int) -> TreePrediction
     let nodeProbabilities: @Sendable (EncodedTreebank, [T]) -> [Float]
 
     init<M: LevelModel>(_ r: ShardedRunner<M>) where M.T == T {
@@ -25,7 +26,7 @@ struct ModelEngine<T: ModelScalar>: Sendable {
         shardGradients = { r.shardGradients(trees: $0, data: $1, parameters: $2, dropout: $3) }
         lossAndGradient = { r.lossAndGradient(trees: $0, data: $1, parameters: $2, dropout: $3) }
         evaluate = { r.evaluate($0, parameters: $1) }
-        predict = { r.predict(tree: $0, data: $1, parameters: $2) }
+        predict = { r.predict(tree: $0, data: $1, parameters: $2, slot: $3) }
         nodeProbabilities = { r.nodeProbabilities($0, parameters: $1) }
     }
 }

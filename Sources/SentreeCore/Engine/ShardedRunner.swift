@@ -192,9 +192,11 @@ final class ShardedRunner<M: LevelModel>: Sendable {
         return all
     }
 
-    func predict(tree t: Int, data: EncodedTreebank, parameters: [T]) -> TreePrediction {
+    /// Tree `t`'s predictions, run on slot `slot` (a caller running on several threads gives
+    /// each its own slot, so they never wait for each other's engine).
+    func predict(tree t: Int, data: EncodedTreebank, parameters: [T], slot: Int = 0) -> TreePrediction {
         let weights = self.weights.withLock { $0 }, layout = self.layout
-        return slots[0].engine.withLock { engine in
+        return slots[slot % slots.count].engine.withLock { engine in
             _ = parameters.withUnsafeBufferPointer { params in
                 data.withArrays { arrays in
                     engine.forward(

@@ -13,12 +13,12 @@ import Synchronization
 /// few tens of µs), then sleep. Parts are claimed, not assigned, so a helper that the OS has
 /// descheduled on a busy machine never holds up the caller: it just finds nothing left.
 /// Which thread runs a part does not change its result, so runs stay deterministic.
-final class WorkerPool: Sendable {
+public final class WorkerPool: Sendable {
     /// Threads, the caller included.
-    let size: Int
+    public let size: Int
     private let shared: Shared
 
-    init(size: Int) {
+    public init(size: Int) {
         self.size = max(1, size)
         shared = Shared(helpers: self.size - 1)
         for member in 0 ..< self.size - 1 {
@@ -34,13 +34,20 @@ final class WorkerPool: Sendable {
     /// Runs `body(part)` for every part in 0..<parts, spread over the team; returns when all
     /// are done. Calls must not overlap (one trainer or evaluation uses a pool at a time).
     func run(parts: Int, _ body: @escaping @Sendable (Int) -> Void) {
+        run(parts: parts) { part, _ in body(part) }
+    }
+
+    /// `run`, where `body(part, member)` also learns which thread runs it: 0 the caller,
+    /// 1 ..< size the helpers. No two parts running at once have the same member, so each
+    /// member can own scratch buffers (a network, an engine) without waiting for a lock.
+    public func run(parts: Int, _ body: @escaping @Sendable (_ part: Int, _ member: Int) -> Void) {
         if size == 1 || parts == 1 {
-            for part in 0 ..< parts { body(part) }
+            for part in 0 ..< parts { body(part, 0) }
             return
         }
         let job = Job(parts: parts, body: body)
         shared.start(job)
-        job.work()
+        job.work(member: 0)
         job.waitUntilDone()
         // Drop the job: it may capture the parameters, and a second reference to them would
         // make the optimizer's in-place update copy the whole buffer.
@@ -51,23 +58,23 @@ final class WorkerPool: Sendable {
 /// One call's parts and how far they have got.
 private final class Job: Sendable {
     let parts: Int
-    let body: @Sendable (Int) -> Void
+    let body: @Sendable (Int, Int) -> Void
     let claimed = Atomic<Int>(0)
     let finished = Atomic<Int>(0)
     /// Where the caller waits for the helpers' parts.
     let caller = Waiter()
 
-    init(parts: Int, body: @escaping @Sendable (Int) -> Void) {
+    init(parts: Int, body: @escaping @Sendable (Int, Int) -> Void) {
         self.parts = parts
         self.body = body
     }
 
-    /// Claims and runs parts until none is left.
-    func work() {
+    /// Claims and runs parts until none is left, on thread `member` of the team.
+    func work(member: Int) {
         while true {
             let part = claimed.add(1, ordering: .relaxed).oldValue
             guard part < parts else { return }
-            body(part)
+            body(part, member)
             if finished.add(1, ordering: .sequentiallyConsistent).newValue == parts { caller.wake() }
         }
     }
@@ -150,7 +157,7 @@ private final class Shared: Sendable {
             seen = waitForJob(after: seen, me)
             if stopping.load(ordering: .acquiring) { return }
             // nil when the caller already finished every part and dropped the job.
-            current.withLock { $0 }?.work()
+            current.withLock { $0 }?.work(member: helper + 1)
         }
     }
 
@@ -162,5 +169,21 @@ private final class Shared: Sendable {
             return g != seen
         }
         return g
+    }
+}
+
+extension WorkerPool {
+    /// `body(index, member)` for every index in 0 ..< count, in parts of `grain` indices
+    /// spread over the team, and the results in index order.
+    public func map<R: Sendable>(
+        count: Int, grain: Int, _ body: @escaping @Sendable (_ index: Int, _ member: Int) -> R
+    ) -> [R] {
+        let parts = (count + grain - 1) / grain
+        let found = Locked([[R]](repeating: [], count: parts))
+        run(parts: parts) { part, member in
+            let results = (part * grain ..< min(count, (part + 1) * grain)).map { body($0, member) }
+            found.withLock { $0[part] = results }
+        }
+        return found.withLock { $0 }.flatMap { $0 }
     }
 }

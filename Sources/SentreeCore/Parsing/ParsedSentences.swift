@@ -7,12 +7,21 @@ import Foundation
 public struct ParsedSentences: SentenceTrees {
     /// nil: the fixed rule.
     public let parser: SpanParser?
+    /// The threads that parse; `runner` (nil without a parser) keeps a network for each.
+    public let pool: WorkerPool
+    public let runner: ParserRunner?
     /// Threads that parse a batch at once.
-    public let threads: Int
+    public var threads: Int { pool.size }
 
     public init(parser: SpanParser?, threads: Int = 1) {
+        self.init(parser: parser, pool: WorkerPool(size: threads))
+    }
+
+    /// Parses on `pool`'s threads (a caller that runs its own work on them shares them).
+    public init(parser: SpanParser?, pool: WorkerPool) {
         self.parser = parser
-        self.threads = max(1, threads)
+        self.pool = pool
+        runner = parser.map { ParserRunner($0, pool: pool) }
     }
 
     public var structure: TreeStructure { parser.map { .parsed(devF1: $0.devF1) } ?? .approximate }
@@ -24,8 +33,15 @@ public struct ParsedSentences: SentenceTrees {
 
     /// The tree of each token list (empty lists give empty trees).
     public func trees(of sentences: [[String]]) -> [BinaryTree] {
-        guard let parser else { return sentences.map { BinaryTree.rightBranching($0) } }
-        return parser.parse(sentences, threads: threads)
+        guard let runner else { return sentences.map { BinaryTree.rightBranching($0) } }
+        return runner.parse(sentences)
+    }
+
+    /// The trees of one batch of non-empty token lists (see `ParserRunner.batches`), made on
+    /// thread `member` of `pool` (see `WorkerPool.run`).
+    public func trees(ofBatch sentences: [[String]], member: Int) -> [BinaryTree] {
+        guard let runner else { return sentences.map { BinaryTree.rightBranching($0) } }
+        return runner.trees(of: sentences, member: member)
     }
 
     public func treebank(of sentences: [String], source: String) throws -> Treebank {

@@ -58,16 +58,45 @@ public struct ParserFeatures: Sendable, Equatable {
     /// 1 lower-case word, 2 capitalized, 3 all capitals, 4 with a digit, 5 punctuation only,
     /// 6 hyphenated, 7 anything else.
     static func shape(of token: String) -> Int32 {
+        if let shape = asciiShape(of: token) { return shape }
         var letters = 0, upper = 0, digits = 0
         for c in token {
             if c.isLetter { letters += 1; if c.isUppercase { upper += 1 } } else if c.isNumber { digits += 1 }
         }
+        return shape(
+            letters: letters, upper: upper, digits: digits, hyphen: token.contains("-"),
+            upperFirst: token.first?.isUppercase == true)
+    }
+
+    /// `shape(of:)` of an ASCII token from its bytes (nil for another): there every character
+    /// is one byte, a letter is A–Z or a–z and a number 0–9, as `Character` says, and the
+    /// Unicode property lookups that dominated the encoding are skipped.
+    private static func asciiShape(of token: String) -> Int32? {
+        var letters = 0, upper = 0, digits = 0, hyphen = false
+        for b in token.utf8 {
+            switch b {
+            case UInt8(ascii: "a") ... UInt8(ascii: "z"): letters += 1
+            case UInt8(ascii: "A") ... UInt8(ascii: "Z"): letters += 1; upper += 1
+            case UInt8(ascii: "0") ... UInt8(ascii: "9"): digits += 1
+            case UInt8(ascii: "-"): hyphen = true
+            case 0x80...: return nil
+            default: break
+            }
+        }
+        let first = token.utf8.first ?? 0
+        return shape(
+            letters: letters, upper: upper, digits: digits, hyphen: hyphen,
+            upperFirst: first >= UInt8(ascii: "A") && first <= UInt8(ascii: "Z"))
+    }
+
+    private static func shape(letters: Int, upper: Int, digits: Int, hyphen: Bool, upperFirst: Bool) -> Int32
+    {
         if digits > 0 { return 4 }
         if letters == 0 { return 5 }
-        if token.contains("-") && letters > 1 { return 6 }
+        if hyphen && letters > 1 { return 6 }
         if upper == 0 { return 1 }
         if upper == letters && letters > 1 { return 3 }
-        if token.first?.isUppercase == true { return 2 }
+        if upperFirst { return 2 }
         return 7
     }
 }

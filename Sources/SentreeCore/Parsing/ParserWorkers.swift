@@ -78,15 +78,4 @@ final class ParserWorkers: Sendable {
         }
         return total
     }
-
-    /// Runs `body(network, chunk)` for chunks 0 ..< chunks spread over the threads; chunk c
-    /// goes to part c mod `parts`, whose network serves it.
-    func forEachChunk(_ chunks: Int, _ body: @escaping @Sendable (SpanNetwork<Float>, Int) -> Void) {
-        let slots = self.slots
-        pool.run(parts: min(slots.count, chunks)) { part in
-            slots[part].network.withLock { network in
-                for c in stride(from: part, to: chunks, by: slots.count) { body(network, c) }
-            }
-        }
-    }
 }

@@ -21,40 +21,16 @@ public struct SpanParser: Sendable {
         self.info = info
     }
 
-    /// Sentences per BiLSTM batch when parsing.
-    static let batchSize = 64
-
-    /// The best binary tree of each sentence (tokens as the tokenizer gives them), using up to
-    /// `threads` threads (at most 2; the trees do not depend on it).
+    /// The best binary tree of each sentence (tokens as the tokenizer gives them), using
+    /// `threads` threads (the trees do not depend on it).
     ///
     /// Up to `ChartDecoder.exactLimit` words a sentence is decoded exactly (CKY), longer ones
     /// greedily; an empty sentence gives an empty tree.
     public func parse(_ sentences: [[String]], threads: Int = 1) -> [BinaryTree] {
-        // Similar lengths together keep the packed batches dense.
-        let order = sentences.indices.filter { !sentences[$0].isEmpty }.sorted {
-            sentences[$0].count != sentences[$1].count ? sentences[$0].count > sentences[$1].count : $0 < $1
-        }
-        let chunks = (order.count + Self.batchSize - 1) / Self.batchSize
-        let found = Locked([[(Int, BinaryTree)]](repeating: [], count: chunks))
-        let workers = ParserWorkers(layout: layout, threads: threads, gradients: false)
-        workers.forEachChunk(chunks) { network, c in
-            let chunk = Array(order[c * Self.batchSize ..< min((c + 1) * Self.batchSize, order.count)])
-            let batch = SentenceBatch(chunk.map { features.encode(sentences[$0]) })
-            var out: [(Int, BinaryTree)] = []
-            parameters.withUnsafeBufferPointer { p in
-                network.run(batch, p.baseAddress!)
-                for s in 0 ..< batch.count {
-                    out.append((chunk[batch.order[s]], decode(s, batch, network, p.baseAddress!)))
-                }
-            }
-            found.withLock { $0[c] = out }
-        }
-        var trees = [BinaryTree](repeating: BinaryTree(words: 0) { _, _ in 0 }, count: sentences.count)
-        for (k, tree) in found.withLock({ $0 }).joined() { trees[k] = tree }
-        return trees
+        ParserRunner(self, pool: WorkerPool(size: threads)).parse(sentences)
     }
 
-    private func decode(
+    func decode(
         _ s: Int, _ batch: SentenceBatch, _ network: SpanNetwork<Float>,
         _ p: UnsafePointer<Float>
     ) -> BinaryTree {

@@ -62,7 +62,7 @@ public enum Tokenizer {
 
     /// `chunk` cut around every `...` and `--` it holds.
     static func splitInnerDashes(_ chunk: Substring) -> [Substring] {
-        guard chunk.contains("..") || chunk.contains("--") else { return [chunk] }
+        guard hasInnerMark(chunk) else { return [chunk] }
         var pieces: [Substring] = []
         var start = chunk.startIndex, i = chunk.startIndex
         while i < chunk.endIndex {
@@ -81,6 +81,28 @@ public enum Tokenizer {
         return pieces
     }
 
+    /// Whether `chunk` holds `..` or `--`. An ASCII chunk (the usual case) is scanned byte by
+    /// byte, which is what the string search finds there; another one is searched as before
+    /// (combining marks may make a `.` part of a larger character).
+    private static func hasInnerMark(_ chunk: Substring) -> Bool {
+        let bytes = chunk.utf8
+        guard bytes.allSatisfy({ $0 < 0x80 }) else { return chunk.contains("..") || chunk.contains("--") }
+        let dot = UInt8(ascii: "."), dash = UInt8(ascii: "-")
+        var previous: UInt8 = 0
+        for b in bytes {
+            if b == previous && (b == dot || b == dash) { return true }
+            previous = b
+        }
+        return false
+    }
+
+    /// Whether `piece` is ASCII letters only, the commonest token: no mark to peel off, no
+    /// clitic (each has an apostrophe) and nothing to escape, so it is its own token unless it
+    /// is a fused word.
+    private static func isPlainWord(_ piece: Substring) -> Bool {
+        piece.utf8.allSatisfy { ($0 | 0x20) >= UInt8(ascii: "a") && ($0 | 0x20) <= UInt8(ascii: "z") }
+    }
+
     /// Words that begin or end with an apostrophe belonging to them.
     static let apostropheWords: Set<String> = [
         "'em", "'til", "'n", "'n'", "'cause", "'bout", "ol'", "'s", "'re", "'ve", "'ll",
@@ -95,6 +117,7 @@ public enum Tokenizer {
     ]
 
     static func tokens(ofPiece piece: Substring, next: Substring?, state: inout QuoteState) -> [String] {
+        if !piece.isEmpty && isPlainWord(piece) { return splitWord(String(piece)) }
         if piece == "``" || piece == "''" {
             state.doubleOpen = piece == "``"
             return [String(piece)]

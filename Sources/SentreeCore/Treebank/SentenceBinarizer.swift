@@ -176,7 +176,13 @@ extension Treebank {
         case "{": return "-LCB-"
         case "}": return "-RCB-"
         default:
-            guard token.contains("/") || token.contains("*") else { return token }
+            // Bytes of an ASCII token are its characters; another is searched as a string.
+            let ascii = token.utf8.allSatisfy { $0 < 0x80 }
+            let marked =
+                ascii
+                ? token.utf8.contains { $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "*") }
+                : token.contains("/") || token.contains("*")
+            guard marked else { return token }
             return token.replacing("/", with: "\\/").replacing("*", with: "\\*")
         }
     }
