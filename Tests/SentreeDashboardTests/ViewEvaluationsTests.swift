@@ -130,4 +130,29 @@ import Testing
         #expect(live.best?.place == "1.25")
         #expect(live.accuracyPoints.map(\.at) == s.epochs.map(\.at))
     }
+
+    /// The sweep view's trials table: a trial's best inside an epoch, by its task's score.
+    @Test func theSweepTrialsTableNamesABestInsideAnEpoch() {
+        let epochs = [0.40, 0.42].enumerated().map { k, v in
+            EpochRecord(
+                epoch: k + 1, trainLoss: 1, fineAll: 0.7, fineRoot: v, binaryRoot: 0.8, binaryAll: 0.8,
+                seconds: 1, treesPerSecond: 100, learningRate: 0.01)
+        }
+        // Fine root peaks at 1.25; binary root at 0.50.
+        var early = Self.evaluation(1, 0.5, root: 0.30)
+        early.binaryRoot = 0.9
+        let inner = [early, Self.evaluation(2, 1.25, root: 0.5123)]
+        func row(_ task: SentimentTask) -> String {
+            let trial = TrialRow(
+                index: 0, name: "0", label: "lr 0.01", seed: 1, status: .done, epochsTotal: 2, epochs: epochs,
+                evaluations: inner, task: task)
+            var grid = CellGrid(width: 80, height: 4)
+            let input = TrialsTableInput(
+                rows: [trial], order: [0], groupOf: [0], sort: .index, metric: .fineRoot, cursor: 0)
+            renderTrialsTable(input, &grid, Rect(x: 0, y: 0, width: 80, height: 4), RenderOptions())
+            return grid.line(2)
+        }
+        #expect(row(.fine).contains("2/2   51.23%   75.00%   85.00%ep 1.25"), "\(row(.fine))")
+        #expect(row(.binary).contains("2/2   30.00%   75.00%   90.00%ep 0.50"), "\(row(.binary))")
+    }
 }
