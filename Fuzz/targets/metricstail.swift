@@ -4,10 +4,11 @@
 // 1e308, losses of ±1e308, denormals, -0) of the kind that once crashed the view.
 //
 // Invariants beyond "does not crash":
-// - reading the file in pieces gives the epochs of its complete lines, bit for bit the
-//   same as reading it whole, and a bad line is reported (then skipped) exactly when the
-//   whole read rejects the file;
-// - every epoch it lets through is in the documented ranges, and what the view adds up
+// - reading the file in pieces gives the epochs and evaluations inside epochs of its
+//   complete lines, the same as reading it whole (epochs bit for bit), and a bad line is reported
+//   (then skipped) exactly when the whole read rejects the file;
+// - every epoch and evaluation it lets through is in the documented ranges (an
+//   evaluation's position inside its epoch, where the view places it), and what the view adds up
 //   from them (training seconds, epochs) stays finite and in range;
 // - a log cut back is reported as replaced and read again from its start.
 
@@ -26,6 +27,7 @@ public func fuzzMetricsTail(_ bytes: UnsafePointer<UInt8>, _ count: Int) -> CInt
     invariant(tail.poll().isEmpty, "a missing log is not empty")
     guard let handle = fopen(path, "w") else { fatalError("cannot create \(path)") }
     var records: [EpochRecord] = []
+    var evaluations: [EvaluationRecord] = []
     var problem: CheckpointError? = nil
     var offset = 0
     while offset < data.count {
@@ -37,11 +39,12 @@ public func fuzzMetricsTail(_ bytes: UnsafePointer<UInt8>, _ count: Int) -> CInt
         let update = tail.poll()
         invariant(!update.replaced, "a growing log was reported replaced")
         records += update.records
+        evaluations += update.evaluations
         problem = problem ?? update.problem
     }
     fclose(handle)
     let complete = data.lastIndex(of: 0x0A).map { data.prefix(through: $0) } ?? Data()
-    check(records, problem: problem, against: Data(complete))
+    check(records, evaluations, problem: problem, against: Data(complete))
 
     // The log is cut back to its first half (a resume trims it): read again from the start.
     let kept = complete.prefix(complete.count / 2)
@@ -50,23 +53,35 @@ public func fuzzMetricsTail(_ bytes: UnsafePointer<UInt8>, _ count: Int) -> CInt
     let update = tail.poll()
     invariant(update.replaced, "a log cut back was not reported replaced")
     let keptComplete = kept.lastIndex(of: 0x0A).map { kept.prefix(through: $0) } ?? Data()
-    check(update.records, problem: update.problem, against: Data(keptComplete))
+    check(update.records, update.evaluations, problem: update.problem, against: Data(keptComplete))
     return 0
 }
 
-/// `records` (read in pieces) against a whole read of `complete` lines.
-private func check(_ records: [EpochRecord], problem: CheckpointError?, against complete: Data) {
+/// `records` and `evaluations` (read in pieces) against a whole read of `complete` lines.
+private func check(
+    _ records: [EpochRecord], _ evaluations: [EvaluationRecord], problem: CheckpointError?,
+    against complete: Data
+) {
     for r in records {
         invariant(r.problem == nil, "an epoch out of range was let through: \(r.problem!)")
+    }
+    for e in evaluations {
+        invariant(e.problem == nil, "an evaluation out of range was let through: \(e.problem!)")
+        invariant(
+            e.position >= Double(e.epoch - 1) && e.position < Double(e.epoch), "evaluation outside its epoch")
     }
     // What the view's curves add up: training time along the x axis.
     let total = records.reduce(0.0) { $0 + $1.seconds }
     invariant(total.isFinite && total >= 0, "training seconds add up to \(total)")
-    if let whole = try? MetricsLog.readEpochs(data: complete, source: path) {
+    if let entries = try? MetricsLog.readEntries(data: complete, source: path) {
+        let whole = entries.epochs
         invariant(problem == nil, "pieces reported \(problem!) where the whole log reads")
         invariant(
             whole.count == records.count && zip(whole, records).allSatisfy(sameBits),
             "pieces read \(records.count) epochs, the whole log \(whole.count)")
+        invariant(
+            entries.evaluations == evaluations,
+            "pieces read \(evaluations.count) evaluations, the whole log \(entries.evaluations.count)")
     } else {
         invariant(problem != nil, "the whole log is rejected but the pieces reported nothing")
         invariant(problem!.path == path && problem!.message.hasPrefix("line "), "bad error \(problem!)")

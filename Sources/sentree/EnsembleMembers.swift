@@ -16,8 +16,17 @@ func loadMembers(_ paths: [String]) throws -> [(checkpoint: Checkpoint, file: St
     return members
 }
 
-/// "rntn d=25, epoch 7": what a checkpoint is, for headers.
-func checkpointSummary(_ c: Checkpoint) -> String {
-    "\(c.model.kind.rawValue) d=\(c.model.dim), epoch \(c.progress.epochsCompleted)"
+/// "rntn d=25, epoch 7": what a checkpoint is, for headers. `file` is where it was read.
+func checkpointSummary(_ c: Checkpoint, file: String) -> String {
+    "\(c.model.kind.rawValue) d=\(c.model.dim), epoch \(c.progress.place(evaluations: runEvaluations(c, file: file)))"
         + (c.config.taskDescription.isEmpty ? "" : ", \(c.config.taskDescription)")
+}
+
+/// The evaluations inside epochs (`--dev-every`) of the run a checkpoint lies in, from its
+/// metrics log; empty for other runs, and when the log is missing or unreadable (a copied file).
+func runEvaluations(_ c: Checkpoint, file: String) -> [EvaluationRecord] {
+    guard c.config.devEvery != nil,
+        let data = FileManager.default.contents(atPath: RunFiles(path: parentPath(file)).metricsPath)
+    else { return [] }
+    return (try? MetricsLog.readEntries(data: data, source: file).evaluations) ?? []
 }

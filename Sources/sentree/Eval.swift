@@ -12,13 +12,14 @@ struct Eval: ParsableCommand {
             gold (rows) × predicted (columns).
 
             Words that training never saw read <unk>, as in the dev evaluation during training, so \
-            `eval` of a run's best on its dev set gives the figures of metrics.jsonl's best epoch. \
+            `eval` of a run's best on its dev set gives the figures of metrics.jsonl's best evaluation. \
             --expand-vocabulary or --unseen-vectors FILE give such words pretrained vectors instead.
 
             --json prints one object with the keys of a metrics.jsonl epoch row (epoch, train_loss, \
             fine_all, fine_root, binary_root, binary_all, seconds, trees_per_second, learning_rate; \
-            seconds and trees_per_second time this evaluation, train_loss is the checkpoint's epoch's) \
-            plus checkpoint, data, trees, nodes, confusion_root, confusion_all and unseen_words.
+            seconds and trees_per_second time this evaluation, train_loss is the checkpoint's epoch's; \
+            a checkpoint saved at a dev evaluation inside an epoch, --dev-every, has position instead, \
+            8.25 a quarter into epoch 9) plus checkpoint, data, trees, nodes, confusion_root, confusion_all and unseen_words.
 
             Several --checkpoint options make a seed ensemble: every node's class distribution is \
             the mean of the members' (each reads the trees with its own vocabulary; kinds and widths \
@@ -111,7 +112,10 @@ struct Eval: ParsableCommand {
                         "read_as": Vocabulary.unknownToken,
                     ],
                 ]
-                if let row = ckpt.history.last(where: { $0.epoch == epoch }) {
+                if let inner = ckpt.progress.savedEvaluation(in: runEvaluations(ckpt, file: file)) {
+                    // Saved at an evaluation inside an epoch: no epoch's loss is its own.
+                    object["position"] = inner.position
+                } else if let row = ckpt.history.last(where: { $0.epoch == epoch }) {
                     object["train_loss"] = row.trainLoss
                 }
                 if let added {
@@ -135,7 +139,7 @@ struct Eval: ParsableCommand {
                 print(String(decoding: out, as: UTF8.self))
                 return
             }
-            print("checkpoint \(TerminalText.sanitized(file)) (\(checkpointSummary(ckpt)))")
+            print("checkpoint \(TerminalText.sanitized(file)) (\(checkpointSummary(ckpt, file: file)))")
             print("data       \(TerminalText.sanitized(dataFile)): \(m.trees) trees, \(m.nodes) nodes")
             if let added {
                 print(

@@ -59,7 +59,7 @@ extension Eval {
         print("ensemble   \(members.count) checkpoints, node class distributions averaged")
         for (k, member) in members.enumerated() {
             print(
-                "member \(k + 1)   \(TerminalText.sanitized(member.file)) (\(checkpointSummary(member.checkpoint)))"
+                "member \(k + 1)   \(TerminalText.sanitized(member.file)) (\(checkpointSummary(member.checkpoint, file: member.file)))"
                     + (member.unseen.tokens > 0
                         ? ", \(counted(member.unseen.words.count, "word")) read as <unk>" : ""))
         }

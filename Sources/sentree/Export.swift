@@ -9,15 +9,18 @@ struct Export: ParsableCommand {
         discussion: """
             Each PATH is a run directory or a sweep directory (all its trials that have a run). \
             Without --summary: one row per run and epoch, with the run's settings (model, dim, lr, \
-            l2, seed, dropout, …) and the epoch's metrics from metrics.jsonl. With --summary: one \
-            row per run at its best epoch (by dev fine root), and for a sweep one row per group of \
-            trials that differ only in the seed, with the mean and standard deviation. The columns \
-            are listed in docs/sweeps.md.
+            l2, seed, dropout, …) and the epoch's metrics from metrics.jsonl; runs trained with \
+            --dev-every also get a row per dev evaluation inside an epoch, and then every row ends \
+            in position (8 for the end of epoch 8, 8.25 a quarter into epoch 9) and kind (epoch or \
+            evaluation). With --summary: one row per run at its best evaluation (by dev fine root, \
+            binary root for --task binary: the one best.safetensors holds, best_epoch 8.25 when it \
+            fell inside an epoch), and for a sweep one row per group of trials that differ only in \
+            the seed, with the mean and standard deviation. The columns are listed in docs/sweeps.md.
             """)
 
     @Argument(help: "Run or sweep directories.") var paths: [String]
     @Option(help: "The CSV file to write (- for standard output).") var csv: String
-    @Flag(help: "One row per run (its best epoch) and per seed group, instead of per epoch.")
+    @Flag(help: "One row per run (its best evaluation) and per seed group, instead of per epoch.")
     var summary = false
 
     func validate() throws {

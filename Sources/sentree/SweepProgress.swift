@@ -36,7 +36,7 @@ final class SweepProgress {
         if let record = try? RunRecord.open(run), let b = record.best {
             best =
                 "  best fine root \(percent(b.fineRoot)) binary root \(percent(b.binaryRoot))"
-                + " (epoch \(b.epoch))"
+                + " (epoch \(b.place))"
         }
         line("done    \(trial.name)  \(String(format: "%.1f", seconds))s\(best)")
     }

@@ -156,8 +156,8 @@ import Testing
                 seconds: 1, treesPerSecond: 1, learningRate: 0.01)
         }
         let epochs = [record(1, fine: 0.6, binary: 0.7), record(2, fine: 0.5, binary: 0.8)]
-        #expect(SentimentTask.binary.best(of: epochs)?.epoch == 2)
-        #expect(SentimentTask.fine.best(of: epochs)?.epoch == 1)
+        #expect(SentimentTask.binary.best(epochs: epochs, evaluations: [])?.epoch == 2)
+        #expect(SentimentTask.fine.best(epochs: epochs, evaluations: [])?.epoch == 1)
     }
 
     /// SST-2 on the shared SST: a small Tree-LSTM, a third of train, two epochs, learns well

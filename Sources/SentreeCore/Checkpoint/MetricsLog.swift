@@ -21,7 +21,8 @@ public enum JSONScalar: Sendable, Equatable {
 ///
 /// Epoch lines have the keys of `EpochRecord`; steering lines have `"event"` (`pause`,
 /// `resume`, `learning_rate`, `extend` with the run's new `epochs`, or `diverged` when
-/// training stopped on it), the epoch and step, the learning rate and a UTC `time`. Each
+/// training stopped on it), the epoch and step, the learning rate and a UTC `time`;
+/// `evaluation` events hold dev scored inside an epoch (`EvaluationRecord`). Each
 /// line is one `write` on an `O_APPEND` descriptor, so a crash never leaves a partial line
 /// between two whole ones.
 public struct MetricsLog: Sendable {
@@ -87,7 +88,7 @@ public struct MetricsLog: Sendable {
         if kept != data { try AtomicFile.write(kept, to: path) }
     }
 
-    /// Reads the epoch lines, skipping steering events.
+    /// Reads the epoch lines, skipping events.
     public static func readEpochs(from path: String) throws -> [EpochRecord] {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw CheckpointError(path, "no such file")
@@ -95,29 +96,54 @@ public struct MetricsLog: Sendable {
         return try readEpochs(data: data, source: path)
     }
 
-    /// Reads the epoch lines of a log's bytes; `source` names it in errors. Kept apart from
-    /// the file system so the fuzzer and tests can feed bytes directly. A record out of range
-    /// (`EpochRecord.problem`) is refused like a malformed one. `firstLine` is the
-    /// number of the first line in the whole file, for a reader that tails the log in pieces.
+    /// Reads the epoch lines of a log's bytes, skipping events; see `readEntries`.
     public static func readEpochs(data: Data, source: String, firstLine: Int = 1) throws -> [EpochRecord] {
-        var records: [EpochRecord] = []
+        try readEntries(data: data, source: source, firstLine: firstLine).epochs
+    }
+
+    /// Reads the epoch lines and the `evaluation` events (dev scored inside an epoch) of a
+    /// log's bytes, skipping the steering events; `source` names it in errors. Kept apart
+    /// from the file system so the fuzzer and tests can feed bytes directly. A record out of
+    /// range (`EpochRecord.problem`, `EvaluationRecord.problem`) is refused like a malformed
+    /// one. `firstLine` is the number of the first line in the whole file, for a reader that
+    /// tails the log in pieces.
+    public static func readEntries(data: Data, source: String, firstLine: Int = 1) throws -> MetricsEntries {
+        var entries = MetricsEntries()
         for (i, line) in data.split(separator: 0x0A, omittingEmptySubsequences: false).enumerated()
         where !line.isEmpty {
             guard let object = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any] else {
                 throw CheckpointError(source, "line \(i + firstLine): not a JSON object")
             }
-            if object["event"] != nil { continue }
-            let record: EpochRecord
-            do {
-                record = try JSONDecoder().decode(EpochRecord.self, from: Data(line))
-            } catch {
-                throw CheckpointError(source, "line \(i + firstLine): not an epoch record")
+            // The line's record, refused by line number when malformed or out of range.
+            func decode<T: Decodable>(_: T.Type, _ what: String, problem: (T) -> String?) throws -> T {
+                guard let record = try? JSONDecoder().decode(T.self, from: Data(line)) else {
+                    throw CheckpointError(source, "line \(i + firstLine): not \(what)")
+                }
+                if let problem = problem(record) {
+                    throw CheckpointError(source, "line \(i + firstLine): \(problem)")
+                }
+                return record
             }
-            if let problem = record.problem {
-                throw CheckpointError(source, "line \(i + firstLine): \(problem)")
+            if let event = object["event"] {
+                guard event as? String == "evaluation" else { continue }
+                entries.evaluations.append(
+                    try decode(EvaluationRecord.self, "an evaluation event") { $0.problem })
+            } else {
+                entries.epochs.append(try decode(EpochRecord.self, "an epoch record") { $0.problem })
             }
-            records.append(record)
         }
-        return records
+        return entries
+    }
+}
+
+/// What readers take from a metrics log: its epoch lines and its dev evaluations inside
+/// epochs, each oldest first.
+public struct MetricsEntries: Sendable, Equatable {
+    public var epochs: [EpochRecord] = []
+    public var evaluations: [EvaluationRecord] = []
+
+    public init(epochs: [EpochRecord] = [], evaluations: [EvaluationRecord] = []) {
+        self.epochs = epochs
+        self.evaluations = evaluations
     }
 }

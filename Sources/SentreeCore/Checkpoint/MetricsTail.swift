@@ -14,12 +14,14 @@ public struct MetricsTail: Sendable {
     public struct Update: Sendable, Equatable {
         /// Epoch lines completed since the previous poll (or the whole file if `replaced`).
         public var records: [EpochRecord] = []
+        /// Evaluation events (dev inside an epoch) completed since the previous poll.
+        public var evaluations: [EvaluationRecord] = []
         /// The file was replaced or cut back: `records` replace everything read before.
         public var replaced = false
         /// The first line that was not an epoch record or event (it is skipped).
         public var problem: CheckpointError? = nil
 
-        public var isEmpty: Bool { records.isEmpty && !replaced && problem == nil }
+        public var isEmpty: Bool { records.isEmpty && evaluations.isEmpty && !replaced && problem == nil }
     }
 
     public let path: String
@@ -70,8 +72,9 @@ public struct MetricsTail: Sendable {
             linesRead += 1
             guard !line.isEmpty else { continue }
             do {
-                update.records += try MetricsLog.readEpochs(
-                    data: Data(line), source: path, firstLine: linesRead)
+                let entries = try MetricsLog.readEntries(data: Data(line), source: path, firstLine: linesRead)
+                update.records += entries.epochs
+                update.evaluations += entries.evaluations
             } catch let error as CheckpointError {
                 update.problem = update.problem ?? error
             } catch {

@@ -1,6 +1,6 @@
 import Foundation
 
-/// A training run as a reader sees it: what it is and its epochs so far, followed while
+/// A training run as a reader sees it: what it is and its evaluations so far, followed while
 /// another process may still be training it.
 ///
 /// Only reads: it never takes the run's lock and never writes into the run folder, so it
@@ -11,6 +11,8 @@ public struct RunRecord: Sendable {
     public let config: TrainingConfig
     /// Epoch lines of `metrics.jsonl`, oldest first.
     public private(set) var epochs: [EpochRecord] = []
+    /// Dev evaluations inside epochs (`--dev-every`), oldest first; empty for other runs.
+    public private(set) var evaluations: [EvaluationRecord] = []
     private var tail: MetricsTail
 
     /// The folder's name, which is how people tell runs apart.
@@ -56,14 +58,16 @@ public struct RunRecord: Sendable {
     /// `refresh()`, also telling whether the epochs changed.
     public mutating func refreshReportingChange() -> (changed: Bool, problem: CheckpointError?) {
         let update = tail.poll()
-        if update.replaced { epochs = [] }
+        if update.replaced { (epochs, evaluations) = ([], []) }
         epochs += update.records
-        return (update.replaced || !update.records.isEmpty, update.problem)
+        evaluations += update.evaluations
+        return (update.replaced || !update.records.isEmpty || !update.evaluations.isEmpty, update.problem)
     }
 
-    /// The epoch with the best dev fine root (binary root for the binary task; the first of
-    /// equals, as the trainer picks `best`).
-    public var best: EpochRecord? { config.sentimentTask.best(of: epochs) }
+    /// The evaluation `best` holds: the best dev fine root (binary root for the binary task;
+    /// the first of equals, as the trainer picks `best`) of the epoch ends and, with
+    /// `--dev-every`, the evaluations inside epochs.
+    public var best: BestEvaluation? { config.sentimentTask.best(epochs: epochs, evaluations: evaluations) }
 
     /// Whether every planned epoch is in the log.
     public var isFinished: Bool { (epochs.last?.epoch ?? 0) >= config.epochs }

@@ -10,7 +10,7 @@ public func runSummary(
     epoch: Int, fineRoot: Double, fineAll: Double, binaryRoot: Double,
     run: RunFiles, task: SentimentTask = .fine, position: Double? = nil
 ) -> String {
-    let at = position.map { String(format: "%.2f", $0) } ?? "\(epoch)"
+    let at = evaluationPlace(epoch: epoch, position: position)
     guard task == .fine else {
         let name = task.argmaxName
         return

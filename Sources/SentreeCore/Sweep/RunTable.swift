@@ -57,18 +57,65 @@ public enum RunTable {
         [run.sweep ?? "", run.trial ?? "", run.record.files.path]
     }
 
-    /// One row per run and logged epoch.
+    /// The columns after `epochColumns` when a run scored dev inside epochs (`--dev-every`).
+    public static let evaluationColumns = ["position", "kind"]
+
+    /// An evaluation inside an epoch, in the epoch columns: it has no mean loss and no time
+    /// of its own.
+    static func evaluationCells(_ e: EvaluationRecord) -> [String] {
+        [
+            String(e.epoch), "", number(e.fineAll), number(e.fineRoot), number(e.binaryRoot),
+            number(e.binaryAll), "", "", number(e.learningRate),
+        ]
+    }
+
+    /// One row per run and logged epoch. Runs that scored dev inside epochs also get a row
+    /// per such evaluation, in the order they happened, and then every row has the columns
+    /// `position` (in epochs: 8 for the end of epoch 8, 8.25 a quarter into epoch 9) and
+    /// `kind` (`epoch` or `evaluation`); without them the table is as it always was.
     public static func epochs(_ runs: [ExportedRun]) -> CSVTable {
-        var table = CSVTable(header: ["sweep", "trial", "run"] + configColumns + epochColumns)
+        let inner = runs.contains { !$0.record.evaluations.isEmpty }
+        var table = CSVTable(
+            header: ["sweep", "trial", "run"] + configColumns + epochColumns
+                + (inner ? evaluationColumns : []))
         for run in runs {
-            for e in run.record.epochs {
-                table.rows.append(runCells(run) + configCells(run.record.config) + epochCells(e))
+            let leading = runCells(run) + configCells(run.record.config)
+            guard inner else {
+                for e in run.record.epochs { table.rows.append(leading + epochCells(e)) }
+                continue
+            }
+            for entry in timeOrder(run.record.epochs, run.record.evaluations) {
+                switch entry {
+                case .epoch(let e):
+                    table.rows.append(leading + epochCells(e) + [String(e.epoch), "epoch"])
+                case .evaluation(let e):
+                    table.rows.append(leading + evaluationCells(e) + [number(e.position), "evaluation"])
+                }
             }
         }
         return table
     }
 
-    /// One `run` row per run at its best epoch (by dev fine root, as `best` is chosen), then,
+    enum Entry {
+        case epoch(EpochRecord), evaluation(EvaluationRecord)
+        var at: Double {
+            switch self {
+            case .epoch(let e): Double(e.epoch)
+            case .evaluation(let e): e.position
+            }
+        }
+    }
+
+    /// Epoch ends and inner evaluations in the order they happened (each list is in order).
+    static func timeOrder(_ epochs: [EpochRecord], _ evaluations: [EvaluationRecord]) -> [Entry] {
+        let all = epochs.map(Entry.epoch) + evaluations.map(Entry.evaluation)
+        return all.enumerated().sorted { ($0.element.at, $0.offset) < ($1.element.at, $1.offset) }.map(
+            \.element)
+    }
+
+    /// One `run` row per run at its best evaluation (by dev fine root, binary root for the
+    /// binary task, as `best` is chosen; `best_epoch` 8.25 for one a quarter into epoch 9,
+    /// which has no `train_loss`), then,
     /// for runs of a sweep, one `group` row per set of trials that differ only in the seed:
     /// the mean and sample standard deviation of each metric at the runs' best epochs.
     public static func summary(_ runs: [ExportedRun]) -> CSVTable {
@@ -88,8 +135,8 @@ public enum RunTable {
             table.rows.append(
                 ["run"] + runCells(run) + configCells(run.record.config)
                     + [
-                        "1", String(run.record.epochs.count), String(best.epoch),
-                        number(best.trainLoss),
+                        "1", String(run.record.epochs.count), best.place,
+                        best.trainLoss.map(number) ?? "",
                     ]
                     + metrics.map(number) + Array(repeating: "", count: sd.count))
             guard let sweep = run.sweep else { continue }

@@ -55,12 +55,28 @@ func cumulativeSeconds(_ epochs: [EpochRecord]) -> [Double] {
 }
 
 /// The runs' curves of one kind, for the visible runs; the picked run comes last (on top).
-func overlaySeries(_ c: OverlayRuns, value: (EpochRecord) -> Double, withSteps: Bool) -> [OverlaySeries] {
+///
+/// With `inner`, a run's line also runs through its dev evaluations inside epochs
+/// (`--dev-every`) at their place, as the live accuracy panel draws them; the markers stay
+/// on the epoch ends.
+func overlaySeries(
+    _ c: OverlayRuns, value: (EpochPoint) -> Double, withSteps: Bool, inner: Bool = false
+) -> [OverlaySeries] {
     var series: [OverlaySeries] = []
     for (k, run) in c.runs.enumerated() where !c.hidden.contains(k) {
         let xs = c.alignByTime ? cumulativeSeconds(run.epochs) : run.epochs.map { Double($0.epoch) }
-        let marks = zip(xs, run.epochs).map { (x: $0.0, y: value($0.1)) }
+        let marks = zip(xs, run.epochs).map { (x: $0.0, y: value(EpochPoint($0.1))) }
         var points = marks
+        if inner && !run.evaluations.isEmpty {
+            let ends = cumulativeSeconds(run.epochs), base = Double((run.epochs.first?.epoch ?? 1) - 1)
+            points = run.accuracyPoints.map { p in
+                let x =
+                    c.alignByTime
+                    ? trainingSeconds(at: p.at, epochs: run.epochs, ends: ends, base: base, fallbackLength: 0)
+                    : p.at
+                return (x: x, y: value(p))
+            }
+        }
         if withSteps && run.isLive, let live = c.live,
             let steps = liveStepCurve(live, epochs: run.epochs, byTime: c.alignByTime)
         {
@@ -74,6 +90,19 @@ func overlaySeries(_ c: OverlayRuns, value: (EpochRecord) -> Double, withSteps: 
     return series
 }
 
+/// Training seconds at place `e`, in epochs, of a run whose logged `epochs` (with their
+/// `cumulativeSeconds`, `ends`) start after `base` epochs: inside an epoch interpolated from
+/// its length; past the logged epochs at the last one's length, or `fallbackLength` before any.
+func trainingSeconds(
+    at e: Double, epochs: [EpochRecord], ends: [Double], base: Double, fallbackLength: Double
+) -> Double {
+    let k = max(0, Int((e - base).rounded(.down)))  // epochs done before e
+    let length = k < epochs.count ? epochs[k].seconds : epochs.last?.seconds ?? fallbackLength
+    let before =
+        k <= ends.count ? (k == 0 ? 0 : ends[k - 1]) : (ends.last ?? 0) + Double(k - ends.count) * length
+    return before + (e - base - Double(k)) * length
+}
+
 /// The live run's smoothed per-step loss, with x in epochs (or training seconds).
 ///
 /// A step's time is interpolated inside its epoch from that epoch's seconds; the epoch in
@@ -85,19 +114,15 @@ func liveStepCurve(_ s: LiveLoss, epochs: [EpochRecord], byTime: Bool) -> [(x: D
     let now = (firstStep + Double(history.count)) / perEpoch
     let ends = cumulativeSeconds(epochs)
     let base = Double(s.startEpoch)
-    func seconds(_ e: Double) -> Double {
-        let k = max(0, Int((e - base).rounded(.down)))  // this session's epochs done before e
-        let length =
-            k < epochs.count
-            ? epochs[k].seconds
-            : epochs.last?.seconds ?? s.elapsed / max(now - base, 1e-9)
-        let before =
-            k <= ends.count ? (k == 0 ? 0 : ends[k - 1]) : (ends.last ?? 0) + Double(k - ends.count) * length
-        return before + (e - base - Double(k)) * length
-    }
+    let fallback = s.elapsed / max(now - base, 1e-9)
     return history.smoothed.indices.map { b in
         let e = (firstStep + Double(min(history.count, (b + 1) * history.bucketSize))) / perEpoch
-        return (x: byTime ? seconds(e) : e, y: Double(history.smoothed[b]))
+        return (
+            x: byTime
+                ? trainingSeconds(at: e, epochs: epochs, ends: ends, base: base, fallbackLength: fallback)
+                : e,
+            y: Double(history.smoothed[b])
+        )
     }
 }
 
@@ -186,7 +211,8 @@ func renderCompareLoss(_ s: CompareLossInput, _ grid: inout CellGrid, _ r: Rect,
         width: plot.width)
 }
 
-/// The accuracy overlay: one dev metric (`m`) per epoch for every shown run, and a legend.
+/// The accuracy overlay: one dev metric (`m`) per evaluation for every shown run (epoch ends
+/// marked, evaluations inside epochs on the line at their place), and a legend.
 func renderCompareAccuracy(
     _ s: CompareAccuracyInput, _ grid: inout CellGrid, _ r: Rect,
     _ options: RenderOptions
@@ -198,7 +224,7 @@ func renderCompareAccuracy(
     let labelWidth = 7
     let plot = Rect(x: r.x + labelWidth, y: r.y + 1, width: r.width - labelWidth, height: r.height - 3)
     guard plot.width > 4, plot.height > 1 else { return }
-    let series = overlaySeries(c, value: s.metric.value, withSteps: false)
+    let series = overlaySeries(c, value: { s.metric.value($0) }, withSteps: false, inner: true)
     if let ranges = drawOverlay(series, &grid, plot, options, yPadding: 0.005) {
         for (row, v) in [(0, ranges.y.upperBound), (plot.height - 1, ranges.y.lowerBound)] {
             grid.put(

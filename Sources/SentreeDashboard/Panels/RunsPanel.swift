@@ -10,7 +10,7 @@ struct RunColumn: Sendable {
 }
 
 /// `80.71` for a fraction, or blank before the first epoch.
-private func percentCell(_ e: EpochRecord?, _ metric: (EpochRecord) -> Double) -> String {
+private func percentCell(_ e: BestEvaluation?, _ metric: (BestEvaluation) -> Double) -> String {
     e.map { String(format: "%.2f", 100 * metric($0)) } ?? "-"
 }
 
@@ -66,7 +66,8 @@ let runColumns: [RunColumn] = [
     RunColumn(title: "batch", width: 5, priority: 4) { "\($0.config.batchSize)" },
     RunColumn(title: "seed", width: 4, priority: 4) { "\($0.config.seed)" },
     RunColumn(title: "epochs", width: 9, priority: 2) { "\($0.epochs.last?.epoch ?? 0)/\($0.config.epochs)" },
-    RunColumn(title: "best", width: 4, priority: 0) { $0.best.map { "\($0.epoch)" } ?? "-" },
+    // `8.25` for a best evaluation a quarter into epoch 9 (`--dev-every`), as train wrote it.
+    RunColumn(title: "best", width: 6, priority: 0) { $0.best?.place ?? "-" },
     RunColumn(title: "f.all", width: 6, priority: 1) { percentCell($0.best, \.fineAll) },
     RunColumn(title: "f.root", width: 6, priority: 0) { percentCell($0.best, \.fineRoot) },
     RunColumn(title: "b.root", width: 6, priority: 0) { percentCell($0.best, \.binaryRoot) },

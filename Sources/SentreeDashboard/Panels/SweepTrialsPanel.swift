@@ -48,7 +48,7 @@ func renderTrialsTable(_ s: TrialsTableInput, _ grid: inout CellGrid, _ r: Rect,
         let text = cells(
             "", row.label.isEmpty ? row.name : row.label, String(row.seed), row.status.rawValue, epoch,
             values,
-            best.map { "ep \($0.epoch)" } ?? "")
+            best.map { "ep \($0.place)" } ?? "")
         let y = r.y + 2 + line
         let selected = position == s.cursor
         let key = SeriesMark.key(g, unicode: options.unicode)

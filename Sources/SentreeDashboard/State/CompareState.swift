@@ -7,7 +7,7 @@ public enum CompareMetric: Int, CaseIterable, Sendable {
 
     public var name: String { ["fine root", "fine all", "binary root", "binary all"][rawValue] }
 
-    public func value(_ e: EpochRecord) -> Double {
+    public func value(_ e: some DevFigures) -> Double {
         switch self {
         case .fineRoot: e.fineRoot
         case .fineAll: e.fineAll
@@ -29,6 +29,8 @@ public struct ComparedRun: Sendable {
     public var config: TrainingConfig
     public var embeddings: EmbeddingCoverage? = nil
     public var epochs: [EpochRecord]
+    /// Dev evaluations inside epochs (`--dev-every`), oldest first.
+    public var evaluations: [EvaluationRecord] = []
     /// The run this dashboard trains (its loss is also drawn per step).
     public var isLive = false
     /// Per dev tree outcome from the loaded checkpoint (empty until one is loaded).
@@ -46,13 +48,25 @@ public struct ComparedRun: Sendable {
     /// several runs keeps them for the ensemble row; empty otherwise).
     public var probabilities: [Float] = []
 
-    public init(name: String, path: String, config: TrainingConfig, epochs: [EpochRecord]) {
+    public init(
+        name: String, path: String, config: TrainingConfig, epochs: [EpochRecord],
+        evaluations: [EvaluationRecord] = []
+    ) {
         self.name = name; self.path = path; self.config = config; self.epochs = epochs
+        self.evaluations = evaluations
     }
 
-    /// The epoch with the best dev fine root (binary root for a binary-task run; the first of
-    /// equals, as the trainer keeps `best`).
-    public var best: EpochRecord? { config.sentimentTask.best(of: epochs) }
+    /// The evaluation `best` holds: the best dev fine root (binary root for a binary-task
+    /// run; the first of equals, as the trainer keeps `best`), at an epoch's end or inside one.
+    public var best: BestEvaluation? { config.sentimentTask.best(epochs: epochs, evaluations: evaluations) }
+
+    /// Every dev evaluation as the live accuracy panel holds them (`DashboardState.epochs`):
+    /// epoch ends and the evaluations inside epochs, in the order they happened.
+    public var accuracyPoints: [EpochPoint] {
+        let all = epochs.map(EpochPoint.init) + evaluations.map(EpochPoint.init)
+        return all.enumerated().sorted { ($0.element.at, $0.offset) < ($1.element.at, $1.offset) }.map(
+            \.element)
+    }
 }
 
 /// `sentree view` of several runs: the runs' loaded checkpoints as one seed ensemble, their
@@ -114,14 +128,24 @@ extension DashboardState {
 
     /// The trained run as the comparison sees it.
     var liveRun: ComparedRun {
-        let records = epochs.map {
+        // The evaluations inside epochs apart, as a run's metrics log has them.
+        let records = epochs.filter { $0.position == nil }.map {
             EpochRecord(
                 epoch: $0.epoch, trainLoss: $0.trainLoss, fineAll: $0.fineAll, fineRoot: $0.fineRoot,
                 binaryRoot: $0.binaryRoot, binaryAll: $0.binaryAll, seconds: $0.seconds,
                 treesPerSecond: 0, learningRate: learningRate)
         }
+        let inner = epochs.compactMap { p in
+            p.position.map {
+                EvaluationRecord(
+                    epoch: p.epoch, step: 0, position: $0, fineAll: p.fineAll, fineRoot: p.fineRoot,
+                    binaryRoot: p.binaryRoot, binaryAll: p.binaryAll, learningRate: learningRate,
+                    best: p.at == bestPosition)
+            }
+        }
         let name = (setup.runDirectory as NSString).lastPathComponent
-        var run = ComparedRun(name: name, path: setup.runDirectory, config: setup.config, epochs: records)
+        var run = ComparedRun(
+            name: name, path: setup.runDirectory, config: setup.config, epochs: records, evaluations: inner)
         run.isLive = true
         run.embeddings = setup.embeddings
         run.outcomes = outcomes

@@ -31,6 +31,23 @@ public struct EpochPoint: Equatable, Sendable {
     public var at: Double { position ?? Double(epoch) }
 }
 
+extension EpochPoint: DevFigures {
+    /// An epoch's end as `metrics.jsonl` logged it.
+    public init(_ e: EpochRecord) {
+        self.init(
+            epoch: e.epoch, trainLoss: e.trainLoss, fineAll: e.fineAll, fineRoot: e.fineRoot,
+            binaryRoot: e.binaryRoot, seconds: e.seconds, binaryAll: e.binaryAll)
+    }
+
+    /// An evaluation inside an epoch as `metrics.jsonl` logged it: no loss, no time of its own.
+    public init(_ e: EvaluationRecord) {
+        self.init(
+            epoch: e.epoch, trainLoss: .nan, fineAll: e.fineAll, fineRoot: e.fineRoot,
+            binaryRoot: e.binaryRoot,
+            seconds: 0, binaryAll: e.binaryAll, position: e.position)
+    }
+}
+
 /// Everything the screen shows. Events and keys change it; `render` only reads it.
 public struct DashboardState: Sendable {
     public var setup: DashboardSetup

@@ -15,8 +15,9 @@ struct FileStamp: Equatable {
     }
 }
 
-/// Follows the compared runs on disk for the dashboard: new epochs from their metrics logs,
-/// and their checkpoints, evaluated on the dev set again whenever the file changes.
+/// Follows the compared runs on disk for the dashboard: new epochs and evaluations inside
+/// epochs from their metrics logs, and their checkpoints, evaluated on the dev set again
+/// whenever the file changes.
 ///
 /// Lives on the UI thread. It only reads: it never takes a run's lock and never writes
 /// into a run, so the runs may be training in other processes.
@@ -25,6 +26,9 @@ public final class RunWatcher {
     private let dev: Treebank
     private let threads: Int
     private var loaded: [FileStamp?]
+    /// Where each loaded checkpoint stands, to name its place again once its evaluation is
+    /// logged (`best` is saved just before the log line that reports it).
+    private var loadedProgress: [TrainingProgress?]
     private var loadedChoice = CheckpointChoice.best
     private var lastPoll = Date.distantPast
     /// Seconds between looks at the files.
@@ -37,13 +41,16 @@ public final class RunWatcher {
         self.threads = threads
         self.interval = interval
         loaded = Array(repeating: nil, count: records.count)
+        loadedProgress = Array(repeating: nil, count: records.count)
     }
 
     /// The comparison at the start: every run with its epochs and its `best` predictions.
     public func makeState(viewOnly: Bool, checkpoint: CheckpointChoice = .best) -> CompareState {
         var state = CompareState(
             runs: records.map {
-                ComparedRun(name: $0.name, path: $0.files.path, config: $0.config, epochs: $0.epochs)
+                ComparedRun(
+                    name: $0.name, path: $0.files.path, config: $0.config, epochs: $0.epochs,
+                    evaluations: $0.evaluations)
             }, viewOnly: viewOnly)
         state.checkpoint = checkpoint
         loadedChoice = checkpoint
@@ -68,7 +75,12 @@ public final class RunWatcher {
         var pickedChanged = false, anyChanged = c.checkpoint != loadedChoice, reloadedAny = false
         for i in records.indices {
             let (changed, bad) = records[i].refreshReportingChange()
-            if changed { c.runs[i].epochs = records[i].epochs }
+            if changed {
+                (c.runs[i].epochs, c.runs[i].evaluations) = (records[i].epochs, records[i].evaluations)
+                if let progress = loadedProgress[i] {
+                    c.runs[i].checkpointNote = note(progress, i, c.checkpoint)
+                }
+            }
             problem = problem ?? bad
             let reloaded = reloadIfChanged(i, &c.runs[i], choice: c.checkpoint)
             if reloaded, c.viewOnly, i == c.cursor { pickedChanged = true }
@@ -99,6 +111,7 @@ public final class RunWatcher {
         run.metrics = nil
         run.snapshot = nil
         run.probabilities = []
+        loadedProgress[i] = nil
         guard stamp.exists else {
             run.checkpointNote = "no \(choice.rawValue) checkpoint yet"
             return true
@@ -126,10 +139,16 @@ public final class RunWatcher {
             run.embeddings = checkpoint.embeddings
             // run.json keeps the planned epochs of the first start; a --resume may have raised them.
             run.config.epochs = max(run.config.epochs, checkpoint.config.epochs)
-            run.checkpointNote = "\(choice.rawValue), epoch \(progress.epochsCompleted)"
+            loadedProgress[i] = progress
+            run.checkpointNote = note(progress, i, choice)
         } catch {
             run.checkpointNote = TerminalText.sanitized("\(choice.rawValue) unreadable: \(error)")
         }
         return true
+    }
+
+    /// "best, epoch 8.25": which checkpoint of run `i` gives the predictions, and its place.
+    func note(_ progress: TrainingProgress, _ i: Int, _ choice: CheckpointChoice) -> String {
+        "\(choice.rawValue), epoch \(progress.place(evaluations: records[i].evaluations))"
     }
 }

@@ -24,19 +24,23 @@ public struct TrialRow: Sendable, Equatable {
     public var epochsTotal: Int
     /// The dev metrics per logged epoch.
     public var epochs: [EpochRecord]
+    /// Dev evaluations inside epochs (`--dev-every`).
+    public var evaluations: [EvaluationRecord]
+    /// The trial's task, whose score picks `best`.
+    public var task: SentimentTask
 
     public init(
         index: Int, name: String, label: String, seed: UInt64, status: TrialStatus, epochsTotal: Int,
-        epochs: [EpochRecord]
+        epochs: [EpochRecord], evaluations: [EvaluationRecord] = [], task: SentimentTask = .fine
     ) {
         (self.index, self.name, self.label, self.seed) = (index, name, label, seed)
         (self.status, self.epochsTotal, self.epochs) = (status, epochsTotal, epochs)
+        (self.evaluations, self.task) = (evaluations, task)
     }
 
-    /// The best epoch by dev fine root, as `best.safetensors` is chosen (the first of equals).
-    public var best: EpochRecord? {
-        epochs.reduce(nil) { best, e in best.map { e.fineRoot > $0.fineRoot ? e : $0 } ?? e }
-    }
+    /// The evaluation `best.safetensors` holds: by dev fine root (binary root for the binary
+    /// task), the first of equals, at an epoch's end or inside one.
+    public var best: BestEvaluation? { task.best(epochs: epochs, evaluations: evaluations) }
 }
 
 /// A dev metric the sweep view ranks and draws.
@@ -44,7 +48,7 @@ public enum SweepMetric: Int, Sendable, CaseIterable {
     case fineRoot, fineAll, binaryRoot
 
     public var name: String { ["fine root", "fine all", "binary root"][rawValue] }
-    public func value(_ e: EpochRecord) -> Double {
+    public func value(_ e: some DevFigures) -> Double {
         switch self {
         case .fineRoot: e.fineRoot
         case .fineAll: e.fineAll

@@ -34,7 +34,8 @@ public struct SweepSnapshot: Sendable, Equatable {
             let total = record?.config.epochs ?? trial.settings["epochs"].flatMap { Int($0) } ?? 0
             return TrialRow(
                 index: trial.index, name: trial.name, label: label(trial, plan.varies), seed: trial.seed,
-                status: status, epochsTotal: total, epochs: record?.epochs ?? [])
+                status: status, epochsTotal: total, epochs: record?.epochs ?? [],
+                evaluations: record?.evaluations ?? [], task: record?.config.sentimentTask ?? .fine)
         }
         return SweepSnapshot(path: path, varies: plan.varies, rows: rows)
     }
