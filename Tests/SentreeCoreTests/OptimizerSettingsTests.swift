@@ -106,6 +106,18 @@ import Testing
         #expect(ModelKind.rnn.trainingDefaults.adagradEpsilon == nil)
     }
 
+    /// The Tree-LSTM's recipe defaults (RESULTS.md, "Recipe sweep"); the other models keep none.
+    @Test func theTreeLSTMDefaultsToItsRecipe() {
+        let t = ModelKind.treelstm.trainingDefaults
+        #expect(t.leafDropout == 0.25 && t.stateDropout == 0.25)
+        #expect(t.devEvery == .epochFraction(0.25) && t.patience == 12)
+        #expect(t.learningRate == 0.05 && t.l2 == 1e-4)
+        for kind in [ModelKind.rnn, .rnn2, .rntn] {
+            let c = kind.trainingDefaults
+            #expect(c.leafDropout == nil && c.stateDropout == nil && c.devEvery == nil && c.patience == nil)
+        }
+    }
+
     @Test func theHeaderNamesTheStrengthsThatDiffer() {
         var c = TrainingConfig()
         c.l2 = 0.001
