@@ -134,7 +134,7 @@ struct Train: ParsableCommand {
     @Option(
         help: ArgumentHelp(
             "Dropout rate on the leaves' word vectors during training "
-                + "(default: the model's, 0.25 for treelstm, else 0)."))
+                + "(default: the model's, 0.25 for treelstm, 0.2 for rntn, else 0)."))
     var leafDropout: Double?
     @Option(
         help: ArgumentHelp(
