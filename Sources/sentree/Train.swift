@@ -131,11 +131,15 @@ struct Train: ParsableCommand {
                 + "probability α/(c + α) (default: the model's, 1 for rntn, else 0).",
             valueName: "α"))
     var wordDropout: Double?
-    @Option(help: ArgumentHelp("Dropout rate on the leaves' word vectors during training (default: 0)."))
+    @Option(
+        help: ArgumentHelp(
+            "Dropout rate on the leaves' word vectors during training "
+                + "(default: the model's, 0.25 for treelstm, 0.2 for rntn, else 0)."))
     var leafDropout: Double?
     @Option(
         help: ArgumentHelp(
-            "Dropout rate on the children's states as parents read them, in training (default: 0)."))
+            "Dropout rate on the children's states as parents read them, in training "
+                + "(default: the model's, 0.25 for treelstm, else 0)."))
     var stateDropout: Double?
     @Option(
         help: ArgumentHelp(
@@ -154,7 +158,8 @@ struct Train: ParsableCommand {
     @Option(
         help: ArgumentHelp(
             "Score dev also inside epochs: every N steps, or every F of an epoch as Fep, e.g. 0.25ep "
-                + "(default: at epoch ends only).", valueName: "n|Fep"))
+                + "(default: the model's, 0.25ep for treelstm, else at epoch ends only; 1ep: at epoch ends).",
+            valueName: "n|Fep"))
     var devEvery: DevInterval?
     @Option(
         help: ArgumentHelp(
@@ -168,7 +173,8 @@ struct Train: ParsableCommand {
     var lrPlateauFactor: Double?
     @Option(
         help: ArgumentHelp(
-            "Stop after K dev evaluations without a fine-root gain (default: never).", valueName: "k"))
+            "Stop after K dev evaluations without a fine-root gain (default: the model's, 12 for "
+                + "treelstm, else never; 0: never).", valueName: "k"))
     var patience: Int?
     @Option(help: "Update rule of the word vectors: sgd or adagrad (default: --optimizer, at --lr).")
     var wordOptimizer: OptimizerKind?
@@ -219,6 +225,11 @@ struct Train: ParsableCommand {
             throw ValidationError("--adagrad-epsilon needs --optimizer adagrad (SGD does not use it)")
         }
         if let devEvery, let problem = devEvery.problem { throw ValidationError("--dev-every \(problem)") }
+        if let patience, patience < 0 {
+            throw ValidationError(
+                "--patience must be 0 (never stop early) or from 1 to \(TrainingConfig.maximum(.patience)) "
+                    + "(got \(patience))")
+        }
         if wordOptimizer != nil && (freezeEmbeddings || embeddingLrScale != nil) {
             throw ValidationError(
                 "--word-optimizer gives the word vectors their own rate (--word-lr); it cannot be combined "
@@ -261,7 +272,8 @@ struct Train: ParsableCommand {
             (.adagradReset, adagradReset.map(Double.init)), (.adagradEpsilon, adagradEpsilon),
             (.saveInterval, saveInterval), (.embeddingLRScale, embeddingLrScale),
             (.lrPlateau, lrPlateau.map(Double.init)), (.lrPlateauFactor, lrPlateauFactor),
-            (.patience, patience.map(Double.init)), (.wordLearningRate, wordLearningRate),
+            (.patience, patience.flatMap { $0 <= 0 ? nil : Double($0) }),
+            (.wordLearningRate, wordLearningRate),
         ]
         return given.compactMap { setting, value in value.map { (setting, $0) } }
     }
@@ -403,10 +415,11 @@ struct Train: ParsableCommand {
         config.lowercase = !keepCase
         // nil for fine: a fine run's run.json and checkpoints stay those of older runs.
         config.task = task == .binary ? .binary : nil
-        config.devEvery = devEvery
+        config.devEvery = devEvery ?? config.devEvery
         config.lrPlateau = lrPlateau
         config.lrPlateauFactor = lrPlateauFactor
-        config.patience = patience
+        // 0 turns a model's default patience off.
+        config.patience = patience == 0 ? nil : patience ?? config.patience
         config.wordOptimizer = wordOptimizer
         config.wordLearningRate = wordLearningRate
         if let embeddings {

@@ -106,6 +106,19 @@ import Testing
         #expect(ModelKind.rnn.trainingDefaults.adagradEpsilon == nil)
     }
 
+    /// The Tree-LSTM's recipe defaults and the RNTN's leaf dropout (RESULTS.md, "Recipe sweep").
+    @Test func theTreeLSTMDefaultsToItsRecipe() {
+        let t = ModelKind.treelstm.trainingDefaults
+        #expect(t.leafDropout == 0.25 && t.stateDropout == 0.25)
+        #expect(t.devEvery == .epochFraction(0.25) && t.patience == 12)
+        #expect(t.learningRate == 0.05 && t.l2 == 1e-4)
+        for kind in [ModelKind.rnn, .rnn2, .rntn] {
+            let c = kind.trainingDefaults
+            #expect(c.stateDropout == nil && c.devEvery == nil && c.patience == nil)
+            #expect(c.leafDropout == (kind == .rntn ? 0.2 : nil))
+        }
+    }
+
     @Test func theHeaderNamesTheStrengthsThatDiffer() {
         var c = TrainingConfig()
         c.l2 = 0.001

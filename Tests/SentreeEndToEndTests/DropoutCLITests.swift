@@ -17,7 +17,7 @@ import SentreeCore
         #expect(check.status == 1 && check.stderr.contains("--dropout must be"), "\(check.stderr)")
     }
 
-    /// The RNTN trains with its dev-chosen dropout unless told otherwise.
+    /// The RNTN trains with its dev-chosen dropouts (classifier, word, leaf) unless told otherwise.
     @Test func theRNTNDefaultsToItsDropoutAndAFlagOverridesIt() throws {
         let data = try makeDataDirectory()
         defer { try? FileManager.default.removeItem(atPath: data) }
@@ -26,12 +26,15 @@ import SentreeCore
         let byDefault = try sentree(["train", "--out", data + "/default"] + options)
         #expect(byDefault.status == 0, "\(byDefault.stderr)")
         #expect(
-            byDefault.stdout.contains("dropout 0.5  word dropout 1.0  reset every epoch  ε 0.001  batch"),
+            byDefault.stdout.contains(
+                "dropout 0.5  leaf dropout 0.2  word dropout 1.0  reset every epoch  ε 0.001  batch"),
             "\(byDefault.stdout)")
         #expect(try stored(data + "/default") == 0.5)
         #expect(try storedConfig(data + "/default").wordDropout == 1)
+        #expect(try storedConfig(data + "/default").leafDropout == 0.2)
         let off = try sentree(
-            ["train", "--out", data + "/off", "--dropout", "0", "--word-dropout", "0"] + options)
+            ["train", "--out", data + "/off", "--dropout", "0", "--word-dropout", "0", "--leaf-dropout", "0"]
+                + options)
         #expect(off.status == 0 && !off.stdout.contains("dropout"), "\(off.stdout)")
         #expect(try storedConfig(data + "/off").wordDropout == 0)
         #expect(try stored(data + "/off") == 0)

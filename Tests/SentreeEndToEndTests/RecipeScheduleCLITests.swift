@@ -17,7 +17,8 @@ import SentreeCore
                 "--lr-plateau-factor must be above 0 and below 1"
             ),
             (["--lr-plateau-factor", "0.5"], "--lr-plateau-factor needs --lr-plateau K"),
-            (["--patience", "0"], "--patience must be from 1 to"),
+            (["--patience=-1"], "--patience must be 0 (never stop early) or from 1 to"),
+            (["--patience", "100000000"], "--patience must be from 1 to"),
             (["--word-lr", "0.1"], "--word-lr needs --word-optimizer"),
             (["--word-optimizer", "sgd", "--word-lr=-1"], "--word-lr must be a positive number"),
             (
@@ -71,6 +72,29 @@ import SentreeCore
         #expect(same.status == 0, "\(same.stderr)")
         #expect(
             same.stdout.split(separator: "\n").filter { $0.hasPrefix("eval ") }.count == 2, "\(same.stdout)")
+    }
+
+    /// `treelstm` brings its recipe without flags; each piece can still be turned off.
+    @Test func theTreeLSTMRecipeIsTheDefaultAndCanBeTurnedOff() throws {
+        let data = try makeDataDirectory()
+        defer { try? FileManager.default.removeItem(atPath: data) }
+        let flags = ["--model", "treelstm", "--input-dim", "8", "--epochs", "1"] + trainOptions
+        let recipe = try sentree(["train", "--data", data, "--out", data + "/recipe"] + flags)
+        #expect(recipe.status == 0, "\(recipe.stderr)")
+        let stored = try storedConfig(data + "/recipe")
+        #expect(stored.leafDropout == 0.25 && stored.stateDropout == 0.25)
+        #expect(stored.devEvery == .epochFraction(0.25) && stored.patience == 12)
+        #expect(recipe.stdout.contains("patience 12"), "\(recipe.stdout)")
+        let off = try sentree(
+            [
+                "train", "--data", data, "--out", data + "/plain", "--leaf-dropout", "0", "--state-dropout",
+                "0",
+                "--dev-every", "1ep", "--patience", "0",
+            ] + flags)
+        #expect(off.status == 0, "\(off.stderr)")
+        let plain = try storedConfig(data + "/plain")
+        #expect(plain.leafDropout == 0 && plain.stateDropout == 0 && plain.patience == nil)
+        #expect(!off.stdout.contains("patience") && !off.stdout.contains("\neval "), "\(off.stdout)")
     }
 
     /// A run that ran out of patience ends as done, says why, and has nothing left to resume.

@@ -202,6 +202,10 @@ extension ModelKind {
         c.wordDropout = r.wordDropout ?? c.wordDropout
         c.adagradReset = r.adagradReset ?? c.adagradReset
         c.adagradEpsilon = r.adagradEpsilon ?? c.adagradEpsilon
+        c.leafDropout = r.leafDropout ?? c.leafDropout
+        c.stateDropout = r.stateDropout ?? c.stateDropout
+        c.devEvery = r.devEvery ?? c.devEvery
+        c.patience = r.patience ?? c.patience
         return c
     }
 }

@@ -38,6 +38,10 @@ public struct RecommendedSettings: Sendable, Equatable {
     public var wordDropout: Double?
     public var adagradReset: Int?
     public var adagradEpsilon: Double?
+    public var leafDropout: Double?
+    public var stateDropout: Double?
+    public var devEvery: DevInterval?
+    public var patience: Int?
 }
 
 extension ModelKind {
