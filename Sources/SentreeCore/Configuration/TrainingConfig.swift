@@ -204,7 +204,7 @@ extension ModelKind {
         c.adagradEpsilon = r.adagradEpsilon ?? c.adagradEpsilon
         c.leafDropout = r.leafDropout ?? c.leafDropout
         c.stateDropout = r.stateDropout ?? c.stateDropout
-        c.devEvery = r.devEvery ?? c.devEvery
+        c.devEvery = r.devEveryEpochFraction.map(DevInterval.epochFraction) ?? c.devEvery
         c.patience = r.patience ?? c.patience
         return c
     }

@@ -40,7 +40,9 @@ public struct RecommendedSettings: Sendable, Equatable {
     public var adagradEpsilon: Double?
     public var leafDropout: Double?
     public var stateDropout: Double?
-    public var devEvery: DevInterval?
+    /// Dev scored every this fraction of an epoch (`--dev-every Fep`); a plain number, since
+    /// `DevInterval` lives in Configuration, above the models.
+    public var devEveryEpochFraction: Double?
     public var patience: Int?
 }
 

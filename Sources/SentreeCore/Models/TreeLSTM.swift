@@ -141,7 +141,7 @@ final class TreeLSTMModel<T: ModelScalar>: RegisteredModel {
     static var recommended: RecommendedSettings {
         RecommendedSettings(
             learningRate: 0.05, l2: 1e-4, leafDropout: 0.25, stateDropout: 0.25,
-            devEvery: .epochFraction(0.25), patience: 12)
+            devEveryEpochFraction: 0.25, patience: 12)
     }
 
     @_specialize(where T == Float, U == Float)
