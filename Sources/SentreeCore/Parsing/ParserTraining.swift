@@ -100,7 +100,7 @@ public enum ParserTraining {
         for e in encoded { for w in e.words { counts[Int(w)] += 1 } }
         var adam = ParserAdam(count: layout.count, learningRate: options.learningRate)
         var gradient = [Float](repeating: 0, count: layout.count)
-        let workers = ParserWorkers(layout: layout, threads: options.threads, gradients: true)
+        let workers = ParserWorkers(layout: layout, threads: options.threads)
         // Batches of similar length, so the packed LSTM rows are dense; their order is shuffled.
         let byLength = encoded.indices.sorted {
             encoded[$0].count != encoded[$1].count

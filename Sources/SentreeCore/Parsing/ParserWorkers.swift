@@ -24,12 +24,9 @@ final class ParserWorkers: Sendable {
     let slots: [Slot]
     let pool: WorkerPool
 
-    /// `gradients`: whether the slots keep a gradient buffer (training), or only parse.
-    init(layout: ParserLayout, threads: Int, gradients: Bool) {
+    init(layout: ParserLayout, threads: Int) {
         self.layout = layout
-        slots = (0 ..< Self.parts).map { _ in
-            Slot(SpanNetwork<Float>(layout: layout), count: gradients ? layout.count : 0)
-        }
+        slots = (0 ..< Self.parts).map { _ in Slot(SpanNetwork<Float>(layout: layout), count: layout.count) }
         pool = WorkerPool(size: max(1, min(threads, Self.parts)))
     }
 
