@@ -88,6 +88,15 @@ import Testing
         }
         #expect(try probes() == "(3 (2 not) (1 bad))\n")
 
+        // A sentence that opens with a bracket is a sentence, as `predict` reads it.
+        try tmux.keys("i")
+        try tmux.run(["send-keys", "-t", "s", "-l", "(Honestly) a dull movie"])
+        try tmux.keys("Enter")
+        _ = try tmux.waitFor(30, "the bracketed sentence shown") {
+            $0.contains("tree ─ probe 2/2") && $0.contains("probe added") && $0.contains("Honestly")
+        }
+        #expect(try probes() == "(3 (2 not) (1 bad))\n(Honestly) a dull movie\n")
+
         try tmux.keys("l")
         try tmux.run(["send-keys", "-t", "s", "-l", "0.5"])
         try tmux.keys("C-a", "C-k")

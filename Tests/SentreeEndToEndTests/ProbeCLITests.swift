@@ -10,14 +10,15 @@ import Testing
         let parent = try temporaryDirectory("sentree-probe-runs")
         defer { try? FileManager.default.removeItem(atPath: parent) }
         let run = parent + "/run"
-        // A bad probe: refused with its position, and no run is created.
+        // A bad probe (neither a tree nor a sentence): refused with its position, and no run
+        // is created.
         var result = try sentree(
             [
                 "train", "--data", data, "--out", run, "--epochs", "1", "--probe", "good",
-                "--probe", "(3 (2 not) (3 bad)",
+                "--probe", "(3 (2 not) (3 b\u{7}ad)",
             ] + trainOptions)
         #expect(result.status == 1)
-        #expect(result.stderr.contains("--probe 2:1:"), "\(result.stderr)")
+        #expect(result.stderr.contains("--probe 2:1:16: control character U+0007"), "\(result.stderr)")
         #expect(!FileManager.default.fileExists(atPath: run))
 
         result = try sentree(

@@ -3,7 +3,7 @@ import Foundation
 /// A sentence or tree a user watches while a model trains: its tree, predicted again at
 /// every new parameter snapshot.
 public struct Probe: Sendable, Equatable {
-    /// The text as given (trimmed): a PTB tree when it starts with `(`, else a sentence.
+    /// The text as given (trimmed): a PTB tree, or a sentence (see `init(parsing:)`).
     public let text: String
     /// One tree: the given one, or the sentence's tree from `sentences`, as `predict` makes it.
     public let treebank: Treebank
@@ -13,9 +13,11 @@ public struct Probe: Sendable, Equatable {
     /// Whether the structure is a guess (a plain sentence binarized without a parser).
     public var approximate: Bool { structure == .approximate }
 
-    /// Parses a probe with the rules of `sentree predict` (`Treebank.parse` without required
-    /// labels for text starting with `(`, else `sentences`), so hostile text fails the same
-    /// way. Errors name `source`, line 1, and the column.
+    /// Parses a probe with the rules of `sentree predict` when it guesses: text starting with
+    /// `(` is a PTB tree (`Treebank.parse` without required labels), and if it is no tree but
+    /// reads as a sentence ("(Honestly) the plot …"), a sentence; other text is a sentence of
+    /// `sentences`. Hostile text fails the same way; errors name `source`, line 1, and the
+    /// column (the tree's error when the text is neither).
     public init(
         parsing raw: String, source: String, sentences: any SentenceTrees = RightBranchingTrees()
     ) throws {
@@ -24,10 +26,21 @@ public struct Probe: Sendable, Equatable {
             throw InputError(
                 source: source, line: 1, column: 1, message: "empty probe: type a sentence or a tree")
         }
-        let treebank =
-            text.hasPrefix("(")
-            ? try Treebank.parse(text, source: source, requireLabels: false)
-            : try sentences.treebank(of: [text], source: source)
+        var given = false
+        var treebank: Treebank
+        if text.hasPrefix("(") {
+            do {
+                treebank = try Treebank.parse(text, source: source, requireLabels: false)
+                given = true
+            } catch let treeError as InputError {
+                guard let sentence = try? sentences.treebank(of: [text], source: source) else {
+                    throw treeError
+                }
+                treebank = sentence
+            }
+        } else {
+            treebank = try sentences.treebank(of: [text], source: source)
+        }
         guard treebank.count == 1 else {
             throw InputError(
                 source: source, line: 1, column: 1,
@@ -35,7 +48,7 @@ public struct Probe: Sendable, Equatable {
         }
         self.text = text
         self.treebank = treebank
-        structure = text.hasPrefix("(") ? .given : sentences.structure
+        structure = given ? .given : sentences.structure
     }
 
     /// Two probes are the same when their texts are (the tree follows from the text).
