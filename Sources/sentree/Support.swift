@@ -8,6 +8,7 @@ import SentreeCore
 extension ModelKind: ExpressibleByArgument {}
 extension OptimizerKind: ExpressibleByArgument {}
 extension SentimentTask: ExpressibleByArgument {}
+extension NeutralRoots: ExpressibleByArgument {}
 extension DevInterval: ExpressibleByArgument {
     public init?(argument: String) { self.init(parsing: argument) }
 }

@@ -55,7 +55,10 @@ struct Train: ParsableCommand {
             is neutral are dropped from train and dev, node labels become negative (0, 1), neutral \
             (2) and positive (3, 4), the softmax has those 3 classes, and a node is positive iff \
             P(positive) > P(negative). `best` is picked by dev binary root. The default, fine, \
-            is the 5-class task.
+            is the 5-class task. Unlike Tai et al., training keeps the trees whose root is neutral \
+            (their phrases are labelled too: +1.6 dev binary root on seeds 1-3, RESULTS.md); \
+            --neutral-roots drop trains on the non-neutral sentences alone, as they did. Dev \
+            always drops them.
 
             --dev-every N scores dev (and keeps `best` if it is the best so far) after every N-th \
             step of the run; --dev-every Fep (0 < F ≤ 1, e.g. 0.25ep) after the first step at or past \
@@ -107,6 +110,11 @@ struct Train: ParsableCommand {
             "What to learn: fine (5 classes) or binary (SST-2: neutral sentences dropped, "
                 + "negative / neutral / positive nodes). (default: fine)", valueName: "task"))
     var task: SentimentTask?
+    @Option(
+        help: ArgumentHelp(
+            "With --task binary: keep the training trees whose root is neutral, or drop them as "
+                + "Tai et al. do. (default: keep)", valueName: "keep|drop"))
+    var neutralRoots: NeutralRoots?
     @Option(help: "Trees per minibatch. (default: \(TrainingConfig().batchSize))") var batchSize: Int?
     @Option(
         name: [.customLong("lr"), .long],
@@ -238,6 +246,10 @@ struct Train: ParsableCommand {
         if wordLearningRate != nil && wordOptimizer == nil && resume == nil {
             throw ValidationError("--word-lr needs --word-optimizer sgd|adagrad")
         }
+        if neutralRoots != nil && task != .binary && resume == nil {
+            throw ValidationError(
+                "--neutral-roots needs --task binary (the 5-class task trains on every tree)")
+        }
         if lrPlateauFactor != nil && lrPlateau == nil && resume == nil {
             throw ValidationError("--lr-plateau-factor needs --lr-plateau K")
         }
@@ -294,8 +306,7 @@ struct Train: ParsableCommand {
             try Probe(parsing: $1, source: "--probe \($0 + 1)", sentences: sentences)
         }
         let config = session.config
-        let train = config.sentimentTask.prepare(
-            try Treebank.load(contentsOf: session.dataPath + "/train.txt"))
+        let train = config.trainingTrees(try Treebank.load(contentsOf: session.dataPath + "/train.txt"))
         let dev = config.sentimentTask.prepare(try Treebank.load(contentsOf: session.dataPath + "/dev.txt"))
         let compared = try compare.map(RunRecord.open)
         // The compared runs are scored on this run's dev trees, which the task decides.
@@ -415,6 +426,7 @@ struct Train: ParsableCommand {
         config.lowercase = !keepCase
         // nil for fine: a fine run's run.json and checkpoints stay those of older runs.
         config.task = task == .binary ? .binary : nil
+        config.neutralRoots = task == .binary ? neutralRoots ?? .keep : nil
         config.devEvery = devEvery ?? config.devEvery
         config.lrPlateau = lrPlateau
         config.lrPlateauFactor = lrPlateauFactor
@@ -498,6 +510,11 @@ struct Train: ParsableCommand {
         check("--middle", middle, c.middle ?? c.dim)
         check("--input-dim", inputDim, c.inputDim ?? c.dim)
         check("--task", task?.rawValue, c.sentimentTask.rawValue)
+        if c.sentimentTask == .binary {
+            check("--neutral-roots", neutralRoots?.rawValue, (c.neutralRoots ?? .drop).rawValue)
+        } else if neutralRoots != nil {
+            conflicts.append("--neutral-roots (the run is a fine-task run; it applies to --task binary)")
+        }
         check("--batch-size", batchSize, c.batchSize)
         check("--optimizer", optimizer?.rawValue, c.optimizer.rawValue)
         check("--l2", l2, c.l2)

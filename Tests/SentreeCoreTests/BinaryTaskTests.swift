@@ -51,6 +51,26 @@ import Testing
         #expect(fine.labels == bank.labels && fine.tokens == bank.tokens && fine.treeStart == bank.treeStart)
     }
 
+    /// Training may keep the neutral-root trees, mapped like the others; runs older than the
+    /// choice (`neutralRoots` nil) and `--neutral-roots drop` train without them.
+    @Test func trainingKeepsNeutralRootsWhenTheRunSaysSo() throws {
+        let bank = try Treebank.parse(Self.text, source: "five.txt")
+        let kept = SentimentTask.binary.prepare(bank, keepNeutralRoots: true)
+        #expect(kept.count == 5 && kept.lines == [1, 2, 3, 4, 5])
+        #expect(kept.labels == bank.labels.map { SentimentTask.binary.label($0) })
+        #expect(kept.tokens == bank.tokens && kept.treeStart == bank.treeStart)
+        var config = TrainingConfig()
+        #expect(config.trainingTrees(bank).labels == bank.labels)  // fine: every tree, as it is
+        config.task = .binary
+        #expect(
+            config.trainingTrees(bank).lines == [1, 3, 5] && config.taskDescription == "task binary (SST-2)")
+        config.neutralRoots = .drop
+        #expect(config.trainingTrees(bank).lines == [1, 3, 5])
+        config.neutralRoots = .keep
+        #expect(config.trainingTrees(bank).lines == [1, 2, 3, 4, 5])
+        #expect(config.taskDescription == "task binary (SST-2, neutral roots in train)")
+    }
+
     /// P(negative) against P(positive), whatever P(neutral) is; the 5-class rule is unchanged.
     @Test func binaryPredictionComparesNegativeWithPositive() {
         #expect(isPositive([0.2, 0.5, 0.3] as [Float]))  // argmax neutral, still positive

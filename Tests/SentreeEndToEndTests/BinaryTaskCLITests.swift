@@ -24,7 +24,11 @@ import Testing
     @Test func trainsAndRecordsTheTask() throws {
         let (data, run, output) = try binaryRun("binary")
         defer { try? FileManager.default.removeItem(atPath: data) }
-        #expect(output.stdout.contains("task binary (SST-2)"), "\(output.stdout)")
+        #expect(output.stdout.contains("task binary (SST-2, neutral roots in train)"), "\(output.stdout)")
+        // Training keeps the neutral-root trees by default; dev drops them.
+        let train = try Treebank.load(contentsOf: data + "/train.txt").count
+        #expect(output.stdout.contains("train \(train) trees"), "\(output.stdout)")
+        #expect(try storedConfig(run).neutralRoots == .keep)
         #expect(output.stdout.contains("3-class root") && output.stdout.contains("binary root"))
         #expect(output.stdout.contains("best dev binary root"), "\(output.stdout)")
         let dev = try nonNeutralRoots(data + "/dev.txt")
@@ -47,6 +51,28 @@ import Testing
             run, ["--epochs", "3", "--task", "fine"], saying: "--task fine (the run has binary)")
         try expectRefusedOnResume(
             fine, ["--epochs", "2", "--task", "binary"], saying: "--task binary (the run has fine)")
+        try expectRefusedOnResume(
+            run, ["--epochs", "3", "--neutral-roots", "drop"],
+            saying: "--neutral-roots drop (the run has keep)")
+        try expectRefusedOnResume(
+            fine, ["--epochs", "2", "--neutral-roots", "keep"], saying: "fine-task run")
+        let refused = try sentree(["train", "--data", data, "--out", data + "/x", "--neutral-roots", "drop"])
+        #expect(refused.status != 0 && refused.stderr.contains("--neutral-roots needs --task binary"))
+
+        // Tai et al.'s training set: only the trees whose root is not neutral.
+        let tai = data + "/tai"
+        let dropped = try sentree(
+            [
+                "train", "--data", data, "--out", tai, "--epochs", "1", "--task", "binary", "--neutral-roots",
+                "drop",
+            ]
+                + trainOptions)
+        #expect(dropped.status == 0, "\(dropped.stderr)")
+        let nonNeutral = try nonNeutralRoots(data + "/train.txt")
+        #expect(nonNeutral < (try Treebank.load(contentsOf: data + "/train.txt").count))
+        #expect(
+            dropped.stdout.contains("task binary (SST-2)  ")
+                && dropped.stdout.contains("train \(nonNeutral) trees"))
         let resumed = try sentree([
             "train", "--headless", "--resume", run, "--epochs", "3", "--task", "binary",
         ])

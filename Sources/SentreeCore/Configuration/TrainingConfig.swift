@@ -68,6 +68,9 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
     /// What the run learns (`nil`: `.fine`, the 5 classes, as in runs older than this field).
     /// See `SentimentTask` and `sentimentTask`.
     public var task: SentimentTask? = nil
+    /// For the binary task, whether training keeps the trees whose root is neutral (`nil`:
+    /// dropped, as in runs older than this field and in Tai et al.'s code). See `NeutralRoots`.
+    public var neutralRoots: NeutralRoots? = nil
     /// Dev evaluations (and `best` selection) inside an epoch, besides the one at its end
     /// (`nil`: at epoch ends only, as in runs older than this field). See `DevInterval`.
     public var devEvery: DevInterval? = nil

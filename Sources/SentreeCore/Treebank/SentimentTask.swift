@@ -5,7 +5,8 @@
 /// negative (0, 1 → 0), neutral (2 → 1) or positive (3, 4 → 2), and the model's softmax has
 /// those 3 classes; a node is predicted positive iff P(positive) > P(negative), ignoring
 /// P(neutral). The neutral class stays in training because most phrases are neutral: the
-/// sentence-level task is binary, the node-level supervision is not.
+/// sentence-level task is binary, the node-level supervision is not. Training may keep the
+/// trees with a neutral root (`prepare(_:keepNeutralRoots:)`): their phrases are labelled too.
 public enum SentimentTask: String, Codable, Sendable, CaseIterable {
     case fine
     case binary
@@ -61,14 +62,15 @@ public enum SentimentTask: String, Codable, Sendable, CaseIterable {
     }
 
     /// `treebank` as this task reads it: unchanged for `fine`; for `binary`, without the trees
-    /// whose root is neutral and with every label mapped by `label(_:)`. Kept trees keep their
-    /// source lines, so errors and the tree browser still point into the file.
-    public func prepare(_ treebank: Treebank) -> Treebank {
+    /// whose root is neutral (unless `keepNeutralRoots`) and with every label mapped by
+    /// `label(_:)`. Kept trees keep their source lines, so errors and the tree browser still
+    /// point into the file.
+    public func prepare(_ treebank: Treebank, keepNeutralRoots: Bool = false) -> Treebank {
         guard self == .binary else { return treebank }
         var out = Treebank(source: treebank.source)
         for t in 0 ..< treebank.count {
             let r = treebank.nodes(of: t)
-            guard treebank.labels[r.upperBound - 1] != 2 else { continue }
+            guard keepNeutralRoots || treebank.labels[r.upperBound - 1] != 2 else { continue }
             for i in r {
                 out.labels.append(label(treebank.labels[i]))
                 out.left.append(treebank.left[i])
@@ -86,6 +88,13 @@ public enum SentimentTask: String, Codable, Sendable, CaseIterable {
         }
         return out
     }
+}
+
+/// What a binary-task run trains on: all training trees, or (as Tai et al.'s code does) only
+/// those whose root is not neutral. Dev and test always drop neutral roots: SST-2's sentences.
+public enum NeutralRoots: String, Codable, Sendable, CaseIterable {
+    case keep
+    case drop
 }
 
 /// Whether a node's distribution `p` over a task's classes calls it positive: P(3)+P(4) >
