@@ -67,4 +67,39 @@ import Testing
         #expect(cell("best_epoch") == "1.25" && cell("fine_root") == "0.5" && cell("fine_all") == "0.71")
         #expect(cell("train_loss") == "" && cell("epochs_done") == "2")
     }
+
+    /// A sweep's trials that differ in a recipe setting or the task are separate groups of
+    /// `summary`; seeds of one setting pool (they did not before those settings had columns).
+    @Test func theSummaryGroupsTrialsByEverySetting() throws {
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        func trial(
+            _ name: String, seed: UInt64, leaf: Double? = nil, task: SentimentTask? = nil
+        ) throws
+            -> ExportedRun
+        {
+            var config = TrainingConfig()
+            config.seed = seed
+            config.leafDropout = leaf
+            config.task = task
+            if task == .binary { config.neutralRoots = .keep }
+            let path = dir + "/" + name
+            let run = try RunDirectory.create(at: path, config: config)
+            try MetricsLog(path: run.files.metricsPath).appendEpoch(loggedEpoch(1, root: 0.4))
+            run.release()
+            return ExportedRun(record: try RunRecord.open(path), sweep: "s", trial: name)
+        }
+        let runs = [
+            try trial("a-s1", seed: 1), try trial("a-s2", seed: 2), try trial("b-s1", seed: 1, leaf: 0.25),
+            try trial("c-s1", seed: 1, task: .binary),
+        ]
+        let summary = RunTable.summary(runs)
+        let groups = summary.rows.filter { $0[0] == "group" }
+        let column = { (name: String) in try #require(summary.header.firstIndex(of: name)) }
+        #expect(groups.map { $0[1] } == ["s", "s", "s"])
+        #expect(try groups.map { $0[try column("runs")] } == ["2", "1", "1"])
+        #expect(try groups.map { $0[try column("seed")] } == ["1 2", "1", "1"])
+        #expect(try groups.map { $0[try column("leaf_dropout")] } == ["0.0", "0.25", "0.0"])
+        #expect(try groups.map { $0[try column("task")] } == ["fine", "fine", "binary"])
+        #expect(try groups.map { $0[try column("neutral_roots")] } == ["", "", "keep"])
+    }
 }

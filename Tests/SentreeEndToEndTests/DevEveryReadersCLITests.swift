@@ -81,11 +81,14 @@ import Testing
         try #require(r.status == 0, "\(r.stderr)")
         let named = try #require(Self.namedBest(r.stdout), "\(r.stdout)")
         let rows = try sentree(["export", run, "--csv", "-"])
-        // The header of `export` before evaluations inside epochs were read.
+        // The header of `export` before evaluations inside epochs were read (and before the
+        // recipe's settings had columns).
         let header: String = [
             "sweep,trial,run,model,dim,middle,input_dim,epochs,batch_size,lr,optimizer,l2,",
             "l2_classifier,l2_words,dropout,word_dropout,adagrad_reset,adagrad_epsilon,embeddings,",
-            "embedding_lr_scale,lowercase,data,seed,epoch,train_loss,fine_all,fine_root,binary_root,",
+            "embedding_lr_scale,leaf_dropout,state_dropout,classifier_hidden,word_optimizer,word_lr,",
+            "dev_every,lr_plateau,lr_plateau_factor,patience,task,neutral_roots,",
+            "lowercase,data,seed,epoch,train_loss,fine_all,fine_root,binary_root,",
             "binary_all,seconds,trees_per_second,learning_rate",
         ].joined()
         #expect(rows.outputLines.first == header)

@@ -19,11 +19,15 @@ public struct ExportedRun: Sendable {
 /// Numbers are written in Swift's shortest round-trip form, so a cell reads back as the
 /// exact value in `metrics.jsonl`.
 public enum RunTable {
-    /// The settings columns, after `sweep`, `trial` and `run`.
+    /// The settings columns, after `sweep`, `trial` and `run`. Every setting that changes
+    /// training has one: `summary` groups a sweep's runs by these cells (the seed aside), so a
+    /// missing one would pool trials that differ in it.
     public static let configColumns = [
         "model", "dim", "middle", "input_dim", "epochs", "batch_size", "lr", "optimizer", "l2",
         "l2_classifier", "l2_words", "dropout", "word_dropout", "adagrad_reset", "adagrad_epsilon",
-        "embeddings", "embedding_lr_scale", "lowercase", "data", "seed",
+        "embeddings", "embedding_lr_scale", "leaf_dropout", "state_dropout", "classifier_hidden",
+        "word_optimizer", "word_lr", "dev_every", "lr_plateau", "lr_plateau_factor", "patience", "task",
+        "neutral_roots", "lowercase", "data", "seed",
     ]
     public static let metricColumns = ["fine_all", "fine_root", "binary_root", "binary_all"]
     public static let epochColumns =
@@ -40,7 +44,19 @@ public enum RunTable {
             c.optimizer == .adagrad ? String(c.adagradReset ?? 0) : "",
             c.optimizer == .adagrad ? number(c.adagradEpsilon ?? TrainingConfig.defaultAdagradEpsilon) : "",
             c.embeddings ?? "", c.embeddings == nil ? "" : number(c.embeddingLRScale ?? 1),
-            String(c.lowercase), c.dataDirectory ?? "", String(c.seed),
+        ] + recipeCells(c) + [String(c.lowercase), c.dataDirectory ?? "", String(c.seed)]
+    }
+
+    /// The recipe's settings (issue 20) and the task; empty where the setting is off.
+    static func recipeCells(_ c: TrainingConfig) -> [String] {
+        [
+            number(c.leafDropout ?? 0), number(c.stateDropout ?? 0), String(c.hiddenWidth ?? 0),
+            c.wordOptimizer?.rawValue ?? "",
+            c.wordOptimizer == nil ? "" : number(c.wordLearningRate ?? c.learningRate),
+            c.devEvery?.description ?? "", c.lrPlateau.map(String.init) ?? "",
+            c.lrPlateau == nil ? "" : number(c.lrPlateauFactor ?? TrainingConfig.defaultPlateauFactor),
+            c.patience.map(String.init) ?? "", c.sentimentTask.rawValue,
+            c.sentimentTask == .binary ? (c.neutralRoots ?? .drop).rawValue : "",
         ]
     }
 
