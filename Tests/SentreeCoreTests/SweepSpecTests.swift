@@ -59,6 +59,15 @@ let specMistakes: [SpecMistake] = [
         name: "a grid value that is no list", yaml: "grid:\n  lr: 0.1\n",
         line: 2, column: 7, key: "grid.lr", message: "must be a non-empty list"),
     SpecMistake(
+        name: "a task that is none", yaml: "base:\n  task: sst2\n",
+        line: 2, column: 9, key: "base.task", message: "must be one of fine, binary (got 'sst2')"),
+    SpecMistake(
+        name: "tasks varied", yaml: "grid:\n  task: [fine, binary]\n",
+        line: 2, column: 3, key: "grid.task", message: "is set in base only"),
+    SpecMistake(
+        name: "neutral roots of the fine task", yaml: "grid:\n  neutral-roots: [keep, drop]\n",
+        line: 1, column: 1, key: "grid.neutral-roots", message: "needs `task: binary` in base"),
+    SpecMistake(
         name: "a repeated seed", yaml: "seeds: [1, 2, 1]\n",
         line: 1, column: 8, key: "seeds", message: "lists seed 1 twice"),
     SpecMistake(
@@ -185,6 +194,13 @@ let specMistakes: [SpecMistake] = [
             ])
         #expect(throws: (any Error).self) { try load("grid:\n  leaf-dropout: [1.5]\n") }
         #expect(throws: (any Error).self) { try load("grid:\n  classifier-hidden: [0.5]\n") }
+    }
+
+    @Test func aSpecSetsTheBinaryTaskAndItsTrainingTrees() throws {
+        let spec = try load("base:\n  task: binary\ngrid:\n  neutral-roots: [keep, drop]\n")
+        let plan = spec.plan()
+        #expect(plan.trials.map { $0.settings["neutral-roots"] } == ["keep", "drop"])
+        #expect(plan.trials[1].arguments == ["--task", "binary", "--neutral-roots", "drop", "--seed", "1"])
     }
 
     @Test func noSeedsMeansSeedOneAndDataOverridesEveryTrial() throws {

@@ -7,6 +7,8 @@ import Foundation
 public struct SweepFlag: Sendable, Equatable {
     public enum Kind: Sendable, Equatable {
         case integer, number, model, optimizer, toggle, path, devInterval
+        /// One of these words.
+        case choice([String])
     }
 
     /// The flag without its dashes, as written in a spec (`lr`, `batch-size`).
@@ -45,6 +47,8 @@ public struct SweepFlag: Sendable, Equatable {
         SweepFlag(name: "patience", kind: .integer, setting: .patience),
         SweepFlag(name: "word-optimizer", kind: .optimizer, setting: nil),
         SweepFlag(name: "word-lr", kind: .number, setting: .wordLearningRate),
+        SweepFlag(name: "task", kind: .choice(SentimentTask.allCases.map(\.rawValue)), setting: nil),
+        SweepFlag(name: "neutral-roots", kind: .choice(NeutralRoots.allCases.map(\.rawValue)), setting: nil),
         SweepFlag(name: "keep-case", kind: .toggle, setting: nil),
         SweepFlag(name: "data", kind: .path, setting: nil),
     ]
@@ -100,6 +104,12 @@ public struct SweepFlag: Sendable, Equatable {
         case .optimizer:
             guard OptimizerKind(rawValue: text) != nil else {
                 return .failure(ValueProblem("must be adagrad or sgd (got '\(text)')"))
+            }
+            return .success(text)
+        case .choice(let words):
+            guard words.contains(text) else {
+                return .failure(
+                    ValueProblem("must be one of \(words.joined(separator: ", ")) (got '\(text)')"))
             }
             return .success(text)
         case .devInterval:

@@ -55,6 +55,13 @@ struct SweepSpecParser {
             }
         }
         let random = try entry("random").map { try parseRandom($0, used: &used) }
+        if let section = used["neutral-roots"],
+            !base.contains(where: { $0.flag.name == "task" && $0.value == "binary" })
+        {
+            throw fail(
+                root, "\(section).neutral-roots",
+                "needs `task: binary` in base (the 5-class task trains on every tree)")
+        }
         let seeds = try entry("seeds").map { try parseSeeds($0) } ?? [1]
         let count = grid.reduce(1) { $0 * $1.values.count } * (random?.count ?? 1) * seeds.count
         if count > Self.maxTrials {
@@ -103,6 +110,12 @@ struct SweepSpecParser {
         case .failure(.reserved(let why)):
             throw fail(keyNode, path, "a sweep sets this itself: \(why)")
         case .success(let flag):
+            if flag.name == "task" && section != "base" {
+                throw fail(
+                    keyNode, path,
+                    "is set in base only: a sweep's trials are ranked by one measure (fine root, or "
+                        + "binary root for the binary task)")
+            }
             if let other = used[flag.name] {
                 throw fail(keyNode, path, "is already set in \(other); a flag is set in one place")
             }
