@@ -34,6 +34,11 @@ struct ParserTrain: ParsableCommand {
     var lrDecay = ParserTrainingOptions().learningRateDecay
     @Option(help: "Dropout rate of the LSTM inputs and the fenceposts.") var dropout = ParserTrainingOptions()
         .dropout
+    @Option(
+        help: """
+            Word dropout α: a training word seen c times reads <unk> with probability α/(α + c), \
+            its ending and shape kept, so the parser learns to bracket unseen words (0: off).
+            """) var wordDropout = ParserTrainingOptions().wordDropout
     @Option(help: "Span loss: hinge (margin over whole trees) or logistic (each span alone).")
     var loss = ParserTrainingOptions().loss
     @OptionGroup var threadOptions: ThreadOptions
@@ -41,6 +46,9 @@ struct ParserTrain: ParsableCommand {
     func validate() throws {
         if epochs < 1 || epochs > 1000 { throw ValidationError("--epochs must be in 1...1000") }
         if !(dropout >= 0 && dropout < 1) { throw ValidationError("--dropout must be in [0, 1)") }
+        if !WordDropout.isValid(alpha: wordDropout) {
+            throw ValidationError("--word-dropout must be zero or a positive number (got \(wordDropout))")
+        }
         if batchSize < 1 { throw ValidationError("--batch-size must be at least 1") }
         if !(lr > 0 && lr.isFinite) { throw ValidationError("--lr must be a positive number") }
         if !(lrDecay > 0 && lrDecay <= 1) { throw ValidationError("--lr-decay must be in (0, 1]") }
@@ -56,7 +64,7 @@ struct ParserTrain: ParsableCommand {
             options.epochs = epochs; options.seed = seed; options.batchSize = batchSize
             options.learningRate = lr; options.learningRateDecay = lrDecay
             options.embeddings = embeddings == "none" ? nil : embeddings ?? defaultParserEmbeddings(dir)
-            options.dropout = dropout; options.loss = loss
+            options.dropout = dropout; options.wordDropout = wordDropout; options.loss = loss
             options.threads = threadOptions.threads ?? ProcessInfo.processInfo.activeProcessorCount
             options.config.hidden = hidden; options.config.spanHidden = spanHidden
             options.config.layers = layers

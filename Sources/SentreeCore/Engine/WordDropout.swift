@@ -58,6 +58,13 @@ public struct WordDropout: Sendable, Equatable {
         // Streams of their own, apart from the dropout masks' and the shuffling's.
         var stepStream = SplitMix64.stream(seed: seed ^ 0x3C6E_F372_FE94_F82B, step)
         var g = SplitMix64.stream(seed: stepStream.next(), UInt64(node))
-        return g.next() & 0xFFFF_FFFF < thresholds[i] ? 0 : word
+        return replaces(word, draw: UInt32(truncatingIfNeeded: g.next())) ? 0 : word
+    }
+
+    /// Whether a token of `word` reads `<unk>`, given a uniform 32-bit `draw`.
+    @inline(__always)
+    func replaces(_ word: Int32, draw: UInt32) -> Bool {
+        let i = Int(word)
+        return i > 0 && i < thresholds.count && UInt64(draw) < thresholds[i]
     }
 }
