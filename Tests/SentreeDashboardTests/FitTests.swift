@@ -41,10 +41,11 @@ import Testing
     @Test func probeErrorIsCutVisibly() throws {
         var s = try Fixture.state()
         _ = s.handle(.char("i"))
-        for c in "(3 (2 not) (1 bad) and then more words here" { _ = s.handle(.char(c)) }
+        // Neither a tree nor a sentence: the control character.
+        for c in "(3 (2 not) (1 b\u{7}ad) and then more words here" { _ = s.handle(.char(c)) }
         _ = s.handle(.enter)
         let line = render(s, width: 120, height: 40).line(39)
-        #expect(line.contains("Esc cancel  probe:1:"), "\(line)")
+        #expect(line.contains("Esc cancel  probe:1:16: control"), "\(line)")
         #expect(line.hasSuffix("… "), "\(line)")
     }
 }

@@ -88,13 +88,14 @@ import Testing
 
     @Test func badInputKeepsTheLineOpenWithItsError() throws {
         var s = try Fixture.state()
-        #expect(Self.type("(3 (2 not) (3 bad)", into: &s) == [])
-        #expect(s.views.probeInput == "(3 (2 not) (3 bad)")
-        #expect(s.messageIsError && s.message!.hasPrefix("probe:1:"))
+        // Neither a tree nor a sentence (a truncated tree alone reads as a sentence).
+        #expect(Self.type("(3 (2 not) (3 b\u{7}ad)", into: &s) == [])
+        #expect(s.views.probeInput == "(3 (2 not) (3 b\u{7}ad)")
+        let message = try #require(s.message)
+        #expect(s.messageIsError && message.hasPrefix("probe:1:16: control character"), "\(message)")
         let status = render(s, width: 120, height: 40).line(39)
-        #expect(
-            status.hasPrefix(
-                " probe (sentence or tree): (3 (2 not) (3 bad)_   Enter add · Esc cancel  probe:1:"))
+        #expect(status.hasPrefix(" probe (sentence or tree): (3 (2 not) (3 b"), "\(status)")
+        #expect(status.contains("Enter add · Esc cancel  probe:1:16: "), "\(status)")
         _ = s.handle(.escape)
         #expect(s.views.probeInput == nil && s.views.probes.isEmpty)
         // Keys typed into the line are text, not commands.
