@@ -43,7 +43,7 @@ enum Headless {
                         percent(m.binaryRoot), percent(m.binaryAll), e.dev.step, e.learningRate,
                         e.isBest ? "  *best" : ""))
                 StandardStreams.flushStandardOutput()
-            case .note(let text):
+            case .note(let text), .stoppedEarly(let text):
                 print(text)
                 StandardStreams.flushStandardOutput()
             case .writeFailed(let failure):

@@ -120,7 +120,7 @@ extension TrainingLoop {
         }
         guard step.stop, let patience = config.patience else { return }
         logEvent(t, "early_stop", epoch: epoch)
-        t.onEvent(.note(earlyStopMessage(patience: patience)))
+        t.onEvent(.stoppedEarly(earlyStopMessage(patience: patience)))
     }
 
     /// Whether the run stopped early already (a resumed run that ran out of patience).
