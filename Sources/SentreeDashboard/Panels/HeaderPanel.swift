@@ -35,23 +35,32 @@ func renderHeader(_ s: HeaderInput, _ grid: inout CellGrid, _ options: RenderOpt
         banner = options.unicode ? text : text.replacing("×", with: "x")
     }
     var x = grid.put(" sentree ", x: 0, y: 0, style: CellStyle(.accent, reverse: true))
-    // The settings, most telling first: the model always, each later one only if the state
-    // label (and a save banner) still fit after it, so a narrow terminal drops the last
-    // settings, never the state.
+    // The settings in their order, as many as fit beside the state label (and a save banner),
+    // so a narrow terminal never drops the state: the model always, then by their rank
+    // (`rankedSettingDescriptions`), none of a later rank once one did not fit: a setting is
+    // never shown while a more telling one is left out.
     // A binary run names its task right after the model: its figures mean something else.
-    var settings = [model] + [c.taskDescription].filter { !$0.isEmpty } + c.settingDescriptions
+    var settings: [(text: String, rank: Int)] = [(model, -1)]
+    settings += [c.taskDescription].filter { !$0.isEmpty }.map { ($0, -1) } + c.rankedSettingDescriptions
     if let e = s.embeddings {
         // Which vectors, and how many words they cover.
         let name = ((e.file as NSString).lastPathComponent as NSString).deletingPathExtension
-        settings.append(
-            String(format: "%@ %.0f%% words", name, 100 * Double(e.wordsFound) / Double(max(e.words, 1))))
+        let coverage = String(
+            format: "%@ %.0f%% words", name, 100 * Double(e.wordsFound) / Double(max(e.words, 1)))
+        settings.append((coverage, 1))
     }
     let reserved = x + s.trainer.rawValue.count + 2 + (banner?.count ?? 0)
-    var details = "  "
-    for (k, setting) in settings.enumerated() {
-        if k > 0 && reserved + details.count + setting.count + 2 > grid.width { break }
-        details += setting + "  "
+    var left = grid.width - reserved - 2, shown = Set<Int>(), missed = Int.max
+    for k in settings.indices.sorted(by: { (settings[$0].rank, $0) < (settings[$1].rank, $1) }) {
+        guard settings[k].rank <= missed else { break }
+        if k == 0 || settings[k].text.count + 2 <= left {
+            shown.insert(k)
+            left -= settings[k].text.count + 2
+        } else {
+            missed = settings[k].rank
+        }
     }
+    let details = "  " + settings.indices.filter(shown.contains).map { settings[$0].text + "  " }.joined()
     x += grid.put(details, x: x, y: 0)
     let stateTone: Tone =
         switch s.trainer {
