@@ -53,6 +53,25 @@ import Testing
         #expect(outcome.goldRoot == 3 && outcome.predictedRoot == 1 && !outcome.correct)
     }
 
+    /// `e`'s message names a binary run's figures as the rest of the dashboard does: its
+    /// binary root first, then the argmax over its 3 classes as `3-class`, never `fine`.
+    @Test func anEvaluationNowNamesTheThreeClassFigures() throws {
+        var s = DashboardState(setup: try Self.setup())
+        var m = Metrics(classes: 3)
+        m.confusionRoot = [[3, 0, 1], [0, 0, 0], [1, 0, 5]]
+        m.confusionAll = [[10, 2, 1], [1, 20, 1], [1, 2, 12]]
+        s.apply(
+            .evaluation(
+                EvaluationReport(
+                    epoch: 1, step: 4, metrics: m, outcomes: [], snapshot: Fixture.snapshot(s.setup))))
+        let message = try #require(s.message)
+        #expect(
+            message.hasPrefix("dev now: binary root ") && message.contains("  3-class root 80.00%"),
+            "\(message)")
+        #expect(!message.contains("fine"), "\(message)")
+        #expect(SentimentTask.fine.figuresLine(m).hasPrefix("fine all "))
+    }
+
     /// The confusion view of a 3-class model: a 3 × 3 matrix whose classes carry the symbols
     /// and colours of negative, neutral and positive; the accuracy table says 3-class.
     @Test func confusionIsThreeByThreeAndTheChartSaysThreeClass() throws {

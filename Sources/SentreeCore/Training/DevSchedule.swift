@@ -141,7 +141,7 @@ extension TrainingLoop {
     }
 
     /// The score that picks `best` and counts as a gain, as messages name it.
-    var selectionName: String { config.sentimentTask == .fine ? "fine root" : "binary root" }
+    var selectionName: String { config.sentimentTask.selectionName }
 
     var stepsPerEpoch: Int { (train.count + config.batchSize - 1) / config.batchSize }
 

@@ -163,9 +163,7 @@ public struct DashboardState: Sendable {
         case .evaluation(let report):
             takeEvaluation(report)
             let m = report.metrics
-            message =
-                "dev now: fine all \(percent(m.fineAll))  fine root \(percent(m.fineRoot))  "
-                + "binary root \(percent(m.binaryRoot))"
+            message = "dev now: " + SentimentTask.of(classes: m.confusionAll.count).figuresLine(m)
             messageIsError = false
         case .extended(let total):
             setup.config.epochs = total
