@@ -19,7 +19,9 @@ import Testing
         let snapshot = ModelSnapshot(
             layout: layout, parameters: layout.initialParameters(seed: 1), epoch: 1, step: 1, threads: 3)
         let bank = try Treebank.parse("(3 (2 a) (3 good))", source: "t")
-        for member in 0 ..< 3 { _ = snapshot.predict(tree: 0, in: bank, wordIDs: [1, 2, -1], member: member) }
+        for member in 0 ..< 3 {
+            _ = snapshot.predict(tree: 0, in: bank, wordIDs: [1, 2, -1], member: member)
+        }
         #expect(!snapshot.runner.pool.hasStartedHelpers)
     }
 
