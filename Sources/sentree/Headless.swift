@@ -35,15 +35,16 @@ enum Headless {
             case .devEvaluation(let e):
                 let m = e.dev.metrics
                 if e.isBest { best.withLock { $0 = (e.dev.epoch, e.position, m) } }
+                let fine = config.sentimentTask.argmaxName
                 print(
                     String(
                         format:
-                            "eval  %6.2f/%d  fine all %@  fine root %@  binary root %@  binary all %@  step %d  lr %g%@",
+                            "eval  %6.2f/%d  \(fine) all %@  \(fine) root %@  binary root %@  binary all %@  step %d  lr %g%@",
                         e.position, config.epochs, percent(m.fineAll), percent(m.fineRoot),
                         percent(m.binaryRoot), percent(m.binaryAll), e.dev.step, e.learningRate,
                         e.isBest ? "  *best" : ""))
                 StandardStreams.flushStandardOutput()
-            case .note(let text):
+            case .note(let text), .stoppedEarly(let text):
                 print(text)
                 StandardStreams.flushStandardOutput()
             case .writeFailed(let failure):

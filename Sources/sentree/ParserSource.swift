@@ -33,7 +33,11 @@ enum ParserSource {
     /// The parser by rules 1–4 (`train: false` stops after 2: the dashboard never trains).
     ///
     /// `dataDirectory` nil: the run or command records none, so only `--parser` can give one.
-    static func resolve(explicit: String?, dataDirectory: String?, train: Bool = true) throws -> SpanParser? {
+    /// `threads`: the most threads that may train a parser (the training's default is the
+    /// most when nil), so that a command's `--threads` holds while it waits for one.
+    static func resolve(
+        explicit: String?, dataDirectory: String?, train: Bool = true, threads: Int? = nil
+    ) throws -> SpanParser? {
         if explicit == noParser { return nil }
         if let explicit { return try ParserFile.read(from: explicit) }
         guard let dir = dataDirectory else {
@@ -55,7 +59,8 @@ enum ParserSource {
         let shared = try sharedCachePath(dataDirectory: dir)
         if FileManager.default.fileExists(atPath: shared) { return try ParserFile.read(from: shared) }
         guard train else { return nil }
-        let (out, options) = trainingPlan(dir, shared: shared)
+        var (out, options) = trainingPlan(dir, shared: shared)
+        if let threads { options.threads = max(1, min(options.threads, threads)) }
         if out == shared {
             try FileManager.default.createDirectory(
                 atPath: parentPath(shared), withIntermediateDirectories: true)
@@ -94,7 +99,8 @@ enum ParserSource {
         train: Bool = true
     ) throws -> ParsedSentences {
         ParsedSentences(
-            parser: try resolve(explicit: explicit, dataDirectory: dataDirectory, train: train),
+            parser: try resolve(
+                explicit: explicit, dataDirectory: dataDirectory, train: train, threads: pool.size),
             pool: pool)
     }
 

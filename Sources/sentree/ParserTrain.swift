@@ -101,7 +101,8 @@ func trainParser(
     log(
         TerminalText.sanitized(
             "Training the parser on \(train.source) (dev: \(dev.source)), "
-                + "\(options.epochs) epochs, seed \(options.seed)"))
+                + "\(options.epochs) epochs, seed \(options.seed), \(options.threads) "
+                + "thread\(options.threads == 1 ? "" : "s")"))
     var evalSeconds = 0.0, lastEpochEnd = 0.0, lastBatchSeconds = 0.0
     let (parser, epochs) = try ParserTraining.train(train: train, dev: dev, options: options) { event in
         switch event {

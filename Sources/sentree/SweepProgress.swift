@@ -34,9 +34,7 @@ final class SweepProgress {
         durations.append(seconds)
         var best = ""
         if let record = try? RunRecord.open(run), let b = record.best {
-            best =
-                "  best fine root \(percent(b.fineRoot)) binary root \(percent(b.binaryRoot))"
-                + " (epoch \(b.place))"
+            best = "  best " + record.config.sentimentTask.figuresLine(b) + " (epoch \(b.place))"
         }
         line("done    \(trial.name)  \(String(format: "%.1f", seconds))s\(best)")
     }

@@ -479,7 +479,8 @@ struct Train: ParsableCommand {
             (p.evaluationsWithoutGain ?? 0) >= patience
         {
             print(
-                "\(TerminalText.sanitized(path)) stopped early: no dev fine root gain in \(patience) evaluations "
+                "\(TerminalText.sanitized(path)) stopped early: no dev \(config.sentimentTask.selectionName) gain "
+                    + "in \(patience) evaluations "
                     + "(patience \(patience)); nothing to do")
             return nil
         }

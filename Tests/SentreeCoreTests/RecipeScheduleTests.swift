@@ -130,7 +130,7 @@ import Testing
         let last = try Checkpoint.read(from: run.dir + "/last.safetensors")
         #expect(last.progress.globalStep == 16 && last.progress.epochsCompleted == 1)
         #expect(last.progress.evaluationsWithoutGain == 3 && last.progress.bestStep == 4)
-        let notes = run.events.compactMap { if case .note(let n) = $0 { n } else { nil } }
+        let notes = run.events.compactMap { if case .stoppedEarly(let n) = $0 { n } else { nil } }
         #expect(
             notes == [
                 "stopped early at epoch 1.33 (step 16): no dev fine root gain in 3 evaluations (patience 3); "

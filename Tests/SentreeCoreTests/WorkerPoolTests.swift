@@ -3,6 +3,28 @@ import Testing
 
 /// The worker pool behind sharded training, and the optimizer step it splits by parameter.
 @Suite struct WorkerPoolTests {
+    /// No helper thread before a job needs one: a pool used only by its caller (a
+    /// `ModelSnapshot` predicting on the members its callers name) starts none.
+    @Test func helpersStartWithTheFirstJobThatNeedsThem() throws {
+        let pool = WorkerPool(size: 3)
+        #expect(!pool.hasStartedHelpers)
+        pool.run(parts: 1) { _ in }
+        #expect(!pool.hasStartedHelpers)
+        let counts = Locked([Int](repeating: 0, count: 8))
+        for _ in 0 ..< 50 { pool.run(parts: 8) { part in counts.withLock { $0[part] += 1 } } }
+        #expect(pool.hasStartedHelpers)
+        #expect(counts.withLock { $0 } == [Int](repeating: 50, count: 8))
+
+        let layout = ParameterLayout(ModelConfig(kind: .treelstm, dim: 4, vocabularySize: 6))
+        let snapshot = ModelSnapshot(
+            layout: layout, parameters: layout.initialParameters(seed: 1), epoch: 1, step: 1, threads: 3)
+        let bank = try Treebank.parse("(3 (2 a) (3 good))", source: "t")
+        for member in 0 ..< 3 {
+            _ = snapshot.predict(tree: 0, in: bank, wordIDs: [1, 2, -1], member: member)
+        }
+        #expect(!snapshot.runner.pool.hasStartedHelpers)
+    }
+
     @Test func everyPartRunsExactlyOncePerJob() {
         for size in 1 ... 4 {
             let pool = WorkerPool(size: size)

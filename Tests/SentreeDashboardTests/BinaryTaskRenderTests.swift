@@ -53,6 +53,46 @@ import Testing
         #expect(outcome.goldRoot == 3 && outcome.predictedRoot == 1 && !outcome.correct)
     }
 
+    /// `e`'s message names a binary run's figures as the rest of the dashboard does: its
+    /// binary root first, then the argmax over its 3 classes as `3-class`, never `fine`.
+    @Test func anEvaluationNowNamesTheThreeClassFigures() throws {
+        var s = DashboardState(setup: try Self.setup())
+        var m = Metrics(classes: 3)
+        m.confusionRoot = [[3, 0, 1], [0, 0, 0], [1, 0, 5]]
+        m.confusionAll = [[10, 2, 1], [1, 20, 1], [1, 2, 12]]
+        s.apply(
+            .evaluation(
+                EvaluationReport(
+                    epoch: 1, step: 4, metrics: m, outcomes: [], snapshot: Fixture.snapshot(s.setup))))
+        let message = try #require(s.message)
+        #expect(
+            message.hasPrefix("dev now: binary root ") && message.contains("  3-class root 80.00%"),
+            "\(message)")
+        #expect(!message.contains("fine"), "\(message)")
+        #expect(SentimentTask.fine.figuresLine(m).hasPrefix("fine all "))
+    }
+
+    /// `sentree view` of binary runs: the runs panel says best is by binary root, and the
+    /// accuracy chart calls its default metric the 3-class root it draws; with a fine run
+    /// beside them both names stay honest.
+    @Test(arguments: [(120, 40), (80, 24)])
+    func theViewNamesTheMeasuresOfBinaryRuns(_ size: (Int, Int)) throws {
+        var runs = [Fixture.comparedRun(0, epochs: 3), Fixture.comparedRun(1, epochs: 3)]
+        for k in runs.indices { runs[k].config.task = .binary }
+        var s = DashboardState(setup: try Fixture.setup())
+        s.trainer = .done
+        s.compare = CompareState(runs: runs, viewOnly: true)
+        s.views.accuracy = .chart
+        var text = render(s, width: size.0, height: size.1).text
+        #expect(text.contains("accuracy ─ dev 3-class root %"), "\(text)")
+        #expect(!text.contains("fine root"), "\(text)")
+        if size.0 >= 120 { #expect(text.contains("best epoch by dev binary root"), "\(text)") }
+        s.compare?.runs[1].config.task = .fine
+        text = render(s, width: size.0, height: size.1).text
+        #expect(text.contains("accuracy ─ dev fine root %"), "\(text)")
+        if size.0 >= 120 { #expect(text.contains("best epoch by dev fine/binary root"), "\(text)") }
+    }
+
     /// The confusion view of a 3-class model: a 3 × 3 matrix whose classes carry the symbols
     /// and colours of negative, neutral and positive; the accuracy table says 3-class.
     @Test func confusionIsThreeByThreeAndTheChartSaysThreeClass() throws {

@@ -202,6 +202,31 @@ import Testing
         #expect(grid.line(0).contains(" PAUSED   SAVE FAILING ×3   run runs/x"), "\(grid.line(0))")
     }
 
+    /// The treelstm recipe's settings do not all fit: the dev schedule (which explains a cut
+    /// rate or an early stop) stays at 120 and 80 columns; batch and seed go first, and
+    /// nothing is shown while a more telling setting is left out.
+    @Test func aNarrowHeaderKeepsTheScheduleBeforeLesserSettings() {
+        var config = ModelKind.treelstm.trainingDefaults
+        config.epochs = 20
+        let input = HeaderInput(
+            config: config, runDirectory: "runs/treelstm-x", stepsPerEpoch: 342, trainer: .running, epoch: 1,
+            stepInEpoch: 86, progress: 0.0125, treesPerSecond: 300, learningRate: 0.05, elapsed: 60)
+        var grid = CellGrid(width: 120, height: 2)
+        renderHeader(input, &grid, RenderOptions())
+        let wide = grid.line(0)
+        #expect(
+            wide.hasPrefix(
+                " sentree   treelstm d=150 x=300  adagrad  l2 0.0001  dev every 0.25ep  patience 12 "),
+            "\(wide)")
+        #expect(wide.contains(" RUNNING ") && !wide.contains("seed") && !wide.contains("batch"), "\(wide)")
+        grid = CellGrid(width: 80, height: 2)
+        renderHeader(input, &grid, RenderOptions())
+        let narrow = grid.line(0)
+        #expect(
+            narrow.hasPrefix(" sentree   treelstm d=150 x=300  dev every 0.25ep  patience 12   RUNNING "),
+            "\(narrow)")
+    }
+
     @Test func viewHeaderDescribesThePickedRun() {
         let runs = [Fixture.comparedRun(0, epochs: 8), Fixture.comparedRun(1, epochs: 7)]
         var grid = CellGrid(width: 120, height: 2)

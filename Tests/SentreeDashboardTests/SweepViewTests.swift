@@ -92,6 +92,28 @@ private let rows = [
 @Suite struct SweepRenderTests {
     let groups = seedGroups(rows)
 
+    /// A best inside an epoch (`ep 8.25` with --dev-every) gets a column wide enough to stay
+    /// two spaces clear of the metric before it, header included.
+    @Test func aBestInsideAnEpochIsSetApartFromTheMetricBeforeIt() {
+        var inside = trial(0, "lr 0.01", seed: 1, [0.30, 0.40])
+        inside.evaluations = [
+            EvaluationRecord(
+                epoch: 2, step: 9, position: 1.25, fineAll: 0.9, fineRoot: 0.5, binaryRoot: 0.9,
+                binaryAll: 0.9,
+                learningRate: 0.01, best: true)
+        ]
+        let table = [inside, trial(1, "lr 0.02", seed: 1, [0.35, 0.44])]
+        var grid = CellGrid(width: 80, height: 5)
+        let input = TrialsTableInput(
+            rows: table, order: [0, 1], groupOf: [0, 1], sort: .metric, metric: .fineRoot, cursor: 0)
+        renderTrialsTable(input, &grid, Rect(x: 0, y: 0, width: 80, height: 5), RenderOptions())
+        #expect(grid.line(2).contains("90.00%  ep 1.25"), "\(grid.line(2))")
+        #expect(grid.line(3).contains("84.00%     ep 2"), "\(grid.line(3))")
+        // The header's `best` sits over the column's right end, as the numbers do.
+        let header = grid.line(1), row = grid.line(2)
+        #expect(header.column(of: "best") + 4 == row.column(of: "ep 1.25") + 7, "\(header)\n\(row)")
+    }
+
     @Test func theTableListsEachTrialWithItsBestEpochInTheChosenOrder() {
         var grid = CellGrid(width: 80, height: 10)
         let input = TrialsTableInput(

@@ -152,7 +152,7 @@ import Testing
             renderTrialsTable(input, &grid, Rect(x: 0, y: 0, width: 80, height: 4), RenderOptions())
             return grid.line(2)
         }
-        #expect(row(.fine).contains("2/2   51.23%   75.00%   85.00%ep 1.25"), "\(row(.fine))")
-        #expect(row(.binary).contains("2/2   30.00%   75.00%   90.00%ep 0.50"), "\(row(.binary))")
+        #expect(row(.fine).contains("2/2   51.23%   75.00%   85.00%  ep 1.25"), "\(row(.fine))")
+        #expect(row(.binary).contains("2/2   30.00%   75.00%   90.00%  ep 0.50"), "\(row(.binary))")
     }
 }

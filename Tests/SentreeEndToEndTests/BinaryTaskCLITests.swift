@@ -81,6 +81,23 @@ import Testing
         #expect(try Checkpoint.read(from: run + "/last.safetensors").config.task == .binary)
     }
 
+    /// Evaluations inside epochs (--dev-every) print the binary run's figures as its epoch
+    /// lines do: `3-class` for the argmax over its classes, nothing called fine.
+    @Test func evaluationsInsideEpochsSpeakTheTask() throws {
+        let data = try makeDataDirectory()
+        defer { try? FileManager.default.removeItem(atPath: data) }
+        let output = try sentree(
+            [
+                "train", "--data", data, "--out", data + "/run", "--epochs", "1", "--task", "binary",
+                "--dev-every", "0.5ep",
+            ]
+                + trainOptions)
+        #expect(output.status == 0, "\(output.stderr)")
+        let evals = output.stdout.split(separator: "\n").filter { $0.hasPrefix("eval ") }
+        #expect(!evals.isEmpty && evals.allSatisfy { $0.contains("3-class all") }, "\(output.stdout)")
+        #expect(!output.stdout.contains("fine"), "\(output.stdout)")
+    }
+
     @Test func evalAndPredictSpeakTheTask() throws {
         let (data, run, _) = try binaryRun("binary")
         defer { try? FileManager.default.removeItem(atPath: data) }

@@ -84,6 +84,22 @@ import SentreeCore
         #expect(!plain.stdout.contains("pretrained"), "\(plain.stdout)")
     }
 
+    /// `eval --parse --threads 1` with no cached parser trains one on one thread (the
+    /// training's default of 2 ignored --threads), and caches it in the data directory.
+    @Test func aParserTrainedForEvalKeepsToItsThreads() throws {
+        let data = try makeDataDirectory()
+        defer { try? FileManager.default.removeItem(atPath: data) }
+        let run = data + "/run"
+        let trained = try sentree(["train", "--data", data, "--out", run, "--epochs", "1"] + trainOptions)
+        #expect(trained.status == 0, "\(trained.stderr)")
+        let r = try sentree(["eval", "--checkpoint", run, "--parse", "--threads", "1"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(
+            r.stderr.contains("No parser for") && r.stderr.contains("epochs, seed 1, 1 thread\n"),
+            "\(r.stderr)")
+        #expect(FileManager.default.fileExists(atPath: data + "/parser.safetensors"))
+    }
+
     @Test func evalDataMustBeATreebankOrADirectoryWithDev() throws {
         let shared = try trained()
         let empty = try temporaryDirectory("sentree-eval-empty")

@@ -27,6 +27,9 @@ import Testing
         if width >= 120 {
             #expect(screen.contains("dev every 0.25ep  plateau 1 ×0.5  patience 3"), "\(screen)")
         }
+        // The bar stays at the steps done (a few of a million epochs), and says why it stopped.
+        let progress = screen.split(separator: "\n")[1]
+        #expect(progress.contains(" 0% stopped early") && !progress.contains("100%"), "\(screen)")
         try tmux.keys("q")
         let after = try tmux.waitFor(30, "the summary") { $0.contains("best dev fine root") }
         #expect(after.contains(/at epoch \d+(\.\d\d)? \(fine all/), "\(after)")

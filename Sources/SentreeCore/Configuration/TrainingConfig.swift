@@ -158,13 +158,21 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
     /// The training settings as headers show them, most telling first: the optimizer, L2,
     /// then dropout (classifier, leaf, state), word dropout, AdaGrad's reset and ε, the word
     /// vectors' optimizer and the dev schedule when set, then batch and seed.
-    public var settingDescriptions: [String] {
-        ([
-            optimizer.rawValue, l2Description, dropoutDescription, recipeDropoutDescription,
-            wordDropoutDescription, adagradResetDescription, adagradEpsilonDescription,
-        ]
-            + recipeDescriptions + ["batch \(batchSize)", "seed \(seed)"])
-            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    public var settingDescriptions: [String] { rankedSettingDescriptions.map(\.text) }
+
+    /// `settingDescriptions`, each with how much it is worth keeping where not all fit (0
+    /// first): the word vectors' optimizer and the dev schedule, which change what the run
+    /// does while it trains (a cut rate, an early stop); the optimizer, L2 and dropout; AdaGrad's
+    /// reset and ε; batch and seed, whose defaults rarely change.
+    public var rankedSettingDescriptions: [(text: String, rank: Int)] {
+        let ranked =
+            [
+                (optimizer.rawValue, 1), (l2Description, 1), (dropoutDescription, 1),
+                (recipeDropoutDescription, 1), (wordDropoutDescription, 1), (adagradResetDescription, 2),
+                (adagradEpsilonDescription, 2),
+            ] + recipeDescriptions.map { ($0, 0) } + [("batch \(batchSize)", 3), ("seed \(seed)", 3)]
+        return ranked.map { (text: $0.0.trimmingCharacters(in: .whitespaces), rank: $0.1) }
+            .filter { !$0.text.isEmpty }
     }
 
     /// `0.5`, `0.5 w1`, `w1` or `0.5 x0.25 h0.25`: the dropout rate, word dropout's α, and the

@@ -13,15 +13,28 @@ import Synchronization
 /// few tens of µs), then sleep. Parts are claimed, not assigned, so a helper that the OS has
 /// descheduled on a busy machine never holds up the caller: it just finds nothing left.
 /// Which thread runs a part does not change its result, so runs stay deterministic.
+///
+/// The helpers start with the first job of more than one part: a pool whose owner only ever
+/// runs its members' work itself (a `ModelSnapshot` that predicts on the `member` its caller
+/// names) costs no threads that would only sleep.
 public final class WorkerPool: Sendable {
     /// Threads, the caller included.
     public let size: Int
     private let shared: Shared
+    private let helpersStarted = Atomic<Bool>(false)
+
+    /// Whether the helper threads run (they start at the first job that needs them).
+    var hasStartedHelpers: Bool { helpersStarted.load(ordering: .acquiring) }
 
     public init(size: Int) {
         self.size = max(1, size)
         shared = Shared(helpers: self.size - 1)
-        for member in 0 ..< self.size - 1 {
+    }
+
+    private func startHelpers() {
+        // Calls of `run` do not overlap, but the exchange keeps a second start out anyway.
+        guard !helpersStarted.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        for member in 0 ..< size - 1 {
             let shared = self.shared
             let thread = Thread { shared.serve(helper: member) }
             thread.name = "sentree-worker-\(member + 1)"
@@ -45,6 +58,7 @@ public final class WorkerPool: Sendable {
             for part in 0 ..< parts { body(part, 0) }
             return
         }
+        if !helpersStarted.load(ordering: .acquiring) { startHelpers() }
         let job = Job(parts: parts, body: body)
         shared.start(job)
         job.work(member: 0)

@@ -120,7 +120,7 @@ extension TrainingLoop {
         }
         guard step.stop, let patience = config.patience else { return }
         logEvent(t, "early_stop", epoch: epoch)
-        t.onEvent(.note(earlyStopMessage(patience: patience)))
+        t.onEvent(.stoppedEarly(earlyStopMessage(patience: patience)))
     }
 
     /// Whether the run stopped early already (a resumed run that ran out of patience).
@@ -141,7 +141,7 @@ extension TrainingLoop {
     }
 
     /// The score that picks `best` and counts as a gain, as messages name it.
-    var selectionName: String { config.sentimentTask == .fine ? "fine root" : "binary root" }
+    var selectionName: String { config.sentimentTask.selectionName }
 
     var stepsPerEpoch: Int { (train.count + config.batchSize - 1) / config.batchSize }
 

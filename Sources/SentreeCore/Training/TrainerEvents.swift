@@ -123,9 +123,13 @@ public enum TrainerEvent: Sendable {
     case writeFailed(WriteFailure)
     /// Something the user should read. Training goes on.
     case message(String)
-    /// What the run's schedule did: a plateau's cut of the learning rate, or an early stop
-    /// (`patience`). Not a problem; the user may still want to know.
+    /// What the run's schedule did: a plateau's cut of the learning rate. Not a problem; the
+    /// user may still want to know.
     case note(String)
+    /// The patience ran out: training ends as done with epochs left; the text says where, why
+    /// and where the best evaluation was. Its own case, so that a front end can say the run
+    /// stopped early for as long as it shows the run, not only while the text is up.
+    case stoppedEarly(String)
 }
 
 /// The steering half of a trainer, as a front end sees it. All methods are thread-safe and

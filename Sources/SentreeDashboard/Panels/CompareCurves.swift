@@ -11,6 +11,12 @@ struct OverlayRuns {
     var alignByTime = false
     /// The live run's per-step loss, which the loss chart draws instead of its epochs.
     var live: LiveLoss? = nil
+
+    /// The task of every run, nil when they differ.
+    var task: SentimentTask? {
+        let tasks = Set(runs.map(\.config.sentimentTask))
+        return tasks.count == 1 ? tasks.first : nil
+    }
 }
 
 /// The per-step loss of the run being trained, and where it started.
@@ -219,7 +225,7 @@ func renderCompareAccuracy(
 ) {
     let c = s.overlay
     renderTitle(
-        "accuracy", detail: "dev \(s.metric.name) %\(c.alignByTime ? "  by time" : "")",
+        "accuracy", detail: "dev \(s.metric.name(task: c.task)) %\(c.alignByTime ? "  by time" : "")",
         focused: s.focused, &grid, r, options)
     let labelWidth = 7
     let plot = Rect(x: r.x + labelWidth, y: r.y + 1, width: r.width - labelWidth, height: r.height - 3)

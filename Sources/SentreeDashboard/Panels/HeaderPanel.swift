@@ -20,6 +20,8 @@ struct HeaderInput {
     var elapsed = 0.0
     /// Seconds the last epoch spent saving checkpoints (nil before one ended).
     var saveSeconds: Double? = nil
+    /// Whether the patience ended training with epochs left.
+    var stoppedEarly = false
 }
 
 /// The header of `train`: the model and its settings, the trainer's state, and progress.
@@ -33,23 +35,32 @@ func renderHeader(_ s: HeaderInput, _ grid: inout CellGrid, _ options: RenderOpt
         banner = options.unicode ? text : text.replacing("×", with: "x")
     }
     var x = grid.put(" sentree ", x: 0, y: 0, style: CellStyle(.accent, reverse: true))
-    // The settings, most telling first: the model always, each later one only if the state
-    // label (and a save banner) still fit after it, so a narrow terminal drops the last
-    // settings, never the state.
+    // The settings in their order, as many as fit beside the state label (and a save banner),
+    // so a narrow terminal never drops the state: the model always, then by their rank
+    // (`rankedSettingDescriptions`), none of a later rank once one did not fit: a setting is
+    // never shown while a more telling one is left out.
     // A binary run names its task right after the model: its figures mean something else.
-    var settings = [model] + [c.taskDescription].filter { !$0.isEmpty } + c.settingDescriptions
+    var settings: [(text: String, rank: Int)] = [(model, -1)]
+    settings += [c.taskDescription].filter { !$0.isEmpty }.map { ($0, -1) } + c.rankedSettingDescriptions
     if let e = s.embeddings {
         // Which vectors, and how many words they cover.
         let name = ((e.file as NSString).lastPathComponent as NSString).deletingPathExtension
-        settings.append(
-            String(format: "%@ %.0f%% words", name, 100 * Double(e.wordsFound) / Double(max(e.words, 1))))
+        let coverage = String(
+            format: "%@ %.0f%% words", name, 100 * Double(e.wordsFound) / Double(max(e.words, 1)))
+        settings.append((coverage, 1))
     }
     let reserved = x + s.trainer.rawValue.count + 2 + (banner?.count ?? 0)
-    var details = "  "
-    for (k, setting) in settings.enumerated() {
-        if k > 0 && reserved + details.count + setting.count + 2 > grid.width { break }
-        details += setting + "  "
+    var left = grid.width - reserved - 2, shown = Set<Int>(), missed = Int.max
+    for k in settings.indices.sorted(by: { (settings[$0].rank, $0) < (settings[$1].rank, $1) }) {
+        guard settings[k].rank <= missed else { break }
+        if k == 0 || settings[k].text.count + 2 <= left {
+            shown.insert(k)
+            left -= settings[k].text.count + 2
+        } else {
+            missed = settings[k].rank
+        }
     }
+    let details = "  " + settings.indices.filter(shown.contains).map { settings[$0].text + "  " }.joined()
     x += grid.put(details, x: x, y: 0)
     let stateTone: Tone =
         switch s.trainer {
@@ -70,22 +81,33 @@ func renderHeader(_ s: HeaderInput, _ grid: inout CellGrid, _ options: RenderOpt
         "epoch \(max(s.epoch, s.startEpoch))/\(c.epochs)  "
         + "step \(s.stepInEpoch)/\(s.stepsPerEpoch) "
     let percent = String(format: " %3.0f%%", 100 * s.progress)
-    let eta = " ETA \(etaText(s))"
-    var rest = String(
-        format: "  %.0f trees/s  lr %@  %@", s.treesPerSecond, formatRate(s.learningRate), duration(s.elapsed)
-    )
-    // The last epoch's save time, where it fits beside a bar of at least 6 cells.
-    let save = saveText(s.saveSeconds)
-    if epochText.count + percent.count + eta.count + rest.count + save.count + 9 <= grid.width {
-        rest = save + rest
+    // Where the ETA was, why a bar short of its end will not move again.
+    let eta = s.stoppedEarly ? " stopped early" : " ETA \(etaText(s))"
+    let rate = "  lr \(formatRate(s.learningRate))"
+    // What the line must hold, with a bar of at least 6 cells; the rest in order of worth
+    // where it fits, in its place: the patience behind an early stop, the speed, the time
+    // and the last epoch's save time.
+    var room = grid.width - 9 - epochText.count - percent.count - eta.count - rate.count
+    func fitting(_ text: String) -> String {
+        guard text.count <= room else { return "" }
+        room -= text.count
+        return text
     }
-    let barWidth = max(6, min(30, grid.width - epochText.count - percent.count - eta.count - rest.count - 3))
+    let patience = s.stoppedEarly ? fitting(c.patience.map { " (patience \($0))" } ?? "") : ""
+    let speed = fitting(String(format: "  %.0f trees/s", s.treesPerSecond))
+    let clock = fitting("  " + duration(s.elapsed))
+    let save = fitting(saveText(s.saveSeconds))
+    let rest = save + speed + rate + clock
+    let barWidth = max(
+        6, min(30, grid.width - epochText.count - percent.count - eta.count - patience.count - rest.count - 3)
+    )
     x = grid.put(" " + epochText, x: 0, y: 1, style: CellStyle(.bold))
     let filled = Int((Double(barWidth) * s.progress).rounded(.down))
     let full: Character = options.unicode ? "█" : "#", empty: Character = options.unicode ? "░" : "."
     x += grid.put(String(repeating: full, count: filled), x: x, y: 1, style: CellStyle(.good))
     x += grid.put(String(repeating: empty, count: barWidth - filled), x: x, y: 1, style: CellStyle(.dim))
-    x += grid.put(percent + eta, x: x, y: 1)
+    x += grid.put(percent, x: x, y: 1)
+    x += grid.put(eta + patience, x: x, y: 1, style: CellStyle(s.stoppedEarly ? .warning : .normal))
     grid.put(rest, x: x, y: 1)
 }
 

@@ -153,7 +153,9 @@ struct RunsPanelInput {
 /// dev metrics of its best epoch. The cursor picks the run whose trees are shown in `view`.
 func renderRuns(_ s: RunsPanelInput, _ grid: inout CellGrid, _ r: Rect, _ options: RenderOptions) {
     let runs = s.runs
-    let explanation = "best epoch by dev fine root"
+    // Each run's best is by its task's score: binary root for a binary-task run.
+    let measures = Set(runs.map(\.config.sentimentTask.selectionName)).sorted()
+    let explanation = "best epoch by dev " + (measures.count == 1 ? measures[0] : "fine/binary root")
     var parts = ["\(runs.count - s.hidden.count) of \(runs.count) shown", explanation]
     if s.viewOnly { parts.append("trees from \(s.checkpoint.rawValue)") }
     if let (a, b) = s.disagreement {

@@ -22,8 +22,12 @@ func renderTrialsTable(_ s: TrialsTableInput, _ grid: inout CellGrid, _ r: Rect,
         &grid, r, options)
     guard r.height > 2 else { return }
     let metrics = SweepMetric.allCases
+    // The best evaluation's place (`ep 12`, or `ep 8.25` inside an epoch with --dev-every),
+    // two spaces clear of the metric before it.
+    func bestText(_ row: TrialRow) -> String { row.best.map { "ep \($0.place)" } ?? "" }
+    let bestWidth = max(7, 2 + (s.rows.map { bestText($0).count }.max() ?? 0))
     // Fixed columns from the right; the settings label takes what is left.
-    let fixed = 3 + 1 + 7 + 8 + 7 + 9 * metrics.count + 7
+    let fixed = 3 + 1 + 7 + 8 + 7 + 9 * metrics.count + bestWidth
     let longest = s.rows.map { ($0.label.isEmpty ? $0.name : $0.label).count }.max() ?? 0
     let labelWidth = max(8, min(longest + 1, r.width - fixed))
     func cells(
@@ -32,7 +36,7 @@ func renderTrialsTable(_ s: TrialsTableInput, _ grid: inout CellGrid, _ r: Rect,
     ) -> String {
         key + " " + label.padding(toLength: labelWidth, withPad: " ", startingAt: 0).prefix(labelWidth)
             + seed.leftPadded(5) + "  " + status.padding(toLength: 8, withPad: " ", startingAt: 0)
-            + epoch.leftPadded(7) + m.map { $0.leftPadded(9) }.joined() + best.leftPadded(7)
+            + epoch.leftPadded(7) + m.map { $0.leftPadded(9) }.joined() + best.leftPadded(bestWidth)
     }
     let headers = metrics.map { ($0 == s.metric ? "*" : "") + shortName($0) }
     grid.put(
@@ -47,8 +51,7 @@ func renderTrialsTable(_ s: TrialsTableInput, _ grid: inout CellGrid, _ r: Rect,
         let epoch = row.epochsTotal > 0 ? "\(row.epochs.count)/\(row.epochsTotal)" : "\(row.epochs.count)"
         let text = cells(
             "", row.label.isEmpty ? row.name : row.label, String(row.seed), row.status.rawValue, epoch,
-            values,
-            best.map { "ep \($0.place)" } ?? "")
+            values, bestText(row))
         let y = r.y + 2 + line
         let selected = position == s.cursor
         let key = SeriesMark.key(g, unicode: options.unicode)

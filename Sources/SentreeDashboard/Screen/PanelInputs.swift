@@ -9,7 +9,7 @@ extension DashboardState {
             stepsPerEpoch: setup.stepsPerEpoch, startEpoch: setup.startEpoch, trainer: trainer,
             writeFailure: writeFailure, epoch: epoch, stepInEpoch: stepInEpoch, progress: progress,
             treesPerSecond: treesPerSecond, learningRate: learningRate, elapsed: elapsed,
-            saveSeconds: saveSeconds)
+            saveSeconds: saveSeconds, stoppedEarly: stoppedEarly)
     }
 
     var statusBarInput: StatusBarInput {

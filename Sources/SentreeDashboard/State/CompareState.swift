@@ -7,6 +7,13 @@ public enum CompareMetric: Int, CaseIterable, Sendable {
 
     public var name: String { ["fine root", "fine all", "binary root", "binary all"][rawValue] }
 
+    /// `name` for runs that all have `task`: a binary-task run's argmax is over 3 classes, so
+    /// its `fine` figures are called `3-class`.
+    public func name(task: SentimentTask?) -> String {
+        task == .binary && (self == .fineRoot || self == .fineAll)
+            ? name.replacing("fine", with: task?.argmaxName ?? "fine") : name
+    }
+
     public func value(_ e: some DevFigures) -> Double {
         switch self {
         case .fineRoot: e.fineRoot

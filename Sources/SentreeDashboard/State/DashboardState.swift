@@ -72,6 +72,8 @@ public struct DashboardState: Sendable {
     /// Per dev tree outcome from the newest evaluation.
     public var outcomes: [TreeOutcome] = []
     public var evaluatedStep: Int? = nil
+    /// Whether the patience ended training with epochs left (until `x` adds epochs).
+    public var stoppedEarly = false
 
     // View state.
     public var focus: Panel = .browser
@@ -154,15 +156,19 @@ public struct DashboardState: Sendable {
         case .note(let text):
             message = text
             messageIsError = false
+        case .stoppedEarly(let text):
+            stoppedEarly = true
+            message = text
+            messageIsError = false
         case .evaluation(let report):
             takeEvaluation(report)
             let m = report.metrics
-            message =
-                "dev now: fine all \(percent(m.fineAll))  fine root \(percent(m.fineRoot))  "
-                + "binary root \(percent(m.binaryRoot))"
+            message = "dev now: " + SentimentTask.of(classes: m.confusionAll.count).figuresLine(m)
             messageIsError = false
         case .extended(let total):
             setup.config.epochs = total
+            // More epochs override the patience that ran out: the trainer goes on.
+            stoppedEarly = false
             message = "the run now has \(total) epochs"
             messageIsError = false
         case .learningRateChanged(let rate):
@@ -214,12 +220,15 @@ public struct DashboardState: Sendable {
         return rows
     }
 
-    /// Progress through the whole run, 0…1.
+    /// Progress through the whole run, 0…1: the steps done, also once training is over, so
+    /// that a run the patience stopped at step 86 of 342 is not drawn as complete.
     public var progress: Double {
         let total = Double(setup.config.epochs * setup.stepsPerEpoch)
         guard total > 0 else { return 0 }
-        let done = Double(max(0, epoch - 1) * setup.stepsPerEpoch + stepInEpoch)
-        return trainer == .done ? 1 : min(1, done / total)
+        // Before the first step `epoch` is the epochs a resumed run had completed.
+        let done = Double(
+            stepInEpoch == 0 ? epoch * setup.stepsPerEpoch : (epoch - 1) * setup.stepsPerEpoch + stepInEpoch)
+        return min(1, done / total)
     }
 }
 
