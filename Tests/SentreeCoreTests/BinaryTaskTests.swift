@@ -68,7 +68,10 @@ import Testing
         #expect(config.trainingTrees(bank).lines == [1, 3, 5])
         config.neutralRoots = .keep
         #expect(config.trainingTrees(bank).lines == [1, 2, 3, 4, 5])
-        #expect(config.taskDescription == "task binary (SST-2, neutral roots in train)")
+        #expect(config.taskDescription == "task binary (SST-2)")
+        #expect(config.settingDescriptions.contains("neutral roots in train"))
+        config.neutralRoots = .drop
+        #expect(!config.settingDescriptions.contains("neutral roots in train"))
     }
 
     /// P(negative) against P(positive), whatever P(neutral) is; the 5-class rule is unchanged.

@@ -12,11 +12,14 @@ extension TrainingConfig {
     }
 
     /// `task binary (SST-2)` for a binary-task run, else nothing: headers name the task only
-    /// where it is not the 5-class default every older run has. A binary run that trains on
-    /// neutral-root trees says so, since its training set differs from Tai et al.'s.
+    /// where it is not the 5-class default every older run has.
     public var taskDescription: String {
-        guard sentimentTask == .binary else { return "" }
-        return neutralRoots == .keep
-            ? "task binary (SST-2, neutral roots in train)" : sentimentTask.description
+        sentimentTask == .fine ? "" : sentimentTask.description
+    }
+
+    /// `neutral roots in train` for a binary run that trains on them (its training set is not
+    /// Tai et al.'s), else nothing; headers list it among the settings.
+    public var neutralRootsDescription: String {
+        sentimentTask == .binary && neutralRoots == .keep ? "neutral roots in train" : ""
     }
 }

@@ -156,7 +156,8 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
     }
 
     /// The training settings as headers show them, most telling first: the optimizer, L2,
-    /// then dropout (classifier, leaf, state), word dropout, AdaGrad's reset and ε, the word
+    /// then dropout (classifier, leaf, state), word dropout, the binary task's training on
+    /// neutral roots, AdaGrad's reset and ε, the word
     /// vectors' optimizer and the dev schedule when set, then batch and seed.
     public var settingDescriptions: [String] { rankedSettingDescriptions.map(\.text) }
 
@@ -168,7 +169,8 @@ public struct TrainingConfig: Codable, Sendable, Equatable {
         let ranked =
             [
                 (optimizer.rawValue, 1), (l2Description, 1), (dropoutDescription, 1),
-                (recipeDropoutDescription, 1), (wordDropoutDescription, 1), (adagradResetDescription, 2),
+                (recipeDropoutDescription, 1), (wordDropoutDescription, 1), (neutralRootsDescription, 1),
+                (adagradResetDescription, 2),
                 (adagradEpsilonDescription, 2),
             ] + recipeDescriptions.map { ($0, 0) } + [("batch \(batchSize)", 3), ("seed \(seed)", 3)]
         return ranked.map { (text: $0.0.trimmingCharacters(in: .whitespaces), rank: $0.1) }
