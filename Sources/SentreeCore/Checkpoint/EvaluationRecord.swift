@@ -105,16 +105,20 @@ public struct BestEvaluation: Sendable, Equatable, DevFigures {
     public var place: String { evaluationPlace(epoch: epoch, position: position) }
 }
 
+/// `items` in the order they happened, given each one's place on an axis of epochs (`at`):
+/// a stable sort, since epoch ends and the evaluations inside epochs come as two lists, each
+/// in order, and an inner evaluation lies strictly before its epoch's end.
+public func inTimeOrder<T>(_ items: [T], at: (T) -> Double) -> [T] {
+    items.enumerated().sorted { (at($0.element), $0.offset) < (at($1.element), $1.offset) }.map(\.element)
+}
+
 extension SentimentTask {
     /// The best of a run's logged evaluations by `selectionScore`, as the trainer kept
     /// `best`: in the order they happened (an epoch's inner evaluations before its end), the
     /// first of equals.
     public func best(epochs: [EpochRecord], evaluations: [EvaluationRecord]) -> BestEvaluation? {
         let all = epochs.map(BestEvaluation.init) + evaluations.map(BestEvaluation.init)
-        // A stable sort by place: `at` alone puts them in time order, for an inner
-        // evaluation lies strictly before its epoch's end.
-        let ordered = all.enumerated().sorted { ($0.element.at, $0.offset) < ($1.element.at, $1.offset) }
-        return ordered.map(\.element).reduce(nil) { best, e in
+        return inTimeOrder(all, at: \.at).reduce(nil) { best, e in
             best.map { selectionScore(e) > selectionScore($0) ? e : $0 } ?? e
         }
     }

@@ -124,9 +124,7 @@ public enum RunTable {
 
     /// Epoch ends and inner evaluations in the order they happened (each list is in order).
     static func timeOrder(_ epochs: [EpochRecord], _ evaluations: [EvaluationRecord]) -> [Entry] {
-        let all = epochs.map(Entry.epoch) + evaluations.map(Entry.evaluation)
-        return all.enumerated().sorted { ($0.element.at, $0.offset) < ($1.element.at, $1.offset) }.map(
-            \.element)
+        inTimeOrder(epochs.map(Entry.epoch) + evaluations.map(Entry.evaluation), at: \.at)
     }
 
     /// One `run` row per run at its best evaluation (by dev fine root, binary root for the

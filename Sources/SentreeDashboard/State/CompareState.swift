@@ -70,9 +70,7 @@ public struct ComparedRun: Sendable {
     /// Every dev evaluation as the live accuracy panel holds them (`DashboardState.epochs`):
     /// epoch ends and the evaluations inside epochs, in the order they happened.
     public var accuracyPoints: [EpochPoint] {
-        let all = epochs.map(EpochPoint.init) + evaluations.map(EpochPoint.init)
-        return all.enumerated().sorted { ($0.element.at, $0.offset) < ($1.element.at, $1.offset) }.map(
-            \.element)
+        inTimeOrder(epochs.map(EpochPoint.init) + evaluations.map(EpochPoint.init), at: \.at)
     }
 }
 
