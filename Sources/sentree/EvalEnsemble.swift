@@ -81,7 +81,7 @@ extension Eval {
         let scores = members.map { task.selectionScore($0.metrics) }, score = task.selectionScore(m)
         let best = scores.max() ?? 0
         let mean = scores.reduce(0, +) / Double(members.count)
-        let measure = task == .fine ? "fine root" : "binary root"
+        let measure = task.selectionName
         print(
             "\nensemble \(measure) \(String(format: "%+.2f", 100 * (score - mean))) points vs the members' "
                 + "mean, \(String(format: "%+.2f", 100 * (score - best))) vs the best member; "
