@@ -213,16 +213,11 @@ struct LineReader: Sendable {
                     source: name, line: 1, column: 1,
                     message: "empty input: give a sentence or a PTB tree")
             }
-            let asTree = mode == .trees || (mode == nil && line.hasPrefix("("))
-            if !asTree { return try sentence(line, source: name) }
-            do {
-                return .tree(try Treebank.parse(line, source: name, requireLabels: false))
-            } catch let treeError as InputError {
-                // Guessing: "(" may start a sentence ("(sic) a fine film"). If it is no
-                // sentence either, the tree's error says more.
-                guard mode == nil, let sentence = try? sentence(line, source: name) else { throw treeError }
-                return sentence
-            }
+            let tree = { Predict.Input.tree(try Treebank.parse(line, source: name, requireLabels: false)) }
+            if mode == .trees { return try tree() }
+            if mode == .text || !line.hasPrefix("(") { return try sentence(line, source: name) }
+            // Guessing: "(" may start a sentence ("(sic) a fine film").
+            return try treeOrSentence(tree: tree, sentence: { try sentence(line, source: name) })
         } catch let error as InputError {
             throw located(error)
         }

@@ -26,21 +26,13 @@ public struct Probe: Sendable, Equatable {
             throw InputError(
                 source: source, line: 1, column: 1, message: "empty probe: type a sentence or a tree")
         }
-        var given = false
-        var treebank: Treebank
-        if text.hasPrefix("(") {
-            do {
-                treebank = try Treebank.parse(text, source: source, requireLabels: false)
-                given = true
-            } catch let treeError as InputError {
-                guard let sentence = try? sentences.treebank(of: [text], source: source) else {
-                    throw treeError
-                }
-                treebank = sentence
-            }
-        } else {
-            treebank = try sentences.treebank(of: [text], source: source)
-        }
+        let sentence = { (try sentences.treebank(of: [text], source: source), given: false) }
+        let (treebank, given) =
+            text.hasPrefix("(")
+            ? try treeOrSentence(
+                tree: { (try Treebank.parse(text, source: source, requireLabels: false), given: true) },
+                sentence: sentence)
+            : try sentence()
         guard treebank.count == 1 else {
             throw InputError(
                 source: source, line: 1, column: 1,
