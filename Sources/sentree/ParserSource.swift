@@ -47,7 +47,7 @@ enum ParserSource {
             return nil
         }
         let local = defaultParserPath(dir)
-        if FileManager.default.fileExists(atPath: local) { return try ParserFile.read(from: local) }
+        if FileManager.default.fileExists(atPath: local) { return try cached(local, dataDirectory: dir) }
         let trainFile = (dir as NSString).appendingPathComponent("train.txt")
         guard FileManager.default.fileExists(atPath: trainFile) else {
             printError(
@@ -57,7 +57,7 @@ enum ParserSource {
             return nil
         }
         let shared = try sharedCachePath(dataDirectory: dir)
-        if FileManager.default.fileExists(atPath: shared) { return try ParserFile.read(from: shared) }
+        if FileManager.default.fileExists(atPath: shared) { return try cached(shared, dataDirectory: dir) }
         guard train else { return nil }
         var (out, options) = trainingPlan(dir, shared: shared)
         if let threads { options.threads = max(1, min(options.threads, threads)) }
@@ -67,6 +67,25 @@ enum ParserSource {
         }
         printError(TerminalText.sanitized("No parser for \(dir) yet: training one, cached as \(out)"))
         return try trainParser(dataDirectory: dir, options: options, out: out, toStandardError: true)
+    }
+
+    /// The parser cached at `path` for `dir`, with a note on standard error when today's
+    /// defaults would train it otherwise.
+    static func cached(_ path: String, dataDirectory dir: String) throws -> SpanParser {
+        let parser = try ParserFile.read(from: path)
+        if let note = staleNote(parser, path: path, dataDirectory: dir) { printError(note) }
+        return parser
+    }
+
+    /// Why the cached parser at `path` is older than what training would give today, or nil.
+    static func staleNote(_ parser: SpanParser, path: String, dataDirectory dir: String) -> String? {
+        let differences = parser.outdatedSettings(today: trainingPlan(dir, shared: path).options)
+        guard !differences.isEmpty else { return nil }
+        let f1 = parser.info["dev_f1"].map { " (dev F1 \($0))" } ?? ""
+        return TerminalText.sanitized(
+            "note: the cached parser \(path)\(f1) was trained with older defaults ("
+                + differences.joined(separator: "; ") + "); `sentree parser train --data \(dir) --out "
+                + "\(path)` trains one with today's defaults")
     }
 
     /// Where and how a parser for `dir` is trained when none is cached: into the data

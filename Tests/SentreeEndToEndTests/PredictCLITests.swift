@@ -139,6 +139,41 @@ import SentreeCore
         #expect(json.stdout.contains("\"structure\":\"approximate\""), "\(json.stdout)")
     }
 
+    /// A cached parser made by an earlier day's defaults is used as it is, with a note that
+    /// names what changed; one given with `--parser` is the user's choice and gets none.
+    @Test func aCachedParserOfOlderDefaultsIsUsedWithANote() throws {
+        let data = try makeDataDirectory()
+        defer { try? FileManager.default.removeItem(atPath: data) }
+        let run = data + "/run"
+        let train = try sentree(["train", "--data", data, "--out", run, "--epochs", "1"] + trainOptions)
+        try #require(train.status == 0, "\(train.stderr)")
+        let made = try sentree(["parser", "train", "--data", data] + smallParserOptions)
+        try #require(made.status == 0, "\(made.stderr)")
+        let cachePath = data + "/parser.safetensors"
+        let plain = try sentree(["predict", "--checkpoint", run, "--root-only", "a good movie"])
+        #expect(plain.status == 0 && plain.stderr.isEmpty, "chosen settings get no note: \(plain.stderr)")
+        // Mark the file as trained by the defaults of its day, as the automatic training would.
+        var parser = try ParserFile.read(from: cachePath)
+        try #require(parser.info["recipe"] == "custom")
+        parser.info["recipe"] = "default"
+        try ParserFile.write(parser, to: cachePath)
+        let r = try sentree(["predict", "--checkpoint", run, "--root-only", "a good movie"])
+        #expect(r.status == 0 && r.outputLines.count == 1, "\(r.stdout)\(r.stderr)")
+        // The run records its data directory in its own spelling of the path.
+        let recorded = try #require(
+            r.stderr.firstMatch(of: #/note: the cached parser (\S+)parser\.safetensors \(dev F1 /#),
+            "\(r.stderr)")
+        #expect(recorded.1.hasSuffix("/") && FileManager.default.fileExists(atPath: recorded.1 + "train.txt"))
+        #expect(
+            r.stderr.contains(
+                "LSTM width was 16, now 192; span scorer width was 16, now 256; epochs was 2, now 10"))
+        #expect(r.stderr.contains("`sentree parser train --data "), "\(r.stderr)")
+        let given = try sentree([
+            "predict", "--checkpoint", run, "--root-only", "--parser", cachePath, "a good movie",
+        ])
+        #expect(given.status == 0 && given.stderr.isEmpty, "\(given.stderr)")
+    }
+
     /// Also as root, whom the system lets write anywhere: the directory's mode is what counts.
     @Test func aParserIsTrainedOnceAndCachedOutsideAReadOnlyDataDirectory() throws {
         let data = try makeDataDirectory()

@@ -174,6 +174,7 @@ public enum ParserTraining {
             "word_dropout": String(options.wordDropout),
             "learning_rate": String(options.learningRate),
             "learning_rate_decay": String(options.learningRateDecay),
+            "recipe": options.recipe,
         ]
         return (
             SpanParser(features: features, layout: layout, parameters: best!.parameters, info: info), epochs
