@@ -52,6 +52,7 @@ import Testing
             #expect(String(row[start ..< end]) == run.argmaxRoot, "\(name)\n\(screen)")
         }
         #expect(screen.contains("dev 3-class root %") && !screen.contains("fine"), "\(screen)")
+        #expect(lines[0].contains("rnn d=6  task binary (SST-2)"), "\(screen)")
         try quitsCleanly(tmux, exitFile: exit)
     }
 

@@ -197,8 +197,12 @@ func renderViewHeader(_ s: ViewHeaderInput, _ grid: inout CellGrid, _ options: R
     x += grid.put(run.name, x: x, y: 0, style: CellStyle(.bold), maxWidth: 30)
     // Settings that do not fit whole are left out (the runs panel lists them), not cut.
     var details = "  \(modelDescription(run))"
-    if !conf.taskDescription.isEmpty && x + details.count + 2 + conf.taskDescription.count <= grid.width {
-        details += "  " + conf.taskDescription
+    if !conf.taskDescription.isEmpty {
+        // A binary run's figures mean something else: its task goes before the vectors (the
+        // runs table's model column names them too), and shortens to `SST-2` before it goes.
+        let shape = "  " + conf.shapeDescription, task = "  " + conf.taskDescription
+        let fitting = [details + task, shape + task, shape + "  SST-2"].first { x + $0.count <= grid.width }
+        details = fitting ?? details
     }
     // The rate comes first: a change made while training (`0.008→0.005`) explains the curves.
     for setting in ["lr " + learningRateCell(run)] + conf.settingDescriptions
