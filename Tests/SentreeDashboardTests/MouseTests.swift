@@ -21,7 +21,7 @@ import Testing
     @Test(arguments: [(80, 24), (120, 40)])
     func clickingABrowserRowOpensThatTree(size: (Int, Int)) throws {
         var s = try Self.state(size)
-        let layout = DashboardLayout(width: size.0, height: size.1)
+        let layout = s.layout(width: size.0, height: size.1)
         let y = try Self.row(of: "A great film !", s)
         #expect(s.handle(.mouse(MouseEvent(.click, x: layout.browser.x + 10, y: y))) == [])
         #expect(s.selectedTree == 2 && s.browserCursor == 2 && s.focus == .browser)
@@ -39,7 +39,7 @@ import Testing
 
     @Test func clicksFocusPanelsAndTheWheelScrollsWhatIsUnderIt() throws {
         var s = try Self.state((120, 40))
-        let layout = DashboardLayout(width: 120, height: 40)
+        let layout = s.layout(width: 120, height: 40)
         _ = s.handle(.mouse(MouseEvent(.click, x: 5, y: layout.accuracy.y + 2)))
         #expect(s.focus == .accuracy)
         _ = s.handle(.mouse(MouseEvent(.wheelDown, x: layout.tree.x + 5, y: layout.tree.y + 3)))

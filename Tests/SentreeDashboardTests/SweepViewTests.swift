@@ -193,3 +193,67 @@ private let rows = [
         #expect(renderSweep(state, width: 70, height: 20).text.contains("Terminal too small"))
     }
 }
+
+/// A sweep whose base sets `task: binary`: its trials' best is by binary root, and their
+/// argmax figures are over 3 classes, so the view ranks by binary root first and calls the
+/// argmax figures 3-class, never fine.
+@Suite struct BinarySweepViewTests {
+    static let binaryRows = rows.map { row in
+        var row = row
+        row.task = .binary
+        return row
+    }
+
+    @Test func theViewStartsOnBinaryRootAndTheKeyStepsThroughTheThreeClassFigures() {
+        var state = SweepViewState(snapshot: SweepSnapshot(path: "/s", varies: ["lr"], rows: Self.binaryRows))
+        #expect(state.snapshot.task == .binary && state.metric == .binaryRoot)
+        _ = state.handle(.char("m"))
+        #expect(state.metric == .fineRoot)
+        _ = state.handle(.char("m"))
+        #expect(state.metric == .fineAll)
+        _ = state.handle(.char("m"))
+        #expect(state.metric == .binaryRoot)
+        // A fine sweep starts on fine root, as before.
+        #expect(
+            SweepViewState(snapshot: SweepSnapshot(path: "/s", varies: ["lr"], rows: rows)).metric
+                == .fineRoot)
+    }
+
+    @Test func theTableAndGroupsNameTheThreeClassFigures() {
+        let order = sortedTrials(Self.binaryRows, by: .metric, metric: .binaryRoot)
+        var grid = CellGrid(width: 80, height: 10)
+        renderTrialsTable(
+            TrialsTableInput(
+                rows: Self.binaryRows, order: order, groupOf: [0, 0, 0, 1, 1, 1], sort: .metric,
+                metric: .binaryRoot, cursor: 0, task: .binary), &grid,
+            Rect(x: 0, y: 0, width: 80, height: 10), RenderOptions())
+        #expect(grid.line(0).contains("sorted by best binary root"), "\(grid.line(0))")
+        #expect(grid.line(1).contains("  *bin rt  3-cl rt 3-cl all"), "\(grid.line(1))")
+        #expect(!grid.text.contains("fine"), "\(grid.text)")
+        // Trial 4's best (binary root 0.86 at epoch 2) leads, its binary root first.
+        #expect(grid.line(2).contains("3/4   86.00%   46.00%   76.00%   ep 2"), "\(grid.line(2))")
+
+        let groups = seedGroups(Self.binaryRows)
+        var panel = CellGrid(width: 100, height: 6)
+        renderSeedGroups(
+            SeedGroupsInput(
+                rows: Self.binaryRows, groups: groups, metric: .fineRoot,
+                lead: groupLead(groups, Self.binaryRows, metric: .fineRoot), task: .binary), &panel,
+            Rect(x: 0, y: 0, width: 100, height: 6), RenderOptions())
+        #expect(
+            panel.line(1).contains("     binary root   *3-class root     3-class all"), "\(panel.line(1))")
+        #expect(panel.line(5).contains("+0.67 3-class root over A"), "\(panel.line(5))")
+        #expect(!panel.text.contains("fine"), "\(panel.text)")
+    }
+
+    @Test(arguments: [(120, 40), (80, 24)])
+    func theScreenNamesTheBinaryMeasures(_ size: (Int, Int)) {
+        let state = SweepViewState(snapshot: SweepSnapshot(path: "/s", varies: ["lr"], rows: Self.binaryRows))
+        let grid = renderSweep(state, width: size.0, height: size.1)
+        let text = grid.text
+        #expect(text.contains("*bin rt") && text.contains("3-cl rt"), "\(text)")
+        #expect(text.contains("dev binary root per epoch"), "\(text)")
+        #expect(grid.line(size.1 - 1).contains("m metric (binary root)"), "\(grid.line(size.1 - 1))")
+        #expect(!text.contains("fine"), "\(text)")
+    }
+}

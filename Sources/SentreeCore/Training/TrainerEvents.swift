@@ -1,5 +1,5 @@
 /// What the trainer is doing right now.
-public enum TrainerState: String, Sendable, Codable {
+public enum TrainerState: String, Sendable, Codable, CaseIterable {
     case starting = "STARTING"
     case running = "RUNNING"
     case paused = "PAUSED"

@@ -10,8 +10,9 @@ struct DashboardLayout {
     /// The column of the vertical rule between the left and right halves.
     var separatorX: Int
 
-    init(width: Int, height: Int) {
-        let bodyTop = 2, bodyHeight = height - 3
+    /// `top`: the rows the header takes (`DashboardState.headerHeight`).
+    init(width: Int, height: Int, top: Int) {
+        let bodyTop = top, bodyHeight = height - top - 1
         let leftWidth = width * 9 / 20
         let lossHeight = bodyHeight / 2
         let browserHeight = max(7, bodyHeight * 2 / 5)

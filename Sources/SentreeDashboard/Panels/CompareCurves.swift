@@ -12,10 +12,10 @@ struct OverlayRuns {
     /// The live run's per-step loss, which the loss chart draws instead of its epochs.
     var live: LiveLoss? = nil
 
-    /// The task of every run, nil when they differ.
+    /// The task of every run (fine when there are none), nil when they differ.
     var task: SentimentTask? {
         let tasks = Set(runs.map(\.config.sentimentTask))
-        return tasks.count == 1 ? tasks.first : nil
+        return tasks.count > 1 ? nil : tasks.first ?? .fine
     }
 }
 

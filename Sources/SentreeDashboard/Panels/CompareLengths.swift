@@ -38,13 +38,14 @@ func renderCompareLengths(
     let fitting = max(1, (r.width - prefix) / perRun)
     let shown = Array(runs.prefix(fitting))
     var x = r.x + grid.put(" words roots", x: r.x, y: r.y + 1, style: CellStyle(.bold), maxWidth: r.width)
-    for (k, _) in shown {
+    for (k, run) in shown {
         x += grid.put(
             " root " + SeriesMark.key(k, unicode: options.unicode), x: x, y: r.y + 1,
             style: CellStyle(SeriesMark.tone(k)), maxWidth: max(0, r.x + r.width - x))
         if withFine {
             x += grid.put(
-                "    fine", x: x, y: r.y + 1, style: CellStyle(.bold), maxWidth: max(0, r.x + r.width - x))
+                "    " + argmaxLabel(run.config.sentimentTask), x: x, y: r.y + 1,
+                style: CellStyle(.bold), maxWidth: max(0, r.x + r.width - x))
         }
     }
     let buckets = reference.byLength.buckets(size: 10)
@@ -70,7 +71,12 @@ func renderCompareLengths(
             }
         }
     }
-    var footer = withFine ? " root: sentences  fine: all nodes  * best" : " root: sentences by length  * best"
+    let argmax = SentimentTask.allCases.filter { task in
+        shown.contains { $0.element.config.sentimentTask == task }
+    }
+    .map(argmaxLabel).joined(separator: "/")
+    var footer =
+        withFine ? " root: sentences  \(argmax): all nodes  * best" : " root: sentences by length  * best"
     if shown.count < runs.count { footer = " \(runs.count - shown.count) runs do not fit; v hides runs" }
     if buckets.count > rows { footer = " … \(buckets.count - rows) longer buckets" }
     grid.put(footer, x: r.x, y: r.y + r.height - 1, style: CellStyle(.dim), maxWidth: r.width)
@@ -89,3 +95,7 @@ private func putAccuracy(
         String(format: "%7.1f", 100 * value) + (isBest ? "*" : " "), x: x, y: y,
         style: CellStyle(tone), maxWidth: room)
 }
+
+/// What a run's argmax accuracy is called where 4 letters fit: `fine` over SST's 5 classes,
+/// `3-cl` over the binary task's negative, neutral and positive.
+func argmaxLabel(_ task: SentimentTask) -> String { task == .fine ? "fine" : "3-cl" }

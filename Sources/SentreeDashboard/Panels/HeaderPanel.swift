@@ -24,44 +24,101 @@ struct HeaderInput {
     var stoppedEarly = false
 }
 
-/// The header of `train`: the model and its settings, the trainer's state, and progress.
-func renderHeader(_ s: HeaderInput, _ grid: inout CellGrid, _ options: RenderOptions) {
-    let c = s.config
-    let model = c.shapeDescription
-    var banner: String? = nil
-    if let failure = s.writeFailure {
-        // Stays up until a save succeeds: a full disk must not scroll out of sight.
-        let text = failure.consecutive > 1 ? " SAVE FAILING ×\(failure.consecutive) " : " SAVE FAILED "
-        banner = options.unicode ? text : text.replacing("×", with: "x")
-    }
-    var x = grid.put(" sentree ", x: 0, y: 0, style: CellStyle(.accent, reverse: true))
-    // The settings in their order, as many as fit beside the state label (and a save banner),
-    // so a narrow terminal never drops the state: the model always, then by their rank
-    // (`rankedSettingDescriptions`), none of a later rank once one did not fit: a setting is
-    // never shown while a more telling one is left out.
-    // A binary run names its task right after the model: its figures mean something else.
-    var settings: [(text: String, rank: Int)] = [(model, -1)]
+/// The header's settings in their order, each with its rank (`rankedSettingDescriptions`;
+/// -1 before them): the model, a binary run's task right after it (its figures mean something
+/// else), the training settings, and the word vectors with the share of words they cover
+/// (`coverage`, nil before they are read; then with `reserve`, the widest it can read).
+func headerSettings(
+    _ c: TrainingConfig, coverage: EmbeddingCoverage?, reserve: Bool = false
+) -> [(text: String, rank: Int)] {
+    var settings: [(text: String, rank: Int)] = [(c.shapeDescription, -1)]
     settings += [c.taskDescription].filter { !$0.isEmpty }.map { ($0, -1) } + c.rankedSettingDescriptions
-    if let e = s.embeddings {
-        // Which vectors, and how many words they cover.
-        let name = ((e.file as NSString).lastPathComponent as NSString).deletingPathExtension
-        let coverage = String(
-            format: "%@ %.0f%% words", name, 100 * Double(e.wordsFound) / Double(max(e.words, 1)))
-        settings.append((coverage, 1))
+    if let e = coverage {
+        settings.append(
+            (vectorsCoverage(file: e.file, percent: 100 * Double(e.wordsFound) / Double(max(e.words, 1))), 1))
+    } else if reserve, let file = c.embeddings {
+        settings.append((vectorsCoverage(file: file, percent: 100), 1))
     }
-    let reserved = x + s.trainer.rawValue.count + 2 + (banner?.count ?? 0)
-    var left = grid.width - reserved - 2, shown = Set<Int>(), missed = Int.max
+    return settings
+}
+
+/// `glove.6B.50d 92% words`: which vectors, and how many words they cover.
+func vectorsCoverage(file: String, percent: Double) -> String {
+    let name = ((file as NSString).lastPathComponent as NSString).deletingPathExtension
+    return String(format: "%@ %.0f%% words", name, percent)
+}
+
+/// Which of `settings` fit in `room` columns, each taking its text and 2 spaces: the first
+/// whether it fits or not when `keepFirst` (the model), then by rank, none of a later rank
+/// once one did not fit, so a setting is never shown while a more telling one is left out.
+func fittingSettings(_ settings: [(text: String, rank: Int)], room: Int, keepFirst: Bool) -> Set<Int> {
+    var left = room, shown = Set<Int>(), missed = Int.max
     for k in settings.indices.sorted(by: { (settings[$0].rank, $0) < (settings[$1].rank, $1) }) {
         guard settings[k].rank <= missed else { break }
-        if k == 0 || settings[k].text.count + 2 <= left {
+        if (keepFirst && k == 0) || settings[k].text.count + 2 <= left {
             shown.insert(k)
             left -= settings[k].text.count + 2
         } else {
             missed = settings[k].rank
         }
     }
+    return shown
+}
+
+/// Terminals at least this tall give the header of `train` a third row for the settings the
+/// first could not hold (80x24 keeps its body).
+let headerSettingsRowMinimumHeight = 30
+
+/// The columns the first header row leaves to the settings beside the state label of
+/// `stateWidth` characters and a save banner of `bannerWidth`.
+private func firstRowRoom(width: Int, stateWidth: Int, bannerWidth: Int) -> Int {
+    width - sentreeLabel.count - stateWidth - 2 - bannerWidth - 2
+}
+
+private let sentreeLabel = " sentree "
+
+/// The rows the header of `train` takes on a `width` × `height` screen: 3 when the first
+/// cannot hold every setting of `config` and the screen is tall enough for a row of the rest,
+/// else 2. Decided by the widest state label and the vectors' widest coverage, so the body does
+/// not move as the state changes.
+func headerRows(_ config: TrainingConfig, width: Int, height: Int) -> Int {
+    guard height >= headerSettingsRowMinimumHeight else { return 2 }
+    let widestState = TrainerState.allCases.map(\.rawValue.count).max() ?? 0
+    // Room for the vectors' coverage before they are read: the rows stay when it comes.
+    let settings = headerSettings(config, coverage: nil, reserve: true)
+    let room = firstRowRoom(width: width, stateWidth: widestState, bannerWidth: 0)
+    return fittingSettings(settings, room: room, keepFirst: true).count < settings.count ? 3 : 2
+}
+
+/// The header of `train`: the model and its settings, the trainer's state, and progress; on a
+/// tall screen (`headerRows`) the settings that did not fit beside the state in a third row.
+func renderHeader(_ s: HeaderInput, _ grid: inout CellGrid, _ options: RenderOptions) {
+    let c = s.config
+    var banner: String? = nil
+    if let failure = s.writeFailure {
+        // Stays up until a save succeeds: a full disk must not scroll out of sight.
+        let text = failure.consecutive > 1 ? " SAVE FAILING ×\(failure.consecutive) " : " SAVE FAILED "
+        banner = options.unicode ? text : text.replacing("×", with: "x")
+    }
+    var x = grid.put(sentreeLabel, x: 0, y: 0, style: CellStyle(.accent, reverse: true))
+    // The settings in their order, as many as fit beside the state label (and a save banner),
+    // so a narrow terminal never drops the state: the model always, then by their rank.
+    let settings = headerSettings(c, coverage: s.embeddings)
+    let shown = fittingSettings(
+        settings,
+        room: firstRowRoom(
+            width: grid.width, stateWidth: s.trainer.rawValue.count, bannerWidth: banner?.count ?? 0),
+        keepFirst: true)
     let details = "  " + settings.indices.filter(shown.contains).map { settings[$0].text + "  " }.joined()
+    let settingsX = x + 2
     x += grid.put(details, x: x, y: 0)
+    if headerRows(c, width: grid.width, height: grid.height) > 2 {
+        // The rest under the first, by the same ranks.
+        let rest = settings.indices.filter { !shown.contains($0) }.map { settings[$0] }
+        let more = fittingSettings(rest, room: grid.width - settingsX, keepFirst: false)
+        let line = rest.indices.filter(more.contains).map { rest[$0].text }.joined(separator: "  ")
+        grid.put(line, x: settingsX, y: 2)
+    }
     let stateTone: Tone =
         switch s.trainer {
         case .running, .starting: .good
@@ -140,8 +197,12 @@ func renderViewHeader(_ s: ViewHeaderInput, _ grid: inout CellGrid, _ options: R
     x += grid.put(run.name, x: x, y: 0, style: CellStyle(.bold), maxWidth: 30)
     // Settings that do not fit whole are left out (the runs panel lists them), not cut.
     var details = "  \(modelDescription(run))"
-    if !conf.taskDescription.isEmpty && x + details.count + 2 + conf.taskDescription.count <= grid.width {
-        details += "  " + conf.taskDescription
+    if !conf.taskDescription.isEmpty {
+        // A binary run's figures mean something else: its task goes before the vectors (the
+        // runs table's model column names them too), and shortens to `SST-2` before it goes.
+        let shape = "  " + conf.shapeDescription, task = "  " + conf.taskDescription
+        let fitting = [details + task, shape + task, shape + "  SST-2"].first { x + $0.count <= grid.width }
+        details = fitting ?? details
     }
     // The rate comes first: a change made while training (`0.008→0.005`) explains the curves.
     for setting in ["lr " + learningRateCell(run)] + conf.settingDescriptions

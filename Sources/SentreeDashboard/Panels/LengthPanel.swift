@@ -6,6 +6,8 @@ struct LengthPanelInput {
     var metrics: Metrics? = nil
     var evaluatedStep: Int? = nil
     var focused = false
+    /// What the nodes' argmax accuracy is called (`argmaxLabel`): `fine`, or `3-cl`.
+    var argmax = "fine"
 }
 
 /// The length view: fine accuracy of the latest evaluation by length, in buckets of ten
@@ -23,7 +25,8 @@ func renderLengths(_ s: LengthPanelInput, _ grid: inout CellGrid, _ r: Rect, _ o
     }
     let buckets = metrics.byLength.buckets(size: 10)
     grid.put(
-        " words  nodes   fine  roots   root", x: r.x, y: r.y + 1, style: CellStyle(.bold), maxWidth: r.width)
+        " words  nodes   \(s.argmax)  roots   root", x: r.x, y: r.y + 1, style: CellStyle(.bold),
+        maxWidth: r.width)
     let barX = r.x + 35, barWidth = r.x + r.width - barX - 1
     let full: Character = options.unicode ? "█" : "#", empty: Character = options.unicode ? "░" : "."
     for (k, b) in buckets.prefix(r.height - 3).enumerated() {
@@ -50,7 +53,7 @@ func renderLengths(_ s: LengthPanelInput, _ grid: inout CellGrid, _ r: Rect, _ o
             style: CellStyle(.dim), maxWidth: r.width)
     } else if r.height - 3 > buckets.count {
         grid.put(
-            " fine: all nodes  root: sentences", x: r.x, y: r.y + r.height - 1,
+            " \(s.argmax): all nodes  root: sentences", x: r.x, y: r.y + r.height - 1,
             style: CellStyle(.dim), maxWidth: r.width)
     }
 }

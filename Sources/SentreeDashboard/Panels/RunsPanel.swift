@@ -4,9 +4,13 @@ import SentreeCore
 /// A column of the runs table; columns of lower `priority` stay when the terminal is narrow.
 struct RunColumn: Sendable {
     let title: String
-    let width: Int
-    let priority: Int
+    var width: Int
+    var priority: Int
     let value: @Sendable (ComparedRun) -> String
+    /// The dev figure a metric column shows (nil for a setting), and the one task whose runs
+    /// have it (nil: every run's).
+    var measure: CompareMetric? = nil
+    var task: SentimentTask? = nil
 }
 
 /// `80.71` for a fraction, or blank before the first epoch.
@@ -56,8 +60,42 @@ func learningRateCell(_ run: ComparedRun) -> String {
     return now == start ? compactRate(start) : compactRate(start) + "→" + compactRate(now)
 }
 
-/// The table's columns after the name, in display order.
-let runColumns: [RunColumn] = [
+/// A column of the best evaluation's `measure`, blank in the rows of runs of another task than
+/// `task`: the same figure means 5-class accuracy in a fine run and 3-class accuracy in a
+/// binary one, so a table that mixes them shows each in its own column.
+func metricColumn(
+    _ title: String, _ measure: CompareMetric, priority: Int, task: SentimentTask? = nil
+) -> RunColumn {
+    RunColumn(
+        title: title, width: max(6, title.count), priority: priority,
+        value: { run in
+            task == nil || run.config.sentimentTask == task ? percentCell(run.best) { measure.value($0) } : ""
+        }, measure: measure, task: task)
+}
+
+/// The argmax accuracies' columns of runs of `task`: `f.all f.root` for the 5 classes,
+/// `3c.all 3c.root` for the binary task's negative / neutral / positive.
+func argmaxColumns(_ task: SentimentTask) -> [RunColumn] {
+    let prefix = task == .fine ? "f" : "3c"
+    return [
+        metricColumn(prefix + ".all", .fineAll, priority: 1, task: task),
+        metricColumn(prefix + ".root", .fineRoot, priority: 0, task: task),
+    ]
+}
+
+/// The table's columns after the name, in display order, for `runs`: the argmax accuracies of
+/// each task among them (fine when there are none).
+func runColumns(_ runs: [ComparedRun]) -> [RunColumn] {
+    let tasks = Set(runs.map(\.config.sentimentTask))
+    let argmax = SentimentTask.allCases.filter { tasks.isEmpty ? $0 == .fine : tasks.contains($0) }
+    return settingAndBestColumns + argmax.flatMap(argmaxColumns) + [
+        metricColumn("b.root", .binaryRoot, priority: 0),
+        metricColumn("b.all", .binaryAll, priority: 1),
+    ]
+}
+
+/// The runs' settings, their progress and where their best evaluation fell.
+private let settingAndBestColumns: [RunColumn] = [
     RunColumn(title: "model", width: 34, priority: 0) { modelDescription($0) },
     RunColumn(title: "opt", width: 7, priority: 5) { $0.config.optimizer.rawValue },
     RunColumn(title: "lr", width: 13, priority: 3) { learningRateCell($0) },
@@ -68,10 +106,6 @@ let runColumns: [RunColumn] = [
     RunColumn(title: "epochs", width: 9, priority: 2) { "\($0.epochs.last?.epoch ?? 0)/\($0.config.epochs)" },
     // `8.25` for a best evaluation a quarter into epoch 9 (`--dev-every`), as train wrote it.
     RunColumn(title: "best", width: 6, priority: 0) { $0.best?.place ?? "-" },
-    RunColumn(title: "f.all", width: 6, priority: 1) { percentCell($0.best, \.fineAll) },
-    RunColumn(title: "f.root", width: 6, priority: 0) { percentCell($0.best, \.fineRoot) },
-    RunColumn(title: "b.root", width: 6, priority: 0) { percentCell($0.best, \.binaryRoot) },
-    RunColumn(title: "b.all", width: 6, priority: 1) { percentCell($0.best, \.binaryAll) },
 ]
 
 /// The columns that hold a run's settings (the rest are results).
@@ -82,19 +116,20 @@ let settingColumns: Set<String> = ["model", "opt", "lr", "l2", "dropout", "batch
 ///
 /// A setting in which the runs differ is what tells them apart (two seeds look identical
 /// without `seed`), so it is kept before any other column; then the headline metrics (fine
-/// root, binary root) and the best epoch; then the model, which gives up width (down to 8)
-/// rather than push those out; then fine all and binary all, and the other settings.
+/// root or the binary task's 3-class root, binary root) and the best epoch; then the model,
+/// which gives up width (down to 8) rather than push those out; then the all-nodes figures,
+/// and the other settings.
 func runLayout(width: Int, runs: [ComparedRun]) -> (columns: [RunColumn], name: Int) {
     let markWidth = 5, nameMin = 12, modelMin = 8
-    let fitted = runColumns.map { column in
+    let fitted = runColumns(runs).map { column in
         let widest = runs.map { column.value($0).count }.max() ?? 0
-        let narrow = min(column.width, max(column.title.count, widest))
         let differs =
             runs.count > 1 && settingColumns.contains(column.title) && column.title != "model"
             && Set(runs.map(column.value)).count > 1
-        return RunColumn(
-            title: column.title, width: narrow, priority: differs ? -1 : column.priority,
-            value: column.value)
+        var narrow = column
+        narrow.width = min(column.width, max(column.title.count, widest))
+        if differs { narrow.priority = -1 }
+        return narrow
     }
     var chosen: [String: Int] = [:]
     var used = markWidth + nameMin
@@ -116,7 +151,11 @@ func runLayout(width: Int, runs: [ComparedRun]) -> (columns: [RunColumn], name: 
     choose(fitted.filter { $0.title != "model" && $0.priority > 0 })
     let name = nameMin + max(0, min(width - used, 16))
     let columns = fitted.compactMap { c in
-        chosen[c.title].map { RunColumn(title: c.title, width: $0, priority: c.priority, value: c.value) }
+        chosen[c.title].map { width in
+            var column = c
+            column.width = width
+            return column
+        }
     }
     return (columns, name)
 }
@@ -210,22 +249,19 @@ func renderRuns(_ s: RunsPanelInput, _ grid: inout CellGrid, _ r: Rect, _ option
         grid.put(options.unicode ? "Σ" : "E", x: r.x + 1, y: y, style: CellStyle(.bold))
         row(
             [layout.name >= 15 ? "ensemble (\(s.checkpoint.rawValue))" : "ensemble"]
-                + layout.columns.map { ensembleCell($0.title, ensemble) }, y: y,
+                + layout.columns.map { ensembleCell($0, ensemble) }, y: y,
             style: CellStyle(.normal))
     }
 }
 
 /// A column of the ensemble row: its members' key letters under `model`, the averaged
-/// distributions' metrics under the metric columns, and `-` for the runs' own settings.
-func ensembleCell(_ column: String, _ e: EnsembleSummary) -> String {
-    let m = e.metrics
-    switch column {
-    case "model":
-        return "avg " + String(e.members.map { SeriesMark.letter($0) })
-    case "f.all": return String(format: "%.2f", 100 * m.fineAll)
-    case "f.root": return String(format: "%.2f", 100 * m.fineRoot)
-    case "b.root": return String(format: "%.2f", 100 * m.binaryRoot)
-    case "b.all": return String(format: "%.2f", 100 * m.binaryAll)
-    default: return "-"
-    }
+/// distributions' figures under the metric columns of its members' task, and `-` for the
+/// runs' own settings.
+func ensembleCell(_ column: RunColumn, _ e: EnsembleSummary) -> String {
+    if column.title == "model" { return "avg " + String(e.members.map { SeriesMark.letter($0) }) }
+    guard let measure = column.measure else { return "-" }
+    // Members share their classes, which say their task.
+    let task = SentimentTask.of(classes: e.metrics.confusionAll.count)
+    guard column.task == nil || column.task == task else { return "" }
+    return String(format: "%.2f", 100 * measure.value(e.metrics))
 }

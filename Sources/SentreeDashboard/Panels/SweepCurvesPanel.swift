@@ -6,13 +6,16 @@ struct GroupCurvesInput {
     var rows: [TrialRow]
     var groups: [SeedGroup]
     var metric: SweepMetric
+    /// The trials' task, which names the metric.
+    var task: SentimentTask? = .fine
 }
 
 /// Dev `metric` per epoch for each seed group: a band from the lowest to the highest trial
 /// (dim) and the mean across seeds as a line in the group's colour, markers at epoch ends.
 func renderGroupCurves(_ s: GroupCurvesInput, _ grid: inout CellGrid, _ r: Rect, _ options: RenderOptions) {
     renderTitle(
-        "curves", detail: "dev \(s.metric.name) per epoch  line: mean  band: min–max over seeds",
+        "curves",
+        detail: "dev \(s.metric.name(task: s.task)) per epoch  line: mean  band: min–max over seeds",
         focused: false, &grid, r, options)
     let labelWidth = 7
     let plot = Rect(x: r.x + labelWidth, y: r.y + 1, width: r.width - labelWidth, height: r.height - 3)

@@ -7,6 +7,8 @@ struct SeedGroupsInput {
     var groups: [SeedGroup]
     var metric: SweepMetric
     var lead: GroupLead?
+    /// The trials' task, which names the metrics and orders them.
+    var task: SentimentTask? = .fine
 }
 
 /// `45.12 ± 1.03` in percentage points (no ± for a single seed).
@@ -23,14 +25,14 @@ func renderSeedGroups(_ s: SeedGroupsInput, _ grid: inout CellGrid, _ r: Rect, _
         "seed groups", detail: "\(s.groups.count)  mean ± sd of the best epochs, points", focused: false,
         &grid, r, options)
     guard r.height > 2 else { return }
-    let metrics = SweepMetric.allCases
+    let metrics = SweepMetric.order(task: s.task)
     let longest = s.groups.map { $0.label.isEmpty ? 10 : $0.label.count }.max() ?? 0
     let labelWidth = max(8, min(longest + 1, r.width - 3 - 6 - 16 * metrics.count))
     func line(_ label: String, _ seeds: String, _ values: [String]) -> String {
         label.padding(toLength: labelWidth, withPad: " ", startingAt: 0) + seeds.leftPadded(6)
             + values.map { $0.leftPadded(16) }.joined()
     }
-    let headers = metrics.map { ($0 == s.metric ? "*" : "") + $0.name }
+    let headers = metrics.map { ($0 == s.metric ? "*" : "") + $0.name(task: s.task) }
     grid.put(
         "   " + line("group", "seeds", headers), x: r.x, y: r.y + 1, style: CellStyle(.dim), maxWidth: r.width
     )
@@ -60,6 +62,6 @@ func renderSeedGroups(_ s: SeedGroupsInput, _ grid: inout CellGrid, _ r: Rect, _
         ? "larger than the seed spread (sd \(points(lead.spread))): a clear lead"
         : "not larger than the seed spread (sd \(points(lead.spread))): within seed noise"
     grid.put(
-        "leader \(name(lead.leader)): +\(points(lead.lead)) \(s.metric.name) over \(name(lead.runnerUp)), \(verdict)",
+        "leader \(name(lead.leader)): +\(points(lead.lead)) \(s.metric.name(task: s.task)) over \(name(lead.runnerUp)), \(verdict)",
         x: r.x + 1, y: y, style: CellStyle(lead.clear ? .good : .warning), maxWidth: r.width - 1)
 }

@@ -12,6 +12,8 @@ struct TrialsTableInput {
     var metric: SweepMetric
     /// Position of the highlighted trial in `order`.
     var cursor: Int
+    /// The trials' task, which names the metrics and orders them.
+    var task: SentimentTask? = .fine
 }
 
 /// The trials table: group key, the varying settings, seed, status, epochs done and the dev
@@ -21,7 +23,7 @@ func renderTrialsTable(_ s: TrialsTableInput, _ grid: inout CellGrid, _ r: Rect,
         "trials", detail: "\(s.rows.count)  sorted by \(sortName(s))  s: sort  m: metric", focused: true,
         &grid, r, options)
     guard r.height > 2 else { return }
-    let metrics = SweepMetric.allCases
+    let metrics = SweepMetric.order(task: s.task)
     // The best evaluation's place (`ep 12`, or `ep 8.25` inside an epoch with --dev-every),
     // two spaces clear of the metric before it.
     func bestText(_ row: TrialRow) -> String { row.best.map { "ep \($0.place)" } ?? "" }
@@ -38,7 +40,7 @@ func renderTrialsTable(_ s: TrialsTableInput, _ grid: inout CellGrid, _ r: Rect,
             + seed.leftPadded(5) + "  " + status.padding(toLength: 8, withPad: " ", startingAt: 0)
             + epoch.leftPadded(7) + m.map { $0.leftPadded(9) }.joined() + best.leftPadded(bestWidth)
     }
-    let headers = metrics.map { ($0 == s.metric ? "*" : "") + shortName($0) }
+    let headers = metrics.map { ($0 == s.metric ? "*" : "") + $0.shortName(task: s.task) }
     grid.put(
         cells("   ", "settings", "seed", "status", "epoch", headers, "best"), x: r.x, y: r.y + 1,
         style: CellStyle(.dim), maxWidth: r.width)
@@ -72,8 +74,6 @@ func statusTone(_ status: TrialStatus) -> Tone {
     }
 }
 
-func shortName(_ m: SweepMetric) -> String { ["fine rt", "fine all", "bin rt"][m.rawValue] }
-
 private func sortName(_ s: TrialsTableInput) -> String {
-    s.sort == .metric ? "best \(s.metric.name)" : s.sort.name
+    s.sort == .metric ? "best \(s.metric.name(task: s.task))" : s.sort.name
 }

@@ -7,9 +7,10 @@ struct CompareAreas {
     let runs, loss, accuracy, tree, browser: Rect
     let separatorX: Int
 
-    /// For a `width` × `height` screen (the header above the body, the status line below).
-    init(width: Int, height: Int, runCount: Int) {
-        let top = 2, body = height - 3
+    /// For a `width` × `height` screen (the header's `top` rows above the body, the status
+    /// line below).
+    init(width: Int, height: Int, runCount: Int, top: Int) {
+        let body = height - top - 1
         let runsHeight = min(runCount + 2, max(4, body / 3))
         runs = Rect(x: 0, y: top, width: width, height: runsHeight)
         let bodyTop = top + runsHeight, bodyHeight = body - runsHeight
@@ -27,7 +28,20 @@ struct CompareAreas {
 extension DashboardState {
     /// The comparison's accuracy panel on a `width` × `height` screen.
     func compareAccuracyArea(width: Int, height: Int) -> Rect {
-        CompareAreas(width: width, height: height, runCount: compareRows).accuracy
+        CompareAreas(
+            width: width, height: height, runCount: compareRows,
+            top: headerHeight(width: width, height: height)
+        ).accuracy
+    }
+
+    /// Rows the header takes: `sentree view`'s 2, `train`'s `headerRows`.
+    func headerHeight(width: Int, height: Int) -> Int {
+        compare?.viewOnly == true ? 2 : headerRows(setup.config, width: width, height: height)
+    }
+
+    /// Where the training dashboard's panels go on a `width` × `height` screen.
+    func layout(width: Int, height: Int) -> DashboardLayout {
+        DashboardLayout(width: width, height: height, top: headerHeight(width: width, height: height))
     }
 
     /// Rows of the runs table: a run each, and the ensemble's when there is one.
@@ -38,7 +52,9 @@ extension DashboardState {
 func renderCompareBody(
     _ s: DashboardState, _ c: CompareState, _ grid: inout CellGrid, _ options: RenderOptions
 ) {
-    let a = CompareAreas(width: grid.width, height: grid.height, runCount: s.compareRows)
+    let a = CompareAreas(
+        width: grid.width, height: grid.height, runCount: s.compareRows,
+        top: s.headerHeight(width: grid.width, height: grid.height))
     renderRuns(s.runsPanelInput(c), &grid, a.runs, options)
     renderCompareLoss(s.compareLossInput(c), &grid, a.loss, options)
     switch s.views.accuracy {

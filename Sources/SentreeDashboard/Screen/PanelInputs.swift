@@ -32,7 +32,7 @@ extension DashboardState {
     var accuracyPanelInput: AccuracyPanelInput {
         AccuracyPanelInput(
             epochs: epochs, best: bestPosition, focused: focus == .accuracy,
-            argmax: setup.config.sentimentTask == .fine ? "fine" : "3-cl")
+            argmax: argmaxLabel(setup.config.sentimentTask))
     }
 
     var confusionPanelInput: ConfusionPanelInput {
@@ -62,7 +62,9 @@ extension DashboardState {
     }
 
     var lengthPanelInput: LengthPanelInput {
-        LengthPanelInput(metrics: views.metrics, evaluatedStep: evaluatedStep, focused: focus == .accuracy)
+        LengthPanelInput(
+            metrics: views.metrics, evaluatedStep: evaluatedStep, focused: focus == .accuracy,
+            argmax: argmaxLabel(setup.config.sentimentTask))
     }
 
     var browserPanelInput: BrowserPanelInput {

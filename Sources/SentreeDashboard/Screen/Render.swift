@@ -33,7 +33,7 @@ public func render(
         if !options.unicode { grid.makeASCII() }
         return grid
     }
-    let layout = DashboardLayout(width: width, height: height)
+    let layout = state.layout(width: width, height: height)
     renderLoss(state.lossPanelInput, &grid, layout.loss, options)
     renderAccuracyArea(state, &grid, layout.accuracy, options)
     let separator: Character = options.unicode ? "│" : "|"

@@ -11,7 +11,11 @@ public struct SweepViewState: Sendable {
     /// Why the last re-read failed, if it did (the last good snapshot stays on screen).
     public var problem: String? = nil
 
-    public init(snapshot: SweepSnapshot) { self.snapshot = snapshot }
+    /// Starts on the metric that picks the trials' best (binary root for the binary task).
+    public init(snapshot: SweepSnapshot) {
+        self.snapshot = snapshot
+        metric = SweepMetric.order(task: snapshot.task)[0]
+    }
 
     /// Applies a key; returns true for q (quit).
     public mutating func handle(_ key: Key) -> Bool {
@@ -19,7 +23,7 @@ public struct SweepViewState: Sendable {
         switch key {
         case .char("q"), .char("Q"): return true
         case .char("s"): sort = TrialSort(rawValue: (sort.rawValue + 1) % TrialSort.allCases.count)!
-        case .char("m"): metric = SweepMetric(rawValue: (metric.rawValue + 1) % SweepMetric.allCases.count)!
+        case .char("m"): metric = metric.next(task: snapshot.task)
         case .down, .char("j"): cursor += 1
         case .up, .char("k"): cursor -= 1
         case .pageDown: cursor += 10
@@ -70,17 +74,21 @@ public func renderSweep(
     renderTrialsTable(
         TrialsTableInput(
             rows: snapshot.rows, order: order, groupOf: state.groupOf(groups), sort: state.sort,
-            metric: state.metric, cursor: state.cursor),
+            metric: state.metric, cursor: state.cursor, task: snapshot.task),
         &grid, Rect(x: 0, y: 1, width: width, height: tableHeight), options)
     let lead = groupLead(groups, snapshot.rows, metric: state.metric)
     renderSeedGroups(
-        SeedGroupsInput(rows: snapshot.rows, groups: groups, metric: state.metric, lead: lead), &grid,
+        SeedGroupsInput(
+            rows: snapshot.rows, groups: groups, metric: state.metric, lead: lead, task: snapshot.task),
+        &grid,
         Rect(x: 0, y: 1 + tableHeight, width: width, height: groupsHeight), options)
     renderGroupCurves(
-        GroupCurvesInput(rows: snapshot.rows, groups: groups, metric: state.metric), &grid,
+        GroupCurvesInput(rows: snapshot.rows, groups: groups, metric: state.metric, task: snapshot.task),
+        &grid,
         Rect(x: 0, y: 1 + tableHeight + groupsHeight, width: width, height: curvesHeight), options)
 
-    let keys = " q quit  s sort  m metric (\(state.metric.name))  ↑↓ trial   view DIR/trials/NAME: one trial"
+    let metric = state.metric.name(task: snapshot.task)
+    let keys = " q quit  s sort  m metric (\(metric))  ↑↓ trial   view DIR/trials/NAME: one trial"
     if let problem = state.problem {
         grid.put(" " + problem, x: 0, y: height - 1, style: CellStyle(.error), maxWidth: width)
     } else {

@@ -8,10 +8,12 @@ public enum CompareMetric: Int, CaseIterable, Sendable {
     public var name: String { ["fine root", "fine all", "binary root", "binary all"][rawValue] }
 
     /// `name` for runs that all have `task`: a binary-task run's argmax is over 3 classes, so
-    /// its `fine` figures are called `3-class`.
+    /// its `fine` figures are called `3-class`. Runs of both tasks (`nil`) draw both under
+    /// one name, `fine/3-class`.
     public func name(task: SentimentTask?) -> String {
-        task == .binary && (self == .fineRoot || self == .fineAll)
-            ? name.replacing("fine", with: task?.argmaxName ?? "fine") : name
+        guard self == .fineRoot || self == .fineAll else { return name }
+        let argmax = task?.argmaxName ?? SentimentTask.allCases.map(\.argmaxName).joined(separator: "/")
+        return name.replacing("fine", with: argmax)
     }
 
     public func value(_ e: some DevFigures) -> Double {

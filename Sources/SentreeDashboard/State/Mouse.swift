@@ -36,7 +36,7 @@ extension DashboardState {
             return []
         }
         guard width >= minimumSize.width, height >= minimumSize.height else { return [] }
-        let layout = DashboardLayout(width: width, height: height)
+        let layout = self.layout(width: width, height: height)
         let panels: [(Panel, Rect)] = [
             (.browser, layout.browser), (.tree, layout.tree), (.loss, layout.loss),
             (.accuracy, layout.accuracy),

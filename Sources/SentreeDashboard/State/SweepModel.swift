@@ -47,7 +47,31 @@ public struct TrialRow: Sendable, Equatable {
 public enum SweepMetric: Int, Sendable, CaseIterable {
     case fineRoot, fineAll, binaryRoot
 
-    public var name: String { ["fine root", "fine all", "binary root"][rawValue] }
+    /// `fine root`, or for trials of the binary task `3-class root`: their argmax is over
+    /// negative, neutral and positive, not SST's 5 classes.
+    public func name(task: SentimentTask?) -> String {
+        let argmax = task?.argmaxName ?? "fine"
+        return [argmax + " root", argmax + " all", "binary root"][rawValue]
+    }
+
+    /// `name(task:)` in the trials table's 8 columns: `fine rt`, `3-cl all`, `bin rt`.
+    public func shortName(task: SentimentTask?) -> String {
+        let argmax = task == .binary ? "3-cl" : "fine"
+        return [argmax + " rt", argmax + " all", "bin rt"][rawValue]
+    }
+
+    /// The metrics in the order the sweep view shows them and `m` steps through them: first
+    /// the one that picks each trial's best (fine root, binary root for the binary task).
+    public static func order(task: SentimentTask?) -> [SweepMetric] {
+        task == .binary ? [.binaryRoot, .fineRoot, .fineAll] : allCases
+    }
+
+    /// The metric after this one in `order(task:)`.
+    public func next(task: SentimentTask?) -> SweepMetric {
+        let order = Self.order(task: task)
+        return order[((order.firstIndex(of: self) ?? -1) + 1) % order.count]
+    }
+
     public func value(_ e: some DevFigures) -> Double {
         switch self {
         case .fineRoot: e.fineRoot

@@ -13,6 +13,13 @@ public struct SweepSnapshot: Sendable, Equatable {
         (self.path, self.varies, self.rows) = (path, varies, rows)
     }
 
+    /// The trials' task, which names their figures; nil when they differ (a spec sets `task`
+    /// in base only, so only hand-made folders can) or there are none.
+    public var task: SentimentTask? {
+        let tasks = Set(rows.map(\.task))
+        return tasks.count == 1 ? tasks.first : nil
+    }
+
     /// Reads `trials.json`, the outcomes, the run locks and each run's metrics log.
     public static func load(_ path: String) throws -> SweepSnapshot {
         let files = SweepFiles(path: path)
@@ -35,7 +42,12 @@ public struct SweepSnapshot: Sendable, Equatable {
             return TrialRow(
                 index: trial.index, name: trial.name, label: label(trial, plan.varies), seed: trial.seed,
                 status: status, epochsTotal: total, epochs: record?.epochs ?? [],
-                evaluations: record?.evaluations ?? [], task: record?.config.sentimentTask ?? .fine)
+                evaluations: record?.evaluations ?? [],
+                // A queued trial has no run.json yet; its settings say its task.
+                task: record?.config.sentimentTask ?? trial.settings["task"].flatMap {
+                    SentimentTask(rawValue: $0)
+                }
+                    ?? .fine)
         }
         return SweepSnapshot(path: path, varies: plan.varies, rows: rows)
     }

@@ -60,7 +60,7 @@ extension DashboardState {
                 [.chart, .confusion] + (confusionFitsBoth(area) ? [] : [.confusionNodes])
                 + (disagreementPair == nil ? [] : [.difference]) + [.length]
         } else {
-            let area = DashboardLayout(width: views.screenWidth, height: views.screenHeight).accuracy
+            let area = layout(width: views.screenWidth, height: views.screenHeight).accuracy
             order = [.chart, .confusion] + (confusionFitsBoth(area) ? [] : [.confusionNodes]) + [.length]
         }
         let here = order.firstIndex(of: views.accuracy) ?? order.count - 1
