@@ -19,9 +19,9 @@ public enum ParserFile {
     /// the number of BiLSTM layers (`layers`).
     /// 3: a character encoder (`char_dim`, `char_channels`, `characters`, tensors `char_*`).
     /// A parser without one is still written as version 2, its file unchanged, so every
-    /// sentree that reads version 2 reads it; a version-3 file is refused by those instead of
-    /// being read without its character encoder (the extra columns of `forward_wx` could hide
-    /// in its SIMD padding).
+    /// sentree that reads version 2 reads it; those refuse a version-3 file by its version,
+    /// with the advice to train a new parser, rather than by the shape of `forward_wx` (wider
+    /// by the encoder's channels), which would not say why.
     public static let version = 3
     public static let versionWithoutCharacters = 2
 
@@ -100,11 +100,11 @@ public enum ParserFile {
             return v
         }
         func scalars(_ key: String) throws -> [UInt32] {
-            guard let s = m[key], let v = try? JSONSerialization.jsonObject(with: Data(s.utf8)) as? [Int],
-                let values = Optional(v.compactMap(UInt32.init(exactly:))), values.count == v.count
-            else {
-                throw fail("metadata '\(key)' is missing or not a list of character codes")
-            }
+            let problem = fail("metadata '\(key)' is missing or not a list of character codes")
+            guard let s = m[key], let v = try? JSONSerialization.jsonObject(with: Data(s.utf8)) as? [Int]
+            else { throw problem }
+            let values = v.compactMap(UInt32.init(exactly:))
+            guard values.count == v.count else { throw problem }
             return values
         }
         var config = ParserConfig()
