@@ -96,6 +96,8 @@ struct ParserGradcheck: ParsableCommand {
     @Option(help: "LSTM width per direction (a multiple of 16).") var hidden = 16
     @Option(help: "Span scorer width (a multiple of 16).") var spanHidden = 16
     @Option(help: "BiLSTM layers (1 or 2).") var layers = 1
+    @Option(help: "Character encoder channels (a multiple of 16; 0: none).") var charChannels = 16
+    @Option(help: "Character vector width.") var charDim = 3
     @Option(help: "Number of random sentences.") var sentences = 4
     @Option(help: "Random seed.") var seed: UInt64 = 17
     @Option(help: "Finite-difference step.") var epsilon = 1e-4
@@ -107,15 +109,21 @@ struct ParserGradcheck: ParsableCommand {
         }
         if sentences < 1 { throw ValidationError("--sentences must be at least 1") }
         if layers < 1 || layers > 2 { throw ValidationError("--layers must be 1 or 2") }
+        var c = ParserConfig()
+        c.charChannels = charChannels; c.charDim = charDim
+        if let problem = c.problem { throw ValidationError(problem) }
     }
 
     func run() throws {
         let report = ParserGradientCheck.run(
-            hidden: hidden, spanHidden: spanHidden, layers: layers, sentences: sentences, seed: seed,
-            epsilon: epsilon, loss: loss)
+            hidden: hidden, spanHidden: spanHidden, layers: layers, charChannels: charChannels,
+            charDim: charDim,
+            sentences: sentences, seed: seed, epsilon: epsilon, loss: loss)
         print(
-            "parser gradient check: h=\(hidden), H=\(spanHidden), \(layers) layer(s), \(sentences) random sentences, "
-                + "\(loss.rawValue) loss, Float64")
+            "parser gradient check: h=\(hidden), H=\(spanHidden), \(layers) layer(s), "
+                + (charChannels > 0
+                    ? "\(charChannels) character channels of width \(charDim), " : "no characters, ")
+                + "\(sentences) random sentences, \(loss.rawValue) loss, Float64")
         print("parameter        count   max relative error   at a kink (left out)")
         for t in report.tensors {
             print(

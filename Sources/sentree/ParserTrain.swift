@@ -8,7 +8,8 @@ struct ParserTrain: ParsableCommand {
         commandName: "train",
         abstract: "Train the span parser on the trees of train.txt, choosing the epoch by dev bracket F1.",
         discussion: """
-            The parser (BiLSTM over words, endings and shapes; span scores; CKY) learns only the \
+            The parser (BiLSTM over words, endings and shapes, and with --char-channels their \
+            characters; span scores; CKY) learns only the \
             bracketing, not the labels. On a terminal a progress bar with ETA is shown and each \
             epoch's dev F1 is printed; otherwise one line per epoch. The weights of the best epoch \
             are written atomically to --out (default: parser.safetensors in the data directory), \
@@ -28,6 +29,13 @@ struct ParserTrain: ParsableCommand {
     @Option(help: "LSTM width per direction (a multiple of 16).") var hidden = ParserConfig().hidden
     @Option(help: "BiLSTM layers (1 or 2).") var layers = ParserConfig().layers
     @Option(help: "Span scorer width (a multiple of 16).") var spanHidden = ParserConfig().spanHidden
+    @Option(
+        help: """
+            Channels of the character encoder, a convolution of width 3 over each word's characters \
+            (a multiple of 16; 0: none).
+            """) var charChannels = ParserConfig().charChannels
+    @Option(help: "Width of a character's vector in the character encoder.") var charDim = ParserConfig()
+        .charDim
     @Option(help: "Sentences per update.") var batchSize = ParserTrainingOptions().batchSize
     @Option(help: "Adam learning rate.") var lr: Float = ParserTrainingOptions().learningRate
     @Option(help: "Factor applied to the learning rate after each epoch (1: constant).")
@@ -54,6 +62,7 @@ struct ParserTrain: ParsableCommand {
         if !(lrDecay > 0 && lrDecay <= 1) { throw ValidationError("--lr-decay must be in (0, 1]") }
         var c = ParserConfig()
         c.hidden = hidden; c.spanHidden = spanHidden; c.layers = layers
+        c.charChannels = charChannels; c.charDim = charDim
         if let problem = c.problem { throw ValidationError(problem) }
     }
 
@@ -68,6 +77,7 @@ struct ParserTrain: ParsableCommand {
             options.threads = threadOptions.threads ?? ProcessInfo.processInfo.activeProcessorCount
             options.config.hidden = hidden; options.config.spanHidden = spanHidden
             options.config.layers = layers
+            options.config.charChannels = charChannels; options.config.charDim = charDim
             _ = try trainParser(dataDirectory: dir, options: options, out: out ?? defaultParserPath(dir))
         }
     }

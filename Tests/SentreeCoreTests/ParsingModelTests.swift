@@ -4,24 +4,32 @@ import Testing
 
 struct ParsingModelTests {
     /// Both losses with one layer; the second layer's backward with the default loss (the
-    /// loss only changes the span gradients, which the one-layer cases check).
-    @Test(arguments: [(ParserLoss.hinge, 1), (.logistic, 1), (.hinge, 2)])
-    func gradientsMatchFiniteDifferences(loss: ParserLoss, layers: Int) {
+    /// loss only changes the span gradients, which the one-layer cases check); with the
+    /// character encoder (16 channels) and without (0).
+    @Test(arguments: [(ParserLoss.hinge, 1, 16), (.logistic, 1, 16), (.hinge, 2, 16), (.hinge, 1, 0)])
+    func gradientsMatchFiniteDifferences(loss: ParserLoss, layers: Int, charChannels: Int) {
         let report = ParserGradientCheck.run(
-            hidden: 16, spanHidden: 32, layers: layers, sentences: 4, seed: 17, loss: loss)
+            hidden: 16, spanHidden: 32, layers: layers, charChannels: charChannels, sentences: 4, seed: 17,
+            loss: loss)
         #expect(report.passed, "max relative error \(report.overall)")
         // Every tensor was checked, and most parameters were away from a ReLU kink.
-        #expect(report.tensors.count == 13 + 6 * (layers - 1))
+        #expect(report.tensors.count == 13 + 6 * (layers - 1) + (charChannels > 0 ? 3 : 0))
         #expect(report.tensors.allSatisfy { $0.atKinks * 10 < $0.count + 10 })
     }
 
-    @Test func batchedLSTMMatchesOneSentenceAtATime() {
+    /// With and without the character encoder, whose rows follow the forward LSTM's.
+    @Test(arguments: [0, 16])
+    func batchedLSTMMatchesOneSentenceAtATime(charChannels: Int) {
         var config = ParserConfig()
         config.hidden = 16; config.spanHidden = 16; config.wordDim = 5
-        let sentences = [["a", "b", "c"], ["d", "e", "f", "g", "h"], ["a", "x"], ["b", "c", "d", "e"]]
-        let features = ParserFeatures.build(from: sentences)
+        config.charChannels = charChannels; config.charDim = 4
+        let sentences = [
+            ["ab", "bc", "c"], ["d", "ee", "f", "g", "h"], ["a", "x"], ["b", "cd", "d", "e"],
+        ]
+        let features = ParserFeatures.build(from: sentences, characters: charChannels > 0)
         let layout = ParserLayout(
-            config: config, wordCount: features.words.count, suffixCount: features.suffixes.count)
+            config: config, wordCount: features.words.count, suffixCount: features.suffixes.count,
+            characterCount: features.characters?.count ?? 0)
         let p = layout.initialParameters(seed: 3)
         let batch = SentenceBatch(sentences.map(features.encode))
         let together = SpanNetwork<Float>(layout: layout)

@@ -25,11 +25,13 @@ final class LSTMPass<T: ModelScalar> {
     @inline(__always) func position(_ t: Int, length: Int) -> Int { reversed ? length - 1 - t : t }
 
     /// With `lower` (a second layer), each step reads the layer below's forward and backward
-    /// states at its position instead of the word's vectors.
+    /// states at its position instead of the word's vectors; with `characters` (a first layer
+    /// of a parser with a character encoder, run already), the word's vectors are followed by
+    /// its character encoding.
     func forward(
         _ batch: SentenceBatch, _ p: UnsafePointer<T>, layout: ParserLayout,
         direction d: ParserLayout.Direction, dropout: Dropping? = nil,
-        lower: (forward: LSTMPass, backward: LSTMPass)? = nil
+        lower: (forward: LSTMPass, backward: LSTMPass)? = nil, characters: CharacterEncoder<T>? = nil
     ) {
         let rows = batch.rows, h = self.h, xw = inputWidth, g4 = 4 * h
         resize(&x, rows * xw); resize(&gates, rows * g4)
@@ -37,7 +39,7 @@ final class LSTMPass<T: ModelScalar> {
         if let lower {
             gatherStates(batch, lower)
         } else {
-            gatherInputs(batch, p, layout: layout)
+            gatherInputs(batch, p, layout: layout, characters: characters)
         }
         var dropping = dropout
         inputMask = dropping?.mask(count: rows * xw) ?? []
@@ -89,11 +91,12 @@ final class LSTMPass<T: ModelScalar> {
     }
 
     /// Adds this direction's gradient to `g`, given `dHidden`; with `lower`, the inputs'
-    /// gradient goes into the lower layer's `dHidden` (which must be sized and set first).
+    /// gradient goes into the lower layer's `dHidden` (which must be sized and set first), and
+    /// with `characters`, that of the character encodings is added to its `dOutput` (same).
     func backward(
         _ batch: SentenceBatch, _ p: UnsafePointer<T>, _ grad: UnsafeMutablePointer<T>,
         layout: ParserLayout, direction d: ParserLayout.Direction,
-        lower: (forward: LSTMPass, backward: LSTMPass)? = nil
+        lower: (forward: LSTMPass, backward: LSTMPass)? = nil, characters: CharacterEncoder<T>? = nil
     ) {
         let rows = batch.rows, h = self.h, xw = inputWidth, g4 = 4 * h
         resize(&dCell, rows * h, zeroed: true); resize(&dGates, rows * g4);
@@ -186,7 +189,7 @@ final class LSTMPass<T: ModelScalar> {
         if let lower {
             scatterStateGradient(batch, lower)
         } else {
-            scatterInputGradient(batch, grad, layout: layout)
+            scatterInputGradient(batch, grad, layout: layout, characters: characters)
         }
     }
 
@@ -240,11 +243,22 @@ final class LSTMPass<T: ModelScalar> {
         }
     }
 
-    /// Row (t, s) of `x`: the word, suffix and shape vectors of the position it reads, then zeros.
-    private func gatherInputs(_ batch: SentenceBatch, _ p: UnsafePointer<T>, layout: ParserLayout) {
+    /// Row (t, s) of `x`: the word, suffix and shape vectors of the position it reads, its
+    /// character encoding (row (position, s) of `characters.output`), then zeros.
+    private func gatherInputs(
+        _ batch: SentenceBatch, _ p: UnsafePointer<T>, layout: ParserLayout, characters: CharacterEncoder<T>?
+    ) {
         let c = layout.config, xw = inputWidth
         x.withUnsafeMutableBufferPointer { xb in
             let xp = xb.baseAddress!
+            if let characters {
+                let base = c.wordDim + c.suffixDim + c.shapeDim, C = c.charChannels
+                characters.output.withUnsafeBufferPointer { yb in
+                    forEachInputRow(batch) { row, at in
+                        (xp + row * xw + base).update(from: yb.baseAddress! + at * C, count: C)
+                    }
+                }
+            }
             for t in 0 ..< batch.steps {
                 for s in 0 ..< batch.active[t] {
                     let e = batch.sentences[s], at = position(t, length: e.words.count)
@@ -256,7 +270,7 @@ final class LSTMPass<T: ModelScalar> {
                     (row + c.wordDim + c.suffixDim).update(
                         from: p + layout.shapes + Int(e.shapes[at]) * c.shapeDim,
                         count: c.shapeDim)
-                    let used = c.wordDim + c.suffixDim + c.shapeDim
+                    let used = c.wordDim + c.suffixDim + c.shapeDim + c.charChannels
                     (row + used).update(repeating: 0, count: xw - used)
                 }
             }
@@ -264,11 +278,20 @@ final class LSTMPass<T: ModelScalar> {
     }
 
     private func scatterInputGradient(
-        _ batch: SentenceBatch, _ grad: UnsafeMutablePointer<T>, layout: ParserLayout
+        _ batch: SentenceBatch, _ grad: UnsafeMutablePointer<T>, layout: ParserLayout,
+        characters: CharacterEncoder<T>?
     ) {
         let c = layout.config, xw = inputWidth
         dX.withUnsafeBufferPointer { db in
             let dp = db.baseAddress!
+            if let characters {
+                let base = c.wordDim + c.suffixDim + c.shapeDim, C = c.charChannels
+                characters.dOutput.withUnsafeMutableBufferPointer { dyb in
+                    forEachInputRow(batch) { row, at in
+                        addExact(n: C, dp + row * xw + base, dyb.baseAddress! + at * C)
+                    }
+                }
+            }
             for t in 0 ..< batch.steps {
                 for s in 0 ..< batch.active[t] {
                     let e = batch.sentences[s], at = position(t, length: e.words.count)
@@ -281,6 +304,20 @@ final class LSTMPass<T: ModelScalar> {
                         n: c.shapeDim, row + c.wordDim + c.suffixDim,
                         grad + layout.shapes + Int(e.shapes[at]) * c.shapeDim)
                 }
+            }
+        }
+    }
+}
+
+extension LSTMPass {
+    /// For each row (t, s) of this pass, `body(row, at)` with `at` the row of the position it
+    /// reads in the forward pass's order (the order of `CharacterEncoder`'s rows).
+    @inline(__always)
+    fileprivate func forEachInputRow(_ batch: SentenceBatch, _ body: (Int, Int) -> Void) {
+        for t in 0 ..< batch.steps {
+            for s in 0 ..< batch.active[t] {
+                let at = position(t, length: batch.sentences[s].words.count)
+                body(batch.row(step: t, sentence: s), batch.row(step: at, sentence: s))
             }
         }
     }

@@ -13,11 +13,20 @@ public struct ParserConfig: Sendable, Equatable {
     public var layers = 1
     /// Hidden ReLU units of the span scorer (a multiple of 16).
     public var spanHidden = 256
+    /// Output channels of the character encoder (`CharacterEncoder`), a multiple of 16;
+    /// 0: no character encoder (the parser is then exactly the one without this setting).
+    public var charChannels = 0
+    /// Width of a character's vector in the character encoder (used when `charChannels` > 0).
+    public var charDim = 16
 
     public init() {}
 
-    /// Width of one LSTM input row: the three vectors side by side, padded to SIMD width.
-    public var inputWidth: Int { padded(wordDim + suffixDim + shapeDim) }
+    /// Whether words are also read through their characters.
+    public var hasCharacters: Bool { charChannels > 0 }
+
+    /// Width of one LSTM input row: the word's vectors side by side (and its character
+    /// encoding), padded to SIMD width.
+    public var inputWidth: Int { padded(wordDim + suffixDim + shapeDim + charChannels) }
 
     /// Why these sizes cannot be used, or nil.
     public var problem: String? {
@@ -30,6 +39,12 @@ public struct ParserConfig: Sendable, Equatable {
             return "span scorer width \(spanHidden) is not a multiple of 16 in 16...4096"
         }
         if wordDim > 4096 || suffixDim > 1024 || shapeDim > 1024 { return "embedding width too large" }
+        if charChannels < 0 || charChannels % 16 != 0 || charChannels > 1024 {
+            return "character channels \(charChannels) is not 0 or a multiple of 16 up to 1024"
+        }
+        if hasCharacters && (charDim < 1 || charDim > 256) {
+            return "character vector width \(charDim) is not in 1...256"
+        }
         return nil
     }
 }

@@ -1,4 +1,5 @@
-/// What the parser reads of each token: the word, its last three letters and its shape.
+/// What the parser reads of each token: the word, its last three letters and its shape, and
+/// (with a character encoder) its characters.
 ///
 /// The suffix and the shape still say something about a word the vocabulary lacks
 /// (`-ness`, `-ly`, a capitalized name, a number), which matters on movie reviews full of
@@ -14,14 +15,18 @@ public struct ParserFeatures: Sendable, Equatable {
     public let words: Vocabulary
     /// Lower-cased three-letter endings (whole words when shorter).
     public let suffixes: Vocabulary
+    /// The characters the character encoder reads; nil for a parser without one.
+    public let characters: ParserCharacters?
 
-    public init(words: Vocabulary, suffixes: Vocabulary) {
+    public init(words: Vocabulary, suffixes: Vocabulary, characters: ParserCharacters? = nil) {
         self.words = words
         self.suffixes = suffixes
+        self.characters = characters
     }
 
-    /// Every word and ending of `sentences` (usually the training set).
-    public static func build(from sentences: [[String]]) -> ParserFeatures {
+    /// Every word and ending of `sentences` (usually the training set), and with `characters`
+    /// their characters.
+    public static func build(from sentences: [[String]], characters: Bool = false) -> ParserFeatures {
         var bank = Treebank(source: "features")
         bank.tokens = sentences.flatMap { $0 }
         let words = Vocabulary.build(from: bank, lowercase: true).words.filter { $0 != start && $0 != end }
@@ -29,7 +34,7 @@ public struct ParserFeatures: Sendable, Equatable {
         let suffixes = Vocabulary.build(from: bank, lowercase: true)
         return ParserFeatures(
             words: Vocabulary(words: [words[0], start, end] + words.dropFirst(), lowercase: true),
-            suffixes: suffixes)
+            suffixes: suffixes, characters: characters ? ParserCharacters.build(from: sentences) : nil)
     }
 
     /// Ids of one sentence with its boundaries: rows `<s>`, the words, `</s>`.
@@ -37,6 +42,11 @@ public struct ParserFeatures: Sendable, Equatable {
         public var words: [Int32]
         public var suffixes: [Int32]
         public var shapes: [Int32]
+        /// With a character encoder: the character ids of every row, each framed by the word
+        /// marks (`ParserCharacters.append`); row k's are `characters[characterStart[k] ..<
+        /// characterStart[k + 1]]`. Both empty without one.
+        public var characters: [Int32] = []
+        public var characterStart: [Int32] = []
         /// Number of words, boundaries not counted.
         public var count: Int { words.count - 2 }
     }
@@ -50,6 +60,22 @@ public struct ParserFeatures: Sendable, Equatable {
             e.shapes.append(Self.shape(of: token))
         }
         e.words.append(2); e.suffixes.append(0); e.shapes.append(0)
+        if let characters {
+            e.characterStart.reserveCapacity(tokens.count + 3)
+            e.characterStart.append(0)
+            e.characters += [
+                ParserCharacters.wordStart, ParserCharacters.sentenceStart, ParserCharacters.wordEnd,
+            ]
+            for token in tokens {
+                e.characterStart.append(Int32(e.characters.count))
+                characters.append(token, to: &e.characters)
+            }
+            e.characterStart.append(Int32(e.characters.count))
+            e.characters += [
+                ParserCharacters.wordStart, ParserCharacters.sentenceEnd, ParserCharacters.wordEnd,
+            ]
+            e.characterStart.append(Int32(e.characters.count))
+        }
         return e
     }
 

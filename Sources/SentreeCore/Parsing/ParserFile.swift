@@ -17,7 +17,13 @@ public enum ParserFile {
     public static let format = "sentree-span-parser"
     /// 2: separate start and end projections of the fenceposts (`span_w1` is [2h × 2H]) and
     /// the number of BiLSTM layers (`layers`).
-    public static let version = 2
+    /// 3: a character encoder (`char_dim`, `char_channels`, `characters`, tensors `char_*`).
+    /// A parser without one is still written as version 2, its file unchanged, so every
+    /// sentree that reads version 2 reads it; those refuse a version-3 file by its version,
+    /// with the advice to train a new parser, rather than by the shape of `forward_wx` (wider
+    /// by the encoder's channels), which would not say why.
+    public static let version = 3
+    public static let versionWithoutCharacters = 2
 
     public static func write(_ parser: SpanParser, to path: String) throws {
         let c = parser.layout.config
@@ -26,7 +32,7 @@ public enum ParserFile {
         }
         var metadata = parser.info
         metadata["format"] = format
-        metadata["format_version"] = String(version)
+        metadata["format_version"] = String(c.hasCharacters ? version : versionWithoutCharacters)
         metadata["word_dim"] = String(c.wordDim)
         metadata["suffix_dim"] = String(c.suffixDim)
         metadata["shape_dim"] = String(c.shapeDim)
@@ -35,6 +41,13 @@ public enum ParserFile {
         metadata["span_hidden"] = String(c.spanHidden)
         metadata["words"] = try json(parser.features.words.words)
         metadata["suffixes"] = try json(parser.features.suffixes.words)
+        if let characters = parser.features.characters {
+            metadata["char_dim"] = String(c.charDim)
+            metadata["char_channels"] = String(c.charChannels)
+            metadata["characters"] = String(
+                decoding: try JSONSerialization.data(withJSONObject: characters.scalars.map(Int.init)),
+                as: UTF8.self)
+        }
         let tensors = parser.layout.tensors.map { t in
             let n = t.shape.reduce(1, *)
             return (name: t.name, shape: t.shape, values: Array(parser.parameters[t.offset ..< t.offset + n]))
@@ -65,11 +78,14 @@ public enum ParserFile {
                 "not a sentree parser file (format \(m["format"].map { "'\($0)'" } ?? "missing"), "
                     + "expected '\(format)'); a model checkpoint goes to --checkpoint, not --parser")
         }
-        guard m["format_version"] == String(version) else {
+        let fileVersion = m["format_version"]
+        guard fileVersion == String(version) || fileVersion == String(versionWithoutCharacters) else {
             throw fail(
-                "parser format version \(m["format_version"] ?? "missing") is not supported "
-                    + "(this sentree reads version \(version)); train a new one with `sentree parser train`")
+                "parser format version \(fileVersion ?? "missing") is not supported "
+                    + "(this sentree reads versions \(versionWithoutCharacters) and \(version)); "
+                    + "train a new one with `sentree parser train`")
         }
+        let withCharacters = fileVersion == String(version)
         func int(_ key: String) throws -> Int {
             guard let s = m[key], let v = Int(s) else {
                 throw fail("metadata '\(key)' is missing or not a number")
@@ -83,6 +99,14 @@ public enum ParserFile {
             }
             return v
         }
+        func scalars(_ key: String) throws -> [UInt32] {
+            let problem = fail("metadata '\(key)' is missing or not a list of character codes")
+            guard let s = m[key], let v = try? JSONSerialization.jsonObject(with: Data(s.utf8)) as? [Int]
+            else { throw problem }
+            let values = v.compactMap(UInt32.init(exactly:))
+            guard values.count == v.count else { throw problem }
+            return values
+        }
         var config = ParserConfig()
         config.wordDim = try int("word_dim")
         config.suffixDim = try int("suffix_dim")
@@ -90,6 +114,17 @@ public enum ParserFile {
         config.hidden = try int("hidden")
         config.layers = try int("layers")
         config.spanHidden = try int("span_hidden")
+        let characterKeys = ["char_dim", "char_channels", "characters"]
+        if withCharacters {
+            config.charDim = try int("char_dim")
+            config.charChannels = try int("char_channels")
+            guard config.charChannels > 0 else {
+                throw fail("metadata 'char_channels' is \(config.charChannels), expected a positive number")
+            }
+        } else if let key = characterKeys.first(where: { m[$0] != nil }) {
+            throw fail(
+                "metadata '\(key)' of a character encoder in a version \(versionWithoutCharacters) file")
+        }
         if let problem = config.problem { throw fail("invalid sizes: \(problem)") }
         let features: ParserFeatures
         do {
@@ -101,13 +136,15 @@ public enum ParserFile {
             }
             features = ParserFeatures(
                 words: words,
-                suffixes: try Vocabulary(validating: try list("suffixes"), lowercase: true))
+                suffixes: try Vocabulary(validating: try list("suffixes"), lowercase: true),
+                characters: withCharacters ? try ParserCharacters(validating: try scalars("characters")) : nil
+            )
         } catch let error as VocabularyError {
             throw fail(error.message)
         }
         let layout = ParserLayout(
             config: config, wordCount: features.words.count,
-            suffixCount: features.suffixes.count)
+            suffixCount: features.suffixes.count, characterCount: features.characters?.count ?? 0)
         var parameters = [Float](repeating: 0, count: layout.count)
         for t in layout.tensors {
             guard let entry = file.entry(t.name) else { throw fail("tensor '\(t.name)' is missing") }
@@ -120,10 +157,11 @@ public enum ParserFile {
             }
             parameters.replaceSubrange(t.offset ..< t.offset + values.count, with: values)
         }
-        let known: Set<String> = [
-            "format", "format_version", "word_dim", "suffix_dim", "shape_dim", "hidden", "layers",
-            "span_hidden", "words", "suffixes",
-        ]
+        let known = Set(
+            [
+                "format", "format_version", "word_dim", "suffix_dim", "shape_dim", "hidden", "layers",
+                "span_hidden", "words", "suffixes",
+            ] + characterKeys)
         return SpanParser(
             features: features, layout: layout, parameters: parameters,
             info: m.filter { !known.contains($0.key) })

@@ -19,20 +19,23 @@ public enum ParserGradientCheck {
     }
 
     /// Checks every parameter of a small parser (LSTM width `hidden`, scorer width
-    /// `spanHidden`, both multiples of 16) on `sentences` random sentences of 2–9 words.
+    /// `spanHidden`, both multiples of 16; `charChannels` channels of `charDim`-wide character
+    /// vectors, 0 for no character encoder) on `sentences` random sentences of 2–9 words.
     ///
     /// Weights are drawn at scale ~0.5 so ReLU pre-activations sit far from the kink relative
     /// to ε; the derivative is the fourth-order centred difference.
     public static func run(
-        hidden: Int = 16, spanHidden: Int = 16, layers: Int = 1, sentences: Int = 4, seed: UInt64 = 17,
-        epsilon: Double = 1e-4, threshold: Double = 1e-6,
+        hidden: Int = 16, spanHidden: Int = 16, layers: Int = 1, charChannels: Int = 16, charDim: Int = 3,
+        sentences: Int = 4, seed: UInt64 = 17, epsilon: Double = 1e-4, threshold: Double = 1e-6,
         loss: ParserLoss = .hinge
     ) -> Report {
         var g = SplitMix64(seed: seed)
         var config = ParserConfig()
         config.wordDim = 3; config.suffixDim = 2; config.shapeDim = 2
         config.hidden = hidden; config.spanHidden = spanHidden; config.layers = layers
-        let vocabulary = ["good", "Bad", "film", "the", "3", ",", "-LRB-", "acting"]
+        config.charChannels = charChannels; config.charDim = charDim
+        // "é" and the one-letter words exercise a scalar beyond ASCII and the shortest windows.
+        let vocabulary = ["good", "Bad", "film", "the", "3", ",", "-LRB-", "acting", "café", "a"]
         var tokens: [[String]] = []
         var gold: [[Span]] = []
         for _ in 0 ..< sentences {
@@ -42,11 +45,13 @@ public enum ParserGradientCheck {
             gold.append(tree.scoredSpans)
         }
         // Half the words are left out of the vocabulary, so <unk> rows are exercised too.
-        let features = ParserFeatures.build(from: tokens.map { Array($0.prefix($0.count / 2 + 1)) })
+        // (Characters seen once are unknown too.)
+        let features = ParserFeatures.build(
+            from: tokens.map { Array($0.prefix($0.count / 2 + 1)) }, characters: config.hasCharacters)
         let layout = ParserLayout(
             config: config, wordCount: features.words.count,
-            suffixCount: features.suffixes.count)
-        let used = config.wordDim + config.suffixDim + config.shapeDim
+            suffixCount: features.suffixes.count, characterCount: features.characters?.count ?? 0)
+        let used = config.wordDim + config.suffixDim + config.shapeDim + config.charChannels
         var theta = [Double](repeating: 0, count: layout.count)
         for t in layout.tensors {
             let columns = t.shape.last!
@@ -101,6 +106,8 @@ public enum ParserGradientCheck {
         // A step that changes a loss-augmented tree crosses the hinge's kink, as a sign flip
         // crosses a ReLU's.
         let referenceTrees = network.scorer.violators
+        // So does one that changes the window winning a character max.
+        let referenceWinners = network.characters?.argmax
         var scratch = analytic
         var results: [TensorResult] = []
         for t in layout.tensors {
@@ -113,7 +120,11 @@ public enum ParserGradientCheck {
                     theta[i] = saved + k * epsilon
                     defer { theta[i] = saved }
                     let value = objective(theta, gradient: &scratch)
-                    if signs() != reference || network.scorer.violators != referenceTrees { crossed = true }
+                    if signs() != reference || network.scorer.violators != referenceTrees
+                        || network.characters?.argmax != referenceWinners
+                    {
+                        crossed = true
+                    }
                     return value
                 }
                 let numeric = (at(-2) - 8 * at(-1) + 8 * at(1) - at(2)) / (12 * epsilon)

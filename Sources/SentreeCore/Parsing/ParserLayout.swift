@@ -7,11 +7,17 @@
 /// backward state; columns 0..<H are W_L, applied where a span starts, H..<2H are W_R, where
 /// it ends), `b1` [H], `v` [H], `c` [1]. A second BiLSTM layer (`forward2`, `backward2`)
 /// sits between the first and the scorer, its `Wx` [2h × 4h] reading the first layer's
-/// forward state then its backward state at the same position. Every tensor starts at a multiple of 16 scalars.
+/// forward state then its backward state at the same position. With a character encoder,
+/// after all of these: character vectors [K × dc], the filter [3dc × C] (row j·dc + e reads
+/// element e of the window's character j) and its bias [C]; the LSTM input row is then word,
+/// suffix, shape vectors and the C encoder outputs. Without one the layout is exactly the
+/// one before the encoder existed. Every tensor starts at a multiple of 16 scalars.
 public struct ParserLayout: Sendable, Equatable {
     public let config: ParserConfig
     public let wordCount: Int
     public let suffixCount: Int
+    /// Rows of the character vector table (`ParserCharacters.count`); 0 without characters.
+    public let characterCount: Int
 
     public struct Direction: Sendable, Equatable {
         public let wx: Int, wh: Int, b: Int
@@ -27,12 +33,16 @@ public struct ParserLayout: Sendable, Equatable {
     /// Each layer's directions, bottom first.
     public let layers: [Layer]
     public let w1: Int, b1: Int, v: Int, c: Int
+    /// The character encoder's tensors (equal to `count`, and empty, without one).
+    public let characters: Int, characterFilter: Int, characterBias: Int
     public let count: Int
 
-    public init(config: ParserConfig, wordCount: Int, suffixCount: Int) {
+    public init(config: ParserConfig, wordCount: Int, suffixCount: Int, characterCount: Int = 0) {
+        precondition(config.hasCharacters == (characterCount > 0), "character table without encoder or back")
         self.config = config
         self.wordCount = wordCount
         self.suffixCount = suffixCount
+        self.characterCount = characterCount
         var next = 0
         func take(_ n: Int) -> Int { defer { next += padded(n) }; return next }
         let h = config.hidden, x = config.inputWidth
@@ -53,6 +63,10 @@ public struct ParserLayout: Sendable, Equatable {
         b1 = take(config.spanHidden)
         v = take(config.spanHidden)
         c = take(1)
+        let dc = config.hasCharacters ? config.charDim : 0
+        characters = take(characterCount * dc)
+        characterFilter = take(3 * dc * config.charChannels)
+        characterBias = take(config.charChannels)
         count = next
     }
 
@@ -77,6 +91,14 @@ public struct ParserLayout: Sendable, Equatable {
             ("span_w1", w1, [2 * h, 2 * config.spanHidden]), ("span_b1", b1, [config.spanHidden]),
             ("span_v", v, [config.spanHidden]), ("span_c", c, [1]),
         ]
+        if config.hasCharacters {
+            let dc = config.charDim, channels = config.charChannels
+            list += [
+                ("char_vectors", characters, [characterCount, dc]),
+                ("char_filter", characterFilter, [3 * dc, channels]),
+                ("char_bias", characterBias, [channels]),
+            ]
+        }
         return list.map { (name: $0.0, offset: $0.1, shape: $0.2) }
     }
 
@@ -85,7 +107,8 @@ public struct ParserLayout: Sendable, Equatable {
     public func initialParameters(seed: UInt64) -> [Float] {
         var g = SplitMix64.stream(seed: seed, 0x5041_5253)
         var p = [Float](repeating: 0, count: count)
-        let h = config.hidden, inputs = config.wordDim + config.suffixDim + config.shapeDim
+        let h = config.hidden,
+            inputs = config.wordDim + config.suffixDim + config.shapeDim + config.charChannels
         func fill(_ offset: Int, rows: Int, cols: Int, stride: Int? = nil, scale: Double) {
             for r in 0 ..< rows {
                 for j in 0 ..< cols { p[offset + r * (stride ?? cols) + j] = Float(g.symmetric(scale)) }
@@ -107,6 +130,14 @@ public struct ParserLayout: Sendable, Equatable {
         fill(w1 + H, rows: 2 * h, cols: H, stride: 2 * H, scale: (6.0 / Double(2 * h + H)).squareRoot())
         for r in 0 ..< 2 * h { for j in 0 ..< H { p[w1 + r * 2 * H + j] = -p[w1 + r * 2 * H + H + j] } }
         fill(v, rows: 1, cols: config.spanHidden, scale: (6.0 / Double(config.spanHidden + 1)).squareRoot())
+        // Drawn last, so that the draws above are those of a parser without characters.
+        if config.hasCharacters {
+            let dc = config.charDim, channels = config.charChannels
+            fill(characters, rows: characterCount, cols: dc, scale: 0.5)
+            fill(
+                characterFilter, rows: 3 * dc, cols: channels,
+                scale: (6.0 / Double(3 * dc + channels)).squareRoot())
+        }
         return p
     }
 }

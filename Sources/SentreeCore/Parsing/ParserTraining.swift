@@ -73,7 +73,7 @@ public enum ParserTraining {
         }
         let sentences = (0 ..< train.count).map { ParserData.tokens(of: $0, in: train) }
         let spans = (0 ..< train.count).map { BracketScore.spans(of: $0, in: train) }
-        let features = ParserFeatures.build(from: sentences)
+        let features = ParserFeatures.build(from: sentences, characters: options.config.hasCharacters)
         var config = options.config
         var vectors: [[Float]?]? = nil
         if let file = options.embeddings {
@@ -87,7 +87,7 @@ public enum ParserTraining {
         }
         let layout = ParserLayout(
             config: config, wordCount: features.words.count,
-            suffixCount: features.suffixes.count)
+            suffixCount: features.suffixes.count, characterCount: features.characters?.count ?? 0)
         var parameters = layout.initialParameters(seed: options.seed)
         if let vectors, let file = options.embeddings {
             let encoded = sentences.flatMap { $0.map(features.words.id(of:)) }
@@ -99,7 +99,9 @@ public enum ParserTraining {
         progress(
             .note(
                 "\(train.count) training sentences, \(features.words.count) words, "
-                    + "\(features.suffixes.count) endings, \(layout.count) parameters"))
+                    + "\(features.suffixes.count) endings, "
+                    + (features.characters.map { "\($0.count) characters, " } ?? "")
+                    + "\(layout.count) parameters"))
 
         let encoded = sentences.map(features.encode)
         var counts = [Int](repeating: 0, count: features.words.count)

@@ -5,6 +5,8 @@ final class SpanNetwork<T: ModelScalar> {
     /// Each BiLSTM layer's two directions, bottom first; the scorer reads the top one.
     let lstms: [(forward: LSTMPass<T>, backward: LSTMPass<T>)]
     let scorer: SpanScorer<T>
+    /// The character encoder under the first layer, if the parser has one.
+    let characters: CharacterEncoder<T>?
 
     init(layout: ParserLayout) {
         self.layout = layout
@@ -17,6 +19,7 @@ final class SpanNetwork<T: ModelScalar> {
             )
         }
         scorer = SpanScorer(hidden: c.hidden, spanHidden: c.spanHidden)
+        characters = c.hasCharacters ? CharacterEncoder(config: c) : nil
     }
 
     /// Runs both LSTMs and projects the fenceposts; spans can be scored afterwards.
@@ -30,13 +33,17 @@ final class SpanNetwork<T: ModelScalar> {
             guard let dropout, dropout.rate > 0 else { return nil }
             return Dropping(rate: dropout.rate, random: SplitMix64.stream(seed: dropout.seed, k))
         }
+        characters?.forward(batch, p, layout: layout)
         for (k, pair) in lstms.enumerated() {
             let d = layout.layers[k], lower = k == 0 ? nil : lstms[k - 1]
             let streams: (UInt64, UInt64) = k == 0 ? (1, 2) : (UInt64(2 * k + 2), UInt64(2 * k + 3))
+            let characters = k == 0 ? self.characters : nil
             pair.forward.forward(
-                batch, p, layout: layout, direction: d.forward, dropout: dropping(streams.0), lower: lower)
+                batch, p, layout: layout, direction: d.forward, dropout: dropping(streams.0), lower: lower,
+                characters: characters)
             pair.backward.forward(
-                batch, p, layout: layout, direction: d.backward, dropout: dropping(streams.1), lower: lower)
+                batch, p, layout: layout, direction: d.backward, dropout: dropping(streams.1), lower: lower,
+                characters: characters)
         }
         var fenceDropping = dropping(3)
         scorer.forward(
@@ -52,15 +59,22 @@ final class SpanNetwork<T: ModelScalar> {
         let loss = scorer.lossAndBackward(
             batch, gold: gold, scale: scale, loss: kind, forward: lstms.last!.forward,
             backward: lstms.last!.backward, p, grad, layout: layout)
+        if let characters {
+            resize(&characters.dOutput, batch.rows * layout.config.charChannels, zeroed: true)
+        }
         for k in lstms.indices.reversed() {
             let pair = lstms[k], d = layout.layers[k], lower = k == 0 ? nil : lstms[k - 1]
             if let lower {
                 resize(&lower.forward.dHidden, batch.rows * layout.config.hidden, zeroed: true)
                 resize(&lower.backward.dHidden, batch.rows * layout.config.hidden, zeroed: true)
             }
-            pair.forward.backward(batch, p, grad, layout: layout, direction: d.forward, lower: lower)
-            pair.backward.backward(batch, p, grad, layout: layout, direction: d.backward, lower: lower)
+            let characters = k == 0 ? self.characters : nil
+            pair.forward.backward(
+                batch, p, grad, layout: layout, direction: d.forward, lower: lower, characters: characters)
+            pair.backward.backward(
+                batch, p, grad, layout: layout, direction: d.backward, lower: lower, characters: characters)
         }
+        characters?.backward(batch, p, grad, layout: layout)
         return loss
     }
 
