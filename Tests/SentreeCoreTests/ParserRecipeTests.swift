@@ -7,9 +7,11 @@ import Testing
 struct ParserRecipeTests {
     /// A parser of `config`'s sizes whose file says `info`.
     func parser(_ config: ParserConfig = ParserConfig(), info: [String: String]) -> SpanParser {
-        let features = ParserFeatures.build(from: [["The", "film", "is", "good", "."]])
+        let features = ParserFeatures.build(
+            from: [["The", "film", "is", "good", "."]], characters: config.hasCharacters)
         let layout = ParserLayout(
-            config: config, wordCount: features.words.count, suffixCount: features.suffixes.count)
+            config: config, wordCount: features.words.count, suffixCount: features.suffixes.count,
+            characterCount: features.characters?.count ?? 0)
         return SpanParser(
             features: features, layout: layout, parameters: [Float](repeating: 0, count: layout.count),
             info: info)
@@ -37,6 +39,12 @@ struct ParserRecipeTests {
         changed = options
         changed.epochs = 12
         #expect(changed.recipe == "custom")
+        changed = options
+        changed.config.charChannels = 32
+        #expect(changed.recipe == "custom")
+        changed = options
+        changed.config.charDim = 32
+        #expect(changed.recipe == "default", "without characters their width shapes nothing")
     }
 
     @Test func aParserOfTheOldDefaultsIsOutdated() {
@@ -74,6 +82,20 @@ struct ParserRecipeTests {
         #expect(
             parser(info: info).outdatedSettings(today: today) == [
                 "LSTM width was 192, now 256", "epochs was 10, now 12",
+            ])
+    }
+
+    /// A parser with characters, marked default (defaults that had them), against today's.
+    @Test func charactersAreASetting() {
+        var config = ParserConfig()
+        config.charChannels = 32
+        var info = beforeWordDropout
+        info["word_dropout"] = "4.0"
+        #expect(parser(config, info: info).outdatedSettings(today: ParserTrainingOptions()).isEmpty)
+        info["recipe"] = "default"
+        #expect(
+            parser(config, info: info).outdatedSettings(today: ParserTrainingOptions()) == [
+                "character channels was 32, now 0"
             ])
     }
 }

@@ -92,8 +92,10 @@ import Testing
         try tmux.keys("i")
         try tmux.run(["send-keys", "-t", "s", "-l", "(Honestly) a dull movie"])
         try tmux.keys("Enter")
+        // Not "probe added": under a loaded machine that message can be gone before the
+        // probe's tree is drawn, and the probe list and the file say the same.
         _ = try tmux.waitFor(30, "the bracketed sentence shown") {
-            $0.contains("tree ─ probe 2/2") && $0.contains("probe added") && $0.contains("Honestly")
+            $0.contains("tree ─ probe 2/2") && $0.contains("Honestly")
         }
         #expect(try probes() == "(3 (2 not) (1 bad))\n(Honestly) a dull movie\n")
 

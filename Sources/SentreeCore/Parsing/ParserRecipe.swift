@@ -12,8 +12,8 @@ extension ParserTrainingOptions {
     /// or settings someone chose ("custom"). Word width, vectors, seed and threads are left
     /// out: they follow the data or do not change what the parser is.
     public var recipe: String {
-        var mine = config, theirs = ParserTrainingOptions()
-        mine.wordDim = theirs.config.wordDim
+        let theirs = ParserTrainingOptions()
+        let mine = config.comparable(to: theirs.config)
         let same =
             mine == theirs.config && epochs == theirs.epochs && batchSize == theirs.batchSize
             && learningRate == theirs.learningRate && learningRateDecay == theirs.learningRateDecay
@@ -34,16 +34,20 @@ extension SpanParser {
             ("span scorer width", String(mine.spanHidden), String(theirs.spanHidden)),
             ("ending width", String(mine.suffixDim), String(theirs.suffixDim)),
             ("shape width", String(mine.shapeDim), String(theirs.shapeDim)),
+            ("character channels", String(mine.charChannels), String(theirs.charChannels)),
         ]
+        if mine.hasCharacters && theirs.hasCharacters {
+            rows.append(("character width", String(mine.charDim), String(theirs.charDim)))
+        }
         for setting in Self.recordedSettings {
             rows.append((setting.name, info[setting.key] ?? setting.before, setting.today(options)))
         }
         var outdated = rows.compactMap { name, was, now in
             sameNumber(was, now) ? nil : "\(name) was \(was), now \(now)"
         }
-        var sizes = mine
-        sizes.wordDim = theirs.wordDim
-        if outdated.isEmpty && sizes != theirs { outdated.append("the network's sizes differ") }
+        if outdated.isEmpty && mine.comparable(to: theirs) != theirs {
+            outdated.append("the network's sizes differ")
+        }
         return outdated
     }
 
@@ -52,7 +56,8 @@ extension SpanParser {
     var madeByDefaults: Bool {
         if let recipe = info["recipe"] { return recipe == "default" }
         let c = layout.config
-        guard c.hidden == 192, c.layers == 1, c.spanHidden == 256, c.suffixDim == 16, c.shapeDim == 8
+        guard c.hidden == 192, c.layers == 1, c.spanHidden == 256, c.suffixDim == 16, c.shapeDim == 8,
+            !c.hasCharacters
         else { return false }
         return Self.recordedSettings.allSatisfy { setting in
             let value = info[setting.key] ?? setting.before
@@ -96,6 +101,18 @@ extension SpanParser {
             String($0.wordDropout)
         },
     ]
+}
+
+extension ParserConfig {
+    /// These sizes with what does not shape the network learned from a recipe taken from
+    /// `other`: the word width (it follows the vectors file) and, without characters, the
+    /// character width (no file keeps it then).
+    func comparable(to other: ParserConfig) -> ParserConfig {
+        var c = self
+        c.wordDim = other.wordDim
+        if !c.hasCharacters { c.charDim = other.charDim }
+        return c
+    }
 }
 
 /// "0.2" and "0.20" are one setting; text that is not a number compares as text.
