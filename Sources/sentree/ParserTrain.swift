@@ -101,6 +101,7 @@ func trainParser(
         fflush(nil)
     }
     func log(_ line: String) { write(line + "\n") }
+    try ParserFile.checkWritable(out)
     let train = try Treebank.load(contentsOf: (dir as NSString).appendingPathComponent("train.txt"))
     let dev = try Treebank.load(contentsOf: (dir as NSString).appendingPathComponent("dev.txt"))
     let bar = isatty(toStandardError ? STDERR_FILENO : STDOUT_FILENO) == 1

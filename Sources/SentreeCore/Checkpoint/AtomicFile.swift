@@ -9,12 +9,7 @@ enum AtomicFile {
     /// Replaces `path` with `data`. `fault` (tests) makes the write fail half-way with that
     /// `errno`, as a full disk would.
     static func write(_ data: Data, to path: String, fault: Int32? = nil) throws {
-        let directory = parentPath(path)
-        let temp =
-            (directory.isEmpty ? "." : directory)
-            + "/.\((path as NSString).lastPathComponent).\(getpid()).tmp"
-        let fd = open(temp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0o644)
-        guard fd >= 0 else { throw CheckpointError(path, "cannot create \(temp): \(errnoText())") }
+        let (fd, temp, directory) = try createTemp(for: path)
         var ok = false
         defer { if !ok { unlink(temp) } }
         var failure: Int32 = 0
@@ -38,6 +33,30 @@ enum AtomicFile {
         }
         ok = true
         syncDirectory(directory.isEmpty ? "." : directory)
+    }
+
+    /// Fails as `write(_:to:)` would, without writing: `path` is a directory, or its temp
+    /// file cannot be created beside it (no such directory, no permission, read-only file
+    /// system). A command that works for minutes before it writes checks this first.
+    static func checkWritable(_ path: String) throws {
+        var info = stat()
+        if stat(path, &info) == 0 && info.st_mode & S_IFMT == S_IFDIR {
+            throw CheckpointError(path, "is a directory; give a file path")
+        }
+        let (fd, temp, _) = try createTemp(for: path)
+        close(fd)
+        unlink(temp)
+    }
+
+    /// Opens the temp file that `write(_:to:)` fills, named after `path` and this process.
+    private static func createTemp(for path: String) throws -> (fd: Int32, temp: String, directory: String) {
+        let directory = parentPath(path)
+        let temp =
+            (directory.isEmpty ? "." : directory)
+            + "/.\((path as NSString).lastPathComponent).\(getpid()).tmp"
+        let fd = open(temp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0o644)
+        guard fd >= 0 else { throw CheckpointError(path, "cannot create \(temp): \(errnoText())") }
+        return (fd, temp, directory)
     }
 
     /// Makes a rename in `directory` durable.

@@ -25,6 +25,16 @@ public enum ParserFile {
     public static let version = 3
     public static let versionWithoutCharacters = 2
 
+    /// Refuses `path` before training when `write(_:to:)` could not write there, with the
+    /// same message: training takes minutes and its result would be lost.
+    public static func checkWritable(_ path: String) throws {
+        do {
+            try AtomicFile.checkWritable(path)
+        } catch {
+            throw ParserFileError("cannot write the parser to \(path): \(error)")
+        }
+    }
+
     public static func write(_ parser: SpanParser, to path: String) throws {
         let c = parser.layout.config
         func json(_ words: [String]) throws -> String {
