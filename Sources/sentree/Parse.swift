@@ -74,12 +74,11 @@ struct Parse: ParsableCommand {
                 if pending.count >= 256 { flush() }
             }
             if let input {
-                guard let data = FileManager.default.contents(atPath: input) else {
-                    throw CLIError(
-                        TerminalText.sanitized(
-                            "\(input): "
-                                + (FileManager.default.fileExists(atPath: input)
-                                    ? "cannot read the file" : "no such file")))
+                let data: Data
+                do {
+                    data = try RegularFile.contents(of: input)
+                } catch {
+                    throw CLIError(TerminalText.sanitized("\(error)"))
                 }
                 var splitter = LineSplitter()
                 var number = 0

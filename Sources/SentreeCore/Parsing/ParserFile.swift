@@ -72,9 +72,11 @@ public enum ParserFile {
 
     public static func read(from path: String) throws -> SpanParser {
         func fail(_ message: String) -> ParserFileError { ParserFileError("\(path): \(message)") }
-        guard FileManager.default.fileExists(atPath: path) else { throw fail("no such parser file") }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw fail("cannot read the file")
+        let data: Data
+        do {
+            data = try RegularFile.contents(of: path)
+        } catch {
+            throw fail(error.message == "no such file" ? "no such parser file" : error.message)
         }
         let file: SafeTensors.File
         do {
