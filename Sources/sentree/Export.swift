@@ -29,6 +29,7 @@ struct Export: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
+            if csv != "-" { try AtomicFile.checkWritable(csv) }
             var runs: [ExportedRun] = []
             for path in paths { runs += try Self.runs(at: path) }
             let table = summary ? RunTable.summary(runs) : RunTable.epochs(runs)
@@ -36,11 +37,7 @@ struct Export: ParsableCommand {
             if csv == "-" {
                 FileHandle.standardOutput.write(data)
             } else {
-                do {
-                    try data.write(to: URL(fileURLWithPath: csv), options: .atomic)
-                } catch {
-                    throw CLIError("\(csv): cannot write: \(error.localizedDescription)")
-                }
+                try AtomicFile.write(data, to: csv)
                 printError("\(table.rows.count) rows → \(csv)")
             }
         }

@@ -5,10 +5,10 @@ import Glibc
 
 /// Crash-safe file replacement: write a temp file beside the target, fsync, rename, fsync
 /// the directory. A crash or error at any point leaves either the old or the new file.
-enum AtomicFile {
+public enum AtomicFile {
     /// Replaces `path` with `data`. `fault` (tests) makes the write fail half-way with that
     /// `errno`, as a full disk would.
-    static func write(_ data: Data, to path: String, fault: Int32? = nil) throws {
+    public static func write(_ data: Data, to path: String, fault: Int32? = nil) throws {
         let (fd, temp, directory) = try createTemp(for: path)
         var ok = false
         defer { if !ok { unlink(temp) } }
@@ -38,7 +38,7 @@ enum AtomicFile {
     /// Fails as `write(_:to:)` would, without writing: `path` is a directory, or its temp
     /// file cannot be created beside it (no such directory, no permission, read-only file
     /// system). A command that works for minutes before it writes checks this first.
-    static func checkWritable(_ path: String) throws {
+    public static func checkWritable(_ path: String) throws {
         var info = stat()
         if stat(path, &info) == 0 && info.st_mode & S_IFMT == S_IFDIR {
             throw CheckpointError(path, "is a directory; give a file path")
