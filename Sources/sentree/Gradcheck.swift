@@ -55,6 +55,7 @@ struct Gradcheck: ParsableCommand {
         if !WordDropout.isValid(alpha: wordDropout) {
             throw ValidationError("--word-dropout must be zero or a positive number (got \(wordDropout))")
         }
+        try validateGradientCheck(count: ("--trees", trees), epsilon: epsilon)
     }
 
     func run() throws {
@@ -98,5 +99,16 @@ enum GradcheckDefaults: ShapeDefaults {
 extension String {
     func leftPadded(to width: Int) -> String {
         count >= width ? self : String(repeating: " ", count: width - count) + self
+    }
+}
+
+/// The settings both gradient checks share. No trees (or sentences) and a step of 0 checked
+/// nothing yet printed PASS; a negative count trapped; a huge one ran for hours.
+func validateGradientCheck(count: (flag: String, value: Int), epsilon: Double?) throws {
+    if !(1 ... 1000).contains(count.value) {
+        throw ValidationError("\(count.flag) must be from 1 to 1000 (got \(count.value))")
+    }
+    if let epsilon, !(epsilon > 0 && epsilon < 1) {
+        throw ValidationError("--epsilon must be a positive number below 1 (got \(epsilon))")
     }
 }

@@ -107,7 +107,7 @@ struct ParserGradcheck: ParsableCommand {
         if hidden < 16 || hidden % 16 != 0 || spanHidden < 16 || spanHidden % 16 != 0 {
             throw ValidationError("--hidden and --span-hidden must be positive multiples of 16")
         }
-        if sentences < 1 { throw ValidationError("--sentences must be at least 1") }
+        try validateGradientCheck(count: ("--sentences", sentences), epsilon: epsilon)
         if layers < 1 || layers > 2 { throw ValidationError("--layers must be 1 or 2") }
         var c = ParserConfig()
         c.charChannels = charChannels; c.charDim = charDim
