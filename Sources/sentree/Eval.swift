@@ -57,7 +57,7 @@ struct Eval: ParsableCommand {
             var (ckpt, file) = members[0]
             let dataFile = try evaluationFile(data, for: ckpt)
             let task = ckpt.config.sentimentTask
-            let treebank = task.prepare(try Treebank.load(contentsOf: dataFile))
+            let treebank = task.prepare(try loadTreebankToScore(dataFile))
             var added: (file: String, words: Int, tokens: Int)? = nil
             if let vectors = try unseen.vectorsFile(for: ckpt) {
                 let extended = try PretrainedVectors.extend(ckpt, for: treebank, file: vectors)

@@ -20,7 +20,7 @@ extension Eval {
         }
         let dataFile = try evaluationFile(data, for: loaded[0].checkpoint)
         let task = loaded[0].checkpoint.config.sentimentTask
-        let treebank = task.prepare(try Treebank.load(contentsOf: dataFile))
+        let treebank = task.prepare(try loadTreebankToScore(dataFile))
         let cores = threads ?? ProcessInfo.processInfo.activeProcessorCount
         let classes = loaded[0].checkpoint.model.classes
         let started = Date()

@@ -31,7 +31,7 @@ struct ParserCheckTokenizer: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let path = try file ?? (SSTData.resolve(explicitDirectory: data) { printError($0) } + "/dev.txt")
-            let bank = try Treebank.load(contentsOf: path)
+            let bank = try loadTreebankToScore(path)
             var same = 0
             var shown = 0
             for t in 0 ..< bank.count {

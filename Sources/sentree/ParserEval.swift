@@ -27,7 +27,7 @@ struct ParserEval: ParsableCommand {
             let path = file ?? (dir as NSString).appendingPathComponent("dev.txt")
             let parserPath = parser ?? defaultParserPath(dir)
             let model = try ParserFile.read(from: parserPath)
-            let bank = try Treebank.load(contentsOf: path)
+            let bank = try loadTreebankToScore(path)
             let sentences = (0 ..< bank.count).map { ParserData.tokens(of: $0, in: bank) }
             let start = ContinuousClock.now
             let threads = threadOptions.threads ?? ProcessInfo.processInfo.activeProcessorCount

@@ -23,6 +23,14 @@ struct CLIError: Error, CustomStringConvertible {
 ///
 /// Messages are sanitized here as well as where they are made: errors from any layer may
 /// quote a path or input, and none of it may reach the terminal raw.
+/// A treebank to be scored. An empty one is refused: every score over no trees printed
+/// 0.00% or 100.00% (or nan%), which looks like a result.
+func loadTreebankToScore(_ path: String) throws -> Treebank {
+    let bank = try Treebank.load(contentsOf: path)
+    if bank.count == 0 { throw CLIError(TerminalText.sanitized("\(bank.source): no trees to score")) }
+    return bank
+}
+
 func reportingErrors<R>(_ body: () throws -> R) throws -> R {
     do {
         return try body()
