@@ -129,6 +129,13 @@ struct Predict: ParsableCommand {
             let fd = open(input, O_RDONLY | O_CLOEXEC)
             guard fd >= 0 else { throw CLIError("--input \(input): cannot open: \(errnoText())") }
             defer { close(fd) }
+            // A FIFO is fine (`--input <(…)` streams); a directory would fail at its first
+            // read as "cannot read DIR:1: Is a directory", blaming a line.
+            var info = stat()
+            if fstat(fd, &info) == 0 && info.st_mode & S_IFMT == S_IFDIR {
+                throw CLIError(
+                    TerminalText.sanitized("--input \(input): is a directory, not a file of inputs"))
+            }
             try answeringFirst(answerer) {
                 try forEachLine(
                     of: fd, name: { "\(input):\($0)" }, prompt: false,
