@@ -14,7 +14,7 @@ struct Parse: ParsableCommand {
             \(ChartDecoder.exactLimit) tokens are bracketed greedily (top-down) instead of exactly.
 
             The parser is --parser FILE, else the data directory's cached parser; if there is none \
-            it is trained first (about two minutes, progress on standard error) and cached, in the \
+            it is trained first (on SST about a minute on two idle cores, progress on standard error) and cached, in the \
             data directory or, if that is read-only, under $XDG_CACHE_HOME/sentree (docs/commands.md). A line that breaks the input rules (control characters, over-long words or \
             lines) is reported as source:line:column on standard error and skipped; the exit \
             status is then 1.

@@ -114,7 +114,7 @@ func trainParser(
             "Training the parser on \(train.source) (dev: \(dev.source)), "
                 + "\(options.epochs) epochs, seed \(options.seed), \(options.threads) "
                 + "thread\(options.threads == 1 ? "" : "s")"))
-    var evalSeconds = 0.0, lastEpochEnd = 0.0, lastBatchSeconds = 0.0
+    var evalSeconds = 0.0, lastBatchSeconds = 0.0
     let (parser, epochs) = try ParserTraining.train(train: train, dev: dev, options: options) { event in
         switch event {
         case .note(let text):
@@ -137,14 +137,12 @@ func trainParser(
         case .epoch(let e):
             clearBar()
             evalSeconds += e.seconds - lastBatchSeconds
-            lastEpochEnd = e.seconds
             log(
                 "epoch \(e.epoch)  loss \(String(format: "%.4f", e.loss))  dev F1 \(String(format: "%.2f", e.dev.f1))"
                     + " (P \(String(format: "%.2f", e.dev.precision)), R \(String(format: "%.2f", e.dev.recall)))"
                     + "  \(String(format: "%.1f", e.seconds)) s" + (e.isBest ? "  best" : ""))
         }
     }
-    _ = lastEpochEnd
     try ParserFile.write(parser, to: out)
     let best = epochs.first { $0.isBest && String(format: "%.2f", $0.dev.f1) == parser.info["dev_f1"] }
     log(

@@ -19,10 +19,6 @@ struct CLIError: Error, CustomStringConvertible {
     init(_ description: String) { self.description = description }
 }
 
-/// Runs `body`, turning library errors into one-line CLI errors.
-///
-/// Messages are sanitized here as well as where they are made: errors from any layer may
-/// quote a path or input, and none of it may reach the terminal raw.
 /// A treebank to be scored. An empty one is refused: every score over no trees printed
 /// 0.00% or 100.00% (or nan%), which looks like a result.
 func loadTreebankToScore(_ path: String) throws -> Treebank {
@@ -31,6 +27,10 @@ func loadTreebankToScore(_ path: String) throws -> Treebank {
     return bank
 }
 
+/// Runs `body`, turning library errors into one-line CLI errors.
+///
+/// Messages are sanitized here as well as where they are made: errors from any layer may
+/// quote a path or input, and none of it may reach the terminal raw.
 func reportingErrors<R>(_ body: () throws -> R) throws -> R {
     do {
         return try body()
