@@ -13,11 +13,11 @@ extension ParserTrainingOptions {
     /// out: they follow the data or do not change what the parser is.
     public var recipe: String {
         let theirs = ParserTrainingOptions()
-        let mine = config.comparable(to: theirs.config)
+        // The settings the file records, compared as the outdated-parser check reads them,
+        // plus the batch size, which it does not record.
         let same =
-            mine == theirs.config && epochs == theirs.epochs && batchSize == theirs.batchSize
-            && learningRate == theirs.learningRate && learningRateDecay == theirs.learningRateDecay
-            && wordDropout == theirs.wordDropout && dropout == theirs.dropout && loss == theirs.loss
+            config.comparable(to: theirs.config) == theirs.config && batchSize == theirs.batchSize
+            && SpanParser.recordedSettings.allSatisfy { $0.today(self) == $0.today(theirs) }
         return same ? "default" : "custom"
     }
 }
